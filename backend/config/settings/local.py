@@ -1,0 +1,36 @@
+"""`make dev`: embedded defaults, no external services.
+
+SQLite (WAL) for the database, the in-memory channel layer, a file-system Celery broker under
+``backend/var/broker`` that the web process, the worker and Beat share, and e-mail on the console.
+"""
+
+from .base import *
+from .base import BASE_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A development-only key; production refuses to start without its own (see production.py).
+SECRET_KEY = env.str(
+    "DJANGO_SECRET_KEY", default="strongroom-local-development-only-key-0123456789"
+)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
+)
+STRONGROOM_WS_ALLOWED_ORIGINS = env.list(
+    "STRONGROOM_WS_ALLOWED_ORIGINS", default=["127.0.0.1", "localhost"]
+)
+
+_broker_dir = BASE_DIR / "var" / "broker"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": str(_broker_dir),
+    "data_folder_out": str(_broker_dir),
+    "processed_folder": str(_broker_dir / "processed"),
+    "store_processed": False,
+}
+
+STRONGROOM_ALLOW_DEMO_DATA = True
+
+# The embedded database, broker folder and media live under backend/var (git-ignored).
+for _folder in (BASE_DIR / "var", _broker_dir / "processed"):
+    _folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,43 @@
+"""Production: every secret and host comes from the environment, and unsafe values refuse to
+start the process rather than run an insecure site."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *
+from .base import CELERY_BROKER_URL, REDIS_URL, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+
+_KNOWN_UNSAFE_KEYS = {"", "change-me", "changeme", "secret", "django-insecure"}
+if DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
+if (
+    SECRET_KEY.strip().lower() in _KNOWN_UNSAFE_KEYS
+    or SECRET_KEY.startswith(("django-insecure", "strongroom-local", "strongroom-test"))
+    or len(SECRET_KEY) < 50
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters."
+    )
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")
+if not REDIS_URL or not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("REDIS_URL and CELERY_BROKER_URL must be set in production.")
+
+# Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING["handlers"]["console"]["formatter"] = "json"
+STRONGROOM_ALLOW_DEMO_DATA = False

@@ -1,0 +1,26 @@
+"""The test suite. DATABASE_URL / REDIS_URL / CACHE_URL / CELERY_BROKER_URL select real servers
+(the PostgreSQL + Redis pass of `make test`); without them the suite runs on SQLite and
+in-memory layers."""
+
+from .base import *
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "strongroom-test-key-not-secret-0123456789-abcdefghijklmnop"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+STRONGROOM_WS_ALLOWED_ORIGINS = ["testserver", "localhost", "127.0.0.1"]
+
+# Fast hashing: the suite creates many users. Production keeps Django's PBKDF2 default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+STRONGROOM_ALLOW_DEMO_DATA = True

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from strongroom.core import health
+
+admin.site.site_header = "Strongroom administration"
+admin.site.site_title = "Strongroom"
+
+
+def spa_index(request: HttpRequest) -> FileResponse:
+    """Client-side routes of the SPA get its index.html (nginx does the same in production)."""
+    index = settings.SPA_DIST_DIR / "index.html"
+    if not index.is_file():
+        raise Http404("The frontend has not been built (npm run build in frontend/).")
+    return FileResponse(index.open("rb"), content_type="text/html")
+
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    re_path(r"^(?!api/|admin/|static/|media/|ws/).*$", spa_index, name="spa"),
+]

@@ -1,0 +1,48 @@
+"""Project-wide test fixtures."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from strongroom.compliance import immutability
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Keep the audit triggers in place for every test, and out of the way of the flush that
+    ends a transactional test on SQLite (SQLite empties tables with DELETE, which the triggers
+    refuse; PostgreSQL uses TRUNCATE, which they do not block)."""
+    if "_django_db_helper" not in request.fixturenames or not request.node.get_closest_marker(
+        "django_db"
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    if connection.vendor != "sqlite":
+        yield
+        return
+    immutability.install(connection)
+    yield
+    if _is_transactional(request):
+        immutability.uninstall(connection)
+
+
+@pytest.fixture
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def roles_synced(db: None) -> None:
+    """The six groups with their permissions, as initial_setup makes them."""
+    from strongroom.accounts.setup import roles_sync
+
+    roles_sync()

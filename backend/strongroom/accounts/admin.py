@@ -1,0 +1,102 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import HttpRequest
+
+from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # units are deactivated, never deleted
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "is_active"]
+    list_filter = ["unit", "is_active"]
+    search_fields = ["code", "name"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StrongroomUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class StrongroomUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username", "full_name", "email", "role")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = StrongroomUserChangeForm
+    add_form = StrongroomUserCreationForm
+    list_display = ["username", "full_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "units"]
+    search_fields = ["username", "full_name", "email"]
+    ordering = ["username"]
+    filter_horizontal = ["units"]
+    readonly_fields = [
+        "username",
+        "last_login",
+        "date_joined",
+        "password_changed_at",
+        "deactivated_at",
+    ]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("full_name", "email")}),
+        ("Access", {"fields": ("role", "units", "is_active", "is_staff")}),
+        (
+            "Password and dates",
+            {
+                "fields": (
+                    "must_change_password",
+                    "password_changed_at",
+                    "last_login",
+                    "date_joined",
+                    "deactivated_at",
+                )
+            },
+        ),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "role", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The username is typed once, at creation, and never renamed.
+        return self.readonly_fields if obj else [f for f in self.readonly_fields if f != "username"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # users are deactivated, never deleted
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    readonly_fields = ["user", "password", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

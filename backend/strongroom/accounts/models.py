@@ -1,0 +1,124 @@
+"""Organisation and people: units, departments, users and their password history.
+
+A user has exactly one **role** (one of the six groups that ``initial_setup`` seeds) and a set of
+**units** in which that role applies. Permissions come from the role's group only
+(:class:`strongroom.accounts.backends.RoleBackend`); there are no per-user grants, so the
+permission matrix in :mod:`strongroom.accounts.roles` is the whole truth.
+"""
+
+from django.contrib.auth.models import AbstractUser, Group, UserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+
+
+class Unit(models.Model):
+    """A site or plant, e.g. ``GOA1``."""
+
+    code = models.CharField(
+        max_length=10, unique=True, help_text="Short upper-case code, e.g. GOA1."
+    )
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code=Upper("code")) & Q(code__regex=r"^[A-Z0-9]{2,10}$"),
+                name="unit_code_upper_alnum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Department(models.Model):
+    """A department of a unit (QA, QC, PROD…); its code is unique within the unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["unit__code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="department_code_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9]{1,10}$"), name="department_code_upper_alnum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code}/{self.code}"
+
+
+class User(AbstractUser):
+    """A person who signs in. Never deleted (deactivated), never renamed, username never reused.
+
+    ``groups`` and ``user_permissions`` of Django's default user are removed on purpose: the role
+    is the only source of permissions.
+    """
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    groups = None  # type: ignore[assignment]
+    user_permissions = None  # type: ignore[assignment]
+
+    full_name = models.CharField(max_length=200, help_text="Printed name on signatures.")
+    role = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    units = models.ManyToManyField(Unit, blank=True, related_name="users")
+    must_change_password = models.BooleanField(default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        ordering = ["username"]
+        permissions = [("access_all_units", "Acts in every unit (System Administrator)")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(deactivated_at__isnull=True),
+                name="user_deactivation_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(username__regex=r"^[A-Za-z0-9._@+-]{3,150}$"),
+                name="user_username_format",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "is_active"], name="user_role_active_idx")]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, so the last few are never reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "password history"
+        constraints = [
+            models.CheckConstraint(condition=~Q(password=""), name="password_history_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,97 @@
+"""The permission matrix of PRODUCT.md §1 "Roles", declared once.
+
+``initial_setup`` makes each group hold exactly these permissions; API permission classes,
+consumers and selectors check the permissions (never the group names).
+"""
+
+from typing import Final
+
+SYSTEM_ADMINISTRATOR: Final = "System Administrator"
+UNIT_ADMIN: Final = "Unit Admin"
+DOCUMENT_MANAGER: Final = "Document Manager"
+APPROVER: Final = "Approver"
+STORE_HEAD: Final = "Store Head"
+VIEWER: Final = "Viewer"
+
+ROLES: Final = (SYSTEM_ADMINISTRATOR, UNIT_ADMIN, DOCUMENT_MANAGER, APPROVER, STORE_HEAD, VIEWER)
+
+# --- Capabilities: named sets of "app_label.codename" ------------------------------------------
+ACCESS_ALL_UNITS = {"accounts.access_all_units"}
+READ_RECORDS = {
+    "accounts.view_unit",
+    "accounts.view_department",
+    "storage.view_location",
+    "records.view_documenttype",
+    "records.view_crate",
+    "records.view_document",
+    "records.view_attachment",
+    "workflow.view_request",
+    "workflow.view_sendback",
+    "compliance.view_signature",
+}
+MANAGE_USERS = {"accounts.view_user", "accounts.add_user", "accounts.change_user"}
+MANAGE_UNITS = {"accounts.add_unit", "accounts.change_unit"}
+MANAGE_DEPARTMENTS = {"accounts.add_department", "accounts.change_department"}
+MANAGE_LOCATIONS = {"storage.add_location", "storage.change_location"}
+MANAGE_DOCUMENT_TYPES = {"records.add_documenttype", "records.change_documenttype"}
+RAISE_REQUESTS = {
+    "workflow.add_request",
+    "workflow.change_request",
+    "records.add_crate",
+    "records.add_document",
+    "records.change_document",
+    "records.add_attachment",
+}
+APPROVE = {"workflow.approve_request"}
+FULFIL = {"workflow.fulfil_request"}
+WITNESS = {"workflow.witness_destruction"}
+LEGAL_HOLD = {"records.place_legal_hold"}
+AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
+AUDIT_VERIFY = {"compliance.verify_audit_chain"}
+PRINT_LABELS = {"records.print_label"}
+MANAGE_SCHEDULE = {
+    f"django_celery_beat.{action}_{model}"
+    for action in ("view", "change")
+    for model in ("periodictask", "crontabschedule", "intervalschedule")
+}
+
+ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
+    SYSTEM_ADMINISTRATOR: frozenset(
+        ACCESS_ALL_UNITS
+        | READ_RECORDS
+        | MANAGE_USERS
+        | MANAGE_UNITS
+        | MANAGE_DEPARTMENTS
+        | MANAGE_LOCATIONS
+        | MANAGE_DOCUMENT_TYPES
+        | LEGAL_HOLD
+        | AUDIT_READ
+        | AUDIT_VERIFY
+        | PRINT_LABELS
+        | MANAGE_SCHEDULE
+    ),
+    UNIT_ADMIN: frozenset(
+        READ_RECORDS
+        | MANAGE_USERS
+        | MANAGE_DEPARTMENTS
+        | MANAGE_LOCATIONS
+        | WITNESS
+        | LEGAL_HOLD
+        | AUDIT_READ
+        | PRINT_LABELS
+    ),
+    DOCUMENT_MANAGER: frozenset(READ_RECORDS | RAISE_REQUESTS | PRINT_LABELS),
+    APPROVER: frozenset(READ_RECORDS | APPROVE | WITNESS | AUDIT_READ),
+    STORE_HEAD: frozenset(READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS),
+    VIEWER: frozenset(READ_RECORDS | AUDIT_READ),
+}
+
+# Roles a user may grant: never one above their own (PRODUCT.md: a Unit Admin never creates or
+# edits a System Administrator).
+GRANTABLE_ROLES: Final[dict[str, frozenset[str]]] = {
+    SYSTEM_ADMINISTRATOR: frozenset(ROLES),
+    UNIT_ADMIN: frozenset(ROLES) - {SYSTEM_ADMINISTRATOR},
+}
+
+# Roles that may sign in to the Django admin (staff). Everyone else uses the browser app only.
+STAFF_ROLES: Final = frozenset({SYSTEM_ADMINISTRATOR})

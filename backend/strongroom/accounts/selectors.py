@@ -1,0 +1,24 @@
+"""Reads over people."""
+
+from django.db.models import Q, QuerySet
+
+from strongroom.accounts.models import Unit, User
+
+
+def _permission_q(permission: str, prefix: str = "") -> Q:
+    app_label, codename = permission.split(".", 1)
+    return Q(
+        **{
+            f"{prefix}role__permissions__content_type__app_label": app_label,
+            f"{prefix}role__permissions__codename": codename,
+        }
+    )
+
+
+def user_list_with_permission(*, permission: str, unit: Unit | None = None) -> QuerySet[User]:
+    """Active users whose role grants ``permission`` and who act in ``unit`` (if given)."""
+    users = User.objects.filter(_permission_q(permission), is_active=True)
+    if unit is not None:
+        all_units = User.objects.filter(_permission_q("accounts.access_all_units")).values("pk")
+        users = users.filter(Q(units=unit) | Q(pk__in=all_units))
+    return users.distinct().order_by("username")

@@ -1,0 +1,172 @@
+"""What ``manage.py initial_setup`` does, as services that say what they changed.
+
+Every function is idempotent: run twice, the second run changes nothing and returns no changes.
+Each change is written to the audit trail (configuration and permission changes are audited).
+"""
+
+import json
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from strongroom.accounts import roles
+from strongroom.accounts.models import User
+from strongroom.compliance.audit import audit_event_record
+from strongroom.core.errors import ApplicationError
+from strongroom.core.periodic import PERIODIC_TASKS
+from strongroom.records.models import DocumentType
+
+DOCUMENT_TYPES = (
+    ("BMR", "Batch Record", 10),
+    ("VAL", "Validation", None),
+    ("SOP", "SOP", None),
+    ("LOG", "Logbook", 7),
+    ("RPT", "Report", 7),
+    ("OTH", "Other", 5),
+)
+
+
+def _permissions_by_name(names: Iterable[str]) -> list[Permission]:
+    wanted = set(names)
+    found = {
+        f"{app_label}.{codename}": perm
+        for perm, app_label, codename in (
+            (p, p.content_type.app_label, p.codename)
+            for p in Permission.objects.select_related("content_type")
+        )
+    }
+    missing = sorted(wanted - found.keys())
+    if missing:
+        raise ApplicationError(
+            f"Permissions missing from the database: {', '.join(missing)}. Run migrate first.",
+            code="permissions_missing",
+        )
+    return [found[name] for name in sorted(wanted)]
+
+
+@transaction.atomic
+def roles_sync() -> list[str]:
+    """Make each of the six groups hold exactly the matrix's permissions."""
+    changes: list[str] = []
+    for role in roles.ROLES:
+        group, created = Group.objects.get_or_create(name=role)
+        wanted = _permissions_by_name(roles.ROLE_PERMISSIONS[role])
+        current = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
+        wanted_names = {f"{p.content_type.app_label}.{p.codename}" for p in wanted}
+        if created or current != wanted_names:
+            group.permissions.set(wanted)
+            added, removed = sorted(wanted_names - current), sorted(current - wanted_names)
+            audit_event_record(
+                action="role.create" if created else "role.permissions_change",
+                object_type="role",
+                object_id=group.pk,
+                changes={"permissions": [sorted(current), sorted(wanted_names)]},
+                reason="initial_setup",
+            )
+            verb = "created" if created else "updated"
+            changes.append(f"role {role}: {verb} (+{len(added)} / -{len(removed)} permissions)")
+    return changes
+
+
+@transaction.atomic
+def document_types_sync() -> list[str]:
+    changes = []
+    for code, name, years in DOCUMENT_TYPES:
+        doc_type, created = DocumentType.objects.get_or_create(
+            code=code, defaults={"name": name, "default_retention_years": years}
+        )
+        if created:
+            audit_event_record(
+                action="document_type.create",
+                object_type="document_type",
+                object_id=doc_type.pk,
+                changes={"code": [None, code], "name": [None, name]},
+                reason="initial_setup",
+            )
+            changes.append(f"document type {name}: created")
+    return changes
+
+
+def generate_password() -> str:
+    """A random password that satisfies the policy (16 URL-safe characters)."""
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def system_administrator_ensure(*, username: str, password: str = "") -> tuple[list[str], str]:
+    """Create the first System Administrator unless the username exists.
+
+    Returns the changes and, when a password had to be generated, that password (to be shown
+    once). An existing account is left exactly as it is: its password is never reset here.
+    """
+    if User.objects.filter(username=username).exists():
+        return [], ""
+    generated = ""
+    if not password:
+        password = generated = generate_password()
+    user = User(
+        username=username,
+        full_name="System Administrator",
+        email="",
+        role=Group.objects.get(name=roles.SYSTEM_ADMINISTRATOR),
+        is_staff=True,
+        must_change_password=bool(generated),
+        password_changed_at=timezone.now(),
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_event_record(
+        action="user.create",
+        object_type="user",
+        object_id=user.pk,
+        changes={"username": [None, username], "role": [None, roles.SYSTEM_ADMINISTRATOR]},
+        reason="initial_setup",
+    )
+    return [f"user {username}: created as System Administrator"], generated
+
+
+@transaction.atomic
+def periodic_tasks_sync() -> list[str]:
+    """Register the periodic tasks. An existing entry keeps any schedule an admin has edited."""
+    changes = []
+    for spec in PERIODIC_TASKS:
+        if PeriodicTask.objects.filter(name=spec.name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=spec.minute,
+            hour=spec.hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="UTC",
+        )
+        task = PeriodicTask.objects.create(
+            name=spec.name,
+            task=spec.task,
+            crontab=crontab,
+            description=spec.description,
+            kwargs=json.dumps({}),
+        )
+        audit_event_record(
+            action="schedule.create",
+            object_type="periodic_task",
+            object_id=task.pk,
+            changes={"task": [None, spec.task], "crontab": [None, str(crontab)]},
+            reason="initial_setup",
+        )
+        changes.append(f"periodic task {spec.name}: registered ({spec.minute} {spec.hour} * * *)")
+    return changes
+
+
+def admin_password_from_settings() -> str:
+    return settings.STRONGROOM_ADMIN_PASSWORD

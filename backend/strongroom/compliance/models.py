@@ -1,0 +1,135 @@
+"""Electronic signatures and the audit trail (21 CFR Part 11 §11.10(e), §11.50, §11.70).
+
+Both tables are append-only: the database itself refuses UPDATE and DELETE on them (triggers
+installed by this app's migrations on PostgreSQL and SQLite), and the admin shows them read-only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from strongroom.accounts.models import Unit
+
+
+class SignatureMeaning(models.TextChoices):
+    SUBMITTED = "SUBMITTED", "Submitted"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+    SENT_BACK = "SENT_BACK", "Sent back"
+    RESUBMITTED = "RESUBMITTED", "Resubmitted"
+    CANCELLED = "CANCELLED", "Cancelled"
+    ALLOCATED = "ALLOCATED", "Allocated"
+    ISSUED = "ISSUED", "Issued"
+    RECEIVED = "RECEIVED", "Received"
+    TRANSFERRED = "TRANSFERRED", "Transferred"
+    DESTROYED = "DESTROYED", "Destroyed"
+    WITNESSED = "WITNESSED", "Witnessed"
+    HOLD_PLACED = "HOLD_PLACED", "Legal hold placed"
+    HOLD_RELEASED = "HOLD_RELEASED", "Legal hold released"
+
+
+class Signature(models.Model):
+    """One electronic signature: who, printed name, meaning, when, and on what content.
+
+    ``record_digest`` is the SHA-256 of the signed record's canonical content at signing; when
+    the record later changes, the signature shows as no longer matching it.
+    """
+
+    Meaning = SignatureMeaning
+
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures"
+    )
+    printed_name = models.CharField(max_length=200)
+    meaning = models.CharField(max_length=15, choices=SignatureMeaning.choices)
+    signed_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    request = models.ForeignKey(
+        "workflow.Request",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
+    crate = models.ForeignKey(
+        "records.Crate", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    record_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        permissions = [("view_signature_manifestation", "Can view signature manifestations")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meaning__in=SignatureMeaning.values), name="signature_meaning_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, crate__isnull=True)
+                | Q(request__isnull=True, crate__isnull=False),
+                name="signature_signs_one_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(record_digest__regex=r"^[0-9a-f]{64}$"), name="signature_digest_format"
+            ),
+            models.CheckConstraint(condition=~Q(printed_name=""), name="signature_printed_name"),
+        ]
+        indexes = [
+            models.Index(fields=["request", "signed_at"], name="signature_request_idx"),
+            models.Index(fields=["crate", "signed_at"], name="signature_crate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.printed_name} — {self.meaning} — {self.signed_at:%Y-%m-%d %H:%M:%S %Z}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the tamper-evident audit trail.
+
+    ``hash`` = SHA-256 over the previous event's hash and this event's canonical content, so
+    changing or removing any event breaks every hash after it (``verify_audit_chain``).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60, help_text="e.g. request.approve, auth.login_failed")
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        permissions = [
+            ("view_audit_trail", "Can read and export the audit trail"),
+            ("verify_audit_chain", "Can verify the audit chain"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hash__regex=r"^[0-9a-f]{64}$") & Q(prev_hash__regex=r"^[0-9a-f]{64}$"),
+                name="audit_hash_format",
+            ),
+            models.CheckConstraint(condition=~Q(action=""), name="audit_action_required"),
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_linear"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "-id"], name="audit_unit_idx"),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
+            models.Index(fields=["at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.action} {self.object_type}:{self.object_id}"

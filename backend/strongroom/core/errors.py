@@ -1,0 +1,95 @@
+"""One application error type and the API's single error envelope (STYLE.md rule 6).
+
+Every error the API returns has the shape::
+
+    {"error": {"code": "request_not_submitted", "message": "...", "details": {...},
+               "request_id": "..."}}
+
+``code`` is stable and machine-readable; ``details`` carries per-field messages for validation
+errors.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from strongroom.core.request_id import get_request_id
+
+
+class ApplicationError(Exception):
+    """A domain rule was broken. Services raise it; the API maps it to a 4xx response."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        status_code: int = status.HTTP_400_BAD_REQUEST,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status_code = status_code
+        self.details = details or {}
+
+
+class ConflictError(ApplicationError):
+    """The object changed since the caller read it (stale ``version``) or is in use."""
+
+    def __init__(self, message: str, *, code: str = "conflict", details: dict | None = None):
+        super().__init__(message, code=code, status_code=status.HTTP_409_CONFLICT, details=details)
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details or {},
+            "request_id": get_request_id(),
+        }
+    }
+
+
+_DRF_CODES = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "malformed_request",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        message = "The submitted data is not valid."
+    else:
+        details = {}
+        message = str(exc.detail)
+        codes = exc.get_codes()
+        code = code or (codes if isinstance(codes, str) else "error")
+    response.data = error_body(code or "error", message, details)
+    return response

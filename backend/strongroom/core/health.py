@@ -1,0 +1,107 @@
+"""Liveness and readiness probes.
+
+``/healthz`` answers as long as the process serves requests and touches nothing else.
+``/readyz`` checks each dependency the platform needs and names the ones that fail, so an
+orchestrator (or an administrator) can tell what is down.
+"""
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+CHECK_TIMEOUT_SECONDS = 3
+
+
+def check_database() -> None:
+    if connection.vendor == "postgresql":
+        # A fresh connection with a short timeout: the pool would wait its full timeout for a
+        # server that is down, and a probe must answer quickly.
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("context", None)
+        with psycopg.connect(**params, connect_timeout=CHECK_TIMEOUT_SECONDS) as raw:
+            raw.execute("SELECT 1").fetchone()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value it was given")
+    cache.delete(key)
+
+
+def check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer is configured")
+
+    async def round_trip() -> None:
+        channel = await layer.new_channel("readyz.")
+        await layer.send(channel, {"type": "readyz.ping"})
+        message = await layer.receive(channel)
+        if message.get("type") != "readyz.ping":
+            raise RuntimeError("channel layer returned an unexpected message")
+
+    async def bounded() -> None:
+        await asyncio.wait_for(round_trip(), timeout=CHECK_TIMEOUT_SECONDS)
+
+    async_to_sync(bounded)()
+
+
+def check_broker() -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_SECONDS
+        )
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "channel_layer": check_channel_layer,
+    "broker": check_broker,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    components: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # a probe reports every failure; it must not raise
+            # The class name only: messages may carry connection strings.
+            components[name] = f"error: {type(exc).__name__}"
+            logger.warning("readiness check %s failed: %s", name, type(exc).__name__)
+        else:
+            components[name] = "ok"
+    ready = all(value == "ok" for value in components.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "components": components},
+        status=200 if ready else 503,
+    )

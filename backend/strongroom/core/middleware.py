@@ -1,0 +1,22 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from strongroom.core.request_id import get_request_id, reset_request_id, set_request_id
+
+
+class RequestIdMiddleware:
+    """Takes X-Request-ID from the proxy (or makes one) and echoes it on the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_request_id(request.headers.get("X-Request-ID"))
+        try:
+            request.request_id = get_request_id()  # type: ignore[attr-defined]
+            response = self.get_response(request)
+            response["X-Request-ID"] = get_request_id()
+            return response
+        finally:
+            reset_request_id(token)

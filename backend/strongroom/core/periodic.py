@@ -1,0 +1,59 @@
+"""The periodic tasks of PRODUCT.md §3, declared once; ``initial_setup`` registers them in
+django-celery-beat, where administrators may later change their schedules in the admin."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicTaskSpec:
+    name: str
+    task: str
+    description: str
+    minute: str = "0"
+    hour: str = "*"
+
+
+PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
+    PeriodicTaskSpec(
+        name="Flag overdue withdrawals",
+        task="strongroom.requests.tasks.flag_overdue_withdrawals",
+        description="Marks issued withdrawals past their return date, notifies and escalates.",
+        minute="5",
+        hour="*",
+    ),
+    PeriodicTaskSpec(
+        name="Retention due digest",
+        task="strongroom.records.tasks.retention_due_digest",
+        description="Tells Unit Admins which crates reach their retention date within 30 days.",
+        minute="0",
+        hour="6",
+    ),
+    PeriodicTaskSpec(
+        name="Verify audit chain",
+        task="strongroom.compliance.tasks.verify_audit_chain",
+        description="Recomputes the audit hash chain; alerts System Administrators if broken.",
+        minute="0",
+        hour="2",
+    ),
+    PeriodicTaskSpec(
+        name="Prune outbox",
+        task="strongroom.realtime.tasks.prune_outbox",
+        description="Drops real-time events older than the replay window.",
+        minute="30",
+        hour="3",
+    ),
+    PeriodicTaskSpec(
+        name="Flush expired tokens",
+        task="strongroom.accounts.tasks.flush_expired_tokens",
+        description="Removes expired refresh tokens from the blacklist tables.",
+        minute="45",
+        hour="3",
+    ),
+    PeriodicTaskSpec(
+        name="Password expiry reminders",
+        task="strongroom.accounts.tasks.password_expiry_reminders",
+        description="Reminds users whose password expires within 7 days.",
+        minute="0",
+        hour="7",
+    ),
+)

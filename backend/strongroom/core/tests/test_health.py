@@ -1,0 +1,129 @@
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+
+REPO = Path(__file__).resolve().parents[4]
+SERVICES = REPO / "scripts" / "services.sh"
+
+
+def test_healthz_answers_without_touching_anything(client: Client) -> None:
+    # No database access is allowed in this test (no django_db mark): healthz must not need it.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["X-Request-ID"]
+
+
+def test_request_id_from_the_proxy_is_echoed(client: Client) -> None:
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces\n")
+    assert response["X-Request-ID"] != "bad id with spaces\n"
+
+
+@pytest.mark.django_db
+def test_readyz_reports_every_component(client: Client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "status": "ok",
+        "components": {"database": "ok", "cache": "ok", "channel_layer": "ok", "broker": "ok"},
+    }
+
+
+@pytest.mark.django_db
+def test_schema_admin_and_docs_are_served(client: Client) -> None:
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert json.loads(schema.content)["info"]["title"] == "Strongroom API"
+    assert client.get("/api/v1/docs/").status_code == 200
+    login = client.get("/admin/login/")
+    assert login.status_code == 200
+    assert b"Strongroom administration" in login.content
+
+
+def test_spa_routes_get_index_html(client: Client, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html><title>Strongroom</title>")
+    with override_settings(SPA_DIST_DIR=tmp_path):
+        response = client.get("/requests/42")
+        assert response.status_code == 200
+        assert b"<title>Strongroom</title>" in b"".join(response.streaming_content)
+    with override_settings(SPA_DIST_DIR=tmp_path / "missing"):
+        assert client.get("/requests/42").status_code == 404
+
+
+def test_unknown_api_paths_are_not_swallowed_by_the_spa(client: Client) -> None:
+    assert client.get("/api/v1/nothing-here/").status_code == 404
+
+
+# --- /readyz against servers that go away ------------------------------------------------------
+
+
+def _bash(script: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(  # noqa: S603
+        ["/bin/bash", "-c", f"source {SERVICES}; {script}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def private_servers() -> Iterator[dict[str, str]]:
+    """A PostgreSQL and a Redis of this test's own, so that stopping them harms no other test."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL + Redis pass")
+    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+    out = _bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
+    env = dict(line.split("=", 1) for line in out.strip().splitlines())
+    try:
+        yield env
+    finally:
+        _bash("services_stop", env)
+
+
+def _readyz(env: dict[str, str]) -> tuple[int, dict]:
+    code = (
+        "from django.test import Client; import json, sys;"
+        "r = Client().get('/readyz'); print(r.status_code); print(r.content.decode())"
+    )
+    result = subprocess.run(  # noqa: S603
+        [str(REPO / "backend" / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO / "backend",
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        check=True,
+    )
+    status, body = result.stdout.strip().splitlines()[-2:]
+    return int(status), json.loads(body)
+
+
+def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_servers: dict[str, str]) -> None:
+    env = private_servers
+    assert _readyz(env)[0] == 200
+
+    _bash('redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true', env)
+    status, body = _readyz(env)
+    assert status == 503
+    assert body["status"] == "unavailable"
+    assert body["components"]["database"] == "ok"
+    for component in ("cache", "channel_layer", "broker"):
+        assert body["components"][component].startswith("error"), body
+
+    _bash(
+        '_as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m fast -w stop >/dev/null', env
+    )
+    status, body = _readyz(env)
+    assert status == 503
+    assert body["components"]["database"].startswith("error"), body

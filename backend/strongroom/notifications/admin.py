@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from strongroom.notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "read_at", "email_sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__username", "title"]
+    readonly_fields = [
+        "recipient",
+        "kind",
+        "title",
+        "body",
+        "unit",
+        "request",
+        "crate",
+        "dedupe_key",
+        "created_at",
+        "email_sent_at",
+        "email_attempts",
+    ]

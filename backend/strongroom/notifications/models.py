@@ -1,0 +1,65 @@
+"""In-app notifications; e-mails for them are sent by Celery and their sending is recorded, so
+that a retried task never sends twice."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class NotificationKind(models.TextChoices):
+    REQUEST_SUBMITTED = "REQUEST_SUBMITTED", "Request submitted"
+    REQUEST_APPROVED = "REQUEST_APPROVED", "Request approved"
+    REQUEST_REJECTED = "REQUEST_REJECTED", "Request rejected"
+    REQUEST_SENT_BACK = "REQUEST_SENT_BACK", "Request sent back"
+    READY_TO_FULFIL = "READY_TO_FULFIL", "Ready to fulfil"
+    CRATE_ISSUED = "CRATE_ISSUED", "Crate issued"
+    WITHDRAWAL_OVERDUE = "WITHDRAWAL_OVERDUE", "Withdrawal overdue"
+    RETENTION_DUE = "RETENTION_DUE", "Retention due"
+    AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN", "Audit chain broken"
+    PASSWORD_EXPIRING = "PASSWORD_EXPIRING", "Password expiring"
+
+
+class Notification(models.Model):
+    Kind = NotificationKind
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        "workflow.Request", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    crate = models.ForeignKey(
+        "records.Crate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    dedupe_key = models.CharField(
+        max_length=200, help_text="One notification per recipient and key (idempotent tasks)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notification_unique_per_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.title}"

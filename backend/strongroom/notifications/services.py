@@ -1,0 +1,41 @@
+"""Creating in-app notifications. One per recipient and ``dedupe_key``, so a task that runs twice
+(or is retried) never notifies twice."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from strongroom.accounts.models import Unit, User
+from strongroom.notifications.models import Notification, NotificationKind
+
+
+def notification_create_many(
+    *,
+    recipients: Iterable[User],
+    kind: NotificationKind,
+    title: str,
+    body: str = "",
+    dedupe_key: str,
+    unit: Unit | None = None,
+    request_id: int | None = None,
+    crate_id: int | None = None,
+) -> list[Notification]:
+    """Notify each recipient once for ``dedupe_key``; returns only the newly created ones."""
+    created = []
+    with transaction.atomic():
+        for recipient in recipients:
+            notification, is_new = Notification.objects.get_or_create(
+                recipient=recipient,
+                dedupe_key=dedupe_key,
+                defaults={
+                    "kind": kind,
+                    "title": title,
+                    "body": body,
+                    "unit": unit,
+                    "request_id": request_id,
+                    "crate_id": crate_id,
+                },
+            )
+            if is_new:
+                created.append(notification)
+    return created

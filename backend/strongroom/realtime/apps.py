@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RealtimeConfig(AppConfig):
+    name = "strongroom.realtime"
+    label = "realtime"
+    verbose_name = "Real-time"

@@ -1,0 +1,67 @@
+"""The outbox: one Event row per change, written in the changing transaction and broadcast after
+it commits. Clients resume from the last event id they saw."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class EventTopic(models.TextChoices):
+    REQUEST = "request", "Request"
+    SENDBACK = "sendback", "Send-back"
+    CRATE = "crate", "Crate"
+    LOCATION = "location", "Location"
+    NOTIFICATION = "notification", "Notification"
+
+
+class EventAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+class Event(models.Model):
+    Topic = EventTopic
+    Action = EventAction
+
+    id = models.BigAutoField(primary_key=True)
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set for events only one user may see (notifications).",
+    )
+    topic = models.CharField(max_length=12, choices=EventTopic.choices)
+    action = models.CharField(max_length=7, choices=EventAction.choices)
+    object_id = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__in=EventTopic.values), name="event_topic_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=EventAction.values), name="event_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(user__isnull=False),
+                name="event_has_audience",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "id"], name="event_unit_idx"),
+            models.Index(fields=["user", "id"], name="event_user_idx"),
+            models.Index(fields=["at"], name="event_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.topic}.{self.action} {self.object_id}"

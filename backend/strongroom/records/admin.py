@@ -1,0 +1,80 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from strongroom.records.models import Attachment, Crate, Document, DocumentType
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "default_retention_years", "is_active"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ("number", "title", "doc_type", "retention_until", "retain_permanently", "status")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Crate)
+class CrateAdmin(admin.ModelAdmin):
+    """Crates change through requests (signed and audited), so the admin only shows them."""
+
+    list_display = [
+        "code",
+        "unit",
+        "department",
+        "status",
+        "location",
+        "destroy_after",
+        "legal_hold",
+    ]
+    list_filter = ["unit", "status", "legal_hold"]
+    search_fields = ["code", "description"]
+    inlines = [DocumentInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [field.name for field in Crate._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "doc_type", "crate", "retention_until", "status"]
+    list_filter = ["unit", "doc_type", "status"]
+    search_fields = ["number", "title", "crate__code"]
+    raw_id_fields = ["crate"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "document", "size", "sha256", "uploaded_at"]
+    readonly_fields = [
+        "document",
+        "file",
+        "original_name",
+        "extension",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

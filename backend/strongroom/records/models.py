@@ -1,0 +1,220 @@
+"""Records: crates (physical boxes), the documents inside them, and scanned attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from strongroom.accounts.models import Department, Unit
+from strongroom.storage.models import Location
+
+
+class DocumentType(models.Model):
+    """The master list of document types (Batch Record, Validation, SOP, Logbook…)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    default_retention_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty: retain permanently by default."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9_]{1,20}$"), name="document_type_code_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Crate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending storage"
+        IN_STORAGE = "IN_STORAGE", "In storage"
+        ISSUED = "ISSUED", "Issued"
+        DESTROYED = "DESTROYED", "Destroyed"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="crates")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="crates")
+    code = models.CharField(max_length=40, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    serial = models.PositiveIntegerField(editable=False)
+    description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="crates"
+    )
+    last_location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The shelf it last stood on; the default for a return.",
+    )
+    destroy_after = models.DateField(
+        null=True, blank=True, help_text="Latest retention date of its documents."
+    )
+    retain_permanently = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.TextField(blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("place_legal_hold", "Can place and release a legal hold"),
+            ("print_label", "Can print crate labels"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["PENDING", "IN_STORAGE", "ISSUED", "DESTROYED"]),
+                name="crate_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "department", "year", "serial"], name="crate_serial_unique"
+            ),
+            # Where the crate is must agree with its status.
+            models.CheckConstraint(
+                condition=Q(status="IN_STORAGE", location__isnull=False)
+                | Q(~Q(status="IN_STORAGE"), location__isnull=True),
+                name="crate_location_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="DESTROYED", destroyed_at__isnull=False)
+                | Q(~Q(status="DESTROYED"), destroyed_at__isnull=True),
+                name="crate_destroyed_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(retain_permanently=True, destroy_after__isnull=False),
+                name="crate_retention_either_date_or_permanent",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_hold=False)
+                | Q(legal_hold_at__isnull=False, legal_hold_by__isnull=False)
+                & ~Q(legal_hold_reason=""),
+                name="crate_legal_hold_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="DESTROYED", legal_hold=True),
+                name="crate_destroyed_not_on_hold",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="crate_version_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2999), name="crate_year_plausible"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "-created_at"], name="crate_unit_status_idx"),
+            models.Index(fields=["location", "status"], name="crate_location_status_idx"),
+            models.Index(
+                fields=["destroy_after"],
+                condition=Q(status="IN_STORAGE", legal_hold=False),
+                name="crate_retention_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", "Active"
+        DESTROYED = "DESTROYED", "Destroyed"
+
+    crate = models.ForeignKey(Crate, on_delete=models.PROTECT, related_name="documents")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The unit that owns the number (the crate's unit when it was filed).",
+    )
+    number = models.CharField(max_length=60)
+    title = models.CharField(max_length=300)
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="documents")
+    prepared_on = models.DateField()
+    retention_until = models.DateField(null=True, blank=True)
+    retain_permanently = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "number"], name="document_number_unique_in_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(retain_permanently=True, retention_until__isnull=True)
+                | Q(retain_permanently=False, retention_until__isnull=False),
+                name="document_retention_date_or_permanent",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_until__isnull=True)
+                | Q(retention_until__gte=F("prepared_on")),
+                name="document_retention_after_preparation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["ACTIVE", "DESTROYED"]), name="document_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="document_number_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["crate", "number"], name="document_crate_idx"),
+            models.Index(fields=["unit", "doc_type", "status"], name="document_unit_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never comes from the user: the SHA-256 and a safe extension only.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A scan of a document, stored under a content-derived name with its SHA-256."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_format"
+            ),
+            models.UniqueConstraint(
+                fields=["document", "sha256"], name="attachment_unique_per_document"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

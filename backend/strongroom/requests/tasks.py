@@ -1,0 +1,72 @@
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from strongroom.accounts.selectors import user_list_with_permission
+from strongroom.notifications.models import NotificationKind
+from strongroom.notifications.services import notification_create_many
+from strongroom.requests.models import Request, RequestStatus, RequestType
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def flag_overdue_withdrawals() -> int:
+    """Flag issued withdrawals past their return date and notify the requester and the unit's
+    Store Heads; after N more days escalate to the Unit Admins. Safe to run twice at once: each
+    row is flagged by a conditional UPDATE, and notifications are deduplicated."""
+    today = timezone.localdate()
+    now = timezone.now()
+    flagged = 0
+    due = Request.objects.filter(
+        type=RequestType.WITHDRAWAL, status=RequestStatus.ISSUED, expected_return_on__lt=today
+    )
+    for request in due.filter(is_overdue=False).select_related("unit", "crate", "requester"):
+        with transaction.atomic():
+            updated = Request.objects.filter(
+                pk=request.pk, is_overdue=False, status=RequestStatus.ISSUED
+            ).update(is_overdue=True, overdue_flagged_at=now, version=F("version") + 1)
+            if not updated:
+                continue
+            flagged += 1
+            store_heads = user_list_with_permission(
+                permission="workflow.fulfil_request", unit=request.unit
+            )
+            notification_create_many(
+                recipients=[request.requester, *store_heads],
+                kind=NotificationKind.WITHDRAWAL_OVERDUE,
+                title=f"{request.number}: crate {request.crate.code} is overdue",
+                body=f"It was due back on {request.expected_return_on}.",
+                dedupe_key=f"overdue:{request.pk}",
+                unit=request.unit,
+                request_id=request.pk,
+            )
+
+    escalate_before = now - dt.timedelta(days=settings.STRONGROOM_OVERDUE_ESCALATION_DAYS)
+    to_escalate = due.filter(
+        is_overdue=True, overdue_escalated_at__isnull=True, overdue_flagged_at__lte=escalate_before
+    ).select_related("unit", "crate")
+    for request in to_escalate:
+        with transaction.atomic():
+            if not Request.objects.filter(pk=request.pk, overdue_escalated_at__isnull=True).update(
+                overdue_escalated_at=now, version=F("version") + 1
+            ):
+                continue
+            admins = user_list_with_permission(permission="accounts.change_user", unit=request.unit)
+            notification_create_many(
+                recipients=admins.exclude(role__permissions__codename="access_all_units"),
+                kind=NotificationKind.WITHDRAWAL_OVERDUE,
+                title=f"Escalation: {request.number} ({request.crate.code}) still not returned",
+                body=f"Due back on {request.expected_return_on}; flagged overdue on "
+                f"{request.overdue_flagged_at:%Y-%m-%d}.",
+                dedupe_key=f"overdue-escalation:{request.pk}",
+                unit=request.unit,
+                request_id=request.pk,
+            )
+    logger.info("flag_overdue_withdrawals: %d newly overdue", flagged)
+    return flagged

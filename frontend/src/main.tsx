@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import { App } from '@/app/App';
+import { AppProviders } from '@/app/providers';
+import '@/app/global.css';
+
+const container = document.getElementById('root');
+if (container === null) {
+  throw new Error('Strongroom: #root element is missing from index.html');
+}
+
+createRoot(container).render(
+  <StrictMode>
+    <AppProviders>
+      <App />
+    </AppProviders>
+  </StrictMode>,
+);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: quality gates, then the backend suite on SQLite and again on a real PostgreSQL 15
+# and Redis (throw-away instances on free loopback ports), then the frontend suite.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT/backend"
+export DJANGO_SETTINGS_MODULE=config.settings.test
+PY=.venv/bin/python
+started=$(date +%s)
+step() { printf '\n==> %s\n' "$*"; }
+
+step "ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+step "mypy"
+.venv/bin/mypy .
+step "manage.py check / makemigrations --check"
+"$PY" manage.py check --fail-level WARNING
+"$PY" manage.py makemigrations --check --dry-run
+
+step "pytest on SQLite"
+"$PY" -m pytest -q -p no:cacheprovider
+
+step "pytest on PostgreSQL 15 + Redis"
+# shellcheck source=scripts/services.sh
+source "$ROOT/scripts/services.sh"
+services_start
+trap services_stop EXIT
+"$PY" -m pytest -q -p no:cacheprovider
+services_stop
+trap - EXIT
+
+step "frontend: typecheck, lint, unit tests"
+cd "$ROOT/frontend"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent test
+
+step "deployment configuration (compose schema, nginx -t, live nginx checks)"
+bash "$ROOT/scripts/check_deploy_configs.sh"
+
+printf '\nAll suites passed in %ss.\n' "$(( $(date +%s) - started ))"
