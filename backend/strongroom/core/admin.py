@@ -1,9 +1,11 @@
-"""Admin helpers shared by the apps."""
+"""Admin helpers shared by the apps, and the admin of core's own models."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from strongroom.core.models import Sequence
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,3 +22,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(Sequence)
+class SequenceAdmin(ReadOnlyAdmin):
+    """Counters behind crate codes and request numbers: editing one would reissue numbers."""
+
+    list_display = ["key", "value"]
+    search_fields = ["key"]

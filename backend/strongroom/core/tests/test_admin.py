@@ -1,0 +1,51 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client
+
+from strongroom.accounts.tests.factories import UserFactory
+from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.realtime.models import Event
+
+STRONGROOM_APPS = {
+    "core",
+    "accounts",
+    "storage",
+    "records",
+    "workflow",
+    "compliance",
+    "notifications",
+    "realtime",
+}
+
+
+def test_the_admin_registers_every_model() -> None:
+    models = [m for m in apps.get_models() if m._meta.app_label in STRONGROOM_APPS]
+    missing = [m.__name__ for m in models if m not in admin.site._registry]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", [AuditEvent, Signature, Event])
+def test_append_only_records_are_read_only_in_the_admin(model: type) -> None:
+    model_admin = admin.site._registry[model]
+    assert not model_admin.has_add_permission(None)
+    assert not model_admin.has_change_permission(None)
+    assert not model_admin.has_delete_permission(None)
+
+
+@pytest.mark.django_db
+def test_a_system_administrator_can_view_but_not_edit_audit_events(roles_synced: None) -> None:
+    from strongroom.accounts import roles
+
+    admin_user = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR, is_staff=True)
+    event = audit_event_record(action="unit.create", object_type="unit", object_id=1)
+    client = Client()
+    client.force_login(admin_user)
+    url = f"/admin/compliance/auditevent/{event.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "tampered"})
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.action == "unit.create"
+    assert client.post(f"/admin/compliance/auditevent/{event.pk}/delete/").status_code == 403
