@@ -77,6 +77,11 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    session_epoch = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised to revoke every session at once (deactivation, password change or "
+        "reset): tokens carry the epoch they were issued in.",
+    )
 
     objects = UserManager()  # type: ignore[misc]
     REQUIRED_FIELDS = ["email", "full_name"]

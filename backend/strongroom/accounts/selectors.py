@@ -22,3 +22,13 @@ def user_list_with_permission(*, permission: str, unit: Unit | None = None) -> Q
         all_units = User.objects.filter(_permission_q("accounts.access_all_units")).values("pk")
         users = users.filter(Q(units=unit) | Q(pk__in=all_units))
     return users.distinct().order_by("username")
+
+
+def user_unit_ids(user: User) -> frozenset[int] | None:
+    """The units whose records ``user`` may see: ``None`` means every unit (System
+    Administrator). Inactive users see nothing."""
+    if not user.is_active:
+        return frozenset()
+    if user.has_perm("accounts.access_all_units"):
+        return None
+    return frozenset(user.units.values_list("pk", flat=True))
