@@ -38,7 +38,7 @@ def session_tokens_issue(user: User) -> RefreshToken:
 
 
 def session_revoke_in_cache(session_id: str) -> None:
-    lifetime: timedelta = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    lifetime: timedelta = settings.STRONGROOM_ACCESS_TOKEN_LIFETIME
     cache.set(f"{_REVOKED_PREFIX}{session_id}", True, timeout=int(lifetime.total_seconds()) + 60)
 
 
