@@ -21,6 +21,7 @@ def spa_index(request: HttpRequest) -> FileResponse:
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("strongroom.realtime.urls")),
 ]
 
 urlpatterns = [
