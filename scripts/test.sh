@@ -14,9 +14,11 @@ step "ruff"
 .venv/bin/ruff format --check .
 step "mypy"
 .venv/bin/mypy .
-step "manage.py check / makemigrations --check"
+step "manage.py check, makemigrations --check"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run
+step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
+"$PY" manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 step "pytest on SQLite"
 "$PY" -m pytest -q -p no:cacheprovider

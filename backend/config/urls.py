@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from strongroom.core import health
@@ -18,9 +18,11 @@ def spa_index(request: HttpRequest) -> FileResponse:
     return FileResponse(index.open("rb"), content_type="text/html")
 
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("strongroom.accounts.urls")),
+    path("", include("strongroom.compliance.urls")),
     path("", include("strongroom.realtime.urls")),
 ]
 

@@ -135,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "strongroom.accounts.passwords.NotRecentlyUsedValidator"},
 ]
 STRONGROOM_PASSWORD_EXPIRY_DAYS = env.int("STRONGROOM_PASSWORD_EXPIRY_DAYS", default=90)
 STRONGROOM_PASSWORD_HISTORY = 5
@@ -171,7 +172,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "strongroom.accounts.tokens.StrongroomJWTAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "strongroom.accounts.permissions.PasswordChangeNotRequired",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "strongroom.core.pagination.StrongroomCursorPagination",
+    "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
@@ -235,27 +241,62 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-if REDIS_URL:
+# The channel layer carries live events only; the outbox (realtime.Event) is the record, so a
+# message lost in Redis is made good by replay and by each process's outbox poller
+# (strongroom.realtime.relay). RedisPubSubChannelLayer was chosen by measurement (figures in
+# strongroom/realtime/layers.py): one PUBLISH per group and event, fanned out in each Daphne
+# process, against one list push per subscribed socket for RedisChannelLayer.
+# STRONGROOM_CHANNEL_LAYER=core selects RedisChannelLayer (benchmarks compare the two).
+STRONGROOM_CHANNEL_LAYER = env.str("STRONGROOM_CHANNEL_LAYER", default="pubsub")
+# redis-py's async pool raises instead of waiting once it is exhausted, so the pool size is set
+# explicitly (PRODUCT.md §7): handshake bursts join groups concurrently.
+STRONGROOM_REDIS_MAX_CONNECTIONS = env.int("STRONGROOM_REDIS_MAX_CONNECTIONS", default=1000)
+if REDIS_URL and STRONGROOM_CHANNEL_LAYER == "core":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py's async pool raises instead of waiting once it is exhausted, so the
-                # pool size is set explicitly (PRODUCT.md §7).
-                "hosts": [{"address": REDIS_URL, "max_connections": 500}],
+                "hosts": [
+                    {"address": REDIS_URL, "max_connections": STRONGROOM_REDIS_MAX_CONNECTIONS}
+                ],
+                # Per channel: a socket more than 1,500 events behind is dropped from, and its
+                # client resumes by replay. 60 s: a message nobody read in a minute is stale.
                 "capacity": 1500,
                 "expiry": 60,
+                # Longer than any socket lives without re-auth (tokens are short; re-auth
+                # re-adds the groups), so Redis forgets dead sockets by itself.
                 "group_expiry": 86400,
             },
         }
     }
+elif REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            # Pub/sub keeps nothing in Redis (no capacity or expiry to tune): a message reaches
+            # the processes subscribed at that moment, or nobody, and replay covers the rest.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, "max_connections": STRONGROOM_REDIS_MAX_CONNECTIONS}
+                ],
+            },
+        }
+    }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # One process (make dev): per-socket queues of 1,500, messages stale after 60 s.
+            "CONFIG": {"capacity": 1500, "expiry": 60},
+        }
+    }
 
 # Origins allowed to open a WebSocket (host names, as Channels' OriginValidator takes them).
 STRONGROOM_WS_ALLOWED_ORIGINS: list[str] = env.list(
     "STRONGROOM_WS_ALLOWED_ORIGINS", default=ALLOWED_HOSTS or ["localhost", "127.0.0.1"]
 )
+# Seconds a new socket has to send its {"type": "auth"} message before it is closed with 4408.
+STRONGROOM_WS_AUTH_TIMEOUT = env.float("STRONGROOM_WS_AUTH_TIMEOUT", default=5.0)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_DEFAULT_QUEUE = "default"
@@ -324,3 +365,13 @@ LOGGING: dict[str, Any] = {
 STRONGROOM_ADMIN_USERNAME = env.str("STRONGROOM_ADMIN_USERNAME", default="admin")
 STRONGROOM_ADMIN_PASSWORD = env.str("STRONGROOM_ADMIN_PASSWORD", default="")
 STRONGROOM_DEMO_PASSWORD = env.str("STRONGROOM_DEMO_PASSWORD", default="")
+
+# --- Real-time (strongroom.realtime) ------------------------------------------------------------
+# A reconnecting client is replayed at most this many events; further behind, it gets "resync".
+STRONGROOM_REALTIME_REPLAY_LIMIT = env.int("STRONGROOM_REALTIME_REPLAY_LIMIT", default=1000)
+# Each Daphne process polls the outbox this often and delivers to its own sockets what the
+# channel layer did not bring (events of other processes in make dev, events lost in a Redis
+# restart). 0 turns the poller off.
+STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=1.0)
+# Seconds a published event may take to reach the layer before the publisher gives up on it.
+STRONGROOM_REALTIME_PUBLISH_TIMEOUT = env.float("STRONGROOM_REALTIME_PUBLISH_TIMEOUT", default=2.0)

@@ -6,10 +6,11 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import HttpRequest
 
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+from strongroom.core.admin import AuditedAdmin
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["code", "name", "is_active"]
     search_fields = ["code", "name"]
 
@@ -18,7 +19,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["code", "name", "unit", "is_active"]
     list_filter = ["unit", "is_active"]
     search_fields = ["code", "name"]
@@ -85,6 +86,14 @@ class UserAdmin(DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The username is typed once, at creation, and never renamed.
         return self.readonly_fields if obj else [f for f in self.readonly_fields if f != "username"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # People are managed through the application (API and screens), where the rules live:
+        # no role above your own, unit scope, one-time passwords, session revocation, audit.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # users are deactivated, never deleted

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "strongroom.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from strongroom.accounts import schema  # noqa: F401  (registers the OpenAPI auth scheme)

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from strongroom.accounts.models import Unit, User
+from strongroom.accounts.models import Department, Unit, User
 
 
 def _permission_q(permission: str, prefix: str = "") -> Q:
@@ -32,3 +32,25 @@ def user_unit_ids(user: User) -> frozenset[int] | None:
     if user.has_perm("accounts.access_all_units"):
         return None
     return frozenset(user.units.values_list("pk", flat=True))
+
+
+def user_list_for_manager(*, actor: User) -> QuerySet[User]:
+    """Users an administrator may see: everyone for a System Administrator, the users of their
+    own units for a Unit Admin."""
+    users = User.objects.select_related("role").prefetch_related("units").order_by("username")
+    unit_ids = user_unit_ids(actor)
+    if unit_ids is None:
+        return users
+    return users.filter(units__in=unit_ids).distinct()
+
+
+def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
+    unit_ids = user_unit_ids(user)
+    units = Unit.objects.order_by("code")
+    return units if unit_ids is None else units.filter(pk__in=unit_ids)
+
+
+def department_list_for_user(*, user: User) -> QuerySet[Department]:
+    unit_ids = user_unit_ids(user)
+    departments = Department.objects.select_related("unit").order_by("unit__code", "code")
+    return departments if unit_ids is None else departments.filter(unit__in=unit_ids)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from strongroom.accounts.models import Unit, User
 from strongroom.compliance.models import AuditEvent
-from strongroom.core.request_id import get_request_id
+from strongroom.core.request_id import get_request_context
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 0x5354524F4E47  # "STRONG": one advisory lock for the whole chain
@@ -57,10 +57,12 @@ def audit_event_record(
     changes: dict[str, Any] | None = None,
     reason: str = "",
     ip_address: str | None = None,
-    user_agent: str = "",
+    user_agent: str | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
+    """Append one event to the chain, in the caller's transaction. The client's address, user
+    agent and request id come from the HTTP request being served unless given."""
+    context = get_request_context()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -79,9 +81,9 @@ def audit_event_record(
             unit=unit,
             changes=json.loads(canonical_json(changes or {})),
             reason=reason,
-            ip_address=ip_address,
-            user_agent=user_agent[:300],
-            request_id=get_request_id(),
+            ip_address=ip_address or context.ip_address,
+            user_agent=(context.user_agent if user_agent is None else user_agent)[:300],
+            request_id=context.request_id,
             prev_hash=last_hash,
         )
         event.hash = event_digest(event)

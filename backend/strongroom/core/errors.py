@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -93,3 +94,27 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         code = code or (codes if isinstance(codes, str) else "error")
     response.data = error_body(code or "error", message, details)
     return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable, e.g. invalid_transition.")
+    message = serializers.CharField()
+    details = serializers.DictField(help_text="Per-field messages for validation errors.")
+    request_id = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_RESPONSES = {
+    code: OpenApiResponse(ErrorSerializer, description=description)
+    for code, description in (
+        (400, "Invalid input or a broken rule (error envelope)"),
+        (401, "Not authenticated, or the session ended"),
+        (403, "Not allowed for your role, or a password change is required"),
+        (404, "Not found (or outside your units)"),
+        (409, "The object changed since you read it, or is in use"),
+        (429, "Too many requests"),
+    )
+}

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from strongroom.core.admin import AuditedAdmin
 from strongroom.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     list_display = ["recipient", "kind", "title", "created_at", "read_at", "email_sent_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__username", "title"]

@@ -3,11 +3,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from strongroom.core.admin import AuditedAdmin
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "default_retention_years", "is_active"]
 
 
@@ -48,7 +49,7 @@ class CrateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdmin):
     list_display = ["number", "title", "doc_type", "crate", "retention_until", "status"]
     list_filter = ["unit", "doc_type", "status"]
     search_fields = ["number", "title", "crate__code"]

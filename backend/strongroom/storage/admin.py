@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from strongroom.core.admin import AuditedAdmin
 from strongroom.storage.models import Location
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(AuditedAdmin):
     list_display = ["full_code", "kind", "name", "capacity", "security_class", "is_active"]
     list_filter = ["unit", "kind", "is_active"]
     search_fields = ["full_code", "name"]

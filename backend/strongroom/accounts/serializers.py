@@ -1,0 +1,180 @@
+from typing import Any
+
+from django.contrib.auth.models import Group
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from strongroom.accounts import roles
+from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.passwords import password_change_required, password_expires_at
+from strongroom.accounts.tokens import TokenRejected, token_user_check
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "address", "is_active"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "unit", "unit_code", "code", "name", "is_active"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    permissions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Group
+        fields = ["id", "name", "permissions"]
+
+    def get_permissions(self, group: Group) -> list[str]:
+        return sorted(roles.ROLE_PERMISSIONS.get(group.name, frozenset()))
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """A user as administrators see them. ``username`` is written once; flags such as
+    ``is_superuser`` and ``is_staff`` are never writable here."""
+
+    role = serializers.SlugRelatedField(slug_field="name", queryset=Group.objects.all())
+    units = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Unit.objects.all(), required=False
+    )
+    unit_codes = serializers.SerializerMethodField()
+    locked_out = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "units",
+            "unit_codes",
+            "is_active",
+            "must_change_password",
+            "password_changed_at",
+            "last_login",
+            "date_joined",
+            "deactivated_at",
+            "locked_out",
+        ]
+        read_only_fields = [
+            "is_active",
+            "must_change_password",
+            "password_changed_at",
+            "last_login",
+            "date_joined",
+            "deactivated_at",
+        ]
+        extra_kwargs = {"full_name": {"required": True, "allow_blank": False}}
+
+    def get_unit_codes(self, user: User) -> list[str]:
+        return sorted(unit.code for unit in user.units.all())
+
+    def get_locked_out(self, user: User) -> bool:
+        locked: set[str] = self.context.get("locked_usernames", set())
+        return user.username in locked
+
+
+class UserUpdateSerializer(UserSerializer):
+    class Meta(UserSerializer.Meta):
+        read_only_fields = [*UserSerializer.Meta.read_only_fields, "username"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, allow_blank=False)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(source="role.name", default=None)
+    units = UnitRefSerializer(many=True)
+    permissions = serializers.SerializerMethodField()
+    all_units = serializers.SerializerMethodField()
+    must_change_password = serializers.SerializerMethodField()
+    password_expires_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "role",
+            "units",
+            "all_units",
+            "permissions",
+            "must_change_password",
+            "password_expires_at",
+        ]
+
+    def get_permissions(self, user: User) -> list[str]:
+        return sorted(user.get_all_permissions())
+
+    def get_all_units(self, user: User) -> bool:
+        return user.has_perm("accounts.access_all_units")
+
+    def get_must_change_password(self, user: User) -> bool:
+        return password_change_required(user)
+
+    def get_password_expires_at(self, user: User) -> str | None:
+        expires = password_expires_at(user)
+        return expires.isoformat() if expires else None
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class SessionSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = MeSerializer()
+
+    @staticmethod
+    def for_refresh(refresh: RefreshToken, user: User) -> dict[str, Any]:
+        return {"access": str(refresh.access_token), "refresh": str(refresh), "user": user}
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(required=False)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class OneTimePasswordSerializer(serializers.Serializer):
+    user = UserSerializer()
+    one_time_password = serializers.CharField(
+        help_text="Shown this once; the user must change it at the next sign-in."
+    )
+
+
+class RotatingRefreshSerializer(TokenRefreshSerializer):
+    """Refresh with rotation, refused for revoked sessions (logout, deactivation, password
+    change) exactly like access tokens are."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        refresh = self.token_class(attrs["refresh"])
+        user = User.objects.filter(pk=refresh.get("user_id")).first()
+        try:
+            token_user_check(refresh, user)
+        except TokenRejected as exc:
+            raise serializers.ValidationError({"refresh": [exc.message]}, code=exc.code) from exc
+        return super().validate(attrs)

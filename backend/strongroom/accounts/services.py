@@ -1,0 +1,445 @@
+"""Writes over people: sign-in, sessions, passwords, users, units and departments.
+
+Every change is audited in the same transaction; revocation and re-scoping signals go out after
+commit (the real-time app closes or re-scopes open WebSockets).
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import status
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from strongroom.accounts import roles, signals
+from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.setup import generate_password
+from strongroom.accounts.tokens import SESSION_CLAIM, session_revoke_in_cache, session_tokens_issue
+from strongroom.compliance.audit import audit_event_record
+from strongroom.core.errors import ApplicationError
+
+INVALID_CREDENTIALS = "Invalid username or password."
+
+
+def _locked(request: HttpRequest, username: str) -> bool:
+    return AxesProxyHandler.is_locked(request, {"username": username})
+
+
+def _raise_locked() -> None:
+    raise ApplicationError(
+        "Too many failed attempts: this account is locked for a while. Try again later or ask "
+        "an administrator to unlock it.",
+        code="account_locked",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
+
+
+def credentials_check(*, request: HttpRequest, username: str, password: str) -> User:
+    """The user these credentials belong to, through django-axes (failures count towards the
+    lockout, which applies per username and address). The same error for an unknown user and a
+    wrong password."""
+    if _locked(request, username):
+        _raise_locked()
+    user = authenticate(request=request, username=username, password=password)
+    if user is None:
+        if _locked(request, username):
+            _raise_locked()
+        raise ApplicationError(
+            INVALID_CREDENTIALS,
+            code="invalid_credentials",
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
+    assert isinstance(user, User)
+    return user
+
+
+def session_login(*, request: HttpRequest, username: str, password: str) -> RefreshToken:
+    """Sign in. The check runs outside any transaction: a failure must stay recorded (the
+    lockout counter and the audit entry) although the sign-in is refused."""
+    try:
+        user = credentials_check(request=request, username=username, password=password)
+    except ApplicationError as exc:
+        known = User.objects.filter(username=username).first()
+        audit_event_record(
+            action="auth.login_failed",
+            actor=known,
+            object_type="user",
+            object_id=known.pk if known else "",
+            changes={"username": [None, username[:150]]},
+            reason=exc.code,
+        )
+        raise
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        refresh = session_tokens_issue(user)
+        audit_event_record(
+            action="auth.login",
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
+            changes={"session": [None, refresh[SESSION_CLAIM]]},
+        )
+    return refresh
+
+
+@transaction.atomic
+def session_logout(*, user: User, session_id: str) -> None:
+    for token in OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True):
+        # Rotation keeps the sid, so this finds the session's current refresh token.
+        if session_id and session_id in _token_session_ids(token.token):
+            BlacklistedToken.objects.get_or_create(token=token)
+    session_revoke_in_cache(session_id)
+    audit_event_record(
+        action="auth.logout",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+        changes={"session": [session_id, None]},
+    )
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: signals.sessions_revoked.send(sender=User, user_id=user_id, session_id=session_id)
+    )
+
+
+def _token_session_ids(raw: str) -> set[str]:
+    try:
+        return {RefreshToken(raw, verify=False).get(SESSION_CLAIM, "")}  # type: ignore[arg-type]
+    except TokenError:
+        return set()
+
+
+def _revoke_all_sessions(user: User) -> None:
+    """Raise the epoch (every token issued before stops working) and blacklist the refresh
+    tokens. Callers are inside a transaction."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    for token in OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True):
+        BlacklistedToken.objects.get_or_create(token=token)
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: signals.sessions_revoked.send(sender=User, user_id=user_id, session_id=None)
+    )
+
+
+def _set_password(user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(
+            "The new password does not meet the password policy.",
+            code="password_policy",
+            details={"new_password": exc.messages},
+        ) from exc
+    if user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+
+
+def password_change(
+    *, request: HttpRequest, user: User, current_password: str, new_password: str
+) -> RefreshToken:
+    """The user changes their own password; every session ends, and a new one starts."""
+    credentials_check(request=request, username=user.username, password=current_password)
+    with transaction.atomic():
+        return _password_change_apply(user, new_password)
+
+
+def _password_change_apply(user: User, new_password: str) -> RefreshToken:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _set_password(user, new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _revoke_all_sessions(user)
+    audit_event_record(
+        action="user.password_change",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+        changes={"password": ["(set)", "(changed)"]},
+    )
+    return session_tokens_issue(user)
+
+
+# --- People management ------------------------------------------------------------------------
+
+
+def _grantable(actor: User) -> frozenset[str]:
+    return roles.GRANTABLE_ROLES.get(actor.role.name if actor.role else "", frozenset())
+
+
+def _check_may_manage(
+    actor: User, target: User | None, *, role: Group | None, units: Iterable[Unit] | None
+) -> None:
+    """A manager acts only within their units, never on or towards a role above their own."""
+    grantable = _grantable(actor)
+    if target is not None and target.role and target.role.name not in grantable:
+        raise ApplicationError(
+            "You cannot manage a user with this role.",
+            code="role_not_grantable",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if role is not None and role.name not in grantable:
+        raise ApplicationError(
+            "You cannot grant this role.",
+            code="role_not_grantable",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"role": [f"{role.name} is above what you may grant."]},
+        )
+    allowed = user_unit_ids(actor)
+    if allowed is None:
+        return
+    if units is not None and not {u.pk for u in units} <= allowed:
+        raise ApplicationError(
+            "You can only assign units you administer.",
+            code="unit_not_allowed",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"units": ["Outside your units."]},
+        )
+    if target is not None and not set(target.units.values_list("pk", flat=True)) & allowed:
+        raise ApplicationError(
+            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
+        )
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    return {
+        "full_name": user.full_name,
+        "email": user.email,
+        "role": user.role.name if user.role else None,
+        "units": sorted(user.units.values_list("code", flat=True)),
+        "is_active": user.is_active,
+    }
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User, username: str, full_name: str, email: str, role: Group, units: list[Unit]
+) -> tuple[User, str]:
+    """Create a user with a one-time password (returned once; changed at first sign-in)."""
+    _check_may_manage(actor, None, role=role, units=units)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(
+            "This username is taken (usernames are never reused).",
+            code="username_taken",
+            details={"username": ["Already used."]},
+        )
+    if role.name != roles.SYSTEM_ADMINISTRATOR and not units:
+        raise ApplicationError(
+            "A user needs at least one unit.",
+            code="units_required",
+            details={"units": ["Choose at least one unit."]},
+        )
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        role=role,
+        must_change_password=True,
+        is_staff=role.name in roles.STAFF_ROLES,
+    )
+    password = generate_password()
+    _set_password(user, password)
+    user.save()
+    user.units.set(units)
+    audit_event_record(
+        action="user.create",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        unit=units[0] if len(units) == 1 else None,
+        changes={"username": [None, username], **_diff({}, _user_snapshot(user))},
+    )
+    return user, password
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str | None = None,
+    email: str | None = None,
+    role: Group | None = None,
+    units: list[Unit] | None = None,
+    reason: str = "",
+) -> User:
+    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    _check_may_manage(actor, user, role=role, units=units)
+    if user.pk == actor.pk and (role is not None and role != user.role):
+        raise ApplicationError(
+            "You cannot change your own role.",
+            code="own_role",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    before = _user_snapshot(user)
+    if full_name is not None:
+        user.full_name = full_name
+    if email is not None:
+        user.email = email
+    if role is not None:
+        user.role = role
+        user.is_staff = role.name in roles.STAFF_ROLES
+    user.save()
+    if units is not None:
+        allowed = user_unit_ids(actor)
+        if allowed is not None:
+            # A Unit Admin replaces only the units they administer; others stay.
+            kept = [u for u in user.units.all() if u.pk not in allowed]
+            units = [*kept, *units]
+        user.units.set(units)
+    changes = _diff(before, _user_snapshot(user))
+    if changes:
+        access = {"role", "units"} & changes.keys()
+        audit_event_record(
+            action="user.access_change" if access else "user.update",
+            actor=actor,
+            object_type="user",
+            object_id=user.pk,
+            changes=changes,
+            reason=reason,
+        )
+        if access:
+            user_id = user.pk
+            transaction.on_commit(lambda: signals.access_changed.send(sender=User, user_id=user_id))
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> User:
+    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    _check_may_manage(actor, user, role=None, units=None)
+    if user.pk == actor.pk:
+        raise ApplicationError(
+            "You cannot deactivate yourself.",
+            code="own_account",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if not reason.strip():
+        raise ApplicationError(
+            "A reason is required.", code="reason_required", details={"reason": ["Required."]}
+        )
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.deactivated_at = None if active else timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
+    if not active:
+        _revoke_all_sessions(user)
+    audit_event_record(
+        action="user.activate" if active else "user.deactivate",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        changes={"is_active": [not active, active]},
+        reason=reason,
+    )
+    user_id = user.pk
+    transaction.on_commit(lambda: signals.access_changed.send(sender=User, user_id=user_id))
+    return user
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User, reason: str) -> str:
+    """A new one-time password, shown once to the administrator; every session of the user
+    ends, and they must change it at their next sign-in."""
+    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    _check_may_manage(actor, user, role=None, units=None)
+    password = generate_password()
+    _set_password(user, password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _revoke_all_sessions(user)
+    audit_event_record(
+        action="user.password_reset",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        changes={"password": ["(set)", "(reset)"]},
+        reason=reason,
+    )
+    return password
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User, reason: str) -> int:
+    _check_may_manage(actor, user, role=None, units=None)
+    removed = axes_reset(username=user.username)
+    audit_event_record(
+        action="user.unlock",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        changes={"failed_attempts_cleared": [None, removed]},
+        reason=reason,
+    )
+    return removed
+
+
+@transaction.atomic
+def unit_save(*, actor: User, unit: Unit | None, data: dict[str, Any]) -> Unit:
+    before = {} if unit is None else {k: getattr(unit, k) for k in data}
+    unit = unit or Unit()
+    for key, value in data.items():
+        setattr(unit, key, value)
+    unit.save()
+    audit_event_record(
+        action="unit.update" if before else "unit.create",
+        actor=actor,
+        object_type="unit",
+        object_id=unit.pk,
+        unit=unit,
+        changes=_diff(before, data),
+    )
+    return unit
+
+
+@transaction.atomic
+def department_save(
+    *, actor: User, department: Department | None, data: dict[str, Any]
+) -> Department:
+    allowed = user_unit_ids(actor)
+    unit = data.get("unit") or (department.unit if department else None)
+    if allowed is not None and (unit is None or unit.pk not in allowed):
+        raise ApplicationError(
+            "You can only manage departments of your units.",
+            code="unit_not_allowed",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    before = {} if department is None else {k: getattr(department, k) for k in data}
+    department = department or Department()
+    for key, value in data.items():
+        setattr(department, key, value)
+    department.save()
+    audit_event_record(
+        action="department.update" if before else "department.create",
+        actor=actor,
+        object_type="department",
+        object_id=department.pk,
+        unit=department.unit,
+        changes={
+            k: [
+                str(v[0]) if isinstance(v[0], Unit) else v[0],
+                str(v[1]) if isinstance(v[1], Unit) else v[1],
+            ]
+            for k, v in _diff(before, data).items()
+        },
+    )
+    return department

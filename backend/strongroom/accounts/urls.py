@@ -1,0 +1,19 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from strongroom.accounts import api
+
+router = SimpleRouter()
+router.register("users", api.UserViewSet, basename="user")
+router.register("units", api.UnitViewSet, basename="unit")
+router.register("departments", api.DepartmentViewSet, basename="department")
+router.register("roles", api.RoleViewSet, basename="role")
+
+urlpatterns = [
+    path("auth/login/", api.LoginView.as_view(), name="auth-login"),
+    path("auth/refresh/", api.RefreshView.as_view(), name="auth-refresh"),
+    path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", api.MeView.as_view(), name="auth-me"),
+    path("auth/change-password/", api.PasswordChangeView.as_view(), name="auth-change-password"),
+    path("", include(router.urls)),
+]
