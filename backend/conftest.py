@@ -1,6 +1,7 @@
 """Project-wide test fixtures."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -35,6 +36,16 @@ def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
         immutability.uninstall(connection)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Revoked sessions and throttle counters live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
@@ -46,3 +57,28 @@ def roles_synced(db: None) -> None:
     from strongroom.accounts.setup import roles_sync
 
     roles_sync()
+
+
+@pytest.fixture
+def api_client_for(roles_synced: None) -> Any:
+    """``api_client_for(user)``: an APIClient carrying a fresh session's access token."""
+    from rest_framework.test import APIClient
+
+    from strongroom.accounts.tokens import session_tokens_issue
+
+    def make(user: Any) -> Any:
+        client = APIClient()
+        refresh = session_tokens_issue(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
+        client.refresh_token = str(refresh)  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def units(db: None) -> Any:
+    """The two demo units, GOA1 and MUM1."""
+    from strongroom.accounts.tests.factories import UnitFactory
+
+    return UnitFactory(code="GOA1"), UnitFactory(code="MUM1")

@@ -24,3 +24,5 @@ STORAGES = {
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 STRONGROOM_ALLOW_DEMO_DATA = True
+# Real-time: a fast outbox poller so that relay tests stay short.
+STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=0.2)

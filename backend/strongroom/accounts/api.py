@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,7 +19,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from strongroom.accounts import selectors, services
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.accounts.permissions import HasActionPermission, request_user
+from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.accounts.serializers import (
     DepartmentSerializer,
     LoginSerializer,
@@ -112,7 +112,7 @@ class UserViewSet(
 ):
     """Users are deactivated, never deleted; usernames are never renamed or reused."""
 
-    permission_classes = [IsAuthenticated, HasActionPermission]
+    permission_classes = ROLE_CHECKED
     required_permissions = {
         "list": "accounts.view_user",
         "retrieve": "accounts.view_user",
@@ -242,7 +242,7 @@ class UnitViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = UnitSerializer
-    permission_classes = [IsAuthenticated, HasActionPermission]
+    permission_classes = ROLE_CHECKED
     required_permissions = {
         "list": "accounts.view_unit",
         "retrieve": "accounts.view_unit",

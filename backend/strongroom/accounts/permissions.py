@@ -4,7 +4,7 @@ are 404, not 403)."""
 
 from typing import Any
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from strongroom.accounts.models import User
@@ -48,9 +48,12 @@ class HasActionPermission(BasePermission):
         required: dict[str, str | tuple[str, ...] | None] = getattr(
             view, "required_permissions", {}
         )
-        key = getattr(view, "action", None) or request.method.lower()  # type: ignore[union-attr]
+        method = (request.method or "").lower()
+        if hasattr(view, "action_map") and method not in view.action_map:
+            return True  # no such operation: let DRF answer 405
+        key = getattr(view, "action", None) or method
         if key not in required:
-            key = (request.method or "").lower()
+            key = method
         if key not in required:
             return False
         needed = required[key]
@@ -58,3 +61,7 @@ class HasActionPermission(BasePermission):
             return True
         perms = (needed,) if isinstance(needed, str) else needed
         return request.user.has_perms(perms)
+
+
+# What every role-checked view declares (the default classes plus the matrix check).
+ROLE_CHECKED = [IsAuthenticated, PasswordChangeNotRequired, HasActionPermission]

@@ -23,6 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles, signals
+from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.accounts.setup import generate_password
@@ -39,8 +40,7 @@ def _locked(request: HttpRequest, username: str) -> bool:
 
 def _raise_locked() -> None:
     raise ApplicationError(
-        "Too many failed attempts: this account is locked for a while. Try again later or ask "
-        "an administrator to unlock it.",
+        LOCKED_MESSAGE,
         code="account_locked",
         status_code=status.HTTP_403_FORBIDDEN,
     )

@@ -7,13 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from strongroom.accounts.permissions import HasActionPermission, request_user
+from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.compliance import selectors
 from strongroom.compliance.audit import audit_event_record, verify_chain
 from strongroom.compliance.filters import AuditEventFilter
@@ -45,7 +44,7 @@ AUDIT_CSV_HEADER = [
 
 
 class SignatureView(APIView):
-    permission_classes = [IsAuthenticated, HasActionPermission]
+    permission_classes = ROLE_CHECKED
     required_permissions = {"get": "compliance.view_signature"}
 
     @extend_schema(responses={200: SignatureSerializer, **ERROR_RESPONSES})
@@ -60,7 +59,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """The audit trail: read and export (``?format=csv``), never write."""
 
     serializer_class = AuditEventSerializer
-    permission_classes = [IsAuthenticated, HasActionPermission]
+    permission_classes = ROLE_CHECKED
     required_permissions = {
         "list": "compliance.view_audit_trail",
         "retrieve": "compliance.view_audit_trail",

@@ -83,16 +83,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
 
-    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), None)
+    mapped = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
     if isinstance(exc, exceptions.ValidationError):
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         message = "The submitted data is not valid."
+        code = mapped
     else:
         details = {}
         message = str(exc.detail)
         codes = exc.get_codes()
-        code = code or (codes if isinstance(codes, str) else "error")
-    response.data = error_body(code or "error", message, details)
+        # A specific code given by the raiser (token_not_valid, password_change_required…)
+        # wins over the class's generic one.
+        code = codes if isinstance(codes, str) and codes != exc.default_code else mapped
+    response.data = error_body(code, message, details)
     return response
 
 

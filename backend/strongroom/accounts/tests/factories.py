@@ -43,8 +43,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def units(self, create: bool, extracted: list[Unit] | None, **kwargs: object) -> None:
+    def units(obj: User, create: bool, extracted: list[Unit] | None, **kwargs: object) -> None:  # noqa: N805
         if create and extracted:
-            self.units.set(extracted)
+            obj.units.set(extracted)
         if create:
-            self.save()
+            obj.save()

@@ -127,3 +127,19 @@ def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_servers: dict
     status, body = _readyz(env)
     assert status == 503
     assert body["components"]["database"].startswith("error"), body
+
+
+def test_every_operation_documents_its_error_responses(client: Client) -> None:
+    schema = json.loads(
+        client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    )
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+    assert len(operations) > 20
+    for path, method, operation in operations:
+        for status in ("400", "401", "403", "404"):
+            assert status in operation["responses"], (method, path, status)

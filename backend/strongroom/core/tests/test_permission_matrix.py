@@ -1,0 +1,98 @@
+"""Every role against every endpoint: the allowed set must be exactly the matrix of PRODUCT.md.
+
+"Allowed" means the permission check let the call through (any answer but 401/403); the call may
+still fail for its data. Each role acts inside its own unit (GOA1), so unit scoping does not
+interfere; scoping has its own tests.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from strongroom.accounts import roles
+from strongroom.accounts.tests.factories import DepartmentFactory, UserFactory
+
+SA, UA, DM, AP, SH, VW = (
+    roles.SYSTEM_ADMINISTRATOR,
+    roles.UNIT_ADMIN,
+    roles.DOCUMENT_MANAGER,
+    roles.APPROVER,
+    roles.STORE_HEAD,
+    roles.VIEWER,
+)
+EVERYONE = frozenset(roles.ROLES)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # may use {target}, {unit}, {department}
+    allowed: frozenset[str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+ENDPOINTS = [
+    Endpoint("get", "/api/v1/auth/me/", EVERYONE),
+    Endpoint("get", "/api/v1/roles/", EVERYONE),
+    Endpoint("get", "/api/v1/units/", EVERYONE),
+    Endpoint("get", "/api/v1/units/{unit}/", EVERYONE),
+    Endpoint("post", "/api/v1/units/", frozenset({SA}), {"code": "NEW1", "name": "New"}),
+    Endpoint("patch", "/api/v1/units/{unit}/", frozenset({SA}), {"name": "Renamed"}),
+    Endpoint("get", "/api/v1/departments/", EVERYONE),
+    Endpoint(
+        "post",
+        "/api/v1/departments/",
+        frozenset({SA, UA}),
+        {"unit": "{unit}", "code": "ENG", "name": "Engineering"},
+    ),
+    Endpoint("patch", "/api/v1/departments/{department}/", frozenset({SA, UA}), {"name": "QA2"}),
+    Endpoint("get", "/api/v1/users/", frozenset({SA, UA})),
+    Endpoint("get", "/api/v1/users/{target}/", frozenset({SA, UA})),
+    Endpoint(
+        "post",
+        "/api/v1/users/",
+        frozenset({SA, UA}),
+        {"username": "goa1-x", "full_name": "X", "role": VW, "units": ["{unit}"]},
+    ),
+    Endpoint("patch", "/api/v1/users/{target}/", frozenset({SA, UA}), {"full_name": "Y"}),
+    Endpoint("post", "/api/v1/users/{target}/deactivate/", frozenset({SA, UA}), {"reason": "r"}),
+    Endpoint("post", "/api/v1/users/{target}/activate/", frozenset({SA, UA}), {"reason": "r"}),
+    Endpoint(
+        "post", "/api/v1/users/{target}/reset-password/", frozenset({SA, UA}), {"reason": "r"}
+    ),
+    Endpoint("post", "/api/v1/users/{target}/unlock/", frozenset({SA, UA}), {"reason": "r"}),
+    Endpoint("get", "/api/v1/audit-events/", frozenset({SA, UA, AP, VW})),
+    Endpoint("post", "/api/v1/audit-events/verify/", frozenset({SA})),
+]
+
+
+def _fill(value: Any, ids: dict[str, int]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_every_role_against_every_endpoint(
+    role: str, roles_synced: None, units: Any, api_client_for: Callable[..., Any]
+) -> None:
+    goa = units[0]
+    ids = {"unit": goa.pk, "department": DepartmentFactory(unit=goa, code="QA").pk}
+    caller = UserFactory(role_name=role, units=[] if role == SA else [goa])
+    client = api_client_for(caller)
+    mismatches = []
+    for endpoint in ENDPOINTS:
+        ids["target"] = UserFactory(role_name=VW, units=[goa]).pk
+        path = endpoint.path.format(**ids)
+        data = {k: _fill(v, ids) for k, v in endpoint.data.items()}
+        data = {k: (f"{v}-{ids['target']}" if k == "username" else v) for k, v in data.items()}
+        response = getattr(client, endpoint.method)(path, data, format="json")
+        allowed = response.status_code not in (401, 403)
+        if allowed != (role in endpoint.allowed):
+            mismatches.append((endpoint.method, endpoint.path, response.status_code))
+    assert mismatches == [], f"{role}: {mismatches}"
