@@ -49,3 +49,28 @@ def test_a_system_administrator_can_view_but_not_edit_audit_events(roles_synced:
     event.refresh_from_db()
     assert event.action == "unit.create"
     assert client.post(f"/admin/compliance/auditevent/{event.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_admin_sign_in_and_changes_are_audited_with_old_and_new_values(roles_synced: None) -> None:
+    from strongroom.accounts import roles
+    from strongroom.accounts.models import Unit
+    from strongroom.accounts.tests.factories import TEST_PASSWORD
+
+    admin_user = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR, is_staff=True)
+    unit = Unit.objects.create(code="GOA1", name="Goa")
+    client = Client()
+    failed = client.post("/admin/login/", {"username": admin_user.username, "password": "nope"})
+    assert failed.status_code == 200  # the form again
+    client.post("/admin/login/", {"username": admin_user.username, "password": TEST_PASSWORD})
+    assert AuditEvent.objects.filter(action="auth.login_failed", reason="admin").exists()
+    assert AuditEvent.objects.filter(action="auth.login", actor=admin_user).exists()
+
+    response = client.post(
+        f"/admin/accounts/unit/{unit.pk}/change/",
+        {"code": "GOA1", "name": "Goa Plant", "address": "", "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    event = AuditEvent.objects.get(action="unit.update")
+    assert event.changes == {"name": ["Goa", "Goa Plant"]}
+    assert event.actor == admin_user
