@@ -281,7 +281,7 @@ def user_update(
     units: list[Unit] | None = None,
     reason: str = "",
 ) -> User:
-    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("role").get(pk=user.pk)
     _check_may_manage(actor, user, role=role, units=units)
     if user.pk == actor.pk and (role is not None and role != user.role):
         raise ApplicationError(
@@ -324,7 +324,7 @@ def user_update(
 
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> User:
-    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("role").get(pk=user.pk)
     _check_may_manage(actor, user, role=None, units=None)
     if user.pk == actor.pk:
         raise ApplicationError(
@@ -360,7 +360,7 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> Us
 def user_password_reset(*, actor: User, user: User, reason: str) -> str:
     """A new one-time password, shown once to the administrator; every session of the user
     ends, and they must change it at their next sign-in."""
-    user = User.objects.select_for_update().select_related("role").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("role").get(pk=user.pk)
     _check_may_manage(actor, user, role=None, units=None)
     password = generate_password()
     _set_password(user, password)

@@ -92,6 +92,7 @@ def _tamper(event_id: int) -> None:
     """Change one event's content behind the application's back, as a DBA could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks before ALTER
             cursor.execute("ALTER TABLE compliance_auditevent DISABLE TRIGGER USER")
             cursor.execute(
                 "UPDATE compliance_auditevent SET reason = 'edited' WHERE id = %s", [event_id]
