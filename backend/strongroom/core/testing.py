@@ -1,5 +1,7 @@
 """Assertions shared by the apps' tests."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,3 +20,39 @@ def assert_update_rejected(
         message = str(excinfo.value)
         # PostgreSQL and SQLite name CHECK constraints; unique violations name the columns.
         assert constraint in message or "UNIQUE" in message or "unique" in message, message
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API operation and the roles allowed to call it. ``path`` and string values of
+    ``data`` may name fixtures' ids in braces: ``/api/v1/users/{target}/``."""
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
+
+
+def permission_mismatches(
+    client: Any, endpoints: list[Endpoint], role: str, ids_for: Callable[[], dict[str, Any]]
+) -> list[tuple[str, str, int]]:
+    """Calls each endpoint as ``client``; returns those whose permission verdict (allowed: any
+    answer but 401/403) differs from the matrix. ``ids_for()`` gives fresh ids per call."""
+    mismatches = []
+    for endpoint in endpoints:
+        ids = ids_for()
+        path = endpoint.path.format(**ids)
+        data = {k: _fill(v, ids) for k, v in endpoint.data.items()}
+        response = getattr(client, endpoint.method)(path, data, format="json")
+        allowed = response.status_code not in (401, 403)
+        if allowed != (role in endpoint.allowed):
+            mismatches.append((endpoint.method, endpoint.path, response.status_code))
+    return mismatches

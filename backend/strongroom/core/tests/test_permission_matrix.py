@@ -6,13 +6,13 @@ interfere; scoping has its own tests.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import DepartmentFactory, UserFactory
+from strongroom.core.testing import Endpoint, permission_mismatches
 
 SA, UA, DM, AP, SH, VW = (
     roles.SYSTEM_ADMINISTRATOR,
@@ -23,14 +23,6 @@ SA, UA, DM, AP, SH, VW = (
     roles.VIEWER,
 )
 EVERYONE = frozenset(roles.ROLES)
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str  # may use {target}, {unit}, {department}
-    allowed: frozenset[str]
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 ENDPOINTS = [
@@ -54,7 +46,7 @@ ENDPOINTS = [
         "post",
         "/api/v1/users/",
         frozenset({SA, UA}),
-        {"username": "goa1-x", "full_name": "X", "role": VW, "units": ["{unit}"]},
+        {"username": "{new_username}", "full_name": "X", "role": VW, "units": ["{unit}"]},
     ),
     Endpoint("patch", "/api/v1/users/{target}/", frozenset({SA, UA}), {"full_name": "Y"}),
     Endpoint("post", "/api/v1/users/{target}/deactivate/", frozenset({SA, UA}), {"reason": "r"}),
@@ -68,31 +60,23 @@ ENDPOINTS = [
 ]
 
 
-def _fill(value: Any, ids: dict[str, int]) -> Any:
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
-        return ids[value[1:-1]]
-    if isinstance(value, list):
-        return [_fill(v, ids) for v in value]
-    return value
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", roles.ROLES)
 def test_every_role_against_every_endpoint(
     role: str, roles_synced: None, units: Any, api_client_for: Callable[..., Any]
 ) -> None:
     goa = units[0]
-    ids = {"unit": goa.pk, "department": DepartmentFactory(unit=goa, code="QA").pk}
+    department = DepartmentFactory(unit=goa, code="QA").pk
     caller = UserFactory(role_name=role, units=[] if role == SA else [goa])
-    client = api_client_for(caller)
-    mismatches = []
-    for endpoint in ENDPOINTS:
-        ids["target"] = UserFactory(role_name=VW, units=[goa]).pk
-        path = endpoint.path.format(**ids)
-        data = {k: _fill(v, ids) for k, v in endpoint.data.items()}
-        data = {k: (f"{v}-{ids['target']}" if k == "username" else v) for k, v in data.items()}
-        response = getattr(client, endpoint.method)(path, data, format="json")
-        allowed = response.status_code not in (401, 403)
-        if allowed != (role in endpoint.allowed):
-            mismatches.append((endpoint.method, endpoint.path, response.status_code))
+
+    def ids() -> dict[str, Any]:
+        target = UserFactory(role_name=VW, units=[goa])
+        return {
+            "unit": goa.pk,
+            "department": department,
+            "target": target.pk,
+            "new_username": f"goa1-new-{target.pk}",
+        }
+
+    mismatches = permission_mismatches(api_client_for(caller), ENDPOINTS, role, ids)
     assert mismatches == [], f"{role}: {mismatches}"
