@@ -23,6 +23,10 @@ api_v1: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("strongroom.accounts.urls")),
     path("", include("strongroom.compliance.urls")),
+    path("", include("strongroom.storage.urls")),
+    path("", include("strongroom.records.urls")),
+    path("", include("strongroom.requests.urls")),
+    path("", include("strongroom.reports.urls")),
     path("", include("strongroom.realtime.urls")),
 ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "strongroom.compliance",
     "strongroom.notifications",
     "strongroom.realtime",
+    "strongroom.reports",
 ]
 
 MIDDLEWARE = [
