@@ -25,7 +25,8 @@ def request_content(request: Request) -> dict[str, Any]:
         "purpose": request.purpose,
         "documents": sorted(request.documents.values_list("number", flat=True)),
         "expected_return_on": request.expected_return_on,
-        "target_location": request.target_location_id,
+        # Only a transfer asks for a place; storage and returns record where they went.
+        "target_location": request.target_location_id if request.type == "TRANSFER" else None,
     }
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from strongroom.core.admin import ReadOnlyAdmin
-from strongroom.requests.models import Request, SendBack
+from strongroom.requests.models import IdempotencyKey, Request, SendBack
 
 
 class SendBackInline(admin.TabularInline):
@@ -38,3 +38,8 @@ class RequestAdmin(ReadOnlyAdmin):
 @admin.register(SendBack)
 class SendBackAdmin(ReadOnlyAdmin):
     list_display = ["request", "sent_by", "sent_at", "resolved_at"]
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
+    list_display = ["key", "user", "request", "created_at"]

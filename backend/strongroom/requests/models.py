@@ -199,3 +199,21 @@ class SendBack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} sent back {self.sent_at:%Y-%m-%d}"
+
+
+class IdempotencyKey(models.Model):
+    """``Idempotency-Key`` of a request-creating POST: a retried submission returns the request
+    the first one created instead of creating a second."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

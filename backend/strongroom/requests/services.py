@@ -1,11 +1,420 @@
-"""Writes over requests. The transition services join this module with the workflow API."""
+"""Writes over requests: numbers, creation, editing while sent back.
 
+The status transitions live in :mod:`strongroom.requests.transitions`. Both follow STYLE.md rule
+1: signature verified before the transaction, then one transaction that locks, checks, writes
+the change, the Signature and the AuditEvent; notifications go out after commit.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework import status
 
+from strongroom.accounts.models import Department, User
+from strongroom.accounts.selectors import user_unit_ids
+from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.models import SignatureMeaning
+from strongroom.compliance.signing import signature_record, signature_verify
+from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.core.models import Sequence
+from strongroom.records.models import Crate, Document
+from strongroom.requests.models import (
+    IdempotencyKey,
+    Request,
+    RequestStatus,
+    RequestType,
+)
+from strongroom.storage.models import Location
 
 
 def request_number_allocate(*, year: int | None = None) -> str:
     """``REQ-2026-000042``: the next number of the year, race-free like crate codes."""
     year = year or timezone.now().year
     return f"REQ-{year}-{Sequence.next_value(f'request:{year}'):06d}"
+
+
+def notify_after_commit(request: Request, event: str) -> None:
+    from strongroom.notifications.tasks import notify_request_event
+
+    request_id, version = request.pk, request.version
+    transaction.on_commit(lambda: notify_request_event.delay(request_id, event, version))
+
+
+# --- Shared checks -------------------------------------------------------------------------------
+
+
+def require_permission(user: User, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise ApplicationError(
+            "Your role does not allow this action.",
+            code="permission_denied",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def require_in_units(user: User, unit_id: int) -> None:
+    """Objects outside the caller's units do not exist for them (404, not 403)."""
+    allowed = user_unit_ids(user)
+    if allowed is not None and unit_id not in allowed:
+        raise ApplicationError(
+            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
+        )
+
+
+def require_version(obj: Any, version: int | None) -> None:
+    if version is None:
+        raise ApplicationError(
+            "The version you read is required.",
+            code="version_required",
+            details={"version": ["Required."]},
+        )
+    if obj.version != version:
+        raise ConflictError(
+            f"This record changed since you read it (version {version}, now {obj.version}). "
+            "Reload and try again.",
+            code="stale_version",
+            details={"version": [f"Current version is {obj.version}."]},
+        )
+
+
+def require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ApplicationError(
+            "A reason is required.", code="reason_required", details={"reason": ["Required."]}
+        )
+    return reason.strip()
+
+
+def shelf_for(*, shelf_id: int | None, user: User, unit_id: int | None = None) -> Location:
+    shelf = (
+        Location.objects.select_related("unit").filter(pk=shelf_id).first() if shelf_id else None
+    )
+    if shelf is None:
+        raise ApplicationError(
+            "Choose a shelf.", code="shelf_required", details={"shelf": ["Required."]}
+        )
+    require_in_units(user, shelf.unit_id)
+    if shelf.kind != Location.Kind.SHELF or not shelf.is_active:
+        raise ApplicationError(
+            "Crates stand on active shelves only.",
+            code="not_a_shelf",
+            details={"shelf": ["Not an active shelf."]},
+        )
+    if unit_id is not None and shelf.unit_id != unit_id:
+        raise ApplicationError(
+            "The shelf belongs to another unit.",
+            code="shelf_other_unit",
+            details={"shelf": ["Another unit's shelf."]},
+        )
+    return shelf
+
+
+def shelf_reserve(shelf: Location) -> None:
+    """Lock the shelf and check it has room for one more crate. Concurrent moves to the same
+    shelf queue on the lock, so two crates never take its last place."""
+    locked = Location.objects.select_for_update().get(pk=shelf.pk)
+    assert locked.capacity is not None
+    stored = Crate.objects.filter(location=locked, status=Crate.Status.IN_STORAGE).count()
+    if stored >= locked.capacity:
+        raise ConflictError(
+            f"Shelf {locked.full_code} is full ({stored} of {locked.capacity}).",
+            code="shelf_full",
+            details={"shelf": ["Full."]},
+        )
+
+
+def _crate_for_request(*, crate_id: int | None, user: User) -> Crate:
+    crate = (
+        Crate.objects.select_related("unit", "location").filter(pk=crate_id).first()
+        if crate_id
+        else None
+    )
+    if crate is None:
+        raise ApplicationError(
+            "Choose a crate.", code="crate_required", details={"crate": ["Required."]}
+        )
+    require_in_units(user, crate.unit_id)
+    return crate
+
+
+def _require_crate_status(crate: Crate, wanted: str) -> None:
+    if crate.status != wanted:
+        raise ApplicationError(
+            f"Crate {crate.code} is {crate.get_status_display().lower()}; this needs it "
+            f"{Crate.Status(wanted).label.lower()}.",
+            code="crate_wrong_status",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+
+
+def destruction_preconditions(crate: Crate) -> None:
+    today = timezone.localdate()
+    if crate.legal_hold:
+        raise ConflictError(f"Crate {crate.code} is on legal hold.", code="crate_on_hold")
+    if crate.retain_permanently or crate.destroy_after is None:
+        raise ConflictError(
+            f"Crate {crate.code} is retained permanently.", code="retention_permanent"
+        )
+    if crate.destroy_after > today:
+        raise ConflictError(
+            f"Crate {crate.code} must be kept until {crate.destroy_after}.",
+            code="retention_not_reached",
+        )
+
+
+# --- Creation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestInput:
+    type: str
+    purpose: str
+    crate_id: int | None = None
+    expected_return_on: dt.date | None = None
+    document_ids: list[int] = field(default_factory=list)
+    target_location_id: int | None = None
+    # STORAGE of a new crate
+    unit_id: int | None = None
+    department_id: int | None = None
+    description: str = ""
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _check_type_fields(data: RequestInput, crate: Crate, user: User) -> dict[str, Any]:
+    """Preconditions of PRODUCT.md §1 "Requests", per type; returns the type's columns."""
+    if data.type == RequestType.WITHDRAWAL:
+        _require_crate_status(crate, Crate.Status.IN_STORAGE)
+        if data.expected_return_on is None or data.expected_return_on <= timezone.localdate():
+            raise ApplicationError(
+                "The expected return date must be in the future.",
+                code="return_date_invalid",
+                details={"expected_return_on": ["Must be after today."]},
+            )
+        foreign = set(data.document_ids) - set(
+            crate.documents.filter(status=Document.Status.ACTIVE).values_list("pk", flat=True)
+        )
+        if foreign:
+            raise ApplicationError(
+                "Only documents of this crate can be withdrawn with it.",
+                code="document_not_in_crate",
+                details={"documents": [f"Not in crate {crate.code}: {sorted(foreign)}"]},
+            )
+        return {"expected_return_on": data.expected_return_on}
+    if data.type == RequestType.TRANSFER:
+        _require_crate_status(crate, Crate.Status.IN_STORAGE)
+        shelf = Location.objects.filter(pk=data.target_location_id or 0).first()
+        if shelf is None or shelf.kind != Location.Kind.SHELF or not shelf.is_active:
+            raise ApplicationError(
+                "Choose an active target shelf.",
+                code="not_a_shelf",
+                details={"target_location": ["Not an active shelf."]},
+            )
+        if shelf.pk == crate.location_id:
+            raise ApplicationError(
+                "The crate already stands there.",
+                code="same_location",
+                details={"target_location": ["Same as the current shelf."]},
+            )
+        return {"target_location": shelf}
+    if data.type == RequestType.DESTRUCTION:
+        _require_crate_status(crate, Crate.Status.IN_STORAGE)
+        destruction_preconditions(crate)
+        return {}
+    raise ApplicationError(
+        "Unknown request type.", code="invalid_type", details={"type": ["Unknown."]}
+    )
+
+
+def _storage_crate(data: RequestInput, user: User) -> Crate:
+    """A STORAGE request either names an existing PENDING crate or files a new one with its
+    documents."""
+    if data.crate_id:
+        crate = _crate_for_request(crate_id=data.crate_id, user=user)
+        _require_crate_status(crate, Crate.Status.PENDING)
+        return crate
+    from strongroom.records.services import crate_create_pending
+
+    department = (
+        Department.objects.select_related("unit").filter(pk=data.department_id or 0).first()
+    )
+    if department is None:
+        raise ApplicationError(
+            "Choose a department.",
+            code="department_required",
+            details={"department": ["Required."]},
+        )
+    require_in_units(user, department.unit_id)
+    if not data.documents:
+        raise ApplicationError(
+            "A new crate needs its documents.",
+            code="documents_required",
+            details={"documents": ["At least one."]},
+        )
+    return crate_create_pending(
+        actor=user,
+        unit=department.unit,
+        department=department,
+        description=data.description,
+        documents=data.documents,
+    )
+
+
+def request_create(
+    *,
+    http_request: HttpRequest,
+    actor: User,
+    data: RequestInput,
+    password: str,
+    idempotency_key: str = "",
+) -> tuple[Request, bool]:
+    """Raise a request (signed SUBMITTED). Returns ``(request, created)``: with an
+    Idempotency-Key already used by this user, the first request and ``False``."""
+    require_permission(actor, "workflow.add_request")
+    if idempotency_key:
+        first = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+        if first is not None:
+            return first.request, False
+    if data.type not in RequestType.values:
+        raise ApplicationError(
+            "Unknown request type.",
+            code="invalid_type",
+            details={"type": [f"One of {', '.join(RequestType.values)}."]},
+        )
+    purpose = (data.purpose or "").strip()
+    if not purpose:
+        raise ApplicationError(
+            "Say what the request is for.",
+            code="purpose_required",
+            details={"purpose": ["Required."]},
+        )
+    signature_verify(
+        http_request=http_request,
+        signer=actor,
+        password=password,
+        meaning=SignatureMeaning.SUBMITTED,
+        object_type="request",
+        object_id="",
+    )
+    try:
+        with transaction.atomic():
+            if data.type == RequestType.STORAGE:
+                crate, fields = _storage_crate(data, actor), {}
+            else:
+                crate = _crate_for_request(crate_id=data.crate_id, user=actor)
+                crate = Crate.objects.select_for_update().get(pk=crate.pk)
+                fields = _check_type_fields(data, crate, actor)
+            request = Request.objects.create(
+                number=request_number_allocate(),
+                type=data.type,
+                unit=crate.unit,
+                crate=crate,
+                requester=actor,
+                purpose=purpose,
+                submitted_at=timezone.now(),
+                **fields,
+            )
+            if data.type == RequestType.WITHDRAWAL and data.document_ids:
+                request.documents.set(data.document_ids)
+            signature_record(signer=actor, meaning=SignatureMeaning.SUBMITTED, request=request)
+            audit_event_record(
+                action="request.create",
+                actor=actor,
+                object_type="request",
+                object_id=request.pk,
+                unit=request.unit,
+                changes={
+                    "number": [None, request.number],
+                    "type": [None, request.type],
+                    "crate": [None, crate.code],
+                    "status": [None, request.status],
+                },
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(user=actor, key=idempotency_key, request=request)
+            notify_after_commit(request, "submitted")
+    except IntegrityError as exc:
+        if (
+            idempotency_key
+            and IdempotencyKey.objects.filter(user=actor, key=idempotency_key).exists()
+        ):
+            return IdempotencyKey.objects.get(user=actor, key=idempotency_key).request, False
+        raise ConflictError(
+            "This crate already has an open request.", code="crate_has_open_request"
+        ) from exc
+    return request, True
+
+
+@transaction.atomic
+def request_edit(
+    *,
+    actor: User,
+    request_id: int,
+    version: int | None,
+    purpose: str | None = None,
+    expected_return_on: dt.date | None = None,
+    document_ids: list[int] | None = None,
+    target_location_id: int | None = None,
+) -> Request:
+    """The requester corrects a request that was sent back (then resubmits it, signed)."""
+    request = Request.objects.select_for_update().select_related("crate").get(pk=request_id)
+    require_in_units(actor, request.unit_id)
+    if request.requester_id != actor.pk:
+        raise ApplicationError(
+            "Only the requester edits a request.",
+            code="not_requester",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if request.status != RequestStatus.SENT_BACK:
+        raise ConflictError(
+            "A request is edited only while it is sent back.", code="invalid_transition"
+        )
+    require_version(request, version)
+    current_documents = sorted(request.documents.values_list("pk", flat=True))
+    before: dict[str, Any] = {
+        "purpose": request.purpose,
+        "expected_return_on": request.expected_return_on,
+        "documents": current_documents,
+        "target_location": request.target_location_id,
+    }
+    data = RequestInput(
+        type=request.type,
+        purpose=purpose if purpose is not None else request.purpose,
+        crate_id=request.crate_id,
+        expected_return_on=expected_return_on or request.expected_return_on,
+        document_ids=document_ids if document_ids is not None else current_documents,
+        target_location_id=target_location_id or request.target_location_id,
+    )
+    if not data.purpose.strip():
+        raise ApplicationError(
+            "Say what the request is for.",
+            code="purpose_required",
+            details={"purpose": ["Required."]},
+        )
+    request.purpose = data.purpose.strip()
+    if request.type in (RequestType.WITHDRAWAL, RequestType.TRANSFER):
+        fields = _check_type_fields(data, request.crate, actor)
+        for key, value in fields.items():
+            setattr(request, key, value)
+        if request.type == RequestType.WITHDRAWAL:
+            request.documents.set(data.document_ids)
+    request.version += 1
+    request.save()
+    after = {
+        "purpose": request.purpose,
+        "expected_return_on": request.expected_return_on,
+        "documents": sorted(request.documents.values_list("pk", flat=True)),
+        "target_location": request.target_location_id,
+    }
+    audit_event_record(
+        action="request.update",
+        actor=actor,
+        object_type="request",
+        object_id=request.pk,
+        unit=request.unit,
+        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+    )
+    return request

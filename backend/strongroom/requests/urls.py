@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from strongroom.requests import api
+
+router = SimpleRouter()
+router.register("requests", api.RequestViewSet, basename="request")
+
+urlpatterns = [path("", include(router.urls))]

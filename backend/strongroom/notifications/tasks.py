@@ -1,0 +1,68 @@
+"""Notifications about requests, created after the change commits (tasks take ids and are
+idempotent: one notification per recipient and event)."""
+
+from celery import shared_task
+
+from strongroom.accounts.models import User
+from strongroom.accounts.selectors import user_list_with_permission
+from strongroom.notifications.models import NotificationKind
+from strongroom.notifications.services import notification_create_many
+from strongroom.requests.models import Request
+
+# event -> (kind, who: "requester" | permission of the unit's users, title template)
+_EVENTS: dict[str, list[tuple[NotificationKind, str, str]]] = {
+    "submitted": [
+        (
+            NotificationKind.REQUEST_SUBMITTED,
+            "workflow.approve_request",
+            "{number}: {type} request for {crate} waits for approval",
+        ),
+    ],
+    "approved": [
+        (NotificationKind.REQUEST_APPROVED, "requester", "{number} was approved"),
+        (
+            NotificationKind.READY_TO_FULFIL,
+            "workflow.fulfil_request",
+            "{number}: {type} of {crate} is ready to fulfil",
+        ),
+    ],
+    "rejected": [(NotificationKind.REQUEST_REJECTED, "requester", "{number} was rejected")],
+    "sent_back": [
+        (NotificationKind.REQUEST_SENT_BACK, "requester", "{number} was sent back for correction")
+    ],
+    "issued": [
+        (NotificationKind.CRATE_ISSUED, "requester", "{number}: crate {crate} was issued to you")
+    ],
+}
+
+
+@shared_task
+def notify_request_event(request_id: int, event: str, version: int) -> int:
+    request = Request.objects.select_related("unit", "crate", "requester").get(pk=request_id)
+    created = 0
+    for kind, audience, title in _EVENTS.get(event, []):
+        if audience == "requester":
+            recipients: list[User] = [request.requester]
+        else:
+            recipients = list(
+                user_list_with_permission(permission=audience, unit=request.unit).exclude(
+                    pk=request.requester_id
+                )
+            )
+        created += len(
+            notification_create_many(
+                recipients=recipients,
+                kind=kind,
+                title=title.format(
+                    number=request.number,
+                    type=request.get_type_display().lower(),
+                    crate=request.crate.code,
+                ),
+                body=request.purpose[:500],
+                dedupe_key=f"request:{request.pk}:{event}:{version}:{kind}",
+                unit=request.unit,
+                request_id=request.pk,
+                crate_id=request.crate_id,
+            )
+        )
+    return created

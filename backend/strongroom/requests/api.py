@@ -1,0 +1,271 @@
+"""Requests over HTTP: list, detail with timeline, create (idempotent), edit, and the signed
+transitions ``POST /api/v1/requests/{id}/<action>/``."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request as HttpRequest
+from rest_framework.response import Response
+
+from strongroom.accounts.models import Unit
+from strongroom.accounts.permissions import ROLE_CHECKED, request_user
+from strongroom.core.errors import ApplicationError
+from strongroom.requests import selectors, services
+from strongroom.requests.models import Request, RequestStatus
+from strongroom.requests.serializers import (
+    RequestCreateSerializer,
+    RequestDetailSerializer,
+    RequestEditSerializer,
+    RequestListSerializer,
+    TransitionSerializer,
+)
+from strongroom.requests.transitions import TRANSITIONS, TransitionInput, request_transition
+
+
+class RequestFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    mine = django_filters.BooleanFilter(method="filter_mine")
+    waiting_for_me = django_filters.BooleanFilter(method="filter_waiting")
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
+
+    class Meta:
+        model = Request
+        fields = ["type", "status", "unit", "crate"]
+
+    def filter_overdue(
+        self, queryset: QuerySet[Request], name: str, value: bool
+    ) -> QuerySet[Request]:
+        q = selectors.overdue_q()
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_mine(self, queryset: QuerySet[Request], name: str, value: bool) -> QuerySet[Request]:
+        user = self.request.user
+        return queryset.filter(requester=user) if value else queryset.exclude(requester=user)
+
+    def filter_waiting(
+        self, queryset: QuerySet[Request], name: str, value: bool
+    ) -> QuerySet[Request]:
+        q = selectors.waiting_for_q(self.request.user)
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+# "destroy" is DRF's name for DELETE; the destruction action's method has another name.
+_ACTION_NAMES = {"destroy": "destroy_crate"}
+_TRANSITION_SCHEMA = extend_schema(
+    request=TransitionSerializer, responses={200: RequestDetailSerializer}
+)
+
+
+class RequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = ROLE_CHECKED
+    required_permissions = {
+        "list": "workflow.view_request",
+        "retrieve": "workflow.view_request",
+        "create": "workflow.add_request",
+        "partial_update": "workflow.add_request",
+        "documents_csv": "workflow.add_request",
+        "certificate": "workflow.view_request",
+        **{_ACTION_NAMES.get(name, name): t.permission for name, t in TRANSITIONS.items()},
+    }
+    filterset_class = RequestFilter
+    search_fields = ["number", "crate__code", "purpose"]
+    ordering_fields = ["id", "submitted_at", "number"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Request]:
+        if getattr(self, "swagger_fake_view", False):
+            return Request.objects.none()
+        return selectors.request_list_for_user(user=request_user(self.request))
+
+    def get_serializer_class(self) -> type:
+        return RequestDetailSerializer if self.action != "list" else RequestListSerializer
+
+    def _detail(self, pk: Any) -> Request:
+        found = selectors.request_get_for_user(user=request_user(self.request), request_id=int(pk))
+        if found is None:
+            raise Http404
+        return found
+
+    def retrieve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        return Response(RequestDetailSerializer(self._detail(kwargs["pk"])).data)
+
+    @extend_schema(
+        request=RequestCreateSerializer,
+        responses={201: RequestDetailSerializer, 200: RequestDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Repeat-safe submission: the same key returns "
+                "the request the first call created.",
+            )
+        ],
+    )
+    def create(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        serializer = RequestCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created_request, created = services.request_create(
+            http_request=request._request,
+            actor=request_user(request),
+            password=data["signature"]["password"],
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
+            data=services.RequestInput(
+                type=data["type"],
+                purpose=data["purpose"],
+                crate_id=data.get("crate"),
+                expected_return_on=data.get("expected_return_on"),
+                document_ids=data.get("documents", []),
+                target_location_id=data.get("target_location"),
+                department_id=data.get("department"),
+                description=data.get("description", ""),
+                documents=[dict(d) for d in data.get("new_documents", [])],
+            ),
+        )
+        body = RequestDetailSerializer(self._detail(created_request.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=RequestEditSerializer, responses={200: RequestDetailSerializer})
+    def partial_update(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
+        self._detail(kwargs["pk"])  # 404 outside the caller's units
+        serializer = RequestEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        edited = services.request_edit(
+            actor=request_user(request),
+            request_id=int(kwargs["pk"]),
+            version=data["version"],
+            purpose=data.get("purpose"),
+            expected_return_on=data.get("expected_return_on"),
+            document_ids=data.get("documents"),
+            target_location_id=data.get("target_location"),
+        )
+        return Response(RequestDetailSerializer(self._detail(edited.pk)).data)
+
+    def _transition(self, request: HttpRequest, pk: Any, name: str) -> Response:
+        self._detail(pk)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        witness = data.get("witness") or {}
+        request_transition(
+            http_request=request._request,
+            actor=request_user(request),
+            request_id=int(pk),
+            name=name,
+            data=TransitionInput(
+                version=data["version"],
+                password=data["signature"]["password"],
+                reason=data.get("reason", ""),
+                shelf_id=data.get("shelf"),
+                witness_username=witness.get("username", ""),
+                witness_password=witness.get("password", ""),
+            ),
+        )
+        return Response(RequestDetailSerializer(self._detail(pk)).data)
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def approve(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "approve")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def reject(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "reject")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "send_back")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "resubmit")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "cancel")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def allocate(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "allocate")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def issue(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "issue")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def receive(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "receive")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "transfer")
+
+    @_TRANSITION_SCHEMA
+    @action(detail=True, methods=["post"], url_path="destroy")
+    def destroy_crate(self, request: HttpRequest, pk: Any = None) -> Response:
+        return self._transition(request, pk, "destroy")
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="certificate.pdf")
+    def certificate(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
+        from strongroom.requests.certificate import destruction_certificate_pdf
+
+        found = self._detail(pk)
+        if found.type != "DESTRUCTION" or found.status != RequestStatus.COMPLETED:
+            raise ApplicationError(
+                "Certificates exist for completed destructions only.",
+                code="no_certificate",
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
+        response = HttpResponse(destruction_certificate_pdf(found), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{found.number}-certificate.pdf"'
+        return response
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "unit": {"type": "integer"},
+                },
+            }
+        },
+        responses={200: {"type": "object"}},
+    )
+    @action(
+        detail=False, methods=["post"], url_path="documents-csv", parser_classes=[MultiPartParser]
+    )
+    def documents_csv(self, request: HttpRequest) -> Response:
+        """Parse a CSV of documents for a storage request; nothing is saved."""
+        from strongroom.records.services import documents_parse_csv
+
+        unit = Unit.objects.filter(pk=request.data.get("unit") or 0).first()
+        upload = request.FILES.get("file")
+        if unit is None or upload is None:
+            raise ApplicationError(
+                "Send the CSV as 'file' and the unit id as 'unit'.", code="csv_required"
+            )
+        services.require_in_units(request_user(request), unit.pk)
+        return Response({"documents": documents_parse_csv(file=upload, unit=unit)})

@@ -1,0 +1,159 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from strongroom.compliance.serializers import SignatureSerializer
+from strongroom.requests.models import Request, RequestType, SendBack
+
+
+class RequestListSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code")
+    crate_code = serializers.CharField(source="crate.code")
+    requester_name = serializers.CharField(source="requester.full_name")
+    target_location_code = serializers.CharField(source="target_location.full_code", default=None)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Request
+        fields = [
+            "id",
+            "number",
+            "type",
+            "status",
+            "version",
+            "unit",
+            "unit_code",
+            "crate",
+            "crate_code",
+            "requester",
+            "requester_name",
+            "purpose",
+            "expected_return_on",
+            "target_location",
+            "target_location_code",
+            "issued_at",
+            "returned_at",
+            "is_overdue",
+            "overdue",
+            "submitted_at",
+            "decided_at",
+            "completed_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_overdue(self, request: Request) -> bool:
+        from django.utils import timezone
+
+        return bool(
+            request.status == "ISSUED"
+            and request.expected_return_on
+            and request.expected_return_on < timezone.localdate()
+        )
+
+
+class SendBackSerializer(serializers.ModelSerializer):
+    sent_by_name = serializers.CharField(source="sent_by.full_name")
+
+    class Meta:
+        model = SendBack
+        fields = [
+            "id",
+            "sent_by",
+            "sent_by_name",
+            "reason",
+            "sent_at",
+            "from_status",
+            "response",
+            "resolved_at",
+        ]
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(["signature", "send_back", "send_back_resolved", "audit"])
+    at = serializers.DateTimeField()
+    id = serializers.IntegerField()
+    actor = serializers.CharField()
+    title = serializers.CharField()
+    meaning = serializers.CharField(required=False)
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.DictField(required=False)
+
+
+class RequestDetailSerializer(RequestListSerializer):
+    documents = serializers.SerializerMethodField()
+    crate_status = serializers.CharField(source="crate.status")
+    crate_location_code = serializers.CharField(source="crate.location.full_code", default=None)
+    witness_name = serializers.CharField(source="witness.full_name", default=None)
+    signatures = SignatureSerializer(many=True)
+    send_backs = SendBackSerializer(many=True)
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(RequestListSerializer.Meta):
+        fields = [
+            *RequestListSerializer.Meta.fields,
+            "documents",
+            "crate_status",
+            "crate_location_code",
+            "witness",
+            "witness_name",
+            "signatures",
+            "send_backs",
+            "timeline",
+        ]
+
+    def get_documents(self, request: Request) -> list[dict[str, Any]]:
+        return [{"id": d.pk, "number": d.number, "title": d.title} for d in request.documents.all()]
+
+    def get_timeline(self, request: Request) -> list[dict[str, Any]]:
+        from strongroom.requests.selectors import request_timeline
+
+        return TimelineEntrySerializer(request_timeline(request=request), many=True).data  # type: ignore[return-value]
+
+
+class SignatureInputSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=256, trim_whitespace=False, allow_blank=True)
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=300)
+    doc_type = serializers.CharField(max_length=20)
+    department = serializers.CharField(max_length=10, required=False)
+    prepared_on = serializers.DateField()
+    retention_until = serializers.DateField(required=False, allow_null=True)
+    retain_permanently = serializers.BooleanField(required=False, default=False)
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(RequestType.choices)
+    purpose = serializers.CharField(max_length=2000, allow_blank=True)
+    crate = serializers.IntegerField(required=False, allow_null=True)
+    expected_return_on = serializers.DateField(required=False, allow_null=True)
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    target_location = serializers.IntegerField(required=False, allow_null=True)
+    department = serializers.IntegerField(required=False, allow_null=True)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    new_documents = DocumentInputSerializer(many=True, required=False)
+    signature = SignatureInputSerializer()
+
+
+class RequestEditSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    purpose = serializers.CharField(max_length=2000, required=False)
+    expected_return_on = serializers.DateField(required=False)
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    target_location = serializers.IntegerField(required=False)
+
+
+class WitnessInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    signature = SignatureInputSerializer()
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    shelf = serializers.IntegerField(required=False, allow_null=True)
+    witness = WitnessInputSerializer(required=False)

@@ -1,0 +1,452 @@
+"""The request status machine (PRODUCT.md §1 "Requests"). A status changes here and nowhere else.
+
+::
+
+    SUBMITTED --approve--> APPROVED --allocate|transfer|destroy--> COMPLETED
+    SUBMITTED --approve--> APPROVED --issue--> ISSUED --receive--> COMPLETED     (WITHDRAWAL)
+    SUBMITTED --reject--> REJECTED
+    SUBMITTED|APPROVED --send back--> SENT_BACK --resubmit--> SUBMITTED
+    SUBMITTED|SENT_BACK --cancel--> CANCELLED
+
+Each transition: the caller's signature is verified first (outside the transaction, so a wrong
+password stays audited and counted); then, in one transaction, the request row is locked, the
+transition, permission, unit, separation of duties, version and preconditions are checked, the
+change, the Signature and the AuditEvent are written; notifications go out after commit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import status
+
+from strongroom.accounts.models import User
+from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.models import SignatureMeaning
+from strongroom.compliance.signing import signature_record, signature_verify
+from strongroom.core.errors import ApplicationError, ConflictError
+from strongroom.records.models import Crate, Document
+from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
+from strongroom.requests.services import (
+    destruction_preconditions,
+    notify_after_commit,
+    require_in_units,
+    require_permission,
+    require_reason,
+    require_version,
+    shelf_for,
+    shelf_reserve,
+)
+
+S = RequestStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    meaning: SignatureMeaning
+    types: tuple[str, ...] = tuple(RequestType.values)
+    reason_required: bool = False
+    requester_only: bool = False
+    not_requester: bool = False
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "approve",
+            (S.SUBMITTED,),
+            S.APPROVED,
+            "workflow.approve_request",
+            SignatureMeaning.APPROVED,
+            not_requester=True,
+        ),
+        Transition(
+            "reject",
+            (S.SUBMITTED,),
+            S.REJECTED,
+            "workflow.approve_request",
+            SignatureMeaning.REJECTED,
+            reason_required=True,
+            not_requester=True,
+        ),
+        Transition(
+            "send_back",
+            (S.SUBMITTED, S.APPROVED),
+            S.SENT_BACK,
+            "workflow.approve_request",
+            SignatureMeaning.SENT_BACK,
+            reason_required=True,
+            not_requester=True,
+        ),
+        Transition(
+            "resubmit",
+            (S.SENT_BACK,),
+            S.SUBMITTED,
+            "workflow.add_request",
+            SignatureMeaning.RESUBMITTED,
+            reason_required=True,
+            requester_only=True,
+        ),
+        Transition(
+            "cancel",
+            (S.SUBMITTED, S.SENT_BACK),
+            S.CANCELLED,
+            "workflow.add_request",
+            SignatureMeaning.CANCELLED,
+            reason_required=True,
+            requester_only=True,
+        ),
+        Transition(
+            "allocate",
+            (S.APPROVED,),
+            S.COMPLETED,
+            "workflow.fulfil_request",
+            SignatureMeaning.ALLOCATED,
+            types=(RequestType.STORAGE,),
+        ),
+        Transition(
+            "issue",
+            (S.APPROVED,),
+            S.ISSUED,
+            "workflow.fulfil_request",
+            SignatureMeaning.ISSUED,
+            types=(RequestType.WITHDRAWAL,),
+        ),
+        Transition(
+            "receive",
+            (S.ISSUED,),
+            S.COMPLETED,
+            "workflow.fulfil_request",
+            SignatureMeaning.RECEIVED,
+            types=(RequestType.WITHDRAWAL,),
+        ),
+        Transition(
+            "transfer",
+            (S.APPROVED,),
+            S.COMPLETED,
+            "workflow.fulfil_request",
+            SignatureMeaning.TRANSFERRED,
+            types=(RequestType.TRANSFER,),
+        ),
+        Transition(
+            "destroy",
+            (S.APPROVED,),
+            S.COMPLETED,
+            "workflow.fulfil_request",
+            SignatureMeaning.DESTROYED,
+            types=(RequestType.DESTRUCTION,),
+        ),
+    )
+}
+
+
+@dataclass
+class TransitionInput:
+    version: int | None
+    password: str
+    reason: str = ""
+    shelf_id: int | None = None
+    witness_username: str = ""
+    witness_password: str = ""
+    witness: User | None = None  # set once the witness has signed
+
+
+def request_transition(
+    *, http_request: HttpRequest, actor: User, request_id: int, name: str, data: TransitionInput
+) -> Request:
+    transition = TRANSITIONS[name]
+    # Cheap checks that need no lock come first, so a refused call costs no signature attempt.
+    require_permission(actor, transition.permission)
+    preview = Request.objects.filter(pk=request_id).values("unit_id", "requester_id").first()
+    if preview is None:
+        raise ApplicationError(
+            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
+        )
+    require_in_units(actor, preview["unit_id"])
+    reason = require_reason(data.reason) if transition.reason_required else data.reason.strip()
+    signature_verify(
+        http_request=http_request,
+        signer=actor,
+        password=data.password,
+        meaning=transition.meaning,
+        object_type="request",
+        object_id=request_id,
+    )
+    if name == "destroy":
+        data.witness = _witness_verify(
+            http_request, actor, request_id, preview["unit_id"], preview["requester_id"], data
+        )
+    with transaction.atomic():
+        request = (
+            Request.objects.select_for_update(of=("self",))
+            .select_related("crate", "unit", "requester")
+            .get(pk=request_id)
+        )
+        _check(transition, request, actor, data.version)
+        before = {"status": request.status, "crate_status": request.crate.status}
+        EFFECTS.get(name, _no_effect)(request, actor, data, http_request)
+        request.status = transition.target
+        request.version += 1
+        now = timezone.now()
+        if name in ("approve", "reject"):
+            request.decided_at = now
+        if transition.target == S.COMPLETED:
+            request.completed_at = now
+        try:
+            request.save()
+        except IntegrityError as exc:  # another open request for the crate (resubmit)
+            raise ConflictError(
+                "The crate has another open request.", code="crate_has_open_request"
+            ) from exc
+        signature_record(signer=actor, meaning=transition.meaning, request=request, reason=reason)
+        if data.witness is not None:
+            signature_record(
+                signer=data.witness,
+                meaning=SignatureMeaning.WITNESSED,
+                request=request,
+                reason=reason,
+            )
+        request.crate.refresh_from_db()
+        audit_event_record(
+            action=f"request.{name}",
+            actor=actor,
+            object_type="request",
+            object_id=request.pk,
+            unit=request.unit,
+            reason=reason,
+            changes={
+                "status": [before["status"], request.status],
+                **(
+                    {"crate_status": [before["crate_status"], request.crate.status]}
+                    if before["crate_status"] != request.crate.status
+                    else {}
+                ),
+            },
+        )
+        event = {
+            "approve": "approved",
+            "reject": "rejected",
+            "send_back": "sent_back",
+            "resubmit": "submitted",
+            "issue": "issued",
+        }.get(name)
+        if event:
+            notify_after_commit(request, event)
+    return request
+
+
+def _check(transition: Transition, request: Request, actor: User, version: int | None) -> None:
+    require_version(request, version)
+    if request.type not in transition.types:
+        raise ApplicationError(
+            f"{transition.name.replace('_', ' ').capitalize()} does not apply to a "
+            f"{request.get_type_display().lower()} request.",
+            code="invalid_transition",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    if request.status not in transition.sources:
+        raise ApplicationError(
+            f"A {request.get_status_display().lower()} request cannot be "
+            f"{transition.name.replace('_', ' ')}{'d' if transition.name.endswith('e') else 'ed'}.",
+            code="invalid_transition",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    if transition.requester_only and request.requester_id != actor.pk:
+        raise ApplicationError(
+            "Only the requester can do this.",
+            code="not_requester",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if transition.not_requester and request.requester_id == actor.pk:
+        raise ApplicationError(
+            "You cannot decide on your own request.",
+            code="separation_of_duties",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+# --- Effects on the crate and the request's own records -----------------------------------------
+
+
+def _no_effect(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    return None
+
+
+def _send_back(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    SendBack.objects.create(
+        request=request,
+        sent_by=actor,
+        reason=data.reason.strip(),
+        sent_at=timezone.now(),
+        from_status=request.status,
+    )
+
+
+def _resubmit(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    SendBack.objects.filter(request=request, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor, response=data.reason.strip()
+    )
+    if request.type == RequestType.DESTRUCTION:
+        destruction_preconditions(request.crate)
+
+
+def _locked_crate(request: Request) -> Crate:
+    crate = Crate.objects.select_for_update().get(pk=request.crate_id)
+    request.crate = crate
+    return crate
+
+
+def _crate_save(crate: Crate, **changes: Any) -> None:
+    for key, value in changes.items():
+        setattr(crate, key, value)
+    crate.version += 1
+    crate.save()
+
+
+def _allocate(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    crate = _locked_crate(request)
+    if crate.status != Crate.Status.PENDING:
+        raise ConflictError(
+            f"Crate {crate.code} is not pending storage.", code="crate_wrong_status"
+        )
+    shelf = shelf_for(shelf_id=data.shelf_id, user=actor, unit_id=crate.unit_id)
+    shelf_reserve(shelf)
+    request.target_location = shelf
+    _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
+
+
+def _issue(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    crate = _locked_crate(request)
+    if crate.status != Crate.Status.IN_STORAGE:
+        raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
+    request.issued_at = timezone.now()
+    _crate_save(crate, status=Crate.Status.ISSUED, last_location=crate.location, location=None)
+
+
+def _receive(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    crate = _locked_crate(request)
+    shelf = shelf_for(
+        shelf_id=data.shelf_id or crate.last_location_id, user=actor, unit_id=crate.unit_id
+    )
+    shelf_reserve(shelf)
+    request.returned_at = timezone.now()
+    request.target_location = shelf
+    _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
+
+
+def _security_class(location: Any) -> int:
+    while location is not None and location.parent_id is not None:
+        location = location.parent
+    return location.security_class if location is not None else 0
+
+
+def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    crate = _locked_crate(request)
+    if crate.status != Crate.Status.IN_STORAGE:
+        raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
+    target = request.target_location
+    if target is None or not target.is_active:
+        raise ConflictError("The target shelf is no longer available.", code="not_a_shelf")
+    shelf_reserve(target)
+    if _security_class(target) < _security_class(crate.location) and not data.reason.strip():
+        raise ApplicationError(
+            "The target room has a lower security class: give a reason.",
+            code="reason_required",
+            details={"reason": ["Required for a lower security class."]},
+        )
+    unit_changes = target.unit_id != crate.unit_id
+    _crate_save(crate, location=target, last_location=target, unit_id=target.unit_id)
+    if unit_changes:
+        try:
+            with transaction.atomic():
+                crate.documents.update(unit_id=target.unit_id)
+        except IntegrityError as exc:
+            raise ConflictError(
+                "A document number of this crate is already used in the target unit.",
+                code="document_number_conflict",
+            ) from exc
+
+
+def _destroy(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    crate = _locked_crate(request)
+    if crate.status != Crate.Status.IN_STORAGE:
+        raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
+    destruction_preconditions(crate)
+    witness = data.witness
+    assert witness is not None  # verified before the transaction
+    now = timezone.now()
+    request.witness = witness
+    crate.documents.update(status=Document.Status.DESTROYED)
+    _crate_save(crate, status=Crate.Status.DESTROYED, location=None, destroyed_at=now)
+
+
+def _witness_verify(
+    http: HttpRequest,
+    actor: User,
+    request_id: int,
+    unit_id: int,
+    requester_id: int,
+    data: TransitionInput,
+) -> User:
+    """The second signatory of a destruction: another person, allowed to witness in this unit,
+    who signs with their own password in the same call (verified, audited and counted like any
+    signature)."""
+    refusal = ApplicationError(
+        "A witness who may witness destructions in this unit must sign with their password.",
+        code="witness_invalid",
+        status_code=status.HTTP_403_FORBIDDEN,
+        details={"witness": ["Invalid witness."]},
+    )
+    witness = User.objects.filter(username=data.witness_username, is_active=True).first()
+    if witness is None:
+        raise refusal
+    if witness.pk in (actor.pk, requester_id):
+        raise ApplicationError(
+            "The witness must be someone other than the executor and the requester.",
+            code="separation_of_duties",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"witness": ["Same person."]},
+        )
+    if not witness.has_perm("workflow.witness_destruction"):
+        raise refusal
+    try:
+        require_in_units(witness, unit_id)
+    except ApplicationError as exc:
+        raise refusal from exc
+    try:
+        signature_verify(
+            http_request=http,
+            signer=witness,
+            password=data.witness_password,
+            meaning=SignatureMeaning.WITNESSED,
+            object_type="request",
+            object_id=request_id,
+            unit=None,
+        )
+    except ApplicationError as exc:
+        raise ApplicationError(
+            "The witness's signature password is wrong; nothing was changed.",
+            code="witness_signature_invalid",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"witness": {"password": ["Wrong password."]}},
+        ) from exc
+    return witness
+
+
+EFFECTS: dict[str, Callable[[Request, User, TransitionInput, HttpRequest], None]] = {
+    "send_back": _send_back,
+    "resubmit": _resubmit,
+    "allocate": _allocate,
+    "issue": _issue,
+    "receive": _receive,
+    "transfer": _transfer,
+    "destroy": _destroy,
+}
