@@ -15,7 +15,9 @@ if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if (
     SECRET_KEY.strip().lower() in _KNOWN_UNSAFE_KEYS
-    or SECRET_KEY.startswith(("django-insecure", "strongroom-local", "strongroom-test"))
+    or SECRET_KEY.lower().startswith(
+        ("django-insecure", "strongroom-local", "strongroom-test", "change-me", "changeme")
+    )
     or len(SECRET_KEY) < 50
 ):
     raise ImproperlyConfigured(

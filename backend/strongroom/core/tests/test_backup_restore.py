@@ -1,0 +1,221 @@
+"""scripts/backup.sh then scripts/restore.sh into an empty database gives the same data.
+
+Runs in the PostgreSQL pass of `make test`, on a PostgreSQL server of its own (scripts/services.sh):
+migrate, `initial_setup --demo`, back up, restore into a second, fresh database on the same
+server, and compare every table's row count, every sequence and the audit chain. Also: the
+database password never appears in the scripts' output, rotation keeps one backup per day,
+a non-empty target is refused, and a damaged backup is refused before anything is touched.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+from psycopg import sql
+
+REPO = Path(__file__).resolve().parents[4]
+BACKEND = REPO / "backend"
+SERVICES = REPO / "scripts" / "services.sh"
+BACKUP = REPO / "scripts" / "backup.sh"
+RESTORE = REPO / "scripts" / "restore.sh"
+PYTHON = BACKEND / ".venv" / "bin" / "python"
+
+pytestmark = pytest.mark.postgres
+
+
+def _bash(script: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(  # noqa: S603
+        ["/bin/bash", "-c", f"source {SERVICES}; {script}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[dict[str, str]]:
+    """A PostgreSQL (and Redis) of this test's own, so that nothing it does touches the suite's."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL + Redis pass")
+    if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
+        pytest.skip("PostgreSQL client binaries are not installed")
+    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+    out = _bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
+    env = dict(line.split("=", 1) for line in out.strip().splitlines())
+    try:
+        yield env
+    finally:
+        _bash("services_stop", env)
+
+
+def _run(
+    args: list[str], env: dict[str, str], *, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        args, capture_output=True, text=True, timeout=timeout, cwd=BACKEND, env=env, check=False
+    )
+
+
+def _table_counts(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        counts = {}
+        for table in tables:
+            query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            row = conn.execute(query).fetchone()
+            assert row is not None
+            counts[table] = row[0]
+        return counts
+
+
+def _sequences(url: str) -> dict[str, int | None]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        return dict(rows.fetchall())
+
+
+def _audit_chain(url: str) -> list[tuple[int, str, str]]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT id, prev_hash, hash FROM compliance_auditevent ORDER BY id")
+        return rows.fetchall()
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()
+    }
+
+
+def test_backup_then_restore_gives_the_same_data(
+    private_postgres: dict[str, str], tmp_path: Path
+) -> None:
+    port = private_postgres["PG_PORT"]
+    # A password of this test's own, so that the output can be searched for it.
+    password = "bk-" + secrets.token_urlsafe(24)
+    with psycopg.connect(private_postgres["DATABASE_URL"], autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER ROLE strongroom PASSWORD {}").format(sql.Literal(password)))
+        for name in ("restored", "tampered"):
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    def url(database: str) -> str:
+        return f"postgres://strongroom:{password}@127.0.0.1:{port}/{database}"
+
+    source, restored, tampered = url("strongroom"), url("restored"), url("tampered")
+    django_env = {
+        **os.environ,
+        **private_postgres,
+        "DATABASE_URL": source,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "STRONGROOM_DEMO_PASSWORD": "demo-" + secrets.token_urlsafe(16),
+        "STRONGROOM_ADMIN_PASSWORD": "admin-" + secrets.token_urlsafe(16),
+    }
+    django_env.pop("PGPASSWORD", None)
+
+    # --- a database with demo data, and some uploaded files ---------------------------------
+    for command in (["migrate", "--noinput"], ["initial_setup", "--demo"]):
+        result = _run([str(PYTHON), "manage.py", *command], django_env)
+        assert result.returncode == 0, f"manage.py {command[0]} failed: {result.stderr[-3000:]}"
+    media = tmp_path / "media"
+    (media / "attachments" / "2026").mkdir(parents=True)
+    (media / "attachments" / "2026" / "batch-record.pdf").write_bytes(os.urandom(4096))
+    (media / "labels.txt").write_text("CR-0001\n")
+
+    # --- backup, with older backups to rotate ------------------------------------------------
+    backups = tmp_path / "backups"
+    old = ["strongroom-20200101-010000", "strongroom-20200102-010000", "strongroom-20200102-230000"]
+    for name in old:
+        (backups / name).mkdir(parents=True)
+        (backups / name / "manifest.txt").write_text("format=1\n")
+    (backups / "strongroom-notes").mkdir()  # not a backup: never touched
+    (backups / "README.txt").write_text("off-site copies: see the runbook\n")
+
+    backup = _run(
+        [str(BACKUP), "--dir", str(backups), "--media-root", str(media), "--keep", "2"],
+        {**django_env, "MEDIA_ROOT": str(media)},
+    )
+    output = backup.stdout + backup.stderr
+    assert backup.returncode == 0, output
+    assert password not in output
+    made = sorted(p.name for p in backups.iterdir() if p.name not in old)
+    new = [name for name in made if name.startswith("strongroom-2")]
+    assert len(new) == 1, made
+    # --keep 2: the newest backup of today and of the most recent earlier day.
+    assert sorted(p.name for p in backups.iterdir()) == sorted(
+        ["README.txt", "strongroom-notes", "strongroom-20200102-230000", new[0]]
+    )
+    folder = backups / new[0]
+    assert sorted(p.name for p in folder.iterdir()) == ["db.dump", "manifest.txt", "media.tar.gz"]
+    manifest = (folder / "manifest.txt").read_text()
+    assert "file.db.dump.sha256=" in manifest
+    assert "file.media.tar.gz.sha256=" in manifest
+    assert "postgresql_server_version=15" in manifest
+    assert password not in manifest
+
+    # --- restore into the empty second database ---------------------------------------------
+    restored_media = tmp_path / "restored-media"
+    restore_env = {**django_env, "DATABASE_URL": restored, "MEDIA_ROOT": str(restored_media)}
+    restore = _run([str(RESTORE), str(folder)], restore_env)
+    output = restore.stdout + restore.stderr
+    assert restore.returncode == 0, output
+    assert password not in output
+    assert "checksum ok  db.dump" in output
+    assert "every migration of this code is applied" in output
+    if (BACKEND / "strongroom/compliance/management/commands/verify_audit_chain.py").exists():
+        assert "Audit chain intact" in output, output
+
+    # --- the same data -----------------------------------------------------------------------
+    source_counts, restored_counts = _table_counts(source), _table_counts(restored)
+    assert restored_counts == source_counts
+    assert source_counts["compliance_auditevent"] > 0
+    assert source_counts["accounts_user"] > 5  # the demo users
+    assert _sequences(restored) == _sequences(source)
+    chain = _audit_chain(source)
+    assert _audit_chain(restored) == chain
+    assert all(prev == before[2] for (_, prev, _), before in zip(chain[1:], chain, strict=False))
+    assert _files(restored_media) == _files(media)
+    # The append-only trigger came back with the data.
+    with psycopg.connect(restored) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE compliance_auditevent SET reason = 'edited'")
+
+    # --- a second restore into the now non-empty database is refused ------------------------
+    again = _run([str(RESTORE), str(folder)], restore_env)
+    assert again.returncode == 3, again.stdout + again.stderr
+    assert "not empty" in again.stderr
+    assert _table_counts(restored) == source_counts
+    # ... unless --force, which replaces what is there (changed here first, to see it go).
+    with psycopg.connect(restored, autocommit=True) as conn:
+        conn.execute("CREATE TABLE leftover (id int)")
+        conn.execute("DELETE FROM django_session")
+    forced = _run([str(RESTORE), "--force", "--skip-django", str(folder)], restore_env)
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert _table_counts(restored) == source_counts
+    assert _audit_chain(restored) == chain
+
+    # --- a damaged backup is refused before anything is touched -----------------------------
+    damaged = tmp_path / "damaged"
+    shutil.copytree(folder, damaged)
+    dump = bytearray((damaged / "db.dump").read_bytes())
+    dump[len(dump) // 2] ^= 0xFF
+    (damaged / "db.dump").write_bytes(bytes(dump))
+    refused = _run(
+        [str(RESTORE), "--no-media", str(damaged)], {**restore_env, "DATABASE_URL": tampered}
+    )
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert "CHECKSUM MISMATCH  db.dump" in refused.stderr
+    assert _table_counts(tampered) == {}

@@ -1,0 +1,120 @@
+"""Production settings: `check --deploy` is clean with a complete environment, and each unsafe
+setting stops the process with a message that names it.
+
+Each case runs `manage.py` in a subprocess with config.settings.production, because the settings
+module refuses at import time (no connection to any server is made: DATABASE_URL and the Redis
+URLs point at a port where nothing listens)."""
+
+import os
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BACKEND = Path(__file__).resolve().parents[3]
+PYTHON = BACKEND / ".venv" / "bin" / "python"
+
+# Variables of the host that must not leak into the "production" process.
+_PREFIXES = ("DJANGO_", "STRONGROOM_", "DATABASE_", "REDIS_", "CACHE_", "CELERY_", "EMAIL_URL")
+
+
+def _production_env(**overrides: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES)}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+            "DJANGO_ALLOWED_HOSTS": "dms.example.com",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://dms.example.com",
+            "STRONGROOM_PUBLIC_URL": "https://dms.example.com",
+            "STRONGROOM_WS_ALLOWED_ORIGINS": "https://dms.example.com",
+            "DATABASE_URL": "postgres://strongroom:not-a-real-password@127.0.0.1:9/strongroom",
+            "REDIS_URL": "redis://127.0.0.1:9/0",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:9/1",
+            "CACHE_URL": "redis://127.0.0.1:9/2",
+            "EMAIL_URL": "smtp+tls://mailer:not-a-real-password@127.0.0.1:9",
+            "STATIC_ROOT": "/app/staticfiles",
+            "MEDIA_ROOT": "/app/media",
+            # Nothing listens on port 9: should any check reach for the database, it fails at
+            # once instead of waiting for the pool's timeout.
+            "DATABASE_POOL_TIMEOUT": "0",
+        }
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [str(PYTHON), "manage.py", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=BACKEND,
+        env=env,
+        check=False,
+    )
+
+
+def test_check_deploy_reports_no_warnings() -> None:
+    env = _production_env()
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+    assert env["DJANGO_SECRET_KEY"] not in output
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param({"DJANGO_DEBUG": "1"}, "DJANGO_DEBUG must be off", id="debug-on"),
+        pytest.param({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off", id="debug-true"),
+        pytest.param({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY", id="secret-missing"),
+        pytest.param({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY", id="secret-empty"),
+        pytest.param(
+            # The placeholder of .env.production.example.
+            {"DJANGO_SECRET_KEY": "change-me-to-a-long-random-string"},
+            "DJANGO_SECRET_KEY",
+            id="secret-example-placeholder",
+        ),
+        pytest.param(
+            {"DJANGO_SECRET_KEY": "change-me-to-a-long-random-string-" + "x" * 40},
+            "DJANGO_SECRET_KEY",
+            id="secret-long-placeholder",
+        ),
+        pytest.param(
+            {"DJANGO_SECRET_KEY": "django-insecure-" + secrets.token_urlsafe(48)},
+            "DJANGO_SECRET_KEY",
+            id="secret-django-insecure",
+        ),
+        pytest.param(
+            {"DJANGO_SECRET_KEY": "strongroom-local-development-only-key-0123456789"},
+            "DJANGO_SECRET_KEY",
+            id="secret-development-default",
+        ),
+        pytest.param(
+            {"DJANGO_SECRET_KEY": secrets.token_urlsafe(24)},
+            "DJANGO_SECRET_KEY",
+            id="secret-short",
+        ),
+        pytest.param({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS", id="hosts-empty"),
+        pytest.param({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS", id="hosts-missing"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(
+    overrides: dict[str, str | None], message: str
+) -> None:
+    env = _production_env(**overrides)
+    result = _manage(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1], result.stderr[-2000:]
+    secret = env.get("DJANGO_SECRET_KEY")
+    if secret:
+        assert secret not in result.stdout + result.stderr
