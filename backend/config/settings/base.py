@@ -231,6 +231,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "strongroom.requests.models.RequestStatus",
+        "CrateStatusEnum": "strongroom.records.models.Crate.Status",
+        "DocumentStatusEnum": "strongroom.records.models.Document.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "strongroom.core.schema.add_error_responses",
@@ -250,49 +255,44 @@ else:
 # The channel layer carries live events only; the outbox (realtime.Event) is the record, so a
 # message lost in Redis is made good by replay and by each process's outbox poller
 # (strongroom.realtime.relay). RedisPubSubChannelLayer was chosen by measurement (figures in
-# strongroom/realtime/layers.py): one PUBLISH per group and event, fanned out in each Daphne
+# strongroom/realtime/services.py): one PUBLISH per group and event, fanned out in each Daphne
 # process, against one list push per subscribed socket for RedisChannelLayer.
 # STRONGROOM_CHANNEL_LAYER=core selects RedisChannelLayer (benchmarks compare the two).
 STRONGROOM_CHANNEL_LAYER = env.str("STRONGROOM_CHANNEL_LAYER", default="pubsub")
 # redis-py's async pool raises instead of waiting once it is exhausted, so the pool size is set
 # explicitly (PRODUCT.md §7): handshake bursts join groups concurrently.
 STRONGROOM_REDIS_MAX_CONNECTIONS = env.int("STRONGROOM_REDIS_MAX_CONNECTIONS", default=1000)
-if REDIS_URL and STRONGROOM_CHANNEL_LAYER == "core":
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [
-                    {"address": REDIS_URL, "max_connections": STRONGROOM_REDIS_MAX_CONNECTIONS}
-                ],
-                # Per channel: a socket more than 1,500 events behind is dropped from, and its
-                # client resumes by replay. 60 s: a message nobody read in a minute is stale.
-                "capacity": 1500,
-                "expiry": 60,
-                # Longer than any socket lives without re-auth (tokens are short; re-auth
-                # re-adds the groups), so Redis forgets dead sockets by itself.
-                "group_expiry": 86400,
-            },
-        }
-    }
-elif REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            # Pub/sub keeps nothing in Redis (no capacity or expiry to tune): a message reaches
-            # the processes subscribed at that moment, or nobody, and replay covers the rest.
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {
-                "hosts": [
-                    {"address": REDIS_URL, "max_connections": STRONGROOM_REDIS_MAX_CONNECTIONS}
-                ],
-            },
-        }
-    }
+_redis_layer_hosts = [{"address": REDIS_URL, "max_connections": STRONGROOM_REDIS_MAX_CONNECTIONS}]
+STRONGROOM_REDIS_CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
+    # Pub/sub keeps nothing in Redis (no capacity or expiry to tune): a message reaches the
+    # processes subscribed at that moment, or nobody, and the outbox makes good the rest.
+    "pubsub": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": _redis_layer_hosts},
+    },
+    "core": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": _redis_layer_hosts,
+            # Per channel (one per Daphne process, see strongroom/realtime/relay.py): 1,500
+            # messages of backlog before the layer drops; a message unread for 60 s is stale.
+            "capacity": 1500,
+            "expiry": 60,
+            # Group membership outlives any process restart by far; a dead process's channel
+            # leaves its groups after a day.
+            "group_expiry": 86400,
+        },
+    },
+}
+if STRONGROOM_CHANNEL_LAYER not in STRONGROOM_REDIS_CHANNEL_LAYERS:
+    raise ValueError("STRONGROOM_CHANNEL_LAYER must be 'pubsub' or 'core'.")
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": STRONGROOM_REDIS_CHANNEL_LAYERS[STRONGROOM_CHANNEL_LAYER]}
 else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            # One process (make dev): per-socket queues of 1,500, messages stale after 60 s.
+            # One process (make dev): a queue of 1,500 per channel, messages stale after 60 s.
             "CONFIG": {"capacity": 1500, "expiry": 60},
         }
     }
@@ -321,7 +321,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # The visibility timeout must exceed the longest task, or Redis hands it to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+# A task a dead worker held is handed out again once it has been invisible this long; workers
+# look for such tasks every restore interval (kombu's default, 10 s x throttle 10, is slow for
+# tests: they set both low).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env.int("STRONGROOM_CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("STRONGROOM_CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("STRONGROOM_CELERY_RESTORE_THROTTLE", default=10),
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -17,7 +17,16 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The multi-process tests let a real worker write mail to files (EMAIL_URL=smtp://… also works).
+EMAIL_BACKEND = env.str(
+    "STRONGROOM_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = env.str("STRONGROOM_TEST_EMAIL_DIR", default="")
+if env.str("EMAIL_URL", default=""):
+    _test_email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _test_email["EMAIL_BACKEND"]
+    EMAIL_HOST = _test_email["EMAIL_HOST"]
+    EMAIL_PORT = _test_email["EMAIL_PORT"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

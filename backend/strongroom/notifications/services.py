@@ -38,4 +38,13 @@ def notification_create_many(
             )
             if is_new:
                 created.append(notification)
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _email_later(ids))
     return created
+
+
+def _email_later(notification_ids: list[int]) -> None:
+    from strongroom.notifications.tasks import send_notification_email
+
+    for notification_id in notification_ids:
+        send_notification_email.delay(notification_id)

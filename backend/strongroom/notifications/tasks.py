@@ -1,13 +1,20 @@
 """Notifications about requests, created after the change commits (tasks take ids and are
 idempotent: one notification per recipient and event)."""
 
-from celery import shared_task
+import logging
+from smtplib import SMTPException
+from typing import Any
+
+from celery import Task, shared_task
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_list_with_permission
+from strongroom.notifications.email import notification_email_send
 from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
 from strongroom.requests.models import Request
+
+logger = logging.getLogger(__name__)
 
 # event -> (kind, who: "requester" | permission of the unit's users, title template)
 _EVENTS: dict[str, list[tuple[NotificationKind, str, str]]] = {
@@ -66,3 +73,31 @@ def notify_request_event(request_id: int, event: str, version: int) -> int:
             )
         )
     return created
+
+
+class LoudFailureTask(Task):
+    """Logs at ERROR, with the task id, when the last retry has failed."""
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        logger.error(
+            "task %s[%s] failed for good after %d retries: %s",
+            self.name,
+            task_id,
+            self.request.retries,
+            type(exc).__name__,
+        )
+
+
+@shared_task(
+    base=LoudFailureTask,
+    bind=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_email(self: Task, notification_id: int) -> bool:
+    return notification_email_send(notification_id=notification_id)

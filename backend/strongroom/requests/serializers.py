@@ -111,7 +111,7 @@ class RequestDetailSerializer(RequestListSerializer):
         return TimelineEntrySerializer(request_timeline(request=request), many=True).data  # type: ignore[return-value]
 
 
-class SignatureInputSerializer(serializers.Serializer):
+class RequestSignatureSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False, allow_blank=True)
 
 
@@ -135,7 +135,7 @@ class RequestCreateSerializer(serializers.Serializer):
     department = serializers.IntegerField(required=False, allow_null=True)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
     new_documents = DocumentInputSerializer(many=True, required=False)
-    signature = SignatureInputSerializer()
+    signature = RequestSignatureSerializer()
 
 
 class RequestEditSerializer(serializers.Serializer):
@@ -153,7 +153,7 @@ class WitnessInputSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    signature = SignatureInputSerializer()
+    signature = RequestSignatureSerializer()
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     shelf = serializers.IntegerField(required=False, allow_null=True)
     witness = WitnessInputSerializer(required=False)

@@ -47,8 +47,9 @@ def test_list_query_count_is_constant_in_page_size(plant: Plant) -> None:
     from strongroom.requests.tests.factories import RequestFactory
 
     for _ in range(60):
-        RequestFactory(crate=CrateFactory(unit=plant.goa, created_by=plant.manager),
-                       requester=plant.manager)
+        RequestFactory(
+            crate=CrateFactory(unit=plant.goa, created_by=plant.manager), requester=plant.manager
+        )
     client = plant.client("approver")
     counts = {}
     for size in (1, 50):
@@ -59,5 +60,3 @@ def test_list_query_count_is_constant_in_page_size(plant: Plant) -> None:
         counts[size] = len(queries)
     assert counts[1] == counts[50], counts
     assert counts[50] <= 4, counts
-
-
