@@ -417,3 +417,90 @@ def test_list_filters(plant: Plant) -> None:
     Request.objects.filter(pk=issued["id"]).update(expected_return_on=dt.date(2020, 1, 1))
     overdue = approver.get("/api/v1/requests/?overdue=true").json()["results"]
     assert [(r["id"], r["overdue"]) for r in overdue] == [(body["id"], True)]
+
+
+def test_a_storage_request_files_a_new_crate_with_its_documents(plant: Plant) -> None:
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    DocumentTypeFactory(code="BMR", name="Batch Record")
+    department = plant.crate.department
+    response = create(
+        plant.client("manager"),
+        type="STORAGE",
+        purpose="Archive Q3 batch records",
+        department=department.pk,
+        description="Q3 batch records",
+        new_documents=[
+            {
+                "number": "BMR-2026-001",
+                "title": "Batch 1",
+                "doc_type": "BMR",
+                "prepared_on": "2026-07-01",
+                "retention_until": "2036-12-31",
+            },
+            {
+                "number": "BMR-2026-002",
+                "title": "Batch 2",
+                "doc_type": "BMR",
+                "prepared_on": "2026-07-02",
+                "retention_until": "2037-12-31",
+            },
+        ],
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    crate = Crate.objects.get(pk=body["crate"])
+    assert crate.status == "PENDING"
+    assert crate.destroy_after == dt.date(2037, 12, 31)
+    assert sorted(crate.documents.values_list("number", flat=True)) == [
+        "BMR-2026-001",
+        "BMR-2026-002",
+    ]
+    body = act(plant.client("approver"), body, "approve").json()
+    done = act(plant.client("storehead"), body, "allocate", shelf=plant.shelf.pk)
+    assert done.status_code == 200, done.content
+    crate.refresh_from_db()
+    assert crate.status == "IN_STORAGE"
+
+
+def test_a_storage_request_with_bad_documents_creates_nothing(plant: Plant) -> None:
+    crates_before = Crate.objects.count()
+    response = create(
+        plant.client("manager"),
+        type="STORAGE",
+        purpose="Archive",
+        department=plant.crate.department.pk,
+        new_documents=[
+            {
+                "number": "X-1",
+                "title": "t",
+                "doc_type": "NOPE",
+                "prepared_on": "2026-07-01",
+                "retention_until": "2020-01-01",
+            }
+        ],
+    )
+    assert response.status_code == 400
+    assert Crate.objects.count() == crates_before
+    assert not Request.objects.exists()
+
+
+def test_documents_csv_is_parsed_for_review(plant: Plant) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    DocumentTypeFactory(code="BMR", name="Batch Record")
+    csv_file = SimpleUploadedFile(
+        "docs.csv",
+        b"number,title,doc_type,department,prepared_on,retention_until\n"
+        b"BMR-9,Batch 9,BMR,QA,2026-01-05,2036-01-05\n",
+        content_type="text/csv",
+    )
+    response = plant.client("manager").post(
+        "/api/v1/requests/documents-csv/",
+        {"file": csv_file, "unit": plant.goa.pk},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content
+    assert [d["number"] for d in response.json()["documents"]] == ["BMR-9"]
