@@ -6,18 +6,21 @@ documents and requests in every status. Idempotent: what exists is left alone.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.records.models import Crate, Document, DocumentType
-from strongroom.records.services import crate_code_allocate
-from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
-from strongroom.requests.services import request_number_allocate
+from strongroom.records.models import Crate, DocumentType
+from strongroom.records.services import crate_hold_place
+from strongroom.requests.models import Request, RequestType
+from strongroom.requests.services import RequestInput, request_create
+from strongroom.requests.transitions import TransitionInput, request_transition
 from strongroom.storage.models import Location
 
 UNITS = (
@@ -62,7 +65,7 @@ def demo_seed(*, password: str) -> DemoReport:
                 _user(username, f"{title} {unit.code}", role, [unit], password, report)
         for unit in units:
             if not Crate.objects.filter(unit=unit).exists():
-                _records(unit, report)
+                _records(unit, password, report)
     return report
 
 
@@ -132,210 +135,190 @@ def _user(
     return user
 
 
-def _crate(
-    unit: Unit, dept: Department, creator: User, status: str, shelf: Location | None
-) -> Crate:
-    year, serial, code = crate_code_allocate(unit=unit, department=dept)
-    return Crate.objects.create(
-        unit=unit,
-        department=dept,
-        code=code,
-        year=year,
-        serial=serial,
-        description=f"{dept.name} records",
-        status=status,
-        location=shelf if status == Crate.Status.IN_STORAGE else None,
-        last_location=shelf,
-        created_by=creator,
-        destroyed_at=timezone.now() if status == Crate.Status.DESTROYED else None,
-    )
+class _Workflow:
+    """Drives the real services (signed, audited, notified) as the demo users would."""
 
-
-def _documents(crate: Crate, count: int, retention: dt.date | None) -> None:
-    types = list(DocumentType.objects.order_by("code"))
-    prepared = dt.date(2015, 1, 15)
-    for i in range(count):
-        Document.objects.create(
-            crate=crate,
-            unit=crate.unit,
-            number=f"{crate.department.code}-{crate.serial:06d}-{i + 1:02d}",
-            title=f"{types[i % len(types)].name} {crate.serial}-{i + 1}",
-            doc_type=types[i % len(types)],
-            department=crate.department,
-            prepared_on=prepared,
-            retention_until=retention,
-            retain_permanently=retention is None,
-            status=Document.Status.DESTROYED
-            if crate.status == Crate.Status.DESTROYED
-            else Document.Status.ACTIVE,
+    def __init__(self, unit: Unit, password: str) -> None:
+        prefix = unit.code.lower()
+        self.unit = unit
+        self.password = password
+        self.http = HttpRequest()  # signatures are checked as for a request from this host
+        self.http.method = "POST"
+        self.http.path = "/demo"
+        self.http.META.update({"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "initial_setup"})
+        self.users = {
+            name: User.objects.get(username=f"{prefix}-{name}")
+            for name in ("manager", "approver", "approver2", "storehead", "storehead2", "unitadmin")
+        }
+        self.shelves = list(
+            Location.objects.filter(unit=unit, kind=Location.Kind.SHELF).order_by("full_code")
         )
-    crate.destroy_after = retention
-    crate.retain_permanently = retention is None
-    crate.save(update_fields=["destroy_after", "retain_permanently"])
+        self.types = dict(DocumentType.objects.values_list("code", "name"))
+        self.serial = 0
+
+    def documents(self, count: int, retention: dt.date | None) -> list[dict[str, object]]:
+        codes = sorted(self.types)
+        rows: list[dict[str, object]] = []
+        for _ in range(count):
+            self.serial += 1
+            code = codes[self.serial % len(codes)]
+            rows.append(
+                {
+                    "number": f"{self.unit.code}-{code}-{self.serial:05d}",
+                    "title": f"{self.types[code]} {self.serial}",
+                    "doc_type": code,
+                    "prepared_on": dt.date(2015, 1, 15),
+                    "retention_until": retention,
+                    "retain_permanently": retention is None,
+                }
+            )
+        return rows
+
+    def raise_request(self, data: RequestInput) -> Request:
+        request, _ = request_create(
+            http_request=self.http, actor=self.users["manager"], data=data, password=self.password
+        )
+        return request
+
+    def store(
+        self,
+        department: Department,
+        retention: dt.date | None,
+        docs: int = 3,
+        until: str = "COMPLETED",
+    ) -> Request:
+        request = self.raise_request(
+            RequestInput(
+                type=RequestType.STORAGE,
+                purpose=f"Archive {department.name} records",
+                department_id=department.pk,
+                description=f"{department.name} records",
+                documents=self.documents(docs, retention),
+            )
+        )
+        if until == "SUBMITTED":
+            return request
+        if until == "SENT_BACK":
+            return self.step(
+                request,
+                "send_back",
+                "approver",
+                reason="Retention dates missing for two records; please check.",
+            )
+        request = self.step(request, "approve", "approver")
+        return self.step(request, "allocate", "storehead", shelf_id=self.free_shelf().pk)
+
+    def free_shelf(self) -> Location:
+        for shelf in self.shelves:
+            stored = Crate.objects.filter(location=shelf, status=Crate.Status.IN_STORAGE).count()
+            if stored < (shelf.capacity or 0):
+                return shelf
+        raise RuntimeError("the demo grid is full")
+
+    def step(self, request: Request, name: str, who: str, **fields: Any) -> Request:
+        request.refresh_from_db()
+        return request_transition(
+            http_request=self.http,
+            actor=self.users[who],
+            request_id=request.pk,
+            name=name,
+            data=TransitionInput(version=request.version, password=self.password, **fields),
+        )
+
+    def withdraw(self, crate: Crate, purpose: str, days: int = 14) -> Request:
+        return self.raise_request(
+            RequestInput(
+                type=RequestType.WITHDRAWAL,
+                purpose=purpose,
+                crate_id=crate.pk,
+                expected_return_on=timezone.localdate() + dt.timedelta(days=days),
+            )
+        )
 
 
-def _request(
-    crate: Crate, kind: str, status: str, requester: User, purpose: str, **fields: object
-) -> Request:
-    now = timezone.now()
-    return Request.objects.create(
-        number=request_number_allocate(),
-        type=kind,
-        status=status,
-        unit=crate.unit,
-        crate=crate,
-        requester=requester,
-        purpose=purpose,
-        submitted_at=now - dt.timedelta(days=3),
-        **fields,
-    )
-
-
-def _records(unit: Unit, report: DemoReport) -> None:
-    """Crates in every status and requests in every status, consistent with each other."""
-    prefix = unit.code.lower()
-    manager = User.objects.get(username=f"{prefix}-manager")
-    approver = User.objects.get(username=f"{prefix}-approver")
+def _records(unit: Unit, password: str, report: DemoReport) -> None:
+    """Crates and requests in every status, made through the real workflow: every step is
+    signed and audited, as if the demo users had clicked through it."""
+    flow = _Workflow(unit, password)
     qa = Department.objects.get(unit=unit, code="QA")
     qc = Department.objects.get(unit=unit, code="QC")
-    shelves = list(
-        Location.objects.filter(unit=unit, kind=Location.Kind.SHELF).order_by("full_code")
-    )
-    today = timezone.localdate()
-    now = timezone.now()
-    long_ago, past, future = (
-        dt.date(2016, 12, 31),
-        today - dt.timedelta(days=30),
-        dt.date(2035, 12, 31),
-    )
+    future, past = dt.date(2035, 12, 31), timezone.localdate() - dt.timedelta(days=30)
 
-    stored = []
-    for i in range(8):
-        crate = _crate(
-            unit, qa if i % 2 else qc, manager, Crate.Status.IN_STORAGE, shelves[i % len(shelves)]
+    stored = [
+        flow.store(qa if i % 2 else qc, past if i == 6 else (None if i == 7 else future)).crate
+        for i in range(9)
+    ]
+    hold = stored[5]
+    crate_hold_place(
+        http_request=flow.http,
+        actor=flow.users["unitadmin"],
+        crate=hold,
+        version=hold.version,
+        reason="Regulatory inquiry: keep until closed",
+        password=password,
+    )
+    flow.store(qa, future, docs=4, until="SUBMITTED")
+    flow.store(qc, future, docs=2, until="SENT_BACK")
+
+    flow.step(flow.withdraw(stored[0], "Deviation investigation"), "approve", "approver")
+    issued = flow.step(
+        flow.withdraw(stored[1], "Annual product review", days=7), "approve", "approver"
+    )
+    flow.step(issued, "issue", "storehead")
+    overdue = flow.step(flow.withdraw(stored[2], "Customer audit", days=5), "approve", "approver2")
+    flow.step(overdue, "issue", "storehead")
+    # Time passes in the demo: the promised return date is now behind us.
+    Request.objects.filter(pk=overdue.pk).update(
+        expected_return_on=timezone.localdate() - dt.timedelta(days=2)
+    )
+    returned = flow.step(flow.withdraw(stored[3], "Stability study"), "approve", "approver")
+    returned = flow.step(returned, "issue", "storehead")
+    flow.step(returned, "receive", "storehead2")
+    flow.step(
+        flow.withdraw(stored[3], "Training material"),
+        "reject",
+        "approver",
+        reason="Use the controlled copy in the training room.",
+    )
+    flow.step(
+        flow.withdraw(stored[4], "Raised by mistake"),
+        "cancel",
+        "manager",
+        reason="Raised by mistake",
+    )
+    flow.raise_request(
+        RequestInput(
+            type=RequestType.TRANSFER,
+            purpose="Consolidate QA records",
+            crate_id=stored[8].pk,
+            target_location_id=flow.shelves[-1].pk,
         )
-        _documents(crate, 3, past if i == 6 else (None if i == 7 else future))
-        stored.append(crate)
-    stored[5].legal_hold = True
-    stored[5].legal_hold_reason = "Regulatory inquiry, keep until closed"
-    stored[5].legal_hold_by = User.objects.get(username=f"{prefix}-unitadmin")
-    stored[5].legal_hold_at = now
-    stored[5].save()
-
-    pending = _crate(unit, qa, manager, Crate.Status.PENDING, None)
-    _documents(pending, 4, future)
-    _request(
-        pending, RequestType.STORAGE, RequestStatus.SUBMITTED, manager, "Archive 2025 batch records"
     )
-
-    pending_sent_back = _crate(unit, qa, manager, Crate.Status.PENDING, None)
-    _documents(pending_sent_back, 2, future)
-    sent_back = _request(
-        pending_sent_back,
-        RequestType.STORAGE,
-        RequestStatus.SENT_BACK,
-        manager,
-        "Archive QC logbooks",
+    destruction = flow.raise_request(
+        RequestInput(
+            type=RequestType.DESTRUCTION,
+            purpose="Retention period ended",
+            crate_id=stored[6].pk,
+        )
     )
-    SendBack.objects.create(
-        request=sent_back,
-        sent_by=approver,
-        reason="Retention dates missing for two logbooks; please complete them.",
-        sent_at=now - dt.timedelta(days=1),
-        from_status=RequestStatus.SUBMITTED,
+    destruction = flow.step(destruction, "approve", "approver")
+    flow.step(
+        destruction,
+        "destroy",
+        "storehead",
+        reason="Shredded on site",
+        witness_username=flow.users["approver2"].username,
+        witness_password=password,
     )
-
-    _request(
-        stored[0],
-        RequestType.WITHDRAWAL,
-        RequestStatus.APPROVED,
-        manager,
-        "Deviation investigation",
-        expected_return_on=today + dt.timedelta(days=14),
-        decided_at=now,
-    )
-    issued_crate = _crate(unit, qc, manager, Crate.Status.ISSUED, shelves[10])
-    _documents(issued_crate, 3, future)
-    _request(
-        issued_crate,
-        RequestType.WITHDRAWAL,
-        RequestStatus.ISSUED,
-        manager,
-        "Annual product review",
-        expected_return_on=today + dt.timedelta(days=7),
-        decided_at=now,
-        issued_at=now,
-    )
-    overdue_crate = _crate(unit, qa, manager, Crate.Status.ISSUED, shelves[11])
-    _documents(overdue_crate, 2, future)
-    _request(
-        overdue_crate,
-        RequestType.WITHDRAWAL,
-        RequestStatus.ISSUED,
-        manager,
-        "Customer audit",
-        expected_return_on=today - dt.timedelta(days=2),
-        decided_at=now - dt.timedelta(days=10),
-        issued_at=now - dt.timedelta(days=9),
-    )
-    _request(
-        stored[1],
-        RequestType.TRANSFER,
-        RequestStatus.SUBMITTED,
-        manager,
-        "Consolidate QA records",
-        target_location=shelves[-1],
-    )
-    _request(
-        stored[6],
-        RequestType.DESTRUCTION,
-        RequestStatus.SUBMITTED,
-        manager,
-        "Retention period ended",
-    )
-    _request(
-        stored[2],
-        RequestType.WITHDRAWAL,
-        RequestStatus.REJECTED,
-        manager,
-        "Training material",
-        expected_return_on=today + dt.timedelta(days=5),
-        decided_at=now,
-    )
-    _request(
-        stored[3],
-        RequestType.WITHDRAWAL,
-        RequestStatus.CANCELLED,
-        manager,
-        "Raised by mistake",
-        expected_return_on=today + dt.timedelta(days=5),
-    )
-    _request(
-        stored[4],
-        RequestType.WITHDRAWAL,
-        RequestStatus.COMPLETED,
-        manager,
-        "Stability study",
-        expected_return_on=today - dt.timedelta(days=20),
-        decided_at=now - dt.timedelta(days=2),
-        issued_at=now - dt.timedelta(days=2),
-        returned_at=now - dt.timedelta(days=1),
-        completed_at=now,
-        target_location=stored[4].location,
-    )
-    destroyed = _crate(unit, qc, manager, Crate.Status.DESTROYED, shelves[12])
-    _documents(destroyed, 2, long_ago)
-    _request(
-        destroyed,
-        RequestType.DESTRUCTION,
-        RequestStatus.COMPLETED,
-        manager,
-        "Retention ended in 2016",
-        decided_at=now - dt.timedelta(days=1),
-        completed_at=now,
-        witness=User.objects.get(username=f"{prefix}-approver2"),
+    old = flow.store(qc, past, docs=2).crate
+    flow.raise_request(
+        RequestInput(
+            type=RequestType.DESTRUCTION,
+            purpose="Retention period ended",
+            crate_id=old.pk,
+        )
     )
     report.changes.append(
         f"records {unit.code}: {Crate.objects.filter(unit=unit).count()} crates, "
-        f"{Request.objects.filter(unit=unit).count()} requests"
+        f"{Request.objects.filter(unit=unit).count()} requests (signed and audited)"
     )

@@ -34,3 +34,10 @@ STRONGROOM_ALLOW_DEMO_DATA = True
 # The embedded database, broker folder and media live under backend/var (git-ignored).
 for _folder in (BASE_DIR / "var", _broker_dir / "processed"):
     _folder.mkdir(parents=True, exist_ok=True)
+
+# Development only: cheaper password hashing, so that seeding the signed demo workflow takes
+# seconds (strongroom/accounts/hashers.py). Production keeps Django's defaults.
+PASSWORD_HASHERS = [
+    "strongroom.accounts.hashers.DevelopmentPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
