@@ -48,3 +48,21 @@ def _email_later(notification_ids: list[int]) -> None:
 
     for notification_id in notification_ids:
         send_notification_email.delay(notification_id)
+
+
+def notification_mark_read(*, user: User, ids: list[int] | None) -> int:
+    """Mark the user's notifications read (the given ones, or all). Returns how many changed.
+    Saved one by one so that each change reaches the user's other screens live."""
+    from django.utils import timezone
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    now = timezone.now()
+    with transaction.atomic():
+        changed = 0
+        for notification in unread.select_for_update():
+            notification.read_at = now
+            notification.save(update_fields=["read_at"])
+            changed += 1
+    return changed

@@ -57,6 +57,8 @@ ENDPOINTS = [
     Endpoint("post", "/api/v1/users/{target}/unlock/", frozenset({SA, UA}), {"reason": "r"}),
     Endpoint("get", "/api/v1/audit-events/", frozenset({SA, UA, AP, VW})),
     Endpoint("post", "/api/v1/audit-events/verify/", frozenset({SA})),
+    Endpoint("get", "/api/v1/notifications/", EVERYONE),
+    Endpoint("post", "/api/v1/notifications/mark-read/", EVERYONE, {}),
 ]
 
 

@@ -1,0 +1,40 @@
+from rest_framework import serializers
+
+from strongroom.notifications.models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    request_number = serializers.CharField(source="request.number", default=None)
+    crate_code = serializers.CharField(source="crate.code", default=None)
+    unit_code = serializers.CharField(source="unit.code", default=None)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "unit",
+            "unit_code",
+            "request",
+            "request_number",
+            "crate",
+            "crate_code",
+            "created_at",
+            "read_at",
+        ]
+        read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Notifications to mark read; all unread ones when omitted.",
+    )
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+    marked = serializers.IntegerField(required=False)
