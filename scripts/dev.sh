@@ -37,6 +37,9 @@ pids+=($!)
 .venv/bin/daphne -b "$HOST" -p "$PORT" config.asgi:application &
 pids+=($!)
 
+# Run the periodic tasks once now (the worker logs each run), then on their schedule via Beat.
+"$PY" manage.py run_periodic_tasks
+
 for _ in $(seq 1 100); do
   if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://$HOST:$PORT/healthz', timeout=1)" 2>/dev/null; then break; fi
   sleep 0.2
