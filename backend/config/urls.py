@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from strongroom.core import health
+from strongroom.core.metrics import metrics_view
 
 admin.site.site_header = "Strongroom administration"
 admin.site.site_title = "Strongroom"
@@ -34,7 +35,8 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    re_path(r"^(?!api/|admin/|static/|media/|ws/).*$", spa_index, name="spa"),
+    re_path(r"^(?!api/|admin/|static/|media/|ws/|metrics$).*$", spa_index, name="spa"),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "channels",
+    "django_prometheus",
     "strongroom.core",
     "strongroom.accounts",
     "strongroom.storage",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "strongroom.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,8 +63,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-axes must be last: it inspects the result of authentication.
+    # django-axes must be last of the request handlers: it inspects authentication.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -388,3 +391,10 @@ STRONGROOM_REALTIME_REPLAY_LIMIT = env.int("STRONGROOM_REALTIME_REPLAY_LIMIT", d
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=1.0)
 # Seconds a published event may take to reach the layer before the publisher gives up on it.
 STRONGROOM_REALTIME_PUBLISH_TIMEOUT = env.float("STRONGROOM_REALTIME_PUBLISH_TIMEOUT", default=2.0)
+
+# --- Metrics --------------------------------------------------------------------------------------
+# Who may read /metrics (Prometheus inside the Docker network; loopback for operators).
+STRONGROOM_METRICS_NETWORKS: list[str] = env.list(
+    "STRONGROOM_METRICS_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)

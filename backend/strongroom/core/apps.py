@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "strongroom.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from strongroom.core import signals  # noqa: F401  (counts Celery task failures)
