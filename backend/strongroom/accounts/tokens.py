@@ -23,6 +23,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from strongroom.accounts.models import User
+from strongroom.core.request_id import set_user_id
 
 SESSION_CLAIM = "sid"
 EPOCH_CLAIM = "sep"
@@ -100,6 +101,7 @@ class StrongroomJWTAuthentication(JWTAuthentication):
             token_user_check(token, user)  # type: ignore[arg-type]
         except TokenRejected as exc:
             raise exceptions.AuthenticationFailed(exc.message, code=exc.code) from exc
+        set_user_id(user.pk)
         return user, token  # type: ignore[return-value]
 
     def get_user(self, validated_token: Any) -> User:  # type: ignore[override]

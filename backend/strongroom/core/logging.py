@@ -4,13 +4,15 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from strongroom.core.request_id import get_request_id
+from strongroom.core.request_id import get_request_id, get_user_id
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = get_request_id() or "-"
+        if not hasattr(record, "user_id"):
+            record.user_id = get_user_id()
         return True
 
 

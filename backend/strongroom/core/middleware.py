@@ -6,6 +6,7 @@ from strongroom.core.request_id import (
     get_request_id,
     reset_request_context,
     set_request_context,
+    set_user_id,
 )
 
 
@@ -29,3 +30,4 @@ class RequestIdMiddleware:
             return response
         finally:
             reset_request_context(token)
+            set_user_id(None)

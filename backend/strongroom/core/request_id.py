@@ -42,3 +42,15 @@ def set_request_context(
 
 def reset_request_context(token: contextvars.Token[RequestContext]) -> None:
     _context.reset(token)
+
+
+_user_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
+
+
+def set_user_id(user_id: int | None) -> None:
+    """Called once the request's user is known (after token authentication), for the logs."""
+    _user_id.set(user_id)
+
+
+def get_user_id() -> int | None:
+    return _user_id.get()
