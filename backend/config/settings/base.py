@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "strongroom.requests.models.RequestStatus",
         "CrateStatusEnum": "strongroom.records.models.Crate.Status",
         "DocumentStatusEnum": "strongroom.records.models.Document.Status",
+        "LocationKindEnum": "strongroom.storage.models.Location.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,10 +1,37 @@
-"""Writes over records."""
+"""Writes over records: crate numbering, pending crates with their documents (for STORAGE
+requests), CSV import of documents, legal holds and attachments.
 
+Each write runs in one transaction with its audit event; signatures are verified before the
+transaction (a failed signature is audited and committed on its own) and recorded inside it.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from pathlib import PurePosixPath
+from typing import IO, Any
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from rest_framework import status
 
-from strongroom.accounts.models import Department, Unit
+from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.selectors import user_unit_ids
+from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.models import SignatureMeaning
+from strongroom.compliance.signing import signature_record, signature_verify
+from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.core.models import Sequence
 from strongroom.records.codes import format_code
+from strongroom.records.models import Attachment, Crate, Document, DocumentType
+
+# --- Numbering --------------------------------------------------------------------------------
 
 
 def crate_code_allocate(
@@ -22,3 +49,551 @@ def crate_code_allocate(
         serial,
         format_code(unit_code=unit.code, department_code=department.code, year=year, serial=serial),
     )
+
+
+# --- Pending crates and their documents -------------------------------------------------------
+
+MAX_DOCUMENTS = 5000
+CSV_HEADER = ("number", "title", "doc_type", "department", "prepared_on", "retention_until")
+PERMANENT = "permanent"
+
+
+def _documents_error(errors: dict[int, dict[str, list[str]]], message: str) -> ApplicationError:
+    return ApplicationError(message, code="invalid_documents", details={"documents": errors})
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def _validate_documents(
+    *, unit: Unit, department: Department, documents: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Check every row and return them cleaned (objects resolved). Raises one
+    ``invalid_documents`` error naming every bad field of every bad row (0-based index)."""
+    errors: dict[int, dict[str, list[str]]] = {}
+    if not documents:
+        raise ApplicationError(
+            "A crate needs at least one document.",
+            code="invalid_documents",
+            details={"documents": {"non_field_errors": ["At least one document."]}},
+        )
+    if len(documents) > MAX_DOCUMENTS:
+        raise ApplicationError(
+            f"At most {MAX_DOCUMENTS} documents per crate.",
+            code="invalid_documents",
+            details={"documents": {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
+        )
+    doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
+    departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
+    numbers = [str(row.get("number") or "").strip() for row in documents]
+    taken = set(
+        Document.objects.filter(unit=unit, number__in=[n for n in numbers if n]).values_list(
+            "number", flat=True
+        )
+    )
+    seen: dict[str, int] = {}
+    cleaned: list[dict[str, Any]] = []
+    for index, row in enumerate(documents):
+        row_errors: dict[str, list[str]] = {}
+
+        def bad(field: str, message: str, row_errors: dict[str, list[str]] = row_errors) -> None:
+            row_errors.setdefault(field, []).append(message)
+
+        number = numbers[index]
+        title = str(row.get("title") or "").strip()
+        if not number:
+            bad("number", "Required.")
+        elif len(number) > 60:
+            bad("number", "At most 60 characters.")
+        elif number in taken:
+            bad("number", f"{number} already exists in {unit.code}.")
+        elif number in seen:
+            bad("number", f"Repeats row {seen[number]}.")
+        else:
+            seen[number] = index
+        if not title:
+            bad("title", "Required.")
+        elif len(title) > 300:
+            bad("title", "At most 300 characters.")
+        type_code = str(row.get("doc_type") or "").strip().upper()
+        doc_type = doc_types.get(type_code)
+        if doc_type is None:
+            bad("doc_type", f"Unknown document type {type_code!r}." if type_code else "Required.")
+        dept_code = str(row.get("department") or "").strip().upper()
+        doc_department = departments.get(dept_code) if dept_code else department
+        if doc_department is None:
+            bad("department", f"Unknown department {dept_code!r} in {unit.code}.")
+        prepared_on = retention_until = None
+        try:
+            prepared_on = _as_date(row.get("prepared_on"))
+            if prepared_on is None:
+                bad("prepared_on", "Required.")
+        except ValueError:
+            bad("prepared_on", "Not a date (use YYYY-MM-DD).")
+        permanent = bool(row.get("retain_permanently"))
+        raw_retention = row.get("retention_until")
+        if isinstance(raw_retention, str) and raw_retention.strip().lower() == PERMANENT:
+            permanent, raw_retention = True, None
+        try:
+            retention_until = _as_date(raw_retention)
+        except ValueError:
+            bad("retention_until", "Not a date (use YYYY-MM-DD or 'permanent').")
+        if permanent and retention_until is not None:
+            bad("retention_until", "Give a date or retain permanently, not both.")
+        elif not permanent and retention_until is None and "retention_until" not in row_errors:
+            bad("retention_until", "Required (a date or 'permanent').")
+        if prepared_on and retention_until and retention_until < prepared_on:
+            bad("retention_until", "Must not be before the preparation date.")
+        if row_errors:
+            errors[index] = row_errors
+            continue
+        cleaned.append(
+            {
+                "number": number,
+                "title": title,
+                "doc_type": doc_type,
+                "department": doc_department,
+                "prepared_on": prepared_on,
+                "retention_until": None if permanent else retention_until,
+                "retain_permanently": permanent,
+            }
+        )
+    if errors:
+        raise _documents_error(errors, f"{len(errors)} document row(s) are not valid.")
+    return cleaned
+
+
+def _retention_of(rows: list[dict[str, Any]]) -> tuple[dt.date | None, bool]:
+    if any(row["retain_permanently"] for row in rows):
+        return None, True
+    dates = [row["retention_until"] for row in rows if row["retention_until"]]
+    return (max(dates) if dates else None), False
+
+
+@transaction.atomic
+def crate_create_pending(
+    *,
+    actor: User,
+    unit: Unit,
+    department: Department,
+    description: str,
+    documents: list[dict[str, Any]],
+) -> Crate:
+    """A new ``PENDING`` crate with its documents, numbered race-free, for a STORAGE request.
+
+    Each document dict has ``number``, ``title``, ``doc_type`` (code), ``department`` (code,
+    default the crate's), ``prepared_on`` and ``retention_until`` (a date) or
+    ``retain_permanently`` (or ``retention_until="permanent"``). The crate's ``destroy_after``
+    is the latest retention date, or it is retained permanently if any document is.
+    """
+    allowed = user_unit_ids(actor)
+    if allowed is not None and unit.pk not in allowed:
+        raise ApplicationError(
+            "You can only file crates in your units.",
+            code="unit_not_allowed",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"unit": ["Not one of your units."]},
+        )
+    if department.unit_id != unit.pk:
+        raise ApplicationError(
+            "The department belongs to another unit.",
+            code="invalid_department",
+            details={"department": ["Not in this unit."]},
+        )
+    rows = _validate_documents(unit=unit, department=department, documents=documents)
+    year, serial, code = crate_code_allocate(unit=unit, department=department)
+    destroy_after, permanent = _retention_of(rows)
+    crate = Crate.objects.create(
+        unit=unit,
+        department=department,
+        code=code,
+        year=year,
+        serial=serial,
+        description=(description or "").strip()[:300],
+        status=Crate.Status.PENDING,
+        destroy_after=destroy_after,
+        retain_permanently=permanent,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            Document.objects.bulk_create(
+                [Document(crate=crate, unit=unit, **row) for row in rows], batch_size=1000
+            )
+    except IntegrityError as exc:  # a concurrent crate took one of the numbers
+        raise ConflictError(
+            "A document number was taken meanwhile; check the numbers and try again.",
+            code="document_number_taken",
+        ) from exc
+    audit_event_record(
+        action="crate.create",
+        actor=actor,
+        object_type="crate",
+        object_id=crate.pk,
+        unit=unit,
+        changes={
+            "code": [None, crate.code],
+            "department": [None, department.code],
+            "description": [None, crate.description],
+            "status": [None, crate.status],
+            "destroy_after": [None, destroy_after],
+            "retain_permanently": [None, permanent],
+            "documents": [None, [row["number"] for row in rows]],
+        },
+    )
+    return crate
+
+
+def crate_destroy_after_recompute(crate: Crate) -> Crate:
+    """Set ``destroy_after`` / ``retain_permanently`` from the crate's active documents and save
+    those two fields when they changed (the caller's transaction audits and versions)."""
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in crate.documents.filter(status=Document.Status.ACTIVE).values(
+            "retention_until", "retain_permanently"
+        )
+    ]
+    destroy_after, permanent = _retention_of(rows) if rows else (None, False)
+    if (crate.destroy_after, crate.retain_permanently) != (destroy_after, permanent):
+        crate.destroy_after = destroy_after
+        crate.retain_permanently = permanent
+        crate.save(update_fields=["destroy_after", "retain_permanently", "updated_at"])
+    return crate
+
+
+def _decode_csv(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError(
+            "The file is not UTF-8 text.",
+            code="invalid_csv",
+            details={"file": ["Save it as CSV UTF-8."]},
+        ) from exc
+
+
+def documents_parse_csv(*, file: IO[bytes] | UploadedFile, unit: Unit) -> list[dict[str, Any]]:
+    """Rows of a CSV import (``number,title,doc_type,department,prepared_on,retention_until``;
+    UTF-8 with or without BOM; ``;`` or ``,`` delimited; ISO dates; ``permanent`` retains
+    permanently) as document dicts for :func:`crate_create_pending`. Nothing is written.
+
+    Errors name the CSV's line numbers (the header is line 1), in the shape of
+    ``invalid_documents``. Every row is validated against ``unit`` (document types,
+    departments, numbers already used), as ``crate_create_pending`` will.
+    """
+    limit = MAX_DOCUMENTS * 2000  # generous bytes per row
+    raw = file.read(limit + 1)
+    if isinstance(raw, str):
+        raw = raw.encode()
+    if len(raw) > limit:
+        raise ApplicationError(
+            "The file is too large.", code="invalid_csv", details={"file": ["Too large."]}
+        )
+    text = _decode_csv(raw)
+    if not text.strip():
+        raise ApplicationError(
+            "The file is empty.", code="invalid_csv", details={"file": ["Empty."]}
+        )
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [h for h in CSV_HEADER if h != "department" and h not in header]
+    if missing:
+        raise ApplicationError(
+            f"The header misses: {', '.join(missing)}.",
+            code="invalid_csv",
+            details={"file": [f"Expected the header {','.join(CSV_HEADER)}."]},
+        )
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_DOCUMENTS:
+            raise ApplicationError(
+                f"At most {MAX_DOCUMENTS} rows per file.",
+                code="invalid_csv",
+                details={"file": [f"At most {MAX_DOCUMENTS} rows."]},
+            )
+        record = dict(zip(header, (v.strip() for v in values), strict=False))
+        rows.append({key: record.get(key, "") for key in CSV_HEADER})
+        lines.append(reader.line_num)
+    if not rows:
+        raise ApplicationError(
+            "The file has no rows.", code="invalid_csv", details={"file": ["No rows."]}
+        )
+    department = Department(unit=unit, code="")  # rows without a department stay valid
+    try:
+        _validate_documents(unit=unit, department=department, documents=rows)
+    except ApplicationError as exc:
+        by_index = exc.details.get("documents", {})
+        by_line = {lines[i] if isinstance(i, int) else i: errors for i, errors in by_index.items()}
+        raise _documents_error(
+            by_line, f"{len(by_line)} row(s) of the file are not valid (by line number)."
+        ) from exc
+    return rows
+
+
+# --- Legal hold -------------------------------------------------------------------------------
+
+
+def _lock_crate(crate: Crate, version: int | None) -> Crate:
+    locked = Crate.objects.select_for_update(of=("self",)).select_related("unit").get(pk=crate.pk)
+    if version is None:
+        raise ApplicationError(
+            "The version you read is required.",
+            code="version_required",
+            details={"version": ["Required."]},
+        )
+    if locked.version != version:
+        raise ConflictError(
+            "Someone else changed this crate since you read it; reload and try again.",
+            code="stale_version",
+            details={"version": [f"Current version is {locked.version}."]},
+        )
+    return locked
+
+
+def _hold_change(
+    *,
+    http_request: HttpRequest,
+    actor: User,
+    crate: Crate,
+    version: int | None,
+    reason: str,
+    password: str,
+    place: bool,
+) -> Crate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            "A reason is required.", code="reason_required", details={"reason": ["Required."]}
+        )
+    meaning = SignatureMeaning.HOLD_PLACED if place else SignatureMeaning.HOLD_RELEASED
+    signature_verify(
+        http_request=http_request,
+        signer=actor,
+        password=password,
+        meaning=meaning,
+        object_type="crate",
+        object_id=crate.pk,
+        unit=crate.unit,
+    )
+    with transaction.atomic():
+        crate = _lock_crate(crate, version)
+        if crate.status == Crate.Status.DESTROYED:
+            raise ApplicationError(
+                "The crate was destroyed.",
+                code="crate_destroyed",
+                status_code=status.HTTP_409_CONFLICT,
+            )
+        if crate.legal_hold == place:
+            raise ConflictError(
+                "The crate is already on legal hold."
+                if place
+                else "The crate is not on legal hold.",
+                code="crate_on_hold" if place else "crate_not_on_hold",
+            )
+        before = {
+            "legal_hold": crate.legal_hold,
+            "legal_hold_reason": crate.legal_hold_reason,
+            "legal_hold_by": crate.legal_hold_by_id,
+            "legal_hold_at": crate.legal_hold_at,
+        }
+        crate.legal_hold = place
+        crate.legal_hold_reason = reason if place else ""
+        crate.legal_hold_by = actor if place else None
+        crate.legal_hold_at = timezone.now() if place else None
+        crate.version += 1
+        crate.save(
+            update_fields=[
+                "legal_hold",
+                "legal_hold_reason",
+                "legal_hold_by",
+                "legal_hold_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        signature = signature_record(signer=actor, meaning=meaning, crate=crate, reason=reason)
+        after = {
+            "legal_hold": crate.legal_hold,
+            "legal_hold_reason": crate.legal_hold_reason,
+            "legal_hold_by": crate.legal_hold_by_id,
+            "legal_hold_at": crate.legal_hold_at,
+        }
+        changes: dict[str, list[Any]] = {
+            k: [before[k], after[k]] for k in before if before[k] != after[k]
+        }
+        changes["version"] = [crate.version - 1, crate.version]
+        changes["signature"] = [None, signature.pk]
+        audit_event_record(
+            action="crate.hold_place" if place else "crate.hold_release",
+            actor=actor,
+            object_type="crate",
+            object_id=crate.pk,
+            unit=crate.unit,
+            changes=changes,
+            reason=reason,
+        )
+    return crate
+
+
+def crate_hold_place(
+    *,
+    http_request: HttpRequest,
+    actor: User,
+    crate: Crate,
+    version: int | None,
+    reason: str,
+    password: str,
+) -> Crate:
+    """Place a legal hold (signed ``HOLD_PLACED``): the crate cannot be destroyed meanwhile."""
+    return _hold_change(
+        http_request=http_request,
+        actor=actor,
+        crate=crate,
+        version=version,
+        reason=reason,
+        password=password,
+        place=True,
+    )
+
+
+def crate_hold_release(
+    *,
+    http_request: HttpRequest,
+    actor: User,
+    crate: Crate,
+    version: int | None,
+    reason: str,
+    password: str,
+) -> Crate:
+    """Release a legal hold (signed ``HOLD_RELEASED``)."""
+    return _hold_change(
+        http_request=http_request,
+        actor=actor,
+        crate=crate,
+        version=version,
+        reason=reason,
+        password=password,
+        place=False,
+    )
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+# The extension a file may carry → the type its content must sniff as (``filetype``).
+ALLOWED_EXTENSIONS: dict[str, str] = {
+    "pdf": "pdf",
+    "png": "png",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+    "tif": "tif",
+    "tiff": "tif",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "tif": "image/tiff",
+}
+SNIFF_BYTES = 8192
+
+
+def attachment_max_bytes() -> int:
+    """``settings.STRONGROOM_ATTACHMENT_MAX_BYTES`` or 25 MB."""
+    return int(getattr(settings, "STRONGROOM_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_ATTACHMENT_BYTES))
+
+
+def safe_original_name(name: str) -> str:
+    """The file's own name without any directory parts or control characters."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip().lstrip(".")
+    return base[-255:]
+
+
+def _upload_error(message: str, code: str) -> ApplicationError:
+    return ApplicationError(message, code=code, details={"file": [message]})
+
+
+def attachment_create(*, actor: User, document: Document, upload: UploadedFile) -> Attachment:
+    """Store a scan of ``document``: size limit, extension allow-list, content sniffed to match
+    the extension, SHA-256 kept, stored under a name derived from the hash only."""
+    original = safe_original_name(upload.name or "")
+    extension = PurePosixPath(original).suffix.lower().lstrip(".")
+    if extension not in ALLOWED_EXTENSIONS:
+        raise _upload_error(
+            "Only PDF, PNG, JPEG and TIFF files are accepted.", "file_type_not_allowed"
+        )
+    size = upload.size or 0
+    if size <= 0:
+        raise _upload_error("The file is empty.", "file_empty")
+    limit = attachment_max_bytes()
+    if size > limit:
+        raise _upload_error(
+            f"The file is larger than {limit // (1024 * 1024) or limit} "
+            f"{'MB' if limit >= 1024 * 1024 else 'bytes'}.",
+            "file_too_large",
+        )
+    digest = hashlib.sha256()
+    head = b""
+    upload.seek(0)
+    for chunk in upload.chunks():
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+        digest.update(chunk)
+    kind = filetype.guess(head)
+    expected = ALLOWED_EXTENSIONS[extension]
+    if kind is None or kind.extension != expected:
+        raise _upload_error(
+            f"The content is not a {extension.upper()} file (it does not match its name).",
+            "file_type_mismatch",
+        )
+    sha256 = digest.hexdigest()
+    with transaction.atomic():
+        if Attachment.objects.filter(document=document, sha256=sha256).exists():
+            raise ConflictError(
+                "This file is already attached to the document.", code="attachment_duplicate"
+            )
+        attachment = Attachment(
+            document=document,
+            original_name=original,
+            extension=f".{expected}",
+            content_type=CONTENT_TYPES[expected],
+            size=size,
+            sha256=sha256,
+            uploaded_by=actor,
+        )
+        storage = attachment.file.storage
+        stored_name = attachment.file.field.generate_filename(attachment, original)
+        if storage.exists(stored_name):
+            attachment.file.name = stored_name  # same content already stored: share it
+        else:
+            upload.seek(0)
+            attachment.file.save(original, upload, save=False)
+        attachment.save()
+        audit_event_record(
+            action="attachment.create",
+            actor=actor,
+            object_type="attachment",
+            object_id=attachment.pk,
+            unit=document.crate.unit,
+            changes={
+                "document": [None, document.pk],
+                "document_number": [None, document.number],
+                "original_name": [None, original],
+                "size": [None, size],
+                "sha256": [None, sha256],
+            },
+        )
+    return attachment

@@ -1,0 +1,341 @@
+"""Crates, documents and attachments: lists with search, detail with history, the scanner
+lookup, legal holds (signed), labels (PDF) and scans (upload, download)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from strongroom.accounts.permissions import ROLE_CHECKED, request_user
+from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
+from strongroom.core.pagination import OldestFirstCursorPagination
+from strongroom.records import codes, selectors, services
+from strongroom.records.filters import CrateFilter, DocumentFilter
+from strongroom.records.labels import crate_labels_pdf
+from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CrateDetailSerializer,
+    CrateSerializer,
+    DocumentSerializer,
+    HoldSerializer,
+    LabelsRequestSerializer,
+)
+
+
+class PaginatedAttachmentSerializer(serializers.Serializer):
+    """A cursor page of attachments (the shape of every paginated list)."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AttachmentSerializer(many=True)
+
+
+SEARCH_PARAMETER = OpenApiParameter(
+    "search",
+    OpenApiTypes.STR,
+    description="Words or fragments of crate codes, descriptions, document numbers and titles",
+)
+PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="A PDF document")
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets ``Accept: application/pdf`` through content negotiation; the views return the
+    bytes themselves."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        # Only error bodies reach a renderer (the views return the PDF bytes themselves).
+        return data if isinstance(data, bytes) else JSONRenderer().render(data)
+
+
+class AnyMediaRenderer(PDFRenderer):
+    """A download answers whatever the client accepts (the file's own type is sent)."""
+
+    media_type = "*/*"
+    format = "file"
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class CrateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Crates are created and moved by requests; here they are read, held and labelled."""
+
+    serializer_class = CrateSerializer
+    permission_classes = ROLE_CHECKED
+    required_permissions = {
+        "list": "records.view_crate",
+        "retrieve": "records.view_crate",
+        "lookup": "records.view_crate",
+        "hold": "records.place_legal_hold",
+        "release_hold": "records.place_legal_hold",
+        "label": "records.print_label",
+        "labels": "records.print_label",
+    }
+    filterset_class = CrateFilter
+    ordering_fields = ["id", "code", "created_at"]
+
+    def get_queryset(self) -> QuerySet[Crate]:
+        if getattr(self, "swagger_fake_view", False):
+            return Crate.objects.none()
+        return selectors.crate_list_for_user(
+            user=request_user(self.request), search=self.request.query_params.get("search")
+        )
+
+    def _crate(self, pk: Any) -> Crate:
+        try:
+            crate_id = int(pk)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
+        crate = selectors.crate_get_for_user(user=request_user(self.request), crate_id=crate_id)
+        if crate is None:
+            raise Http404
+        return crate
+
+    def _detail(self, crate: Crate) -> dict[str, Any]:
+        history = list(selectors.crate_history(crate))
+        return CrateDetailSerializer(crate, context={"history": history}).data
+
+    @extend_schema(parameters=[SEARCH_PARAMETER])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: CrateDetailSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._detail(self._crate(kwargs.get("pk"))))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "code",
+                OpenApiTypes.STR,
+                required=True,
+                description="As scanned or typed, with or without separators",
+            )
+        ],
+        responses={200: CrateDetailSerializer, **ERROR_RESPONSES},
+        summary="Find a crate by its code (scanner)",
+    )
+    @action(detail=False, methods=["get"], filter_backends=[])
+    def lookup(self, request: Request) -> Response:
+        try:
+            crate = selectors.crate_lookup_for_user(
+                user=request_user(request), code=request.query_params.get("code", "")
+            )
+        except codes.InvalidCrateCodeError as exc:
+            raise ApplicationError(
+                str(exc), code="invalid_crate_code", details={"code": [str(exc)]}
+            ) from exc
+        if crate is None:
+            raise Http404
+        return Response(self._detail(crate))
+
+    def _hold(self, request: Request, pk: Any, *, place: bool) -> Response:
+        crate = self._crate(pk)
+        serializer = HoldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        service = services.crate_hold_place if place else services.crate_hold_release
+        service(
+            http_request=request._request,
+            actor=request_user(request),
+            crate=crate,
+            version=data["version"],
+            reason=data["reason"],
+            password=data["signature"]["password"],
+        )
+        return Response(self._detail(self._crate(pk)))
+
+    @extend_schema(
+        request=HoldSerializer,
+        responses={200: CrateDetailSerializer, **ERROR_RESPONSES},
+        summary="Place a legal hold (signed; reason required)",
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request: Request, pk: str | None = None) -> Response:
+        return self._hold(request, pk, place=True)
+
+    @extend_schema(
+        request=HoldSerializer,
+        responses={200: CrateDetailSerializer, **ERROR_RESPONSES},
+        summary="Release a legal hold (signed; reason required)",
+    )
+    @action(detail=True, methods=["post"], url_path="release-hold")
+    def release_hold(self, request: Request, pk: str | None = None) -> Response:
+        return self._hold(request, pk, place=False)
+
+    @extend_schema(
+        responses={(200, "application/pdf"): PDF_RESPONSE, **ERROR_RESPONSES},
+        summary="The crate's label (PDF, one label on a label-sized page)",
+        operation_id="crates_label_pdf",
+    )
+    def label(self, request: Request, pk: str | None = None) -> HttpResponse:
+        crate = self._crate(pk)
+        return pdf_response(crate_labels_pdf([crate], layout="single"), f"{crate.code}.pdf")
+
+    @extend_schema(
+        request=LabelsRequestSerializer,
+        responses={(200, "application/pdf"): PDF_RESPONSE, **ERROR_RESPONSES},
+        summary="Labels for several crates (PDF: an A4 sheet of 2 x 7, or one per page)",
+    )
+    @action(detail=False, methods=["post"], renderer_classes=[JSONRenderer, PDFRenderer])
+    def labels(self, request: Request) -> HttpResponse:
+        serializer = LabelsRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids: list[int] = list(dict.fromkeys(serializer.validated_data["crates"]))
+        found = {
+            c.pk: c
+            for c in selectors.crate_list_for_user(user=request_user(request)).filter(pk__in=ids)
+        }
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise ApplicationError(
+                "Some crates do not exist or are outside your units.",
+                code="crates_not_found",
+                status_code=status.HTTP_404_NOT_FOUND,
+                details={"crates": [f"Not found: {', '.join(map(str, missing))}."]},
+            )
+        content = crate_labels_pdf(
+            [found[pk] for pk in ids], layout=serializer.validated_data["layout"]
+        )
+        return pdf_response(content, "crate-labels.pdf")
+
+
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DocumentSerializer
+    permission_classes = ROLE_CHECKED
+    required_permissions = {
+        "list": "records.view_document",
+        "retrieve": "records.view_document",
+        "attachments": "records.view_attachment",
+    }
+    filterset_class = DocumentFilter
+    ordering_fields = ["id", "number", "prepared_on"]
+
+    def get_queryset(self) -> QuerySet[Document]:
+        if getattr(self, "swagger_fake_view", False):
+            return Document.objects.none()
+        return selectors.document_list_for_user(
+            user=request_user(self.request), search=self.request.query_params.get("search")
+        )
+
+    def check_permissions(self, request: Request) -> None:
+        # Reading and adding attachments share a URL but not a permission.
+        if self.action == "attachments" and request.method == "POST":
+            self.required_permissions = {
+                **self.required_permissions,
+                "attachments": "records.add_attachment",
+            }
+        super().check_permissions(request)
+
+    @extend_schema(parameters=[SEARCH_PARAMETER])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def _document(self, pk: Any) -> Document:
+        try:
+            document_id = int(pk)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
+        document = selectors.document_get_for_user(
+            user=request_user(self.request), document_id=document_id
+        )
+        if document is None:
+            raise Http404
+        return document
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: PaginatedAttachmentSerializer, **ERROR_RESPONSES},
+        summary="The document's scans",
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **ERROR_RESPONSES},
+        summary="Attach a scan (PDF, PNG, JPEG or TIFF; content must match the extension)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def attachments(self, request: Request, pk: str | None = None) -> Response:
+        if request.method == "GET":
+            return self._attachment_page(request, pk)
+        document = self._document(pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ApplicationError(
+                "Send the scan as the multipart field 'file'.",
+                code="file_required",
+                details={"file": ["Required."]},
+            )
+        attachment = services.attachment_create(
+            actor=request_user(request), document=document, upload=upload
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    def _attachment_page(self, request: Request, pk: Any) -> Response:
+        """Oldest first, cursor-paginated. The page query is scoped to the caller's units
+        itself; only an empty page costs a second query to tell "none" from "not yours"."""
+        try:
+            document_id = int(pk)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
+        user = request_user(request)
+        attachments = selectors.attachment_list_for_user(user=user, document_id=document_id)
+        paginator = OldestFirstCursorPagination()
+        page = paginator.paginate_queryset(attachments, request, view=self)
+        if not page and selectors.document_get_for_user(user=user, document_id=document_id) is None:
+            raise Http404
+        return paginator.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
+
+class AttachmentDownloadView(APIView):
+    permission_classes = ROLE_CHECKED
+    required_permissions = {"get": "records.view_attachment"}
+    renderer_classes = [JSONRenderer, AnyMediaRenderer]
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="Download a scan (streamed, as an attachment)",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        attachment: Attachment | None = selectors.attachment_get_for_user(
+            user=request_user(request), attachment_id=pk
+        )
+        if attachment is None:
+            raise Http404
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name or f"attachment{attachment.extension}",
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,117 @@
+"""``?search=`` over crates and documents.
+
+PostgreSQL: full text search with the ``simple`` configuration (codes and numbers are not
+English words, so no stemming), every word typed matching as a prefix (``autoclave qual``,
+``000123``, a whole code ``GOA1-QA-2026-000123-7`` — the parser splits codes at their hyphens),
+served by GIN indexes on exactly the expressions queried (migration ``0002_search_indexes``).
+Crates matching directly and crates of matching documents are a UNION of two index scans rather
+than an OR, which PostgreSQL could not serve from the indexes. Substring matching inside a
+word (``0123``) would need pg_trgm, which the stock image does not enable; the scanner lookup
+covers exact codes. Other databases (SQLite in ``make dev``): case-insensitive substring
+matching over the same columns.
+"""
+
+import re
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
+
+from strongroom.records.models import Crate, Document
+
+MAX_TERM_LENGTH = 200
+MAX_WORDS = 8
+CONFIG = "simple"
+SEPARATORS = "-/_."
+
+
+def _spaced(field: str) -> Func:
+    """The column with separators turned into spaces: PostgreSQL's parser reads ``-2024`` in
+    ``BMR-2024-0042`` as a signed number, so ``2024`` would not match it."""
+    return Func(
+        F(field),
+        Value(SEPARATORS),
+        Value(" " * len(SEPARATORS)),
+        function="TRANSLATE",
+        output_field=CharField(),
+    )
+
+
+def crate_search_vector() -> SearchVector:
+    return SearchVector(_spaced("code"), _spaced("description"), config=CONFIG)
+
+
+def document_search_vector() -> SearchVector:
+    return SearchVector(_spaced("number"), _spaced("title"), config=CONFIG)
+
+
+def _prefix_query(term: str) -> SearchQuery | None:
+    words = re.findall(r"[^\W_]+", term.lower())[:MAX_WORDS]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
+
+
+def _clean(term: str | None) -> str:
+    return (term or "").strip()[:MAX_TERM_LENGTH]
+
+
+def _fts_documents(query: SearchQuery) -> QuerySet[Document]:
+    return Document.objects.annotate(search=document_search_vector()).filter(search=query)
+
+
+def _fts_crates(query: SearchQuery) -> QuerySet[Crate]:
+    return Crate.objects.annotate(search=crate_search_vector()).filter(search=query)
+
+
+def crate_search(crates: QuerySet[Crate], term: str | None) -> QuerySet[Crate]:
+    """Crates whose code or description, or one of whose documents' number or title, matches."""
+    term = _clean(term)
+    if not term:
+        return crates
+    query = _prefix_query(term) if connection.vendor == "postgresql" else None
+    if query is not None:
+        # A UNION of two GIN scans, not an OR: each branch uses its index.
+        matching = _fts_crates(query).values("pk").union(_fts_documents(query).values("crate_id"))
+        return crates.filter(pk__in=matching)
+    if connection.vendor == "postgresql":
+        return crates.none()  # nothing searchable was typed (only punctuation)
+    documents = Document.objects.filter(Q(number__icontains=term) | Q(title__icontains=term))
+    return crates.filter(
+        Q(code__icontains=term)
+        | Q(description__icontains=term)
+        | Q(pk__in=documents.values("crate_id"))
+    )
+
+
+def document_search(documents: QuerySet[Document], term: str | None) -> QuerySet[Document]:
+    """Documents whose number or title, or whose crate's code, matches."""
+    term = _clean(term)
+    if not term:
+        return documents
+    query = _prefix_query(term) if connection.vendor == "postgresql" else None
+    if query is not None:
+        matching = (
+            _fts_documents(query)
+            .values("pk")
+            .union(
+                Document.objects.filter(crate_id__in=_fts_crates(query).values("pk")).values("pk")
+            )
+        )
+        return documents.filter(pk__in=matching)
+    if connection.vendor == "postgresql":
+        return documents.none()
+    return documents.filter(
+        Q(number__icontains=term) | Q(title__icontains=term) | Q(crate__code__icontains=term)
+    )
+
+
+def search_indexes() -> list[tuple[type[Any], Any]]:
+    """The GIN indexes the PostgreSQL queries above use (created by a migration)."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    return [
+        (Crate, GinIndex(crate_search_vector(), name="crate_search_gin")),
+        (Document, GinIndex(document_search_vector(), name="document_search_gin")),
+    ]

@@ -1,0 +1,107 @@
+"""Reads over crates, documents and attachments, scoped to the caller's units (outside them:
+404). List selectors join what the list shows (``select_related``) and annotate counts, so a
+page of any size is one query."""
+
+from typing import Any
+
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from strongroom.accounts.models import Department, User
+from strongroom.accounts.selectors import user_unit_ids
+from strongroom.compliance.models import AuditEvent
+from strongroom.records import codes
+from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.search import crate_search, document_search
+
+HISTORY_LIMIT = 500
+
+
+def _scoped(queryset: QuerySet[Any], *, user: User, field: str = "unit") -> QuerySet[Any]:
+    unit_ids = user_unit_ids(user)
+    return queryset if unit_ids is None else queryset.filter(**{f"{field}__in": unit_ids})
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def crate_list_for_user(*, user: User, search: str | None = None) -> QuerySet[Crate]:
+    crates = Crate.objects.select_related("unit", "department", "location").annotate(
+        document_count=_count(Document.objects.filter(crate_id=OuterRef("pk")))
+    )
+    return crate_search(_scoped(crates, user=user), search)
+
+
+def crate_get_for_user(*, user: User, crate_id: int) -> Crate | None:
+    documents = Document.objects.select_related("doc_type", "department").annotate(
+        attachment_count=_count(Attachment.objects.filter(document_id=OuterRef("pk")))
+    )
+    crates = _scoped(
+        Crate.objects.select_related(
+            "unit", "department", "location", "last_location", "legal_hold_by", "created_by"
+        ).prefetch_related(Prefetch("documents", queryset=documents)),
+        user=user,
+    )
+    return crates.filter(pk=crate_id).first()
+
+
+def crate_history(crate: Crate) -> QuerySet[AuditEvent]:
+    """Audit events of the crate and of its requests, newest first."""
+    request_ids = [str(pk) for pk in crate.requests.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(object_type="crate", object_id=str(crate.pk))
+        | Q(object_type="request", object_id__in=request_ids)
+    ).order_by("-id")[:HISTORY_LIMIT]
+
+
+def crate_known_prefixes() -> list[tuple[str, str]]:
+    """Every (unit code, department code) pair, longest first, so that a code typed without
+    separators splits at the right place. All units, not only the caller's: a crate keeps its
+    code when it is transferred to another unit (scoping applies to the crate found)."""
+    pairs = Department.objects.values_list("unit__code", "code")
+    return sorted(pairs, key=lambda pair: (-len(pair[0] + pair[1]), pair))
+
+
+def crate_lookup_for_user(*, user: User, code: str) -> Crate | None:
+    """The crate a scanner read, or None. Raises :class:`codes.InvalidCrateCodeError` for text
+    that is not a crate code or whose check digit is wrong."""
+    canonical = codes.normalise(code, known_prefixes=crate_known_prefixes())
+    crate_id = (
+        _scoped(Crate.objects.filter(code=canonical), user=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if crate_id is None else crate_get_for_user(user=user, crate_id=crate_id)
+
+
+def document_list_for_user(*, user: User, search: str | None = None) -> QuerySet[Document]:
+    documents = Document.objects.select_related(
+        "crate", "crate__location", "unit", "department", "doc_type"
+    ).annotate(attachment_count=_count(Attachment.objects.filter(document_id=OuterRef("pk"))))
+    # A document is seen through its crate's unit (a transfer moves the crate).
+    return document_search(_scoped(documents, user=user, field="crate__unit"), search)
+
+
+def document_get_for_user(*, user: User, document_id: int) -> Document | None:
+    return document_list_for_user(user=user).filter(pk=document_id).first()
+
+
+def attachment_list_for_user(*, user: User, document_id: int) -> QuerySet[Attachment]:
+    attachments = Attachment.objects.select_related("uploaded_by").filter(document_id=document_id)
+    return _scoped(attachments, user=user, field="document__crate__unit")
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment | None:
+    attachments = Attachment.objects.select_related("document", "document__crate")
+    return (
+        _scoped(attachments, user=user, field="document__crate__unit")
+        .filter(pk=attachment_id)
+        .first()
+    )

@@ -1,0 +1,194 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from strongroom.compliance.models import AuditEvent
+from strongroom.records.models import Attachment, Crate, Document
+
+
+class CrateSerializer(serializers.ModelSerializer):
+    """A crate as lists show it."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    location_code = serializers.CharField(source="location.full_code", default=None)
+    document_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Crate
+        fields = [
+            "id",
+            "code",
+            "unit",
+            "unit_code",
+            "department",
+            "department_code",
+            "description",
+            "status",
+            "location",
+            "location_code",
+            "destroy_after",
+            "retain_permanently",
+            "legal_hold",
+            "document_count",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentInCrateSerializer(serializers.ModelSerializer):
+    doc_type_code = serializers.CharField(source="doc_type.code", read_only=True)
+    doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    attachment_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "number",
+            "title",
+            "doc_type",
+            "doc_type_code",
+            "doc_type_name",
+            "department",
+            "department_code",
+            "prepared_on",
+            "retention_until",
+            "retain_permanently",
+            "status",
+            "attachment_count",
+        ]
+        read_only_fields = fields
+
+
+class HistoryEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_id",
+            "changes",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class CrateDetailSerializer(CrateSerializer):
+    """A crate with its documents, where it stands, its legal hold and its history."""
+
+    last_location_code = serializers.CharField(source="last_location.full_code", default=None)
+    legal_hold_by_name = serializers.SerializerMethodField()
+    documents = DocumentInCrateSerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField()
+
+    class Meta(CrateSerializer.Meta):
+        fields = [
+            *CrateSerializer.Meta.fields,
+            "year",
+            "serial",
+            "last_location",
+            "last_location_code",
+            "legal_hold_reason",
+            "legal_hold_by",
+            "legal_hold_by_name",
+            "legal_hold_at",
+            "destroyed_at",
+            "created_by",
+            "documents",
+            "history",
+        ]
+        read_only_fields = fields
+
+    def get_legal_hold_by_name(self, crate: Crate) -> str | None:
+        user = crate.legal_hold_by
+        return (user.full_name or user.username) if user else None
+
+    @extend_schema_field(HistoryEventSerializer(many=True))
+    def get_history(self, crate: Crate) -> list[dict[str, Any]]:
+        events = self.context.get("history", [])
+        return HistoryEventSerializer(events, many=True).data  # type: ignore[return-value]
+
+    def to_representation(self, instance: Crate) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["document_count"] = len(data["documents"])
+        return data
+
+
+class DocumentSerializer(DocumentInCrateSerializer):
+    crate_code = serializers.CharField(source="crate.code", read_only=True)
+    crate_status = serializers.CharField(source="crate.status", read_only=True)
+    location_code = serializers.CharField(source="crate.location.full_code", default=None)
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta(DocumentInCrateSerializer.Meta):
+        fields = [
+            *DocumentInCrateSerializer.Meta.fields,
+            "crate",
+            "crate_code",
+            "crate_status",
+            "location_code",
+            "unit",
+            "unit_code",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "document",
+            "original_name",
+            "extension",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_uploaded_by_name(self, attachment: Attachment) -> str:
+        user = attachment.uploaded_by
+        return user.full_name or user.username
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        return f"/api/v1/attachments/{attachment.pk}/download/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+
+
+class HoldSignatureSerializer(serializers.Serializer):
+    password = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=4096)
+
+
+class HoldSerializer(serializers.Serializer):
+    """A signed legal-hold action: the signer's password, a reason and the version read."""
+
+    signature = HoldSignatureSerializer()
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    version = serializers.IntegerField(min_value=1)
+
+
+class LabelsRequestSerializer(serializers.Serializer):
+    crates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+    )
+    layout = serializers.ChoiceField(choices=["sheet", "single"], default="sheet")

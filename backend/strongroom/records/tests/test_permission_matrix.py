@@ -1,0 +1,130 @@
+"""Every role against every storage, records and reports endpoint: the allowed set must be
+exactly the matrix of PRODUCT.md §1 "Roles".
+
+"Allowed" means the permission check let the call through (any answer but 401/403); the call may
+still fail for its data. Each role acts inside its own unit (GOA1); scoping has its own tests.
+"""
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from strongroom.accounts import roles
+from strongroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from strongroom.core.testing import Endpoint, permission_mismatches
+from strongroom.records.models import Crate
+from strongroom.records.services import attachment_create
+from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
+
+SA, UA, DM, AP, SH, VW = (
+    roles.SYSTEM_ADMINISTRATOR,
+    roles.UNIT_ADMIN,
+    roles.DOCUMENT_MANAGER,
+    roles.APPROVER,
+    roles.STORE_HEAD,
+    roles.VIEWER,
+)
+EVERYONE = frozenset(roles.ROLES)
+MANAGE_LOCATIONS = frozenset({SA, UA, SH})
+LEGAL_HOLD = frozenset({SA, UA})
+PRINT_LABELS = frozenset({SA, UA, DM, SH})
+SIGNED = {"signature": {"password": TEST_PASSWORD}, "reason": "Litigation", "version": 1}
+
+ENDPOINTS = [
+    # storage
+    Endpoint("get", "/api/v1/locations/", EVERYONE),
+    Endpoint("get", "/api/v1/locations/tree/", EVERYONE),
+    Endpoint("get", "/api/v1/locations/{shelf}/", EVERYONE),
+    Endpoint(
+        "post",
+        "/api/v1/locations/",
+        MANAGE_LOCATIONS,
+        {"unit": "{unit}", "kind": "ROOM", "code": "{room}"},
+    ),
+    Endpoint("patch", "/api/v1/locations/{shelf}/", MANAGE_LOCATIONS, {"version": 1, "name": "N"}),
+    Endpoint("put", "/api/v1/locations/{shelf}/", MANAGE_LOCATIONS, {"version": 1, "capacity": 9}),
+    Endpoint("post", "/api/v1/locations/{shelf}/deactivate/", MANAGE_LOCATIONS, {"version": 1}),
+    Endpoint("post", "/api/v1/locations/{shelf}/activate/", MANAGE_LOCATIONS, {"version": 1}),
+    Endpoint(
+        "post",
+        "/api/v1/locations/bulk/",
+        MANAGE_LOCATIONS,
+        {
+            "unit": "{unit}",
+            "rooms": 1,
+            "racks_per_room": 1,
+            "shelves_per_rack": 1,
+            "capacity": 1,
+            "first_room": "{room_number}",
+        },
+    ),
+    # records
+    Endpoint("get", "/api/v1/crates/", EVERYONE),
+    Endpoint("get", "/api/v1/crates/{crate}/", EVERYONE),
+    Endpoint("get", "/api/v1/crates/lookup/?code={crate_code}", EVERYONE),
+    Endpoint("post", "/api/v1/crates/{crate}/hold/", LEGAL_HOLD, SIGNED),
+    Endpoint("post", "/api/v1/crates/{held_crate}/release-hold/", LEGAL_HOLD, SIGNED),
+    Endpoint("get", "/api/v1/crates/{crate}/label.pdf", PRINT_LABELS),
+    Endpoint("post", "/api/v1/crates/labels/", PRINT_LABELS, {"crates": ["{crate}"]}),
+    Endpoint("get", "/api/v1/documents/", EVERYONE),
+    Endpoint("get", "/api/v1/documents/{document}/", EVERYONE),
+    Endpoint("get", "/api/v1/documents/{document}/attachments/", EVERYONE),
+    Endpoint("post", "/api/v1/documents/{document}/attachments/", frozenset({DM})),
+    Endpoint("get", "/api/v1/attachments/{attachment}/download/", EVERYONE),
+    # reports
+    Endpoint("get", "/api/v1/reports/dashboard/", EVERYONE),
+    Endpoint("get", "/api/v1/reports/inventory/", EVERYONE),
+    Endpoint("get", "/api/v1/reports/inventory/?format=csv", EVERYONE),
+    Endpoint("get", "/api/v1/reports/overdue/", EVERYONE),
+    Endpoint("get", "/api/v1/reports/destruction-schedule/", EVERYONE),
+    Endpoint("get", "/api/v1/reports/activity/", EVERYONE),
+    Endpoint("get", "/api/v1/reports/activity/?format=csv", EVERYONE),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_every_role_against_every_endpoint(
+    role: str, roles_synced: None, units: Any, api_client_for: Callable[..., Any]
+) -> None:
+    goa = units[0]
+    caller = UserFactory(role_name=role, units=[] if role == SA else [goa])
+    uploader = UserFactory(role_name=DM, units=[goa])
+    counter = itertools.count(1)
+
+    def ids() -> dict[str, Any]:
+        n = next(counter)
+        shelf = shelf_create(unit=goa, code=f"S{n}", capacity=5)
+        crate = CrateFactory(unit=goa, status=Crate.Status.IN_STORAGE, location=shelf)
+        held = CrateFactory(
+            unit=goa,
+            status=Crate.Status.IN_STORAGE,
+            location=shelf,
+            legal_hold=True,
+            legal_hold_reason="Audit",
+            legal_hold_by=uploader,
+            legal_hold_at=crate.created_at,
+        )
+        document = DocumentFactory(crate=crate)
+        attachment = attachment_create(
+            actor=uploader,
+            document=document,
+            upload=SimpleUploadedFile(f"scan{n}.pdf", b"%PDF-1.4\n%" + str(n).encode()),
+        )
+        return {
+            "unit": goa.pk,
+            "shelf": shelf.pk,
+            "room": f"R{50 + n}",
+            "room_number": 20 + n,
+            "crate": crate.pk,
+            "crate_code": crate.code,
+            "held_crate": held.pk,
+            "document": document.pk,
+            "attachment": attachment.pk,
+        }
+
+    mismatches = permission_mismatches(api_client_for(caller), ENDPOINTS, role, ids)
+    assert mismatches == [], f"{role}: {mismatches}"

@@ -1,0 +1,230 @@
+"""Pending crates with their documents, the CSV import and the retention date."""
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+
+from strongroom.accounts import roles
+from strongroom.accounts.tests.factories import DepartmentFactory, UserFactory
+from strongroom.compliance.models import AuditEvent
+from strongroom.core.errors import ApplicationError
+from strongroom.records import services
+from strongroom.records.codes import normalise
+from strongroom.records.models import Crate
+from strongroom.records.tests.factories import DocumentFactory, DocumentTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(roles_synced: None, units: Any) -> dict[str, Any]:
+    goa = units[0]
+    DocumentTypeFactory(code="BMR", name="Batch Record")
+    DocumentTypeFactory(code="SOP", name="SOP")
+    return {
+        "unit": goa,
+        "qa": DepartmentFactory(unit=goa, code="QA"),
+        "qc": DepartmentFactory(unit=goa, code="QC", name="Quality Control"),
+        "actor": UserFactory(role_name=roles.DOCUMENT_MANAGER, units=[goa]),
+    }
+
+
+def _row(number: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "number": number,
+        "title": f"Record {number}",
+        "doc_type": "BMR",
+        "prepared_on": "2024-01-10",
+        "retention_until": "2031-12-31",
+        **extra,
+    }
+
+
+def _create(setup: dict[str, Any], documents: list[dict[str, Any]]) -> Crate:
+    return services.crate_create_pending(
+        actor=setup["actor"],
+        unit=setup["unit"],
+        department=setup["qa"],
+        description="2024 batch records",
+        documents=documents,
+    )
+
+
+def test_crate_create_pending_numbers_the_crate_and_files_documents(setup: dict[str, Any]) -> None:
+    crate = _create(
+        setup,
+        [
+            _row("BMR-1"),
+            _row("BMR-2", retention_until=dt.date(2035, 6, 30), department="qc"),
+        ],
+    )
+    assert crate.status == Crate.Status.PENDING
+    assert normalise(crate.code) == crate.code
+    assert crate.code.startswith("GOA1-QA-")
+    assert crate.destroy_after == dt.date(2035, 6, 30)
+    assert crate.retain_permanently is False
+    docs = {d.number: d for d in crate.documents.all()}
+    assert docs["BMR-2"].department == setup["qc"]
+    assert docs["BMR-1"].department == setup["qa"]
+    event = AuditEvent.objects.get(action="crate.create")
+    assert event.object_id == str(crate.pk)
+    assert event.changes["documents"] == [None, ["BMR-1", "BMR-2"]]
+
+
+def test_one_permanent_document_keeps_the_crate_permanently(setup: dict[str, Any]) -> None:
+    crate = _create(
+        setup,
+        [_row("BMR-1"), _row("SOP-1", doc_type="sop", retention_until="permanent")],
+    )
+    assert crate.retain_permanently is True
+    assert crate.destroy_after is None
+    crate2 = _create(setup, [_row("SOP-2", retention_until=None, retain_permanently=True)])
+    assert crate2.retain_permanently is True
+
+
+def test_invalid_rows_are_reported_per_index_and_field(setup: dict[str, Any]) -> None:
+    DocumentFactory(crate__unit=setup["unit"], number="TAKEN-1")
+    with pytest.raises(ApplicationError) as excinfo:
+        _create(
+            setup,
+            [
+                _row("OK-1"),
+                _row("TAKEN-1"),
+                _row("OK-1"),
+                _row("X-1", doc_type="NOPE"),
+                _row("X-2", retention_until="2020-01-01"),
+                _row("X-3", prepared_on="31/12/2020"),
+                _row("X-4", department="ZZ"),
+                _row("", title=""),
+                _row("X-5", retention_until=""),
+            ],
+        )
+    error = excinfo.value
+    assert error.code == "invalid_documents"
+    rows = error.details["documents"]
+    assert set(rows) == {1, 2, 3, 4, 5, 6, 7, 8}
+    assert "already exists" in rows[1]["number"][0]
+    assert "Repeats row 0" in rows[2]["number"][0]
+    assert "doc_type" in rows[3]
+    assert "retention_until" in rows[4]
+    assert "prepared_on" in rows[5]
+    assert "department" in rows[6]
+    assert set(rows[7]) == {"number", "title"}
+    assert "retention_until" in rows[8]
+    assert Crate.objects.count() == 1  # the one holding TAKEN-1
+
+
+def test_no_documents_is_refused(setup: dict[str, Any]) -> None:
+    with pytest.raises(ApplicationError) as excinfo:
+        _create(setup, [])
+    assert excinfo.value.code == "invalid_documents"
+
+
+def test_department_of_another_unit_is_refused(setup: dict[str, Any], units: Any) -> None:
+    other = DepartmentFactory(unit=units[1], code="QA")
+    with pytest.raises(ApplicationError) as excinfo:
+        services.crate_create_pending(
+            actor=setup["actor"],
+            unit=setup["unit"],
+            department=other,
+            description="",
+            documents=[_row("A-1")],
+        )
+    assert excinfo.value.code == "invalid_department"
+
+
+def test_a_unit_outside_the_actors_units_is_refused(setup: dict[str, Any], units: Any) -> None:
+    mum_qa = DepartmentFactory(unit=units[1], code="QA")
+    with pytest.raises(ApplicationError) as excinfo:
+        services.crate_create_pending(
+            actor=setup["actor"],
+            unit=units[1],
+            department=mum_qa,
+            description="",
+            documents=[_row("A-1")],
+        )
+    assert excinfo.value.code == "unit_not_allowed"
+
+
+def test_destroy_after_recompute_follows_active_documents(setup: dict[str, Any]) -> None:
+    crate = _create(setup, [_row("A-1"), _row("A-2", retention_until="2040-01-01")])
+    crate.documents.filter(number="A-2").update(status="DESTROYED")
+    services.crate_destroy_after_recompute(crate)
+    crate.refresh_from_db()
+    assert crate.destroy_after == dt.date(2031, 12, 31)
+    crate.documents.filter(number="A-1").update(retention_until=None, retain_permanently=True)
+    services.crate_destroy_after_recompute(crate)
+    crate.refresh_from_db()
+    assert (crate.destroy_after, crate.retain_permanently) == (None, True)
+
+
+def _csv(text: str, encoding: str = "utf-8") -> io.BytesIO:
+    return io.BytesIO(text.encode(encoding))
+
+
+def test_csv_import_with_bom_and_semicolons(setup: dict[str, Any]) -> None:
+    text = (
+        "\ufeffnumber;title;doc_type;department;prepared_on;retention_until\r\n"
+        "BMR-100;Batch 100;BMR;QC;2024-02-01;2032-01-31\r\n"
+        "\r\n"
+        "SOP-7;Cleaning SOP, v2;SOP;;2023-05-05;permanent\r\n"
+    )
+    rows = services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+    assert [r["number"] for r in rows] == ["BMR-100", "SOP-7"]
+    assert rows[1]["title"] == "Cleaning SOP, v2"
+    assert rows[1]["retention_until"] == "permanent"
+    crate = _create(setup, rows)
+    assert crate.retain_permanently is True
+    assert crate.documents.get(number="BMR-100").department == setup["qc"]
+
+
+def test_csv_import_with_commas_without_bom(setup: dict[str, Any]) -> None:
+    text = (
+        "number,title,doc_type,department,prepared_on,retention_until\n"
+        'BMR-1,"Batch; one",BMR,QA,2024-02-01,2032-01-31\n'
+    )
+    rows = services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+    assert rows[0]["title"] == "Batch; one"
+
+
+def test_csv_import_reports_errors_by_line(setup: dict[str, Any]) -> None:
+    text = (
+        "number,title,doc_type,department,prepared_on,retention_until\n"
+        "BMR-1,Good,BMR,QA,2024-02-01,2032-01-31\n"
+        "BMR-2,Bad date,BMR,QA,01.02.2024,2032-01-31\n"
+        "BMR-1,Repeat,BMR,QA,2024-02-01,2032-01-31\n"
+    )
+    with pytest.raises(ApplicationError) as excinfo:
+        services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+    assert excinfo.value.code == "invalid_documents"
+    assert set(excinfo.value.details["documents"]) == {3, 4}
+    assert "prepared_on" in excinfo.value.details["documents"][3]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"number,title\nX,Y\n",
+        b"number,title,doc_type,prepared_on,retention_until\n",
+        "number,title,doc_type,prepared_on,retention_until\nÄ,B,BMR,2020-01-01,2030-01-01\n".encode(
+            "latin-1"
+        ),
+    ],
+)
+def test_csv_import_refuses_unusable_files(setup: dict[str, Any], content: bytes) -> None:
+    with pytest.raises(ApplicationError) as excinfo:
+        services.documents_parse_csv(file=io.BytesIO(content), unit=setup["unit"])
+    assert excinfo.value.code == "invalid_csv"
+
+
+def test_csv_import_caps_the_row_count(setup: dict[str, Any], monkeypatch: Any) -> None:
+    monkeypatch.setattr(services, "MAX_DOCUMENTS", 3)
+    lines = ["number,title,doc_type,prepared_on,retention_until"] + [
+        f"N-{i},T,BMR,2020-01-01,2030-01-01" for i in range(4)
+    ]
+    with pytest.raises(ApplicationError) as excinfo:
+        services.documents_parse_csv(file=_csv("\n".join(lines)), unit=setup["unit"])
+    assert excinfo.value.code == "invalid_csv"

@@ -1,0 +1,153 @@
+"""Reads behind the dashboard and the reports, scoped to the caller's units.
+
+Every report is a queryset of the rows it lists (joined with ``select_related``, one query per
+page) that the API pages as JSON or streams as CSV.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from strongroom.accounts.models import User
+from strongroom.accounts.selectors import user_unit_ids
+from strongroom.records.models import Crate
+from strongroom.requests.models import Request, RequestStatus, RequestType
+from strongroom.storage.models import Location
+from strongroom.storage.selectors import occupancy_annotations
+
+DUE_WITHIN_DAYS = 30
+WEEKS = 12
+
+
+def _scoped(queryset: QuerySet[Any], *, user: User, field: str = "unit") -> QuerySet[Any]:
+    return _in_units(queryset, user_unit_ids(user), field=field)
+
+
+def _in_units(
+    queryset: QuerySet[Any], unit_ids: frozenset[int] | None, *, field: str = "unit"
+) -> QuerySet[Any]:
+    return queryset if unit_ids is None else queryset.filter(**{f"{field}__in": unit_ids})
+
+
+def overdue_q(today: dt.date | None = None) -> Q:
+    return Q(
+        type=RequestType.WITHDRAWAL,
+        status=RequestStatus.ISSUED,
+        expected_return_on__lt=today or timezone.localdate(),
+    )
+
+
+def inventory_for_user(*, user: User) -> QuerySet[Crate]:
+    """Every crate that exists physically (not destroyed)."""
+    crates = Crate.objects.select_related("unit", "department", "location").exclude(
+        status=Crate.Status.DESTROYED
+    )
+    return _scoped(crates, user=user)
+
+
+def overdue_for_user(*, user: User) -> QuerySet[Request]:
+    requests = Request.objects.select_related("unit", "crate", "requester").filter(overdue_q())
+    return _scoped(requests, user=user)
+
+
+def destruction_schedule_for_user(*, user: User, until: dt.date | None = None) -> QuerySet[Crate]:
+    """Crates in storage with a retention date (optionally up to ``until``), soonest first;
+    held crates are listed with their hold so nobody plans to destroy them."""
+    crates = Crate.objects.select_related("unit", "department", "location").filter(
+        status=Crate.Status.IN_STORAGE, destroy_after__isnull=False
+    )
+    if until is not None:
+        crates = crates.filter(destroy_after__lte=until)
+    return _scoped(crates, user=user)
+
+
+def activity_for_user(
+    *, user: User, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[Request]:
+    """Requests submitted in the period (by day, inclusive), with where they stand."""
+    requests = Request.objects.select_related("unit", "crate", "requester")
+    if since is not None:
+        requests = requests.filter(submitted_at__date__gte=since)
+    if until is not None:
+        requests = requests.filter(submitted_at__date__lte=until)
+    return _scoped(requests, user=user)
+
+
+def dashboard_for_user(*, user: User) -> dict[str, Any]:
+    """KPIs and chart series for the caller's units: four queries (crates, requests, the
+    weekly series, rooms) after the unit scope, whatever the data size."""
+    today = timezone.localdate()
+    unit_ids = user_unit_ids(user)
+    crates = _in_units(Crate.objects.all(), unit_ids)
+    kpis = crates.aggregate(
+        crates_in_storage=Count("pk", filter=Q(status=Crate.Status.IN_STORAGE)),
+        crates_issued=Count("pk", filter=Q(status=Crate.Status.ISSUED)),
+        crates_pending=Count("pk", filter=Q(status=Crate.Status.PENDING)),
+        crates_on_hold=Count("pk", filter=Q(legal_hold=True) & ~Q(status="DESTROYED")),
+        due_for_destruction=Count(
+            "pk",
+            filter=Q(
+                status=Crate.Status.IN_STORAGE,
+                legal_hold=False,
+                destroy_after__isnull=False,
+                destroy_after__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS),
+            ),
+        ),
+    )
+    requests = _in_units(Request.objects.all(), unit_ids)
+    kpis.update(
+        requests.aggregate(
+            overdue=Count("pk", filter=overdue_q(today)),
+            pending_approvals=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
+            awaiting_fulfilment=Count("pk", filter=Q(status=RequestStatus.APPROVED)),
+        )
+    )
+    first_week = _week_start(today) - dt.timedelta(weeks=WEEKS - 1)
+    since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
+    weekly = (
+        requests.filter(submitted_at__gte=since)
+        .annotate(week=TruncWeek("submitted_at"))
+        .values("week", "type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range(WEEKS)]
+    series: dict[str, list[int]] = {t: [0] * WEEKS for t in RequestType.values}
+    for row in weekly:
+        week = row["week"]
+        week_date = week.date() if isinstance(week, dt.datetime) else week
+        index = (week_date - first_week).days // 7
+        if 0 <= index < WEEKS and row["type"] in series:
+            series[row["type"]][index] += row["n"]
+    rooms = (
+        _in_units(Location.objects.select_related("unit"), unit_ids)
+        .filter(kind=Location.Kind.ROOM, is_active=True)
+        .annotate(**occupancy_annotations())
+        .order_by("full_code")
+    )
+    return {
+        "generated_at": timezone.now(),
+        "kpis": kpis,
+        "requests_per_week": {
+            "weeks": weeks,
+            "series": [{"type": t, "counts": counts} for t, counts in series.items()],
+        },
+        "occupancy_by_room": [
+            {
+                "id": room.pk,
+                "unit_code": room.unit.code,
+                "full_code": room.full_code,
+                "name": room.name,
+                "occupancy": room.occupancy,
+                "capacity": room.total_capacity,
+            }
+            for room in rooms
+        ],
+    }
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
