@@ -26,13 +26,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_broker_dir),
     "data_folder_out": str(_broker_dir),
     "processed_folder": str(_broker_dir / "processed"),
+    "control_folder": str(_broker_dir / "control"),
     "store_processed": False,
 }
 
 STRONGROOM_ALLOW_DEMO_DATA = True
 
 # The embedded database, broker folder and media live under backend/var (git-ignored).
-for _folder in (BASE_DIR / "var", _broker_dir / "processed"):
+for _folder in (BASE_DIR / "var", _broker_dir / "processed", _broker_dir / "control"):
     _folder.mkdir(parents=True, exist_ok=True)
 
 # Development only: cheaper password hashing, so that seeding the signed demo workflow takes
