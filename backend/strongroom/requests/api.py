@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from strongroom.accounts.models import Unit
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.core.errors import ApplicationError
+from strongroom.records.api import PDF_RESPONSE, pdf_response
 from strongroom.requests import selectors, services
 from strongroom.requests.models import Request, RequestStatus
 from strongroom.requests.serializers import (
@@ -226,8 +227,11 @@ class RequestViewSet(
     def destroy_crate(self, request: HttpRequest, pk: Any = None) -> Response:
         return self._transition(request, pk, "destroy")
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
-    @action(detail=True, methods=["get"], url_path="certificate.pdf")
+    @extend_schema(
+        responses={(200, "application/pdf"): PDF_RESPONSE},
+        summary="The destruction certificate (PDF) of a completed destruction",
+        operation_id="requests_certificate_pdf",
+    )
     def certificate(self, request: HttpRequest, pk: Any = None) -> HttpResponse:
         from strongroom.requests.certificate import destruction_certificate_pdf
 
@@ -238,9 +242,7 @@ class RequestViewSet(
                 code="no_certificate",
                 status_code=status.HTTP_404_NOT_FOUND,
             )
-        response = HttpResponse(destruction_certificate_pdf(found), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{found.number}-certificate.pdf"'
-        return response
+        return pdf_response(destruction_certificate_pdf(found), f"{found.number}-certificate.pdf")
 
     @extend_schema(
         request={

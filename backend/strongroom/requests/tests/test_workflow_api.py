@@ -504,3 +504,23 @@ def test_documents_csv_is_parsed_for_review(plant: Plant) -> None:
     )
     assert response.status_code == 200, response.content
     assert [d["number"] for d in response.json()["documents"]] == ["BMR-9"]
+
+
+def test_the_destruction_certificate_is_served_once_completed(plant: Plant) -> None:
+    from strongroom.accounts.tests.factories import TEST_PASSWORD
+
+    body = destruction(plant)
+    early = plant.client("viewer").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
+    assert early.status_code == 404
+    act(
+        plant.client("storehead"),
+        body,
+        "destroy",
+        witness={"username": "goa1-approver2", "password": TEST_PASSWORD},
+    )
+    response = plant.client("viewer").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    outsider = plant.client("mum_manager").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
+    assert outsider.status_code == 404
