@@ -43,3 +43,6 @@ X_FRAME_OPTIONS = "DENY"
 
 LOGGING["handlers"]["console"]["formatter"] = "json"
 STRONGROOM_ALLOW_DEMO_DATA = False
+
+# nginx serves /static/ and the SPA; WhiteNoise (sync-only) would cost every request a thread hop.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

@@ -1,5 +1,7 @@
 from collections.abc import Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
 
 from strongroom.core.request_id import (
@@ -14,20 +16,44 @@ class RequestIdMiddleware:
     """Takes X-Request-ID from the proxy (or makes one), remembers the client's address and user
     agent for the audit trail, and echoes the id on the response."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    # Both sync and async: under Daphne an async-capable chain saves a thread hop per request.
+    sync_capable = True
+    async_capable = True
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_request_context(
-            request_id=request.headers.get("X-Request-ID"),
-            ip_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        token = self._begin(request)
         try:
-            request.request_id = get_request_id()  # type: ignore[attr-defined]
             response = self.get_response(request)
             response["X-Request-ID"] = get_request_id()
             return response
         finally:
             reset_request_context(token)
             set_user_id(None)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        token = self._begin(request)
+        try:
+            response = await self.get_response(request)
+            response["X-Request-ID"] = get_request_id()
+            return response
+        finally:
+            reset_request_context(token)
+            set_user_id(None)
+
+    @staticmethod
+    def _begin(request: HttpRequest) -> Any:
+        token = set_request_context(
+            request_id=request.headers.get("X-Request-ID"),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        request.request_id = get_request_id()  # type: ignore[attr-defined]
+        return token

@@ -21,3 +21,13 @@ def test_json_log_lines_carry_request_and_user_ids() -> None:
     assert line["request_id"] == "req-42"
     assert line["user_id"] == 7
     assert line["level"] == "INFO"
+
+
+def test_shared_redis_pools_are_reused_across_cache_instances() -> None:
+    from strongroom.core.cache import SharedPoolRedisCache
+
+    first = SharedPoolRedisCache("redis://127.0.0.1:1/0", {})
+    second = SharedPoolRedisCache("redis://127.0.0.1:1/0", {})
+    assert first._cache._get_connection_pool(True) is second._cache._get_connection_pool(True)
+    other = SharedPoolRedisCache("redis://127.0.0.1:1/1", {})
+    assert other._cache._get_connection_pool(True) is not first._cache._get_connection_pool(True)

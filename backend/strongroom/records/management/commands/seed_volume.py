@@ -1,0 +1,588 @@
+"""Fill PostgreSQL with a production-sized data set for benchmarks (PRODUCT.md §7).
+
+    manage.py seed_volume --documents 1000000 --crates 200000 --requests 200000 [--units 2]
+
+Run ``initial_setup`` first (roles, document types; with ``--demo`` also the demo units and users
+the benchmark logs in as). The data goes into the first ``--units`` active units by code (GOA1
+and MUM1 after ``--demo``), creating units, departments and users when there are fewer.
+
+How it stays fast: rows are streamed with PostgreSQL ``COPY`` (psycopg's ``cursor.copy()``), ids
+are taken from the tables' own sequences in one ``generate_series`` query, and the whole run is
+one transaction (an error leaves nothing behind). No model signals run, so no outbox events or
+audit events are written for the seeded rows: they are history that predates the audit trail.
+
+How it stays valid: every CHECK constraint and unique index holds, and the data tells one
+consistent story —
+
+* crates get codes from :func:`strongroom.records.codes.format_code` with serials reserved from
+  the same :class:`strongroom.core.models.Sequence` counters the services use, and request
+  numbers likewise, so crates and requests created later never collide;
+* a crate's status agrees with its location and its requests: PENDING crates wait for a STORAGE
+  request, ISSUED crates have an ISSUED withdrawal (some overdue), DESTROYED crates a witnessed,
+  completed DESTRUCTION; IN_STORAGE crates stand on shelves of a generated grid (capacity
+  ``--shelf-capacity`` with a quarter of headroom) and carry completed history or one open
+  request of any type — never more than one open request per crate;
+* documents are numbered ``<DEPT>-<YEAR>-<SERIAL>-<NN>`` after their crate (unique within the
+  unit), retention dates follow PRODUCT.md (a crate's ``destroy_after`` is its documents' date,
+  or it is retained permanently), and crates sent to destruction are past that date and not on
+  legal hold.
+
+Afterwards it runs ANALYZE on the tables it filled (``--vacuum``: VACUUM ANALYZE, which also sets
+the visibility map so the first benchmark run does not pay for it). Refused on SQLite, and with
+production settings unless ``--force``.
+"""
+
+import datetime as dt
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from strongroom.accounts import roles
+from strongroom.accounts.models import Department, Unit, User
+from strongroom.core.models import Sequence
+from strongroom.records.codes import format_code
+from strongroom.records.models import Crate, Document, DocumentType
+from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
+from strongroom.storage.models import Location
+
+PROGRESS_EVERY = 100_000
+SHELVES_PER_RACK = 8
+RACKS_PER_ROOM = 25
+ROOM_PREFIX = "VOL"
+DEFAULT_DEPARTMENTS = (
+    ("QA", "Quality Assurance"),
+    ("QC", "Quality Control"),
+    ("PROD", "Production"),
+)
+
+# Crate i's story, by i % 100: (status, open-or-last request type, its status).
+PENDING, IN_STORAGE, ISSUED, DESTROYED = (s.value for s in Crate.Status)
+S, W, T, D = (
+    RequestType.STORAGE,
+    RequestType.WITHDRAWAL,
+    RequestType.TRANSFER,
+    RequestType.DESTRUCTION,
+)
+SUB, APP, ISS, SB = (
+    RequestStatus.SUBMITTED,
+    RequestStatus.APPROVED,
+    RequestStatus.ISSUED,
+    RequestStatus.SENT_BACK,
+)
+COM, REJ, CAN = RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED
+
+
+def _story(i: int) -> tuple[str, str, str]:
+    r = i % 100
+    if r < 2:
+        return PENDING, S, SUB
+    if r < 3:
+        return PENDING, S, APP
+    if r < 4:
+        return PENDING, S, SB
+    if r < 9:
+        return ISSUED, W, ISS
+    if r < 11:
+        return DESTROYED, D, COM
+    stored: tuple[tuple[str, str], ...] = (
+        (W, SUB), (W, APP), (W, SB), (W, COM), (W, REJ), (W, CAN), (T, SUB), (T, APP), (T, COM),
+        (D, SUB), (S, COM), (S, COM), (S, COM), (S, COM), (S, COM), (S, COM),
+    )  # fmt: skip
+    kind, status = stored[r % len(stored)]
+    return IN_STORAGE, kind, status
+
+
+@dataclass(slots=True)
+class CratePlan:
+    id: int
+    unit: int  # index into the unit contexts
+    dept: Department
+    year: int
+    status: str
+    kind: str
+    request_status: str
+    created_at: dt.datetime
+    serial: int = 0
+    code: str = ""
+    shelf: int | None = None  # location id
+    last_shelf: int | None = None
+    other_shelf: int | None = None  # a transfer's target
+    retention: dt.date | None = None  # None: retained permanently
+    hold: bool = False
+
+
+@dataclass
+class UnitContext:
+    unit: Unit
+    departments: list[Department]
+    manager: User
+    approver: User
+    holder: User
+    shelves: list[int]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a large, consistent data set (documents, crates, requests) in PostgreSQL with "
+        "COPY, for benchmarks. Run initial_setup (--demo) first."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--documents", type=int, default=1_000_000)
+        parser.add_argument("--crates", type=int, default=200_000)
+        parser.add_argument("--requests", type=int, default=200_000)
+        parser.add_argument(
+            "--units", type=int, default=2, help="Units to spread the data over (default 2)."
+        )
+        parser.add_argument(
+            "--shelf-capacity", type=int, default=50, help="Crates per generated shelf."
+        )
+        parser.add_argument(
+            "--vacuum", action="store_true", help="VACUUM ANALYZE instead of ANALYZE afterwards."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with production settings."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_volume needs PostgreSQL (it streams rows with COPY).")
+        module = getattr(settings, "SETTINGS_MODULE", "") or ""
+        if module.endswith("production") and not options["force"]:
+            raise CommandError(
+                "Refusing to fill a database with generated data under production settings; "
+                "pass --force if this really is a throw-away benchmark database."
+            )
+        n_docs, n_crates, n_requests = options["documents"], options["crates"], options["requests"]
+        n_units, capacity = options["units"], options["shelf_capacity"]
+        if min(n_docs, n_crates, n_requests) < 0 or n_units < 1 or capacity < 1:
+            raise CommandError("Counts must be 0 or more; --units and --shelf-capacity 1 or more.")
+        if n_crates == 0 and (n_docs or n_requests):
+            raise CommandError("Documents and requests need crates: pass --crates 1 or more.")
+
+        self.started = time.perf_counter()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self._say(
+            f"seed_volume: {n_docs:,} documents, {n_crates:,} crates, {n_requests:,} requests "
+            f"over {n_units} unit(s)"
+        )
+        with transaction.atomic():
+            contexts = self._contexts(n_units)
+            crates = self._plan_crates(contexts, n_crates)
+            self._reserve_serials(contexts, crates)
+            self._grid(contexts, crates, capacity)
+            self._place(contexts, crates)
+            self._copy_crates(contexts, crates)
+            self._copy_documents(contexts, crates, n_docs)
+            self._copy_requests(contexts, crates, n_requests)
+        self._say("committed")
+        tables = [m._meta.db_table for m in (Location, Crate, Document, Request, SendBack)]
+        verb = "VACUUM (ANALYZE)" if options["vacuum"] else "ANALYZE"
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'{verb} "{table}"')
+        self._say(f"{verb} done")
+        elapsed = time.perf_counter() - self.started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {elapsed:.1f} s: {n_docs:,} documents, {n_crates:,} crates, "
+                f"{n_requests:,} requests."
+            )
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _say(self, text: str) -> None:
+        self.stdout.write(f"[{time.perf_counter() - self.started:7.1f} s] {text}")
+        self.stdout.flush()
+
+    def _progress(self, label: str, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        began = time.perf_counter()
+        count = 0
+        for count, row in enumerate(rows, 1):
+            yield row
+            if count % PROGRESS_EVERY == 0:
+                rate = count / max(time.perf_counter() - began, 1e-9)
+                self._say(f"  {label}: {count:,} rows ({rate:,.0f}/s)")
+        rate = count / max(time.perf_counter() - began, 1e-9)
+        self._say(f"{label}: {count:,} rows in {time.perf_counter() - began:.1f} s ({rate:,.0f}/s)")
+
+    def _copy(self, model: type[models.Model], fields: list[str], rows: Iterable[tuple]) -> None:
+        meta = model._meta
+        columns = ", ".join(f'"{meta.get_field(name).column}"' for name in fields)  # type: ignore[union-attr]
+        connection.ensure_connection()
+        raw = connection.connection
+        assert raw is not None
+        statement = f'COPY "{meta.db_table}" ({columns}) FROM STDIN'
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in self._progress(meta.db_table, rows):
+                copy.write_row(row)
+
+    def _ids(self, model: type[models.Model], count: int) -> list[int]:
+        """``count`` fresh primary keys from the table's own sequence."""
+        if count == 0:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [f'"{model._meta.db_table}"', count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    # ------------------------------------------------------------------ units, users
+
+    def _contexts(self, n_units: int) -> list[UnitContext]:
+        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLES)}
+        missing = [name for name in roles.ROLES if name not in groups]
+        if missing or not DocumentType.objects.exists():
+            raise CommandError("Run `manage.py initial_setup` first (roles and document types).")
+        units = list(Unit.objects.filter(is_active=True).order_by("code")[:n_units])
+        number = 1
+        while len(units) < n_units:
+            code = f"VU{number:03d}"
+            number += 1
+            if Unit.objects.filter(code=code).exists():
+                continue
+            units.append(Unit.objects.create(code=code, name=f"Volume unit {code}"))
+            self._say(f"unit {code}: created")
+        contexts = []
+        for unit in units:
+            departments = list(
+                Department.objects.filter(unit=unit, is_active=True).order_by("code")
+            )
+            if not departments:
+                departments = [
+                    Department.objects.create(unit=unit, code=code, name=name)
+                    for code, name in DEFAULT_DEPARTMENTS
+                ]
+            manager = self._user(unit, groups[roles.DOCUMENT_MANAGER], "manager")
+            approver = self._user(unit, groups[roles.APPROVER], "approver")
+            holder = self._user(unit, groups[roles.UNIT_ADMIN], "unitadmin")
+            contexts.append(UnitContext(unit, departments, manager, approver, holder, []))
+        return contexts
+
+    def _user(self, unit: Unit, role: Group, suffix: str) -> User:
+        found = (
+            User.objects.filter(units=unit, role=role, is_active=True).order_by("username").first()
+        )
+        if found:
+            return found
+        username = f"{unit.code.lower()}-vol-{suffix}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                full_name=f"{role.name} {unit.code} (volume seed)",
+                email=f"{username}@volume.strongroom.invalid",
+                role=role,
+                password_changed_at=self.now,
+            )
+            user.set_unusable_password()
+            user.save()
+            self._say(f"user {username}: created ({role.name}, no usable password)")
+        user.units.add(unit)
+        return user
+
+    # ------------------------------------------------------------------ crates
+
+    def _plan_crates(self, contexts: list[UnitContext], n_crates: int) -> list[CratePlan]:
+        ids = self._ids(Crate, n_crates)
+        span = dt.timedelta(days=3 * 365)
+        start = self.now - span
+        step = span / max(n_crates, 1)
+        plans = []
+        n_units = len(contexts)
+        for i, crate_id in enumerate(ids):
+            status, kind, request_status = _story(i)
+            context = contexts[i % n_units]
+            dept = context.departments[(i // n_units) % len(context.departments)]
+            destruction = kind == D
+            # Crates that go to destruction are old enough for their retention to have ended.
+            year = self.today.year - (3 + i % 5 if destruction else i % 8)
+            plans.append(
+                CratePlan(
+                    id=crate_id,
+                    unit=i % n_units,
+                    dept=dept,
+                    year=year,
+                    status=status,
+                    kind=kind,
+                    request_status=request_status,
+                    created_at=start + step * i,
+                )
+            )
+            plan = plans[-1]
+            if destruction:
+                plan.retention = min(dt.date(year + 2, 12, 31), self.today - dt.timedelta(days=1))
+            elif i % 10 == 7:
+                plan.retention = None  # retained permanently
+            else:
+                plan.retention = dt.date(year + 10 + i % 6, 12, 31)
+            plan.hold = (
+                status == IN_STORAGE and not destruction and request_status != SUB and i % 200 == 17
+            )
+        self._say(f"planned {len(plans):,} crates")
+        return plans
+
+    def _reserve_serials(self, contexts: list[UnitContext], crates: list[CratePlan]) -> None:
+        """Take a block of serials per (unit, department, year) from the Sequence counters."""
+        wanted = Counter((contexts[c.unit].unit.code, c.dept.code, c.year) for c in crates)
+        next_serial: dict[tuple[str, str, int], int] = {}
+        for (unit_code, dept_code, year), count in sorted(wanted.items()):
+            key = f"crate:{unit_code}:{dept_code}:{year}"
+            last = _sequence_reserve(key, count)
+            next_serial[(unit_code, dept_code, year)] = last - count + 1
+        for c in crates:
+            k = (contexts[c.unit].unit.code, c.dept.code, c.year)
+            c.serial = next_serial[k]
+            next_serial[k] += 1
+            c.code = format_code(unit_code=k[0], department_code=k[1], year=c.year, serial=c.serial)
+        self._say(f"reserved serials for {len(wanted)} (unit, department, year) counters")
+
+    def _grid(self, contexts: list[UnitContext], crates: list[CratePlan], capacity: int) -> None:
+        """Rooms x racks x shelves per unit, with a quarter of headroom over the crates that
+        stand on (or will return to) a shelf."""
+        needs = Counter(c.unit for c in crates if c.status != PENDING)
+        created = 0
+        for index, context in enumerate(contexts):
+            n_shelves = max(1, math.ceil(needs[index] * 1.25 / capacity)) if needs[index] else 0
+            if not n_shelves:
+                continue
+            unit = context.unit
+            existing = Location.objects.filter(
+                unit=unit, parent__isnull=True, code__startswith=ROOM_PREFIX
+            ).count()
+            n_racks = math.ceil(n_shelves / SHELVES_PER_RACK)
+            n_rooms = math.ceil(n_racks / RACKS_PER_ROOM)
+            rooms = Location.objects.bulk_create(
+                [
+                    Location(
+                        unit=unit,
+                        kind=Location.Kind.ROOM,
+                        code=f"{ROOM_PREFIX}{existing + r + 1:03d}",
+                        full_code=f"{unit.code}/{ROOM_PREFIX}{existing + r + 1:03d}",
+                        name=f"Volume room {existing + r + 1}",
+                        security_class=1,
+                    )
+                    for r in range(n_rooms)
+                ]
+            )
+            racks = Location.objects.bulk_create(
+                [
+                    Location(
+                        unit=unit,
+                        parent=rooms[k // RACKS_PER_ROOM],
+                        kind=Location.Kind.RACK,
+                        code=f"K{k % RACKS_PER_ROOM + 1:02d}",
+                        full_code=f"{rooms[k // RACKS_PER_ROOM].full_code}/"
+                        f"K{k % RACKS_PER_ROOM + 1:02d}",
+                    )
+                    for k in range(n_racks)
+                ]
+            )
+            shelves = Location.objects.bulk_create(
+                [
+                    Location(
+                        unit=unit,
+                        parent=racks[s // SHELVES_PER_RACK],
+                        kind=Location.Kind.SHELF,
+                        code=f"S{s % SHELVES_PER_RACK + 1}",
+                        full_code=f"{racks[s // SHELVES_PER_RACK].full_code}/"
+                        f"S{s % SHELVES_PER_RACK + 1}",
+                        capacity=capacity,
+                    )
+                    for s in range(n_shelves)
+                ]
+            )
+            context.shelves = [shelf.pk for shelf in shelves]
+            created += len(rooms) + len(racks) + len(shelves)
+        self._say(f"storage grid: {created:,} locations")
+
+    def _place(self, contexts: list[UnitContext], crates: list[CratePlan]) -> None:
+        """Round-robin over the unit's shelves: no shelf holds more than its share."""
+        seen = Counter[int]()
+        for c in crates:
+            if c.status == PENDING:
+                continue
+            shelves = contexts[c.unit].shelves
+            k = seen[c.unit]
+            seen[c.unit] += 1
+            shelf = shelves[k % len(shelves)]
+            c.last_shelf = shelf
+            c.shelf = shelf if c.status == IN_STORAGE else None
+            c.other_shelf = shelves[(k + 1) % len(shelves)]
+
+    def _copy_crates(self, contexts: list[UnitContext], crates: list[CratePlan]) -> None:
+        fields = [
+            "id", "unit", "department", "code", "year", "serial", "description", "status",
+            "location", "last_location", "destroy_after", "retain_permanently", "legal_hold",
+            "legal_hold_reason", "legal_hold_by", "legal_hold_at", "destroyed_at", "version",
+            "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for c in crates:
+                context = contexts[c.unit]
+                hold_at = c.created_at + dt.timedelta(days=30) if c.hold else None
+                destroyed_at = (
+                    c.created_at + dt.timedelta(days=2) if c.status == DESTROYED else None
+                )
+                yield (
+                    c.id, context.unit.pk, c.dept.pk, c.code, c.year, c.serial,
+                    f"{c.dept.name} records {c.year}", c.status, c.shelf, c.last_shelf,
+                    c.retention, c.retention is None, c.hold,
+                    "Regulatory inquiry: keep until closed" if c.hold else "",
+                    context.holder.pk if c.hold else None, hold_at, destroyed_at,
+                    1 if c.status == PENDING else 2, context.manager.pk, c.created_at,
+                    destroyed_at or hold_at or c.created_at,
+                )  # fmt: skip
+
+        self._copy(Crate, fields, rows())
+
+    # ------------------------------------------------------------------ documents
+
+    def _copy_documents(
+        self, contexts: list[UnitContext], crates: list[CratePlan], n_docs: int
+    ) -> None:
+        types = list(DocumentType.objects.filter(is_active=True).order_by("code"))
+        fields = [
+            "crate", "unit", "number", "title", "doc_type", "department", "prepared_on",
+            "retention_until", "retain_permanently", "status", "created_at", "updated_at",
+        ]  # fmt: skip
+        n_crates = len(crates)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            k = 0
+            for index, c in enumerate(crates):
+                # Documents of a crate are contiguous; counts differ by at most one.
+                upto = (index + 1) * n_docs // n_crates
+                unit_id = contexts[c.unit].unit.pk
+                status = "DESTROYED" if c.status == DESTROYED else "ACTIVE"
+                prefix = f"{c.dept.code}-{c.year}-{c.serial:06d}"
+                n = 0
+                while k < upto:
+                    n += 1
+                    doc_type = types[k % len(types)]
+                    prepared = dt.date(c.year, 1, 1) + dt.timedelta(days=k % 300)
+                    yield (
+                        c.id, unit_id, f"{prefix}-{n:02d}",
+                        f"{doc_type.name} {c.dept.code} {c.year} lot {c.serial}-{n}",
+                        doc_type.pk, c.dept.pk, prepared, c.retention, c.retention is None,
+                        status, c.created_at, c.created_at,
+                    )  # fmt: skip
+                    k += 1
+
+        self._copy(Document, fields, rows())
+
+    # ------------------------------------------------------------------ requests
+
+    def _copy_requests(
+        self, contexts: list[UnitContext], crates: list[CratePlan], n_requests: int
+    ) -> None:
+        """Request j is about crate j % crates. The first request of each crate tells its story
+        (possibly open); requests beyond one per crate are closed withdrawals (or, for crates
+        still pending, rejected or cancelled storage requests), so at most one is open."""
+        if n_requests == 0:
+            return
+        n_crates = len(crates)
+        span = dt.timedelta(days=3 * 365)
+        start = self.now - span
+        step = span / n_requests
+        submitted = [start + step * j for j in range(n_requests)]
+        per_year = Counter(s.year for s in submitted)
+        next_number = {}
+        for year, count in sorted(per_year.items()):
+            next_number[year] = _sequence_reserve(f"request:{year}", count) - count + 1
+        ids = self._ids(Request, n_requests)
+        send_backs: list[tuple[Any, ...]] = []
+        fields = [
+            "id", "number", "type", "status", "unit", "crate", "requester", "purpose", "version",
+            "expected_return_on", "issued_at", "returned_at", "is_overdue", "overdue_flagged_at",
+            "overdue_escalated_at", "target_location", "witness", "submitted_at", "decided_at",
+            "completed_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
+        versions: dict[str, int] = {SUB: 1, APP: 2, SB: 2, ISS: 3, COM: 4, REJ: 2, CAN: 2}
+        purposes: dict[str, str] = {
+            S: "Archive records",
+            W: "Deviation investigation",
+            T: "Consolidate storage",
+            D: "Retention period ended",
+        }
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for j in range(n_requests):
+                c = crates[j % n_crates]
+                context = contexts[c.unit]
+                at = submitted[j]
+                if j < n_crates:
+                    kind, status = c.kind, c.request_status
+                elif c.status == PENDING:
+                    kind, status = S, (REJ, CAN)[j % 2]
+                else:
+                    kind, status = W, (COM, COM, REJ, CAN)[j % 4]
+                year = at.year
+                number = f"REQ-{year}-{next_number[year]:06d}"
+                next_number[year] += 1
+                decided = at + hour if status in (APP, ISS, COM, REJ) else None
+                issued = returned = completed = flagged = None
+                expected = target = witness = None
+                overdue = False
+                if kind == W:
+                    expected = (at + 14 * day).date()
+                    if status == ISS:
+                        issued = at + 2 * hour
+                        if j % 3 == 0:  # overdue, and flagged by the periodic task
+                            expected = self.today - dt.timedelta(days=1 + j % 20)
+                            overdue, flagged = True, self.now - hour
+                        else:
+                            expected = self.today + dt.timedelta(days=1 + j % 20)
+                    elif status == COM:
+                        issued, returned = at + 2 * hour, at + 5 * day
+                        completed, target = returned, c.last_shelf
+                elif kind == S and status == COM:
+                    completed, target = at + day, c.last_shelf
+                elif kind == T:
+                    target = c.shelf if status == COM else c.other_shelf
+                    completed = at + day if status == COM else None
+                elif kind == D and status == COM:
+                    completed, witness = at + 2 * day, context.approver.pk
+                if status in (REJ, CAN):
+                    completed = None
+                if status == SB:
+                    send_backs.append((ids[j], context.approver.pk, at + 2 * hour))
+                changed = completed or issued or decided or at
+                version = versions[status]
+                yield (
+                    ids[j], number, kind, status, context.unit.pk, c.id, context.manager.pk,
+                    f"{purposes[kind]} ({c.code})", version, expected, issued, returned,
+                    overdue, flagged, None, target, witness, at, decided, completed, at, changed,
+                )  # fmt: skip
+
+        self._copy(Request, fields, rows())
+        self._copy(
+            SendBack,
+            ["request", "sent_by", "reason", "sent_at", "from_status", "response"],
+            (
+                (request_id, by, "Retention dates missing; please complete them.", at, SUB, "")
+                for request_id, by, at in send_backs
+            ),
+        )
+
+
+def _sequence_reserve(key: str, count: int) -> int:
+    """Advance the counter ``key`` by ``count`` and return its new value (the last one taken)."""
+    Sequence.objects.get_or_create(key=key)
+    Sequence.objects.filter(key=key).update(value=F("value") + count)
+    return Sequence.objects.values_list("value", flat=True).get(key=key)

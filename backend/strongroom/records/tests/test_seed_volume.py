@@ -1,0 +1,123 @@
+"""``manage.py seed_volume``: the benchmark data set, at a tiny size, on PostgreSQL."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Max, Q
+
+from strongroom.accounts.models import User
+from strongroom.core.models import Sequence
+from strongroom.records.codes import normalise
+from strongroom.records.models import Crate, Document
+from strongroom.records.services import crate_code_allocate
+from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
+from strongroom.requests.services import request_number_allocate
+from strongroom.storage.models import Location
+
+DEMO_PASSWORD = "Seed-Volume-Test-Pass-2026"
+
+
+@pytest.fixture
+def demo(db: None, settings: Any) -> None:
+    settings.STRONGROOM_DEMO_PASSWORD = DEMO_PASSWORD
+    call_command("initial_setup", "--demo", stdout=io.StringIO())
+
+
+def _seed(**sizes: int) -> str:
+    out = io.StringIO()
+    call_command("seed_volume", stdout=out, **sizes)
+    return out.getvalue()
+
+
+@pytest.mark.postgres
+def test_seed_volume_creates_consistent_data_the_api_serves(
+    on_postgresql: bool, demo: None, api_client_for: Any
+) -> None:
+    if not on_postgresql:
+        pytest.skip("seed_volume streams rows with PostgreSQL COPY")
+    before = {m: m.objects.count() for m in (Crate, Document, Request)}
+
+    output = _seed(documents=900, crates=230, requests=300, units=3)
+
+    assert "Done in" in output
+    assert "ANALYZE done" in output
+    assert Crate.objects.count() - before[Crate] == 230
+    assert Document.objects.count() - before[Document] == 900
+    assert Request.objects.count() - before[Request] == 300
+    assert Document.objects.values("crate").annotate(n=Count("id")).filter(n=0).count() == 0
+    # A third unit was created, with departments and users of its own.
+    assert Crate.objects.filter(unit__code="VU001").count() == 76
+    assert User.objects.filter(username="vu001-vol-manager", units__code="VU001").exists()
+
+    # Codes carry valid check digits; the counters are past every seeded number.
+    for crate in Crate.objects.order_by("-id")[:20]:
+        assert normalise(crate.code) == crate.code
+    top = Crate.objects.values("unit__code", "department__code", "year").annotate(s=Max("serial"))
+    for row in top:
+        key = f"crate:{row['unit__code']}:{row['department__code']}:{row['year']}"
+        assert Sequence.objects.get(key=key).value >= row["s"]
+    crate = Crate.objects.select_related("unit", "department").order_by("-id").first()
+    assert crate is not None
+    _, _, new_code = crate_code_allocate(unit=crate.unit, department=crate.department)
+    assert not Crate.objects.filter(code=new_code).exists()
+    assert not Request.objects.filter(number=request_number_allocate()).exists()
+
+    # Every story the design allows, and nothing it does not.
+    statuses = set(Crate.objects.values_list("status", flat=True))
+    assert statuses == {"PENDING", "IN_STORAGE", "ISSUED", "DESTROYED"}
+    kinds = set(Request.objects.values_list("type", "status"))
+    assert {
+        ("WITHDRAWAL", "ISSUED"),
+        ("DESTRUCTION", "COMPLETED"),
+        ("TRANSFER", "SUBMITTED"),
+    } <= kinds
+    assert (
+        SendBack.objects.filter(resolved_at__isnull=True).count()
+        == Request.objects.filter(status="SENT_BACK").count()
+    )
+    open_per_crate = (
+        Request.objects.filter(status__in=OPEN_STATUSES)
+        .values("crate")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not open_per_crate.exists()
+    assert (
+        not Crate.objects.filter(status="ISSUED")
+        .exclude(requests__status="ISSUED", requests__type="WITHDRAWAL")
+        .exists()
+    )
+    assert not Crate.objects.filter(status="PENDING").exclude(requests__type="STORAGE").exists()
+    shelves = Location.objects.filter(kind="SHELF").annotate(
+        n=Count("crates", filter=Q(crates__status="IN_STORAGE"))
+    )
+    assert all(shelf.n <= (shelf.capacity or 0) for shelf in shelves)
+
+    # The API serves it: page 1 and the next page of each list, for a demo approver.
+    client = api_client_for(User.objects.get(username="goa1-approver"))
+    for path in ("/api/v1/requests/", "/api/v1/crates/", "/api/v1/documents/"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.content[:300])
+        body = response.json()
+        assert len(body["results"]) == 50
+        assert body["next"]
+        assert client.get(body["next"]).status_code == 200
+
+
+@pytest.mark.postgres
+def test_seed_volume_refusals(settings: Any, db: None) -> None:
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="needs PostgreSQL"):
+            _seed(documents=1, crates=1, requests=1)
+        return
+    settings.SETTINGS_MODULE = "config.settings.production"
+    with pytest.raises(CommandError, match="production settings"):
+        _seed(documents=1, crates=1, requests=1)
+    settings.SETTINGS_MODULE = "config.settings.test"
+    with pytest.raises(CommandError, match="initial_setup"):
+        _seed(documents=1, crates=1, requests=1)
+    with pytest.raises(CommandError, match="need crates"):
+        _seed(documents=1, crates=0, requests=0)
