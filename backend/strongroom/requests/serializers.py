@@ -7,10 +7,11 @@ from strongroom.requests.models import Request, RequestType, SendBack
 
 
 class RequestListSerializer(serializers.ModelSerializer):
-    unit_code = serializers.CharField(source="unit.code")
-    crate_code = serializers.CharField(source="crate.code")
-    requester_name = serializers.CharField(source="requester.full_name")
-    target_location_code = serializers.CharField(source="target_location.full_code", default=None)
+    # Annotated by strongroom.requests.selectors.request_list_for_user.
+    unit_code = serializers.CharField(read_only=True)
+    crate_code = serializers.CharField(read_only=True)
+    requester_name = serializers.CharField(read_only=True)
+    target_location_code = serializers.CharField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
