@@ -38,6 +38,12 @@ npm run --silent typecheck
 npm run --silent lint
 npm run --silent test
 
+step "frontend: end-to-end in Debian's chromium against a real backend"
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+npm run --silent e2e
+
 step "deployment configuration (compose schema, nginx -t, live nginx checks)"
 bash "$ROOT/scripts/check_deploy_configs.sh"
 

@@ -1,9 +1,13 @@
+import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
+import '@mantine/notifications/styles.css';
+import '@/app/global.css';
+
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import { App } from '@/app/App';
 import { AppProviders } from '@/app/providers';
-import '@/app/global.css';
 
 const container = document.getElementById('root');
 if (container === null) {

@@ -1,7 +1,17 @@
+import { MantineProvider, createTheme } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 
 import { createQueryClient } from '@/lib/query-client';
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'sm',
+  // Focus rings for keyboard users (global.css adds a high-contrast outline on :focus-visible).
+  focusRing: 'auto',
+});
 
 interface AppProvidersProps {
   children: ReactNode;
@@ -12,6 +22,13 @@ interface AppProvidersProps {
 export function AppProviders({ children, queryClient }: AppProvidersProps) {
   const [defaultClient] = useState(createQueryClient);
   return (
-    <QueryClientProvider client={queryClient ?? defaultClient}>{children}</QueryClientProvider>
+    <QueryClientProvider client={queryClient ?? defaultClient}>
+      <MantineProvider theme={theme}>
+        <DatesProvider settings={{ firstDayOfWeek: 1 }}>
+          <Notifications position="top-right" />
+          {children}
+        </DatesProvider>
+      </MantineProvider>
+    </QueryClientProvider>
   );
 }

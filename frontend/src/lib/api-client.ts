@@ -16,6 +16,48 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body;
   }
+
+  /** The stable machine-readable code of the error envelope, e.g. `invalid_signature`. */
+  get code(): string | null {
+    return envelopeOf(this.body)?.code ?? null;
+  }
+
+  /** Per-field messages of a validation error (`{field: [messages]}`). */
+  get details(): Record<string, unknown> {
+    return envelopeOf(this.body)?.details ?? {};
+  }
+
+  get requestId(): string | null {
+    return envelopeOf(this.body)?.request_id ?? null;
+  }
+}
+
+interface ErrorEnvelopeBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  request_id: string;
+}
+
+/** The backend's `{"error": {code, message, details, request_id}}`, if `body` is one. */
+export function envelopeOf(body: unknown): ErrorEnvelopeBody | null {
+  if (typeof body !== 'object' || body === null) {
+    return null;
+  }
+  const inner = (body as { error?: unknown }).error;
+  if (typeof inner !== 'object' || inner === null) {
+    return null;
+  }
+  const error = inner as Partial<ErrorEnvelopeBody>;
+  if (typeof error.code !== 'string') {
+    return null;
+  }
+  return {
+    code: error.code,
+    message: typeof error.message === 'string' ? error.message : error.code,
+    details: typeof error.details === 'object' ? error.details : {},
+    request_id: typeof error.request_id === 'string' ? error.request_id : '',
+  };
 }
 
 export interface ApiRequestOptions extends Omit<RequestInit, 'body'> {
@@ -23,7 +65,7 @@ export interface ApiRequestOptions extends Omit<RequestInit, 'body'> {
   json?: unknown;
 }
 
-async function readBody(response: Response): Promise<unknown> {
+export async function readBody(response: Response): Promise<unknown> {
   if (response.status === 204) {
     return null;
   }
@@ -42,7 +84,11 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
-function errorMessage(response: Response, body: unknown): string {
+export function errorMessage(response: Response, body: unknown): string {
+  const envelope = envelopeOf(body);
+  if (envelope !== null) {
+    return envelope.message;
+  }
   if (typeof body === 'object' && body !== null) {
     for (const key of ['detail', 'message', 'error'] as const) {
       const value = (body as Record<string, unknown>)[key];

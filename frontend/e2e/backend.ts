@@ -1,0 +1,116 @@
+/**
+ * Starts the real backend for the end-to-end tests: a fresh SQLite database in a temp dir,
+ * migrate + initial_setup --demo, then Daphne on a free loopback port serving frontend/dist.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const FRONTEND_DIR = resolve(import.meta.dirname, '..');
+export const BACKEND_DIR = resolve(FRONTEND_DIR, '..', 'backend');
+
+export interface RunningBackend {
+  baseUrl: string;
+  password: string;
+  tempDir: string;
+  stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => {
+        done(port);
+      });
+    });
+  });
+}
+
+function manage(args: string[], env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(join(BACKEND_DIR, '.venv', 'bin', 'python'), ['manage.py', ...args], {
+    cwd: BACKEND_DIR,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new Error(`manage.py ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess, log: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`daphne exited (${String(child.exitCode)}):\n${readFileSync(log, 'utf8')}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`daphne did not answer /healthz in time:\n${readFileSync(log, 'utf8')}`);
+}
+
+export async function startBackend(): Promise<RunningBackend> {
+  const tempDir = mkdtempSync(join(tmpdir(), 'strongroom-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${String(port)}`;
+  const password = `e2e-demo-${String(Date.now())}-pass`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DJANGO_SETTINGS_MODULE: 'config.settings.local',
+    DJANGO_DEBUG: 'false',
+    STRONGROOM_SQLITE_PATH: join(tempDir, 'db.sqlite3'),
+    STRONGROOM_DEMO_PASSWORD: password,
+    STRONGROOM_ADMIN_PASSWORD: password,
+    DJANGO_ALLOWED_HOSTS: '127.0.0.1',
+    DJANGO_CSRF_TRUSTED_ORIGINS: baseUrl,
+    STRONGROOM_WS_ALLOWED_ORIGINS: '127.0.0.1',
+    STRONGROOM_SPA_DIST: join(FRONTEND_DIR, 'dist'),
+    // No worker runs here: queued tasks stay in memory instead of the shared dev broker folder.
+    CELERY_BROKER_URL: 'memory://',
+  };
+  manage(['migrate', '--no-input', '-v', '0'], env);
+  manage(['initial_setup', '--demo'], env);
+
+  const log = join(tempDir, 'daphne.log');
+  const out = openSync(log, 'a');
+  const child = spawn(
+    join(BACKEND_DIR, '.venv', 'bin', 'daphne'),
+    ['-b', '127.0.0.1', '-p', String(port), 'config.asgi:application'],
+    { cwd: BACKEND_DIR, env, stdio: ['ignore', out, out] },
+  );
+  await waitForHealth(baseUrl, child, log);
+
+  return {
+    baseUrl,
+    password,
+    tempDir,
+    stop: async () => {
+      const running = (): boolean => child.exitCode === null && child.signalCode === null;
+      if (running()) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+        if (running()) {
+          child.kill('SIGKILL');
+        }
+      }
+      if (process.env.STRONGROOM_E2E_KEEP !== '1') {
+        rmSync(tempDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.STRONGROOM_CHROMIUM ?? '/usr/bin/chromium';
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A separate browser context (its own sessionStorage and socket) signed in as `username`. */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Session> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor();
+  return { context, page };
+}
+
+/** Calls the API with a fresh token, outside any browser (to choose test data). */
+export async function apiAs<T>(
+  baseUrl: string,
+  username: string,
+  password: string,
+  path: string,
+): Promise<T> {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const { access } = (await login.json()) as { access: string };
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${access}`, Accept: 'application/json' },
+  });
+  if (!response.ok) {
+    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
+  }
+  return (await response.json()) as T;
+}

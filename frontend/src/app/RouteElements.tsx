@@ -1,0 +1,72 @@
+import { Alert, Anchor, Stack, Title } from '@mantine/core';
+import { useSyncExternalStore, type ReactNode } from 'react';
+import { Link, Navigate, useSearchParams } from 'react-router';
+
+import { LoginScreen } from '@/features/auth/components/LoginScreen';
+import { HealthPanel } from '@/features/health/components/HealthPanel';
+import type { Me } from '@/lib/api/types';
+import { can } from '@/lib/auth/permissions';
+import { useCurrentUser } from '@/lib/auth/current-user';
+import { session } from '@/lib/auth/session';
+
+import { AppLayout } from './layout/AppLayout';
+import { safeNext } from './safe-next';
+
+export function WithMe({ render }: { render: (me: Me) => ReactNode }) {
+  return render(useCurrentUser());
+}
+
+export function Layout() {
+  return <AppLayout me={useCurrentUser()} />;
+}
+
+export function RequirePermission({
+  permission,
+  children,
+}: {
+  permission: string;
+  children: ReactNode;
+}) {
+  const me = useCurrentUser();
+  if (!can(me, permission)) {
+    return (
+      <Alert color="yellow" title="Not available">
+        Your role does not allow this page.
+      </Alert>
+    );
+  }
+  return children;
+}
+
+export function LoginRoute() {
+  const { signedIn } = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const [params] = useSearchParams();
+  if (signedIn) {
+    return <Navigate to={safeNext(params.get('next'))} replace />;
+  }
+  return <LoginScreen />;
+}
+
+export function NotFound() {
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        Page not found
+      </Title>
+      <Anchor component={Link} to="/">
+        Go to the dashboard
+      </Anchor>
+    </Stack>
+  );
+}
+
+export function SystemStatus() {
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        System status
+      </Title>
+      <HealthPanel />
+    </Stack>
+  );
+}

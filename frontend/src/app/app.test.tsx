@@ -1,0 +1,113 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { session } from '@/lib/auth/session';
+import { invalidateForEvent } from '@/lib/realtime/topics';
+import { mockFetch } from '@/test/fetch-mock';
+import { makeMe } from '@/test/fixtures';
+import { renderWithProviders } from '@/test/render';
+
+import { App } from './App';
+import { navItemsFor } from './layout/nav-items';
+import { TOPIC_KEYS } from './realtime-topics';
+import { safeNext } from './safe-next';
+
+afterEach(() => {
+  session.end(null);
+  window.history.pushState({}, '', '/');
+});
+
+describe('the app shell', () => {
+  it('sends a signed-out visitor to the login screen, with the reason the session ended', async () => {
+    session.end('Your session was ended (signed out, password changed or revoked). Sign in again.');
+    window.history.pushState({}, '', '/requests');
+    renderWithProviders(<App />);
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.getByText(/Your session was ended/)).toBeInTheDocument();
+    expect(window.location.search).toBe('?next=%2Frequests');
+  });
+
+  it("shows the server's message when sign-in fails", async () => {
+    mockFetch({
+      '/api/v1/auth/login/': {
+        status: 401,
+        body: {
+          error: {
+            code: 'invalid_credentials',
+            message: 'Unknown user or wrong password.',
+            details: {},
+            request_id: 'r',
+          },
+        },
+      },
+    });
+    window.history.pushState({}, '', '/login');
+    renderWithProviders(<App />);
+    await userEvent.type(await screen.findByLabelText(/Username/), 'goa1-viewer');
+    await userEvent.type(screen.getByLabelText(/^Password/), 'nope');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Unknown user or wrong password.')).toBeInTheDocument();
+  });
+
+  it('shows only the password change screen while the server requires one', async () => {
+    session.setTokens('access', 'refresh');
+    mockFetch({ '/api/v1/auth/me/': { body: makeMe({ must_change_password: true }) } });
+    renderWithProviders(<App />);
+    expect(
+      await screen.findByRole('heading', { name: 'Change your password' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('navigation')).not.toBeInTheDocument();
+  });
+});
+
+describe('navigation by role', () => {
+  it('offers request creation only to roles that may raise requests', () => {
+    const viewer = navItemsFor(makeMe({ permissions: ['workflow.view_request'] }));
+    const manager = navItemsFor(
+      makeMe({ permissions: ['workflow.view_request', 'workflow.add_request'] }),
+    );
+    expect(viewer.map((item) => item.label)).toEqual(['Dashboard', 'Requests', 'System status']);
+    expect(manager.map((item) => item.label)).toContain('New withdrawal');
+  });
+
+  it('only redirects to same-origin paths after login', () => {
+    expect(safeNext('/requests/4')).toBe('/requests/4');
+    expect(safeNext('//evil.example')).toBe('/');
+    expect(safeNext('https://evil.example')).toBe('/');
+    expect(safeNext(null)).toBe('/');
+  });
+});
+
+describe('live events', () => {
+  it('invalidate the list, the record and the dashboard for a request event', async () => {
+    const client = new QueryClient();
+    const keys = [
+      ['requests', 'list', {}],
+      ['requests', 'detail', 7],
+      ['requests', 'detail', 8],
+      ['dashboard', 'summary'],
+    ];
+    for (const key of keys) {
+      client.setQueryData(key, 'cached');
+    }
+    invalidateForEvent(client, TOPIC_KEYS, {
+      id: 1,
+      type: 'event',
+      topic: 'request',
+      action: 'updated',
+      object_id: '7',
+      unit_id: 1,
+      version: 3,
+      data: {},
+      at: '',
+    });
+    await waitFor(() => {
+      expect(client.getQueryState(['requests', 'detail', 7])?.isInvalidated).toBe(true);
+    });
+    expect(client.getQueryState(['requests', 'list', {}])?.isInvalidated).toBe(true);
+    expect(client.getQueryState(['dashboard', 'summary'])?.isInvalidated).toBe(true);
+    expect(client.getQueryState(['requests', 'detail', 8])?.isInvalidated).toBe(false);
+  });
+});

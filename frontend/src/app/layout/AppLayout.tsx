@@ -1,0 +1,93 @@
+import { AppShell, Burger, Button, Group, Loader, Menu, NavLink, Text } from '@mantine/core';
+import { Suspense } from 'react';
+import { useDisclosure } from '@mantine/hooks';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+
+import { useLogout } from '@/features/auth/api/logout';
+import { NotificationsBell } from '@/features/notifications/components/NotificationsBell';
+import { ConnectionIndicator } from '@/components/ui/ConnectionIndicator';
+import type { Me } from '@/lib/api/types';
+
+import { navItemsFor, type NavItem } from './nav-items';
+
+function isActive(item: NavItem, pathname: string): boolean {
+  if (item.end === true) {
+    return pathname === item.to;
+  }
+  if (item.to === '/requests') {
+    return pathname.startsWith('/requests') && !pathname.startsWith('/requests/new');
+  }
+  return pathname.startsWith(item.to);
+}
+
+export function AppLayout({ me }: { me: Me }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const logout = useLogout();
+  const location = useLocation();
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <Text fw={700} size="lg">
+              Strongroom
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ConnectionIndicator />
+            <NotificationsBell />
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button variant="subtle" aria-label={`Account: ${me.full_name}`}>
+                  {me.full_name}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {me.username} · {me.role ?? 'no role'}
+                </Menu.Label>
+                <Menu.Item
+                  onClick={() => {
+                    logout.mutate(null);
+                  }}
+                >
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
+        {navItemsFor(me).map((item) => (
+          <NavLink
+            key={item.to}
+            component={RouterNavLink}
+            to={item.to}
+            label={item.label}
+            active={isActive(item, location.pathname)}
+            onClick={close}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Suspense fallback={<Loader aria-label="Loading the page" />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

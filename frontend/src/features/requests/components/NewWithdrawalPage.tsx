@@ -1,0 +1,326 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  PasswordInput,
+  Radio,
+  Stack,
+  Stepper,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { DateInput } from '@mantine/dates';
+import { useDebouncedValue } from '@mantine/hooks';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+
+import type { Crate, Me } from '@/lib/api/types';
+import { formatDate } from '@/lib/format';
+
+import { useCreateRequest } from '../api/create-request';
+import { useCrate } from '../api/get-crate';
+import { lookupCrate } from '../api/lookup-crate';
+import { useCrateSearch } from '../api/search-crates';
+
+function newIdempotencyKey(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${String(Date.now())}-${String(Math.random())}`;
+}
+
+export function NewWithdrawalPage({ me }: { me: Me }) {
+  const navigate = useNavigate();
+  const [step, setStep] = useState(0);
+  const [term, setTerm] = useState('');
+  const [debounced] = useDebouncedValue(term, 250);
+  const [lookupError, setLookupError] = useState<string | null>(null);
+  const [crate, setCrate] = useState<Crate | null>(null);
+  const [wholeCrate, setWholeCrate] = useState(true);
+  const [documentIds, setDocumentIds] = useState<string[]>([]);
+  const [returnOn, setReturnOn] = useState<string | null>(null);
+  const [purpose, setPurpose] = useState('');
+  const [password, setPassword] = useState('');
+  const [attempted, setAttempted] = useState(false);
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const search = useCrateSearch(debounced);
+  const crateDetail = useCrate(crate?.id ?? null);
+  const create = useCreateRequest();
+
+  const tomorrow = dayjs().add(1, 'day').format('YYYY-MM-DD');
+  const documentsValid = wholeCrate || documentIds.length > 0;
+  const detailsValid = returnOn !== null && returnOn >= tomorrow && purpose.trim() !== '';
+
+  const choose = (picked: Crate) => {
+    setCrate(picked);
+    setDocumentIds([]);
+    setWholeCrate(true);
+    setStep(1);
+  };
+
+  const lookup = async () => {
+    setLookupError(null);
+    try {
+      choose(await lookupCrate(term.trim()));
+    } catch (error) {
+      setLookupError(error instanceof Error ? error.message : 'Not found');
+    }
+  };
+
+  const submit = () => {
+    setAttempted(true);
+    if (crate === null || !detailsValid || password === '') {
+      return;
+    }
+    create.mutate(
+      {
+        idempotencyKey,
+        body: {
+          type: 'WITHDRAWAL',
+          crate: crate.id,
+          purpose: purpose.trim(),
+          expected_return_on: returnOn,
+          documents: wholeCrate ? [] : documentIds.map(Number),
+          signature: { password },
+        },
+      },
+      {
+        onSuccess: (detail) => {
+          void navigate(`/requests/${String(detail.id)}`);
+        },
+        onError: () => {
+          setPassword('');
+        },
+      },
+    );
+  };
+
+  return (
+    <Stack maw={900}>
+      <Anchor component={Link} to="/requests" size="sm">
+        ← All requests
+      </Anchor>
+      <Title order={1} size="h2">
+        New withdrawal request
+      </Title>
+      <Paper withBorder p="lg">
+        <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
+          <Stepper.Step label="Crate" description={crate?.code ?? 'Scan or search'}>
+            <Stack mt="md">
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void lookup();
+                }}
+              >
+                <Group align="flex-end">
+                  <TextInput
+                    label="Crate code or search"
+                    description="Scan the label (the scanner types the code and Enter) or type part of a code or description."
+                    value={term}
+                    onChange={(event) => {
+                      setTerm(event.currentTarget.value);
+                    }}
+                    autoFocus
+                    style={{ flex: 1 }}
+                  />
+                  <Button type="submit" variant="default" disabled={term.trim() === ''}>
+                    Look up code
+                  </Button>
+                </Group>
+              </form>
+              {lookupError !== null && (
+                <Alert color="red" role="alert">
+                  {lookupError}
+                </Alert>
+              )}
+              {search.data !== undefined && (
+                <Stack gap={4} role="list" aria-label="Crates in storage">
+                  {search.data.results.length === 0 && (
+                    <Text c="dimmed">No crate in storage matches.</Text>
+                  )}
+                  {search.data.results.map((result) => (
+                    <UnstyledButton
+                      key={result.id}
+                      role="listitem"
+                      onClick={() => {
+                        choose(result);
+                      }}
+                      p="xs"
+                      className="pick-row"
+                    >
+                      <Text ff="monospace" fw={600}>
+                        {result.code}
+                      </Text>
+                      <Text size="sm" c="dimmed">
+                        {result.location_code ?? ''} · {result.document_count} documents ·{' '}
+                        {result.description}
+                      </Text>
+                    </UnstyledButton>
+                  ))}
+                </Stack>
+              )}
+            </Stack>
+          </Stepper.Step>
+
+          <Stepper.Step
+            label="Documents"
+            description={wholeCrate ? 'Whole crate' : `${String(documentIds.length)} selected`}
+          >
+            <Stack mt="md">
+              <Radio.Group
+                label="What do you need?"
+                value={wholeCrate ? 'whole' : 'some'}
+                onChange={(value) => {
+                  setWholeCrate(value === 'whole');
+                }}
+              >
+                <Group mt="xs">
+                  <Radio value="whole" label="The whole crate" />
+                  <Radio value="some" label="Selected documents" />
+                </Group>
+              </Radio.Group>
+              {!wholeCrate && (
+                <Checkbox.Group
+                  label="Documents in the crate"
+                  value={documentIds}
+                  onChange={setDocumentIds}
+                  error={
+                    attempted && documentIds.length === 0 ? 'Choose at least one document' : null
+                  }
+                >
+                  <Table mt="xs">
+                    <Table.Tbody>
+                      {crateDetail.data?.documents
+                        .filter((doc) => doc.status === 'ACTIVE')
+                        .map((doc) => (
+                          <Table.Tr key={doc.id}>
+                            <Table.Td>
+                              <Checkbox
+                                value={String(doc.id)}
+                                label={`${doc.number} — ${doc.title}`}
+                              />
+                            </Table.Td>
+                            <Table.Td>{doc.doc_type_name}</Table.Td>
+                            <Table.Td>{formatDate(doc.prepared_on)}</Table.Td>
+                          </Table.Tr>
+                        ))}
+                    </Table.Tbody>
+                  </Table>
+                </Checkbox.Group>
+              )}
+            </Stack>
+          </Stepper.Step>
+
+          <Stepper.Step label="Details" description="Return date, purpose">
+            <Stack mt="md">
+              <DateInput
+                label="Expected return"
+                description="The crate is overdue after this day."
+                required
+                value={returnOn}
+                onChange={setReturnOn}
+                minDate={tomorrow}
+                valueFormat="YYYY-MM-DD"
+                placeholder="YYYY-MM-DD"
+                error={
+                  attempted && (returnOn === null || returnOn < tomorrow)
+                    ? 'Pick a day after today'
+                    : null
+                }
+              />
+              <Textarea
+                label="Purpose"
+                required
+                autosize
+                minRows={2}
+                value={purpose}
+                onChange={(event) => {
+                  setPurpose(event.currentTarget.value);
+                }}
+                error={attempted && purpose.trim() === '' ? 'Say why you need it' : null}
+              />
+            </Stack>
+          </Stepper.Step>
+
+          <Stepper.Step label="Sign" description="Submit with your signature">
+            <Stack mt="md">
+              <Text>
+                Withdraw <strong>{crate?.code}</strong> (
+                {wholeCrate ? 'whole crate' : `${String(documentIds.length)} documents`}), return by{' '}
+                <strong>{formatDate(returnOn)}</strong>.
+              </Text>
+              <Alert color="blue" variant="light" title="Electronic signature" role="note">
+                Signing as <strong>{me.full_name}</strong>. Meaning of this signature:{' '}
+                <strong>Submitted</strong>.
+              </Alert>
+              {create.isError && (
+                <Alert color="red" role="alert" title="Not submitted">
+                  {create.error.message}
+                </Alert>
+              )}
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  submit();
+                }}
+              >
+                <Stack>
+                  <PasswordInput
+                    label="Your password"
+                    required
+                    autoComplete="current-password"
+                    value={password}
+                    onChange={(event) => {
+                      setPassword(event.currentTarget.value);
+                    }}
+                    error={attempted && password === '' ? 'Enter your password to sign' : null}
+                  />
+                  <Group justify="flex-end">
+                    <Button type="submit" loading={create.isPending}>
+                      Sign and submit
+                    </Button>
+                  </Group>
+                </Stack>
+              </form>
+            </Stack>
+          </Stepper.Step>
+        </Stepper>
+
+        <Group justify="space-between" mt="xl">
+          <Button
+            variant="default"
+            disabled={step === 0}
+            onClick={() => {
+              setStep((current) => Math.max(0, current - 1));
+            }}
+          >
+            Back
+          </Button>
+          {step < 3 && (
+            <Button
+              disabled={(step === 0 && crate === null) || (step === 1 && !documentsValid)}
+              onClick={() => {
+                if (step === 2 && !detailsValid) {
+                  setAttempted(true);
+                  return;
+                }
+                setAttempted(false);
+                setStep((current) => current + 1);
+              }}
+            >
+              Next
+            </Button>
+          )}
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}

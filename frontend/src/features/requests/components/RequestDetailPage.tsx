@@ -1,0 +1,269 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Grid,
+  Group,
+  Loader,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+
+import type { Me, RequestDetail } from '@/lib/api/types';
+import { formatDate, formatDateTime, humanize } from '@/lib/format';
+import { useRealtimeEvents } from '@/lib/realtime/context';
+import { isOwnChange } from '@/lib/realtime/own-changes';
+
+import { useRequest } from '../api/get-request';
+import { availableActions, type ActionSpec } from './request-actions';
+import { RequestStatusBadge } from './RequestStatusBadge';
+import { RequestTimeline } from './RequestTimeline';
+import { SignatureDialog } from './SignatureDialog';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text>{children}</Text>
+    </div>
+  );
+}
+
+function documentLabel(doc: Record<string, unknown>): string {
+  const number = typeof doc.number === 'string' ? doc.number : '';
+  const title = typeof doc.title === 'string' ? doc.title : '';
+  return [number, title].filter((part) => part !== '').join(' — ');
+}
+
+export function RequestDetailPage({ me }: { me: Me }) {
+  const id = Number(useParams().requestId);
+  const request = useRequest(id);
+  const [action, setAction] = useState<ActionSpec | null>(null);
+
+  useRealtimeEvents((event) => {
+    if (event.topic !== 'request' || event.object_id !== String(id) || isOwnChange('request', id)) {
+      return;
+    }
+    const status = typeof event.data.status === 'string' ? humanize(event.data.status) : null;
+    const number = typeof event.data.number === 'string' ? event.data.number : 'This request';
+    notifications.show({
+      id: `changed-${String(id)}-${String(event.id)}`,
+      color: 'blue',
+      title: 'Changed by someone else',
+      message: status === null ? `${number} was updated.` : `${number} is now ${status}.`,
+    });
+  });
+
+  if (!Number.isInteger(id)) {
+    return <Alert color="red">Unknown request.</Alert>;
+  }
+  if (request.isLoading) {
+    return <Loader aria-label="Loading the request" />;
+  }
+  if (request.isError) {
+    return (
+      <Alert color="red" role="alert" title="The request could not be loaded">
+        {request.error.message}
+      </Alert>
+    );
+  }
+  const detail: RequestDetail | undefined = request.data;
+  if (detail === undefined) {
+    return null;
+  }
+  const actions = availableActions(me, detail);
+  const status = detail.status ?? 'SUBMITTED';
+
+  return (
+    <Stack>
+      <Anchor component={Link} to="/requests" size="sm">
+        ← All requests
+      </Anchor>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={1} size="h2">
+            {detail.number}
+          </Title>
+          <Group gap="xs" mt={4}>
+            <Badge variant="outline">{humanize(detail.type)}</Badge>
+            <span data-testid="request-status">
+              <RequestStatusBadge status={status} overdue={detail.overdue} />
+            </span>
+            <Text size="sm" c="dimmed">
+              version {detail.version ?? 0}
+            </Text>
+          </Group>
+        </div>
+        <Group gap="xs" aria-label="Actions" role="group">
+          {actions.map((spec) => (
+            <Button
+              key={spec.action}
+              color={spec.color}
+              variant={spec.action === 'cancel' ? 'default' : 'filled'}
+              onClick={() => {
+                setAction(spec);
+              }}
+            >
+              {spec.label}
+            </Button>
+          ))}
+        </Group>
+      </Group>
+
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="md" component="section" aria-labelledby="request-details">
+            <Title order={2} size="h4" id="request-details" mb="sm">
+              Details
+            </Title>
+            <SimpleGrid cols={2} spacing="sm">
+              <Field label="Crate">
+                <span style={{ fontFamily: 'monospace' }}>{detail.crate_code}</span>
+              </Field>
+              <Field label="Crate status">{humanize(detail.crate_status)}</Field>
+              <Field label="Location">{detail.crate_location_code ?? '—'}</Field>
+              <Field label="Unit">{detail.unit_code}</Field>
+              <Field label="Requester">{detail.requester_name}</Field>
+              <Field label="Submitted">{formatDateTime(detail.submitted_at)}</Field>
+              {detail.type === 'WITHDRAWAL' && (
+                <Field label="Return by">{formatDate(detail.expected_return_on)}</Field>
+              )}
+              {detail.issued_at !== null && detail.issued_at !== undefined && (
+                <Field label="Issued">{formatDateTime(detail.issued_at)}</Field>
+              )}
+              {detail.returned_at !== null && detail.returned_at !== undefined && (
+                <Field label="Returned">{formatDateTime(detail.returned_at)}</Field>
+              )}
+              {detail.target_location_code !== null && detail.target_location_code !== '' && (
+                <Field label={detail.type === 'WITHDRAWAL' ? 'Return shelf' : 'Target shelf'}>
+                  {detail.target_location_code}
+                </Field>
+              )}
+            </SimpleGrid>
+            <Stack gap="sm" mt="sm">
+              <Field label="Purpose">{detail.purpose}</Field>
+            </Stack>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600} mt="sm">
+              Documents
+            </Text>
+            {detail.documents.length === 0 ? (
+              <Text>The whole crate</Text>
+            ) : (
+              <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
+                {detail.documents.map((doc, index) => (
+                  <li key={typeof doc.id === 'number' ? doc.id : index}>{documentLabel(doc)}</li>
+                ))}
+              </ul>
+            )}
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <Paper withBorder p="md" component="section" aria-labelledby="request-timeline">
+            <Title order={2} size="h4" id="request-timeline" mb="sm">
+              Timeline
+            </Title>
+            <RequestTimeline timeline={detail.timeline} />
+          </Paper>
+        </Grid.Col>
+      </Grid>
+
+      <Paper withBorder p="md" component="section" aria-labelledby="request-signatures">
+        <Title order={2} size="h4" id="request-signatures" mb="sm">
+          Signatures
+        </Title>
+        <Table.ScrollContainer minWidth={640}>
+          <Table aria-labelledby="request-signatures">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Meaning</Table.Th>
+                <Table.Th>Printed name</Table.Th>
+                <Table.Th>Signed at</Table.Th>
+                <Table.Th>Reason</Table.Th>
+                <Table.Th>Valid</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {detail.signatures.map((signature) => (
+                <Table.Tr key={signature.id}>
+                  <Table.Td>{signature.meaning_display}</Table.Td>
+                  <Table.Td>{signature.printed_name}</Table.Td>
+                  <Table.Td>
+                    <time dateTime={signature.signed_at}>
+                      {formatDateTime(signature.signed_at)}
+                    </time>
+                  </Table.Td>
+                  <Table.Td>{signature.reason ?? ''}</Table.Td>
+                  <Table.Td>
+                    {signature.valid ? (
+                      <Badge color="green" variant="light">
+                        Valid
+                      </Badge>
+                    ) : (
+                      <Badge color="red">Invalid: record changed</Badge>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+
+      {detail.send_backs.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-labelledby="request-sendbacks">
+          <Title order={2} size="h4" id="request-sendbacks" mb="sm">
+            Send-backs
+          </Title>
+          <Stack gap="xs">
+            {detail.send_backs.map((sendBack) => (
+              <div key={sendBack.id}>
+                <Text size="sm">
+                  <strong>{sendBack.sent_by_name}</strong> sent it back (from{' '}
+                  {humanize(sendBack.from_status)}) on {formatDateTime(sendBack.sent_at)}:{' '}
+                  {sendBack.reason}
+                </Text>
+                {sendBack.resolved_at !== null && sendBack.resolved_at !== undefined && (
+                  <Text size="sm" c="dimmed">
+                    Resolved {formatDateTime(sendBack.resolved_at)}
+                    {sendBack.response !== undefined && sendBack.response !== ''
+                      ? `: ${sendBack.response}`
+                      : ''}
+                  </Text>
+                )}
+              </div>
+            ))}
+          </Stack>
+        </Paper>
+      )}
+
+      {action !== null && (
+        <SignatureDialog
+          request={detail}
+          spec={action}
+          signerName={me.full_name}
+          onClose={() => {
+            setAction(null);
+          }}
+          onDone={(updated) => {
+            setAction(null);
+            notifications.show({
+              color: 'green',
+              title: 'Signed',
+              message: `${updated.number} is now ${humanize(updated.status ?? '')}.`,
+            });
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

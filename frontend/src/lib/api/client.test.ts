@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { session } from '@/lib/auth/session';
+
+import { api, onPasswordChangeRequired, unwrap } from './client';
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+function envelope(code: string, message = code) {
+  return { error: { code, message, details: {}, request_id: 'r1' } };
+}
+
+interface Seen {
+  path: string;
+  authorization: string | null;
+  body: string;
+}
+
+/** A fetch that records each call and answers with `respond`. */
+function stubFetch(respond: (seen: Seen, index: number) => Response | Promise<Response>) {
+  const seen: Seen[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(String(input), init);
+    const entry = {
+      path: new URL(request.url).pathname,
+      authorization: request.headers.get('Authorization'),
+      body: await request.clone().text(),
+    };
+    seen.push(entry);
+    return respond(entry, seen.length - 1);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return seen;
+}
+
+describe('the API client', () => {
+  beforeEach(() => {
+    session.setTokens('access-1', 'refresh-1');
+  });
+  afterEach(() => {
+    session.end(null);
+  });
+
+  it('sends the access token', async () => {
+    const seen = stubFetch(() => json(200, { id: 1 }));
+    await unwrap(api.GET('/api/v1/auth/me/'));
+    expect(seen[0]?.authorization).toBe('Bearer access-1');
+  });
+
+  it('refreshes once for concurrent 401 token_not_valid and retries with the new token', async () => {
+    const seen = stubFetch((entry) => {
+      if (entry.path === '/api/v1/auth/refresh/') {
+        return json(200, { access: 'access-2', refresh: 'refresh-2' });
+      }
+      return entry.authorization === 'Bearer access-2'
+        ? json(200, { ok: true })
+        : json(401, envelope('token_not_valid'));
+    });
+    const results = await Promise.all([
+      unwrap(api.GET('/api/v1/auth/me/')),
+      unwrap(api.GET('/api/v1/roles/')),
+    ]);
+    expect(results).toEqual([{ ok: true }, { ok: true }]);
+    const refreshes = seen.filter((entry) => entry.path === '/api/v1/auth/refresh/');
+    expect(refreshes).toHaveLength(1);
+    expect(JSON.parse(refreshes[0]?.body ?? '{}')).toEqual({ refresh: 'refresh-1' });
+    expect(session.getRefreshToken()).toBe('refresh-2');
+  });
+
+  it('ends the session with a message when the refresh is refused as revoked', async () => {
+    stubFetch((entry) =>
+      entry.path === '/api/v1/auth/refresh/'
+        ? json(401, envelope('session_revoked'))
+        : json(401, envelope('token_not_valid')),
+    );
+    await expect(unwrap(api.GET('/api/v1/auth/me/'))).rejects.toMatchObject({ status: 401 });
+    expect(session.getSnapshot().signedIn).toBe(false);
+    expect(session.getSnapshot().endedReason).toMatch(/session was ended/);
+  });
+
+  it('ends the session at once for a deactivated user', async () => {
+    stubFetch(() => json(401, envelope('user_inactive', 'This account is deactivated.')));
+    await expect(unwrap(api.GET('/api/v1/auth/me/'))).rejects.toMatchObject({
+      code: 'user_inactive',
+    });
+    expect(session.getSnapshot().endedReason).toMatch(/deactivated/);
+  });
+
+  it('reports password_change_required', async () => {
+    const handler = vi.fn();
+    onPasswordChangeRequired(handler);
+    stubFetch(() => json(403, envelope('password_change_required')));
+    await expect(unwrap(api.GET('/api/v1/roles/'))).rejects.toMatchObject({ status: 403 });
+    expect(handler).toHaveBeenCalledOnce();
+  });
+
+  it('throws the envelope message and code', async () => {
+    stubFetch(() => json(403, envelope('invalid_signature', 'The password is not correct.')));
+    const error = await unwrap(api.GET('/api/v1/roles/')).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: 'The password is not correct.',
+      code: 'invalid_signature',
+      requestId: 'r1',
+    });
+  });
+});

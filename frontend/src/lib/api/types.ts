@@ -1,0 +1,25 @@
+import type { components } from './schema';
+
+/** The backend's OpenAPI component schemas (generated in schema.d.ts by `npm run gen:api`). */
+export type Schemas = components['schemas'];
+
+export type Me = Schemas['Me'];
+export type RequestDetail = Schemas['RequestDetail'];
+export type RequestListItem = Schemas['RequestList'];
+export type RequestStatus = Schemas['RequestStatusEnum'];
+export type RequestType = Schemas['TypeEnum'];
+export type Signature = Schemas['Signature'];
+export type SendBack = Schemas['SendBack'];
+export type Crate = Schemas['Crate'];
+export type CrateDetail = Schemas['CrateDetail'];
+export type Location = Schemas['Location'];
+export type Dashboard = Schemas['Dashboard'];
+export type RealtimeEvent = Schemas['Event'];
+export type TopicName = Schemas['TopicEnum'];
+
+/** A cursor page as every list endpoint returns it. */
+export interface CursorPage<T> {
+  next?: string | null;
+  previous?: string | null;
+  results: T[];
+}

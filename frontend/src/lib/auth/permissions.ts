@@ -1,0 +1,17 @@
+import type { Me } from '@/lib/api/types';
+
+/** Permission codenames the SPA checks (the backend's roles.py matrix; never group names). */
+export const PERMISSIONS = {
+  viewRequest: 'workflow.view_request',
+  raiseRequest: 'workflow.add_request',
+  approveRequest: 'workflow.approve_request',
+  fulfilRequest: 'workflow.fulfil_request',
+  witnessDestruction: 'workflow.witness_destruction',
+  viewAudit: 'compliance.view_audit_trail',
+  manageUsers: 'accounts.change_user',
+  viewCrate: 'records.view_crate',
+} as const;
+
+export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {
+  return me?.permissions.includes(permission) ?? false;
+}
