@@ -32,8 +32,9 @@ trap services_stop EXIT
 services_stop
 trap - EXIT
 
-step "frontend: typecheck, lint, unit tests"
+step "frontend: API types up to date, typecheck, lint, unit tests"
 cd "$ROOT/frontend"
+npm run --silent check:api
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent test

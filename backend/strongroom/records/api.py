@@ -21,13 +21,14 @@ from strongroom.core.pagination import OldestFirstCursorPagination
 from strongroom.records import codes, selectors, services
 from strongroom.records.filters import CrateFilter, DocumentFilter
 from strongroom.records.labels import crate_labels_pdf
-from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.models import Attachment, Crate, Document, DocumentType
 from strongroom.records.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     CrateDetailSerializer,
     CrateSerializer,
     DocumentSerializer,
+    DocumentTypeSerializer,
     HoldSerializer,
     LabelsRequestSerializer,
 )
@@ -339,3 +340,16 @@ class AttachmentDownloadView(APIView):
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The master list of document types (for forms and CSV imports)."""
+
+    serializer_class = DocumentTypeSerializer
+    pagination_class = None
+    permission_classes = ROLE_CHECKED
+    required_permissions = {
+        "list": "records.view_documenttype",
+        "retrieve": "records.view_documenttype",
+    }
+    queryset = DocumentType.objects.filter(is_active=True).order_by("name")

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.models import AuditEvent
-from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.models import Attachment, Crate, Document, DocumentType
 
 
 class CrateSerializer(serializers.ModelSerializer):
@@ -192,3 +192,9 @@ class LabelsRequestSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
     )
     layout = serializers.ChoiceField(choices=["sheet", "single"], default="sheet")
+
+
+class DocumentTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DocumentType
+        fields = ["id", "code", "name", "default_retention_years", "is_active"]

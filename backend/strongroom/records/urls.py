@@ -6,6 +6,7 @@ from strongroom.records import api
 router = SimpleRouter()
 router.register("crates", api.CrateViewSet, basename="crate")
 router.register("documents", api.DocumentViewSet, basename="document")
+router.register("document-types", api.DocumentTypeViewSet, basename="document-type")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(

@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.serializers import SignatureSerializer
@@ -81,6 +82,12 @@ class TimelineEntrySerializer(serializers.Serializer):
     changes = serializers.DictField(required=False)
 
 
+class DocumentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+
+
 class RequestDetailSerializer(RequestListSerializer):
     documents = serializers.SerializerMethodField()
     crate_status = serializers.CharField(source="crate.status")
@@ -103,9 +110,11 @@ class RequestDetailSerializer(RequestListSerializer):
             "timeline",
         ]
 
+    @extend_schema_field(DocumentRefSerializer(many=True))
     def get_documents(self, request: Request) -> list[dict[str, Any]]:
         return [{"id": d.pk, "number": d.number, "title": d.title} for d in request.documents.all()]
 
+    @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, request: Request) -> list[dict[str, Any]]:
         from strongroom.requests.selectors import request_timeline
 

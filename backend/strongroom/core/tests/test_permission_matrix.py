@@ -58,6 +58,7 @@ ENDPOINTS = [
     Endpoint("get", "/api/v1/audit-events/", frozenset({SA, UA, AP, VW})),
     Endpoint("post", "/api/v1/audit-events/verify/", frozenset({SA})),
     Endpoint("get", "/api/v1/notifications/", EVERYONE),
+    Endpoint("get", "/api/v1/document-types/", EVERYONE),
     Endpoint("post", "/api/v1/notifications/mark-read/", EVERYONE, {}),
 ]
 

@@ -324,6 +324,40 @@ export interface paths {
         patch: operations["departments_partial_update"];
         trace?: never;
     };
+    "/api/v1/document-types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The master list of document types (for forms and CSV imports). */
+        get: operations["document_types_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-types/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The master list of document types (for forms and CSV imports). */
+        get: operations["document_types_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/": {
         parameters: {
             query?: never;
@@ -1287,12 +1321,28 @@ export interface components {
             /** @default false */
             retain_permanently: boolean;
         };
+        DocumentRef: {
+            id: number;
+            number: string;
+            title: string;
+        };
         /**
          * @description * `ACTIVE` - Active
          *     * `DESTROYED` - Destroyed
          * @enum {string}
          */
         DocumentStatusEnum: "ACTIVE" | "DESTROYED";
+        DocumentType: {
+            readonly id: number;
+            code: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Empty: retain permanently by default.
+             */
+            default_retention_years?: number | null;
+            is_active?: boolean;
+        };
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -1854,18 +1904,14 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
-            readonly documents: {
-                [key: string]: unknown;
-            }[];
+            readonly documents: components["schemas"]["DocumentRef"][];
             crate_status: string;
             crate_location_code?: string;
             witness?: number | null;
             witness_name?: string;
             signatures: components["schemas"]["Signature"][];
             send_backs: components["schemas"]["SendBack"][];
-            readonly timeline: {
-                [key: string]: unknown;
-            }[];
+            readonly timeline: components["schemas"]["TimelineEntry"][];
         };
         RequestList: {
             readonly id: number;
@@ -2005,6 +2051,27 @@ export interface components {
             readonly valid: boolean;
             readonly manifestation: string;
         };
+        TimelineEntry: {
+            kind: components["schemas"]["TimelineEntryKindEnum"];
+            /** Format: date-time */
+            at: string;
+            id: number;
+            actor: string;
+            title: string;
+            meaning?: string;
+            reason: string;
+            changes?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description * `signature` - signature
+         *     * `send_back` - send_back
+         *     * `send_back_resolved` - send_back_resolved
+         *     * `audit` - audit
+         * @enum {string}
+         */
+        TimelineEntryKindEnum: "signature" | "send_back" | "send_back_resolved" | "audit";
         /**
          * @description * `request` - Request
          *     * `sendback` - Send-back
@@ -3743,6 +3810,142 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Department"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    document_types_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentType"][];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    document_types_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this document type. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentType"];
                 };
             };
             /** @description Invalid input or a broken rule */
