@@ -260,7 +260,8 @@ else:
 # message lost in Redis is made good by replay and by each process's outbox poller
 # (strongroom.realtime.relay). Each Daphne process subscribes once (not once per socket) and
 # fans events out itself. RedisPubSubChannelLayer was chosen by measurement (figures in
-# strongroom/realtime/services.py): faster at p50/p95/p99 and nothing to size or lose in Redis.
+# strongroom/realtime/services.py): latency within noise of RedisChannelLayer once each process
+# subscribes only once, and nothing kept in Redis to size, expire or lose in a restart.
 # STRONGROOM_CHANNEL_LAYER=core selects RedisChannelLayer (benchmarks compare the two).
 STRONGROOM_CHANNEL_LAYER = env.str("STRONGROOM_CHANNEL_LAYER", default="pubsub")
 # redis-py's async pool raises instead of waiting once it is exhausted, so the pool size is set
@@ -399,3 +400,6 @@ STRONGROOM_METRICS_NETWORKS: list[str] = env.list(
     "STRONGROOM_METRICS_NETWORKS",
     default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
 )
+
+# Tune Python's garbage collector for processes that hold thousands of sockets (config/asgi.py).
+STRONGROOM_WS_GC_TUNING = env.bool("STRONGROOM_WS_GC_TUNING", default=True)

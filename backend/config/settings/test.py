@@ -35,3 +35,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 STRONGROOM_ALLOW_DEMO_DATA = True
 # Real-time: a fast outbox poller so that relay tests stay short.
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=0.2)
+# The test process imports config.asgi; leave its garbage collector as every other test expects.
+STRONGROOM_WS_GC_TUNING = env.bool("STRONGROOM_WS_GC_TUNING", default=False)

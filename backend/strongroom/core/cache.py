@@ -26,9 +26,7 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
             with _lock:
                 pool = _pools.get(key)
                 if pool is None:
-                    pool = _pools[key] = client._pool_class.from_url(
-                        url, **client._pool_options
-                    )
+                    pool = _pools[key] = client._pool_class.from_url(url, **client._pool_options)
         return pool
 
 

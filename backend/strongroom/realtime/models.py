@@ -28,6 +28,15 @@ class Event(models.Model):
     unit = models.ForeignKey(
         "accounts.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    also_unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A second unit that must see the event: the one a crate left in a "
+        "cross-unit transfer.",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -60,8 +69,29 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["unit", "id"], name="event_unit_idx"),
             models.Index(fields=["user", "id"], name="event_user_idx"),
+            models.Index(
+                fields=["also_unit", "id"],
+                condition=Q(also_unit__isnull=False),
+                name="event_also_unit_idx",
+            ),
             models.Index(fields=["at"], name="event_at_idx"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.id} {self.topic}.{self.action} {self.object_id}"
+
+
+class ReplayWindow(models.Model):
+    """One row: the highest event id pruned from the outbox. A client whose last event id is
+    below it may have missed pruned events and must resync; above it, replay is complete even
+    when ids have gaps (rolled-back transactions)."""
+
+    pruned_through = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="replay_window_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"events pruned through #{self.pruned_through}"

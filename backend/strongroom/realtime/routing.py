@@ -1,6 +1,9 @@
-"""WebSocket routes served by Daphne through Channels."""
+"""WebSocket routes served by Daphne through Channels (config/asgi.py checks the Origin)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-# The events consumer (/ws/v1/events/) is added with the real-time outbox.
-websocket_urlpatterns: list[URLPattern] = []
+from strongroom.realtime.consumers import EventsConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/v1/events/", EventsConsumer.as_asgi(), name="ws-events"),
+]

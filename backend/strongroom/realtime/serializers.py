@@ -1,0 +1,37 @@
+from rest_framework import serializers
+
+from strongroom.realtime.models import EventAction, EventTopic
+
+MAX_PAGE_SIZE = 500
+
+
+class EventQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The last event id the client has; omitted: no events, only the cursor.",
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+
+class EventSerializer(serializers.Serializer):
+    """The ``event`` message of the socket, as the HTTP replay returns it."""
+
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    topic = serializers.ChoiceField(choices=EventTopic.choices)
+    action = serializers.ChoiceField(choices=EventAction.choices)
+    object_id = serializers.CharField()
+    unit_id = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    data = serializers.DictField()  # type: ignore[assignment]
+    at = serializers.DateTimeField()
+
+
+class EventPageSerializer(serializers.Serializer):
+    results = EventSerializer(many=True)
+    last_event_id = serializers.IntegerField(
+        help_text="The highest event id when the page was read: resume from here (or from the "
+        "last result's id while `next` is set)."
+    )
+    next = serializers.CharField(allow_null=True)

@@ -1,0 +1,398 @@
+"""The events socket: authentication and its failures, scope, replay, live delivery, closes."""
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.utils import timezone
+
+from strongroom.accounts import roles
+from strongroom.accounts.models import Unit, User
+from strongroom.accounts.signals import access_changed, sessions_revoked
+from strongroom.accounts.tests.factories import DepartmentFactory
+from strongroom.realtime import services
+from strongroom.realtime.models import Event
+from strongroom.realtime.tasks import prune_outbox
+from strongroom.realtime.tests.conftest import Client, access_token, adb, make_crate, make_user
+from strongroom.records.models import Crate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Clients = Callable[..., Client]
+
+
+@pytest.fixture(autouse=True)
+def _layer_only(settings: Any) -> None:
+    """No outbox poller: live events must come through the channel layer (the poller's own
+    tests turn it on)."""
+    settings.STRONGROOM_REALTIME_POLL_SECONDS = 0
+
+
+async def ready_client(clients: Clients, user: User, **auth: Any) -> tuple[Client, dict]:
+    client = clients()
+    assert await client.connect()
+    token, _ = await adb(access_token, user)
+    ready = await client.auth(token, **auth)
+    assert ready["type"] == "ready", ready
+    return client, ready
+
+
+async def crate_in(unit: Unit) -> Crate:
+    return await adb(make_crate, unit)
+
+
+# --- authentication -----------------------------------------------------------------------------
+
+
+async def test_auth_answers_ready_with_user_and_cursor(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"], role=roles.APPROVER)
+    client, ready = await ready_client(clients, user)
+    assert ready["user"] == {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": roles.APPROVER,
+        "units": [units["GOA1"].pk],
+    }
+    latest = await adb(lambda: Event.objects.order_by("-id").values_list("id", flat=True).first())
+    assert ready["last_event_id"] == (latest or 0)
+    await client.send({"type": "ping"})
+    assert await client.receive() == {"type": "pong"}
+    await client.send({"type": "dance"})
+    assert await client.receive() == {"type": "error", "code": "unknown_type"}
+
+
+async def test_no_auth_in_time_closes_4408(
+    units: dict[str, Unit], clients: Clients, settings: Any
+) -> None:
+    settings.STRONGROOM_WS_AUTH_TIMEOUT = 0.2
+    client = clients()
+    assert await client.connect()
+    assert await client.closed_with(timeout=2) == 4408
+
+
+@pytest.mark.parametrize("token", ["not-a-jwt", "", 42])
+async def test_a_bad_token_closes_4401(
+    units: dict[str, Unit], clients: Clients, token: Any
+) -> None:
+    client = clients()
+    assert await client.connect()
+    await client.send({"type": "auth", "token": token})
+    assert await client.closed_with() == 4401
+
+
+async def test_a_first_message_that_is_not_auth_closes_4401(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    client = clients()
+    assert await client.connect()
+    await client.send({"type": "ping"})
+    assert await client.closed_with() == 4401
+
+
+async def test_an_expired_token_closes_4401(units: dict[str, Unit], clients: Clients) -> None:
+    user = await adb(make_user, units["GOA1"])
+    token, _ = await adb(access_token, user, timedelta(seconds=-5))
+    client = clients()
+    assert await client.connect()
+    assert await client.auth(token) == {"type": "closed", "code": 4401}
+
+
+async def test_a_deactivated_user_closes_4401(units: dict[str, Unit], clients: Clients) -> None:
+    user = await adb(make_user, units["GOA1"])
+    token, _ = await adb(access_token, user)
+    await adb(User.objects.filter(pk=user.pk).update, is_active=False)
+    client = clients()
+    assert await client.connect()
+    assert await client.auth(token) == {"type": "closed", "code": 4401}
+
+
+async def test_a_user_who_must_change_password_is_forbidden_4403(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"], must_change_password=True)
+    token, _ = await adb(access_token, user)
+    client = clients()
+    assert await client.connect()
+    assert await client.auth(token) == {"type": "closed", "code": 4403}
+
+
+async def test_a_foreign_origin_is_refused(units: dict[str, Unit], clients: Clients) -> None:
+    client = clients(origin=(b"origin", b"https://evil.example"))
+    assert not await client.connect()
+
+
+# --- scope ---------------------------------------------------------------------------------------
+
+
+async def test_a_mum1_user_never_receives_a_goa1_event(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa_user = await adb(make_user, units["GOA1"])
+    mum_user = await adb(make_user, units["MUM1"])
+    admin = await adb(make_user, role=roles.SYSTEM_ADMINISTRATOR)
+    goa_client, _ = await ready_client(clients, goa_user)
+    mum_client, mum_ready = await ready_client(clients, mum_user)
+    admin_client, _ = await ready_client(clients, admin)
+
+    crate = await crate_in(units["GOA1"])
+    event = await goa_client.receive()
+    assert (event["type"], event["topic"], event["object_id"]) == ("event", "crate", str(crate.pk))
+    assert event["unit_id"] == units["GOA1"].pk
+    assert (await admin_client.receive())["id"] == event["id"]
+    assert await mum_client.nothing(0.6)
+
+    # Not by replay either.
+    await mum_client.disconnect()
+    again = clients()
+    assert await again.connect()
+    token, _ = await adb(access_token, mum_user)
+    assert (await again.auth(token, last_event_id=mum_ready["last_event_id"]))["type"] == "ready"
+    assert await again.nothing(0.4)
+
+
+async def test_notifications_reach_only_their_recipient(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    from strongroom.notifications.models import Notification
+
+    alice = await adb(make_user, units["GOA1"])
+    bob = await adb(make_user, units["GOA1"])
+    alice_client, _ = await ready_client(clients, alice)
+    bob_client, _ = await ready_client(clients, bob)
+    await adb(
+        Notification.objects.create,
+        recipient=alice,
+        kind="REQUEST_APPROVED",
+        title="t",
+        dedupe_key="k",
+        unit=units["GOA1"],
+    )
+    event = await alice_client.receive()
+    assert (event["topic"], event["unit_id"]) == ("notification", None)
+    assert await bob_client.nothing(0.6)
+
+
+async def test_a_cross_unit_transfer_reaches_both_units_once(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa, mum = units["GOA1"], units["MUM1"]
+    crate = await crate_in(goa)
+    goa_client, _ = await ready_client(clients, await adb(make_user, goa))
+    mum_client, _ = await ready_client(clients, await adb(make_user, mum))
+    both_client, _ = await ready_client(clients, await adb(make_user, goa, mum))
+
+    def transfer() -> None:
+        with transaction.atomic():
+            moved = Crate.objects.get(pk=crate.pk)
+            moved.unit, moved.department = mum, DepartmentFactory(unit=mum)
+            moved.version += 1
+            moved.save()
+
+    await adb(transfer)
+    seen = [await c.receive() for c in (goa_client, mum_client, both_client)]
+    assert {e["id"] for e in seen} == {seen[0]["id"]}
+    assert seen[0]["unit_id"] == mum.pk
+    assert await both_client.nothing(0.6)  # two groups, one delivery
+
+
+async def test_access_changed_rescopes_the_open_socket(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa, mum = units["GOA1"], units["MUM1"]
+    user = await adb(make_user, goa)
+    client, _ = await ready_client(clients, user)
+
+    await adb(lambda: user.units.set([mum]))
+    await adb(access_changed.send, sender=None, user_id=user.pk)
+    assert await client.receive() == {"type": "resync"}
+
+    await crate_in(goa)
+    mum_crate = await crate_in(mum)
+    event = await client.receive()
+    assert (event["object_id"], event["unit_id"]) == (str(mum_crate.pk), mum.pk)
+    assert await client.nothing(0.6)
+
+
+async def test_access_changed_to_forbidden_closes_4403(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"])
+    client, _ = await ready_client(clients, user)
+    await adb(User.objects.filter(pk=user.pk).update, must_change_password=True)
+    access_changed.send(sender=None, user_id=user.pk)  # from the event loop's own thread
+    assert await client.closed_with() == 4403
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+async def test_replay_after_reconnect_has_no_gap_and_no_duplicate(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa, mum = units["GOA1"], units["MUM1"]
+    user = await adb(make_user, goa)
+    client, ready = await ready_client(clients, user)
+    first = await crate_in(goa)
+    live = await client.receive()
+    assert live["object_id"] == str(first.pk)
+    await client.disconnect()
+
+    missed = [await crate_in(goa) for _ in range(3)]
+    await crate_in(mum)
+
+    again, ready = await ready_client(clients, user, last_event_id=live["id"])
+    replayed = await again.events(3)
+    assert [e["object_id"] for e in replayed] == [str(c.pk) for c in missed]
+    assert [e["id"] for e in replayed] == sorted(e["id"] for e in replayed)
+    assert all(e["id"] > live["id"] for e in replayed)
+    assert ready["last_event_id"] >= replayed[-1]["id"]
+    assert await again.nothing(0.6)
+
+    # Caught up: reconnecting from the last id replays nothing.
+    await again.disconnect()
+    third, _ = await ready_client(clients, user, last_event_id=replayed[-1]["id"])
+    assert await third.nothing(0.4)
+
+
+async def test_replay_beyond_the_window_answers_resync(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    client, ready = await ready_client(clients, user)
+    await client.disconnect()
+    old = [await crate_in(goa) for _ in range(2)]
+    await crate_in(goa)
+
+    def prune_the_old_ones() -> None:
+        expired = timezone.now() - timedelta(days=django_settings.STRONGROOM_EVENT_REPLAY_DAYS + 1)
+        Event.objects.filter(object_id__in=[str(c.pk) for c in old]).update(at=expired)
+        assert prune_outbox() == 2
+
+    await adb(prune_the_old_ones)
+    again, _ = await ready_client(clients, user, last_event_id=ready["last_event_id"])
+    assert await again.receive() == {"type": "resync"}
+    assert await again.nothing(0.4)
+
+
+async def test_too_many_missed_events_answer_resync(
+    units: dict[str, Unit], clients: Clients, settings: Any
+) -> None:
+    settings.STRONGROOM_REALTIME_REPLAY_LIMIT = 2
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    start = await adb(lambda: Event.objects.order_by("-id").values_list("id", flat=True).first())
+    start = start or 0
+    for _ in range(3):
+        await crate_in(goa)
+    client, _ = await ready_client(clients, user, last_event_id=start)
+    assert await client.receive() == {"type": "resync"}
+
+
+# --- expiry, re-authentication and revocation ----------------------------------------------------
+
+
+async def test_expiry_closes_4401_unless_reauthenticated(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"])
+    short, _ = await adb(access_token, user, timedelta(seconds=1))
+    expiring = clients()
+    assert await expiring.connect()
+    assert (await expiring.auth(short))["type"] == "ready"
+
+    renewed = clients()
+    assert await renewed.connect()
+    assert (await renewed.auth(short))["type"] == "ready"
+    fresh, _ = await adb(access_token, user)
+    await renewed.send({"type": "auth", "token": fresh})
+    assert (await renewed.receive())["type"] == "reauthenticated"
+
+    assert await expiring.closed_with(timeout=3) == 4401
+    assert await renewed.nothing(0.5)
+    await renewed.send({"type": "ping"})
+    assert await renewed.receive() == {"type": "pong"}
+
+
+async def test_reauth_with_another_users_token_closes_4401(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"])
+    other = await adb(make_user, units["GOA1"])
+    client, _ = await ready_client(clients, user)
+    token, _ = await adb(access_token, other)
+    await client.send({"type": "auth", "token": token})
+    assert await client.closed_with() == 4401
+
+
+async def test_revoking_a_session_closes_its_sockets_only(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"])
+    first = clients()
+    assert await first.connect()
+    token, session_id = await adb(access_token, user)
+    assert (await first.auth(token))["type"] == "ready"
+    second, _ = await ready_client(clients, user)
+
+    await adb(sessions_revoked.send, sender=None, user_id=user.pk, session_id=session_id)
+    assert await first.closed_with() == 4401
+    assert await second.nothing(0.3)
+
+    await adb(sessions_revoked.send, sender=None, user_id=user.pk, session_id=None)
+    assert await second.closed_with() == 4401
+
+
+# --- the outbox poller (make dev: events written by the Celery worker) --------------------------
+
+
+async def test_events_another_process_wrote_arrive_through_the_poller_once(
+    units: dict[str, Unit], clients: Clients, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    settings.STRONGROOM_REALTIME_POLL_SECONDS = 0.2
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    client, _ = await ready_client(clients, user)
+
+    # As if committed by another process: the row exists, nobody published it here.
+    monkeypatch.setattr(services, "event_publish", lambda event: None)
+    crate = await crate_in(goa)
+    event = await client.receive(timeout=2)
+    assert event["object_id"] == str(crate.pk)
+    monkeypatch.undo()
+
+    # Published here and seen by the poller too: still one delivery.
+    other = await crate_in(goa)
+    assert (await client.receive())["object_id"] == str(other.pk)
+    assert await client.nothing(0.7)
+
+
+async def test_live_and_replayed_text_are_the_same(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    client, ready = await ready_client(clients, user)
+    await crate_in(goa)
+    live = await client.receive()
+    await client.disconnect()
+    again, _ = await ready_client(clients, user, last_event_id=ready["last_event_id"])
+    assert await again.receive() == live
+    assert set(live) == {
+        "type",
+        "id",
+        "topic",
+        "action",
+        "object_id",
+        "unit_id",
+        "version",
+        "data",
+        "at",
+    }
+    assert json.dumps(live)  # plain JSON

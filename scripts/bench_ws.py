@@ -1,0 +1,531 @@
+#!/usr/bin/env python3
+# ruff: noqa: T201, S603, S607
+"""WebSocket benchmarks for Strongroom (issue 5, PRODUCT.md §7). Loopback only, bounded in time
+and count, stops by itself. Not run by `make test`.
+
+What it measures, on the deployment's shape (D Daphne processes, PostgreSQL, Redis):
+
+* **hold**: open N sockets spread over the Daphne processes, each completing the real
+  first-message JWT auth and receiving ``ready``; reports the accept rate (authenticated
+  sockets per second), failures, and the RSS each socket adds to the Daphne processes.
+* **fan-out**: S subscribed sockets (a unit's users); the script commits K crate changes through
+  the ORM (the outbox path of production) and measures commit → receipt per socket:
+  p50/p95/p99 and the share delivered. ``--layers pubsub,core`` compares the channel layers
+  in one run (the poller is off for that comparison, so the layer alone is measured).
+
+Usage (from the repository root; starts its own PostgreSQL + Redis with scripts/services.sh
+unless DATABASE_URL and REDIS_URL are set)::
+
+    backend/.venv/bin/python scripts/bench_ws.py                      # 10,000 held, 1,000 fan-out
+    backend/.venv/bin/python scripts/bench_ws.py --sockets 2000 --daphnes 2 --changes 10
+    backend/.venv/bin/python scripts/bench_ws.py --skip-hold --layers pubsub,core
+
+Everything (the client, Daphne, PostgreSQL, Redis) shares the machine's cores: compare figures
+taken in one run. "daphne_cpu_ms_per_socket" (CPU the Daphne processes spent per accepted
+socket) does not depend on what else runs: the accept capacity is about cores / that cost.
+
+Measured 2026-11-23 on the 2-core machine (other sessions' suites, load tests and browsers
+running at the same time; load average in the "machine" field of each result):
+
+* hold, `--sockets 10000 --daphnes 2 --layers pubsub` (final code, load about 4): 10,000 of
+  10,000 authenticated sockets held, 152 accepts/s, 31.5 KB RSS per socket, 5.8 ms of Daphne CPU
+  per socket, 1.2 ms of client CPU per socket. (Before the GC tuning in config/asgi.py, at load
+  6 to 12: 9,990 held, 43 accepts/s, 42 KB and 10.3 ms per socket.)
+* fan-out to 1,000 sockets, final configuration (pub/sub + poller): p50 78 / p95 120 /
+  p99 188 ms, 100 % delivered; a second run p50 113 / p95 167 / p99 204 ms, 100 %.
+* layer comparison (`--skip-hold --changes 20 --rounds 3 --layers pubsub,core`, poller off,
+  medians): pub/sub p50 129 / p95 176 / p99 187 ms, RedisChannelLayer 101 / 149 / 168 ms; an
+  earlier run (before the GC tuning, heavier load) 260 / 443 / 554 against 344 / 743 / 1101 ms;
+  all 100 % delivered. See strongroom/realtime/services.py for the choice.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = ROOT / "backend"
+VENV_BIN = BACKEND / ".venv" / "bin"
+LOG_DIR = Path(tempfile.gettempdir()) / "strongroom-bench-ws"  # Daphne's stderr, per port
+MAX_RUNTIME_SECONDS = 1500  # the whole script, whatever the arguments
+
+
+def raise_fd_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else 65536
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError):
+        return soft
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+# --- Django (the bench process writes the data and commits the changes) ------------------------
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(BACKEND))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+
+def prepare_database(users: int) -> tuple[int, list[str]]:
+    """Migrate, seed roles, one unit with a department, ``users`` viewers; their tokens."""
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=BACKEND,
+        check=True,
+        timeout=300,
+    )
+    from django.contrib.auth.models import Group
+
+    from strongroom.accounts import roles
+    from strongroom.accounts.models import Department, Unit, User
+    from strongroom.accounts.setup import roles_sync
+    from strongroom.accounts.tokens import session_tokens_issue
+
+    roles_sync()
+    unit, _ = Unit.objects.get_or_create(code="GOA1", defaults={"name": "Goa"})
+    Department.objects.get_or_create(unit=unit, code="QA", defaults={"name": "QA"})
+    viewer = Group.objects.get(name=roles.VIEWER)
+    tokens = []
+    for n in range(users):
+        user, created = User.objects.get_or_create(
+            username=f"bench{n}",
+            defaults={"full_name": f"Bench {n}", "email": f"bench{n}@example.com", "role": viewer},
+        )
+        if created:
+            user.units.set([unit])
+        access = session_tokens_issue(user).access_token
+        access.set_exp(lifetime=timedelta(hours=1))  # outlives the run: no re-auth needed
+        tokens.append(str(access))
+    return unit.pk, tokens
+
+
+def commit_crate_change(unit_id: int, stamps: dict[int, float]) -> int:
+    """One logical change, committed; returns its event id. The commit time is taken by the
+    first on_commit callback, i.e. right after COMMIT and before the outbox publish."""
+    from django.db import transaction
+
+    from strongroom.accounts.models import Department, User
+    from strongroom.realtime.models import Event
+    from strongroom.records.models import Crate
+    from strongroom.records.services import crate_code_allocate
+
+    marker: dict[str, float] = {}
+    with transaction.atomic():
+        transaction.on_commit(lambda: marker.setdefault("t", time.perf_counter()))
+        department = Department.objects.get(unit_id=unit_id, code="QA")
+        year, serial, code = crate_code_allocate(unit=department.unit, department=department)
+        crate = Crate.objects.create(
+            unit_id=unit_id,
+            department=department,
+            year=year,
+            serial=serial,
+            code=code,
+            created_by=User.objects.filter(username="bench0").get(),
+        )
+    event_id = (
+        Event.objects.filter(topic="crate", object_id=str(crate.pk))
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    assert event_id is not None
+    stamps[event_id] = marker["t"]
+    return event_id
+
+
+def use_layer_here(layer: str) -> None:
+    from channels.layers import channel_layers
+    from django.conf import settings
+
+    settings.CHANNEL_LAYERS = {"default": settings.STRONGROOM_REDIS_CHANNEL_LAYERS[layer]}
+    channel_layers.backends.clear()
+
+
+def machine_load() -> dict[str, Any]:
+    """Other work on the machine while we measure (the figures depend on it)."""
+    busy = subprocess.run(
+        ["ps", "-eo", "pcpu,comm", "--sort=-pcpu"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()[1:6]
+    return {"loadavg": os.getloadavg(), "top": [" ".join(line.split()) for line in busy]}
+
+
+# --- Daphne processes ---------------------------------------------------------------------------
+
+
+RUNNING: list["Daphnes"] = []
+
+
+def stop_everything() -> None:
+    """The watchdog's last resort: no Daphne outlives the script."""
+    for daphnes in RUNNING:
+        for process in daphnes.processes:
+            process.kill()
+    os._exit(3)
+
+
+class Daphnes:
+    def __init__(self, count: int, extra_env: dict[str, str]) -> None:
+        self.ports = [free_port() for _ in range(count)]
+        LOG_DIR.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            **extra_env,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "STRONGROOM_WS_GC_TUNING": "1",  # as in production (test settings turn it off)
+        }
+        self.processes = [
+            subprocess.Popen(
+                [
+                    str(VENV_BIN / "daphne"),
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "-v",
+                    "0",
+                    "config.asgi:application",
+                ],
+                cwd=BACKEND,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=(LOG_DIR / f"daphne-{port}.log").open("wb"),
+            )
+            for port in self.ports
+        ]
+        RUNNING.append(self)
+        deadline = time.monotonic() + 60
+        for port, process in zip(self.ports, self.processes, strict=True):
+            while True:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"daphne on {port} did not start")
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(process.pid) for process in self.processes)
+
+    def rss_kb(self) -> list[int]:
+        return [rss_kb(process.pid) for process in self.processes]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+# --- Clients ------------------------------------------------------------------------------------
+
+
+class Subscriber:
+    def __init__(self) -> None:
+        self.ws: Any = None
+        self.arrivals: dict[int, float] = {}
+        self.reader: asyncio.Task[None] | None = None
+
+    async def open(self, port: int, token: str, timeout: float) -> None:
+        from websockets.asyncio.client import connect
+
+        self.ws = await connect(
+            f"ws://127.0.0.1:{port}/ws/v1/events/",
+            origin="http://localhost",
+            proxy=None,
+            compression=None,
+            ping_interval=None,
+            open_timeout=timeout,
+            max_queue=None,
+        )
+        await self.ws.send(json.dumps({"type": "auth", "token": token}))
+        ready = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        if ready.get("type") != "ready":
+            raise RuntimeError(f"not ready: {ready}")
+
+    def start_reading(self) -> None:
+        async def read() -> None:
+            try:
+                async for raw in self.ws:
+                    now = time.perf_counter()
+                    if '"type":"event"' in raw:
+                        self.arrivals[json.loads(raw)["id"]] = now
+            except Exception:  # noqa: S110 (closed at the end)
+                pass
+
+        self.reader = asyncio.get_running_loop().create_task(read())
+
+    async def close(self) -> None:
+        if self.reader:
+            self.reader.cancel()
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.ws.close(), 2)
+
+
+async def open_many(
+    ports: list[int], tokens: list[str], count: int, concurrency: int, deadline: float
+) -> tuple[list[Subscriber], int, float]:
+    subscribers: list[Subscriber] = []
+    failures = 0
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(n: int) -> None:
+        nonlocal failures
+        if time.monotonic() > deadline:
+            failures += 1
+            return
+        async with semaphore:
+            subscriber = Subscriber()
+            try:
+                await subscriber.open(ports[n % len(ports)], tokens[n % len(tokens)], 20)
+                subscribers.append(subscriber)
+            except Exception as exc:
+                failures += 1
+                if failures <= 3:
+                    print(f"  socket {n} failed: {type(exc).__name__}: {exc}", flush=True)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(count)))
+    return subscribers, failures, time.perf_counter() - started
+
+
+# --- Scenarios ----------------------------------------------------------------------------------
+
+
+async def hold(args: argparse.Namespace, tokens: list[str], unit_id: int) -> dict[str, Any]:
+    daphnes = Daphnes(args.daphnes, {"STRONGROOM_CHANNEL_LAYER": "pubsub"})
+    try:
+        await asyncio.sleep(1)
+        # Warm each process (imports, pools) with a few sockets, then measure from there.
+        warm, _, _ = await open_many(
+            daphnes.ports, tokens, 4 * args.daphnes, 8, time.monotonic() + 30
+        )
+        before = daphnes.rss_kb()
+        cpu_before, my_cpu_before = daphnes.cpu_seconds(), time.process_time()
+        deadline = time.monotonic() + args.hold_seconds
+        opening = asyncio.ensure_future(
+            open_many(daphnes.ports, tokens, args.sockets, args.concurrency, deadline)
+        )
+        await asyncio.sleep(min(10.0, args.sockets / 400))
+        load_during = machine_load()
+        subscribers, failures, elapsed = await opening
+        daphne_cpu = daphnes.cpu_seconds() - cpu_before
+        client_cpu = time.process_time() - my_cpu_before
+        await asyncio.sleep(2)
+        after = daphnes.rss_kb()
+        held = len(subscribers)
+        # Are they all still alive? One ping round over a sample.
+        sample = subscribers[:: max(1, held // 200)]
+        alive = 0
+        for subscriber in sample:
+            try:
+                await subscriber.ws.send('{"type":"ping"}')
+                if json.loads(await asyncio.wait_for(subscriber.ws.recv(), 5))["type"] == "pong":
+                    alive += 1
+            except Exception:  # noqa: S110
+                pass
+        result = {
+            "daphnes": args.daphnes,
+            "requested": args.sockets,
+            "held": held,
+            "failed": failures,
+            "seconds": round(elapsed, 1),
+            "accept_rate_per_s": round(held / elapsed, 1) if elapsed else 0,
+            "rss_kb_before": before,
+            "rss_kb_after": after,
+            "rss_kb_per_socket": round((sum(after) - sum(before)) / max(1, held), 1),
+            # CPU per accepted socket: the contention-independent cost (rate = cores / cost).
+            "daphne_cpu_ms_per_socket": round(1000 * daphne_cpu / max(1, held), 2),
+            "client_cpu_ms_per_socket": round(1000 * client_cpu / max(1, held), 2),
+            "alive_sample": f"{alive}/{len(sample)}",
+            "machine": load_during,
+        }
+        await asyncio.gather(*(s.close() for s in subscribers + warm))
+        return result
+    finally:
+        daphnes.stop()
+
+
+async def fanout(
+    args: argparse.Namespace, tokens: list[str], unit_id: int, layer: str, poll: float
+) -> dict[str, Any]:
+    env = {"STRONGROOM_CHANNEL_LAYER": layer, "STRONGROOM_REALTIME_POLL_SECONDS": str(poll)}
+    use_layer_here(layer)  # the committing (publishing) process must use the same layer
+    daphnes = Daphnes(args.daphnes, env)
+    subscribers: list[Subscriber] = []
+    try:
+        await asyncio.sleep(1)
+        subscribers, failures, _ = await open_many(
+            daphnes.ports, tokens, args.subscribers, args.concurrency, time.monotonic() + 120
+        )
+        for subscriber in subscribers:
+            subscriber.start_reading()
+        await asyncio.sleep(1)
+        # One unmeasured change first: connections of the publishing side are opened here.
+        await asyncio.to_thread(commit_crate_change, unit_id, {})
+        await asyncio.sleep(1)
+        stamps: dict[int, float] = {}
+        load_during = machine_load()
+        for _ in range(args.changes):
+            await asyncio.to_thread(commit_crate_change, unit_id, stamps)
+            await asyncio.sleep(args.gap)
+        await asyncio.sleep(max(1.0, poll * 2))
+        latencies = []
+        expected = len(stamps) * len(subscribers)
+        for subscriber in subscribers:
+            for event_id, committed in stamps.items():
+                arrived = subscriber.arrivals.get(event_id)
+                if arrived is not None:
+                    latencies.append((arrived - committed) * 1000)
+        return {
+            "layer": layer,
+            "poller_seconds": poll,
+            "daphnes": args.daphnes,
+            "subscribers": len(subscribers),
+            "subscribe_failures": failures,
+            "changes": len(stamps),
+            "delivered_pct": round(100 * len(latencies) / max(1, expected), 3),
+            "p50_ms": round(percentile(latencies, 0.50), 1),
+            "p95_ms": round(percentile(latencies, 0.95), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "max_ms": round(max(latencies), 1) if latencies else None,
+            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+            "machine": load_during,
+        }
+    finally:
+        await asyncio.gather(*(s.close() for s in subscribers))
+        daphnes.stop()
+
+
+async def main(args: argparse.Namespace) -> None:
+    limit = raise_fd_limit()
+    print(f"open-file limit {limit}; {os.cpu_count()} CPUs", flush=True)
+    django_setup()
+    from django.conf import settings
+
+    print(f"database {settings.DATABASES['default']['ENGINE']}, redis {settings.REDIS_URL}")
+    unit_id, tokens = await asyncio.to_thread(prepare_database, args.users)
+    results: list[dict[str, Any]] = []
+    if not args.skip_hold:
+        print(f"\n== hold {args.sockets} sockets over {args.daphnes} Daphne processes", flush=True)
+        result = await hold(args, tokens, unit_id)
+        print(json.dumps(result), flush=True)
+        results.append({"hold": result})
+    layers = [layer for layer in args.layers.split(",") if layer]
+    compared: dict[str, list[dict[str, Any]]] = {layer: [] for layer in layers}
+    for round_number in range(args.rounds if len(layers) > 1 else 0):
+        for layer in layers if round_number % 2 == 0 else layers[::-1]:
+            print(
+                f"\n== fan-out to {args.subscribers} sockets, layer {layer}, no poller "
+                f"(round {round_number + 1})",
+                flush=True,
+            )
+            result = await fanout(args, tokens, unit_id, layer, 0.0)
+            print(json.dumps(result), flush=True)
+            compared[layer].append(result)
+            results.append({"fanout": result})
+    for layer, runs in compared.items():
+        if runs:
+            summary = {
+                key: statistics.median(run[key] for run in runs)
+                for key in ("p50_ms", "p95_ms", "p99_ms", "delivered_pct")
+            }
+            print(f"   median over {len(runs)} rounds, {layer}: {json.dumps(summary)}")
+            results.append({"layer_median": {"layer": layer, **summary}})
+    if layers:
+        print(f"\n== fan-out, production configuration: layer {layers[0]}, poller {args.poll}s")
+        result = await fanout(args, tokens, unit_id, layers[0], args.poll)
+        print(json.dumps(result), flush=True)
+        results.append({"fanout": result})
+    print("\nRESULTS " + json.dumps(results))
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--daphnes", type=int, default=2)
+    parser.add_argument("--sockets", type=int, default=10_000, help="sockets to hold")
+    parser.add_argument("--concurrency", type=int, default=200, help="handshakes in flight")
+    parser.add_argument("--hold-seconds", type=float, default=180, help="time allowed to open")
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--changes", type=int, default=20, help="committed changes to fan out")
+    parser.add_argument("--gap", type=float, default=0.5, help="seconds between changes")
+    parser.add_argument("--users", type=int, default=50, help="distinct users (tokens)")
+    parser.add_argument("--layers", default="pubsub,core", help="channel layers to compare")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per layer")
+    parser.add_argument("--poll", type=float, default=1.0, help="outbox poller interval")
+    parser.add_argument("--skip-hold", action="store_true")
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def run_with_services() -> None:
+    """Re-run this script inside `services_start … services_stop` (throw-away PG + Redis)."""
+    inner = " ".join(shlex.quote(a) for a in [sys.executable, __file__, *sys.argv[1:], "--inner"])
+    script = (
+        f"source {shlex.quote(str(ROOT / 'scripts/services.sh'))} && services_start >&2 && "
+        f"trap services_stop EXIT && {inner}"
+    )
+    sys.exit(subprocess.run(["bash", "-c", script], check=False).returncode)
+
+
+if __name__ == "__main__":
+    arguments = parse()
+    if not arguments.inner and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        run_with_services()
+    watchdog = threading.Timer(MAX_RUNTIME_SECONDS, stop_everything)
+    watchdog.daemon = True
+    watchdog.start()
+    asyncio.run(main(arguments))
