@@ -4,7 +4,6 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from strongroom.accounts.selectors import user_list_with_permission
@@ -28,11 +27,19 @@ def flag_overdue_withdrawals() -> int:
     )
     for request in due.filter(is_overdue=False).select_related("unit", "crate", "requester"):
         with transaction.atomic():
-            updated = Request.objects.filter(
-                pk=request.pk, is_overdue=False, status=RequestStatus.ISSUED
-            ).update(is_overdue=True, overdue_flagged_at=now, version=F("version") + 1)
-            if not updated:
+            # Locked and re-checked, so two runs at once flag each request once; saved (not
+            # updated in bulk) so that the change reaches the browsers like any other.
+            locked = (
+                Request.objects.select_for_update()
+                .filter(pk=request.pk, is_overdue=False, status=RequestStatus.ISSUED)
+                .first()
+            )
+            if locked is None:
                 continue
+            locked.is_overdue = True
+            locked.overdue_flagged_at = now
+            locked.version += 1
+            locked.save(update_fields=["is_overdue", "overdue_flagged_at", "version", "updated_at"])
             flagged += 1
             store_heads = user_list_with_permission(
                 permission="workflow.fulfil_request", unit=request.unit
@@ -53,10 +60,16 @@ def flag_overdue_withdrawals() -> int:
     ).select_related("unit", "crate")
     for request in to_escalate:
         with transaction.atomic():
-            if not Request.objects.filter(pk=request.pk, overdue_escalated_at__isnull=True).update(
-                overdue_escalated_at=now, version=F("version") + 1
-            ):
+            locked = (
+                Request.objects.select_for_update()
+                .filter(pk=request.pk, overdue_escalated_at__isnull=True)
+                .first()
+            )
+            if locked is None:
                 continue
+            locked.overdue_escalated_at = now
+            locked.version += 1
+            locked.save(update_fields=["overdue_escalated_at", "version", "updated_at"])
             admins = user_list_with_permission(permission="accounts.change_user", unit=request.unit)
             notification_create_many(
                 recipients=admins.exclude(role__permissions__codename="access_all_units"),

@@ -291,9 +291,13 @@ def _send_back(request: Request, actor: User, data: TransitionInput, http: HttpR
 
 
 def _resubmit(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
-    SendBack.objects.filter(request=request, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=actor, response=data.reason.strip()
-    )
+    for send_back in SendBack.objects.select_for_update().filter(
+        request=request, resolved_at__isnull=True
+    ):
+        send_back.resolved_at = timezone.now()
+        send_back.resolved_by = actor
+        send_back.response = data.reason.strip()
+        send_back.save()
     if request.type == RequestType.DESTRUCTION:
         destruction_preconditions(request.crate)
 

@@ -69,3 +69,14 @@ def test_a_returned_withdrawal_is_not_flagged(roles_synced: None) -> None:
         status=RequestStatus.COMPLETED, returned_at=timezone.now(), completed_at=timezone.now()
     )
     assert flag_overdue_withdrawals() == 0
+
+
+def test_flagging_reaches_the_outbox(roles_synced: None) -> None:
+    from strongroom.realtime.models import Event
+
+    unit = UnitFactory()
+    request = issued_withdrawal(unit, due=timezone.localdate() - dt.timedelta(days=1))
+    Event.objects.all().delete()
+    flag_overdue_withdrawals()
+    events = Event.objects.filter(topic="request", object_id=str(request.pk))
+    assert [(e.action, e.version) for e in events] == [("updated", 2)]

@@ -524,3 +524,16 @@ def test_the_destruction_certificate_is_served_once_completed(plant: Plant) -> N
     assert response.content.startswith(b"%PDF")
     outsider = plant.client("mum_manager").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
     assert outsider.status_code == 404
+
+
+def test_resubmitting_resolves_the_send_back_live(plant: Plant) -> None:
+    from strongroom.realtime.models import Event
+
+    body = withdrawal(plant)
+    body = act(plant.client("approver"), body, "send-back", reason="Which batch?").json()
+    send_back_id = body["send_backs"][0]["id"]
+    act(plant.client("manager"), body, "resubmit", reason="Batch B-7")
+    # (The test runs in one transaction, so the outbox holds one coalesced row per object.)
+    latest = Event.objects.filter(topic="sendback", object_id=str(send_back_id)).last()
+    assert latest is not None
+    assert latest.data["resolved"] is True
