@@ -1,7 +1,8 @@
 """A real Celery worker and Beat against real Redis and PostgreSQL (the PG pass of make test).
 
 1. Beat schedules the overdue check; the worker flags the withdrawal, the requester's
-   notification lands in the database and its e-mail in the mail server.
+   notification lands in the database, on their open WebSocket (served by a Daphne process)
+   and, as an e-mail, in the mail server.
 2. The worker is killed (SIGKILL) in the middle of the overdue task (some withdrawals flagged,
    others not); after it restarts the task is delivered again and every withdrawal is flagged,
    and every notification created, exactly once.
@@ -10,6 +11,7 @@
    can repeat it: see strongroom/notifications/email.py.)
 """
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -29,6 +31,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import UnitFactory, UserFactory
 from strongroom.notifications.models import Notification
+from strongroom.realtime.tests.test_multiprocess import daphnes  # noqa: F401 (fixture)
 from strongroom.records.models import Crate
 from strongroom.records.tests.factories import CrateFactory
 from strongroom.requests.models import Request
@@ -185,9 +188,44 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+@contextlib.contextmanager
+def _socket_for(port: int, user: Any) -> Iterator[Any]:
+    """A real WebSocket client of the events endpoint, authenticated as ``user``."""
+    import json
+
+    from websockets.sync.client import connect
+
+    from strongroom.accounts.tokens import session_tokens_issue
+
+    url = f"ws://127.0.0.1:{port}/ws/v1/events/"
+    with connect(url, origin="http://localhost", proxy=None, open_timeout=5) as ws:  # type: ignore[arg-type]
+        token = str(session_tokens_issue(user).access_token)
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        ready = json.loads(ws.recv(timeout=5))
+        assert ready["type"] == "ready", ready
+        yield ws
+
+
+def _notification_event(ws: Any, timeout: float) -> dict[str, Any] | None:
+    import json
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            message = json.loads(ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+        except TimeoutError:
+            return None
+        if message.get("type") == "event" and message.get("topic") == "notification":
+            return dict(message)
+    return None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_beat_and_worker_flag_an_overdue_withdrawal_and_notify(
-    roles_synced: None, processes: Callable[[str], Any], smtp: SMTPServer
+    roles_synced: None,
+    processes: Callable[[str], Any],
+    smtp: SMTPServer,
+    daphnes: list[int],  # noqa: F811  (the fixture imported above)
 ) -> None:
     _needs_real_services()
     unit = UnitFactory(code="GOA1")
@@ -211,18 +249,24 @@ def test_beat_and_worker_flag_an_overdue_withdrawal_and_notify(
         task="strongroom.requests.tasks.flag_overdue_withdrawals",
     )
 
-    processes("worker")
-    processes("beat")
-    wait_for(
-        lambda: Request.objects.get(pk=late.pk).is_overdue,
-        timeout=45,
-        what="Beat to schedule and the worker to flag the withdrawal",
-    )
-    notification = wait_for(
-        lambda: Notification.objects.filter(recipient=requester, kind="WITHDRAWAL_OVERDUE").first(),
-        timeout=10,
-        what="the requester's notification",
-    )
+    with _socket_for(daphnes[0], requester) as ws:
+        processes("worker")
+        processes("beat")
+        wait_for(
+            lambda: Request.objects.get(pk=late.pk).is_overdue,
+            timeout=45,
+            what="Beat to schedule and the worker to flag the withdrawal",
+        )
+        notification = wait_for(
+            lambda: Notification.objects.filter(
+                recipient=requester, kind="WITHDRAWAL_OVERDUE"
+            ).first(),
+            timeout=10,
+            what="the requester's notification",
+        )
+        live = _notification_event(ws, timeout=15)
+    assert live is not None, "the notification did not reach the requester's socket"
+    assert live["object_id"] == str(notification.pk)
     wait_for(lambda: len(smtp.accepted) >= 2, timeout=30, what="the e-mails")
     assert any("requester@example.com" in message for message in smtp.accepted)
     notification.refresh_from_db()
