@@ -68,5 +68,5 @@ services_stop() {
   fi
   _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$SERVICES_DIR"
-  unset SERVICES_DIR
+  unset SERVICES_DIR DATABASE_URL REDIS_URL CELERY_BROKER_URL CACHE_URL PG_PORT REDIS_PORT PG_CTL_DATA
 }

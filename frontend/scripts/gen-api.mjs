@@ -39,7 +39,16 @@ function backendSchema() {
     ['manage.py', 'spectacular', '--file', file],
     {
       cwd: backend,
-      env: { ...process.env, DJANGO_SETTINGS_MODULE: 'config.settings.test' },
+      // Embedded defaults always: integer ranges in the schema follow the database backend.
+      env: {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) =>
+              !['DATABASE_URL', 'REDIS_URL', 'CACHE_URL', 'CELERY_BROKER_URL'].includes(name),
+          ),
+        ),
+        DJANGO_SETTINGS_MODULE: 'config.settings.test',
+      },
       encoding: 'utf8',
     },
   );
