@@ -1,7 +1,11 @@
 """Assertions shared by the apps' tests."""
 
-from collections.abc import Callable
+import contextlib
+import os
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,3 +60,33 @@ def permission_mismatches(
         if allowed != (role in endpoint.allowed):
             mismatches.append((endpoint.method, endpoint.path, response.status_code))
     return mismatches
+
+
+REPO = Path(__file__).resolve().parents[3]
+SERVICES = REPO / "scripts" / "services.sh"
+
+
+def services_bash(script: str, env: dict[str, str] | None = None) -> str:
+    """Run ``script`` in bash with scripts/services.sh sourced; returns its output."""
+    result = subprocess.run(  # noqa: S603
+        ["/bin/bash", "-c", f"source {SERVICES}; {script}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    return result.stdout
+
+
+@contextlib.contextmanager
+def private_servers() -> Iterator[dict[str, str]]:
+    """A PostgreSQL and a Redis of the caller's own (stopping or restoring into them harms no
+    other test); yields their environment (DATABASE_URL, REDIS_URL, SERVICES_DIR…)."""
+    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+    out = services_bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
+    env = dict(line.split("=", 1) for line in out.strip().splitlines())
+    try:
+        yield env
+    finally:
+        services_bash("services_stop", env)

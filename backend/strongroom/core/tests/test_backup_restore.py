@@ -19,26 +19,15 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
+from strongroom.core.testing import private_servers
+
 REPO = Path(__file__).resolve().parents[4]
 BACKEND = REPO / "backend"
-SERVICES = REPO / "scripts" / "services.sh"
 BACKUP = REPO / "scripts" / "backup.sh"
 RESTORE = REPO / "scripts" / "restore.sh"
 PYTHON = BACKEND / ".venv" / "bin" / "python"
 
 pytestmark = pytest.mark.postgres
-
-
-def _bash(script: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(  # noqa: S603
-        ["/bin/bash", "-c", f"source {SERVICES}; {script}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-        check=True,
-    )
-    return result.stdout
 
 
 @pytest.fixture
@@ -48,13 +37,8 @@ def private_postgres() -> Iterator[dict[str, str]]:
         pytest.skip("runs in the PostgreSQL + Redis pass")
     if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
         pytest.skip("PostgreSQL client binaries are not installed")
-    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
-    out = _bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
-    env = dict(line.split("=", 1) for line in out.strip().splitlines())
-    try:
+    with private_servers() as env:
         yield env
-    finally:
-        _bash("services_stop", env)
 
 
 def _run(

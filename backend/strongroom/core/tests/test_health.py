@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
+from strongroom.core.testing import private_servers, services_bash
+
 REPO = Path(__file__).resolve().parents[4]
-SERVICES = REPO / "scripts" / "services.sh"
 
 
 def test_healthz_answers_without_touching_anything(client: Client) -> None:
@@ -65,30 +66,12 @@ def test_unknown_api_paths_are_not_swallowed_by_the_spa(client: Client) -> None:
 # --- /readyz against servers that go away ------------------------------------------------------
 
 
-def _bash(script: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(  # noqa: S603
-        ["/bin/bash", "-c", f"source {SERVICES}; {script}"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-        check=True,
-    )
-    return result.stdout
-
-
 @pytest.fixture
-def private_servers() -> Iterator[dict[str, str]]:
-    """A PostgreSQL and a Redis of this test's own, so that stopping them harms no other test."""
+def private_env() -> Iterator[dict[str, str]]:
     if connection.vendor != "postgresql":
         pytest.skip("runs in the PostgreSQL + Redis pass")
-    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
-    out = _bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
-    env = dict(line.split("=", 1) for line in out.strip().splitlines())
-    try:
+    with private_servers() as env:
         yield env
-    finally:
-        _bash("services_stop", env)
 
 
 def _readyz(env: dict[str, str]) -> tuple[int, dict]:
@@ -109,11 +92,11 @@ def _readyz(env: dict[str, str]) -> tuple[int, dict]:
     return int(status), json.loads(body)
 
 
-def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_servers: dict[str, str]) -> None:
-    env = private_servers
+def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_env: dict[str, str]) -> None:
+    env = private_env
     assert _readyz(env)[0] == 200
 
-    _bash('redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true', env)
+    services_bash('redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true', env)
     status, body = _readyz(env)
     assert status == 503
     assert body["status"] == "unavailable"
@@ -121,7 +104,7 @@ def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_servers: dict
     for component in ("cache", "channel_layer", "broker"):
         assert body["components"][component].startswith("error"), body
 
-    _bash(
+    services_bash(
         '_as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m fast -w stop >/dev/null', env
     )
     status, body = _readyz(env)
