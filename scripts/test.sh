@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/backend"
+mkdir -p var
 export DJANGO_SETTINGS_MODULE=config.settings.test
 PY=.venv/bin/python
 started=$(date +%s)

@@ -109,12 +109,28 @@ def _tune_database(database: dict) -> dict:
             }
         )
     elif database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        # A runaway query is cancelled rather than holding a connection and locks.
+        timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+        if timeout_ms > 0:
+            options["options"] = f"-c statement_timeout={timeout_ms}"
+        sslmode = env.str("DATABASE_SSLMODE", default="")
+        if sslmode:  # e.g. require / verify-full for a managed PostgreSQL
+            options["sslmode"] = sslmode
+        if env.bool("DATABASE_PGBOUNCER", default=False):
+            # PgBouncer in transaction mode pools for us: no client pool, no server-side
+            # cursors (they outlive a transaction), no prepared statements.
+            database["CONN_MAX_AGE"] = 0
+            database["DISABLE_SERVER_SIDE_CURSORS"] = True
+            options["prepare_threshold"] = None
+            if timeout_ms > 0:
+                options.pop("options", None)  # set it on PgBouncer's side (connect_query)
+            return database
         # Under ASGI every request's sync part runs in a fresh thread, so CONN_MAX_AGE never
         # reuses a connection; psycopg's pool does (PRODUCT.md §7).
-        database["ENGINE"] = "django.db.backends.postgresql"
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = True  # the pool drops connections a restart broke
-        database.setdefault("OPTIONS", {})["pool"] = {
+        options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),

@@ -38,6 +38,12 @@ from strongroom.requests.models import Request
 from strongroom.requests.tests.factories import RequestFactory
 
 BACKEND = Path(__file__).resolve().parents[3]
+# Decided before any fixture starts processes: these tests need the PG + Redis pass.
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres")
+    or not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"),
+    reason="needs the PostgreSQL + Redis pass of make test",
+)
 CELERY = str(BACKEND / ".venv" / "bin" / "celery")
 
 
