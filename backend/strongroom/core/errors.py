@@ -121,3 +121,21 @@ ERROR_RESPONSES = {
         (429, "Too many requests"),
     )
 }
+
+
+def version_check(obj: Any, version: int | None, *, what: str = "record") -> None:
+    """Optimistic locking for versioned objects: the caller sends the ``version`` it read; a
+    missing one is a 400, a stale one a 409 ``stale_version`` (call it with the row locked)."""
+    if version is None:
+        raise ApplicationError(
+            "The version you read is required.",
+            code="version_required",
+            details={"version": ["Required."]},
+        )
+    if obj.version != version:
+        raise ConflictError(
+            f"Someone else changed this {what} since you read it (version {version}, now "
+            f"{obj.version}); reload and try again.",
+            code="stale_version",
+            details={"version": [f"Current version is {obj.version}."]},
+        )

@@ -26,7 +26,7 @@ from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signature_record, signature_verify
-from strongroom.core.errors import ApplicationError, ConflictError
+from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
 from strongroom.records.codes import format_code
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
@@ -347,18 +347,7 @@ def documents_parse_csv(*, file: IO[bytes] | UploadedFile, unit: Unit) -> list[d
 
 def _lock_crate(crate: Crate, version: int | None) -> Crate:
     locked = Crate.objects.select_for_update(of=("self",)).select_related("unit").get(pk=crate.pk)
-    if version is None:
-        raise ApplicationError(
-            "The version you read is required.",
-            code="version_required",
-            details={"version": ["Required."]},
-        )
-    if locked.version != version:
-        raise ConflictError(
-            "Someone else changed this crate since you read it; reload and try again.",
-            code="stale_version",
-            details={"version": [f"Current version is {locked.version}."]},
-        )
+    version_check(locked, version, what="crate")
     return locked
 
 

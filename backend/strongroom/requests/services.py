@@ -19,7 +19,7 @@ from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signature_record, signature_verify
-from strongroom.core.errors import ApplicationError, ConflictError
+from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import (
@@ -66,19 +66,7 @@ def require_in_units(user: User, unit_id: int) -> None:
 
 
 def require_version(obj: Any, version: int | None) -> None:
-    if version is None:
-        raise ApplicationError(
-            "The version you read is required.",
-            code="version_required",
-            details={"version": ["Required."]},
-        )
-    if obj.version != version:
-        raise ConflictError(
-            f"This record changed since you read it (version {version}, now {obj.version}). "
-            "Reload and try again.",
-            code="stale_version",
-            details={"version": [f"Current version is {obj.version}."]},
-        )
+    version_check(obj, version, what="request")
 
 
 def require_reason(reason: str) -> str:

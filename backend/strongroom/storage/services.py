@@ -10,7 +10,7 @@ from rest_framework import status
 from strongroom.accounts.models import Unit, User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
-from strongroom.core.errors import ApplicationError, ConflictError
+from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.storage.models import Location
 from strongroom.storage.selectors import crates_beneath, shelf_occupancy
 
@@ -32,18 +32,7 @@ def _check_unit(actor: User, unit: Unit) -> None:
 
 
 def _check_version(location: Location, version: int | None) -> None:
-    if version is None:
-        raise ApplicationError(
-            "The version you read is required.",
-            code="version_required",
-            details={"version": ["Required."]},
-        )
-    if location.version != version:
-        raise ConflictError(
-            "Someone else changed this location since you read it; reload and try again.",
-            code="stale_version",
-            details={"version": [f"Current version is {location.version}."]},
-        )
+    version_check(location, version, what="location")
 
 
 def _code(code: str) -> str:
