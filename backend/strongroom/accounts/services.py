@@ -158,12 +158,18 @@ def password_change(
         return _password_change_apply(user, new_password)
 
 
-def _password_change_apply(user: User, new_password: str) -> RefreshToken:
-    user = User.objects.select_for_update().get(pk=user.pk)
-    _set_password(user, new_password)
-    user.must_change_password = False
+def _password_replace(user: User, password: str, *, must_change: bool) -> None:
+    """Set a new password (policy and history checked), flag whether it must be changed at the
+    next sign-in, and end every session. Callers hold the user's row lock and audit."""
+    _set_password(user, password)
+    user.must_change_password = must_change
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _revoke_all_sessions(user)
+
+
+def _password_change_apply(user: User, new_password: str) -> RefreshToken:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _password_replace(user, new_password, must_change=False)
     audit_event_record(
         action="user.password_change",
         actor=user,
@@ -363,10 +369,7 @@ def user_password_reset(*, actor: User, user: User, reason: str) -> str:
     user = User.objects.select_for_update(of=("self",)).select_related("role").get(pk=user.pk)
     _check_may_manage(actor, user, role=None, units=None)
     password = generate_password()
-    _set_password(user, password)
-    user.must_change_password = True
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    _revoke_all_sessions(user)
+    _password_replace(user, password, must_change=True)
     audit_event_record(
         action="user.password_reset",
         actor=actor,
