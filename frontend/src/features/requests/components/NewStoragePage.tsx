@@ -7,7 +7,6 @@ import {
   FileButton,
   Group,
   Paper,
-  PasswordInput,
   Select,
   Stack,
   Table,
@@ -32,6 +31,7 @@ import {
   toDocumentInput,
   type DocumentRow,
 } from './document-rows';
+import { SubmitSignatureFields } from './SubmitSignatureFields';
 
 function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function'
@@ -316,30 +316,14 @@ export function NewStoragePage({ me }: { me: Me }) {
 
           <Paper withBorder p="md">
             <Stack>
-              <Alert color="blue" variant="light" title="Electronic signature" role="note">
-                Signing as <strong>{me.full_name}</strong>. Meaning of this signature:{' '}
-                <strong>Submitted</strong>.
-              </Alert>
-              {create.isError && (
-                <Alert color="red" role="alert" title="Not submitted">
-                  {create.error.message}
-                </Alert>
-              )}
-              <PasswordInput
-                label="Your password"
-                required
-                autoComplete="current-password"
-                value={password}
-                onChange={(event) => {
-                  setPassword(event.currentTarget.value);
-                }}
-                error={attempted && password === '' ? 'Enter your password to sign' : null}
+              <SubmitSignatureFields
+                signerName={me.full_name}
+                password={password}
+                onPasswordChange={setPassword}
+                attempted={attempted}
+                pending={create.isPending}
+                error={create.isError ? create.error : null}
               />
-              <Group justify="flex-end">
-                <Button type="submit" loading={create.isPending}>
-                  Sign and submit
-                </Button>
-              </Group>
             </Stack>
           </Paper>
         </Stack>

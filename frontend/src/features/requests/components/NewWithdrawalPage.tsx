@@ -5,7 +5,6 @@ import {
   Checkbox,
   Group,
   Paper,
-  PasswordInput,
   Radio,
   Stack,
   Stepper,
@@ -29,6 +28,7 @@ import { useCreateRequest } from '../api/create-request';
 import { useCrate } from '../api/get-crate';
 import { lookupCrate } from '../api/lookup-crate';
 import { useCrateSearch } from '../api/search-crates';
+import { SubmitSignatureFields } from './SubmitSignatureFields';
 
 function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function'
@@ -257,15 +257,6 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
                 {wholeCrate ? 'whole crate' : `${String(documentIds.length)} documents`}), return by{' '}
                 <strong>{formatDate(returnOn)}</strong>.
               </Text>
-              <Alert color="blue" variant="light" title="Electronic signature" role="note">
-                Signing as <strong>{me.full_name}</strong>. Meaning of this signature:{' '}
-                <strong>Submitted</strong>.
-              </Alert>
-              {create.isError && (
-                <Alert color="red" role="alert" title="Not submitted">
-                  {create.error.message}
-                </Alert>
-              )}
               <form
                 onSubmit={(event) => {
                   event.preventDefault();
@@ -273,21 +264,14 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
                 }}
               >
                 <Stack>
-                  <PasswordInput
-                    label="Your password"
-                    required
-                    autoComplete="current-password"
-                    value={password}
-                    onChange={(event) => {
-                      setPassword(event.currentTarget.value);
-                    }}
-                    error={attempted && password === '' ? 'Enter your password to sign' : null}
+                  <SubmitSignatureFields
+                    signerName={me.full_name}
+                    password={password}
+                    onPasswordChange={setPassword}
+                    attempted={attempted}
+                    pending={create.isPending}
+                    error={create.isError ? create.error : null}
                   />
-                  <Group justify="flex-end">
-                    <Button type="submit" loading={create.isPending}>
-                      Sign and submit
-                    </Button>
-                  </Group>
                 </Stack>
               </form>
             </Stack>
