@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
 import type { GetInputPropsReturnType } from '@mantine/form';
-import type { FormEventHandler, ReactNode } from 'react';
+import type { SubmitEventHandler, ReactNode } from 'react';
 
 /** What Mantine's `form.getInputProps(field)` returns. */
 type FieldProps = GetInputPropsReturnType;
@@ -20,7 +20,7 @@ interface SignedActionDialogProps {
   pending: boolean;
   /** The server's refusal; nothing changed. */
   error: Error | null;
-  onSubmit: FormEventHandler<HTMLFormElement>;
+  onSubmit: SubmitEventHandler<HTMLFormElement>;
   onClose: () => void;
   /** Fields of the action itself (a shelf, a witness…), shown above the reason. */
   children?: ReactNode;
@@ -47,14 +47,7 @@ export function SignedActionDialog({
   children,
 }: SignedActionDialogProps) {
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      title={title}
-      centered
-      size="lg"
-      closeOnClickOutside={!pending}
-    >
+    <Modal opened onClose={onClose} title={title} centered size="lg" closeOnClickOutside={!pending}>
       <form noValidate onSubmit={onSubmit}>
         <Stack>
           <Alert color="blue" variant="light" title="Electronic signature" role="note">
