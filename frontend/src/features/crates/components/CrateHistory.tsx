@@ -18,7 +18,7 @@ export function CrateHistory({ history }: { history: readonly HistoryEvent[] }) 
           color={event.object_type === 'crate' ? 'blue' : 'gray'}
           title={
             <>
-              {historyTitle(event.action)}{' '}
+              {historyTitle(event)}{' '}
               <Badge
                 size="xs"
                 variant="light"

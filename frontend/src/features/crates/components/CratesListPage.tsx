@@ -34,6 +34,7 @@ import { LabelPrintButton } from './LabelPrintButton';
 import { ScanBox } from './ScanBox';
 
 const MAX_LABELS = 500;
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 export function CratesListPage({ me }: { me: Me }) {
   const navigate = useNavigate();
@@ -194,7 +195,7 @@ export function CratesListPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={980}>
           <Table striped highlightOnHover aria-label="Crates">
             <Table.Thead>
               <Table.Tr>
@@ -241,6 +242,7 @@ export function CratesListPage({ me }: { me: Me }) {
                       to={`/crates/${String(row.id)}`}
                       ff="monospace"
                       fw={600}
+                      style={NOWRAP}
                     >
                       {row.code}
                     </Anchor>
@@ -251,12 +253,14 @@ export function CratesListPage({ me }: { me: Me }) {
                       {row.legal_hold && <LegalHoldBadge />}
                     </Group>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={NOWRAP}>
                     {row.unit_code} · {row.department_code}
                   </Table.Td>
-                  <Table.Td ff="monospace">{row.location_code ?? '—'}</Table.Td>
+                  <Table.Td ff="monospace" style={NOWRAP}>
+                    {row.location_code ?? '—'}
+                  </Table.Td>
                   <Table.Td>{row.document_count}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={NOWRAP}>
                     {row.retain_permanently ? 'Retain permanently' : formatDate(row.destroy_after)}
                   </Table.Td>
                   <Table.Td>{row.description}</Table.Td>

@@ -67,7 +67,7 @@ export function ScanBox({ onFound }: ScanBoxProps) {
               autoFocus
               autoComplete="off"
               spellCheck={false}
-              ff="monospace"
+              styles={{ input: { fontFamily: 'var(--font-mono)' } }}
               style={{ flex: '1 1 260px' }}
               data-testid="scan-input"
             />

@@ -18,11 +18,28 @@ const TITLES: Record<string, string> = {
   'request.receive': 'Return received',
   'request.transfer': 'Transferred',
   'request.destroy': 'Destroyed',
+  'signature.sign': 'Signed',
+  'signature.failed': 'Signature refused',
 };
 
-/** A person's words for an audit action (`request.send_back` → "Request sent back"). */
-export function historyTitle(action: string): string {
+function changeOf(event: Pick<HistoryEvent, 'changes'>, field: string): [unknown, unknown] | null {
+  const changes = event.changes;
+  if (typeof changes !== 'object' || changes === null) {
+    return null;
+  }
+  const pair = (changes as Record<string, unknown>)[field];
+  return Array.isArray(pair) && pair.length === 2 ? [pair[0], pair[1]] : null;
+}
+
+/** A person's words for an audit event (`request.send_back` → "Request sent back"; a signature
+ *  with its meaning: "Signed: Approved"). */
+export function historyTitle(event: Pick<HistoryEvent, 'action' | 'changes'>): string {
+  const action = event.action;
   const known = TITLES[action.replace('-', '_')];
+  const meaning = changeOf(event, 'meaning')?.[1];
+  if (action === 'signature.sign' && typeof meaning === 'string') {
+    return `Signed: ${humanize(meaning)}`;
+  }
   if (known !== undefined) {
     return known;
   }
@@ -45,16 +62,11 @@ function show(value: unknown): string {
 
 /** "status: IN_STORAGE → ISSUED" lines for the fields a reader cares about. */
 export function historyChanges(event: Pick<HistoryEvent, 'changes'>): string[] {
-  const changes = event.changes;
-  if (typeof changes !== 'object' || changes === null) {
-    return [];
-  }
   const lines: string[] = [];
   for (const field of SHOWN) {
-    const pair = (changes as Record<string, unknown>)[field];
-    if (Array.isArray(pair) && pair.length === 2) {
-      const [before, after] = pair as unknown[];
-      lines.push(`${humanize(field)}: ${show(before)} → ${show(after)}`);
+    const pair = changeOf(event, field);
+    if (pair !== null) {
+      lines.push(`${humanize(field)}: ${show(pair[0])} → ${show(pair[1])}`);
     }
   }
   return lines;

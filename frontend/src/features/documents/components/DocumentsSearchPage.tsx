@@ -26,6 +26,8 @@ import { useDocumentTypes } from '../api/get-document-types';
 import { useDocuments } from '../api/get-documents';
 import { documentFiltersFromParams, paramsFromDocumentFilters } from './document-filters';
 
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 export function DocumentsSearchPage({ me }: { me: Me }) {
   const [params, setParams] = useSearchParams();
   const filters = documentFiltersFromParams(params);
@@ -59,7 +61,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
               updateSearch(event.currentTarget.value);
             }}
             autoFocus
-            style={{ flex: '1 1 280px' }}
+            style={{ flex: '1 1 260px', maxWidth: 420 }}
           />
           <Select
             label="Type"
@@ -134,7 +136,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={820}>
+        <Table.ScrollContainer minWidth={1100}>
           <Table striped highlightOnHover aria-label="Documents" aria-busy={documents.isFetching}>
             <Table.Thead>
               <Table.Tr>
@@ -151,7 +153,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
             <Table.Tbody>
               {rows.map((doc) => (
                 <Table.Tr key={doc.id} data-testid={`document-row-${doc.number}`}>
-                  <Table.Td ff="monospace" fw={600}>
+                  <Table.Td ff="monospace" fw={600} style={NOWRAP}>
                     {doc.number}
                   </Table.Td>
                   <Table.Td>
@@ -163,7 +165,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                     )}
                   </Table.Td>
                   <Table.Td>{doc.doc_type_name}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={NOWRAP}>
                     {doc.unit_code} · {doc.department_code}
                   </Table.Td>
                   <Table.Td>
@@ -172,6 +174,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                         component={Link}
                         to={`/crates/${String(doc.crate)}`}
                         ff="monospace"
+                        style={NOWRAP}
                         aria-label={`Crate ${doc.crate_code} of ${doc.number}`}
                       >
                         {doc.crate_code}
@@ -185,8 +188,10 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                       {humanize(doc.crate_status)}
                     </Text>
                   </Table.Td>
-                  <Table.Td ff="monospace">{doc.location_code ?? '—'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td ff="monospace" style={NOWRAP}>
+                    {doc.location_code ?? '—'}
+                  </Table.Td>
+                  <Table.Td style={NOWRAP}>
                     {doc.retain_permanently ? 'Permanently' : formatDate(doc.retention_until)}
                   </Table.Td>
                   <Table.Td>{doc.attachment_count}</Table.Td>
