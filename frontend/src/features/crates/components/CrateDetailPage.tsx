@@ -193,12 +193,12 @@ export function CrateDetailPage({ me }: { me: Me }) {
             </Title>
             {detail.legal_hold ? (
               <Stack gap="xs" data-testid="legal-hold">
-                <Text>
-                  <Badge color="red" variant="filled" mr="xs">
+                <Group gap="xs" wrap="nowrap" align="flex-start">
+                  <Badge color="red" variant="filled">
                     On hold
                   </Badge>
-                  This crate cannot be destroyed while the hold stands.
-                </Text>
+                  <Text size="sm">This crate cannot be destroyed while the hold stands.</Text>
+                </Group>
                 <Field label="Reason">{detail.legal_hold_reason}</Field>
                 <Field label="Placed by">{detail.legal_hold_by_name ?? '—'}</Field>
                 <Field label="Placed at">{formatDateTime(detail.legal_hold_at)}</Field>
