@@ -11,15 +11,19 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDateTime, humanize } from '@/lib/format';
+import { useRealtimeEvents } from '@/lib/realtime/context';
+import { isOwnChange } from '@/lib/realtime/own-changes';
 
 import { findNode, useLocationTree } from '../api/get-location-tree';
 import { useLocation } from '../api/get-location';
+import { LocationActiveButton } from './LocationActiveButton';
 import { LocationEditForm } from './LocationEditForm';
 import { RackRow } from './LocationTree';
 import { OccupancyLegend, OccupancyMeter, ShelfCell } from './Occupancy';
@@ -42,6 +46,22 @@ export function LocationDetailPage({ me }: { me: Me }) {
   const valid = Number.isInteger(id) && id > 0;
   const location = useLocation(valid ? id : 0);
   const tree = useLocationTree(location.data?.unit ?? null, true);
+
+  useRealtimeEvents((event) => {
+    if (
+      event.topic !== 'location' ||
+      event.object_id !== String(id) ||
+      isOwnChange('location', id)
+    ) {
+      return;
+    }
+    notifications.show({
+      id: `location-changed-${String(id)}-${String(event.id)}`,
+      color: 'blue',
+      title: 'Changed by someone else',
+      message: 'This location was updated; the screen shows the new values.',
+    });
+  });
 
   if (!valid) {
     return <Alert color="red">Unknown location.</Alert>;
@@ -78,18 +98,23 @@ export function LocationDetailPage({ me }: { me: Me }) {
           </Anchor>
         )}
       </Group>
-      <div>
-        <Title order={1} size="h2" ff="monospace">
-          {detail.full_code}
-        </Title>
-        <Group gap="xs" mt={4}>
-          <Badge variant="outline">{humanize(detail.kind)}</Badge>
-          {!detail.is_active && <Badge color="gray">Deactivated</Badge>}
-          <Text size="sm" c="dimmed">
-            version {detail.version}
-          </Text>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={1} size="h2" ff="monospace">
+            {detail.full_code}
+          </Title>
+          <Group gap="xs" mt={4}>
+            <Badge variant="outline">{humanize(detail.kind)}</Badge>
+            {!detail.is_active && <Badge color="gray">Deactivated</Badge>}
+            <Text size="sm" c="dimmed">
+              version {detail.version}
+            </Text>
+          </Group>
+        </div>
+        <Group gap="xs" aria-label="Actions" role="group">
+          {can(me, PERMISSIONS.changeLocation) && <LocationActiveButton location={detail} />}
         </Group>
-      </div>
+      </Group>
 
       <Grid>
         <Grid.Col span={{ base: 12, md: 6 }}>
