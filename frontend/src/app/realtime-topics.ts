@@ -1,6 +1,9 @@
+import { crateKeys } from '@/features/crates/api/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
+import { documentKeys } from '@/features/documents/api/document-keys';
+import { locationKeys } from '@/features/locations/api/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
-import { crateKeys, locationKeys, requestKeys } from '@/features/requests/api/request-keys';
+import { requestKeys } from '@/features/requests/api/request-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import type { TopicKeyMap } from '@/lib/realtime/topics';
 
@@ -14,6 +17,7 @@ export const TOPIC_KEYS: TopicKeyMap = {
   request: (event) => [
     requestKeys.lists(),
     requestKeys.detail(Number(event.object_id)),
+    crateKeys.requestLists(),
     dashboardKeys.all,
   ],
   sendback: (event) => {
@@ -24,7 +28,14 @@ export const TOPIC_KEYS: TopicKeyMap = {
       dashboardKeys.all,
     ];
   },
-  crate: () => [crateKeys.all, requestKeys.details(), dashboardKeys.all],
+  // A crate that moves changes the occupancy of shelves and what its documents show.
+  crate: () => [
+    crateKeys.all,
+    documentKeys.lists(),
+    locationKeys.all,
+    requestKeys.details(),
+    dashboardKeys.all,
+  ],
   location: () => [locationKeys.all, dashboardKeys.all],
   notification: () => [notificationKeys.all],
 };

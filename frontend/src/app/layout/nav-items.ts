@@ -14,6 +14,9 @@ const NAV: NavItem[] = [
   { to: '/requests', label: 'Requests', permission: PERMISSIONS.viewRequest },
   { to: '/requests/new/withdrawal', label: 'New withdrawal', permission: PERMISSIONS.raiseRequest },
   { to: '/requests/new/storage', label: 'New storage', permission: PERMISSIONS.raiseRequest },
+  { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
+  { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
+  { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
   { to: '/system', label: 'System status', permission: null },
 ];
 
