@@ -280,10 +280,11 @@ class Subscriber:
 
     async def open(self, port: int, token: str, timeout: float) -> None:
         from websockets.asyncio.client import connect
+        from websockets.typing import Origin
 
         self.ws = await connect(
             f"ws://127.0.0.1:{port}/ws/v1/events/",
-            origin="http://localhost",
+            origin=Origin("http://localhost"),
             proxy=None,
             compression=None,
             ping_interval=None,

@@ -15,8 +15,12 @@
 #      self-signed certificate from scripts/make_cert.sh;
 #   6. (unless --no-smoke) that temporary nginx is started on loopback ports in front of a
 #      stub backend, and real HTTP/TLS requests check redirects, headers, the SPA fallback,
-#      static/media, proxying, X-Request-ID, WebSocket upgrade, /metrics, body size,
-#      rate limits and the access log (no /ws query strings, no Authorization header).
+#      static files, no public /media/, attachments sent by nginx on the API's
+#      X-Accel-Redirect (internal /protected-media/), proxying, X-Request-ID, WebSocket
+#      upgrade, /metrics, body size, rate limits (429 in the API's JSON error envelope) and
+#      the access log (no /ws query strings, no Authorization header).
+#      scripts/check_production_topology.py runs this configuration in front of the real
+#      backend (two Daphne processes, PostgreSQL, Redis, Celery).
 #
 # Tools: check-jsonschema is installed (pinned) into a throw-away virtualenv under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/strongroom-tools; nginx is installed with apt-get on
@@ -63,7 +67,8 @@ for f in \
     nginx/Dockerfile nginx/Dockerfile.dockerignore nginx/nginx.conf nginx/conf.d/strongroom.conf \
     nginx/snippets/security-headers.conf nginx/snippets/proxy-common.conf \
     nginx/snippets/proxy-to-backend.conf nginx/.gitignore \
-    scripts/make_cert.sh scripts/check_deploy_configs.sh; do
+    scripts/make_cert.sh scripts/check_deploy_configs.sh scripts/check_production_topology.py \
+    scripts/lib/topology.py; do
     if [ -f "$repo_root/$f" ]; then pass "$f exists"; else fail "$f is missing"; fi
 done
 for f in backend/docker-entrypoint.sh scripts/make_cert.sh scripts/check_deploy_configs.sh; do
@@ -390,7 +395,8 @@ if [ "$run_smoke" = "1" ]; then
         >"$tmp/html/index.html"
     python3 -c 'print("console.log(%r);" % ("strongroom " * 400))' >"$tmp/html/assets/index-abc123.js"
     printf 'body{color:#000}\n' >"$tmp/static/admin.css"
-    printf '%%PDF-1.4 stub\n' >"$tmp/media/scan.pdf"
+    mkdir -p "$tmp/media/attachments/ab"
+    printf '%%PDF-1.4 stub\n' >"$tmp/media/attachments/ab/scan.pdf"
     printf 'acme-token-content\n' >"$tmp/acme/.well-known/acme-challenge/token123"
 
     "${nginx_cmd[@]}" -g 'daemon off;' &
@@ -434,6 +440,17 @@ class StubBackend(http.server.BaseHTTPRequestHandler):
         remaining = length
         while remaining:
             remaining -= len(self.rfile.read(min(remaining, 1 << 20)))
+        if self.path.startswith("/api/v1/attachments/"):
+            # What the download view answers in production: authorised, nginx sends the file.
+            self.send_response(200)
+            self.send_header("Content-Type", "image/tiff")
+            self.send_header("Content-Length", "0")
+            self.send_header("Content-Disposition", 'attachment; filename="Scan 1.pdf"')
+            self.send_header("Cache-Control", "private, no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("X-Accel-Redirect", "/protected-media/attachments/ab/scan.pdf")
+            self.end_headers()
+            return
         if self.headers.get("Upgrade", "").lower() == "websocket":
             accept = base64.b64encode(hashlib.sha1(
                 (self.headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()
@@ -541,9 +558,24 @@ r, body = request("GET", "/assets/index-missing.js")
 check(r.status == 404, "missing asset is 404, not index.html")
 r, body = request("GET", "/static/admin.css")
 check(r.status == 200 and body == b"body{color:#000}\n", "/static/ served from the static volume")
-r, body = request("GET", "/media/scan.pdf")
-check(r.status == 200 and r.getheader("Content-Disposition") == "attachment", "/media/ served as attachment")
-check("sandbox" in r.getheader("Content-Security-Policy", ""), "/media/ served with a sandbox CSP")
+# -- uploaded files: no public route; sent by nginx only on the API's X-Accel-Redirect
+r, body = request("GET", "/media/attachments/ab/scan.pdf")
+check(r.status == 404 and b"%PDF" not in body and b'id="root"' not in body,
+      f"/media/<file> is 404, neither the file nor the SPA ({r.status})")
+check(r.getheader("X-Content-Type-Options") == "nosniff", "security headers on the /media/ 404")
+r, body = request("GET", "/protected-media/attachments/ab/scan.pdf")
+check(r.status == 404 and b"%PDF" not in body, f"/protected-media/ is internal: 404 from outside ({r.status})")
+r, body = request("GET", "/api/v1/attachments/7/download/")
+check(r.status == 200 and body == b"%PDF-1.4 stub\n", "API X-Accel-Redirect: nginx sends the file from the media volume")
+check(r.getheader("Content-Disposition") == 'attachment; filename="Scan 1.pdf"', "  ... with the API's Content-Disposition (attachment)")
+check(r.getheader("Content-Type") == "image/tiff", f"  ... with the API's Content-Type ({r.getheader('Content-Type')})")
+cache = [v for k, v in r.getheaders() if k.lower() == "cache-control"]
+check(cache == ["private, no-store"], f"  ... with the API's Cache-Control, once ({cache})")
+csps = [v for k, v in r.getheaders() if k.lower() == "content-security-policy"]
+check("default-src 'none'; sandbox" in csps, f"  ... with a sandbox CSP ({csps})")
+check(r.getheader("X-Content-Type-Options") == "nosniff" and r.getheader("Strict-Transport-Security"),
+      "  ... with nosniff and HSTS")
+check(r.getheader("X-Accel-Redirect") is None, "  ... without the X-Accel-Redirect header")
 r, _ = request("GET", "/metrics")
 check(r.status in (403, 404), f"/metrics denied ({r.status})")
 
@@ -584,8 +616,18 @@ check(r.status == 101 and r.getheader("Upgrade", "").lower() == "websocket", "/w
 conn.close()
 
 # -- rate limits (127.0.0.1 is exempt; 127.0.0.2 is an ordinary client)
-codes = [request("POST", "/api/v1/auth/login/", body=b"{}", source="127.0.0.2")[0].status for _ in range(10)]
+answers = [request("POST", "/api/v1/auth/login/", body=b"{}", source="127.0.0.2") for _ in range(10)]
+codes = [r.status for r, _ in answers]
 check(codes[:6] == [200] * 6 and codes[6:] == [429] * 4, f"login limited to 1 + burst 5 per client ({codes})")
+r, body = answers[-1]
+try:
+    envelope = json.loads(body)["error"]
+except (ValueError, KeyError, TypeError):
+    envelope = {}
+check(r.getheader("Content-Type") == "application/json" and envelope.get("code") == "throttled"
+      and len(envelope.get("request_id", "")) == 32 and r.getheader("Retry-After") == "60",
+      "the 429 is the API's JSON error envelope (code throttled, request id, Retry-After)")
+check(r.getheader("Strict-Transport-Security") is not None, "security headers on the 429")
 codes = [request("POST", "/api/v1/auth/login/", body=b"{}")[0].status for _ in range(10)]
 check(codes == [200] * 10, "loopback is exempt from rate limits")
 codes = [request("GET", "/api/v1/crates/", source="127.0.0.3")[0].status for _ in range(30)]

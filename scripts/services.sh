@@ -3,6 +3,19 @@
 #   source scripts/services.sh; services_start; …; services_stop
 # services_start installs what is missing (Debian packages), starts both servers in a temporary
 # directory and exports DATABASE_URL, REDIS_URL, CACHE_URL and CELERY_BROKER_URL.
+#
+# The default instance is throw-away and fast: fsync, synchronous_commit and full_page_writes off,
+# Redis without persistence. A crash of such an instance can lose commits it acknowledged, so a
+# fault-injection run would prove nothing. SERVICES_DURABLE=1 starts a durable one instead —
+# PostgreSQL with fsync, synchronous_commit and full_page_writes on, Redis with an append-only
+# file fsynced every second (as in production) — for scripts/chaos.py.
+#
+# Restarting a running pair (the options it was started with are kept in $SERVICES_DIR):
+#   services_restart_postgres [immediate|fast] [pause]  stop (immediate: crash-style, the default)
+#                                                       and start again on the same port
+#   services_restart_redis [graceful|kill] [pause]      SHUTDOWN (graceful, the default) or SIGKILL,
+#                                                       then start again on the same port
+#   services_stop_postgres / services_start_postgres, services_stop_redis / services_start_redis
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -40,12 +53,22 @@ services_start() {
   [ "$(id -u)" = 0 ] && chown postgres "$pwfile"
   _as_postgres "$PG_BIN/initdb" -D "$SERVICES_DIR/pg/data" -U strongroom --pwfile="$pwfile" \
     -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+  local pg_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  local redis_persistence=(--save '' --appendonly no)
+  if [ "${SERVICES_DURABLE:-0}" = 1 ]; then
+    pg_options="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    redis_persistence=(--save '' --appendonly yes --appendfsync everysec)
+  fi
+  # Kept for services_start_postgres / services_start_redis (restarts on the same port).
+  echo "-h 127.0.0.1 -p $PG_PORT -k $SERVICES_DIR/pg $pg_options -c max_connections=200" \
+    > "$SERVICES_DIR/pg/start-options"
+  declare -p redis_persistence > "$SERVICES_DIR/redis/persistence"
   _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $SERVICES_DIR/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "$(cat "$SERVICES_DIR/pg/start-options")" \
     start >/dev/null
   PGPASSWORD=strongroom "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U strongroom strongroom
 
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
     --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
     --logfile "$SERVICES_DIR/redis/log" --maxmemory-policy noeviction
   for _ in $(seq 1 50); do
@@ -58,7 +81,76 @@ services_start() {
   export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1"
   export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/2"
   export PG_CTL_DATA="$SERVICES_DIR/pg/data"
-  echo "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT ($SERVICES_DIR)"
+  local mode="throw-away"
+  [ "${SERVICES_DURABLE:-0}" = 1 ] && mode="durable"
+  echo "PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT ($SERVICES_DIR, $mode)"
+}
+
+_services_require_running() {
+  if [ -z "${SERVICES_DIR:-}" ] || [ ! -d "$SERVICES_DIR" ] || [ -z "${PG_PORT:-}" ] \
+    || [ -z "${REDIS_PORT:-}" ]; then
+    echo "SERVICES_DIR, PG_PORT and REDIS_PORT must name a pair started by services_start" >&2
+    return 1
+  fi
+}
+
+services_stop_postgres() {  # [immediate|fast|smart]: immediate is a crash (recovery at start)
+  _services_require_running || return 1
+  _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m "${1:-immediate}" -w -t 60 stop \
+    >/dev/null
+}
+
+services_start_postgres() {
+  _services_require_running || return 1
+  local options="-h 127.0.0.1 -p $PG_PORT -k $SERVICES_DIR/pg -c max_connections=200"
+  [ -f "$SERVICES_DIR/pg/start-options" ] && options=$(cat "$SERVICES_DIR/pg/start-options")
+  _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/log" -w -t 120 \
+    -o "$options" start >/dev/null
+}
+
+services_restart_postgres() {  # [immediate|fast] [seconds down]
+  services_stop_postgres "${1:-immediate}" || return 1
+  sleep "${2:-0}"
+  services_start_postgres
+}
+
+services_stop_redis() {  # [graceful|kill]: graceful is SHUTDOWN (the AOF is flushed), kill SIGKILL
+  _services_require_running || return 1
+  local pidfile="$SERVICES_DIR/redis/redis.pid" pid=""
+  [ -f "$pidfile" ] && pid=$(cat "$pidfile")
+  if [ "${1:-graceful}" = kill ]; then
+    [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  else
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 \
+      || { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
+  fi
+  for _ in $(seq 1 100); do
+    { [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; } && break
+    sleep 0.1
+  done
+  rm -f "$pidfile"
+}
+
+services_start_redis() {
+  _services_require_running || return 1
+  local redis_persistence=(--save '' --appendonly no)
+  # shellcheck disable=SC1091  # written by services_start
+  [ -f "$SERVICES_DIR/redis/persistence" ] && source "$SERVICES_DIR/redis/persistence"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
+    --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
+    --logfile "$SERVICES_DIR/redis/log" --maxmemory-policy noeviction
+  for _ in $(seq 1 100); do
+    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "redis did not answer on port $REDIS_PORT" >&2
+  return 1
+}
+
+services_restart_redis() {  # [graceful|kill] [seconds down]
+  services_stop_redis "${1:-graceful}" || return 1
+  sleep "${2:-0}"
+  services_start_redis
 }
 
 services_stop() {

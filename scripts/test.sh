@@ -10,11 +10,14 @@ PY=.venv/bin/python
 started=$(date +%s)
 step() { printf '\n==> %s\n' "$*"; }
 
-step "ruff"
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
-step "mypy"
+step "ruff (backend and scripts)"
+.venv/bin/ruff check . ../scripts
+.venv/bin/ruff format --check . ../scripts
+step "mypy (backend and scripts)"
 .venv/bin/mypy .
+MYPYPATH=../scripts .venv/bin/mypy --explicit-package-bases ../scripts/*.py
+step "compliance traceability (docs/COMPLIANCE.md current, every clause proven)"
+"$PY" "$ROOT/scripts/compliance_matrix.py" --check
 step "manage.py check, makemigrations --check"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run
@@ -48,5 +51,8 @@ npm run --silent e2e
 
 step "deployment configuration (compose schema, nginx -t, live nginx checks)"
 bash "$ROOT/scripts/check_deploy_configs.sh"
+
+step "production topology on loopback (nginx, 2 Daphne, Celery worker and Beat, PostgreSQL, Redis)"
+"$ROOT/backend/.venv/bin/python" "$ROOT/scripts/check_production_topology.py"
 
 printf '\nAll suites passed in %ss.\n' "$(( $(date +%s) - started ))"

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from strongroom.core import health
 from strongroom.core.metrics import metrics_view
 
+handler404 = "strongroom.core.errors.not_found_handler"  # the error envelope under /api/
+
 admin.site.site_header = "Strongroom administration"
 admin.site.site_title = "Strongroom"
 

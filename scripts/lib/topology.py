@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,27 @@ def make_logger(prefix: str) -> Callable[[str], None]:
         sys.stderr.flush()
 
     return log
+
+
+# What a script's handlers turn into a clean stop (Ctrl-C, kill, its own time limit).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGALRM)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[Callable[[], None]]:
+    """Hold back :data:`STOP_SIGNALS` for the block and deliver them when it ends: for steps that
+    start daemons this process learns the names of only at the end (an interruption in between
+    would leave them running). Yields the function that gives a child process (``preexec_fn``)
+    the normal signal mask back."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def unblock() -> None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    try:
+        yield unblock
+    finally:
+        unblock()
 
 
 def free_port() -> int:
@@ -145,24 +166,46 @@ class Topology:
             cmd, cwd=BACKEND, env=env, stdout=handle, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        handle.close()
         self.procs.append((name, proc))
+        handle.close()
         return proc
+
+    def finish(self, name: str, *, timeout: float) -> str:
+        """Wait for a process from :meth:`start` to exit (for commands run side by side); its
+        output, or :class:`TopologyError` if it failed or took longer than ``timeout``."""
+        proc = self.proc(name)
+        if proc is None:
+            raise TopologyError(f"{name} was not started")
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise TopologyError(f"{name} took longer than {timeout:.0f} s") from exc
+        finally:
+            self.end(name)
+        text = self.logfile(name)
+        if code != 0:
+            raise TopologyError(f"{name} failed (exit {code}):\n{text[-3000:]}")
+        return text
 
     def proc(self, name: str) -> subprocess.Popen[bytes] | None:
         return next((p for n, p in self.procs if n == name), None)
 
-    def end(self, name: str, sig: signal.Signals = signal.SIGTERM) -> None:
-        """Stop the named process group: ``sig`` first, SIGKILL after 10 s."""
+    def end(
+        self, name: str, sig: signal.Signals = signal.SIGTERM, *, signalled: bool = False
+    ) -> None:
+        """Stop the named process group: ``sig`` first (unless ``signalled`` already), SIGKILL
+        after 10 s."""
         proc = self.proc(name)
         if proc is None:
             return
         if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, sig)
+            if not signalled:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, sig)
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
+                self.log(f"{name} did not stop within 10 s: SIGKILL")
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
@@ -177,15 +220,38 @@ class Topology:
             if proc.poll() is not None:
                 raise TopologyError(f"{name} exited early:\n{self.logfile(name)[-3000:]}")
 
-    def cleanup(self) -> None:
+    def logs_copy(self, folder: Path) -> None:
+        """Copy the log of every process (``<name>.log``) and nginx's logs (``nginx-*.log``)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in self.work.glob("*.log"):
+            shutil.copy(path, folder / path.name)
+        for path in (self.nginx_prefix / "logs").glob("*.log"):
+            shutil.copy(path, folder / f"nginx-{path.name}")
+        self.log(f"logs copied to {folder}")
+
+    def cleanup(self, keep_logs: Path | None = None) -> None:
+        """Stop everything, PostgreSQL and Redis included, and remove the temporary directory;
+        first copy the logs (with what the processes wrote while stopping) to ``keep_logs``."""
+        # SIGTERM to every process group first, so that they shut down side by side; then
+        # end() waits for each (and kills what is still running after 10 s).
         for name, proc in reversed(list(self.procs)):
             self.log(f"stopping {name} (pid {proc.pid})")
-            self.end(name)
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        for name, _proc in reversed(list(self.procs)):
+            self.end(name, signal.SIGTERM, signalled=True)
         if self.services.get("SERVICES_DIR"):
-            self.log("stopping PostgreSQL and Redis")
+            self.log(f"stopping PostgreSQL and Redis ({self.services['SERVICES_DIR']})")
             self.services_script("services_stop", timeout=120)
             self.services = {}
+        if keep_logs is not None:
+            try:
+                self.logs_copy(keep_logs)
+            except OSError as exc:
+                self.log(f"could not copy the logs to {keep_logs}: {exc}")
         shutil.rmtree(self.work, ignore_errors=True)
+        self.log(f"removed {self.work}")
 
     # ------------------------------------------------------------------ PostgreSQL and Redis
 
@@ -215,16 +281,24 @@ class Topology:
         )
         self.commands.append("source scripts/services.sh; services_start")
         self.log("starting PostgreSQL and Redis (scripts/services.sh)")
-        out = subprocess.run(
-            ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False
-        )
-        for line in out.stdout.splitlines():
-            key, _, value = line.partition("=")
-            if key in names and value:
-                self.services[key] = value
+        # A Ctrl-C (or time limit) during services_start waits until its directory and ports
+        # are known, so that cleanup() can stop both servers.
+        with signals_deferred() as child_unblock:
+            out = subprocess.run(
+                ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False,
+                preexec_fn=child_unblock,
+            )  # fmt: skip
+            for line in out.stdout.splitlines():
+                key, _, value = line.partition("=")
+                if key in names and value:
+                    self.services[key] = value
         if out.returncode != 0 or "DATABASE_URL" not in self.services:
             raise TopologyError(f"services_start failed:\n{out.stderr[-2000:]}")
         self.services_env = {k: self.services[k] for k in SERVICE_URLS}
+        self.log(
+            f"PostgreSQL on 127.0.0.1:{self.services.get('PG_PORT')}, Redis on "
+            f"127.0.0.1:{self.services.get('REDIS_PORT')} ({self.services.get('SERVICES_DIR')})"
+        )
 
     def base_env(self, settings_module: str) -> dict[str, str]:
         """This process's environment without Django/Strongroom settings or proxies, plus
@@ -238,6 +312,10 @@ class Topology:
         env.update(self.services_env)
         env["DJANGO_SETTINGS_MODULE"] = settings_module
         env["PYTHONUNBUFFERED"] = "1"
+        # Each process imports several hundred modules; the virtualenv as uv installs it holds
+        # few .pyc files, and without writing them every start compiles them again (~3 s of
+        # CPU per process on the 2-core machine).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 
     def manage(self, *args: str, timeout: float = 600, env: dict[str, str] | None = None) -> str:
@@ -381,6 +459,16 @@ class Topology:
     @property
     def access_log(self) -> Path:
         return self.nginx_prefix / "logs" / "access.log"
+
+    @property
+    def error_log(self) -> Path:
+        return self.nginx_prefix / "logs" / "error.log"
+
+    @property
+    def certificate(self) -> Path:
+        """nginx's self-signed certificate (for ``localhost``): a client that trusts this file
+        verifies the TLS connection instead of switching verification off."""
+        return self.nginx_prefix / "conf" / "certs" / "fullchain.pem"
 
     def wait_ready(self, timeout: float = 120, probes: int = 4) -> None:
         """Until ``probes`` consecutive /readyz through nginx answer 200 (each upstream once)."""

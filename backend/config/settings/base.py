@@ -130,6 +130,12 @@ def _tune_database(database: dict) -> dict:
         # reuses a connection; psycopg's pool does (PRODUCT.md §7).
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = True  # the pool drops connections a restart broke
+        # Server-side parameters let psycopg prepare a statement once it has run a few times
+        # on a pooled connection (prepare_threshold), so PostgreSQL stops re-planning the list
+        # queries: planning their joins cost ten times their execution (scripts/bench_api.py).
+        if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = 5  # Django turns preparing off unless asked
         options["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
@@ -180,6 +186,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Uploaded files are never served from MEDIA_URL: they are downloaded only through the API, which
+# checks who may read each one. With X-Accel on (production), the API answers with an
+# X-Accel-Redirect to this internal nginx location, which aliases MEDIA_ROOT
+# (nginx/conf.d/strongroom.conf), and nginx sends the file; off (dev, tests), Django streams it.
+STRONGROOM_ATTACHMENT_X_ACCEL = env.bool("STRONGROOM_ATTACHMENT_X_ACCEL", default=False)
+STRONGROOM_ATTACHMENT_X_ACCEL_PREFIX = "/protected-media/"
 # The built SPA (frontend/dist). Django serves it in `make dev`; nginx serves it in production.
 SPA_DIST_DIR = Path(env.str("STRONGROOM_SPA_DIST", default=str(REPO_DIR / "frontend" / "dist")))
 WHITENOISE_ROOT = SPA_DIST_DIR if SPA_DIST_DIR.is_dir() else None
@@ -200,10 +212,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "strongroom.core.pagination.StrongroomCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON everywhere (PRODUCT.md §4); the two uploads (a scan, a CSV of documents) declare
+    # MultiPartParser themselves. Form data on every endpoint was advertised in the schema but
+    # cannot carry the nested bodies (signature.password) most writes need.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -352,6 +364,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task queued by a transaction (strongroom.core.task_queue) that has not run this long after it
+# was handed to the broker is sent again: the broker may have lost it (a worker killed as it took
+# the message). Longer than the queue may take to drain in normal operation; tasks are idempotent.
+STRONGROOM_TASK_RESEND_SECONDS = env.int("STRONGROOM_TASK_RESEND_SECONDS", default=900)
 
 # --- E-mail -------------------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -44,5 +44,9 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING["handlers"]["console"]["formatter"] = "json"
 STRONGROOM_ALLOW_DEMO_DATA = False
 
+# The attachment download view authorises, then nginx sends the file (X-Accel-Redirect to its
+# internal /protected-media/ location): no Daphne worker is tied up streaming 25 MB scans.
+STRONGROOM_ATTACHMENT_X_ACCEL = env.bool("STRONGROOM_ATTACHMENT_X_ACCEL", default=True)
+
 # nginx serves /static/ and the SPA; WhiteNoise (sync-only) would cost every request a thread hop.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]

@@ -17,4 +17,7 @@ class RoleBackend(ModelBackend):
         return Permission.objects.none()
 
     def _get_group_permissions(self, user_obj: Any) -> Any:
+        if user_obj.role_id is None:
+            # filter(group__id=None) would mean "permissions of no group": every one of those.
+            return Permission.objects.none()
         return Permission.objects.filter(group__id=user_obj.role_id)

@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -10,11 +12,18 @@ from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
 from strongroom.accounts.tokens import TokenRejected, token_user_check
 
+# The database's CHECK constraints on the codes (accounts/models.py), as validation errors.
+UNIT_CODE = RegexValidator(r"^[A-Z0-9]{2,10}\Z", "2 to 10 upper-case letters or digits.")
+DEPARTMENT_CODE = RegexValidator(r"^[A-Z0-9]{1,10}\Z", "1 to 10 upper-case letters or digits.")
+
 
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "address", "is_active"]
+        extra_kwargs = {
+            "code": {"validators": [UNIT_CODE, UniqueValidator(queryset=Unit.objects.all())]}
+        }
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -23,6 +32,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "unit", "unit_code", "code", "name", "is_active"]
+        extra_kwargs = {"code": {"validators": [DEPARTMENT_CODE]}}
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -99,7 +109,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    role = serializers.CharField(source="role.name", default=None)
+    role = serializers.CharField(source="role.name", default=None, allow_null=True)
     units = UnitRefSerializer(many=True)
     permissions = serializers.SerializerMethodField()
     all_units = serializers.SerializerMethodField()

@@ -23,6 +23,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from strongroom.accounts.models import User
+from strongroom.accounts.selectors import user_for_request
 from strongroom.core.request_id import set_user_id
 
 SESSION_CLAIM = "sid"
@@ -76,7 +77,7 @@ def access_token_authenticate(raw_token: str) -> tuple[User, AccessToken]:
         token = AccessToken(raw_token)  # type: ignore[arg-type]
     except TokenError as exc:
         raise TokenRejected("token_not_valid", "The token is expired or not valid.") from exc
-    user = User.objects.select_related("role").filter(pk=token.get("user_id")).first()
+    user = user_for_request(token.get("user_id"))
     return token_user_check(token, user), token
 
 
@@ -106,7 +107,7 @@ class StrongroomJWTAuthentication(JWTAuthentication):
 
     def get_user(self, validated_token: Any) -> User:  # type: ignore[override]
         user_id = validated_token.get("user_id")
-        user = User.objects.select_related("role").filter(pk=user_id).first()
+        user = user_for_request(user_id)
         if user is None:
             raise exceptions.AuthenticationFailed(
                 "The token is expired or not valid.", code="token_not_valid"

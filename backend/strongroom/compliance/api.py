@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,6 +74,17 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if getattr(self, "swagger_fake_view", False):
             return AuditEvent.objects.none()
         return selectors.audit_event_list_for_user(user=request_user(self.request))
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        # Only the list exports CSV; an event (``/audit-events/1/?format=csv``) is JSON, or
+        # the CSV renderer would answer it with the Python repr of the event as text/csv.
+        if self.action != "list":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(parameters=[OpenApiParameter("format", exclude=True)])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         parameters=[

@@ -8,7 +8,7 @@ class SignatureSerializer(serializers.ModelSerializer):
     """The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning."""
 
     meaning_display = serializers.CharField(source="get_meaning_display")
-    request_number = serializers.CharField(source="request.number", default=None)
+    request_number = serializers.CharField(source="request.number", default=None, allow_null=True)
     crate_code = serializers.SerializerMethodField()
     valid = serializers.SerializerMethodField()
     manifestation = serializers.SerializerMethodField()
@@ -45,7 +45,7 @@ class SignatureSerializer(serializers.ModelSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    unit_code = serializers.CharField(source="unit.code", default=None)
+    unit_code = serializers.CharField(source="unit.code", default=None, allow_null=True)
 
     class Meta:
         model = AuditEvent

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from strongroom.core.models import Sequence
+from strongroom.core.models import PendingTask, Sequence
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,14 @@ class SequenceAdmin(ReadOnlyAdmin):
 
     list_display = ["key", "value"]
     search_fields = ["key"]
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(ReadOnlyAdmin):
+    """Tasks waiting for the broker (strongroom.core.task_queue): sent by send_pending_tasks."""
+
+    list_display = ["id", "task", "args", "created_at"]
+    list_filter = ["task"]
 
 
 class AuditedAdmin(admin.ModelAdmin):

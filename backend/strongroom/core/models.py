@@ -39,3 +39,23 @@ class Sequence(models.Model):
             cls.objects.get_or_create(key=key)
             cls.objects.filter(key=key).update(value=F("value") + 1)
             return cls.objects.values_list("value", flat=True).get(key=key)
+
+
+class PendingTask(models.Model):
+    """A Celery task that a committed transaction called for and that has not yet run.
+
+    Written in that transaction, deleted when the task has run; a task the broker never took
+    (unreachable at commit time) or lost (a worker killed as it took the message) is sent again.
+    See :mod:`strongroom.core.task_queue`."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
+    sends = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="pending_task_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -15,6 +15,14 @@ class PeriodicTaskSpec:
 
 PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
     PeriodicTaskSpec(
+        name="Send pending tasks",
+        task="strongroom.core.tasks.send_pending_tasks",
+        description="Queues the tasks whose queueing failed after their change was committed "
+        "(the broker was unreachable), e.g. notifications during a Redis restart.",
+        minute="*",
+        hour="*",
+    ),
+    PeriodicTaskSpec(
         name="Flag overdue withdrawals",
         task="strongroom.requests.tasks.flag_overdue_withdrawals",
         description="Marks issued withdrawals past their return date, notifies and escalates.",

@@ -1,5 +1,6 @@
 """OpenAPI post-processing: every operation documents the error envelope for the 4xx answers
-the API can give, so clients generated from the schema know its shape."""
+the API can give, so clients generated from the schema know its shape (a write may also meet a
+409 conflict, a body of the wrong media type a 415)."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ _ERRORS = {
     "404": "Not found (or outside your units)",
     "429": "Too many requests",
 }
+_WRITES = {"post", "put", "patch", "delete"}
 _ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -35,10 +37,15 @@ def add_error_responses(
     components.setdefault("ErrorEnvelope", _ERROR_SCHEMA)
     reference = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for status, description in _ERRORS.items():
+            errors = dict(_ERRORS)
+            if method in _WRITES:
+                errors["409"] = "The object changed since you read it, or is in use"
+            if "requestBody" in operation:
+                errors["415"] = "The body is not of a media type this operation takes"
+            for status, description in errors.items():
                 operation["responses"].setdefault(
                     status,
                     {

@@ -90,3 +90,11 @@ def private_servers() -> Iterator[dict[str, str]]:
         yield env
     finally:
         services_bash("services_stop", env)
+
+
+def list_request_queries() -> int:
+    """Queries an authenticated list request costs: user (with role, permissions and units in
+    one query on PostgreSQL — ``user_for_request``) plus the page; two more elsewhere."""
+    from django.db import connection
+
+    return 2 if connection.vendor == "postgresql" else 4

@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from strongroom.core.filters import MAX_ID
 from strongroom.notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    request_number = serializers.CharField(source="request.number", default=None)
-    crate_code = serializers.CharField(source="crate.code", default=None)
-    unit_code = serializers.CharField(source="unit.code", default=None)
+    request_number = serializers.CharField(source="request.number", default=None, allow_null=True)
+    crate_code = serializers.CharField(source="crate.code", default=None, allow_null=True)
+    unit_code = serializers.CharField(source="unit.code", default=None, allow_null=True)
 
     class Meta:
         model = Notification
@@ -29,7 +30,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         help_text="Notifications to mark read; all unread ones when omitted.",
     )

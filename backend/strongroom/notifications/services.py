@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from strongroom.accounts.models import Unit, User
+from strongroom.core.task_queue import task_enqueue_on_commit
 from strongroom.notifications.models import Notification, NotificationKind
 
 
@@ -38,16 +39,16 @@ def notification_create_many(
             )
             if is_new:
                 created.append(notification)
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _email_later(ids))
+                _email_later(notification.pk)
     return created
 
 
-def _email_later(notification_ids: list[int]) -> None:
+def _email_later(notification_id: int) -> None:
+    """Queued in this transaction, so that a broker outage delays the e-mail but never loses
+    it (strongroom.core.task_queue)."""
     from strongroom.notifications.tasks import send_notification_email
 
-    for notification_id in notification_ids:
-        send_notification_email.delay(notification_id)
+    task_enqueue_on_commit(send_notification_email, notification_id)
 
 
 def notification_mark_read(*, user: User, ids: list[int] | None) -> int:

@@ -6,6 +6,7 @@ from smtplib import SMTPException
 from typing import Any
 
 from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_list_with_permission
@@ -43,7 +44,20 @@ _EVENTS: dict[str, list[tuple[NotificationKind, str, str]]] = {
 }
 
 
-@shared_task
+# A database restarting or failing over (a broken or empty connection pool) is no reason to lose
+# a notification or its e-mail: a task that fails is acknowledged and gone, so these are retried
+# with backoff like a mail server that is down (found by scripts/chaos.py: PostgreSQL restarted
+# while the worker was in a task).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    autoretry_for=DATABASE_UNAVAILABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+)
 def notify_request_event(request_id: int, event: str, version: int) -> int:
     request = Request.objects.select_related("unit", "crate", "requester").get(pk=request_id)
     created = 0
@@ -93,7 +107,7 @@ class LoudFailureTask(Task):
 @shared_task(
     base=LoudFailureTask,
     bind=True,
-    autoretry_for=(SMTPException, OSError),
+    autoretry_for=(SMTPException, OSError, *DATABASE_UNAVAILABLE),
     retry_backoff=5,
     retry_backoff_max=600,
     retry_jitter=True,

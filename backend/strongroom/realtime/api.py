@@ -11,7 +11,7 @@ for a client that only looks at ``results``.
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
-from strongroom.core.errors import ApplicationError
+from strongroom.core.errors import ApplicationError, ErrorSerializer
 from strongroom.realtime.selectors import (
     event_gap_is_beyond_window,
     event_latest_id,
@@ -38,7 +38,10 @@ class EventListApi(APIView):
             OpenApiParameter("after", int, description="Last event id the client has."),
             OpenApiParameter("limit", int, description="Page size (default 100, at most 500)."),
         ],
-        responses={200: EventPageSerializer},
+        responses={
+            200: EventPageSerializer,
+            410: OpenApiResponse(ErrorSerializer, description="resync_required: refetch"),
+        },
         description=__doc__,
     )
     def get(self, request: Request) -> Response:

@@ -36,11 +36,10 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from rest_framework_simplejwt.tokens import AccessToken
 
 from strongroom.accounts.models import User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.selectors import user_for_request, user_unit_ids
 from strongroom.accounts.tokens import (
     SESSION_CLAIM,
     TokenRejected,
@@ -102,41 +101,18 @@ def _user_scope(user: User) -> tuple[frozenset[int] | None, dict[str, Any]]:
     return unit_ids, summary
 
 
-# A role's permissions are the matrix in accounts/roles.py, written by initial_setup; they do
-# not change while the server runs (a re-sync is picked up within a minute). Caching them per
-# role saves one of the three queries of every socket handshake.
-ROLE_PERMISSIONS_SECONDS = 60.0
-_role_permissions: dict[int, tuple[float, frozenset[str]]] = {}
-
-
-def _role_permissions_prime(user: User) -> None:
-    """Give ``user`` its role's permissions the way Django's ModelBackend caches them on the user
-    object, so ``user_unit_ids`` (``has_perm``) needs no query."""
-    if user.role_id is None or user.is_superuser:
-        return
-    now = time.monotonic()
-    cached = _role_permissions.get(user.role_id)
-    if cached is None or now - cached[0] > ROLE_PERMISSIONS_SECONDS:
-        pairs = Permission.objects.filter(group__id=user.role_id).values_list(
-            "content_type__app_label", "codename"
-        )
-        cached = (now, frozenset(f"{app}.{codename}" for app, codename in pairs))
-        _role_permissions[user.role_id] = cached
-    user._perm_cache = set(cached[1])  # type: ignore[attr-defined]
-
-
 def _token_check(
     token: str,
 ) -> tuple[User, AccessToken, frozenset[int] | None, dict[str, Any]]:
-    """One database round for the whole auth: the token's user, and their scope."""
+    """One query for the whole auth on PostgreSQL: the token's user with their role's
+    permissions and their units (``user_for_request``)."""
     user, access = access_token_authenticate(token)
-    _role_permissions_prime(user)
     unit_ids, summary = _user_scope(user) if _may_connect(user) else (frozenset(), {})
     return user, access, unit_ids, summary
 
 
 def _user_reload(user_id: int) -> tuple[User | None, frozenset[int] | None]:
-    user = User.objects.select_related("role").filter(pk=user_id).first()
+    user = user_for_request(user_id)
     if user is None or not _may_connect(user):
         return user, frozenset()
     return user, user_unit_ids(user)

@@ -2,9 +2,12 @@
 lookup, legal holds (signed), labels (PDF) and scans (upload, download)."""
 
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -316,26 +319,57 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class AttachmentDownloadView(APIView):
+    """The only way to an uploaded file: the caller's role and units are checked here.
+
+    With ``STRONGROOM_ATTACHMENT_X_ACCEL`` (production) the answer carries no body but an
+    ``X-Accel-Redirect`` to nginx's internal location for the media volume, and nginx sends the
+    file with this response's Content-Type, Content-Disposition and Cache-Control; otherwise
+    (development, tests) Django streams the file itself. nginx has no public route to the media
+    volume (nginx/conf.d/strongroom.conf).
+    """
+
     permission_classes = ROLE_CHECKED
     required_permissions = {"get": "records.view_attachment"}
     renderer_classes = [JSONRenderer, AnyMediaRenderer]
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            # The scan's own type (every type services.CONTENT_TYPES allows).
+            **{
+                (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                for content_type in services.CONTENT_TYPES.values()
+            },
+            **ERROR_RESPONSES,
+        },
         summary="Download a scan (streamed, as an attachment)",
     )
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         attachment: Attachment | None = selectors.attachment_get_for_user(
             user=request_user(request), attachment_id=pk
         )
         if attachment is None:
             raise Http404
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name or f"attachment{attachment.extension}",
-            content_type=attachment.content_type,
-        )
+        filename = attachment.original_name or f"attachment{attachment.extension}"
+        response: HttpResponseBase
+        if settings.STRONGROOM_ATTACHMENT_X_ACCEL:
+            response = HttpResponse(content_type=attachment.content_type)
+            response["Content-Disposition"] = (
+                content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+            )
+            # The stored name is attachments/<sha[:2]>/<sha256><ext> (never the client's name).
+            response["X-Accel-Redirect"] = settings.STRONGROOM_ATTACHMENT_X_ACCEL_PREFIX + quote(
+                attachment.file.name
+            )
+        else:
+            response = FileResponse(
+                attachment.file.open("rb"),
+                as_attachment=True,
+                filename=filename,
+                content_type=attachment.content_type,
+            )
+        # Never rendered as a page of this site, never cached. (On the X-Accel path nginx sends
+        # its own nosniff and sandbox CSP: of this answer it keeps Content-Type,
+        # Content-Disposition and Cache-Control.)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, no-store"

@@ -1,13 +1,14 @@
 import django_filters
 
+from strongroom.core.filters import IdFilter
 from strongroom.records.models import Crate, Document
 
 
 class CrateFilter(django_filters.FilterSet):
     # Plain numbers, not model choices: validating a choice would cost a query per filter.
-    unit = django_filters.NumberFilter(field_name="unit_id")
-    department = django_filters.NumberFilter(field_name="department_id")
-    location = django_filters.NumberFilter(field_name="location_id")
+    unit = IdFilter(field_name="unit_id")
+    department = IdFilter(field_name="department_id")
+    location = IdFilter(field_name="location_id")
     status = django_filters.MultipleChoiceFilter(choices=Crate.Status.choices)
     legal_hold = django_filters.BooleanFilter()
     retain_permanently = django_filters.BooleanFilter()
@@ -29,9 +30,9 @@ class CrateFilter(django_filters.FilterSet):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    crate = django_filters.NumberFilter(field_name="crate_id")
-    unit = django_filters.NumberFilter(field_name="crate__unit_id")
-    department = django_filters.NumberFilter(field_name="department_id")
+    crate = IdFilter(field_name="crate_id")
+    unit = IdFilter(field_name="crate__unit_id")
+    department = IdFilter(field_name="department_id")
     doc_type = django_filters.CharFilter(field_name="doc_type__code")
     status = django_filters.ChoiceFilter(choices=Document.Status.choices)
     retention_until_from = django_filters.DateFilter(

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.models import AuditEvent
+from strongroom.core.filters import MAX_ID
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 
 
@@ -12,7 +13,9 @@ class CrateSerializer(serializers.ModelSerializer):
 
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     department_code = serializers.CharField(source="department.code", read_only=True)
-    location_code = serializers.CharField(source="location.full_code", default=None)
+    location_code = serializers.CharField(
+        source="location.full_code", default=None, allow_null=True
+    )
     document_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -84,7 +87,9 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 class CrateDetailSerializer(CrateSerializer):
     """A crate with its documents, where it stands, its legal hold and its history."""
 
-    last_location_code = serializers.CharField(source="last_location.full_code", default=None)
+    last_location_code = serializers.CharField(
+        source="last_location.full_code", default=None, allow_null=True
+    )
     legal_hold_by_name = serializers.SerializerMethodField()
     documents = DocumentInCrateSerializer(many=True, read_only=True)
     history = serializers.SerializerMethodField()
@@ -125,7 +130,9 @@ class CrateDetailSerializer(CrateSerializer):
 class DocumentSerializer(DocumentInCrateSerializer):
     crate_code = serializers.CharField(source="crate.code", read_only=True)
     crate_status = serializers.CharField(source="crate.status", read_only=True)
-    location_code = serializers.CharField(source="crate.location.full_code", default=None)
+    location_code = serializers.CharField(
+        source="crate.location.full_code", default=None, allow_null=True
+    )
     unit_code = serializers.CharField(source="unit.code", read_only=True)
 
     class Meta(DocumentInCrateSerializer.Meta):
@@ -189,7 +196,7 @@ class HoldSerializer(serializers.Serializer):
 
 class LabelsRequestSerializer(serializers.Serializer):
     crates = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     layout = serializers.ChoiceField(choices=["sheet", "single"], default="sheet")
 

@@ -21,6 +21,7 @@ from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.csv_export import CSVRenderer, csv_response
 from strongroom.core.errors import ERROR_RESPONSES
+from strongroom.core.filters import IdFilter
 from strongroom.core.pagination import StrongroomCursorPagination
 from strongroom.records.models import Crate
 from strongroom.reports import selectors
@@ -56,9 +57,9 @@ class DashboardView(APIView):
 
 
 class CrateReportFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id")
-    department = django_filters.NumberFilter(field_name="department_id")
-    location = django_filters.NumberFilter(field_name="location_id")
+    unit = IdFilter(field_name="unit_id")
+    department = IdFilter(field_name="department_id")
+    location = IdFilter(field_name="location_id")
     status = django_filters.MultipleChoiceFilter(choices=Crate.Status.choices)
     legal_hold = django_filters.BooleanFilter()
 
@@ -75,7 +76,7 @@ class DestructionScheduleFilter(CrateReportFilter):
 
 
 class RequestReportFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id")
     type = django_filters.MultipleChoiceFilter(choices=RequestType.choices)
     status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices)
     since = django_filters.DateFilter(field_name="submitted_at__date", lookup_expr="gte")

@@ -7,7 +7,9 @@ from strongroom.requests.models import Request
 class InventoryRowSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code")
     department_code = serializers.CharField(source="department.code")
-    location_code = serializers.CharField(source="location.full_code", default=None)
+    location_code = serializers.CharField(
+        source="location.full_code", default=None, allow_null=True
+    )
 
     class Meta:
         model = Crate

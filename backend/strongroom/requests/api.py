@@ -93,7 +93,13 @@ class RequestViewSet(
         return RequestDetailSerializer if self.action != "list" else RequestListSerializer
 
     def _detail(self, pk: Any) -> Request:
-        found = selectors.request_get_for_user(user=request_user(self.request), request_id=int(pk))
+        try:
+            request_id = int(pk)
+        except (TypeError, ValueError) as exc:  # the router lets any path segment through
+            raise Http404 from exc
+        found = selectors.request_get_for_user(
+            user=request_user(self.request), request_id=request_id
+        )
         if found is None:
             raise Http404
         return found

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.serializers import SignatureSerializer
+from strongroom.core.filters import MAX_ID
 from strongroom.requests.models import Request, RequestType, SendBack
 
 
@@ -91,8 +92,10 @@ class DocumentRefSerializer(serializers.Serializer):
 class RequestDetailSerializer(RequestListSerializer):
     documents = serializers.SerializerMethodField()
     crate_status = serializers.CharField(source="crate.status")
-    crate_location_code = serializers.CharField(source="crate.location.full_code", default=None)
-    witness_name = serializers.CharField(source="witness.full_name", default=None)
+    crate_location_code = serializers.CharField(
+        source="crate.location.full_code", default=None, allow_null=True
+    )
+    witness_name = serializers.CharField(source="witness.full_name", default=None, allow_null=True)
     signatures = SignatureSerializer(many=True)
     send_backs = SendBackSerializer(many=True)
     timeline = serializers.SerializerMethodField()
@@ -140,7 +143,9 @@ class RequestCreateSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=2000, allow_blank=True)
     crate = serializers.IntegerField(required=False, allow_null=True)
     expected_return_on = serializers.DateField(required=False, allow_null=True)
-    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     target_location = serializers.IntegerField(required=False, allow_null=True)
     department = serializers.IntegerField(required=False, allow_null=True)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -152,7 +157,9 @@ class RequestEditSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     purpose = serializers.CharField(max_length=2000, required=False)
     expected_return_on = serializers.DateField(required=False)
-    documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     target_location = serializers.IntegerField(required=False)
 
 

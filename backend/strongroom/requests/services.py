@@ -21,6 +21,7 @@ from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signature_record, signature_verify
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
+from strongroom.core.task_queue import task_enqueue_on_commit
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import (
     IdempotencyKey,
@@ -40,8 +41,7 @@ def request_number_allocate(*, year: int | None = None) -> str:
 def notify_after_commit(request: Request, event: str) -> None:
     from strongroom.notifications.tasks import notify_request_event
 
-    request_id, version = request.pk, request.version
-    transaction.on_commit(lambda: notify_request_event.delay(request_id, event, version))
+    task_enqueue_on_commit(notify_request_event, request.pk, event, request.version)
 
 
 # --- Shared checks -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
+from strongroom.core.filters import IdFilter
 from strongroom.core.pagination import StrongroomCursorPagination
 from strongroom.storage import selectors, services
 from strongroom.storage.models import Location
@@ -36,8 +37,8 @@ class LocationPagination(StrongroomCursorPagination):
 
 class LocationFilter(django_filters.FilterSet):
     # Plain numbers, not model choices: validating a choice would cost a query per filter.
-    unit = django_filters.NumberFilter(field_name="unit_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    unit = IdFilter(field_name="unit_id")
+    parent = IdFilter(field_name="parent_id")
     root = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices)
     is_active = django_filters.BooleanFilter()

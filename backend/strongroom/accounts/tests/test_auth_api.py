@@ -33,6 +33,7 @@ def bearer(access: str) -> APIClient:
     return client
 
 
+@pytest.mark.compliance("11.10(e)")
 def test_login_returns_tokens_and_the_user(user: User) -> None:
     response = login(APIClient(), user.username)
     assert response.status_code == 200, response.content
@@ -47,6 +48,7 @@ def test_login_returns_tokens_and_the_user(user: User) -> None:
     assert AuditEvent.objects.filter(action="auth.login", actor=user).exists()
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(d)")
 def test_unknown_user_and_wrong_password_get_the_same_answer(user: User) -> None:
     wrong = login(APIClient(), user.username, "not-the-password")
     unknown = login(APIClient(), "nobody-here", "not-the-password")
@@ -57,6 +59,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(user: User) -> None
     assert AuditEvent.objects.filter(action="auth.login_failed").count() == 2
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(d)")
 def test_five_failures_lock_the_account_and_an_admin_unlocks_it(user: User, api_client_for) -> None:  # type: ignore[no-untyped-def]
     client = APIClient()
     for _ in range(4):
@@ -76,6 +79,7 @@ def test_five_failures_lock_the_account_and_an_admin_unlocks_it(user: User, api_
     assert login(client, user.username).status_code == 200
 
 
+@pytest.mark.compliance("11.300(d)")
 def test_the_lock_is_released_by_time(user: User) -> None:
     client = APIClient()
     for _ in range(5):
@@ -85,6 +89,7 @@ def test_the_lock_is_released_by_time(user: User) -> None:
     assert login(client, user.username).status_code == 200
 
 
+@pytest.mark.compliance("11.10(d)")
 def test_refresh_rotates_and_a_used_refresh_token_is_refused(user: User) -> None:
     first = login(APIClient(), user.username).json()
     rotated = APIClient().post("/api/v1/auth/refresh/", {"refresh": first["refresh"]})
@@ -95,6 +100,7 @@ def test_refresh_rotates_and_a_used_refresh_token_is_refused(user: User) -> None
     assert bearer(rotated.json()["access"]).get("/api/v1/auth/me/").status_code == 200
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(c)", "A11-12.1")
 def test_logout_revokes_the_session_at_once(user: User) -> None:
     session = login(APIClient(), user.username).json()
     other = login(APIClient(), user.username).json()
@@ -110,6 +116,7 @@ def test_logout_revokes_the_session_at_once(user: User) -> None:
     assert AuditEvent.objects.filter(action="auth.logout", actor=user).exists()
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(c)", "A11-12.1")
 def test_deactivation_revokes_every_session(user: User, api_client_for) -> None:  # type: ignore[no-untyped-def]
     session = login(APIClient(), user.username).json()
     admin = UserFactory(role_name=roles.UNIT_ADMIN, units=list(user.units.all()))
@@ -124,6 +131,7 @@ def test_deactivation_revokes_every_session(user: User, api_client_for) -> None:
     assert login(APIClient(), user.username).status_code == 401
 
 
+@pytest.mark.compliance("11.300(c)")
 def test_password_change_revokes_old_sessions_and_returns_a_new_one(user: User) -> None:
     session = login(APIClient(), user.username).json()
     client = bearer(session["access"])
@@ -137,6 +145,7 @@ def test_password_change_revokes_old_sessions_and_returns_a_new_one(user: User) 
     assert login(APIClient(), user.username, NEW_PASSWORD).status_code == 200
 
 
+@pytest.mark.compliance("11.300(b)", "11.300(c)")
 def test_password_reset_revokes_sessions_and_forces_a_change(user: User, api_client_for) -> None:  # type: ignore[no-untyped-def]
     session = login(APIClient(), user.username).json()
     admin = UserFactory(role_name=roles.UNIT_ADMIN, units=list(user.units.all()))
@@ -152,6 +161,7 @@ def test_password_reset_revokes_sessions_and_forces_a_change(user: User, api_cli
     assert not AuditEvent.objects.filter(changes__icontains=one_time).exists()
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(b)")
 def test_a_pending_password_change_blocks_everything_else(user: User) -> None:
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     session = login(APIClient(), user.username).json()
@@ -168,6 +178,7 @@ def test_a_pending_password_change_blocks_everything_else(user: User) -> None:
 
 
 @override_settings(STRONGROOM_PASSWORD_EXPIRY_DAYS=90)
+@pytest.mark.compliance("11.300(b)")
 def test_an_expired_password_must_be_changed(user: User) -> None:
     User.objects.filter(pk=user.pk).update(
         password_changed_at=timezone.now() - dt.timedelta(days=91)
@@ -185,6 +196,7 @@ def test_an_expired_password_must_be_changed(user: User) -> None:
         ("password1234", "common"),
     ],
 )
+@pytest.mark.compliance("11.300(b)")
 def test_the_password_policy(user: User, new_password: str, fragment: str) -> None:
     session = login(APIClient(), user.username).json()
     response = bearer(session["access"]).post(
@@ -197,6 +209,7 @@ def test_the_password_policy(user: User, new_password: str, fragment: str) -> No
     assert any(fragment in message for message in error["details"]["new_password"])
 
 
+@pytest.mark.compliance("11.300(b)")
 def test_none_of_the_last_five_passwords_may_be_reused(user: User) -> None:
     passwords = [TEST_PASSWORD] + [f"rotation-passphrase-{i}" for i in range(1, 6)]
     for current, new in itertools.pairwise(passwords):
@@ -223,6 +236,7 @@ def test_none_of_the_last_five_passwords_may_be_reused(user: User) -> None:
     assert ok.status_code == 200
 
 
+@pytest.mark.compliance("11.10(d)")
 def test_a_bad_token_gets_the_error_envelope(db: None) -> None:
     response = bearer("not-a-jwt").get("/api/v1/auth/me/")
     assert response.status_code == 401

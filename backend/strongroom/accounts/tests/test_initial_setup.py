@@ -40,6 +40,7 @@ def snapshot() -> dict[str, object]:
     }
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_each_group_has_exactly_the_matrix_permissions() -> None:
     run()
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(roles.ROLES)
@@ -53,6 +54,7 @@ def test_each_group_has_exactly_the_matrix_permissions() -> None:
         assert held == set(wanted), role
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_matrix_key_capabilities() -> None:
     matrix = roles.ROLE_PERMISSIONS
     holders = {
@@ -90,6 +92,7 @@ def test_matrix_key_capabilities() -> None:
     }
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_drifted_group_is_put_back() -> None:
     run()
     viewer = Group.objects.get(name=roles.VIEWER)
@@ -100,6 +103,7 @@ def test_a_drifted_group_is_put_back() -> None:
     assert not viewer.permissions.filter(codename="approve_request").exists()
 
 
+@pytest.mark.compliance("11.10(g)", "11.300(b)")
 def test_first_administrator_gets_a_generated_password_shown_once() -> None:
     out = run("--admin-username", "root-admin")
     admin = User.objects.get(username="root-admin")

@@ -1,7 +1,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from strongroom.accounts.models import Department
+from strongroom.accounts import roles
+from strongroom.accounts.models import Department, User
+from strongroom.accounts.selectors import user_for_request, user_unit_ids
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from strongroom.core.testing import assert_update_rejected
 
@@ -38,8 +40,39 @@ def test_an_active_user_has_no_deactivation_date(roles_synced: None) -> None:
     assert_update_rejected(user, "user_deactivation_consistent", deactivated_at=timezone.now())
 
 
+@pytest.mark.compliance("11.100(a)", "11.300(a)")
 def test_username_format_and_uniqueness(roles_synced: None) -> None:
     UserFactory(username="alice")
     bob = UserFactory(username="bob")
     assert_update_rejected(bob, "user_username_format", username="b o b")
     assert_update_rejected(bob, username="alice")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_name", roles.ROLES)
+def test_the_user_loaded_for_a_request_has_the_same_access_as_a_fresh_one(
+    roles_synced: None, role_name: str
+) -> None:
+    """user_for_request's preloaded permissions and units (PostgreSQL) agree with Django's."""
+    goa, mum = UnitFactory(code="GOA1"), UnitFactory(code="MUM1")
+    UnitFactory(code="PUN1")
+    user = UserFactory(role_name=role_name, units=[goa, mum])
+    loaded = user_for_request(user.pk)
+    fresh = User.objects.get(pk=user.pk)
+    assert loaded is not None
+    assert loaded.get_all_permissions() == fresh.get_all_permissions()
+    assert loaded.get_all_permissions() == roles.ROLE_PERMISSIONS[role_name]
+    assert user_unit_ids(loaded) == user_unit_ids(fresh)
+    expected = None if role_name == roles.SYSTEM_ADMINISTRATOR else frozenset({goa.pk, mum.pk})
+    assert user_unit_ids(loaded) == expected
+    assert user_for_request(999_999) is None
+
+
+@pytest.mark.django_db
+def test_a_user_without_units_or_role_loads_with_none(roles_synced: None) -> None:
+    user = UserFactory(role_name=roles.VIEWER)
+    User.objects.filter(pk=user.pk).update(role=None)
+    loaded = user_for_request(user.pk)
+    assert loaded is not None
+    assert loaded.get_all_permissions() == set()
+    assert user_unit_ids(loaded) == frozenset()

@@ -28,6 +28,7 @@ def people(roles_synced: None, units):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_unit_admin_sees_only_users_of_their_units(people, api_client_for) -> None:  # type: ignore[no-untyped-def]
     client = api_client_for(people["goa_admin"])
     listed = {u["username"] for u in client.get("/api/v1/users/").json()["results"]}
@@ -38,6 +39,7 @@ def test_a_unit_admin_sees_only_users_of_their_units(people, api_client_for) -> 
     assert len(every) == 5
 
 
+@pytest.mark.compliance("11.300(b)", "A11-12.3")
 def test_create_returns_a_one_time_password_and_forces_a_change(
     people, units, api_client_for
 ) -> None:  # type: ignore[no-untyped-def]
@@ -62,6 +64,7 @@ def test_create_returns_a_one_time_password_and_forces_a_change(
 
 
 @pytest.mark.parametrize("role", [roles.SYSTEM_ADMINISTRATOR])
+@pytest.mark.compliance("11.10(g)")
 def test_a_unit_admin_cannot_grant_a_role_above_their_own(
     people, units, api_client_for, role
 ) -> None:  # type: ignore[no-untyped-def]
@@ -77,6 +80,7 @@ def test_a_unit_admin_cannot_grant_a_role_above_their_own(
     assert not User.objects.filter(username="goa1-boss").exists()
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_unit_admin_cannot_assign_other_units(people, units, api_client_for) -> None:  # type: ignore[no-untyped-def]
     response = api_client_for(people["goa_admin"]).patch(
         f"/api/v1/users/{people['goa_manager'].pk}/", {"units": [units[1].pk]}
@@ -85,6 +89,7 @@ def test_a_unit_admin_cannot_assign_other_units(people, units, api_client_for) -
     assert response.json()["error"]["code"] == "unit_not_allowed"
 
 
+@pytest.mark.compliance("11.10(g)", "11.100(a)")
 def test_flags_and_username_are_not_writable(people, api_client_for) -> None:  # type: ignore[no-untyped-def]
     target = people["goa_manager"]
     response = api_client_for(people["sysadmin"]).patch(
@@ -106,6 +111,7 @@ def test_flags_and_username_are_not_writable(people, api_client_for) -> None:  #
     assert target.full_name == "Renamed Person"
 
 
+@pytest.mark.compliance("11.10(c)", "11.100(a)", "11.300(a)")
 def test_users_are_never_deleted_and_usernames_never_reused(people, units, api_client_for) -> None:  # type: ignore[no-untyped-def]
     client = api_client_for(people["sysadmin"])
     assert client.delete(f"/api/v1/users/{people['goa_viewer'].pk}/").status_code == 405
@@ -123,6 +129,7 @@ def test_users_are_never_deleted_and_usernames_never_reused(people, units, api_c
     assert again.json()["error"]["code"] == "username_taken"
 
 
+@pytest.mark.compliance("11.10(e)", "A11-9", "A11-12.3", "A11-12.4")
 def test_role_changes_are_audited_with_old_and_new_values(people, api_client_for) -> None:  # type: ignore[no-untyped-def]
     target = people["goa_viewer"]
     api_client_for(people["goa_admin"]).patch(
@@ -134,6 +141,7 @@ def test_role_changes_are_audited_with_old_and_new_values(people, api_client_for
     assert event.reason == "Promotion"
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_departments_are_scoped_and_managed_within_units(people, units, api_client_for) -> None:  # type: ignore[no-untyped-def]
     goa, mum = units
     DepartmentFactory(unit=goa, code="QA")

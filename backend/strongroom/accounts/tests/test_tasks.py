@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @override_settings(STRONGROOM_PASSWORD_EXPIRY_DAYS=90)
+@pytest.mark.compliance("11.300(b)")
 def test_reminds_users_whose_password_expires_within_a_week_once(roles_synced: None) -> None:
     now = timezone.now()
     expiring = UserFactory(password_changed_at=now - dt.timedelta(days=85))

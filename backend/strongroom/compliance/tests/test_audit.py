@@ -28,6 +28,7 @@ def _record_three() -> list[AuditEvent]:
     ]
 
 
+@pytest.mark.compliance("11.10(e)", "A11-7.1", "A11-9")
 def test_events_form_a_hash_chain() -> None:
     first, second, third = _record_three()
     assert first.prev_hash == GENESIS_HASH
@@ -37,6 +38,7 @@ def test_events_form_a_hash_chain() -> None:
     assert verify_chain().checked == 3
 
 
+@pytest.mark.compliance("11.10(a)", "11.10(e)", "A11-7.1", "A11-9")
 def test_verification_finds_changed_content() -> None:
     events = _record_three()
     tampered = copy.copy(events[1])
@@ -47,6 +49,7 @@ def test_verification_finds_changed_content() -> None:
     assert "content" in report.problem
 
 
+@pytest.mark.compliance("11.10(a)", "11.10(e)", "A11-7.1", "A11-9")
 def test_verification_finds_a_removed_event() -> None:
     events = _record_three()
     report = verify_chain([events[0], events[2]])
@@ -56,6 +59,7 @@ def test_verification_finds_a_removed_event() -> None:
 
 
 @pytest.mark.parametrize("model", ["audit", "signature"])
+@pytest.mark.compliance("11.10(c)", "11.10(e)", "11.70", "A11-7.1", "A11-9", "A11-14")
 def test_the_database_refuses_update_and_delete(model: str, roles_synced: None) -> None:
     if model == "audit":
         row = _record_three()[0]
@@ -85,6 +89,7 @@ def test_the_database_refuses_update_and_delete(model: str, roles_synced: None) 
     assert type(row)._default_manager.filter(pk=row.pk).exists()
 
 
+@pytest.mark.compliance("11.70", "A11-14")
 def test_signature_constraints(roles_synced: None) -> None:
     request = RequestFactory()
     base = {
@@ -105,6 +110,7 @@ def test_signature_constraints(roles_synced: None) -> None:
             Signature.objects.create(**{**base, **bad})
 
 
+@pytest.mark.compliance("11.10(e)")
 def test_audit_constraints() -> None:
     event = _record_three()[0]
     # Constraint checks run before the append-only trigger would matter for inserts.

@@ -38,6 +38,7 @@ def trail(roles_synced: None, units):  # type: ignore[no-untyped-def]
     return goa, mum
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_unit_user_reads_only_their_units(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     goa, _ = trail
     viewer = UserFactory(role_name=roles.VIEWER, units=[goa])
@@ -48,6 +49,7 @@ def test_a_unit_user_reads_only_their_units(trail, api_client_for) -> None:  # t
     assert len(api_client_for(admin).get("/api/v1/audit-events/").json()["results"]) >= 4
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_roles_without_the_audit_permission_are_refused(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     manager = UserFactory(role_name=roles.DOCUMENT_MANAGER, units=[trail[0]])
     response = api_client_for(manager).get("/api/v1/audit-events/")
@@ -55,6 +57,7 @@ def test_roles_without_the_audit_permission_are_refused(trail, api_client_for) -
     assert response.json()["error"]["code"] == "permission_denied"
 
 
+@pytest.mark.compliance("11.10(e)", "A11-9")
 def test_filters(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     admin = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
     client = api_client_for(admin)
@@ -67,6 +70,7 @@ def test_filters(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     assert future["results"] == []
 
 
+@pytest.mark.compliance("11.10(b)", "11.10(e)", "A11-8", "A11-9")
 def test_csv_export_neutralises_formulas_and_is_itself_audited(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     admin = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
     response = api_client_for(admin).get("/api/v1/audit-events/?format=csv")
@@ -79,6 +83,7 @@ def test_csv_export_neutralises_formulas_and_is_itself_audited(trail, api_client
     assert AuditEvent.objects.filter(action="audit.export", actor=admin).exists()
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_verify_endpoint_is_for_system_administrators(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
     admin = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
     report = api_client_for(admin).post("/api/v1/audit-events/verify/")
@@ -105,6 +110,7 @@ def _tamper(event_id: int) -> None:
             )
 
 
+@pytest.mark.compliance("11.10(a)", "11.10(e)", "A11-7.1", "A11-9")
 def test_verify_audit_chain_finds_tampering_and_names_the_event(trail) -> None:  # type: ignore[no-untyped-def]
     call_command("verify_audit_chain")  # intact: no error
     target = AuditEvent.objects.order_by("id")[1]
@@ -114,6 +120,7 @@ def test_verify_audit_chain_finds_tampering_and_names_the_event(trail) -> None: 
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.compliance("11.10(e)")
 def test_the_chain_stays_linear_under_concurrent_writers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")

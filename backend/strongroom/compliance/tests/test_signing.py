@@ -33,6 +33,7 @@ def http() -> object:
     return HttpRequestFactory().post("/api/v1/requests/1/approve/", REMOTE_ADDR="10.1.2.3")
 
 
+@pytest.mark.compliance("11.200(a)", "11.300(d)")
 def test_a_wrong_password_is_refused_audited_and_counted(approver, request_: Request) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ApplicationError) as excinfo:
         signature_verify(
@@ -54,6 +55,7 @@ def test_a_wrong_password_is_refused_audited_and_counted(approver, request_: Req
     assert not Signature.objects.exists()
 
 
+@pytest.mark.compliance("11.300(d)")
 def test_five_wrong_signature_passwords_lock_the_account(approver, request_: Request) -> None:  # type: ignore[no-untyped-def]
     codes = []
     for _ in range(6):
@@ -80,6 +82,7 @@ def test_five_wrong_signature_passwords_lock_the_account(approver, request_: Req
         )
 
 
+@pytest.mark.compliance("11.200(a)")
 def test_an_empty_password_never_signs(approver, request_: Request) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ApplicationError, match="required"):
         signature_verify(
@@ -92,6 +95,7 @@ def test_an_empty_password_never_signs(approver, request_: Request) -> None:  # 
         )
 
 
+@pytest.mark.compliance("11.10(a)", "11.50", "11.70", "A11-8", "A11-14")
 def test_signature_records_manifestation_and_becomes_invalid_when_the_record_changes(
     approver,
     request_: Request,
@@ -126,6 +130,7 @@ def test_signature_records_manifestation_and_becomes_invalid_when_the_record_cha
     assert client.get(f"/api/v1/signatures/{signature.pk}/").json()["valid"] is False
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_signature_outside_your_units_is_not_found(
     request_: Request, units, api_client_for
 ) -> None:  # type: ignore[no-untyped-def]

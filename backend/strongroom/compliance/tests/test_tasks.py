@@ -9,6 +9,7 @@ from strongroom.notifications.models import Notification, NotificationKind
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.compliance("A11-13")
 def test_an_intact_chain_alerts_nobody(roles_synced: None) -> None:
     UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
     audit_event_record(action="unit.create")
@@ -16,6 +17,7 @@ def test_an_intact_chain_alerts_nobody(roles_synced: None) -> None:
     assert not Notification.objects.exists()
 
 
+@pytest.mark.compliance("A11-7.1", "A11-13")
 def test_a_broken_chain_alerts_system_administrators(
     roles_synced: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ def test_the_admin_registers_every_model() -> None:
 
 
 @pytest.mark.parametrize("model", [AuditEvent, Signature, Event])
+@pytest.mark.compliance("11.10(c)", "11.10(e)")
 def test_append_only_records_are_read_only_in_the_admin(model: type) -> None:
     model_admin = admin.site._registry[model]
     assert not model_admin.has_add_permission(None)
@@ -35,6 +36,7 @@ def test_append_only_records_are_read_only_in_the_admin(model: type) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.compliance("11.10(c)", "11.10(e)", "A11-9")
 def test_a_system_administrator_can_view_but_not_edit_audit_events(roles_synced: None) -> None:
     from strongroom.accounts import roles
 
@@ -52,6 +54,7 @@ def test_a_system_administrator_can_view_but_not_edit_audit_events(roles_synced:
 
 
 @pytest.mark.django_db
+@pytest.mark.compliance("11.10(e)", "11.300(d)", "A11-9", "A11-12.4")
 def test_admin_sign_in_and_changes_are_audited_with_old_and_new_values(roles_synced: None) -> None:
     from strongroom.accounts import roles
     from strongroom.accounts.models import Unit

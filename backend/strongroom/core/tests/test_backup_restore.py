@@ -86,6 +86,7 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.compliance("11.10(c)", "A11-7.2", "A11-17")
 def test_backup_then_restore_gives_the_same_data(
     private_postgres: dict[str, str], tmp_path: Path
 ) -> None:

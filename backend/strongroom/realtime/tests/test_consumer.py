@@ -77,6 +77,7 @@ async def test_no_auth_in_time_closes_4408(
 
 
 @pytest.mark.parametrize("token", ["not-a-jwt", "", 42])
+@pytest.mark.compliance("11.10(d)")
 async def test_a_bad_token_closes_4401(
     units: dict[str, Unit], clients: Clients, token: Any
 ) -> None:
@@ -95,6 +96,7 @@ async def test_a_first_message_that_is_not_auth_closes_4401(
     assert await client.closed_with() == 4401
 
 
+@pytest.mark.compliance("11.10(d)")
 async def test_an_expired_token_closes_4401(units: dict[str, Unit], clients: Clients) -> None:
     user = await adb(make_user, units["GOA1"])
     token, _ = await adb(access_token, user, timedelta(seconds=-5))
@@ -103,6 +105,7 @@ async def test_an_expired_token_closes_4401(units: dict[str, Unit], clients: Cli
     assert await client.auth(token) == {"type": "closed", "code": 4401}
 
 
+@pytest.mark.compliance("11.10(d)")
 async def test_a_deactivated_user_closes_4401(units: dict[str, Unit], clients: Clients) -> None:
     user = await adb(make_user, units["GOA1"])
     token, _ = await adb(access_token, user)
@@ -112,6 +115,7 @@ async def test_a_deactivated_user_closes_4401(units: dict[str, Unit], clients: C
     assert await client.auth(token) == {"type": "closed", "code": 4401}
 
 
+@pytest.mark.compliance("11.10(d)")
 async def test_a_user_who_must_change_password_is_forbidden_4403(
     units: dict[str, Unit], clients: Clients
 ) -> None:
@@ -122,6 +126,7 @@ async def test_a_user_who_must_change_password_is_forbidden_4403(
     assert await client.auth(token) == {"type": "closed", "code": 4403}
 
 
+@pytest.mark.compliance("11.10(d)")
 async def test_a_foreign_origin_is_refused(units: dict[str, Unit], clients: Clients) -> None:
     client = clients(origin=(b"origin", b"https://evil.example"))
     assert not await client.connect()
@@ -130,6 +135,7 @@ async def test_a_foreign_origin_is_refused(units: dict[str, Unit], clients: Clie
 # --- scope ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.compliance("11.10(g)")
 async def test_a_mum1_user_never_receives_a_goa1_event(
     units: dict[str, Unit], clients: Clients
 ) -> None:
@@ -201,6 +207,7 @@ async def test_a_cross_unit_transfer_reaches_both_units_once(
     assert await both_client.nothing(0.6)  # two groups, one delivery
 
 
+@pytest.mark.compliance("11.10(g)")
 async def test_access_changed_rescopes_the_open_socket(
     units: dict[str, Unit], clients: Clients
 ) -> None:
@@ -298,6 +305,7 @@ async def test_too_many_missed_events_answer_resync(
 # --- expiry, re-authentication and revocation ----------------------------------------------------
 
 
+@pytest.mark.compliance("11.10(d)")
 async def test_expiry_closes_4401_unless_reauthenticated(
     units: dict[str, Unit], clients: Clients
 ) -> None:
@@ -331,6 +339,7 @@ async def test_reauth_with_another_users_token_closes_4401(
     assert await client.closed_with() == 4401
 
 
+@pytest.mark.compliance("11.10(d)", "11.300(c)")
 async def test_revoking_a_session_closes_its_sockets_only(
     units: dict[str, Unit], clients: Clients
 ) -> None:

@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import UserFactory
 from strongroom.compliance.models import AuditEvent
+from strongroom.core.testing import list_request_queries
 from strongroom.records.models import Attachment
 from strongroom.records.services import safe_original_name
 from strongroom.records.tests.factories import DocumentFactory
@@ -60,6 +62,7 @@ def _upload(client: Any, document: Any, name: str, content: bytes) -> Any:
         ("scan.tiff", TIFF, ".tif"),
     ],
 )
+@pytest.mark.compliance("A11-5", "A11-12.4")
 def test_upload_accepts_allowed_types(
     client: Any, document: Any, manager: Any, name: str, content: bytes, extension: str
 ) -> None:
@@ -92,6 +95,7 @@ def test_upload_accepts_allowed_types(
         ("empty.pdf", b"", "file_empty"),
     ],
 )
+@pytest.mark.compliance("A11-5")
 def test_upload_refuses_bad_files(
     client: Any, document: Any, name: str, content: bytes, code: str
 ) -> None:
@@ -102,6 +106,7 @@ def test_upload_refuses_bad_files(
 
 
 @override_settings(STRONGROOM_ATTACHMENT_MAX_BYTES=1024)
+@pytest.mark.compliance("A11-5")
 def test_upload_refuses_oversize_files(client: Any, document: Any) -> None:
     response = _upload(client, document, "big.pdf", PDF + b"0" * 2048)
     assert response.status_code == 400
@@ -109,6 +114,7 @@ def test_upload_refuses_oversize_files(client: Any, document: Any) -> None:
     assert not Attachment.objects.exists()
 
 
+@pytest.mark.compliance("A11-5")
 def test_path_traversal_in_the_name_never_reaches_the_storage(client: Any, document: Any) -> None:
     response = _upload(client, document, "../../etc/passwd.pdf", PDF)
     assert response.status_code == 201, response.json()
@@ -157,6 +163,7 @@ def test_upload_needs_a_file(client: Any, document: Any) -> None:
     assert response.json()["error"]["code"] == "file_required"
 
 
+@pytest.mark.compliance("11.10(b)")
 def test_list_and_download(client: Any, document: Any, api_client_for: Any, units: Any) -> None:
     created = _upload(client, document, "../scan 1.pdf", PDF).json()
     viewer = api_client_for(UserFactory(role_name=roles.VIEWER, units=[units[0]]))
@@ -174,6 +181,54 @@ def test_list_and_download(client: Any, document: Any, api_client_for: Any, unit
     assert as_image.status_code == 200
 
 
+def test_download_streams_the_file_when_x_accel_is_off(client: Any, document: Any) -> None:
+    created = _upload(client, document, "scan.pdf", PDF).json()
+    response = client.get(created["download_url"])
+    assert response.status_code == 200
+    assert "X-Accel-Redirect" not in response
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@override_settings(STRONGROOM_ATTACHMENT_X_ACCEL=True)
+def test_download_hands_the_file_to_nginx_when_x_accel_is_on(
+    client: Any, document: Any, api_client_for: Any, units: Any
+) -> None:
+    created = _upload(client, document, "../Scan 1 (Zoë).pdf", PDF).json()
+    attachment = Attachment.objects.get(pk=created["id"])
+    viewer = api_client_for(UserFactory(role_name=roles.VIEWER, units=[units[0]]))
+    response = viewer.get(created["download_url"])
+    assert response.status_code == 200
+    # No body: nginx sends the file from its internal location for the media volume.
+    assert response.content == b""
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert attachment.file.name == f"attachments/{sha[:2]}/{sha}.pdf"
+    assert response["X-Accel-Redirect"] == f"/protected-media/attachments/{sha[:2]}/{sha}.pdf"
+    # nginx passes these on from the API's answer to the client.
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''Scan%201%20%28Zo%C3%AB%29.pdf" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Type"] == "application/pdf"
+    # Authorisation is unchanged: no redirect for someone outside the unit.
+    outsider = api_client_for(UserFactory(role_name=roles.DOCUMENT_MANAGER, units=[units[1]]))
+    refused = outsider.get(created["download_url"])
+    assert refused.status_code == 404
+    assert "X-Accel-Redirect" not in refused
+    assert client.get("/api/v1/attachments/999999/download/").status_code == 404
+
+
+@override_settings(STRONGROOM_ATTACHMENT_X_ACCEL=True)
+def test_x_accel_download_needs_a_session(client: Any, document: Any) -> None:
+    created = _upload(client, document, "scan.pdf", PDF).json()
+    response = APIClient().get(created["download_url"])
+    assert response.status_code == 401
+    assert "X-Accel-Redirect" not in response
+
+
+@pytest.mark.compliance("11.10(g)")
 def test_attachments_of_other_units_are_not_found(
     client: Any, document: Any, api_client_for: Any, units: Any
 ) -> None:
@@ -184,6 +239,7 @@ def test_attachments_of_other_units_are_not_found(
     assert _upload(outsider, document, "x.pdf", PDF + b"1").status_code == 404
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_only_document_managers_upload(document: Any, api_client_for: Any, units: Any) -> None:
     for role in (roles.VIEWER, roles.STORE_HEAD, roles.APPROVER, roles.UNIT_ADMIN):
         other = api_client_for(UserFactory(role_name=role, units=[units[0]]))
@@ -202,7 +258,7 @@ def test_attachment_list_query_count_is_constant(
         response = client.get(url, {"page_size": page_size})
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(page_size, 4)
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    assert len(queries) == list_request_queries(), [q["sql"] for q in queries]
 
 
 def test_attachment_list_of_a_document_without_scans(client: Any, document: Any) -> None:

@@ -21,6 +21,7 @@ def test_normalise_accepts_lower_case_spaces_and_missing_separators() -> None:
     assert normalise(compact, known_prefixes=[("MUM1", "QC"), ("GOA1", "QA")]) == code
 
 
+@pytest.mark.compliance("11.10(h)", "A11-6")
 def test_normalise_rejects_a_wrong_check_digit() -> None:
     code = format_code(unit_code="GOA1", department_code="QA", year=2026, serial=42)
     wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
@@ -34,6 +35,7 @@ def test_normalise_rejects_what_is_not_a_code(text: str) -> None:
         normalise(text, known_prefixes=[("GOA1", "QA")])
 
 
+@pytest.mark.compliance("11.10(h)", "A11-6")
 def test_every_single_digit_typo_in_the_serial_is_caught() -> None:
     for serial in (1, 123, 99999, 500_321):
         code = format_code(unit_code="GOA1", department_code="QA", year=2026, serial=serial)
@@ -47,6 +49,7 @@ def test_every_single_digit_typo_in_the_serial_is_caught() -> None:
                 assert check_digit(body.replace(serial_text, typo)) != check
 
 
+@pytest.mark.compliance("11.10(h)", "A11-6")
 def test_every_adjacent_transposition_in_the_serial_is_caught() -> None:
     code = format_code(unit_code="GOA1", department_code="QA", year=2026, serial=123456)
     body, check = code.rsplit("-", 1)

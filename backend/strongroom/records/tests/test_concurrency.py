@@ -18,6 +18,7 @@ from strongroom.records.tests.factories import CrateFactory, shelf_create
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.compliance("11.10(f)")
 def test_concurrent_holds_one_wins(roles_synced: None, units: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")

@@ -51,6 +51,7 @@ def test_retention_is_a_date_or_permanent(crate: Crate) -> None:
     )
 
 
+@pytest.mark.compliance("A11-5")
 def test_a_legal_hold_needs_reason_who_and_when(crate: Crate) -> None:
     assert_update_rejected(crate, "crate_legal_hold_has_reason", legal_hold=True)
     assert_update_rejected(
@@ -87,6 +88,7 @@ def test_document_number_is_unique_within_the_unit(roles_synced: None) -> None:
     assert_update_rejected(second, number="BMR-1")
 
 
+@pytest.mark.compliance("A11-5", "A11-6")
 def test_document_retention_rules(roles_synced: None) -> None:
     document = DocumentFactory()
     assert_update_rejected(document, "document_retention_date_or_permanent", retention_until=None)

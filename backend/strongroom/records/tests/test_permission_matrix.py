@@ -87,6 +87,7 @@ ENDPOINTS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", roles.ROLES)
+@pytest.mark.compliance("11.10(g)", "A11-12.1")
 def test_every_role_against_every_endpoint(
     role: str, roles_synced: None, units: Any, api_client_for: Callable[..., Any]
 ) -> None:

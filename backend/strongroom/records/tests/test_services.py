@@ -52,6 +52,7 @@ def _create(setup: dict[str, Any], documents: list[dict[str, Any]]) -> Crate:
     )
 
 
+@pytest.mark.compliance("11.10(e)")
 def test_crate_create_pending_numbers_the_crate_and_files_documents(setup: dict[str, Any]) -> None:
     crate = _create(
         setup,
@@ -84,6 +85,7 @@ def test_one_permanent_document_keeps_the_crate_permanently(setup: dict[str, Any
     assert crate2.retain_permanently is True
 
 
+@pytest.mark.compliance("A11-5", "A11-6")
 def test_invalid_rows_are_reported_per_index_and_field(setup: dict[str, Any]) -> None:
     DocumentFactory(crate__unit=setup["unit"], number="TAKEN-1")
     with pytest.raises(ApplicationError) as excinfo:
@@ -135,6 +137,7 @@ def test_department_of_another_unit_is_refused(setup: dict[str, Any], units: Any
     assert excinfo.value.code == "invalid_department"
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_unit_outside_the_actors_units_is_refused(setup: dict[str, Any], units: Any) -> None:
     mum_qa = DepartmentFactory(unit=units[1], code="QA")
     with pytest.raises(ApplicationError) as excinfo:
@@ -189,6 +192,7 @@ def test_csv_import_with_commas_without_bom(setup: dict[str, Any]) -> None:
     assert rows[0]["title"] == "Batch; one"
 
 
+@pytest.mark.compliance("A11-5")
 def test_csv_import_reports_errors_by_line(setup: dict[str, Any]) -> None:
     text = (
         "number,title,doc_type,department,prepared_on,retention_until\n"
@@ -214,6 +218,7 @@ def test_csv_import_reports_errors_by_line(setup: dict[str, Any]) -> None:
         ),
     ],
 )
+@pytest.mark.compliance("A11-5")
 def test_csv_import_refuses_unusable_files(setup: dict[str, Any], content: bytes) -> None:
     with pytest.raises(ApplicationError) as excinfo:
         services.documents_parse_csv(file=io.BytesIO(content), unit=setup["unit"])

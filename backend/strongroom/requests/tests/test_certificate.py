@@ -52,6 +52,7 @@ def destruction(roles_synced: None, units: Any) -> Any:
     return request, signatures
 
 
+@pytest.mark.compliance("11.10(b)", "11.50", "11.70", "A11-8", "A11-14")
 def test_certificate_lists_crate_documents_signatures_and_digest(destruction: Any) -> None:
     request, signatures = destruction
     data = destruction_certificate_pdf(request)
@@ -75,6 +76,7 @@ def test_certificate_lists_crate_documents_signatures_and_digest(destruction: An
     assert "DRAFT" not in text
 
 
+@pytest.mark.compliance("A11-8")
 def test_an_unfinished_request_is_marked_as_a_draft(destruction: Any) -> None:
     request, _ = destruction
     request.status = RequestStatus.APPROVED
@@ -82,6 +84,7 @@ def test_an_unfinished_request_is_marked_as_a_draft(destruction: Any) -> None:
     assert "DRAFT" in text
 
 
+@pytest.mark.compliance("11.10(b)", "A11-8")
 def test_many_documents_flow_onto_more_pages(destruction: Any) -> None:
     request, _ = destruction
     for n in range(120):

@@ -19,6 +19,7 @@ def storage_request(roles_synced: None) -> Request:
 
 
 @pytest.mark.parametrize("open_status", ["SUBMITTED", "APPROVED", "SENT_BACK"])
+@pytest.mark.compliance("11.10(f)")
 def test_a_second_open_request_for_a_crate_fails_at_the_database(
     storage_request: Request, open_status: str
 ) -> None:
@@ -42,6 +43,7 @@ def test_a_closed_request_frees_the_crate_for_the_next(
     assert Request.objects.filter(crate=storage_request.crate).count() == 2
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_reopening_a_closed_request_beside_an_open_one_fails(storage_request: Request) -> None:
     Request.objects.filter(pk=storage_request.pk).update(status="REJECTED")
     RequestFactory(crate=storage_request.crate)
@@ -68,10 +70,12 @@ def test_transfer_needs_a_target(storage_request: Request) -> None:
     assert_update_rejected(storage_request, "request_transfer_has_target", type="TRANSFER")
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_issued_is_for_withdrawals_that_were_issued(storage_request: Request) -> None:
     assert_update_rejected(storage_request, "request_issued_only_withdrawal", status="ISSUED")
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_return_after_issue_and_overdue_only_for_withdrawals(storage_request: Request) -> None:
     now = timezone.now()
     assert_update_rejected(
@@ -84,6 +88,7 @@ def test_return_after_issue_and_overdue_only_for_withdrawals(storage_request: Re
     assert_update_rejected(storage_request, "request_overdue_only_withdrawal", is_overdue=True)
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_destruction_witness_rules(storage_request: Request) -> None:
     assert_update_rejected(
         storage_request,

@@ -66,6 +66,7 @@ ENDPOINTS = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", roles.ROLES)
+@pytest.mark.compliance("11.10(g)", "A11-12.1")
 def test_every_role_against_every_request_endpoint(
     role: str, plant: Plant, api_client_for: Any
 ) -> None:

@@ -21,6 +21,7 @@ def meanings(request_id: int) -> list[str]:
     return list(Signature.objects.filter(request_id=request_id).values_list("meaning", flat=True))
 
 
+@pytest.mark.compliance("11.10(e)", "11.10(f)", "11.50")
 def test_withdrawal_issue_and_return(plant: Plant, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         body = withdrawal(plant)
@@ -61,6 +62,7 @@ def test_withdrawal_issue_and_return(plant: Plant, django_capture_on_commit_call
     assert shown["valid"] is True
 
 
+@pytest.mark.compliance("A11-6")
 def test_a_withdrawal_may_list_documents_of_its_crate_only(plant: Plant) -> None:
     own = list(plant.crate.documents.values_list("pk", flat=True))
     body = withdrawal(plant, documents=own[:1])
@@ -81,6 +83,7 @@ def test_a_withdrawal_may_list_documents_of_its_crate_only(plant: Plant) -> None
 
 
 @pytest.mark.parametrize("days", [0, -1])
+@pytest.mark.compliance("A11-6")
 def test_the_return_date_must_be_in_the_future(plant: Plant, days: int) -> None:
     response = create(
         plant.client("manager"),
@@ -94,6 +97,7 @@ def test_the_return_date_must_be_in_the_future(plant: Plant, days: int) -> None:
     assert not Request.objects.exists()
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_one_open_request_per_crate(plant: Plant) -> None:
     withdrawal(plant)
     second = create(
@@ -103,6 +107,7 @@ def test_one_open_request_per_crate(plant: Plant) -> None:
     assert Request.objects.count() == 1
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_transitions_out_of_order_are_refused_and_change_nothing(plant: Plant) -> None:
     body = withdrawal(plant)
     for action, client in (
@@ -121,6 +126,7 @@ def test_transitions_out_of_order_are_refused_and_change_nothing(plant: Plant) -
     assert meanings(body["id"]) == ["SUBMITTED", "APPROVED"]
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_a_stale_version_gets_409_and_changes_nothing(plant: Plant) -> None:
     body = withdrawal(plant)
     act(plant.client("approver"), body, "send-back", reason="Purpose unclear")
@@ -130,6 +136,7 @@ def test_a_stale_version_gets_409_and_changes_nothing(plant: Plant) -> None:
     assert Request.objects.get().status == "SENT_BACK"
 
 
+@pytest.mark.compliance("11.10(e)", "11.200(a)", "11.300(d)")
 def test_a_wrong_signature_password_changes_nothing_and_is_audited(plant: Plant) -> None:
     body = withdrawal(plant)
     response = act(plant.client("approver"), body, "approve", password="not-my-password")
@@ -143,6 +150,7 @@ def test_a_wrong_signature_password_changes_nothing_and_is_audited(plant: Plant)
     assert AccessAttempt.objects.filter(username=plant.approver.username).exists()
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_roles_may_only_take_their_own_steps(plant: Plant) -> None:
     body = withdrawal(plant)
     for client in ("viewer", "storehead", "manager", "unitadmin"):
@@ -153,6 +161,7 @@ def test_roles_may_only_take_their_own_steps(plant: Plant) -> None:
         assert act(plant.client(client), approved, "issue").status_code == 403, client
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_a_request_of_another_unit_does_not_exist_for_you(plant: Plant) -> None:
     body = withdrawal(plant)
     assert plant.client("mum_storehead").get(f"/api/v1/requests/{body['id']}/").status_code == 404
@@ -161,6 +170,7 @@ def test_a_request_of_another_unit_does_not_exist_for_you(plant: Plant) -> None:
     assert listed == []
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_nobody_approves_their_own_request(plant: Plant) -> None:
     from django.contrib.auth.models import Group, Permission
 
@@ -176,6 +186,7 @@ def test_nobody_approves_their_own_request(plant: Plant) -> None:
     assert response.json()["error"]["code"] == "separation_of_duties"
 
 
+@pytest.mark.compliance("11.10(f)", "11.70", "A11-6", "A11-14")
 def test_send_back_edit_and_resubmit(plant: Plant, django_capture_on_commit_callbacks: Any) -> None:
     body = withdrawal(plant)
     missing_reason = act(plant.client("approver"), body, "send-back")
@@ -213,6 +224,7 @@ def test_send_back_edit_and_resubmit(plant: Plant, django_capture_on_commit_call
     assert act(plant.client("approver"), body, "approve").status_code == 200
 
 
+@pytest.mark.compliance("11.10(f)", "A11-6")
 def test_reject_and_cancel(plant: Plant) -> None:
     body = withdrawal(plant)
     assert act(plant.client("approver"), body, "reject").status_code == 400  # reason required
@@ -226,6 +238,7 @@ def test_reject_and_cancel(plant: Plant) -> None:
     assert cancelled["status"] == "CANCELLED"
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_storage_of_a_pending_crate_is_allocated_to_a_shelf_with_room(plant: Plant) -> None:
     from strongroom.records.tests.factories import CrateFactory
 
@@ -268,6 +281,7 @@ def test_transfer_across_units_moves_the_crate_and_its_documents(plant: Plant) -
     assert set(crate.documents.values_list("unit__code", flat=True)) == {"MUM1"}
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_transfer_refused_when_the_target_is_full(plant: Plant) -> None:
     body = create(
         plant.client("manager"),
@@ -292,6 +306,7 @@ def destruction(plant: Plant) -> dict[str, Any]:
     return act(plant.client("approver"), body, "approve").json()
 
 
+@pytest.mark.compliance("11.10(c)", "11.10(f)", "A11-7.1")
 def test_destruction_needs_retention_reached_and_no_hold(plant: Plant) -> None:
     early = create(
         plant.client("manager"), type="DESTRUCTION", crate=plant.crate.pk, purpose="Too early"
@@ -312,6 +327,7 @@ def test_destruction_needs_retention_reached_and_no_hold(plant: Plant) -> None:
     assert held.json()["error"]["code"] == "crate_on_hold"
 
 
+@pytest.mark.compliance("11.10(f)", "11.10(g)", "11.200(a)")
 def test_destroy_with_a_witness(plant: Plant) -> None:
     from strongroom.accounts.tests.factories import TEST_PASSWORD
 
@@ -380,6 +396,7 @@ def test_destroy_with_a_witness(plant: Plant) -> None:
     assert done.json()["witness_name"] == "Anita Approver"
 
 
+@pytest.mark.compliance("11.10(f)")
 def test_idempotency_key_returns_the_first_request(plant: Plant) -> None:
     client = plant.client("manager")
     body = {
@@ -463,6 +480,7 @@ def test_a_storage_request_files_a_new_crate_with_its_documents(plant: Plant) ->
     assert crate.status == "IN_STORAGE"
 
 
+@pytest.mark.compliance("A11-5")
 def test_a_storage_request_with_bad_documents_creates_nothing(plant: Plant) -> None:
     crates_before = Crate.objects.count()
     response = create(
@@ -506,6 +524,7 @@ def test_documents_csv_is_parsed_for_review(plant: Plant) -> None:
     assert [d["number"] for d in response.json()["documents"]] == ["BMR-9"]
 
 
+@pytest.mark.compliance("11.10(b)", "A11-8")
 def test_the_destruction_certificate_is_served_once_completed(plant: Plant) -> None:
     from strongroom.accounts.tests.factories import TEST_PASSWORD
 

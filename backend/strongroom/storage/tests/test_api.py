@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import UserFactory
 from strongroom.compliance.models import AuditEvent
+from strongroom.core.testing import list_request_queries
 from strongroom.records.models import Crate
 from strongroom.records.tests.factories import CrateFactory, shelf_create
 from strongroom.storage.models import Location
@@ -83,8 +84,7 @@ def test_list_query_count_is_constant(client: Any, goa: Any, page_size: int) -> 
         response = client.get(URL, {"page_size": page_size})
     assert response.status_code == 200
     assert len(response.json()["results"]) == min(page_size, 9)
-    # JWT user, role permissions, the user's units, the page.
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    assert len(queries) == list_request_queries(), [q["sql"] for q in queries]
 
 
 def test_tree_is_nested_with_occupancy(client: Any, goa: Any) -> None:
@@ -109,7 +109,7 @@ def test_tree_query_count_does_not_grow_with_the_tree(client: Any, goa: Any) -> 
         _store(shelf_create(unit=goa, code=f"S{n}"), 1)
     with CaptureQueriesContext(connection) as large:
         assert len(client.get(f"{URL}tree/").json()[0]["children"][0]["children"]) == 29
-    assert len(small) == len(large) == 4
+    assert len(small) == len(large) == list_request_queries()
 
 
 def test_tree_rejects_a_bad_unit(client: Any) -> None:
@@ -117,6 +117,7 @@ def test_tree_rejects_a_bad_unit(client: Any) -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.compliance("11.10(g)")
 def test_other_units_locations_are_not_found(
     api_client_for: Callable[..., Any], goa: Any, mum: Any
 ) -> None:
@@ -186,6 +187,7 @@ def test_create_refuses_a_taken_code(client: Any, goa: Any) -> None:
     assert response.json()["error"]["code"] == "location_code_taken"
 
 
+@pytest.mark.compliance("11.10(e)", "A11-9")
 def test_update_checks_version_and_audits_old_and_new(client: Any, goa: Any) -> None:
     shelf = shelf_create(unit=goa, capacity=5)
     response = client.patch(f"{URL}{shelf.pk}/", {"version": 1, "capacity": 8, "name": "Top"})
@@ -201,6 +203,7 @@ def test_update_checks_version_and_audits_old_and_new(client: Any, goa: Any) -> 
     assert shelf.capacity == 8
 
 
+@pytest.mark.compliance("A11-5")
 def test_update_refuses_capacity_below_occupancy(client: Any, goa: Any) -> None:
     shelf = shelf_create(unit=goa, capacity=5)
     _store(shelf, 3)
@@ -209,6 +212,7 @@ def test_update_refuses_capacity_below_occupancy(client: Any, goa: Any) -> None:
     assert response.json()["error"]["code"] == "capacity_below_occupancy"
 
 
+@pytest.mark.compliance("A11-6", "A11-9")
 def test_lowering_a_rooms_security_class_needs_a_reason(client: Any, goa: Any) -> None:
     room = client.post(URL, {"unit": goa.pk, "kind": "ROOM", "code": "R03", "security_class": 3})
     room_id = room.json()["id"]
@@ -286,6 +290,7 @@ def test_deactivate_a_rack_deactivates_its_shelves_and_activate_again(
     assert orphan.json()["error"]["code"] == "invalid_parent"
 
 
+@pytest.mark.compliance("11.10(c)")
 def test_delete_is_not_offered(client: Any, goa: Any) -> None:
     shelf = shelf_create(unit=goa)
     assert client.delete(f"{URL}{shelf.pk}/").status_code == 405

@@ -1,0 +1,28 @@
+"""Filters shared by the apps' list endpoints."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+# The largest id any of the databases stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id (``?unit=3``): a whole number in the databases' integer range.
+
+    A plain ``NumberFilter`` takes any decimal, and an id beyond the range reached the query and
+    failed there (OverflowError on SQLite, a numeric error on PostgreSQL): a 500, or a CSV export
+    broken off half-way. Out of range is now a 400 like any other invalid filter.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -MAX_ID)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)

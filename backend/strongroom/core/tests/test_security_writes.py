@@ -1,0 +1,580 @@
+"""Security tests, part 3: mass assignment. Every writable operation of the schema (POST, PUT,
+PATCH) is called twice by a role allowed to make it, on an object in the right state: once with
+a valid body, once with the same body plus fields it does not take (``is_superuser``,
+``is_staff``, ``role``, ``status``, ``version``, ``created_by``, ``requester``, ``unit``…,
+each only where the operation's own request schema does not list it). The extra fields must
+be ignored (the database ends up exactly as after the valid body) or refused (a 4xx that
+changes nothing). Both calls are rolled back, so each operation meets the same world.
+
+Operations come from the schema: one added later fails here until ``WRITES`` says who calls
+it, where and with what.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from strongroom.accounts import roles
+from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.tests.factories import TEST_PASSWORD
+from strongroom.accounts.tokens import session_tokens_issue
+from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.core.tests.test_security import PDF, World, client_for, signed, world_build
+from strongroom.notifications.models import Notification
+from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.tests.factories import CrateFactory, DocumentFactory
+from strongroom.requests.models import Request
+from strongroom.storage.models import Location
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "A-brand-new-passphrase-2026"
+
+
+@dataclass
+class States:
+    """GOA1 requests in every state a transition starts from."""
+
+    submitted: Request
+    sent_back: Request
+    approved_withdrawal: Request
+    issued: Request
+    approved_storage: Request
+    approved_transfer: Request
+    approved_destruction: Request
+    inactive_shelf: Location
+
+
+def _stored_crate(world: World, **fields: Any) -> Crate:
+    goa = world.goa
+    crate = CrateFactory(
+        unit=goa.unit,
+        department=goa.department,
+        created_by=goa.user(roles.DOCUMENT_MANAGER),
+        status=Crate.Status.IN_STORAGE,
+        location=goa.shelf,
+        last_location=goa.shelf,
+        destroy_after=dt.date(2035, 1, 1),
+        **fields,
+    )
+    DocumentFactory(crate=crate, doc_type=world.doc_type, retention_until=crate.destroy_after)
+    return crate
+
+
+def _states(world: World) -> States:
+    goa = world.goa
+    manager = world.client(goa.user(roles.DOCUMENT_MANAGER))
+    approver = world.client(goa.user(roles.APPROVER))
+    store = world.client(goa.user(roles.STORE_HEAD))
+    signature = {"password": TEST_PASSWORD}
+    later = str(timezone.localdate() + dt.timedelta(days=7))
+
+    def request(**body: Any) -> dict[str, Any]:
+        response = manager.post(
+            "/api/v1/requests/", {"purpose": "Work", **body, "signature": signature}
+        )
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def act(client: APIClient, body: dict[str, Any], action: str, **extra: Any) -> dict[str, Any]:
+        response = client.post(
+            f"/api/v1/requests/{body['id']}/{action}/", signed(body["version"], **extra)
+        )
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def withdrawal() -> dict[str, Any]:
+        return request(type="WITHDRAWAL", crate=_stored_crate(world).pk, expected_return_on=later)
+
+    sent_back = act(approver, withdrawal(), "send-back", reason="Say which batch")
+    approved_withdrawal = act(approver, withdrawal(), "approve")
+    issued = act(store, act(approver, withdrawal(), "approve"), "issue")
+    storage = request(
+        type="STORAGE",
+        department=goa.department.pk,
+        description="New records",
+        new_documents=[
+            {
+                "number": "NEW-0001",
+                "title": "New batch",
+                "doc_type": world.doc_type.code,
+                "prepared_on": "2026-01-05",
+                "retention_until": "2036-01-01",
+            }
+        ],
+    )
+    transfer = request(
+        type="TRANSFER", crate=_stored_crate(world).pk, target_location=goa.spare_shelf.pk
+    )
+    doomed = _stored_crate(world)
+    Crate.objects.filter(pk=doomed.pk).update(destroy_after=dt.date(2020, 1, 1))
+    destruction = request(type="DESTRUCTION", crate=doomed.pk)
+    inactive = Location.objects.create(
+        unit=goa.unit, parent=goa.shelf.parent, kind=Location.Kind.SHELF, code="S9", capacity=3
+    )
+    Location.objects.filter(pk=inactive.pk).update(is_active=False)
+    return States(
+        submitted=goa.withdrawal,
+        sent_back=Request.objects.get(pk=sent_back["id"]),
+        approved_withdrawal=Request.objects.get(pk=approved_withdrawal["id"]),
+        issued=Request.objects.get(pk=issued["id"]),
+        approved_storage=Request.objects.get(pk=act(approver, storage, "approve")["id"]),
+        approved_transfer=Request.objects.get(pk=act(approver, transfer, "approve")["id"]),
+        approved_destruction=Request.objects.get(pk=act(approver, destruction, "approve")["id"]),
+        inactive_shelf=Location.objects.get(pk=inactive.pk),
+    )
+
+
+@dataclass(frozen=True)
+class Write:
+    """Who makes a write, on which object, with which valid body."""
+
+    role: str  # a role of GOA1, or "anonymous" / "own session"
+    target: Callable[[World, States], Any]  # the object in {id}, or None
+    body: Callable[[World, States, Any], dict[str, Any]]
+    multipart: bool = False
+
+
+def _transition(state: str, role: str, **extra: Any) -> Write:
+    return Write(
+        role,
+        lambda w, s: getattr(s, state),
+        lambda w, s, r: signed(r.version, reason="Because", **extra),
+    )
+
+
+UA, DM, AP, SH = roles.UNIT_ADMIN, roles.DOCUMENT_MANAGER, roles.APPROVER, roles.STORE_HEAD
+WRITES: dict[str, Write] = {
+    "POST /api/v1/auth/login/": Write(
+        "anonymous",
+        lambda w, s: None,
+        lambda w, s, t: {"username": w.goa.user(DM).username, "password": TEST_PASSWORD},
+    ),
+    "POST /api/v1/auth/refresh/": Write(
+        "anonymous",
+        lambda w, s: None,
+        lambda w, s, t: {"refresh": str(session_tokens_issue(w.goa.user(DM)))},
+    ),
+    "POST /api/v1/auth/logout/": Write("own session", lambda w, s: None, lambda w, s, t: {}),
+    "POST /api/v1/auth/change-password/": Write(
+        DM,
+        lambda w, s: None,
+        lambda w, s, t: {"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD},
+    ),
+    "POST /api/v1/audit-events/verify/": Write(
+        roles.SYSTEM_ADMINISTRATOR, lambda w, s: None, lambda w, s, t: {}
+    ),
+    "POST /api/v1/crates/{id}/hold/": Write(
+        UA,
+        lambda w, s: w.goa.free_crate,
+        lambda w, s, c: signed(c.version, reason="Litigation"),
+    ),
+    "POST /api/v1/crates/{id}/release-hold/": Write(
+        UA, lambda w, s: w.goa.held_crate, lambda w, s, c: signed(c.version, reason="Settled")
+    ),
+    "POST /api/v1/crates/labels/": Write(
+        DM, lambda w, s: None, lambda w, s, t: {"crates": [w.goa.crate.pk]}
+    ),
+    "POST /api/v1/departments/": Write(
+        UA,
+        lambda w, s: None,
+        lambda w, s, t: {"unit": w.goa.unit.pk, "code": "ENG", "name": "Engineering"},
+    ),
+    "PUT /api/v1/departments/{id}/": Write(
+        UA,
+        lambda w, s: w.goa.department,
+        lambda w, s, d: {"unit": w.goa.unit.pk, "code": "QA", "name": "Quality"},
+    ),
+    "PATCH /api/v1/departments/{id}/": Write(
+        UA, lambda w, s: w.goa.department, lambda w, s, d: {"name": "Quality"}
+    ),
+    "POST /api/v1/documents/{id}/attachments/": Write(
+        DM,
+        lambda w, s: w.goa.document,
+        lambda w, s, d: {
+            "file": SimpleUploadedFile("new.pdf", PDF + b"new", content_type="application/pdf")
+        },
+        multipart=True,
+    ),
+    "POST /api/v1/locations/": Write(
+        SH,
+        lambda w, s: None,
+        lambda w, s, t: {"unit": w.goa.unit.pk, "kind": "ROOM", "code": "R09"},
+    ),
+    "PUT /api/v1/locations/{id}/": Write(
+        SH,
+        lambda w, s: w.goa.spare_shelf,
+        lambda w, s, loc: {"version": loc.version, "name": "Spare", "capacity": 12},
+    ),
+    "PATCH /api/v1/locations/{id}/": Write(
+        SH,
+        lambda w, s: w.goa.spare_shelf,
+        lambda w, s, loc: {"version": loc.version, "name": "Spare"},
+    ),
+    "POST /api/v1/locations/{id}/deactivate/": Write(
+        SH, lambda w, s: w.goa.spare_shelf, lambda w, s, loc: {"version": loc.version}
+    ),
+    "POST /api/v1/locations/{id}/activate/": Write(
+        SH, lambda w, s: s.inactive_shelf, lambda w, s, loc: {"version": loc.version}
+    ),
+    "POST /api/v1/locations/bulk/": Write(
+        SH,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "unit": w.goa.unit.pk,
+            "rooms": 1,
+            "racks_per_room": 1,
+            "shelves_per_rack": 2,
+            "capacity": 4,
+            "first_room": 40,
+        },
+    ),
+    "POST /api/v1/notifications/mark-read/": Write(AP, lambda w, s: None, lambda w, s, t: {}),
+    "POST /api/v1/requests/": Write(
+        DM,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "type": "WITHDRAWAL",
+            "crate": w.goa.free_crate.pk,
+            "purpose": "Audit",
+            "expected_return_on": str(timezone.localdate() + dt.timedelta(days=3)),
+            "signature": {"password": TEST_PASSWORD},
+        },
+    ),
+    "PATCH /api/v1/requests/{id}/": Write(
+        DM,
+        lambda w, s: s.sent_back,
+        lambda w, s, r: {"version": r.version, "purpose": "Batch 42 only"},
+    ),
+    "POST /api/v1/requests/documents-csv/": Write(
+        DM,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "unit": w.goa.unit.pk,
+            "file": SimpleUploadedFile(
+                "docs.csv",
+                b"number,title,doc_type,prepared_on,retention_until\n"
+                b"CSV-1,Batch,BMR,2026-01-01,2036-01-01\n",
+                content_type="text/csv",
+            ),
+        },
+        multipart=True,
+    ),
+    "POST /api/v1/requests/{id}/approve/": _transition("submitted", AP),
+    "POST /api/v1/requests/{id}/reject/": _transition("submitted", AP),
+    "POST /api/v1/requests/{id}/send-back/": _transition("submitted", AP),
+    "POST /api/v1/requests/{id}/cancel/": _transition("submitted", DM),
+    "POST /api/v1/requests/{id}/resubmit/": _transition("sent_back", DM),
+    "POST /api/v1/requests/{id}/issue/": _transition("approved_withdrawal", SH),
+    "POST /api/v1/requests/{id}/receive/": _transition("issued", SH),
+    "POST /api/v1/requests/{id}/transfer/": _transition("approved_transfer", SH),
+    "POST /api/v1/requests/{id}/allocate/": Write(
+        SH,
+        lambda w, s: s.approved_storage,
+        lambda w, s, r: signed(r.version, shelf=w.goa.spare_shelf.pk),
+    ),
+    "POST /api/v1/requests/{id}/destroy/": Write(
+        SH,
+        lambda w, s: s.approved_destruction,
+        lambda w, s, r: signed(
+            r.version,
+            witness={"username": w.goa.people["approver2"].username, "password": TEST_PASSWORD},
+        ),
+    ),
+    "POST /api/v1/units/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: None,
+        lambda w, s, t: {"code": "PUN1", "name": "Pune"},
+    ),
+    "PUT /api/v1/units/{id}/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: w.goa.unit,
+        lambda w, s, u: {"code": "GOA1", "name": "Goa plant"},
+    ),
+    "PATCH /api/v1/units/{id}/": Write(
+        roles.SYSTEM_ADMINISTRATOR, lambda w, s: w.goa.unit, lambda w, s, u: {"name": "Goa"}
+    ),
+    "POST /api/v1/users/": Write(
+        UA,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "username": "goa1-newcomer",
+            "full_name": "New Comer",
+            "role": roles.VIEWER,
+            "units": [w.goa.unit.pk],
+        },
+    ),
+    "PUT /api/v1/users/{id}/": Write(
+        UA,
+        lambda w, s: w.goa.people["target"],
+        lambda w, s, u: {
+            "username": u.username,
+            "full_name": "Tara Target",
+            "role": roles.VIEWER,
+            "units": [w.goa.unit.pk],
+        },
+    ),
+    "PATCH /api/v1/users/{id}/": Write(
+        UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"full_name": "Tara Target"}
+    ),
+    "POST /api/v1/users/{id}/deactivate/": Write(
+        UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Left"}
+    ),
+    "POST /api/v1/users/{id}/activate/": Write(
+        UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Back"}
+    ),
+    "POST /api/v1/users/{id}/reset-password/": Write(
+        UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Forgot"}
+    ),
+    "POST /api/v1/users/{id}/unlock/": Write(
+        UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Locked out"}
+    ),
+}
+
+
+def _injected(world: World) -> dict[str, Any]:
+    """Fields no write takes, with values that would show if they took effect."""
+    victim = world.mum.people["target"]
+    return {
+        "id": 987654,
+        "pk": 987654,
+        "role": roles.SYSTEM_ADMINISTRATOR,
+        "is_superuser": True,
+        "is_staff": True,
+        "is_active": False,
+        "must_change_password": True,
+        "session_epoch": 77,
+        "password": "Injected-password-1234",
+        "username": "injected-name",
+        "status": "COMPLETED",
+        "version": 999,
+        "number": "REQ-1999-000001",
+        "code": "INJ1",
+        "full_code": "INJ1/R99",
+        "created_by": victim.pk,
+        "requester": victim.pk,
+        "uploaded_by": victim.pk,
+        "signer": victim.pk,
+        "actor": victim.pk,
+        "recipient": victim.pk,
+        "legal_hold_by": victim.pk,
+        "unit": world.mum.unit.pk,
+        "units": [world.mum.unit.pk],
+        "crate": world.mum.crate.pk,
+        "document": world.mum.document.pk,
+        "location": world.mum.shelf.pk,
+        "parent": world.mum.room.pk,
+        "legal_hold": True,
+        "destroyed_at": "2020-01-01T00:00:00Z",
+        "submitted_at": "2020-01-01T00:00:00Z",
+        "date_joined": "2020-01-01T00:00:00Z",
+        "deactivated_at": "2020-01-01T00:00:00Z",
+        "sha256": "0" * 64,
+        "hash": "0" * 64,
+        "occupancy": 999,
+        "is_overdue": True,
+        "read_at": "2020-01-01T00:00:00Z",
+    }
+
+
+def _writes_in_schema() -> dict[str, set[str]]:
+    """Each writable operation and the properties its request body takes."""
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    found: dict[str, set[str]] = {}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in {"post", "put", "patch"}:
+                continue
+            properties: set[str] = set()
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                body = media.get("schema", {})
+                if "$ref" in body:
+                    body = components[body["$ref"].rsplit("/", 1)[-1]]
+                properties |= set(body.get("properties", {}))
+            found[f"{method.upper()} {path}"] = properties
+    return found
+
+
+def _state() -> dict[str, Any]:
+    """What a write could change, keyed by natural keys (ids of rows made inside a rolled-back
+    savepoint differ between runs on PostgreSQL)."""
+    return {
+        "users": sorted(
+            User.objects.values_list(
+                "username",
+                "role__name",
+                "is_superuser",
+                "is_staff",
+                "is_active",
+                "must_change_password",
+                "session_epoch",
+                "full_name",
+                "email",
+            )
+        ),
+        "passwords_changed": sorted(
+            User.objects.filter(password_changed_at__isnull=False).values_list(
+                "username", flat=True
+            )
+        ),
+        "memberships": sorted(
+            User.units.through.objects.values_list("user__username", "unit__code")
+        ),
+        "units": sorted(Unit.objects.values_list("code", "name", "address", "is_active")),
+        "departments": sorted(
+            Department.objects.values_list("unit__code", "code", "name", "is_active")
+        ),
+        "locations": sorted(
+            Location.objects.values_list(
+                "full_code", "unit__code", "kind", "name", "capacity", "is_active", "version"
+            )
+        ),
+        "crates": sorted(
+            Crate.objects.values_list(
+                "code",
+                "unit__code",
+                "status",
+                "version",
+                "location__full_code",
+                "legal_hold",
+                "legal_hold_by__username",
+                "created_by__username",
+            ),
+            key=str,
+        ),
+        "documents": sorted(
+            Document.objects.values_list("number", "unit__code", "crate__code", "status"),
+            key=str,
+        ),
+        "attachments": sorted(
+            Attachment.objects.values_list("sha256", "document__number", "uploaded_by__username")
+        ),
+        "requests": sorted(
+            Request.objects.values_list(
+                "number",
+                "type",
+                "status",
+                "version",
+                "unit__code",
+                "crate__code",
+                "requester__username",
+                "witness__username",
+                "purpose",
+            ),
+            key=str,
+        ),
+        "signatures": sorted(
+            Signature.objects.values_list("request__number", "meaning", "signer__username"),
+            key=str,
+        ),
+        "audit": sorted(
+            AuditEvent.objects.values_list("action", "actor_username", "object_type"), key=str
+        ),
+        "notifications": sorted(
+            (username, kind, read_at is not None)
+            for username, kind, read_at in Notification.objects.values_list(
+                "recipient__username", "kind", "read_at"
+            )
+        ),
+        "lockouts": AccessAttempt.objects.count(),
+    }
+
+
+class _Rollback(Exception):  # noqa: N818 (control flow)
+    pass
+
+
+def _rolled_back(call: Callable[[], Any]) -> Any:
+    result: list[Any] = []
+    try:
+        with transaction.atomic():
+            result.append(call())
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result[0]
+
+
+@pytest.fixture
+def world(roles_synced: None, units: tuple[Unit, Unit]) -> World:
+    return world_build(units)
+
+
+def test_every_writable_operation_is_listed() -> None:
+    assert set(_writes_in_schema()) == set(WRITES)
+
+
+def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:
+    states = _states(world)
+    taken = _writes_in_schema()
+    injected_values = _injected(world)
+    for label, write in WRITES.items():
+        method, template = label.split(" ", 1)
+        extra = {k: v for k, v in injected_values.items() if k not in taken[label]}
+        assert extra, label
+
+        def call(
+            body_extra: dict[str, Any],
+            write: Write = write,
+            template: str = template,
+            method: str = method,
+        ) -> Any:
+            target = write.target(world, states)
+            if target is not None:
+                target.refresh_from_db()
+            path = template.replace("{id}", str(target.pk)) if target is not None else template
+            body = {**write.body(world, states, target), **body_extra}
+            if write.role == "anonymous":
+                client = APIClient()
+            elif write.role == "own session":
+                client = client_for(world.goa.user(DM))
+            else:
+                client = world.client(world.user(write.role))
+            send = getattr(client, method.lower())
+            if write.multipart:
+                response = send(path, body, format="multipart")
+            else:
+                response = send(path, body, format="json")
+            return response, _state()
+
+        plain, plain_state = _rolled_back(lambda call=call: call({}))
+        assert 200 <= plain.status_code < 300, (label, plain.status_code, plain.content)
+        tried, tried_state = _rolled_back(lambda call=call, extra=extra: call(extra))
+        if 200 <= tried.status_code < 300:
+            changed = {k for k in plain_state if plain_state[k] != tried_state[k]}
+            assert not changed, f"{label}: extra fields changed {changed}"
+            _assert_same_answer(label, plain, tried, extra)
+        else:
+            assert tried.status_code in (400, 403), (label, tried.content)
+            assert "error" in tried.json(), label
+    # Nothing of it stayed.
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+TIMESTAMPS = {"destroyed_at", "submitted_at", "date_joined", "deactivated_at", "read_at"}
+
+
+def _assert_same_answer(label: str, plain: Any, tried: Any, extra: dict[str, Any]) -> None:
+    """The answer to the body with extra fields shows what the plain body's answer shows."""
+    if not tried.get("Content-Type", "").startswith("application/json"):
+        return
+    tried_body, plain_body = tried.json(), plain.json()
+    if not isinstance(tried_body, dict):
+        return
+    for key in ("is_superuser", "is_staff", "session_epoch", "password"):
+        assert key not in tried_body, (label, key)
+    for key in extra.keys() & tried_body.keys() - {"id", "pk"}:
+        if key in TIMESTAMPS:
+            assert (tried_body[key] is None) == (plain_body[key] is None), (label, key)
+        else:
+            assert tried_body[key] == plain_body[key], (label, key, tried_body[key])
