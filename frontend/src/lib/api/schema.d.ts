@@ -11,7 +11,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a scan (streamed, as an attachment) */
+        /**
+         * Download a scan (streamed, as an attachment)
+         * @description The only way to an uploaded file: the caller's role and units are checked here.
+         *
+         *     With ``STRONGROOM_ATTACHMENT_X_ACCEL`` (production) the answer carries no body but an
+         *     ``X-Accel-Redirect`` to nginx's internal location for the media volume, and nginx sends the
+         *     file with this response's Content-Type, Content-Disposition and Cache-Control; otherwise
+         *     (development, tests) Django streams the file itself. nginx has no public route to the media
+         *     volume (nginx/conf.d/strongroom.conf).
+         */
         get: operations["attachments_download_retrieve"];
         put?: never;
         post?: never;
@@ -1119,7 +1128,7 @@ export interface components {
             object_type?: string;
             object_id?: string;
             unit?: number | null;
-            unit_code?: string;
+            unit_code?: string | null;
             /** @description {field: [old, new]} */
             changes?: unknown;
             reason?: string;
@@ -1146,7 +1155,7 @@ export interface components {
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
             readonly location: number | null;
-            location_code?: string;
+            location_code?: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1173,7 +1182,7 @@ export interface components {
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
             readonly location: number | null;
-            location_code?: string;
+            location_code?: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1192,7 +1201,7 @@ export interface components {
             readonly serial: number;
             /** @description The shelf it last stood on; the default for a return. */
             readonly last_location: number | null;
-            last_location_code?: string;
+            last_location_code?: string | null;
             readonly legal_hold_reason: string;
             readonly legal_hold_by: number | null;
             readonly legal_hold_by_name: string | null;
@@ -1251,7 +1260,7 @@ export interface components {
             department_code: string;
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
-            location_code?: string;
+            location_code?: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1284,7 +1293,7 @@ export interface components {
             readonly crate: number;
             readonly crate_code: string;
             readonly crate_status: string;
-            location_code?: string;
+            location_code?: string | null;
             /** @description The unit that owns the number (the crate's unit when it was filed). */
             readonly unit: number;
             readonly unit_code: string;
@@ -1406,7 +1415,7 @@ export interface components {
             department_code: string;
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
-            location_code?: string;
+            location_code?: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1549,7 +1558,7 @@ export interface components {
             full_name: string;
             /** Email address */
             email?: string;
-            role?: string;
+            role?: string | null;
             units: components["schemas"]["UnitRef"][];
             readonly all_units: boolean;
             readonly permissions: string[];
@@ -1580,11 +1589,11 @@ export interface components {
             readonly title: string;
             readonly body: string;
             readonly unit: number | null;
-            unit_code?: string;
+            unit_code?: string | null;
             readonly request: number | null;
-            request_number?: string;
+            request_number?: string | null;
             readonly crate: number | null;
-            crate_code?: string;
+            crate_code?: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1906,9 +1915,9 @@ export interface components {
             readonly updated_at: string;
             readonly documents: components["schemas"]["DocumentRef"][];
             crate_status: string;
-            crate_location_code?: string;
+            crate_location_code?: string | null;
             witness?: number | null;
-            witness_name?: string;
+            witness_name?: string | null;
             signatures: components["schemas"]["Signature"][];
             send_backs: components["schemas"]["SendBack"][];
             readonly timeline: components["schemas"]["TimelineEntry"][];
@@ -2044,7 +2053,7 @@ export interface components {
             signed_at: string;
             reason?: string;
             request?: number | null;
-            request_number?: string;
+            request_number?: string | null;
             crate?: number | null;
             readonly crate_code: string | null;
             record_digest: string;
@@ -2256,16 +2265,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/tiff": string;
                 };
             };
-            /** @description Invalid input or a broken rule */
+            /** @description Invalid input or a broken rule (error envelope) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated, or the session ended */
@@ -2274,7 +2287,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
                 };
             };
             /** @description Not allowed for your role, or a password change is required */
@@ -2283,7 +2297,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
                 };
             };
             /** @description Not found (or outside your units) */
@@ -2292,7 +2307,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
                 };
             };
             /** @description Too many requests */
@@ -2301,7 +2327,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                    "*/*": components["schemas"]["Error"];
                 };
             };
         };
@@ -2407,9 +2434,7 @@ export interface operations {
     };
     audit_events_retrieve: {
         parameters: {
-            query?: {
-                format?: "csv" | "json";
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description A unique integer value identifying this audit event. */
@@ -2425,7 +2450,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEvent"];
-                    "text/csv": components["schemas"]["AuditEvent"];
                 };
             };
             /** @description Invalid input or a broken rule */
@@ -2477,9 +2501,7 @@ export interface operations {
     };
     audit_events_verify_create: {
         parameters: {
-            query?: {
-                format?: "csv" | "json";
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -2492,7 +2514,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChainReport"];
-                    "text/csv": components["schemas"]["ChainReport"];
                 };
             };
             /** @description Invalid input or a broken rule (error envelope) */
@@ -2502,7 +2523,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated, or the session ended */
@@ -2512,7 +2532,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
             /** @description Not allowed for your role, or a password change is required */
@@ -2522,7 +2541,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
             /** @description Not found (or outside your units) */
@@ -2532,7 +2550,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
             /** @description The object changed since you read it, or is in use */
@@ -2542,7 +2559,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
             /** @description Too many requests */
@@ -2552,7 +2568,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
-                    "text/csv": components["schemas"]["Error"];
                 };
             };
         };
@@ -2567,7 +2582,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PasswordChangeRequest"];
-                "multipart/form-data": components["schemas"]["PasswordChangeRequest"];
             };
         };
         responses: {
@@ -2622,6 +2636,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -2645,7 +2668,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
-                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -2702,6 +2724,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -2723,7 +2754,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["LogoutRequest"];
-                "multipart/form-data": components["schemas"]["LogoutRequest"];
             };
         };
         responses: {
@@ -2777,6 +2807,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -2873,7 +2912,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RotatingRefreshRequest"];
-                "multipart/form-data": components["schemas"]["RotatingRefreshRequest"];
             };
         };
         responses: {
@@ -2914,6 +2952,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3108,7 +3164,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HoldRequest"];
-                "multipart/form-data": components["schemas"]["HoldRequest"];
             };
         };
         responses: {
@@ -3163,6 +3218,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -3273,7 +3337,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["HoldRequest"];
-                "multipart/form-data": components["schemas"]["HoldRequest"];
             };
         };
         responses: {
@@ -3330,6 +3393,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -3353,7 +3425,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LabelsRequestRequest"];
-                "multipart/form-data": components["schemas"]["LabelsRequestRequest"];
             };
         };
         responses: {
@@ -3414,6 +3485,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                     "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -3589,7 +3669,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DepartmentRequest"];
-                "multipart/form-data": components["schemas"]["DepartmentRequest"];
             };
         };
         responses: {
@@ -3630,6 +3709,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3728,7 +3825,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DepartmentRequest"];
-                "multipart/form-data": components["schemas"]["DepartmentRequest"];
             };
         };
         responses: {
@@ -3769,6 +3865,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3800,7 +3914,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedDepartmentRequest"];
-                "multipart/form-data": components["schemas"]["PatchedDepartmentRequest"];
             };
         };
         responses: {
@@ -3841,6 +3954,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4291,6 +4422,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -4358,6 +4498,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description resync_required: refetch */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many requests */
@@ -4464,7 +4613,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LocationCreateRequest"];
-                "multipart/form-data": components["schemas"]["LocationCreateRequest"];
             };
         };
         responses: {
@@ -4519,6 +4667,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -4612,7 +4769,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LocationUpdateRequest"];
-                "multipart/form-data": components["schemas"]["LocationUpdateRequest"];
             };
         };
         responses: {
@@ -4667,6 +4823,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -4693,7 +4858,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedLocationUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedLocationUpdateRequest"];
             };
         };
         responses: {
@@ -4748,6 +4912,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -4774,7 +4947,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LocationActiveRequest"];
-                "multipart/form-data": components["schemas"]["LocationActiveRequest"];
             };
         };
         responses: {
@@ -4829,6 +5001,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -4855,7 +5036,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LocationActiveRequest"];
-                "multipart/form-data": components["schemas"]["LocationActiveRequest"];
             };
         };
         responses: {
@@ -4912,6 +5092,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -4933,7 +5122,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LocationGridRequest"];
-                "multipart/form-data": components["schemas"]["LocationGridRequest"];
             };
         };
         responses: {
@@ -4988,6 +5176,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -5174,7 +5371,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["MarkReadRequest"];
-                "multipart/form-data": components["schemas"]["MarkReadRequest"];
             };
         };
         responses: {
@@ -5215,6 +5411,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5829,7 +6043,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RequestCreateRequest"];
-                "multipart/form-data": components["schemas"]["RequestCreateRequest"];
             };
         };
         responses: {
@@ -5878,6 +6091,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5976,7 +6207,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedRequestEditRequest"];
-                "multipart/form-data": components["schemas"]["PatchedRequestEditRequest"];
             };
         };
         responses: {
@@ -6017,6 +6247,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6048,7 +6296,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6089,6 +6336,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6120,7 +6385,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6161,6 +6425,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6192,7 +6474,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6233,6 +6514,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6333,7 +6632,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6374,6 +6672,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6405,7 +6721,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6446,6 +6761,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6477,7 +6810,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6518,6 +6850,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6549,7 +6899,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6590,6 +6939,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6621,7 +6988,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6662,6 +7028,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6693,7 +7077,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6734,6 +7117,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6765,7 +7166,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TransitionRequest"];
-                "multipart/form-data": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
@@ -6806,6 +7206,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6878,6 +7296,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7190,7 +7626,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UnitRequest"];
-                "multipart/form-data": components["schemas"]["UnitRequest"];
             };
         };
         responses: {
@@ -7231,6 +7666,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7329,7 +7782,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UnitRequest"];
-                "multipart/form-data": components["schemas"]["UnitRequest"];
             };
         };
         responses: {
@@ -7370,6 +7822,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7401,7 +7871,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedUnitRequest"];
-                "multipart/form-data": components["schemas"]["PatchedUnitRequest"];
             };
         };
         responses: {
@@ -7442,6 +7911,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7546,7 +8033,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UserRequest"];
-                "multipart/form-data": components["schemas"]["UserRequest"];
             };
         };
         responses: {
@@ -7601,6 +8087,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -7694,7 +8189,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UserUpdateRequest"];
-                "multipart/form-data": components["schemas"]["UserUpdateRequest"];
             };
         };
         responses: {
@@ -7735,6 +8229,24 @@ export interface operations {
             };
             /** @description Not found (or outside your units) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7766,7 +8278,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedUserUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedUserUpdateRequest"];
             };
         };
         responses: {
@@ -7814,6 +8325,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -7838,7 +8367,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -7893,6 +8421,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
@@ -7919,7 +8456,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -7976,6 +8512,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -8000,7 +8545,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -8057,6 +8601,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Too many requests */
             429: {
                 headers: {
@@ -8081,7 +8634,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ReasonRequest"];
-                "multipart/form-data": components["schemas"]["ReasonRequest"];
             };
         };
         responses: {
@@ -8136,6 +8688,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Too many requests */
