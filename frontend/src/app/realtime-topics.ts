@@ -1,3 +1,4 @@
+import { auditKeys } from '@/features/audit/api/audit-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
 import { crateKeys, locationKeys, requestKeys } from '@/features/requests/api/request-keys';
@@ -9,12 +10,17 @@ function requestIdOf(event: RealtimeEvent): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-/** Which cached queries each live event makes stale. The socket never patches data. */
+/**
+ * Which cached queries each live event makes stale. The socket never patches data. Every
+ * change to a request, send-back, crate or location is audited in the same transaction, so
+ * those events also make the audit trail stale.
+ */
 export const TOPIC_KEYS: TopicKeyMap = {
   request: (event) => [
     requestKeys.lists(),
     requestKeys.detail(Number(event.object_id)),
     dashboardKeys.all,
+    auditKeys.lists(),
   ],
   sendback: (event) => {
     const requestId = requestIdOf(event);
@@ -22,9 +28,10 @@ export const TOPIC_KEYS: TopicKeyMap = {
       requestKeys.lists(),
       requestId === null ? requestKeys.details() : requestKeys.detail(requestId),
       dashboardKeys.all,
+      auditKeys.lists(),
     ];
   },
-  crate: () => [crateKeys.all, requestKeys.details(), dashboardKeys.all],
-  location: () => [locationKeys.all, dashboardKeys.all],
+  crate: () => [crateKeys.all, requestKeys.details(), dashboardKeys.all, auditKeys.lists()],
+  location: () => [locationKeys.all, dashboardKeys.all, auditKeys.lists()],
   notification: () => [notificationKeys.all],
 };
