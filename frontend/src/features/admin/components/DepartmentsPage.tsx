@@ -52,6 +52,7 @@ function DepartmentFormDialog({
   return (
     <Modal
       opened
+      closeButtonProps={{ 'aria-label': 'Close' }}
       onClose={onClose}
       title={
         department === null ? 'New department' : `Edit ${department.unit_code}/${department.code}`

@@ -43,6 +43,7 @@ function UnitFormDialog({ unit, onClose }: { unit: Unit | null; onClose: () => v
   return (
     <Modal
       opened
+      closeButtonProps={{ 'aria-label': 'Close' }}
       onClose={onClose}
       title={unit === null ? 'New unit' : `Edit ${unit.code}`}
       centered

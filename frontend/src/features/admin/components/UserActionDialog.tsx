@@ -37,6 +37,7 @@ export function UserActionDialog({
   return (
     <Modal
       opened
+      closeButtonProps={{ 'aria-label': 'Close' }}
       onClose={close}
       title={`${text.title}: ${user.username}`}
       centered

@@ -130,6 +130,7 @@ export function UserFormDialog({ me, user, roles, units, onClose }: UserFormDial
   return (
     <Modal
       opened
+      closeButtonProps={{ 'aria-label': 'Close' }}
       onClose={() => {
         create.reset();
         onClose();
@@ -196,6 +197,7 @@ export function UserFormDialog({ me, user, roles, units, onClose }: UserFormDial
                 label="Units"
                 description="Where the role applies."
                 required
+                searchable
                 data={offeredUnits.map((unit) => ({ value: String(unit.id), label: unit.code }))}
                 {...form.getInputProps('units')}
               />
