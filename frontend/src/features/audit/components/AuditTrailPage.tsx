@@ -152,22 +152,22 @@ export function AuditTrailPage({ me }: { me: Me }) {
             onChange={(event) => {
               typed('actor')(event.currentTarget.value);
             }}
-            w={170}
+            w={140}
           />
           <Autocomplete
             label="Action"
-            description="Matches the start, e.g. user."
+            placeholder="Starts with, e.g. user."
             data={ACTION_SUGGESTIONS}
             value={draft.action}
             onChange={typed('action')}
-            w={190}
+            w={160}
           />
           <Autocomplete
             label="Object type"
             data={OBJECT_TYPES}
             value={draft.objectType}
             onChange={typed('objectType')}
-            w={150}
+            w={130}
           />
           <TextInput
             label="Object id"
@@ -175,7 +175,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
             onChange={(event) => {
               typed('objectId')(event.currentTarget.value);
             }}
-            w={110}
+            w={90}
           />
           {unitOptions.length > 1 && (
             <Select
@@ -187,7 +187,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
               onChange={(value) => {
                 update({ unit: value === null ? undefined : Number(value) });
               }}
-              w={120}
+              w={110}
             />
           )}
           <DateInput
@@ -200,7 +200,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
             onChange={(value) => {
               update({ from: value ?? undefined });
             }}
-            w={140}
+            w={130}
           />
           <DateInput
             label="To"
@@ -212,7 +212,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
             onChange={(value) => {
               update({ to: value ?? undefined });
             }}
-            w={140}
+            w={130}
           />
           {filtered && (
             <Button
