@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeMe, makeRequest } from '@/test/fixtures';
-import { envelope, renderRoute, stubApi } from '@/test/render-route';
+import { renderRoute } from '@/test/render-route';
+import { envelope, stubApi } from '@/test/stub-api';
 
 import { EditRequestPage } from './EditRequestPage';
 
@@ -92,8 +93,10 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
       target: { value: 'FDA audit of line 3' },
     });
     await fillAndSign('wrong');
-    const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('The signature password is not correct.');
+    const alert = (await screen.findByText(/The signature password is not correct\./)).closest(
+      '[role=alert]',
+    );
+    expect(alert).toHaveTextContent('Not resubmitted');
     expect(alert).toHaveTextContent('Your corrections are saved; sign again to resubmit.');
     expect(screen.getByLabelText(/Your password/)).toHaveValue('');
 

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Crate } from '@/lib/api/types';
 import { makeMe, makeRequest } from '@/test/fixtures';
-import { envelope, renderRoute, stubApi } from '@/test/render-route';
+import { renderRoute } from '@/test/render-route';
+import { envelope, present, stubApi } from '@/test/stub-api';
 
 import { NewDestructionPage } from './NewDestructionPage';
 
@@ -68,7 +69,7 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
     expect(items[1]).toHaveTextContent('On legal hold');
     expect(list.querySelector('button')).toBe(items[0]);
 
-    await userEvent.click(items[0] as HTMLElement);
+    await userEvent.click(present(items[0]));
     expect(await screen.findByText('Two signatures at destruction')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
