@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { apiAs, launch, signIn, type Session } from './browser';
+import { launch, signIn, type Session } from './browser';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -43,9 +43,36 @@ async function token(username: string, secret: string): Promise<Response> {
   });
 }
 
+const tokens = new Map<string, string>();
+
+/** One access token per demo user for the whole file (sign-ins are rate limited). */
+async function accessFor(username: string): Promise<string> {
+  const known = tokens.get(username);
+  if (known !== undefined) {
+    return known;
+  }
+  const response = await token(username, password);
+  if (!response.ok) {
+    throw new Error(`sign-in of ${username}: ${String(response.status)} ${await response.text()}`);
+  }
+  const { access } = (await response.json()) as { access: string };
+  tokens.set(username, access);
+  return access;
+}
+
+async function getAs<T>(username: string, path: string): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${await accessFor(username)}`, Accept: 'application/json' },
+  });
+  if (!response.ok) {
+    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
+  }
+  return (await response.json()) as T;
+}
+
 /** A signed POST outside the browser (to prepare data, as the demo user would). */
 async function postAs(username: string, path: string, body: unknown): Promise<unknown> {
-  const { access } = (await (await token(username, password)).json()) as { access: string };
+  const access = await accessFor(username);
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: {
@@ -62,16 +89,12 @@ async function postAs(username: string, path: string, body: unknown): Promise<un
 }
 
 async function freeCrateCode(): Promise<string> {
-  const crates = await apiAs<Page_<CrateRow>>(
-    baseUrl,
+  const crates = await getAs<Page_<CrateRow>>(
     'goa1-manager',
-    password,
     '/api/v1/crates/?status=IN_STORAGE&page_size=100',
   );
-  const open = await apiAs<Page_<RequestRow>>(
-    baseUrl,
+  const open = await getAs<Page_<RequestRow>>(
     'goa1-manager',
-    password,
     '/api/v1/requests/?status=SUBMITTED&status=APPROVED&status=ISSUED&status=SENT_BACK&page_size=200',
   );
   const busy = new Set(open.results.map((request) => request.crate));
@@ -262,10 +285,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
   it('raises a destruction through its wizard; it appears in the requests list', async () => {
     // The demo's only crate past retention already has an open destruction request: its
     // requester cancels that one first (signed), which frees the crate.
-    const open = await apiAs<Page_<RequestRow>>(
-      baseUrl,
+    const open = await getAs<Page_<RequestRow>>(
       'goa1-manager',
-      password,
       '/api/v1/requests/?type=DESTRUCTION&status=SUBMITTED',
     );
     for (const request of open.results) {
