@@ -44,6 +44,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Component tests drive many user events; on a busy 2-core machine some take over 5 s.
+    testTimeout: 20_000,
     unstubGlobals: true,
   },
 });

@@ -36,20 +36,17 @@ raised through STRONGROOM_THROTTLE_USER for the Daphne processes (the throttle s
 cost is measured). Exit status: 0 the run completed (whether or not targets were met), 1 error.
 """
 
-# ruff: noqa: S603, S607 (it runs the repository's own tools: daphne, nginx, manage.py, bash)
+# ruff: noqa: S603 (it runs the repository's own tools: daphne, nginx, manage.py, bash)
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
 import os
-import platform
 import re
 import secrets
 import shlex
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -66,6 +63,7 @@ BACKEND = REPO / "backend"
 SCRIPTS = REPO / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 import load_test  # noqa: E402  (scripts/load_test.py: the load generator)
+from lib.topology import Topology, TopologyError, machine, make_logger  # noqa: E402
 
 ENDPOINTS = ["/api/v1/requests/", "/api/v1/crates/", "/api/v1/documents/"]
 FULL = {"documents": 1_000_000, "crates": 200_000, "requests": 200_000}
@@ -82,76 +80,24 @@ REFERENCE = (
 )
 
 
-class BenchError(Exception):
-    pass
+BenchError = TopologyError
 
 
 class Stop(Exception):  # noqa: N818 (raised by the signal handler)
     pass
 
 
-def log(text: str) -> None:
-    sys.stderr.write(f"[bench {datetime.now(UTC):%H:%M:%S}] {text}\n")
-    sys.stderr.flush()
+log = make_logger("bench")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def machine() -> dict[str, Any]:
-    mem_kb = 0
-    with contextlib.suppress(OSError), open("/proc/meminfo", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    cpu = ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-
-    def version(cmd: list[str]) -> str:
-        try:
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return "?"
-        return (
-            (out.stdout or out.stderr).strip().splitlines()[0]
-            if (out.stdout or out.stderr)
-            else "?"
-        )
-
-    pg_bin = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
-    return {
-        "nproc": os.cpu_count(),
-        "ram_gib": round(mem_kb / 1024 / 1024, 1),
-        "cpu": cpu,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "postgres": version([f"{pg_bin}/postgres", "--version"]),
-        "redis": version(["redis-server", "--version"]),
-        "nginx": version(["nginx", "-v"]),
-    }
-
-
-class Bench:
+class Bench(Topology):
     def __init__(self, args: argparse.Namespace) -> None:
+        super().__init__(use_env=args.use_env, log=log)
         self.args = args
         self.out = (
             Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="strongroom-bench-"))
         )
         self.out.mkdir(parents=True, exist_ok=True)
-        self.work = Path(tempfile.mkdtemp(prefix="strongroom-bench-work-"))
-        self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
-        self.services: dict[str, str] = {}
-        self.services_env: dict[str, str] = {}
-        self.daphne_env: dict[str, str] = {}
-        self.env: dict[str, str] = {}
-        self.commands: list[str] = []
         self.results: dict[str, Any] = {
             "started_at": datetime.now(UTC).isoformat(),
             "machine": machine(),
@@ -160,126 +106,6 @@ class Bench:
             "commands": self.commands,
         }
         self.password = "Bench-" + secrets.token_urlsafe(18)
-        self.base = ""
-
-    # ------------------------------------------------------------------ processes
-
-    def run(self, cmd: list[str], *, env: dict[str, str], timeout: float, name: str) -> str:
-        shown = " ".join(shlex.quote(c) for c in cmd)
-        self.commands.append(shown)
-        log(f"$ {shown}")
-        logfile = self.work / f"{name}.log"
-        with open(logfile, "wb") as handle:
-            proc = subprocess.Popen(
-                cmd, cwd=BACKEND, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-            self.procs.append((name, proc))
-            try:
-                code = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired as exc:
-                raise BenchError(f"{name} took longer than {timeout:.0f} s") from exc
-            finally:
-                self._end(name, proc)
-        text = logfile.read_text(errors="replace")
-        if code != 0:
-            raise BenchError(f"{name} failed (exit {code}):\n{text[-3000:]}")
-        return text
-
-    def start(self, cmd: list[str], *, env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
-        shown = " ".join(shlex.quote(c) for c in cmd)
-        self.commands.append(shown + " &")
-        log(f"$ {shown} &")
-        handle = open(self.work / f"{name}.log", "wb")  # noqa: SIM115 (lives as long as the process)
-        proc = subprocess.Popen(
-            cmd, cwd=BACKEND, env=env, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        handle.close()
-        self.procs.append((name, proc))
-        return proc
-
-    def _end(self, name: str, proc: subprocess.Popen[bytes]) -> None:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        self.procs = [(n, p) for n, p in self.procs if p is not proc]
-
-    def cleanup(self) -> None:
-        for name, proc in reversed(list(self.procs)):
-            log(f"stopping {name} (pid {proc.pid})")
-            self._end(name, proc)
-        if self.services.get("SERVICES_DIR"):
-            log("stopping PostgreSQL and Redis")
-            script = (
-                f"source {shlex.quote(str(SCRIPTS / 'services.sh'))}; "
-                + " ".join(
-                    f"{k}={shlex.quote(v)}"
-                    for k, v in self.services.items()
-                    if k in ("SERVICES_DIR", "PG_PORT", "REDIS_PORT")
-                )
-                + " services_stop"
-            )
-            subprocess.run(["bash", "-c", script], timeout=120, check=False)
-            self.services = {}
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    # ------------------------------------------------------------------ topology
-
-    def services_up(self) -> None:
-        if self.args.use_env:
-            missing = [
-                k
-                for k in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
-                if not os.environ.get(k)
-            ]
-            if missing:
-                raise BenchError(f"--use-env needs {', '.join(missing)} in the environment")
-            self.services_env = {
-                k: os.environ[k]
-                for k in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
-            }
-            return
-        names = ["DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL", "SERVICES_DIR"]
-        names += ["PG_PORT", "REDIS_PORT"]
-        script = (
-            f"source {shlex.quote(str(SCRIPTS / 'services.sh'))}; services_start >&2 && "
-            + " && ".join(f'echo "{n}=${n}"' for n in names)
-        )
-        self.commands.append("source scripts/services.sh; services_start")
-        log("starting PostgreSQL and Redis (scripts/services.sh)")
-        out = subprocess.run(
-            ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False
-        )
-        for line in out.stdout.splitlines():
-            key, _, value = line.partition("=")
-            if key in names and value:
-                self.services[key] = value
-        if out.returncode != 0 or "DATABASE_URL" not in self.services:
-            raise BenchError(f"services_start failed:\n{out.stderr[-2000:]}")
-        log(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "services up")
-        self.services_env = {
-            k: self.services[k]
-            for k in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
-        }
-
-    def base_env(self, settings_module: str) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "STRONGROOM_", "DATABASE_", "HTTP_", "HTTPS_"))
-            and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")
-        }
-        env.update(self.services_env)
-        env["DJANGO_SETTINGS_MODULE"] = settings_module
-        env["PYTHONUNBUFFERED"] = "1"
-        return env
 
     def prepare_data(self) -> None:
         py = sys.executable
@@ -330,137 +156,16 @@ class Bench:
             counts_text = str(row[0]) if row else "?"
         return {**counts, "database_size": counts_text}  # type: ignore[dict-item]
 
-    def daphnes_up(self) -> list[int]:
-        env = self.base_env("config.settings.production")
-        env.update(
-            {
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(48)[:64],
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "DJANGO_CSRF_TRUSTED_ORIGINS": "https://127.0.0.1,https://localhost",
-                "STRONGROOM_WS_ALLOWED_ORIGINS": "127.0.0.1,localhost",
-                "STRONGROOM_THROTTLE_USER": "1000000/minute",
-                "DJANGO_LOG_LEVEL": "WARNING",
-                "STATIC_ROOT": str(self.work / "static"),
-                "MEDIA_ROOT": str(self.work / "media"),
-            }
-        )
-        self.daphne_env = env
-        ports = []
-        daphne = str(Path(sys.executable).parent / "daphne")
-        for n in range(self.args.daphnes):
-            port = free_port()
-            cmd = [daphne, "-b", "127.0.0.1", "-p", str(port), "--proxy-headers",
-                   "config.asgi:application"]  # fmt: skip
-            self.start(cmd, env=env, name=f"daphne-{n + 1}")
-            ports.append(port)
-        return ports
-
-    def nginx_up(self, upstream_ports: list[int]) -> None:
-        if shutil.which("nginx") is None:
-            raise BenchError("nginx is not installed (apt-get install nginx)")
-        tmp = self.work / "nginx"
-        conf = tmp / "conf"
-        for sub in ("logs", "temp", "html", "static", "media", "acme"):
-            (tmp / sub).mkdir(parents=True, exist_ok=True)
-        (tmp / "html" / "index.html").write_text('<!doctype html><div id="root"></div>\n')
-        shutil.copytree(REPO / "nginx" / "conf.d", conf / "conf.d")
-        shutil.copytree(REPO / "nginx" / "snippets", conf / "snippets")
-        shutil.copy(REPO / "nginx" / "nginx.conf", conf / "nginx.conf")
-        if Path("/etc/nginx/mime.types").exists():
-            shutil.copy("/etc/nginx/mime.types", conf / "mime.types")
-        else:
-            (conf / "mime.types").write_text("types { application/json json; }\n")
-        subprocess.run(
-            [str(SCRIPTS / "make_cert.sh"), "localhost", str(conf / "certs")],
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
-        http_port, https_port = free_port(), free_port()
-        nginx_version = subprocess.run(
-            ["nginx", "-v"], capture_output=True, text=True, check=False
-        ).stderr
-        match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", nginx_version)
-        old_http2 = bool(match) and tuple(int(x) for x in match.groups()) < (1, 25, 1)  # type: ignore[union-attr]
-        user_line = "user root root;" if os.geteuid() == 0 else ""
-        servers = "".join(
-            f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in upstream_ports
-        )
-        files = [
-            conf / "nginx.conf",
-            *(conf / "conf.d").glob("*.conf"),
-            *(conf / "snippets").glob("*.conf"),
-        ]
-        for path in files:
-            text = path.read_text()
-            text = re.sub(r"(?m)^user nginx;", user_line, text)
-            text = text.replace("/etc/nginx/", f"{conf}/")
-            text = text.replace("/var/log/nginx/", f"{tmp}/logs/")
-            text = re.sub(r"(?m)^pid /run/nginx.pid;", f"pid {tmp}/nginx.pid;", text)
-            text = text.replace("/usr/share/nginx/html", f"{tmp}/html")
-            text = text.replace("/srv/strongroom/static/", f"{tmp}/static/")
-            text = text.replace("/srv/strongroom/media/", f"{tmp}/media/")
-            text = text.replace("/var/www/acme", f"{tmp}/acme")
-            text = re.sub(r"(?m)^(\s*listen\s+)80\b", rf"\g<1>127.0.0.1:{http_port}", text)
-            text = re.sub(r"(?m)^(\s*listen\s+)443\b", rf"\g<1>127.0.0.1:{https_port}", text)
-            text = re.sub(r"(?m)^\s*server\s+[A-Za-z][A-Za-z0-9_.-]*:[0-9]+[^;]*;\n", servers, text)
-            if old_http2:
-                text = re.sub(r"(?m)^\s*http2 on;\n", "", text)
-                text = re.sub(r"(?m)^(\s*listen\s+[^;]*\bssl\b[^;]*);", r"\1 http2;", text)
-            if path.name == "nginx.conf":
-                temp = tmp / "temp"
-                text = text.replace(
-                    "http {",
-                    "http {\n"
-                    + "".join(
-                        f"    {kind}_temp_path {temp}/{kind};\n"
-                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-                    ),
-                    1,
-                )
-            path.write_text(text)
-        cmd = [
-            "nginx",
-            "-p",
-            f"{tmp}/",
-            "-c",
-            str(conf / "nginx.conf"),
-            "-e",
-            f"{tmp}/logs/error.log",
-        ]
-        check = subprocess.run([*cmd, "-t"], capture_output=True, text=True, check=False)
-        if check.returncode != 0:
-            raise BenchError(f"nginx -t failed:\n{check.stderr}")
-        self.start([*cmd, "-g", "daemon off;"], env=dict(os.environ), name="nginx")
-        self.base = f"https://127.0.0.1:{https_port}"
+    def deployment_up(self) -> None:
+        ports = self.daphnes_up(self.args.daphnes, {"STRONGROOM_THROTTLE_USER": "1000000/minute"})
+        self.nginx_up(ports)
         self.results["topology"] = {
             "nginx": self.base,
-            "daphne_ports": upstream_ports,
+            "daphne_ports": ports,
             "nginx_upstream": "least_conn, keepalive 32 (repository config)",
-            "http2_spelling": "listen ... ssl http2" if old_http2 else "http2 on",
+            "http2_spelling": self.http2_spelling,
         }
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        last = ""
-        with httpx.Client(verify=False, trust_env=False, timeout=5) as client:  # noqa: S501
-            while time.monotonic() < deadline:
-                for name, proc in self.procs:
-                    if proc.poll() is not None:
-                        log_text = (self.work / f"{name}.log").read_text(errors="replace")
-                        raise BenchError(f"{name} exited early:\n{log_text[-3000:]}")
-                try:
-                    oks = sum(
-                        client.get(f"{self.base}/readyz").status_code == 200 for _ in range(4)
-                    )
-                    if oks == 4:
-                        log(f"ready: {self.base}")
-                        return
-                    last = f"{oks}/4 /readyz answered 200"
-                except httpx.HTTPError as exc:
-                    last = repr(exc)
-                time.sleep(1)
-        raise BenchError(f"the deployment did not become ready: {last}")
-
-    # ------------------------------------------------------------------ measurements
+        self.wait_ready()
 
     def token(self, client: httpx.Client) -> str:
         response = client.post(
@@ -642,7 +347,9 @@ class Bench:
             return
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=60)
-        self._end("py-spy", proc)
+        name = next((n for n, p in self.procs if p is proc), None)
+        if name is not None:
+            self.end(name)
 
     def deep(self, path: str) -> dict[str, Any]:
         a = self.args
@@ -912,9 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench.services_up()
         bench.prepare_data()
-        ports = bench.daphnes_up()
-        bench.nginx_up(ports)
-        bench.wait_ready()
+        bench.deployment_up()
         bench.measure()
         bench.profile()
     except (BenchError, Stop, subprocess.SubprocessError, OSError) as exc:

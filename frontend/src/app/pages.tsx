@@ -51,3 +51,33 @@ export const AdministrationPage = lazy(() =>
     default: m.AdministrationPage,
   })),
 );
+export const CratesListPage = lazy(() =>
+  import('@/features/crates/components/CratesListPage').then((m) => ({
+    default: m.CratesListPage,
+  })),
+);
+export const CrateDetailPage = lazy(() =>
+  import('@/features/crates/components/CrateDetailPage').then((m) => ({
+    default: m.CrateDetailPage,
+  })),
+);
+export const LocationsPage = lazy(() =>
+  import('@/features/locations/components/LocationsPage').then((m) => ({
+    default: m.LocationsPage,
+  })),
+);
+export const LocationDetailPage = lazy(() =>
+  import('@/features/locations/components/LocationDetailPage').then((m) => ({
+    default: m.LocationDetailPage,
+  })),
+);
+export const GridCreatePage = lazy(() =>
+  import('@/features/locations/components/GridCreatePage').then((m) => ({
+    default: m.GridCreatePage,
+  })),
+);
+export const DocumentsSearchPage = lazy(() =>
+  import('@/features/documents/components/DocumentsSearchPage').then((m) => ({
+    default: m.DocumentsSearchPage,
+  })),
+);

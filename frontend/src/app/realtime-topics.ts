@@ -1,7 +1,10 @@
 import { auditKeys } from '@/features/audit/api/audit-keys';
+import { crateKeys } from '@/features/crates/api/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
+import { documentKeys } from '@/features/documents/api/document-keys';
+import { locationKeys } from '@/features/locations/api/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
-import { crateKeys, locationKeys, requestKeys } from '@/features/requests/api/request-keys';
+import { requestKeys } from '@/features/requests/api/request-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import type { TopicKeyMap } from '@/lib/realtime/topics';
 
@@ -19,6 +22,7 @@ export const TOPIC_KEYS: TopicKeyMap = {
   request: (event) => [
     requestKeys.lists(),
     requestKeys.detail(Number(event.object_id)),
+    crateKeys.requestLists(),
     dashboardKeys.all,
     auditKeys.lists(),
   ],
@@ -31,7 +35,15 @@ export const TOPIC_KEYS: TopicKeyMap = {
       auditKeys.lists(),
     ];
   },
-  crate: () => [crateKeys.all, requestKeys.details(), dashboardKeys.all, auditKeys.lists()],
+  // A crate that moves changes the occupancy of shelves and what its documents show.
+  crate: () => [
+    crateKeys.all,
+    documentKeys.lists(),
+    locationKeys.all,
+    requestKeys.details(),
+    dashboardKeys.all,
+    auditKeys.lists(),
+  ],
   location: () => [locationKeys.all, dashboardKeys.all, auditKeys.lists()],
   notification: () => [notificationKeys.all],
 };

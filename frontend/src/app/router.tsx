@@ -6,8 +6,14 @@ import { AuthGate } from './AuthGate';
 import {
   AdministrationPage,
   AuditTrailPage,
+  CrateDetailPage,
+  CratesListPage,
   DashboardPage,
+  DocumentsSearchPage,
   EditRequestPage,
+  GridCreatePage,
+  LocationDetailPage,
+  LocationsPage,
   NewDestructionPage,
   NewTransferPage,
   NewStoragePage,
@@ -106,6 +112,54 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.viewRequest}>
               <WithMe render={(me) => <RequestDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'crates',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewCrate}>
+              <WithMe render={(me) => <CratesListPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'crates/:crateId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewCrate}>
+              <WithMe render={(me) => <CrateDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'locations',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewLocation}>
+              <WithMe render={(me) => <LocationsPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'locations/new-grid',
+          element: (
+            <RequirePermission permission={PERMISSIONS.addLocation}>
+              <WithMe render={(me) => <GridCreatePage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'locations/:locationId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewLocation}>
+              <WithMe render={(me) => <LocationDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'documents',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewDocument}>
+              <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
             </RequirePermission>
           ),
         },

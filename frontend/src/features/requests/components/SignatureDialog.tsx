@@ -1,17 +1,7 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Textarea,
-} from '@mantine/core';
+import { Group, PasswordInput, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 
+import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { RequestDetail } from '@/lib/api/types';
 
 import { useShelves } from '../api/get-shelves';
@@ -65,113 +55,78 @@ export function SignatureDialog({
     })) ?? [];
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <SignedActionDialog
       title={`${spec.label}: ${request.number}`}
-      centered
-      size="lg"
-      closeOnClickOutside={!transition.isPending}
+      signerName={signerName}
+      meaning={spec.meaning}
+      verb={spec.label.toLowerCase()}
+      color={spec.color}
+      reasonRequired={spec.reasonRequired}
+      reason={form.getInputProps('reason')}
+      password={form.getInputProps('password')}
+      pending={transition.isPending}
+      error={transition.isError ? transition.error : null}
+      onClose={onClose}
+      onSubmit={form.onSubmit((values) => {
+        transition.mutate(
+          {
+            action: spec.action,
+            body: {
+              version: request.version ?? 0,
+              signature: { password: values.password },
+              reason: values.reason.trim(),
+              ...(values.shelf === '' ? {} : { shelf: Number(values.shelf) }),
+              ...(spec.witness
+                ? {
+                    witness: {
+                      username: values.witnessUsername.trim(),
+                      password: values.witnessPassword,
+                    },
+                  }
+                : {}),
+            },
+          },
+          {
+            onSuccess: (detail) => {
+              onDone(detail);
+            },
+            onError: () => {
+              form.setFieldValue('password', '');
+            },
+          },
+        );
+      })}
     >
-      <form
-        noValidate
-        onSubmit={form.onSubmit((values) => {
-          transition.mutate(
-            {
-              action: spec.action,
-              body: {
-                version: request.version ?? 0,
-                signature: { password: values.password },
-                reason: values.reason.trim(),
-                ...(values.shelf === '' ? {} : { shelf: Number(values.shelf) }),
-                ...(spec.witness
-                  ? {
-                      witness: {
-                        username: values.witnessUsername.trim(),
-                        password: values.witnessPassword,
-                      },
-                    }
-                  : {}),
-              },
-            },
-            {
-              onSuccess: (detail) => {
-                onDone(detail);
-              },
-              onError: () => {
-                form.setFieldValue('password', '');
-              },
-            },
-          );
-        })}
-      >
-        <Stack>
-          <Alert color="blue" variant="light" title="Electronic signature" role="note">
-            <Text size="sm">
-              Signing as <strong>{signerName}</strong>. Meaning of this signature:{' '}
-              <strong data-testid="signature-meaning">{spec.meaning}</strong>.
-            </Text>
-            <Text size="sm">Your password confirms that you, and only you, take this action.</Text>
-          </Alert>
-          {transition.isError && (
-            <Alert color="red" role="alert" title="Not signed — nothing was changed">
-              {transition.error.message}
-            </Alert>
-          )}
-          {spec.shelf !== 'none' && (
-            <Select
-              label={spec.shelf === 'required' ? 'Shelf' : 'Shelf (default: the last one)'}
-              placeholder={shelves.isLoading ? 'Loading shelves…' : 'Choose a shelf'}
-              data={shelfOptions}
-              searchable
-              clearable={spec.shelf === 'optional'}
-              required={spec.shelf === 'required'}
-              {...form.getInputProps('shelf')}
-              onChange={(value: string | null) => {
-                form.setFieldValue('shelf', value ?? '');
-              }}
-            />
-          )}
-          <Textarea
-            label={spec.reasonRequired ? 'Reason' : 'Reason (optional)'}
-            required={spec.reasonRequired}
-            autosize
-            minRows={2}
-            {...form.getInputProps('reason')}
-          />
-          {spec.witness && (
-            <Group grow align="flex-start">
-              <TextInput
-                label="Witness username"
-                required
-                autoComplete="off"
-                {...form.getInputProps('witnessUsername')}
-              />
-              <PasswordInput
-                label="Witness password"
-                required
-                autoComplete="off"
-                {...form.getInputProps('witnessPassword')}
-              />
-            </Group>
-          )}
-          <PasswordInput
-            label="Your password"
+      {spec.shelf !== 'none' && (
+        <Select
+          label={spec.shelf === 'required' ? 'Shelf' : 'Shelf (default: the last one)'}
+          placeholder={shelves.isLoading ? 'Loading shelves…' : 'Choose a shelf'}
+          data={shelfOptions}
+          searchable
+          clearable={spec.shelf === 'optional'}
+          required={spec.shelf === 'required'}
+          {...form.getInputProps('shelf')}
+          onChange={(value: string | null) => {
+            form.setFieldValue('shelf', value ?? '');
+          }}
+        />
+      )}
+      {spec.witness && (
+        <Group grow align="flex-start">
+          <TextInput
+            label="Witness username"
             required
-            autoComplete="current-password"
-            data-autofocus
-            {...form.getInputProps('password')}
+            autoComplete="off"
+            {...form.getInputProps('witnessUsername')}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={transition.isPending}>
-              Close
-            </Button>
-            <Button type="submit" color={spec.color} loading={transition.isPending}>
-              Sign and {spec.label.toLowerCase()}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          <PasswordInput
+            label="Witness password"
+            required
+            autoComplete="off"
+            {...form.getInputProps('witnessPassword')}
+          />
+        </Group>
+      )}
+    </SignedActionDialog>
   );
 }

@@ -1,0 +1,70 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+
+import { crateKeys } from '@/features/crates/api/crate-keys';
+import { documentKeys } from '@/features/documents/api/document-keys';
+import { locationKeys } from '@/features/locations/api/location-keys';
+import * as requestFeature from '@/features/requests/api/request-keys';
+import type { RealtimeEvent } from '@/lib/api/types';
+import { invalidateForEvent } from '@/lib/realtime/topics';
+
+import { TOPIC_KEYS } from './realtime-topics';
+
+function event(topic: RealtimeEvent['topic'], objectId: string): RealtimeEvent {
+  return {
+    id: 1,
+    type: 'event',
+    topic,
+    action: 'updated',
+    object_id: objectId,
+    unit_id: 1,
+    version: 2,
+    data: {},
+    at: '',
+  };
+}
+
+function cached(keys: readonly (readonly unknown[])[]): QueryClient {
+  const client = new QueryClient();
+  for (const key of keys) {
+    client.setQueryData(key, 'cached');
+  }
+  return client;
+}
+
+describe('live events for records screens', () => {
+  it('share their roots with the requests feature, so one invalidation reaches both', () => {
+    expect(crateKeys.all).toEqual(requestFeature.crateKeys.all);
+    expect(crateKeys.detail(5)).toEqual(requestFeature.crateKeys.detail(5));
+    expect(locationKeys.all).toEqual(requestFeature.locationKeys.all);
+  });
+
+  it('a crate event refreshes crates, their documents and the occupancy of locations', () => {
+    const keys = [
+      crateKeys.list({}),
+      crateKeys.detail(5),
+      documentKeys.list({ search: 'bmr' }),
+      locationKeys.tree(null, false),
+      locationKeys.detail(9),
+      documentKeys.types(),
+    ];
+    const client = cached(keys);
+    invalidateForEvent(client, TOPIC_KEYS, event('crate', '5'));
+    const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
+    expect(stale).toEqual([true, true, true, true, true, false]);
+  });
+
+  it("a request event refreshes the crate's open request", () => {
+    const client = cached([crateKeys.requests(5), crateKeys.detail(5)]);
+    invalidateForEvent(client, TOPIC_KEYS, event('request', '12'));
+    expect(client.getQueryState(crateKeys.requests(5))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(crateKeys.detail(5))?.isInvalidated).toBe(false);
+  });
+
+  it('a location event refreshes the tree and the details', () => {
+    const client = cached([locationKeys.tree(1, true), locationKeys.detail(3)]);
+    invalidateForEvent(client, TOPIC_KEYS, event('location', '3'));
+    expect(client.getQueryState(locationKeys.tree(1, true))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(locationKeys.detail(3))?.isInvalidated).toBe(true);
+  });
+});

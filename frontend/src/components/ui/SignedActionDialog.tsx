@@ -1,0 +1,92 @@
+import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
+import type { GetInputPropsReturnType } from '@mantine/form';
+import type { SubmitEventHandler, ReactNode } from 'react';
+
+/** What Mantine's `form.getInputProps(field)` returns. */
+type FieldProps = GetInputPropsReturnType;
+
+interface SignedActionDialogProps {
+  title: string;
+  /** The signer's printed name (the name the signature shows). */
+  signerName: string;
+  /** What the signature means, as the server records it (e.g. "Legal hold placed"). */
+  meaning: string;
+  /** The verb of the submit button: "Sign and {verb}". */
+  verb: string;
+  color?: string;
+  reasonRequired: boolean;
+  reason: FieldProps;
+  password: FieldProps;
+  pending: boolean;
+  /** The server's refusal; nothing changed. */
+  error: Error | null;
+  onSubmit: SubmitEventHandler<HTMLFormElement>;
+  onClose: () => void;
+  /** Fields of the action itself (a shelf, a witness…), shown above the reason. */
+  children?: ReactNode;
+}
+
+/**
+ * The electronic-signature dialog every state-changing action uses (21 CFR Part 11 §11.50):
+ * who signs, what the signature means, a reason, the password; a refusal shows the server's
+ * message and changes nothing. The caller owns the form and the mutation.
+ */
+export function SignedActionDialog({
+  title,
+  signerName,
+  meaning,
+  verb,
+  color = 'blue',
+  reasonRequired,
+  reason,
+  password,
+  pending,
+  error,
+  onSubmit,
+  onClose,
+  children,
+}: SignedActionDialogProps) {
+  return (
+    <Modal opened onClose={onClose} title={title} centered size="lg" closeOnClickOutside={!pending}>
+      <form noValidate onSubmit={onSubmit}>
+        <Stack>
+          <Alert color="blue" variant="light" title="Electronic signature" role="note">
+            <Text size="sm">
+              Signing as <strong>{signerName}</strong>. Meaning of this signature:{' '}
+              <strong data-testid="signature-meaning">{meaning}</strong>.
+            </Text>
+            <Text size="sm">Your password confirms that you, and only you, take this action.</Text>
+          </Alert>
+          {error !== null && (
+            <Alert color="red" role="alert" title="Not signed — nothing was changed">
+              {error.message}
+            </Alert>
+          )}
+          {children}
+          <Textarea
+            label={reasonRequired ? 'Reason' : 'Reason (optional)'}
+            required={reasonRequired}
+            autosize
+            minRows={2}
+            {...reason}
+          />
+          <PasswordInput
+            label="Your password"
+            required
+            autoComplete="current-password"
+            data-autofocus
+            {...password}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={pending}>
+              Close
+            </Button>
+            <Button type="submit" color={color} loading={pending}>
+              Sign and {verb}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

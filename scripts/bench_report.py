@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Run the benchmarks together and write docs/PERFORMANCE.md from what they measured.
+
+    backend/.venv/bin/python scripts/bench_report.py                 # full volume, ~35 minutes
+    backend/.venv/bin/python scripts/bench_report.py --small         # ~10 minutes
+    backend/.venv/bin/python scripts/bench_report.py --from DIR      # rewrite the document from
+                                                                     # the results in DIR
+
+It runs, one after the other, on this machine's loopback (each script builds its own
+deployment and removes it when it ends):
+
+  1. scripts/bench_api.py   nginx → 2 Daphne → PostgreSQL/Redis with 1M documents / 200k crates /
+                            200k requests: list throughput against /healthz, open-loop latency,
+                            deep pages, SQL queries per list request
+  2. scripts/bench_ws.py    10,000 authenticated sockets held over 2 Daphne processes (accept
+                            rate, RSS per socket), then one change at a time fanned out to 1,000
+                            subscribed sockets (delivery, commit → receipt latency)
+  3. scripts/chaos.py       (with --chaos) faults under a workload, recovery times
+
+Results go to --out (default ``var/bench/<timestamp>`` under the repository); the document is
+generated from them, so every figure in it comes from a file beside the command that made it.
+Exit status 0 when the runs completed (whether or not targets were met), 1 otherwise.
+"""
+
+# ruff: noqa: S603 (it runs the repository's own scripts)
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPTS = REPO / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+from lib.topology import machine, make_logger  # noqa: E402
+
+log = make_logger("bench-report")
+DOC = REPO / "docs" / "PERFORMANCE.md"
+
+
+def run(cmd: list[str], logfile: Path, timeout: float) -> tuple[int, str]:
+    shown = " ".join(cmd).replace(str(REPO) + "/", "")
+    log(f"$ {shown}  (log: {logfile})")
+    began = time.monotonic()
+    with open(logfile, "w") as handle:
+        proc = subprocess.run(
+            cmd, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, timeout=timeout, check=False
+        )
+    log(f"  exit {proc.returncode} after {time.monotonic() - began:.0f} s")
+    return proc.returncode, shown
+
+
+def ws_results(text: str) -> list[dict[str, Any]]:
+    for line in reversed(text.splitlines()):
+        if line.startswith("RESULTS "):
+            return list(json.loads(line[len("RESULTS ") :]))
+    return []
+
+
+def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    py = sys.executable
+    summary: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(), "commands": {}}
+    if not args.skip_api:
+        cmd = [py, str(SCRIPTS / "bench_api.py"), "--out", str(out / "api")]
+        cmd += ["--small"] if args.small else []
+        code, shown = run(cmd, out / "bench_api.log", timeout=3600)
+        summary["commands"]["api"] = shown
+        summary["api_exit"] = code
+    if not args.skip_ws:
+        cmd = [py, str(SCRIPTS / "bench_ws.py"), "--daphnes", "2", "--layers", "pubsub",
+               "--rounds", "1", "--sockets", str(args.sockets),
+               "--subscribers", str(args.subscribers), "--changes", str(args.changes)]  # fmt: skip
+        code, shown = run(cmd, out / "bench_ws.log", timeout=3600)
+        summary["commands"]["ws"] = shown
+        summary["ws_exit"] = code
+        (out / "bench_ws.json").write_text(
+            json.dumps(ws_results((out / "bench_ws.log").read_text()), indent=2) + "\n"
+        )
+    if args.chaos:
+        cmd = [py, str(SCRIPTS / "chaos.py"), "--runs", "3", "--json", str(out / "chaos.json")]
+        code, shown = run(cmd, out / "chaos.log", timeout=3600)
+        summary["commands"]["chaos"] = shown
+        summary["chaos_exit"] = code
+    summary["finished_at"] = datetime.now(UTC).isoformat()
+    summary["machine"] = machine()
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def load(path: Path) -> Any:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def f(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int | float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def verdict(ok: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[ok]
+
+
+def document(out: Path) -> str:
+    summary = load(out / "summary.json") or {}
+    api = load(out / "api" / "bench_api.json") or {}
+    ws = load(out / "bench_ws.json") or []
+    chaos = load(out / "chaos.json")
+    m = summary.get("machine") or api.get("machine") or machine()
+    rows: list[tuple[str, str, str, str]] = []
+
+    figures = api.get("figures", {})
+    targets = api.get("targets", {})
+    for path, fig in figures.items():
+        if path == "healthz":
+            continue
+        ratio = fig["ratio_to_healthz"]
+        p95 = fig["open"]["latency_ms"]["p95"]
+        deep = fig["deep"]["p50_ratio"]
+        rows += [
+            (f"{path} closed-loop throughput vs /healthz", "≥ 0.50",
+             f"{f(ratio, 2)} ({f(fig['closed']['throughput_rps'])} vs "
+             f"{f(fig['healthz']['throughput_rps'])} req/s)",
+             verdict(ratio >= targets.get("ratio_to_healthz_min", 0.5))),
+            (f"{path} p50 / p95 at {api.get('settings', {}).get('rate', 50):g} req/s open loop",
+             "p95 ≤ 100 ms",
+             f"{f(fig['open']['latency_ms']['p50'])} / {f(p95)} ms "
+             f"({fig['open']['errors']} errors of {fig['open']['requests']})",
+             verdict(p95 <= targets.get("open_loop_p95_ms_max", 100)
+                     and not fig["open"]["errors"])),
+            (f"{path} deep page ({fig['deep']['depth']} pages) p50 / page 1 p50", "≤ 1.2",
+             f(deep, 2), verdict(deep <= targets.get("deep_page_ratio_max", 1.2))),
+        ]  # fmt: skip
+        low = fig.get("open_low_rate")
+        if low:
+            rows.append((
+                f"{path} p50 / p95 at {api.get('settings', {}).get('low_rate', 10):g} req/s",
+                "(below saturation, for reference)",
+                f"{f(low['latency_ms']['p50'])} / {f(low['latency_ms']['p95'])} ms", "-",
+            ))  # fmt: skip
+    hold = next((r["hold"] for r in ws if "hold" in r), None)
+    if hold:
+        held, wanted = hold.get("held"), hold.get("sockets")
+        rate = hold.get("accept_rate_per_s")
+        rows += [
+            ("authenticated sockets held", "10,000", f"{f(held, 0)} of {f(wanted, 0)}",
+             verdict(held is not None and held >= 10_000)),
+            ("accept rate", "≥ 400/s", f"{f(rate)}/s", verdict(rate is not None and rate >= 400)),
+            ("RSS per socket", "(reference: bare Daphne 37 KB)",
+             f"{f(hold.get('rss_kb_per_socket'))} KB", "-"),
+        ]  # fmt: skip
+    fanouts = [r["fanout"] for r in ws if "fanout" in r]
+    if fanouts:
+        fan = fanouts[-1]
+        ok = fan["delivered_pct"] >= 100 and fan["p99_ms"] <= 250
+        rows.append((
+            f"one change fanned out to {fan['subscribers']:,} sockets", "100 %, p99 ≤ 250 ms",
+            f"{f(fan['delivered_pct'], 2)} % delivered, p50 {f(fan['p50_ms'])} / p95 "
+            f"{f(fan['p95_ms'])} / p99 {f(fan['p99_ms'])} ms", verdict(ok),
+        ))  # fmt: skip
+
+    vol = api.get("volume", {})
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `scripts/bench_report.py` from the result files of one run; do not edit by",
+        "hand — rerun the script. Targets are those of the design (PRODUCT.md §7).",
+        "",
+        "## Machine and method",
+        "",
+        f"- {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram_gib')} GiB RAM, kernel "
+        f"{m.get('kernel')}; {m.get('postgres')}; {str(m.get('redis')).split(' sha=')[0]}; "
+        f"{m.get('nginx')}; Python {m.get('python')}.",
+        "- Everything — load generator, nginx, Daphne, PostgreSQL, Redis — shares those cores on "
+        "loopback, so ratios measured in one run mean more than absolute figures across runs.",
+        f"- Run {summary.get('started_at', api.get('started_at', '?'))} → "
+        f"{summary.get('finished_at', api.get('finished_at', '?'))}.",
+    ]
+    if vol:
+        lines.append(
+            f"- Data: {f(vol.get('documents'), 0)} documents, {f(vol.get('crates'), 0)} crates, "
+            f"{f(vol.get('requests'), 0)} requests, {f(vol.get('locations'), 0)} locations in "
+            f"PostgreSQL ({vol.get('database_size')}), made by `manage.py seed_volume`."
+        )
+    if api.get("topology"):
+        lines.append(
+            "- HTTP: nginx with this repository's configuration (TLS, HTTP/1.1 keep-alive from "
+            f"the client) → {len(api['topology']['daphne_ports'])} Daphne processes with "
+            f"production settings; closed loop {api['settings']['concurrency']} clients, "
+            f"{api['settings']['duration']} s per figure."
+        )
+    lines += ["", "## Figures against the targets", "",
+              "| what | target | measured | |", "|---|---|---|---|"]  # fmt: skip
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    if not rows:
+        lines.append("| (no results) | | | |")
+    prof = api.get("profile", {}).get("endpoints", {})
+    if prof:
+        lines += ["", "SQL queries per list request (constant in page size, pinned by tests): "
+                  + ", ".join(f"{p} {v['queries']}" for p, v in prof.items()) + "."]  # fmt: skip
+    if chaos:
+        lines += ["", "## Faults (scripts/chaos.py)", "", "```",
+                  json.dumps(chaos, indent=2)[:6000], "```"]  # fmt: skip
+    lines += ["", "## Commands", "", "```"]
+    lines += list(summary.get("commands", {}).values()) or ["(not recorded)"]
+    lines += ["```", "", "The per-run reports (JSON and Markdown, with the load tests' own output) "
+              "are written beside `summary.json` in the --out directory.", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--small", action="store_true", help="bench_api --small (50k documents)")
+    p.add_argument("--sockets", type=int, default=10_000)
+    p.add_argument("--subscribers", type=int, default=1000)
+    p.add_argument("--changes", type=int, default=20)
+    p.add_argument("--skip-api", action="store_true")
+    p.add_argument("--skip-ws", action="store_true")
+    p.add_argument("--chaos", action="store_true", help="also run scripts/chaos.py --runs 3")
+    p.add_argument("--out", help="result directory (default var/bench/<timestamp>)")
+    p.add_argument("--from", dest="source", help="only write the document from DIR's results")
+    p.add_argument("--doc", default=str(DOC), help=f"document to write (default {DOC})")
+    args = p.parse_args()
+    if args.source:
+        out = Path(args.source)
+        ok = True
+    else:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        out = Path(args.out) if args.out else REPO / "var" / "bench" / stamp
+        out.mkdir(parents=True, exist_ok=True)
+        summary = collect(args, out)
+        ok = all(v == 0 for k, v in summary.items() if k.endswith("_exit"))
+    Path(args.doc).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.doc).write_text(document(out))
+    log(f"wrote {args.doc} from {out}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""The production topology on loopback, without containers, for the scripts that need it.
+
+nginx (this repository's configuration, rewritten into a temporary prefix with a fresh
+self-signed certificate) → N Daphne processes with ``config.settings.production`` → PostgreSQL 15
+and Redis (throw-away instances from scripts/services.sh, or the environment's), plus a Celery
+worker and Beat when asked for. Used by bench_api.py, check_production_topology.py and chaos.py.
+
+Every process is started in its own session so that it can be stopped (or killed) with its
+children; :meth:`Topology.cleanup` stops everything, PostgreSQL and Redis included, and removes
+the temporary directory.
+"""
+
+# ruff: noqa: S603, S607 (it runs the repository's own tools: daphne, celery, nginx, manage.py)
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+BACKEND = REPO / "backend"
+SCRIPTS = REPO / "scripts"
+SERVICE_URLS = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
+
+
+class TopologyError(Exception):
+    pass
+
+
+def make_logger(prefix: str) -> Callable[[str], None]:
+    def log(text: str) -> None:
+        sys.stderr.write(f"[{prefix} {datetime.now(UTC):%H:%M:%S}] {text}\n")
+        sys.stderr.flush()
+
+    return log
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def machine() -> dict[str, Any]:
+    """The facts a reader needs to compare figures: cores, memory, CPU, versions."""
+    mem_kb = 0
+    with contextlib.suppress(OSError), open("/proc/meminfo", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    cpu = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+
+    def version(cmd: list[str]) -> str:
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return "?"
+        text = (out.stdout or out.stderr).strip()
+        return text.splitlines()[0] if text else "?"
+
+    pg_bin = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgres": version([f"{pg_bin}/postgres", "--version"]),
+        "redis": version(["redis-server", "--version"]),
+        "nginx": version(["nginx", "-v"]),
+    }
+
+
+class Topology:
+    """Starts, tracks and stops the processes of one loopback deployment."""
+
+    def __init__(self, *, use_env: bool = False, log: Callable[[str], None] | None = None) -> None:
+        self.use_env = use_env
+        self.log = log or make_logger("topology")
+        self.work = Path(tempfile.mkdtemp(prefix="strongroom-topology-"))
+        self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.services: dict[str, str] = {}
+        self.services_env: dict[str, str] = {}
+        self.daphne_env: dict[str, str] = {}
+        self.daphne_ports: dict[str, int] = {}
+        self.commands: list[str] = []
+        self.base = ""
+        self.http_port = 0
+        self.https_port = 0
+        self.nginx_prefix = self.work / "nginx"
+
+    # ------------------------------------------------------------------ processes
+
+    def run(self, cmd: list[str], *, env: dict[str, str], timeout: float, name: str) -> str:
+        """Run a command to completion in backend/, its output in ``<work>/<name>.log``."""
+        shown = " ".join(shlex.quote(c) for c in cmd)
+        self.commands.append(shown)
+        self.log(f"$ {shown}")
+        logfile = self.work / f"{name}.log"
+        with open(logfile, "wb") as handle:
+            proc = subprocess.Popen(
+                cmd, cwd=BACKEND, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+            self.procs.append((name, proc))
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired as exc:
+                raise TopologyError(f"{name} took longer than {timeout:.0f} s") from exc
+            finally:
+                self.end(name)
+        text = logfile.read_text(errors="replace")
+        if code != 0:
+            raise TopologyError(f"{name} failed (exit {code}):\n{text[-3000:]}")
+        return text
+
+    def start(self, cmd: list[str], *, env: dict[str, str], name: str) -> subprocess.Popen[bytes]:
+        """Start a long-running process in backend/, appending to ``<work>/<name>.log``."""
+        shown = " ".join(shlex.quote(c) for c in cmd)
+        self.commands.append(shown + " &")
+        self.log(f"$ {shown} &")
+        handle = open(self.work / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
+        proc = subprocess.Popen(
+            cmd, cwd=BACKEND, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        handle.close()
+        self.procs.append((name, proc))
+        return proc
+
+    def proc(self, name: str) -> subprocess.Popen[bytes] | None:
+        return next((p for n, p in self.procs if n == name), None)
+
+    def end(self, name: str, sig: signal.Signals = signal.SIGTERM) -> None:
+        """Stop the named process group: ``sig`` first, SIGKILL after 10 s."""
+        proc = self.proc(name)
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        self.procs = [(n, p) for n, p in self.procs if p is not proc]
+
+    def logfile(self, name: str) -> str:
+        path = self.work / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def check_alive(self) -> None:
+        for name, proc in self.procs:
+            if proc.poll() is not None:
+                raise TopologyError(f"{name} exited early:\n{self.logfile(name)[-3000:]}")
+
+    def cleanup(self) -> None:
+        for name, proc in reversed(list(self.procs)):
+            self.log(f"stopping {name} (pid {proc.pid})")
+            self.end(name)
+        if self.services.get("SERVICES_DIR"):
+            self.log("stopping PostgreSQL and Redis")
+            self.services_script("services_stop", timeout=120)
+            self.services = {}
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    # ------------------------------------------------------------------ PostgreSQL and Redis
+
+    def services_script(self, function: str, *, timeout: float) -> subprocess.CompletedProcess[str]:
+        """Call a function of scripts/services.sh against the instances this topology started."""
+        assignments = " ".join(
+            f"{k}={shlex.quote(v)}"
+            for k, v in self.services.items()
+            if k in ("SERVICES_DIR", "PG_PORT", "REDIS_PORT")
+        )
+        script = f"source {shlex.quote(str(SCRIPTS / 'services.sh'))}; {assignments} {function}"
+        return subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, timeout=timeout, check=False
+        )
+
+    def services_up(self) -> None:
+        if self.use_env:
+            missing = [k for k in SERVICE_URLS if not os.environ.get(k)]
+            if missing:
+                raise TopologyError(f"--use-env needs {', '.join(missing)} in the environment")
+            self.services_env = {k: os.environ[k] for k in SERVICE_URLS}
+            return
+        names = [*SERVICE_URLS, "SERVICES_DIR", "PG_PORT", "REDIS_PORT"]
+        script = (
+            f"source {shlex.quote(str(SCRIPTS / 'services.sh'))}; services_start >&2 && "
+            + " && ".join(f'echo "{n}=${n}"' for n in names)
+        )
+        self.commands.append("source scripts/services.sh; services_start")
+        self.log("starting PostgreSQL and Redis (scripts/services.sh)")
+        out = subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, timeout=300, check=False
+        )
+        for line in out.stdout.splitlines():
+            key, _, value = line.partition("=")
+            if key in names and value:
+                self.services[key] = value
+        if out.returncode != 0 or "DATABASE_URL" not in self.services:
+            raise TopologyError(f"services_start failed:\n{out.stderr[-2000:]}")
+        self.services_env = {k: self.services[k] for k in SERVICE_URLS}
+
+    def base_env(self, settings_module: str) -> dict[str, str]:
+        """This process's environment without Django/Strongroom settings or proxies, plus
+        the service URLs."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "STRONGROOM_", "DATABASE_", "HTTP_", "HTTPS_"))
+            and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+        }
+        env.update(self.services_env)
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def manage(self, *args: str, timeout: float = 600, env: dict[str, str] | None = None) -> str:
+        """``manage.py <args>`` with production settings (the way the migrate service runs)."""
+        return self.run(
+            [sys.executable, "manage.py", *args],
+            env=env or self.production_env(),
+            timeout=timeout,
+            name="manage-" + "-".join(a.lstrip("-") for a in args[:1]),
+        )
+
+    # ------------------------------------------------------------------ application processes
+
+    def production_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        if not self.daphne_env:
+            env = self.base_env("config.settings.production")
+            env.update(
+                {
+                    "DJANGO_SECRET_KEY": secrets.token_urlsafe(48)[:64],
+                    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://127.0.0.1,https://localhost",
+                    "STRONGROOM_WS_ALLOWED_ORIGINS": "127.0.0.1,localhost",
+                    "DJANGO_LOG_LEVEL": "WARNING",
+                    "STATIC_ROOT": str(self.work / "static"),
+                    "MEDIA_ROOT": str(self.work / "media"),
+                }
+            )
+            self.daphne_env = env
+        return {**self.daphne_env, **(extra or {})}
+
+    def daphne_up(self, name: str, port: int | None = None) -> int:
+        """Start (or restart, on the same port) one Daphne process."""
+        port = port or self.daphne_ports.get(name) or free_port()
+        daphne = str(Path(sys.executable).parent / "daphne")
+        cmd = [daphne, "-b", "127.0.0.1", "-p", str(port), "--proxy-headers",
+               "config.asgi:application"]  # fmt: skip
+        self.start(cmd, env=self.production_env(), name=name)
+        self.daphne_ports[name] = port
+        return port
+
+    def daphnes_up(self, count: int, extra_env: dict[str, str] | None = None) -> list[int]:
+        if extra_env:
+            self.production_env(extra_env)
+            self.daphne_env.update(extra_env)
+        return [self.daphne_up(f"daphne-{n + 1}") for n in range(count)]
+
+    def worker_up(self, name: str = "worker") -> None:
+        celery = str(Path(sys.executable).parent / "celery")
+        cmd = [celery, "-A", "config", "worker", "-Q", "default,email,maintenance",
+               "--concurrency", "2", "--loglevel", "INFO", "-n", f"{name}@%h"]  # fmt: skip
+        self.start(cmd, env=self.production_env(), name=name)
+
+    def beat_up(self) -> None:
+        celery = str(Path(sys.executable).parent / "celery")
+        cmd = [celery, "-A", "config", "beat", "--loglevel", "INFO",
+               "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
+               "--pidfile", str(self.work / "beat.pid")]  # fmt: skip
+        self.start(cmd, env=self.production_env(), name="beat")
+
+    # ------------------------------------------------------------------ nginx
+
+    def nginx_up(self, upstream_ports: list[int]) -> None:
+        """The repository's nginx configuration in a temporary prefix, on loopback ports, in
+        front of ``upstream_ports``; a fresh self-signed certificate for ``localhost``."""
+        if shutil.which("nginx") is None:
+            raise TopologyError("nginx is not installed (apt-get install nginx)")
+        tmp = self.nginx_prefix
+        conf = tmp / "conf"
+        for sub in ("logs", "temp", "html", "static", "media", "acme"):
+            (tmp / sub).mkdir(parents=True, exist_ok=True)
+        index = REPO / "frontend" / "dist" / "index.html"
+        if index.exists():
+            shutil.copytree(REPO / "frontend" / "dist", tmp / "html", dirs_exist_ok=True)
+        else:
+            (tmp / "html" / "index.html").write_text('<!doctype html><div id="root"></div>\n')
+        shutil.copytree(REPO / "nginx" / "conf.d", conf / "conf.d")
+        shutil.copytree(REPO / "nginx" / "snippets", conf / "snippets")
+        shutil.copy(REPO / "nginx" / "nginx.conf", conf / "nginx.conf")
+        if Path("/etc/nginx/mime.types").exists():
+            shutil.copy("/etc/nginx/mime.types", conf / "mime.types")
+        else:
+            (conf / "mime.types").write_text("types { application/json json; }\n")
+        subprocess.run(
+            [str(SCRIPTS / "make_cert.sh"), "localhost", str(conf / "certs")],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        self.http_port, self.https_port = free_port(), free_port()
+        nginx_version = subprocess.run(
+            ["nginx", "-v"], capture_output=True, text=True, check=False
+        ).stderr
+        match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", nginx_version)
+        old_http2 = bool(match) and tuple(int(x) for x in match.groups()) < (1, 25, 1)  # type: ignore[union-attr]
+        user_line = "user root root;" if os.geteuid() == 0 else ""
+        servers = "".join(
+            f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in upstream_ports
+        )
+        files = [
+            conf / "nginx.conf",
+            *(conf / "conf.d").glob("*.conf"),
+            *(conf / "snippets").glob("*.conf"),
+        ]
+        for path in files:
+            text = path.read_text()
+            text = re.sub(r"(?m)^user nginx;", user_line, text)
+            text = text.replace("/etc/nginx/", f"{conf}/")
+            text = text.replace("/var/log/nginx/", f"{tmp}/logs/")
+            text = re.sub(r"(?m)^pid /run/nginx.pid;", f"pid {tmp}/nginx.pid;", text)
+            text = text.replace("/usr/share/nginx/html", f"{tmp}/html")
+            text = text.replace("/srv/strongroom/static/", f"{self.work / 'static'}/")
+            text = text.replace("/srv/strongroom/media/", f"{self.work / 'media'}/")
+            text = text.replace("/var/www/acme", f"{tmp}/acme")
+            text = re.sub(r"(?m)^(\s*listen\s+)80\b", rf"\g<1>127.0.0.1:{self.http_port}", text)
+            text = re.sub(r"(?m)^(\s*listen\s+)443\b", rf"\g<1>127.0.0.1:{self.https_port}", text)
+            text = re.sub(r"(?m)^\s*server\s+[A-Za-z][A-Za-z0-9_.-]*:[0-9]+[^;]*;\n", servers, text)
+            if old_http2:
+                text = re.sub(r"(?m)^\s*http2 on;\n", "", text)
+                text = re.sub(r"(?m)^(\s*listen\s+[^;]*\bssl\b[^;]*);", r"\1 http2;", text)
+            if path.name == "nginx.conf":
+                temp = tmp / "temp"
+                text = text.replace(
+                    "http {",
+                    "http {\n"
+                    + "".join(
+                        f"    {kind}_temp_path {temp}/{kind};\n"
+                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+                    ),
+                    1,
+                )
+            path.write_text(text)
+        for sub in ("static", "media"):
+            (self.work / sub).mkdir(exist_ok=True)
+        cmd = ["nginx", "-p", f"{tmp}/", "-c", str(conf / "nginx.conf"),
+               "-e", f"{tmp}/logs/error.log"]  # fmt: skip
+        check = subprocess.run([*cmd, "-t"], capture_output=True, text=True, check=False)
+        if check.returncode != 0:
+            raise TopologyError(f"nginx -t failed:\n{check.stderr}")
+        self.start([*cmd, "-g", "daemon off;"], env=dict(os.environ), name="nginx")
+        self.base = f"https://127.0.0.1:{self.https_port}"
+        self.http2_spelling = "listen ... ssl http2" if old_http2 else "http2 on"
+
+    @property
+    def access_log(self) -> Path:
+        return self.nginx_prefix / "logs" / "access.log"
+
+    def wait_ready(self, timeout: float = 120, probes: int = 4) -> None:
+        """Until ``probes`` consecutive /readyz through nginx answer 200 (each upstream once)."""
+        deadline = time.monotonic() + timeout
+        last = ""
+        with httpx.Client(verify=False, trust_env=False, timeout=5) as client:  # noqa: S501
+            while time.monotonic() < deadline:
+                self.check_alive()
+                try:
+                    oks = sum(
+                        client.get(f"{self.base}/readyz").status_code == 200 for _ in range(probes)
+                    )
+                    if oks == probes:
+                        self.log(f"ready: {self.base}")
+                        return
+                    last = f"{oks}/{probes} /readyz answered 200"
+                except httpx.HTTPError as exc:
+                    last = repr(exc)
+                time.sleep(1)
+        raise TopologyError(f"the deployment did not become ready: {last}")
