@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -17,6 +18,15 @@ UNIT_CODE = RegexValidator(r"^[A-Z0-9]{2,10}\Z", "2 to 10 upper-case letters or 
 DEPARTMENT_CODE = RegexValidator(r"^[A-Z0-9]{1,10}\Z", "1 to 10 upper-case letters or digits.")
 
 
+def _upper_code(value: str, *, pattern: str, rule: str) -> str:
+    """Codes are stored upper-case (the database checks it); a code typed in lower case is
+    accepted as its upper-case form, and anything else is a field error, not a 500."""
+    code = value.strip().upper()
+    if not re.fullmatch(pattern, code):
+        raise serializers.ValidationError(rule)
+    return code
+
+
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
@@ -24,6 +34,16 @@ class UnitSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "code": {"validators": [UNIT_CODE, UniqueValidator(queryset=Unit.objects.all())]}
         }
+
+    def validate_code(self, value: str) -> str:
+        code = _upper_code(value, pattern=r"[A-Z0-9]{2,10}", rule="2 to 10 letters or digits.")
+        # The field's own unique check saw the code as typed; check the stored form too.
+        others = Unit.objects.filter(code=code)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("A unit with this code already exists.")
+        return code
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -33,6 +53,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
         model = Department
         fields = ["id", "unit", "unit_code", "code", "name", "is_active"]
         extra_kwargs = {"code": {"validators": [DEPARTMENT_CODE]}}
+
+    def validate_code(self, value: str) -> str:
+        return _upper_code(value, pattern=r"[A-Z0-9]{1,10}", rule="1 to 10 letters or digits.")
 
 
 class RoleSerializer(serializers.ModelSerializer):

@@ -72,6 +72,26 @@ describe('navigation by role', () => {
     expect(manager.map((item) => item.label)).toContain('New withdrawal');
   });
 
+  it('offers the audit trail and administration only to roles that have them', () => {
+    const labels = (permissions: string[]) =>
+      navItemsFor(makeMe({ permissions })).map((item) => item.label);
+    expect(labels(['workflow.view_request', 'workflow.add_request'])).toEqual([
+      'Dashboard',
+      'Requests',
+      'New withdrawal',
+      'New storage',
+      'New transfer',
+      'New destruction',
+      'System status',
+    ]);
+    expect(labels(['compliance.view_audit_trail', 'accounts.view_user'])).toEqual([
+      'Dashboard',
+      'Audit trail',
+      'Administration',
+      'System status',
+    ]);
+  });
+
   it('only redirects to same-origin paths after login', () => {
     expect(safeNext('/requests/4')).toBe('/requests/4');
     expect(safeNext('//evil.example')).toBe('/');
@@ -109,5 +129,29 @@ describe('live events', () => {
     expect(client.getQueryState(['requests', 'list', {}])?.isInvalidated).toBe(true);
     expect(client.getQueryState(['dashboard', 'summary'])?.isInvalidated).toBe(true);
     expect(client.getQueryState(['requests', 'detail', 8])?.isInvalidated).toBe(false);
+  });
+
+  it('make the audit trail stale for every audited change, not for notifications', async () => {
+    const client = new QueryClient();
+    client.setQueryData(['audit', 'list', {}], 'cached');
+    client.setQueryData(['audit', 'last-verification'], 'cached');
+    const event = {
+      id: 2,
+      type: 'event' as const,
+      topic: 'notification' as const,
+      action: 'created' as const,
+      object_id: '3',
+      unit_id: null,
+      version: null,
+      data: {},
+      at: '',
+    };
+    invalidateForEvent(client, TOPIC_KEYS, event);
+    expect(client.getQueryState(['audit', 'list', {}])?.isInvalidated).toBe(false);
+    invalidateForEvent(client, TOPIC_KEYS, { ...event, topic: 'crate', object_id: '4' });
+    await waitFor(() => {
+      expect(client.getQueryState(['audit', 'list', {}])?.isInvalidated).toBe(true);
+    });
+    expect(client.getQueryState(['audit', 'last-verification'])?.isInvalidated).toBe(false);
   });
 });

@@ -26,6 +26,31 @@ export const NewStoragePage = lazy(() =>
     default: m.NewStoragePage,
   })),
 );
+export const NewTransferPage = lazy(() =>
+  import('@/features/requests/components/NewTransferPage').then((m) => ({
+    default: m.NewTransferPage,
+  })),
+);
+export const NewDestructionPage = lazy(() =>
+  import('@/features/requests/components/NewDestructionPage').then((m) => ({
+    default: m.NewDestructionPage,
+  })),
+);
+export const EditRequestPage = lazy(() =>
+  import('@/features/requests/components/EditRequestPage').then((m) => ({
+    default: m.EditRequestPage,
+  })),
+);
+export const AuditTrailPage = lazy(() =>
+  import('@/features/audit/components/AuditTrailPage').then((m) => ({
+    default: m.AuditTrailPage,
+  })),
+);
+export const AdministrationPage = lazy(() =>
+  import('@/features/admin/components/AdministrationPage').then((m) => ({
+    default: m.AdministrationPage,
+  })),
+);
 export const CratesListPage = lazy(() =>
   import('@/features/crates/components/CratesListPage').then((m) => ({
     default: m.CratesListPage,

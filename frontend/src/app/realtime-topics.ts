@@ -1,3 +1,4 @@
+import { auditKeys } from '@/features/audit/api/audit-keys';
 import { crateKeys } from '@/features/crates/api/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
 import { documentKeys } from '@/features/documents/api/document-keys';
@@ -12,13 +13,18 @@ function requestIdOf(event: RealtimeEvent): number | null {
   return typeof value === 'number' ? value : null;
 }
 
-/** Which cached queries each live event makes stale. The socket never patches data. */
+/**
+ * Which cached queries each live event makes stale. The socket never patches data. Every
+ * change to a request, send-back, crate or location is audited in the same transaction, so
+ * those events also make the audit trail stale.
+ */
 export const TOPIC_KEYS: TopicKeyMap = {
   request: (event) => [
     requestKeys.lists(),
     requestKeys.detail(Number(event.object_id)),
     crateKeys.requestLists(),
     dashboardKeys.all,
+    auditKeys.lists(),
   ],
   sendback: (event) => {
     const requestId = requestIdOf(event);
@@ -26,6 +32,7 @@ export const TOPIC_KEYS: TopicKeyMap = {
       requestKeys.lists(),
       requestId === null ? requestKeys.details() : requestKeys.detail(requestId),
       dashboardKeys.all,
+      auditKeys.lists(),
     ];
   },
   // A crate that moves changes the occupancy of shelves and what its documents show.
@@ -35,7 +42,8 @@ export const TOPIC_KEYS: TopicKeyMap = {
     locationKeys.all,
     requestKeys.details(),
     dashboardKeys.all,
+    auditKeys.lists(),
   ],
-  location: () => [locationKeys.all, dashboardKeys.all],
+  location: () => [locationKeys.all, dashboardKeys.all, auditKeys.lists()],
   notification: () => [notificationKeys.all],
 };

@@ -4,13 +4,18 @@ import { PERMISSIONS } from '@/lib/auth/permissions';
 
 import { AuthGate } from './AuthGate';
 import {
+  AdministrationPage,
+  AuditTrailPage,
   CrateDetailPage,
   CratesListPage,
   DashboardPage,
   DocumentsSearchPage,
+  EditRequestPage,
   GridCreatePage,
   LocationDetailPage,
   LocationsPage,
+  NewDestructionPage,
+  NewTransferPage,
   NewStoragePage,
   NewWithdrawalPage,
   RequestDetailPage,
@@ -58,6 +63,47 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
               <WithMe render={(me) => <NewStoragePage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'requests/new/transfer',
+          element: (
+            <RequirePermission permission={PERMISSIONS.raiseRequest}>
+              <WithMe render={(me) => <NewTransferPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'requests/new/destruction',
+          element: (
+            <RequirePermission permission={PERMISSIONS.raiseRequest}>
+              <WithMe render={(me) => <NewDestructionPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'requests/:requestId/edit',
+          element: (
+            <RequirePermission permission={PERMISSIONS.raiseRequest}>
+              <WithMe render={(me) => <EditRequestPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'audit',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewAudit}>
+              <WithMe render={(me) => <AuditTrailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          // Not /admin: that is Django's admin site, proxied to the backend.
+          path: 'administration/*',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewUser}>
+              <WithMe render={(me) => <AdministrationPage me={me} />} />
             </RequirePermission>
           ),
         },

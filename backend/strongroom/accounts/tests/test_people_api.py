@@ -153,3 +153,35 @@ def test_departments_are_scoped_and_managed_within_units(people, units, api_clie
     refused = admin.post("/api/v1/departments/", {"unit": mum.pk, "code": "QC", "name": "QC"})
     assert refused.status_code == 403
     assert AuditEvent.objects.filter(action="department.create").count() == 1
+
+
+def test_unit_and_department_codes_are_upper_cased_or_refused_per_field(
+    people, units, api_client_for
+) -> None:  # type: ignore[no-untyped-def]
+    client = api_client_for(people["sysadmin"])
+    created = client.post("/api/v1/units/", {"code": " pun1 ", "name": "Pune Plant 1"})
+    assert created.status_code == 201, created.content
+    assert created.json()["code"] == "PUN1"
+    for bad in ("P", "PUNE-1", "TOOLONGCODE1"):
+        refused = client.post("/api/v1/units/", {"code": bad, "name": "x"})
+        assert refused.status_code == 400, refused.content
+        error = refused.json()["error"]
+        assert error["code"] == "validation_error"
+        assert "code" in error["details"]
+    taken = client.post("/api/v1/units/", {"code": "goa1", "name": "x"})
+    assert taken.status_code == 400
+    assert taken.json()["error"]["details"]["code"] == ["A unit with this code already exists."]
+    renamed = client.patch(f"/api/v1/units/{units[0].pk}/", {"code": "goa1", "name": "Goa"})
+    assert renamed.status_code == 200, renamed.content
+
+    department = client.post(
+        "/api/v1/departments/", {"unit": units[0].pk, "code": "qa", "name": "Quality"}
+    )
+    assert department.status_code == 201, department.content
+    assert department.json()["code"] == "QA"
+    refused = client.post("/api/v1/departments/", {"unit": units[0].pk, "code": "Q A", "name": "x"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"]["code"] == ["1 to 10 letters or digits."]
+    twice = client.post("/api/v1/departments/", {"unit": units[0].pk, "code": "qa", "name": "x"})
+    assert twice.status_code == 400
+    assert "non_field_errors" in twice.json()["error"]["details"]

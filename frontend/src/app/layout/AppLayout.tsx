@@ -77,6 +77,9 @@ export function AppLayout({ me }: { me: Me }) {
             key={item.to}
             component={RouterNavLink}
             to={item.to}
+            // aria-current only on the exact page: a prefix match would also mark "Requests"
+            // on a wizard (isActive decides what is highlighted).
+            end
             label={item.label}
             active={isActive(item, location.pathname)}
             onClick={close}

@@ -14,9 +14,17 @@ const NAV: NavItem[] = [
   { to: '/requests', label: 'Requests', permission: PERMISSIONS.viewRequest },
   { to: '/requests/new/withdrawal', label: 'New withdrawal', permission: PERMISSIONS.raiseRequest },
   { to: '/requests/new/storage', label: 'New storage', permission: PERMISSIONS.raiseRequest },
+  { to: '/requests/new/transfer', label: 'New transfer', permission: PERMISSIONS.raiseRequest },
+  {
+    to: '/requests/new/destruction',
+    label: 'New destruction',
+    permission: PERMISSIONS.raiseRequest,
+  },
   { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
   { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
   { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
+  { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },
+  { to: '/administration', label: 'Administration', permission: PERMISSIONS.viewUser },
   { to: '/system', label: 'System status', permission: null },
 ];
 

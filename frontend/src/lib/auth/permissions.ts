@@ -16,6 +16,14 @@ export const PERMISSIONS = {
   viewAudit: 'compliance.view_audit_trail',
   manageUsers: 'accounts.change_user',
   viewCrate: 'records.view_crate',
+  verifyAudit: 'compliance.verify_audit_chain',
+  viewUser: 'accounts.view_user',
+  addUser: 'accounts.add_user',
+  addUnit: 'accounts.add_unit',
+  changeUnit: 'accounts.change_unit',
+  addDepartment: 'accounts.add_department',
+  changeDepartment: 'accounts.change_department',
+  accessAllUnits: 'accounts.access_all_units',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {

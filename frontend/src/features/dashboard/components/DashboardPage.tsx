@@ -1,3 +1,4 @@
+import { BarChart } from '@mantine/charts';
 import {
   Alert,
   Anchor,
@@ -5,43 +6,151 @@ import {
   Group,
   Paper,
   Progress,
+  SegmentedControl,
   SimpleGrid,
   Stack,
   Table,
   Text,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
+import dayjs from 'dayjs';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import type { Dashboard, Me } from '@/lib/api/types';
-import { formatDateTime, humanize } from '@/lib/format';
+import { PERMISSIONS, can } from '@/lib/auth/permissions';
+import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
 import { useDashboard } from '../api/get-dashboard';
 import { useMyTasks } from '../api/get-my-tasks';
+import { useDestructionDuePreview, useOverduePreview } from '../api/get-report-previews';
+import { roomRows, totalRequests, weeklyRows, weeklySeries } from './chart-data';
 
-const KPIS: { key: keyof Dashboard['kpis']; label: string; color: string }[] = [
-  { key: 'pending_approvals', label: 'Pending approvals', color: 'blue' },
-  { key: 'awaiting_fulfilment', label: 'Awaiting fulfilment', color: 'teal' },
-  { key: 'crates_in_storage', label: 'Crates in storage', color: 'gray' },
-  { key: 'crates_issued', label: 'Crates issued', color: 'violet' },
-  { key: 'overdue', label: 'Overdue returns', color: 'red' },
-  { key: 'due_for_destruction', label: 'Due for destruction (30 days)', color: 'orange' },
-  { key: 'crates_pending', label: 'Crates pending storage', color: 'gray' },
-  { key: 'crates_on_hold', label: 'Crates on legal hold', color: 'yellow' },
+interface Kpi {
+  key: keyof Dashboard['kpis'];
+  label: string;
+  color: string;
+  /** Where the figure's list is (requests the caller may see). */
+  to?: string;
+}
+
+const KPIS: Kpi[] = [
+  {
+    key: 'pending_approvals',
+    label: 'Pending approvals',
+    color: 'blue.8',
+    to: '/requests?status=SUBMITTED',
+  },
+  {
+    key: 'awaiting_fulfilment',
+    label: 'Awaiting fulfilment',
+    color: 'teal.9',
+    to: '/requests?status=APPROVED',
+  },
+  { key: 'crates_in_storage', label: 'Crates in storage', color: 'dark.6' },
+  { key: 'crates_issued', label: 'Crates issued', color: 'violet.8' },
+  { key: 'overdue', label: 'Overdue returns', color: 'red.8', to: '/requests?overdue=true' },
+  { key: 'due_for_destruction', label: 'Due for destruction (30 days)', color: 'orange.9' },
+  { key: 'crates_pending', label: 'Crates pending storage', color: 'dark.6' },
+  { key: 'crates_on_hold', label: 'Crates on legal hold', color: 'yellow.9' },
 ];
+
+function Section({
+  id,
+  title,
+  action,
+  children,
+}: {
+  id: string;
+  title: string;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={id}>
+      <Group justify="space-between" mb="sm" wrap="nowrap">
+        <Title order={2} size="h4" id={id}>
+          {title}
+        </Title>
+        {action}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
+function ViewToggle({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label={label}
+      value={value}
+      onChange={onChange}
+      data={[
+        { value: 'chart', label: 'Chart' },
+        { value: 'table', label: 'Table' },
+      ]}
+    />
+  );
+}
+
+function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
+  const linked = can(me, PERMISSIONS.viewRequest);
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" role="list" aria-label="Key figures">
+      {KPIS.map((kpi) => {
+        const body = (
+          <>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              {kpi.label}
+            </Text>
+            <Text size="xl" fw={700} c={kpi.color} data-testid={`kpi-${kpi.key}`}>
+              {kpis[kpi.key]}
+            </Text>
+          </>
+        );
+        return (
+          <Paper key={kpi.key} withBorder p="sm" role="listitem">
+            {linked && kpi.to !== undefined ? (
+              <UnstyledButton
+                component={Link}
+                to={kpi.to}
+                display="block"
+                aria-label={`${kpi.label}: ${String(kpis[kpi.key])} — show them`}
+              >
+                {body}
+              </UnstyledButton>
+            ) : (
+              body
+            )}
+          </Paper>
+        );
+      })}
+    </SimpleGrid>
+  );
+}
 
 function MyTasks() {
   const tasks = useMyTasks();
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="my-tasks">
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4" id="my-tasks">
-          My tasks
-        </Title>
+    <Section
+      id="my-tasks"
+      title="My tasks"
+      action={
         <Anchor component={Link} to="/requests?waiting_for_me=true" size="sm">
           All waiting for me
         </Anchor>
-      </Group>
+      }
+    >
       {tasks.isError && <Alert color="red">{tasks.error.message}</Alert>}
       {tasks.data?.results.length === 0 && <Text c="dimmed">Nothing waits for you.</Text>}
       <Stack gap="xs">
@@ -64,78 +173,202 @@ function MyTasks() {
           </Group>
         ))}
       </Stack>
-    </Paper>
-  );
-}
-
-function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-labelledby="occupancy">
-      <Title order={2} size="h4" id="occupancy" mb="sm">
-        Shelf occupancy by room
-      </Title>
-      {rooms.length === 0 && <Text c="dimmed">No rooms yet.</Text>}
-      <Stack gap="sm">
-        {rooms.map((room) => {
-          const percent =
-            room.capacity > 0 ? Math.round((room.occupancy / room.capacity) * 100) : 0;
-          return (
-            <div key={room.id}>
-              <Group justify="space-between">
-                <Text size="sm">
-                  {room.full_code} {room.name}
-                </Text>
-                <Text size="sm" c="dimmed">
-                  {room.occupancy} / {room.capacity} ({percent} %)
-                </Text>
-              </Group>
-              <Progress
-                value={percent}
-                color={percent > 90 ? 'red' : percent > 70 ? 'orange' : 'teal'}
-                aria-label={`${room.full_code} occupancy ${String(percent)} percent`}
-              />
-            </div>
-          );
-        })}
-      </Stack>
-    </Paper>
+    </Section>
   );
 }
 
 function RequestsPerWeek({ data }: { data: Dashboard['requests_per_week'] }) {
+  const [view, setView] = useState('chart');
+  const rows = weeklyRows(data);
+  const series = weeklySeries(data);
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="per-week">
-      <Title order={2} size="h4" id="per-week" mb="sm">
-        Requests per week
-      </Title>
-      <Table.ScrollContainer minWidth={400}>
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Week of</Table.Th>
-              {data.series.map((series) => (
-                <Table.Th key={series.type}>{humanize(series.type)}</Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data.weeks.map((week, index) => (
-              <Table.Tr key={week}>
-                <Table.Td>{week}</Table.Td>
-                {data.series.map((series) => (
-                  <Table.Td key={series.type}>{series.counts[index] ?? 0}</Table.Td>
+    <Section
+      id="per-week"
+      title="Requests per week"
+      action={<ViewToggle label="Requests per week as" value={view} onChange={setView} />}
+    >
+      {view === 'chart' ? (
+        <figure style={{ margin: 0 }}>
+          <BarChart
+            h={260}
+            data={rows}
+            dataKey="week"
+            type="stacked"
+            series={series}
+            withLegend
+            tickLine="y"
+            yAxisProps={{ allowDecimals: false }}
+            aria-hidden
+          />
+          <figcaption className="visually-hidden">
+            Requests submitted per week over the last {data.weeks.length} weeks, by type:{' '}
+            {totalRequests(data)} in all. Switch to the table for the figures.
+          </figcaption>
+        </figure>
+      ) : (
+        <Table.ScrollContainer minWidth={400}>
+          <Table aria-labelledby="per-week">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Week of</Table.Th>
+                {data.series.map((s) => (
+                  <Table.Th key={s.type}>{humanize(s.type)}</Table.Th>
                 ))}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.weeks.map((week, index) => (
+                <Table.Tr key={week}>
+                  <Table.Td>{formatDate(week)}</Table.Td>
+                  {data.series.map((s) => (
+                    <Table.Td key={s.type}>{s.counts[index] ?? 0}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Section>
+  );
+}
+
+function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
+  const [view, setView] = useState('chart');
+  const rows = roomRows(rooms);
+  return (
+    <Section
+      id="occupancy"
+      title="Shelf occupancy by room"
+      action={<ViewToggle label="Occupancy as" value={view} onChange={setView} />}
+    >
+      {rooms.length === 0 && <Text c="dimmed">No rooms yet.</Text>}
+      {rooms.length > 0 && view === 'chart' && (
+        <figure style={{ margin: 0 }}>
+          <BarChart
+            h={Math.max(160, rows.length * 44)}
+            data={rows}
+            dataKey="room"
+            type="stacked"
+            orientation="vertical"
+            series={[
+              { name: 'occupied', label: 'Occupied', color: 'teal.8' },
+              { name: 'free', label: 'Free', color: 'gray.3' },
+            ]}
+            withLegend
+            yAxisProps={{ width: 90 }}
+            xAxisProps={{ allowDecimals: false }}
+            aria-hidden
+          />
+          <figcaption className="visually-hidden">
+            {rows.map((row) => `${row.room}: ${String(row.percent)} % used`).join('; ')}
+          </figcaption>
+        </figure>
+      )}
+      {rooms.length > 0 && view === 'table' && (
+        <Stack gap="sm">
+          {rooms.map((room, index) => {
+            const percent = rows[index]?.percent ?? 0;
+            return (
+              <div key={room.id}>
+                <Group justify="space-between">
+                  <Text size="sm">
+                    {room.full_code} {room.name}
+                  </Text>
+                  <Text size="sm" c="dimmed">
+                    {room.occupancy} / {room.capacity} ({percent} %)
+                  </Text>
+                </Group>
+                <Progress
+                  value={percent}
+                  color={percent > 90 ? 'red' : percent > 70 ? 'orange' : 'teal'}
+                  aria-label={`${room.full_code} occupancy ${String(percent)} percent`}
+                />
+              </div>
+            );
+          })}
+        </Stack>
+      )}
+    </Section>
+  );
+}
+
+function OverduePreview() {
+  const overdue = useOverduePreview();
+  return (
+    <Section
+      id="overdue-returns"
+      title="Overdue returns"
+      action={
+        <Anchor component={Link} to="/requests?overdue=true" size="sm">
+          All overdue
+        </Anchor>
+      }
+    >
+      {overdue.isError && <Alert color="red">{overdue.error.message}</Alert>}
+      {overdue.data?.results.length === 0 && <Text c="dimmed">Nothing is overdue.</Text>}
+      <Stack gap={6}>
+        {overdue.data?.results.map((row) => (
+          <Group key={row.id} justify="space-between" wrap="nowrap">
+            <div>
+              <Anchor component={Link} to={`/requests/${String(row.id)}`} fw={600}>
+                {row.number}
+              </Anchor>{' '}
+              <Text span size="sm">
+                {row.crate_code} · {row.requester_name}
+              </Text>
+            </div>
+            <Badge color="red" variant="light" style={{ flexShrink: 0 }}>
+              {row.days_overdue} days late
+            </Badge>
+          </Group>
+        ))}
+      </Stack>
+    </Section>
+  );
+}
+
+function DestructionDuePreview() {
+  const until = dayjs().add(30, 'day').format('YYYY-MM-DD');
+  const due = useDestructionDuePreview(until);
+  return (
+    <Section id="destruction-due" title="Retention ending (30 days)">
+      {due.isError && <Alert color="red">{due.error.message}</Alert>}
+      {due.data?.results.length === 0 && <Text c="dimmed">No retention ends soon.</Text>}
+      <Stack gap={6}>
+        {due.data?.results.map((row) => (
+          <Group key={row.id} justify="space-between" wrap="nowrap">
+            <div>
+              <Text span ff="monospace" fw={600} size="sm">
+                {row.code}
+              </Text>{' '}
+              <Text span size="sm">
+                {row.location_code ?? ''} · {formatDate(row.destroy_after)}
+              </Text>
+            </div>
+            {row.legal_hold ? (
+              <Badge color="yellow" style={{ flexShrink: 0 }}>
+                Legal hold
+              </Badge>
+            ) : (
+              <Badge color="orange" variant="light" style={{ flexShrink: 0 }}>
+                {row.days_left === null
+                  ? '—'
+                  : row.days_left <= 0
+                    ? 'Due now'
+                    : `${String(row.days_left)} days`}
+              </Badge>
+            )}
+          </Group>
+        ))}
+      </Stack>
+    </Section>
   );
 }
 
 export function DashboardPage({ me }: { me: Me }) {
   const dashboard = useDashboard();
+  const readsRequests = can(me, PERMISSIONS.viewRequest);
   return (
     <Stack>
       <div>
@@ -152,25 +385,18 @@ export function DashboardPage({ me }: { me: Me }) {
           {dashboard.error.message}
         </Alert>
       )}
-      {dashboard.data !== undefined && (
-        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" aria-label="Key figures">
-          {KPIS.map((kpi) => (
-            <Paper key={kpi.key} withBorder p="sm">
-              <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-                {kpi.label}
-              </Text>
-              <Text size="xl" fw={700} c={kpi.color}>
-                {dashboard.data.kpis[kpi.key]}
-              </Text>
-            </Paper>
-          ))}
-        </SimpleGrid>
-      )}
+      {dashboard.data !== undefined && <Kpis kpis={dashboard.data.kpis} me={me} />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <MyTasks />
-        {dashboard.data !== undefined && <Occupancy rooms={dashboard.data.occupancy_by_room} />}
+        {dashboard.data !== undefined && (
+          <RequestsPerWeek data={dashboard.data.requests_per_week} />
+        )}
       </SimpleGrid>
-      {dashboard.data !== undefined && <RequestsPerWeek data={dashboard.data.requests_per_week} />}
+      <SimpleGrid cols={{ base: 1, md: readsRequests ? 3 : 2 }}>
+        {dashboard.data !== undefined && <Occupancy rooms={dashboard.data.occupancy_by_room} />}
+        {readsRequests && <OverduePreview />}
+        <DestructionDuePreview />
+      </SimpleGrid>
       {dashboard.data !== undefined && (
         <Text size="xs" c="dimmed">
           Figures as of {formatDateTime(dashboard.data.generated_at)}

@@ -23,6 +23,7 @@ export const crateKeys = {
   all: ['crates'] as const,
   searches: () => [...crateKeys.all, 'search'] as const,
   search: (term: string) => [...crateKeys.searches(), term] as const,
+  destructible: (term: string) => [...crateKeys.all, 'destructible', term] as const,
   details: () => [...crateKeys.all, 'detail'] as const,
   detail: (id: number) => [...crateKeys.details(), id] as const,
 };
@@ -31,6 +32,8 @@ export const crateKeys = {
 export const locationKeys = {
   all: ['locations'] as const,
   shelves: (unit: number) => [...locationKeys.all, 'shelves', unit] as const,
+  /** Every active shelf the caller may see (a transfer's target, possibly in another unit). */
+  targetShelves: () => [...locationKeys.all, 'shelves', 'targets'] as const,
 };
 
 /** Departments offered by the storage wizard. */

@@ -24,6 +24,7 @@ import { isOwnChange } from '@/lib/realtime/own-changes';
 
 import { useRequest } from '../api/get-request';
 import { availableActions, type ActionSpec } from './request-actions';
+import { mayCorrect } from './request-corrections';
 import { RequestStatusBadge } from './RequestStatusBadge';
 import { RequestTimeline } from './RequestTimeline';
 import { SignatureDialog } from './SignatureDialog';
@@ -105,6 +106,11 @@ export function RequestDetailPage({ me }: { me: Me }) {
           </Group>
         </div>
         <Group gap="xs" aria-label="Actions" role="group">
+          {mayCorrect(me, detail) && (
+            <Button component={Link} to={`/requests/${String(detail.id)}/edit`} color="blue">
+              Correct and resubmit
+            </Button>
+          )}
           {actions.map((spec) => (
             <Button
               key={spec.action}

@@ -53,6 +53,12 @@ export function RequestsListPage({ me }: { me: Me }) {
             <Button component={Link} to="/requests/new/storage" variant="default">
               New storage
             </Button>
+            <Button component={Link} to="/requests/new/transfer" variant="default">
+              New transfer
+            </Button>
+            <Button component={Link} to="/requests/new/destruction" variant="default">
+              New destruction
+            </Button>
             <Button component={Link} to="/requests/new/withdrawal">
               New withdrawal
             </Button>

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+
+import { makeMe } from '@/test/fixtures';
+
+import type { Role } from '../api/get-roles';
+import { assignableUnits, grantableRoles, roleActsInAllUnits, userActionsFor } from './user-rules';
+
+const ROLES: Role[] = [
+  { id: 1, name: 'System Administrator', permissions: ['accounts.access_all_units'] },
+  { id: 2, name: 'Unit Admin', permissions: ['accounts.change_user'] },
+  { id: 3, name: 'Viewer', permissions: ['workflow.view_request'] },
+];
+const sysadmin = makeMe({
+  id: 1,
+  permissions: ['accounts.change_user', 'accounts.access_all_units'],
+  units: [],
+  all_units: true,
+});
+const unitAdmin = makeMe({ id: 2, permissions: ['accounts.change_user'] });
+
+describe('what an administrator may grant', () => {
+  it('a System Administrator grants any role; a Unit Admin never one acting in all units', () => {
+    expect(grantableRoles(sysadmin, ROLES).map((role) => role.name)).toHaveLength(3);
+    expect(grantableRoles(unitAdmin, ROLES).map((role) => role.name)).toEqual([
+      'Unit Admin',
+      'Viewer',
+    ]);
+    expect(grantableRoles(makeMe({ permissions: [] }), ROLES)).toEqual([]);
+    expect(roleActsInAllUnits(ROLES[0])).toBe(true);
+  });
+
+  it('assigns every unit or only the own ones', () => {
+    const all = [
+      { id: 1, code: 'GOA1' },
+      { id: 2, code: 'MUM1' },
+    ];
+    expect(assignableUnits(sysadmin, all)).toEqual(all);
+    expect(assignableUnits(unitAdmin, all)).toEqual([{ id: 1, code: 'GOA1' }]);
+  });
+});
+
+describe('actions on a user', () => {
+  const viewer = { id: 9, role: 'Viewer', is_active: true, locked_out: false };
+
+  it('offers unlock only when locked, and never deactivates oneself', () => {
+    expect(userActionsFor(unitAdmin, viewer, ROLES)).toEqual(['reset-password', 'deactivate']);
+    expect(
+      userActionsFor(unitAdmin, { ...viewer, locked_out: true, is_active: false }, ROLES),
+    ).toEqual(['reset-password', 'unlock', 'activate']);
+    expect(userActionsFor(unitAdmin, { ...viewer, id: 2, role: 'Unit Admin' }, ROLES)).toEqual([
+      'reset-password',
+    ]);
+  });
+
+  it('offers nothing on a user whose role is above what the caller may grant', () => {
+    expect(userActionsFor(unitAdmin, { ...viewer, role: 'System Administrator' }, ROLES)).toEqual(
+      [],
+    );
+  });
+});

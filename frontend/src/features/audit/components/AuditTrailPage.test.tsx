@@ -1,0 +1,116 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { makeMe } from '@/test/fixtures';
+import { renderRoute } from '@/test/render-route';
+import { stubApi } from '@/test/stub-api';
+
+import { AuditTrailPage } from './AuditTrailPage';
+
+const event = (id: number, action: string, changes: unknown = {}) => ({
+  id,
+  at: '2026-11-23T05:00:00Z',
+  actor: 1,
+  actor_username: 'sysadmin',
+  action,
+  object_type: 'user',
+  object_id: '31',
+  unit: null,
+  unit_code: null,
+  changes,
+  reason: '',
+  ip_address: '127.0.0.1',
+  user_agent: 'test',
+  request_id: 'abc',
+  prev_hash: '0'.repeat(64),
+  hash: 'f'.repeat(64),
+});
+
+const sysadmin = makeMe({
+  id: 1,
+  all_units: true,
+  units: [],
+  permissions: ['compliance.view_audit_trail', 'compliance.verify_audit_chain'],
+});
+const viewer = makeMe({ permissions: ['compliance.view_audit_trail'] });
+
+function setUp(me = sysadmin, url = '/audit?action=user.') {
+  const api = stubApi({
+    'GET /api/v1/audit-events/': [
+      {
+        body: {
+          next: 'http://localhost/api/v1/audit-events/?cursor=abc',
+          results: [event(9, 'user.create', { username: [null, 'goa1-newbie'] })],
+        },
+      },
+    ],
+    'POST /api/v1/audit-events/verify/': [
+      {
+        body: {
+          intact: false,
+          checked: 8,
+          first_broken_id: 9,
+          problem: 'content does not match its hash',
+        },
+      },
+    ],
+    '/api/v1/units/': [{ body: { results: [] } }],
+  });
+  vi.stubGlobal('fetch', api.fetchMock);
+  renderRoute('/audit', url, <AuditTrailPage me={me} />);
+  return api;
+}
+
+describe('AuditTrailPage', { timeout: 20_000 }, () => {
+  it('lists the filtered events and opens one to show its changes and hashes', async () => {
+    const api = setUp();
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    await within(table).findByText('user.create');
+    const listed = api.calls.find(
+      (call) => call.path === '/api/v1/audit-events/' && call.search.includes('page_size=50'),
+    );
+    expect(new URLSearchParams(listed?.search).get('action')).toBe('user.');
+    expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('user.');
+
+    const toggle = screen.getByRole('button', { name: 'Details of event 9' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const changes = screen.getByRole('table', { name: 'Changes of event 9' });
+    expect(changes).toHaveTextContent('goa1-newbie');
+    expect(screen.getByText('f'.repeat(64))).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Load older events' })).toBeInTheDocument();
+  });
+
+  it('verifies the chain on request and says where it broke', async () => {
+    setUp();
+    await userEvent.click(await screen.findByRole('button', { name: 'Verify now' }));
+    expect(await screen.findByText('Broken')).toBeInTheDocument();
+    expect(screen.getByText('8 events checked')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'At event 9: content does not match its hash.',
+    );
+  });
+
+  it('shows no chain verification to roles that may only read the trail', async () => {
+    setUp(viewer, '/audit');
+    await screen.findByRole('table', { name: 'Audit events' });
+    expect(screen.queryByRole('button', { name: 'Verify now' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
+  });
+
+  it('exports the filtered events as CSV, asking for text/csv', async () => {
+    const api = setUp();
+    URL.createObjectURL = vi.fn(() => 'blob:x');
+    URL.revokeObjectURL = vi.fn();
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    await userEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    await waitFor(() => {
+      expect(api.calls.some((call) => call.search.includes('format=csv'))).toBe(true);
+    });
+    const exported = api.calls.find((call) => call.search.includes('format=csv'));
+    expect(exported?.headers.get('Accept')).toBe('text/csv');
+    expect(new URLSearchParams(exported?.search).get('action')).toBe('user.');
+  });
+});

@@ -1,0 +1,80 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+
+import { makeMe } from '@/test/fixtures';
+import { renderRoute } from '@/test/render-route';
+import { present, stubApi } from '@/test/stub-api';
+
+import { DashboardPage } from './DashboardPage';
+
+const dashboard = {
+  generated_at: '2026-11-23T05:00:00Z',
+  kpis: {
+    crates_in_storage: 7,
+    crates_issued: 2,
+    crates_pending: 2,
+    crates_on_hold: 1,
+    due_for_destruction: 1,
+    overdue: 1,
+    pending_approvals: 5,
+    awaiting_fulfilment: 1,
+  },
+  requests_per_week: {
+    weeks: ['2026-11-16'],
+    series: [
+      { type: 'STORAGE', counts: [4] },
+      { type: 'WITHDRAWAL', counts: [3] },
+    ],
+  },
+  occupancy_by_room: [
+    { id: 1, unit_code: 'GOA1', full_code: 'GOA1/R01', name: 'Room 1', occupancy: 9, capacity: 12 },
+  ],
+};
+
+describe('DashboardPage', { timeout: 20_000 }, () => {
+  it('shows the KPIs as links to their lists, the charts as tables on request, and report previews', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        '/api/v1/reports/dashboard/': [{ body: dashboard }],
+        '/api/v1/requests/': [{ body: { results: [] } }],
+        '/api/v1/reports/overdue/': [
+          {
+            body: {
+              results: [
+                {
+                  id: 5,
+                  number: 'REQ-2026-000005',
+                  crate_code: 'GOA1-QA-2026-000002-5',
+                  requester_name: 'Document Manager GOA1',
+                  days_overdue: 2,
+                },
+              ],
+            },
+          },
+        ],
+        '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+      }).fetchMock,
+    );
+    renderRoute('/', '/', <DashboardPage me={makeMe()} />);
+
+    expect(await screen.findByTestId('kpi-pending_approvals')).toHaveTextContent('5');
+    expect(screen.getByRole('link', { name: /Pending approvals: 5/ })).toHaveAttribute(
+      'href',
+      '/requests?status=SUBMITTED',
+    );
+    expect(screen.getByRole('link', { name: /Overdue returns: 1/ })).toHaveAttribute(
+      'href',
+      '/requests?overdue=true',
+    );
+    expect(await screen.findByText('2 days late')).toBeInTheDocument();
+    expect(screen.getByText('No retention ends soon.')).toBeInTheDocument();
+
+    const [perWeekAsTable] = screen.getAllByRole('radio', { name: 'Table' });
+    await userEvent.click(present(perWeekAsTable));
+    const table = await screen.findByRole('table', { name: 'Requests per week' });
+    expect(table).toHaveTextContent('Storage');
+    expect(table).toHaveTextContent('4');
+  });
+});

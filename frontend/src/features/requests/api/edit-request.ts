@@ -1,0 +1,59 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { api, unwrap } from '@/lib/api/client';
+import type { RequestDetail, Schemas } from '@/lib/api/types';
+import { markOwnChange } from '@/lib/realtime/own-changes';
+
+import { requestKeys } from './request-keys';
+import { transitionRequest } from './transition-request';
+
+export type RequestEditBody = Schemas['PatchedRequestEditRequest'];
+/** The corrections of a sent-back request (without the version, which the hook supplies). */
+export type RequestCorrections = Omit<RequestEditBody, 'version'>;
+
+/** PATCH /requests/{id}/ — the requester corrects a SENT_BACK request (not signed). */
+export function editRequest(id: number, body: RequestEditBody): Promise<RequestDetail> {
+  return unwrap(api.PATCH('/api/v1/requests/{id}/', { params: { path: { id } }, body }));
+}
+
+export interface EditAndResubmitInput {
+  /** The version the form was read at. */
+  version: number;
+  /** Only what changed; null when nothing did (then only the resubmission is signed). */
+  corrections: RequestCorrections | null;
+  /** The response to the send-back (the reason of the resubmission). */
+  response: string;
+  password: string;
+}
+
+/**
+ * Corrects, then resubmits with the requester's signature. The two calls are separate on the
+ * server: if the signature is refused, the corrections are saved (the cache holds the new
+ * version) and a retry signs only the resubmission.
+ */
+export function useEditAndResubmit(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ version, corrections, response, password }: EditAndResubmitInput) => {
+      markOwnChange('request', id);
+      let current = version;
+      if (corrections !== null) {
+        const edited = await editRequest(id, { ...corrections, version });
+        queryClient.setQueryData(requestKeys.detail(id), edited);
+        current = edited.version ?? version + 1;
+      }
+      return transitionRequest(id, 'resubmit', {
+        version: current,
+        reason: response,
+        signature: { password },
+      });
+    },
+    onSuccess: (detail) => {
+      markOwnChange('request', id);
+      queryClient.setQueryData(requestKeys.detail(id), detail);
+    },
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
+    },
+  });
+}

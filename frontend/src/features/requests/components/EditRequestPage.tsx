@@ -1,0 +1,319 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Paper,
+  PasswordInput,
+  Radio,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { DateInput } from '@mantine/dates';
+import { notifications } from '@mantine/notifications';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+
+import type { Me, RequestDetail } from '@/lib/api/types';
+import { fieldErrors } from '@/lib/api/field-errors';
+import { formatDate, formatDateTime, humanize } from '@/lib/format';
+
+import { useEditAndResubmit } from '../api/edit-request';
+import { useCrate } from '../api/get-crate';
+import { useRequest } from '../api/get-request';
+import { useTargetShelves } from '../api/get-target-shelves';
+import { correctionValuesOf, correctionsOf, mayCorrect } from './request-corrections';
+import { shelfOptions } from './shelf-options';
+
+function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
+  const navigate = useNavigate();
+  const initial = correctionValuesOf(detail);
+  const [readVersion] = useState(detail.version);
+  const [purpose, setPurpose] = useState(initial.purpose);
+  const [returnOn, setReturnOn] = useState<string | null>(initial.expectedReturnOn);
+  const [wholeCrate, setWholeCrate] = useState(initial.documentIds.length === 0);
+  const [documentIds, setDocumentIds] = useState(initial.documentIds.map(String));
+  const [target, setTarget] = useState<string | null>(
+    initial.targetLocation === null ? null : String(initial.targetLocation),
+  );
+  const [response, setResponse] = useState('');
+  const [password, setPassword] = useState('');
+  const [attempted, setAttempted] = useState(false);
+  const crate = useCrate(detail.crate);
+  const shelves = useTargetShelves(detail.type === 'TRANSFER');
+  const resubmit = useEditAndResubmit(detail.id);
+  const serverErrors = fieldErrors(resubmit.error);
+
+  const tomorrow = dayjs().add(1, 'day').format('YYYY-MM-DD');
+  const openSendBack = [...detail.send_backs]
+    .reverse()
+    .find((sendBack) => sendBack.resolved_at === null || sendBack.resolved_at === undefined);
+  const errors = {
+    purpose: purpose.trim() === '' ? 'Say what the request is for' : null,
+    returnOn:
+      detail.type === 'WITHDRAWAL' && (returnOn === null || returnOn < tomorrow)
+        ? 'Pick a day after today'
+        : null,
+    documents:
+      detail.type === 'WITHDRAWAL' && !wholeCrate && documentIds.length === 0
+        ? 'Choose at least one document'
+        : null,
+    target: detail.type === 'TRANSFER' && target === null ? 'Choose the target shelf' : null,
+    response: response.trim() === '' ? 'Answer the send-back: what did you correct?' : null,
+    password: password === '' ? 'Enter your password to sign' : null,
+  };
+  const shown = (key: keyof typeof errors) => (attempted ? errors[key] : null);
+
+  const submit = () => {
+    setAttempted(true);
+    if (Object.values(errors).some((error) => error !== null)) {
+      return;
+    }
+    const corrections = correctionsOf(detail, {
+      purpose,
+      expectedReturnOn: returnOn,
+      documentIds: wholeCrate ? [] : documentIds.map(Number),
+      targetLocation: target === null ? null : Number(target),
+    });
+    resubmit.mutate(
+      {
+        version: detail.version ?? 0,
+        corrections,
+        response: response.trim(),
+        password,
+      },
+      {
+        onSuccess: (updated) => {
+          notifications.show({
+            color: 'green',
+            title: 'Resubmitted',
+            message: `${updated.number} is submitted again.`,
+          });
+          void navigate(`/requests/${String(updated.id)}`);
+        },
+        onError: () => {
+          setPassword('');
+        },
+      },
+    );
+  };
+
+  const activeDocuments = crate.data?.documents.filter((doc) => doc.status === 'ACTIVE') ?? [];
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <Stack>
+        {openSendBack !== undefined && (
+          <Alert color="orange" title="Sent back for correction" role="note">
+            <Text size="sm">
+              <strong>{openSendBack.sent_by_name}</strong>, {formatDateTime(openSendBack.sent_at)}:
+            </Text>
+            <Text size="sm" data-testid="send-back-reason">
+              {openSendBack.reason}
+            </Text>
+          </Alert>
+        )}
+        <Paper withBorder p="md" component="section" aria-labelledby="corrections">
+          <Title order={2} size="h4" id="corrections" mb="sm">
+            Corrections
+          </Title>
+          <Stack>
+            <Text size="sm">
+              Crate <strong style={{ fontFamily: 'monospace' }}>{detail.crate_code}</strong> ·{' '}
+              {detail.crate_location_code ?? 'no shelf'} · {detail.unit_code}
+            </Text>
+            {(detail.type === 'STORAGE' || detail.type === 'DESTRUCTION') && (
+              <Text size="sm" c="dimmed">
+                For a {humanize(detail.type).toLowerCase()} request only the purpose can be
+                corrected here; cancel it and raise a new one to change anything else.
+              </Text>
+            )}
+            <Textarea
+              label="Purpose"
+              required
+              autosize
+              minRows={2}
+              value={purpose}
+              onChange={(event) => {
+                setPurpose(event.currentTarget.value);
+              }}
+              error={shown('purpose') ?? serverErrors.purpose}
+            />
+            {detail.type === 'WITHDRAWAL' && (
+              <>
+                <DateInput
+                  label="Expected return"
+                  required
+                  value={returnOn}
+                  onChange={setReturnOn}
+                  minDate={tomorrow}
+                  valueFormat="YYYY-MM-DD"
+                  placeholder="YYYY-MM-DD"
+                  error={shown('returnOn') ?? serverErrors.expected_return_on}
+                />
+                <Radio.Group
+                  label="What do you need?"
+                  value={wholeCrate ? 'whole' : 'some'}
+                  onChange={(value) => {
+                    setWholeCrate(value === 'whole');
+                  }}
+                >
+                  <Group mt="xs">
+                    <Radio value="whole" label="The whole crate" />
+                    <Radio value="some" label="Selected documents" />
+                  </Group>
+                </Radio.Group>
+                {!wholeCrate && (
+                  <Checkbox.Group
+                    label="Documents in the crate"
+                    value={documentIds}
+                    onChange={setDocumentIds}
+                    error={shown('documents') ?? serverErrors.documents}
+                  >
+                    <Table mt="xs">
+                      <Table.Tbody>
+                        {activeDocuments.map((doc) => (
+                          <Table.Tr key={doc.id}>
+                            <Table.Td>
+                              <Checkbox
+                                value={String(doc.id)}
+                                label={`${doc.number} — ${doc.title}`}
+                              />
+                            </Table.Td>
+                            <Table.Td>{doc.doc_type_name}</Table.Td>
+                            <Table.Td>{formatDate(doc.prepared_on)}</Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Checkbox.Group>
+                )}
+              </>
+            )}
+            {detail.type === 'TRANSFER' && (
+              <Select
+                label="Target shelf"
+                placeholder={shelves.isLoading ? 'Loading shelves…' : 'Choose a shelf'}
+                data={shelfOptions(shelves.data?.results ?? [], crate.data?.location ?? null)}
+                searchable
+                required
+                value={target}
+                onChange={setTarget}
+                error={shown('target') ?? serverErrors.target_location}
+              />
+            )}
+          </Stack>
+        </Paper>
+
+        <Paper withBorder p="md" component="section" aria-labelledby="resubmit-signature">
+          <Title order={2} size="h4" id="resubmit-signature" mb="sm">
+            Resubmit
+          </Title>
+          <Stack>
+            <Textarea
+              label="Your response to the send-back"
+              description="Recorded with your signature as the reason of the resubmission."
+              required
+              autosize
+              minRows={2}
+              value={response}
+              onChange={(event) => {
+                setResponse(event.currentTarget.value);
+              }}
+              error={shown('response') ?? serverErrors.reason}
+            />
+            <Alert color="blue" variant="light" title="Electronic signature" role="note">
+              Signing as <strong>{me.full_name}</strong>. Meaning of this signature:{' '}
+              <strong>Resubmitted</strong>.
+            </Alert>
+            {resubmit.isError && (
+              <Alert color="red" role="alert" title="Not resubmitted">
+                {resubmit.error.message}
+                {detail.version !== readVersion && detail.status === 'SENT_BACK'
+                  ? ' Your corrections are saved; sign again to resubmit.'
+                  : ''}
+              </Alert>
+            )}
+            <PasswordInput
+              label="Your password"
+              required
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => {
+                setPassword(event.currentTarget.value);
+              }}
+              error={shown('password')}
+            />
+            <Group justify="space-between">
+              <Button component={Link} to={`/requests/${String(detail.id)}`} variant="default">
+                Back to the request
+              </Button>
+              <Button type="submit" loading={resubmit.isPending}>
+                Sign and resubmit
+              </Button>
+            </Group>
+          </Stack>
+        </Paper>
+      </Stack>
+    </form>
+  );
+}
+
+/** The requester corrects a sent-back request and resubmits it with a signature. */
+export function EditRequestPage({ me }: { me: Me }) {
+  const id = Number(useParams().requestId);
+  const request = useRequest(id);
+
+  if (!Number.isInteger(id)) {
+    return <Alert color="red">Unknown request.</Alert>;
+  }
+  if (request.isLoading) {
+    return <Loader aria-label="Loading the request" />;
+  }
+  if (request.isError) {
+    return (
+      <Alert color="red" role="alert" title="The request could not be loaded">
+        {request.error.message}
+      </Alert>
+    );
+  }
+  const detail = request.data;
+  if (detail === undefined) {
+    return null;
+  }
+  return (
+    <Stack maw={900}>
+      <Anchor component={Link} to={`/requests/${String(id)}`} size="sm">
+        ← {detail.number}
+      </Anchor>
+      <Group gap="sm">
+        <Title order={1} size="h2">
+          Correct and resubmit {detail.number}
+        </Title>
+        <Badge variant="outline">{humanize(detail.type)}</Badge>
+      </Group>
+      {mayCorrect(me, detail) ? (
+        <EditForm me={me} detail={detail} />
+      ) : (
+        <Alert color="yellow" title="Not open for correction">
+          Only its requester corrects a request, and only while it is sent back. It is{' '}
+          {humanize(detail.status ?? '').toLowerCase()} now.
+        </Alert>
+      )}
+    </Stack>
+  );
+}

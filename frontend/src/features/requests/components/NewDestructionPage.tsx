@@ -1,0 +1,227 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Stepper,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+
+import type { Crate, Me } from '@/lib/api/types';
+import { fieldErrors } from '@/lib/api/field-errors';
+import { formatDate } from '@/lib/format';
+import { newIdempotencyKey } from '@/lib/idempotency';
+
+import { useCreateRequest } from '../api/create-request';
+import { useCrate } from '../api/get-crate';
+import { useDestructibleCrates } from '../api/get-destructible-crates';
+import { CratePicker } from './CratePicker';
+import { destructionBlocker } from './crate-eligibility';
+import { SubmitSignatureFields } from './SubmitSignatureFields';
+
+/**
+ * Destruction wizard: a crate whose retention has ended (in storage, not on hold, not kept
+ * permanently), the purpose, then the requester's signature. Once approved, the Store Head
+ * destroys it with a witness's second signature.
+ */
+export function NewDestructionPage({ me }: { me: Me }) {
+  const navigate = useNavigate();
+  const today = dayjs().format('YYYY-MM-DD');
+  const [step, setStep] = useState(0);
+  const [term, setTerm] = useState('');
+  const [debounced] = useDebouncedValue(term, 250);
+  const [crate, setCrate] = useState<Crate | null>(null);
+  const [purpose, setPurpose] = useState('Retention period ended');
+  const [password, setPassword] = useState('');
+  const [attempted, setAttempted] = useState(false);
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const candidates = useDestructibleCrates(debounced);
+  const crateDetail = useCrate(crate?.id ?? null);
+  const create = useCreateRequest();
+  const serverErrors = fieldErrors(create.error);
+  const blocker = (candidate: Crate) => destructionBlocker(candidate, today);
+
+  const choose = (picked: Crate) => {
+    setCrate(picked);
+    setStep(1);
+  };
+
+  const submit = () => {
+    setAttempted(true);
+    if (crate === null || purpose.trim() === '' || password === '') {
+      return;
+    }
+    create.mutate(
+      {
+        idempotencyKey,
+        body: {
+          type: 'DESTRUCTION',
+          crate: crate.id,
+          purpose: purpose.trim(),
+          signature: { password },
+        },
+      },
+      {
+        onSuccess: (detail) => {
+          void navigate(`/requests/${String(detail.id)}`);
+        },
+        onError: () => {
+          setPassword('');
+        },
+      },
+    );
+  };
+
+  const documents = crateDetail.data?.documents.filter((doc) => doc.status === 'ACTIVE') ?? [];
+
+  return (
+    <Stack maw={900}>
+      <Anchor component={Link} to="/requests" size="sm">
+        ← All requests
+      </Anchor>
+      <Title order={1} size="h2">
+        New destruction request
+      </Title>
+      <Paper withBorder p="lg">
+        <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
+          <Stepper.Step label="Crate" description={crate?.code ?? 'Retention ended'}>
+            <Text size="sm" c="dimmed" mt="md">
+              Listed: crates in storage whose retention ended on or before {formatDate(today)}, not
+              on legal hold and not kept permanently.
+            </Text>
+            <CratePicker
+              term={term}
+              onTermChange={setTerm}
+              results={candidates.data?.results}
+              loading={candidates.isFetching && candidates.data === undefined}
+              listLabel="Crates due for destruction"
+              emptyText="No crate is due for destruction."
+              blocker={blocker}
+              onPick={choose}
+            />
+            {candidates.isError && (
+              <Alert color="red" role="alert" mt="sm">
+                {candidates.error.message}
+              </Alert>
+            )}
+          </Stepper.Step>
+
+          <Stepper.Step label="Details" description="What goes, and why">
+            <Stack mt="md">
+              <SimpleGrid cols={{ base: 1, sm: 3 }}>
+                <div>
+                  <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                    Crate
+                  </Text>
+                  <Text ff="monospace">{crate?.code}</Text>
+                </div>
+                <div>
+                  <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                    Shelf
+                  </Text>
+                  <Text>{crate?.location_code ?? '—'}</Text>
+                </div>
+                <div>
+                  <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+                    Retention ended
+                  </Text>
+                  <Text>{formatDate(crate?.destroy_after)}</Text>
+                </div>
+              </SimpleGrid>
+              <Text size="sm">
+                The whole crate and its {documents.length || crate?.document_count} documents are
+                destroyed
+                {documents.length > 0 &&
+                  `: ${documents
+                    .slice(0, 5)
+                    .map((doc) => doc.number)
+                    .join(', ')}${documents.length > 5 ? '…' : ''}`}
+                .
+              </Text>
+              <Textarea
+                label="Purpose"
+                required
+                autosize
+                minRows={2}
+                value={purpose}
+                onChange={(event) => {
+                  setPurpose(event.currentTarget.value);
+                }}
+                error={
+                  (attempted && purpose.trim() === '' ? 'Say why it is destroyed' : null) ??
+                  serverErrors.purpose
+                }
+              />
+              <Alert color="orange" variant="light" title="Two signatures at destruction">
+                After approval, the Store Head destroys the crate; a witness (a Unit Admin or an
+                Approver, not the Store Head) signs with them. A destruction certificate follows.
+              </Alert>
+            </Stack>
+          </Stepper.Step>
+
+          <Stepper.Step label="Sign" description="Submit with your signature">
+            <Stack mt="md">
+              <Text>
+                Destroy <strong>{crate?.code}</strong> (retention ended{' '}
+                {formatDate(crate?.destroy_after)}).
+              </Text>
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  submit();
+                }}
+              >
+                <Stack>
+                  <SubmitSignatureFields
+                    signerName={me.full_name}
+                    password={password}
+                    onPasswordChange={setPassword}
+                    attempted={attempted}
+                    pending={create.isPending}
+                    error={create.isError ? create.error : null}
+                  />
+                </Stack>
+              </form>
+            </Stack>
+          </Stepper.Step>
+        </Stepper>
+
+        <Group justify="space-between" mt="xl">
+          <Button
+            variant="default"
+            disabled={step === 0}
+            onClick={() => {
+              setStep((current) => Math.max(0, current - 1));
+            }}
+          >
+            Back
+          </Button>
+          {step < 2 && (
+            <Button
+              disabled={step === 0 && crate === null}
+              onClick={() => {
+                if (step === 1 && purpose.trim() === '') {
+                  setAttempted(true);
+                  return;
+                }
+                setAttempted(false);
+                setStep((current) => current + 1);
+              }}
+            >
+              Next
+            </Button>
+          )}
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,212 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Stepper,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+
+import type { Crate, Me } from '@/lib/api/types';
+import { fieldErrors } from '@/lib/api/field-errors';
+import { newIdempotencyKey } from '@/lib/idempotency';
+
+import { useCreateRequest } from '../api/create-request';
+import { useTargetShelves } from '../api/get-target-shelves';
+import { useCrateSearch } from '../api/search-crates';
+import { CratePicker } from './CratePicker';
+import { transferBlocker } from './crate-eligibility';
+import { shelfOptions } from './shelf-options';
+import { SubmitSignatureFields } from './SubmitSignatureFields';
+
+/**
+ * Transfer wizard: the crate (in storage), the target shelf (same unit or another of the
+ * requester's units) and the purpose, then the requester's signature. The Store Head moves the
+ * crate once the request is approved.
+ */
+export function NewTransferPage({ me }: { me: Me }) {
+  const navigate = useNavigate();
+  const [step, setStep] = useState(0);
+  const [term, setTerm] = useState('');
+  const [debounced] = useDebouncedValue(term, 250);
+  const [crate, setCrate] = useState<Crate | null>(null);
+  const [target, setTarget] = useState<string | null>(null);
+  const [purpose, setPurpose] = useState('');
+  const [password, setPassword] = useState('');
+  const [attempted, setAttempted] = useState(false);
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const search = useCrateSearch(debounced);
+  const shelves = useTargetShelves(step >= 1);
+  const create = useCreateRequest();
+
+  const options = shelfOptions(shelves.data?.results ?? [], crate?.location ?? null);
+  const targetLabel =
+    options.flatMap((group) => group.items).find((item) => item.value === target)?.label ?? '';
+  const detailsValid = target !== null && purpose.trim() !== '';
+  const serverErrors = fieldErrors(create.error);
+
+  const choose = (picked: Crate) => {
+    setCrate(picked);
+    setTarget(null);
+    setStep(1);
+  };
+
+  const submit = () => {
+    setAttempted(true);
+    if (crate === null || !detailsValid || password === '') {
+      return;
+    }
+    create.mutate(
+      {
+        idempotencyKey,
+        body: {
+          type: 'TRANSFER',
+          crate: crate.id,
+          target_location: Number(target),
+          purpose: purpose.trim(),
+          signature: { password },
+        },
+      },
+      {
+        onSuccess: (detail) => {
+          void navigate(`/requests/${String(detail.id)}`);
+        },
+        onError: () => {
+          setPassword('');
+        },
+      },
+    );
+  };
+
+  return (
+    <Stack maw={900}>
+      <Anchor component={Link} to="/requests" size="sm">
+        ← All requests
+      </Anchor>
+      <Title order={1} size="h2">
+        New transfer request
+      </Title>
+      <Paper withBorder p="lg">
+        <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
+          <Stepper.Step label="Crate" description={crate?.code ?? 'Scan or search'}>
+            <CratePicker
+              term={term}
+              onTermChange={setTerm}
+              results={search.data?.results}
+              loading={search.isFetching}
+              listLabel="Crates in storage"
+              emptyText="No crate in storage matches."
+              blocker={transferBlocker}
+              onPick={choose}
+            />
+          </Stepper.Step>
+
+          <Stepper.Step label="Destination" description={targetLabel || 'Target shelf, purpose'}>
+            <Stack mt="md">
+              <Text>
+                <strong>{crate?.code}</strong> stands on{' '}
+                <strong>{crate?.location_code ?? 'no shelf'}</strong> ({crate?.unit_code}).
+              </Text>
+              {shelves.isError && (
+                <Alert color="red" role="alert">
+                  {shelves.error.message}
+                </Alert>
+              )}
+              <Select
+                label="Target shelf"
+                description="A shelf of this unit or of another of your units, with free places."
+                placeholder={shelves.isLoading ? 'Loading shelves…' : 'Choose a shelf'}
+                data={options}
+                searchable
+                required
+                nothingFoundMessage="No shelf matches"
+                value={target}
+                onChange={setTarget}
+                error={
+                  (attempted && target === null ? 'Choose the target shelf' : null) ??
+                  serverErrors.target_location
+                }
+              />
+              <Textarea
+                label="Purpose"
+                required
+                autosize
+                minRows={2}
+                value={purpose}
+                onChange={(event) => {
+                  setPurpose(event.currentTarget.value);
+                }}
+                error={
+                  (attempted && purpose.trim() === '' ? 'Say why it moves' : null) ??
+                  serverErrors.purpose
+                }
+              />
+            </Stack>
+          </Stepper.Step>
+
+          <Stepper.Step label="Sign" description="Submit with your signature">
+            <Stack mt="md">
+              <Text>
+                Transfer <strong>{crate?.code}</strong> from{' '}
+                <strong>{crate?.location_code ?? 'no shelf'}</strong> to{' '}
+                <strong>{targetLabel.replace(/ \(.*\)$/, '')}</strong>.
+              </Text>
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  submit();
+                }}
+              >
+                <Stack>
+                  <SubmitSignatureFields
+                    signerName={me.full_name}
+                    password={password}
+                    onPasswordChange={setPassword}
+                    attempted={attempted}
+                    pending={create.isPending}
+                    error={create.isError ? create.error : null}
+                  />
+                </Stack>
+              </form>
+            </Stack>
+          </Stepper.Step>
+        </Stepper>
+
+        <Group justify="space-between" mt="xl">
+          <Button
+            variant="default"
+            disabled={step === 0}
+            onClick={() => {
+              setStep((current) => Math.max(0, current - 1));
+            }}
+          >
+            Back
+          </Button>
+          {step < 2 && (
+            <Button
+              disabled={step === 0 && crate === null}
+              onClick={() => {
+                if (step === 1 && !detailsValid) {
+                  setAttempted(true);
+                  return;
+                }
+                setAttempted(false);
+                setStep((current) => current + 1);
+              }}
+            >
+              Next
+            </Button>
+          )}
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}
