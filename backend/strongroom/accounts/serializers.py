@@ -2,9 +2,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.validators import RegexValidator
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -13,15 +11,11 @@ from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
 from strongroom.accounts.tokens import TokenRejected, token_user_check
 
-# The database's CHECK constraints on the codes (accounts/models.py), as validation errors.
-UNIT_CODE = RegexValidator(r"^[A-Z0-9]{2,10}\Z", "2 to 10 upper-case letters or digits.")
-DEPARTMENT_CODE = RegexValidator(r"^[A-Z0-9]{1,10}\Z", "1 to 10 upper-case letters or digits.")
-
 
 def _upper_code(value: str, *, pattern: str, rule: str) -> str:
     """Codes are stored upper-case (the database checks it); a code typed in lower case is
     accepted as its upper-case form, and anything else is a field error, not a 500."""
-    code = value.strip().upper()
+    code = value.strip().upper()  # the database's CHECK constraints (accounts/models.py)
     if not re.fullmatch(pattern, code):
         raise serializers.ValidationError(rule)
     return code
@@ -31,13 +25,11 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "address", "is_active"]
-        extra_kwargs = {
-            "code": {"validators": [UNIT_CODE, UniqueValidator(queryset=Unit.objects.all())]}
-        }
+        # validate_code checks the format and uniqueness of the stored (upper-case) form.
+        extra_kwargs = {"code": {"validators": []}}
 
     def validate_code(self, value: str) -> str:
         code = _upper_code(value, pattern=r"[A-Z0-9]{2,10}", rule="2 to 10 letters or digits.")
-        # The field's own unique check saw the code as typed; check the stored form too.
         others = Unit.objects.filter(code=code)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
@@ -52,7 +44,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "unit", "unit_code", "code", "name", "is_active"]
-        extra_kwargs = {"code": {"validators": [DEPARTMENT_CODE]}}
+        extra_kwargs = {"code": {"validators": []}}
 
     def validate_code(self, value: str) -> str:
         return _upper_code(value, pattern=r"[A-Z0-9]{1,10}", rule="1 to 10 letters or digits.")
