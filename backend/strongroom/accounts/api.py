@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import django_filters
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -37,6 +38,7 @@ from strongroom.accounts.serializers import (
 )
 from strongroom.accounts.tokens import SESSION_CLAIM
 from strongroom.core.errors import ERROR_RESPONSES
+from strongroom.core.filters import IdsFilter
 
 
 class LoginView(APIView):
@@ -103,6 +105,14 @@ class PasswordChangeView(APIView):
         return Response(SessionSerializer(SessionSerializer.for_refresh(refresh, user)).data)
 
 
+class UserFilter(django_filters.FilterSet):
+    units = IdsFilter(queryset=Unit.objects.all())
+
+    class Meta:
+        model = User
+        fields = ["is_active", "role__name", "units"]
+
+
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -124,7 +134,7 @@ class UserViewSet(
         "reset_password": "accounts.change_user",
         "unlock": "accounts.change_user",
     }
-    filterset_fields = ["is_active", "role__name", "units"]
+    filterset_class = UserFilter
     search_fields = ["username", "full_name", "email"]
     ordering_fields = ["username", "full_name", "last_login"]
 

@@ -26,7 +26,7 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "code", "name", "address", "is_active"]
         # validate_code checks the format and uniqueness of the stored (upper-case) form.
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
     def validate_code(self, value: str) -> str:
         code = _upper_code(value, pattern=r"[A-Z0-9]{2,10}", rule="2 to 10 letters or digits.")
@@ -44,7 +44,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "unit", "unit_code", "code", "name", "is_active"]
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
     def validate_code(self, value: str) -> str:
         return _upper_code(value, pattern=r"[A-Z0-9]{1,10}", rule="1 to 10 letters or digits.")

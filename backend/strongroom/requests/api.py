@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from strongroom.accounts.models import Unit
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.core.errors import ApplicationError
+from strongroom.core.filters import MAX_ID
 from strongroom.records.api import PDF_RESPONSE, pdf_response
 from strongroom.requests import selectors, services
 from strongroom.requests.models import Request, RequestStatus
@@ -269,7 +270,11 @@ class RequestViewSet(
         """Parse a CSV of documents for a storage request; nothing is saved."""
         from strongroom.records.services import documents_parse_csv
 
-        unit = Unit.objects.filter(pk=request.data.get("unit") or 0).first()
+        try:
+            unit_id = int(request.data.get("unit") or 0)
+        except (TypeError, ValueError):  # not a number: no such unit
+            unit_id = 0
+        unit = Unit.objects.filter(pk=unit_id).first() if 0 < unit_id <= MAX_ID else None
         upload = request.FILES.get("file")
         if unit is None or upload is None:
             raise ApplicationError(

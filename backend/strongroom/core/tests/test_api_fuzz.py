@@ -392,9 +392,9 @@ def test_ids_out_of_range_in_bodies_are_a_400(schema: Any, world: World) -> None
 
 @pytest.mark.django_db
 def test_codes_the_database_refuses_are_a_400(schema: Any, world: World) -> None:
-    """accounts/serializers.py: a lower-case unit or department code passed validation and
-    broke the CHECK constraint (IntegrityError, a 500)."""
-    for code in ("goa2", "G", "GOA 2", "ÄÖ12"):
+    """accounts/serializers.py: a code outside the database's CHECK constraint passed
+    validation and broke the constraint (IntegrityError, a 500)."""
+    for code in ("G", "GOA 2", "ÄÖ12", "GOA-1", "GOA1GOA1GOA1"):
         response = _conforms(
             schema, world, "POST", "/api/v1/units/", body={"code": code, "name": "Plant"}
         )
@@ -406,7 +406,7 @@ def test_codes_the_database_refuses_are_a_400(schema: Any, world: World) -> None
         "PATCH",
         "/api/v1/departments/{id}/",
         path_parameters={"id": world.goa.department.pk},
-        body={"code": "qa"},
+        body={"code": "Q A"},
     )
     assert response.status_code == 400
     taken = _conforms(schema, world, "POST", "/api/v1/units/", body={"code": "GOA1", "name": "X"})
@@ -485,3 +485,33 @@ def test_answers_the_schema_did_not_document(schema: Any, world: World) -> None:
         query={"format": "csv"},
     )
     assert _content_type(event) == "application/json"
+
+
+@pytest.mark.django_db
+def test_a_users_units_filter_out_of_range_is_a_400(schema: Any, world: World) -> None:
+    """core/filters.py IdsFilter: ``?units=<1e40>`` went to ``pk IN (…)`` (a 500); found by
+    scripts/fuzz_api.py."""
+    response = _conforms(schema, world, "GET", "/api/v1/users/", query={"units": [HUGE]})
+    assert response.status_code == 400
+    only_goa = _conforms(
+        schema, world, "GET", "/api/v1/users/", query={"units": [world.goa.unit.pk]}
+    )
+    assert {"GOA1"} == {code for row in only_goa.json()["results"] for code in row["unit_codes"]}
+
+
+@pytest.mark.django_db
+def test_documents_csv_with_a_unit_that_is_not_a_number_is_a_400(schema: Any, world: World) -> None:
+    """requests/api.py documents_csv: ``unit`` went to ``filter(pk=…)`` unparsed (ValueError,
+    a 500); found by scripts/fuzz_api.py."""
+    for unit in ("abc", '{"a": 1}', HUGE):
+        response = _conforms(
+            schema,
+            world,
+            "POST",
+            "/api/v1/requests/documents-csv/",
+            role=roles.DOCUMENT_MANAGER,
+            body={"unit": unit, "file": b"number,title\n"},
+            media_type="multipart/form-data",
+        )
+        assert response.status_code == 400, unit
+        assert response.json()["error"]["code"] == "csv_required"
