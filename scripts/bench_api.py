@@ -109,14 +109,8 @@ class Bench(Topology):
 
     def prepare_data(self) -> None:
         py = sys.executable
-        env = self.base_env("config.settings.local")
-        env["DJANGO_DEBUG"] = "0"
-        env["STRONGROOM_DEMO_PASSWORD"] = self.password
-        env["STATIC_ROOT"] = str(self.work / "static")
-        self.run([py, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, timeout=600,
-                 name="migrate")  # fmt: skip
-        self.run([py, "manage.py", "initial_setup", "--demo"], env=env, timeout=600,
-                 name="initial_setup")  # fmt: skip
+        env = self.setup_env(self.password, {"STATIC_ROOT": str(self.work / "static")})
+        self.demo_data_up(env)
         a = self.args
         cmd = [py, "manage.py", "seed_volume", "--documents", str(a.documents), "--crates",
                str(a.crates), "--requests", str(a.requests), "--vacuum"]  # fmt: skip

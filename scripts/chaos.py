@@ -430,15 +430,7 @@ class ChaosTopology(Topology):
         self.commands[-1] = "SERVICES_DURABLE=1 " + self.commands[-1]
 
     def prepare_data(self) -> None:
-        py = sys.executable
-        env = self.base_env("config.settings.local")
-        env["DJANGO_DEBUG"] = "0"
-        env["STRONGROOM_DEMO_PASSWORD"] = self.password
-        env["STATIC_ROOT"] = str(self.work / "static")
-        self.run([py, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, timeout=600,
-                 name="migrate")  # fmt: skip
-        self.run([py, "manage.py", "initial_setup", "--demo"], env=env, timeout=600,
-                 name="initial_setup")  # fmt: skip
+        self.demo_data_up(self.setup_env(self.password, {"STATIC_ROOT": str(self.work / "static")}))
 
     def deployment_up(self) -> list[int]:
         a = self.args

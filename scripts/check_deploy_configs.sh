@@ -68,7 +68,7 @@ for f in \
     nginx/snippets/security-headers.conf nginx/snippets/proxy-common.conf \
     nginx/snippets/proxy-to-backend.conf nginx/.gitignore \
     scripts/make_cert.sh scripts/check_deploy_configs.sh scripts/check_production_topology.py \
-    scripts/lib/topology.py; do
+    scripts/lib/topology.py scripts/lib/nginx_render.py; do
     if [ -f "$repo_root/$f" ]; then pass "$f exists"; else fail "$f is missing"; fi
 done
 for f in backend/docker-entrypoint.sh scripts/make_cert.sh scripts/check_deploy_configs.sh; do
@@ -333,43 +333,15 @@ https_port="$(pick_port)"
 upstream_port="$(pick_port)"
 
 conf="$tmp/conf"
-mkdir -p "$conf" "$tmp/logs" "$tmp/temp" "$tmp/html/assets" "$tmp/static" "$tmp/media" \
-    "$tmp/acme/.well-known/acme-challenge"
-cp "$repo_root/nginx/nginx.conf" "$conf/nginx.conf"
-cp -r "$repo_root/nginx/conf.d" "$repo_root/nginx/snippets" "$conf/"
-cp /etc/nginx/mime.types "$conf/mime.types" 2>/dev/null || true
-"$repo_root/scripts/make_cert.sh" localhost "$conf/certs" >/dev/null
-
-if [ "$(id -u)" = "0" ]; then user_line="user root root;"; else user_line=""; fi
-# The rewrites that turn the image's paths and names into this temporary prefix.
-for f in "$conf/nginx.conf" "$conf"/conf.d/*.conf "$conf"/snippets/*.conf; do
-    sed -i \
-        -e "s|^user nginx;|$user_line|" \
-        -e "s|/etc/nginx/|$conf/|g" \
-        -e "s|/var/log/nginx/|$tmp/logs/|g" \
-        -e "s|^pid /run/nginx.pid;|pid $tmp/nginx.pid;|" \
-        -e "s|/usr/share/nginx/html|$tmp/html|g" \
-        -e "s|/srv/strongroom/static/|$tmp/static/|g" \
-        -e "s|/srv/strongroom/media/|$tmp/media/|g" \
-        -e "s|/var/www/acme|$tmp/acme|g" \
-        -e "s|^\(\s*listen\s\+\)80\b|\1127.0.0.1:$http_port|" \
-        -e "s|^\(\s*listen\s\+\)443\b|\1127.0.0.1:$https_port|" \
-        -e "s|^\(\s*server\s\+\)[A-Za-z][A-Za-z0-9_.-]*:[0-9]\+|\1127.0.0.1:$upstream_port|" \
-        "$f"
-done
-# Temp files (request bodies, buffered responses) inside the prefix as well.
-sed -i "s|^http {|http {\n    client_body_temp_path $tmp/temp/body;\n    proxy_temp_path $tmp/temp/proxy;\n    fastcgi_temp_path $tmp/temp/fastcgi;\n    uwsgi_temp_path $tmp/temp/uwsgi;\n    scgi_temp_path $tmp/temp/scgi;|" \
-    "$conf/nginx.conf"
-echo "    rewrote: /etc/nginx, logs, pid, web roots -> $tmp; listen 80/443 -> 127.0.0.1:$http_port/$https_port;"
-echo "             upstream 'backend:8000' -> 127.0.0.1:$upstream_port; user -> ${user_line:-(none)}"
-
-# "http2 on;" exists from nginx 1.25.1 (the image runs 1.28); older nginx spells it on listen.
+mkdir -p "$tmp/html/assets" "$tmp/acme/.well-known/acme-challenge"
+# The same rewrite the loopback deployments of scripts/lib/topology.py use: paths into $tmp,
+# listen 80/443 -> loopback ports, upstream backend:8000 -> the stub backend, a fresh certificate.
+python3 "$repo_root/scripts/lib/nginx_render.py" --prefix "$tmp" --http-port "$http_port" \
+    --https-port "$https_port" --upstream "$upstream_port" --static "$tmp/static" \
+    --media "$tmp/media" >/dev/null
+echo "    rewrote (scripts/lib/nginx_render.py): paths -> $tmp; listen 80/443 -> 127.0.0.1:$http_port/$https_port;"
+echo "             upstream 'backend:8000' -> 127.0.0.1:$upstream_port"
 if [ "$(printf '%s\n' "$nginx_version" 1.25.1 | sort -V | head -1)" != "1.25.1" ]; then
-    for f in "$conf"/conf.d/*.conf; do
-        if grep -q '^\s*http2 on;' "$f"; then
-            sed -i -e '/^\s*http2 on;/d' -e 's|^\(\s*listen\s\+[^;]*\bssl\b[^;]*\);|\1 http2;|' "$f"
-        fi
-    done
     echo "    note: nginx $nginx_version < 1.25.1, so 'http2 on;' is tested as 'listen ... ssl http2;'"
 fi
 

@@ -124,16 +124,14 @@ class Check(Topology):
     def deployment_up(self) -> None:
         began = time.monotonic()
         self.services_up()
-        env = self.base_env("config.settings.local")
-        env.update(
+        env = self.setup_env(
+            self.password,
             {
-                "DJANGO_DEBUG": "0",
-                "STRONGROOM_DEMO_PASSWORD": self.password,
                 "MEDIA_ROOT": str(self.work / "media"),
                 # The demo's hundreds of notification tasks go to a broker that ends with the
                 # command: the worker's answer to the approval below is not queued behind them.
                 "CELERY_BROKER_URL": "memory://",
-            }
+            },
         )
         py = sys.executable
         # Side by side where nothing depends on the other: the Daphne processes, the worker
@@ -148,10 +146,7 @@ class Check(Topology):
         self.nginx_up(self.daphne_list)
         self.start([py, "manage.py", "collectstatic", "--no-input", "-v", "0", "--skip-checks"],
                    env=self.production_env(), name="collectstatic")  # fmt: skip
-        self.run([py, "manage.py", "migrate", "--no-input", "-v", "0", "--skip-checks"], env=env,
-                 timeout=300, name="migrate")  # fmt: skip
-        self.run([py, "manage.py", "initial_setup", "--demo", "--skip-checks"], env=env,
-                 timeout=300, name="initial_setup")  # fmt: skip
+        self.demo_data_up(env, skip_checks=True)
         self.beat_schedule_shorten()
         self.beat_up()
         self.finish("collectstatic", timeout=60)

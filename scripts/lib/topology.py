@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import re
 import secrets
 import shlex
 import shutil
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from lib import nginx_render
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
@@ -327,6 +327,24 @@ class Topology:
             name="manage-" + "-".join(a.lstrip("-") for a in args[:1]),
         )
 
+    def setup_env(self, password: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The environment for ``migrate`` / ``initial_setup --demo`` / ``seed_volume``:
+        development settings with debug off against this topology's database (initial_setup
+        refuses production settings), every demo user's password ``password``."""
+        env = self.base_env("config.settings.local")
+        env.update({"DJANGO_DEBUG": "0", "STRONGROOM_DEMO_PASSWORD": password})
+        env.update(extra or {})
+        return env
+
+    def demo_data_up(self, env: dict[str, str], *, skip_checks: bool = False) -> None:
+        """``migrate`` then ``initial_setup --demo`` (the demo goes through the real workflow)."""
+        py = sys.executable
+        checks = ["--skip-checks"] if skip_checks else []
+        self.run([py, "manage.py", "migrate", "--no-input", "-v", "0", *checks], env=env,
+                 timeout=600, name="migrate")  # fmt: skip
+        self.run([py, "manage.py", "initial_setup", "--demo", *checks], env=env, timeout=600,
+                 name="initial_setup")  # fmt: skip
+
     # ------------------------------------------------------------------ application processes
 
     def production_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -383,77 +401,26 @@ class Topology:
         if shutil.which("nginx") is None:
             raise TopologyError("nginx is not installed (apt-get install nginx)")
         tmp = self.nginx_prefix
-        conf = tmp / "conf"
-        for sub in ("logs", "temp", "html", "static", "media", "acme"):
-            (tmp / sub).mkdir(parents=True, exist_ok=True)
-        index = REPO / "frontend" / "dist" / "index.html"
-        if index.exists():
+        (tmp / "html").mkdir(parents=True, exist_ok=True)
+        if (REPO / "frontend" / "dist" / "index.html").exists():
             shutil.copytree(REPO / "frontend" / "dist", tmp / "html", dirs_exist_ok=True)
         else:
             (tmp / "html" / "index.html").write_text('<!doctype html><div id="root"></div>\n')
-        shutil.copytree(REPO / "nginx" / "conf.d", conf / "conf.d")
-        shutil.copytree(REPO / "nginx" / "snippets", conf / "snippets")
-        shutil.copy(REPO / "nginx" / "nginx.conf", conf / "nginx.conf")
-        if Path("/etc/nginx/mime.types").exists():
-            shutil.copy("/etc/nginx/mime.types", conf / "mime.types")
-        else:
-            (conf / "mime.types").write_text("types { application/json json; }\n")
-        subprocess.run(
-            [str(SCRIPTS / "make_cert.sh"), "localhost", str(conf / "certs")],
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
         self.http_port, self.https_port = free_port(), free_port()
-        nginx_version = subprocess.run(
-            ["nginx", "-v"], capture_output=True, text=True, check=False
-        ).stderr
-        match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", nginx_version)
-        old_http2 = bool(match) and tuple(int(x) for x in match.groups()) < (1, 25, 1)  # type: ignore[union-attr]
-        user_line = "user root root;" if os.geteuid() == 0 else ""
-        servers = "".join(
-            f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in upstream_ports
+        cmd = nginx_render.render(
+            tmp,
+            http_port=self.http_port,
+            https_port=self.https_port,
+            upstreams=upstream_ports,
+            static_dir=self.work / "static",
+            media_dir=self.work / "media",
         )
-        files = [
-            conf / "nginx.conf",
-            *(conf / "conf.d").glob("*.conf"),
-            *(conf / "snippets").glob("*.conf"),
-        ]
-        for path in files:
-            text = path.read_text()
-            text = re.sub(r"(?m)^user nginx;", user_line, text)
-            text = text.replace("/etc/nginx/", f"{conf}/")
-            text = text.replace("/var/log/nginx/", f"{tmp}/logs/")
-            text = re.sub(r"(?m)^pid /run/nginx.pid;", f"pid {tmp}/nginx.pid;", text)
-            text = text.replace("/usr/share/nginx/html", f"{tmp}/html")
-            text = text.replace("/srv/strongroom/static/", f"{self.work / 'static'}/")
-            text = text.replace("/srv/strongroom/media/", f"{self.work / 'media'}/")
-            text = text.replace("/var/www/acme", f"{tmp}/acme")
-            text = re.sub(r"(?m)^(\s*listen\s+)80\b", rf"\g<1>127.0.0.1:{self.http_port}", text)
-            text = re.sub(r"(?m)^(\s*listen\s+)443\b", rf"\g<1>127.0.0.1:{self.https_port}", text)
-            text = re.sub(r"(?m)^\s*server\s+[A-Za-z][A-Za-z0-9_.-]*:[0-9]+[^;]*;\n", servers, text)
-            if old_http2:
-                text = re.sub(r"(?m)^\s*http2 on;\n", "", text)
-                text = re.sub(r"(?m)^(\s*listen\s+[^;]*\bssl\b[^;]*);", r"\1 http2;", text)
-            if path.name == "nginx.conf":
-                temp = tmp / "temp"
-                text = text.replace(
-                    "http {",
-                    "http {\n"
-                    + "".join(
-                        f"    {kind}_temp_path {temp}/{kind};\n"
-                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-                    ),
-                    1,
-                )
-            path.write_text(text)
-        for sub in ("static", "media"):
-            (self.work / sub).mkdir(exist_ok=True)
-        cmd = ["nginx", "-p", f"{tmp}/", "-c", str(conf / "nginx.conf"),
-               "-e", f"{tmp}/logs/error.log"]  # fmt: skip
         check = subprocess.run([*cmd, "-t"], capture_output=True, text=True, check=False)
         if check.returncode != 0:
             raise TopologyError(f"nginx -t failed:\n{check.stderr}")
         self.start([*cmd, "-g", "daemon off;"], env=dict(os.environ), name="nginx")
         self.base = f"https://127.0.0.1:{self.https_port}"
+        old_http2 = nginx_render.nginx_version() < (1, 25, 1)
         self.http2_spelling = "listen ... ssl http2" if old_http2 else "http2 on"
 
     @property
