@@ -6,30 +6,20 @@ The attempts sleeping out that wait hold the pool's places, so after an outage o
 first new connection can come about *T* seconds after the database is back — every request in
 between fails. scripts/chaos.py measured 5.6 and 6.9 s of 500s after a restarted PostgreSQL was
 accepting connections again (PRODUCT.md §7: the API recovers within 5 s); a minute's failover
-could cost another minute. The pool has no setting for it, so :func:`pool_reconnect_delay_cap`
-caps the wait: the pool then reconnects within that many seconds of the database's return, at
-the price of a connection attempt per waiting place every few seconds during the outage.
+could cost another minute. The pool takes no setting for it, but its backoff factor is a class
+attribute: :func:`pool_reconnect_delay_cap` sets it to 1, so every wait stays at the first one
+(about a second) and the pool reconnects within that of the database's return, at the price of
+one connection attempt per waiting place and second during the outage.
 """
 
-import functools
-from typing import Any
-
+# The longest wait between two attempts: the library's first wait (1 s ± 10 %), never doubled.
 RECONNECT_DELAY_MAX_SECONDS = 2.0
 
 
-def pool_reconnect_delay_cap(seconds: float = RECONNECT_DELAY_MAX_SECONDS) -> None:
-    """Cap psycopg_pool's wait between connection attempts (idempotent)."""
+def pool_reconnect_delay_cap() -> None:
+    """Keep psycopg_pool's wait between connection attempts at its first value."""
     try:
         from psycopg_pool.base import AttemptWithBackoff
     except ImportError:  # no pool installed (SQLite only): nothing to tune
         return
-    original = getattr(AttemptWithBackoff.update_delay, "__wrapped__", None)
-    if original is None:
-        original = AttemptWithBackoff.update_delay
-
-    @functools.wraps(original)
-    def update_delay(self: Any, now: float) -> None:
-        original(self, now)
-        self.delay = min(self.delay, seconds)
-
-    AttemptWithBackoff.update_delay = update_delay  # type: ignore[method-assign]
+    AttemptWithBackoff.DELAY_BACKOFF = 1.0

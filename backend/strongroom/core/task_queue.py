@@ -104,10 +104,7 @@ def pending_tasks_send(
             .order_by("id")[:limit]
         )
         for row in rows:
-            task = current_app.tasks.get(row.task)
-            if task is None:
-                task = current_app.signature(row.task).type
-            _send(task, row.pk, row.args)
+            _send(current_app.tasks[row.task], row.pk, row.args)
     if rows:
         logger.info("sent %d pending task(s) again", len(rows))
     return len(rows)
