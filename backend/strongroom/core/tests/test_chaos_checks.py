@@ -1,26 +1,17 @@
 """The checking logic of scripts/chaos.py (the pure part: no processes, no database): what counts
 as an acknowledged change lost, an event missed or duplicated, a notification missing."""
 
-import importlib.util
-import sys
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[4] / "scripts" / "chaos.py"
+from strongroom.core.testing import script_module
 
 
 @pytest.fixture(scope="module")
 def chaos() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("strongroom_chaos", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return script_module("chaos")
 
 
 def test_reachable_follows_the_request_status_machine(chaos: ModuleType) -> None:

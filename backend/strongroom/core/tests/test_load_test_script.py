@@ -3,19 +3,18 @@
 Daphne runs config.settings.test on a SQLite file of this test's own (DATABASE_URL and the Redis
 URLs are removed from its environment, so the PostgreSQL pass does not change what it uses)."""
 
-import importlib.util
 import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 import pytest
+
+from strongroom.core.testing import script_module
 
 REPO = Path(__file__).resolve().parents[4]
 BACKEND = REPO / "backend"
@@ -23,16 +22,6 @@ PYTHON = BACKEND / ".venv" / "bin" / "python"
 SCRIPT = REPO / "scripts" / "load_test.py"
 APP = ["config.asgi:application"]
 _SERVER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
-
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("strongroom_load_test", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def _free_port() -> int:
@@ -184,5 +173,5 @@ def test_non_loopback_targets_are_refused(url: str, tmp_path: Path) -> None:
     ],
 )
 def test_target_refusal(host: str, allowed: list[str], refused: bool) -> None:
-    module = _load_script()
+    module = script_module("load_test")
     assert (module.target_refusal(host, allowed) is not None) is refused
