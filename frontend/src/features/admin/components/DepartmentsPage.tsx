@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Group,
   Modal,
@@ -21,6 +20,8 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 
 import { useAdminDepartments, useSaveDepartment, type Department } from '../api/departments';
 import { useUnits } from '../api/units';
+
+import { ActiveBadge } from './ActiveBadge';
 
 const FIELDS = ['unit', 'code', 'name', 'is_active'] as const;
 
@@ -178,13 +179,7 @@ export function DepartmentsPage({ me }: { me: Me }) {
                   <Table.Td fw={600}>{department.code}</Table.Td>
                   <Table.Td>{department.name}</Table.Td>
                   <Table.Td>
-                    {department.is_active === false ? (
-                      <Badge color="gray">Inactive</Badge>
-                    ) : (
-                      <Badge color="green" variant="light">
-                        Active
-                      </Badge>
-                    )}
+                    <ActiveBadge active={department.is_active} />
                   </Table.Td>
                   {mayEdit && (
                     <Table.Td>

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Group,
   Modal,
@@ -20,6 +19,8 @@ import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 
 import { useSaveUnit, useUnits, type Unit } from '../api/units';
+
+import { ActiveBadge } from './ActiveBadge';
 
 const FIELDS = ['code', 'name', 'address', 'is_active'] as const;
 const UNIT_CODE = /^[A-Z0-9]{2,10}$/;
@@ -142,13 +143,7 @@ export function UnitsPage({ me }: { me: Me }) {
                   <Table.Td>{unit.name}</Table.Td>
                   <Table.Td>{unit.address}</Table.Td>
                   <Table.Td>
-                    {unit.is_active === false ? (
-                      <Badge color="gray">Inactive</Badge>
-                    ) : (
-                      <Badge color="green" variant="light">
-                        Active
-                      </Badge>
-                    )}
+                    <ActiveBadge active={unit.is_active} />
                   </Table.Td>
                   {mayEdit && (
                     <Table.Td>

@@ -15,6 +15,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDateTime } from '@/lib/format';
@@ -246,29 +247,8 @@ export function UsersPage({ me }: { me: Me }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {users.isSuccess && rows.length === 0 && (
-          <Text p="md" c="dimmed">
-            No user matches these filters.
-          </Text>
-        )}
-        {users.isLoading && (
-          <Text p="md" c="dimmed">
-            Loading…
-          </Text>
-        )}
-        {users.hasNextPage && (
-          <Group justify="center" p="md">
-            <Button
-              variant="default"
-              loading={users.isFetchingNextPage}
-              onClick={() => {
-                void users.fetchNextPage();
-              }}
-            >
-              Load more
-            </Button>
-          </Group>
-        )}
+        <ListStatus query={users} rows={rows.length} emptyText="No user matches these filters." />
+        <LoadMore query={users} inset />
       </Paper>
 
       {dialog?.kind === 'create' && (

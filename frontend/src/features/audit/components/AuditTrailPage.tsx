@@ -19,6 +19,7 @@ import { notifications } from '@mantine/notifications';
 import { Fragment, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDateTime } from '@/lib/format';
@@ -295,29 +296,8 @@ export function AuditTrailPage({ me }: { me: Me }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {events.isSuccess && rows.length === 0 && (
-          <Text p="md" c="dimmed">
-            No event matches these filters.
-          </Text>
-        )}
-        {events.isLoading && (
-          <Text p="md" c="dimmed">
-            Loading…
-          </Text>
-        )}
-        {events.hasNextPage && (
-          <Group justify="center" p="md">
-            <Button
-              variant="default"
-              loading={events.isFetchingNextPage}
-              onClick={() => {
-                void events.fetchNextPage();
-              }}
-            >
-              Load older events
-            </Button>
-          </Group>
-        )}
+        <ListStatus query={events} rows={rows.length} emptyText="No event matches these filters." />
+        <LoadMore query={events} label="Load older events" inset />
       </Paper>
     </Stack>
   );

@@ -20,6 +20,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
@@ -269,30 +270,9 @@ export function CratesListPage({ me }: { me: Me }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {crates.isSuccess && rows.length === 0 && (
-          <Text p="md" c="dimmed">
-            No crates match these filters.
-          </Text>
-        )}
-        {crates.isLoading && (
-          <Text p="md" c="dimmed">
-            Loading…
-          </Text>
-        )}
+        <ListStatus query={crates} rows={rows.length} emptyText="No crates match these filters." />
       </Paper>
-      {crates.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={crates.isFetchingNextPage}
-            onClick={() => {
-              void crates.fetchNextPage();
-            }}
-          >
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={crates} />
     </Stack>
   );
 }

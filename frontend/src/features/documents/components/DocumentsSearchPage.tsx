@@ -2,7 +2,6 @@ import {
   Alert,
   Anchor,
   Badge,
-  Button,
   Group,
   Paper,
   Select,
@@ -16,6 +15,7 @@ import { DateInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
@@ -200,30 +200,9 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {documents.isSuccess && rows.length === 0 && (
-          <Text p="md" c="dimmed">
-            No documents match.
-          </Text>
-        )}
-        {documents.isLoading && (
-          <Text p="md" c="dimmed">
-            Loading…
-          </Text>
-        )}
+        <ListStatus query={documents} rows={rows.length} emptyText="No documents match." />
       </Paper>
-      {documents.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={documents.isFetchingNextPage}
-            onClick={() => {
-              void documents.fetchNextPage();
-            }}
-          >
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={documents} />
     </Stack>
   );
 }

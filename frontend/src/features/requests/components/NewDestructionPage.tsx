@@ -1,8 +1,6 @@
 import {
   Alert,
   Anchor,
-  Button,
-  Group,
   Paper,
   SimpleGrid,
   Stack,
@@ -26,7 +24,8 @@ import { useCrate } from '../api/get-crate';
 import { useDestructibleCrates } from '../api/get-destructible-crates';
 import { CratePicker } from './CratePicker';
 import { destructionBlocker } from './crate-eligibility';
-import { SubmitSignatureFields } from './SubmitSignatureFields';
+import { WizardNav } from './WizardNav';
+import { WizardSignStep } from './WizardSignStep';
 
 /**
  * Destruction wizard: a crate whose retention has ended (in storage, not on hold, not kept
@@ -169,58 +168,31 @@ export function NewDestructionPage({ me }: { me: Me }) {
           </Stepper.Step>
 
           <Stepper.Step label="Sign" description="Submit with your signature">
-            <Stack mt="md">
+            <WizardSignStep
+              onSubmit={submit}
+              signerName={me.full_name}
+              password={password}
+              onPasswordChange={setPassword}
+              attempted={attempted}
+              pending={create.isPending}
+              error={create.isError ? create.error : null}
+            >
               <Text>
                 Destroy <strong>{crate?.code}</strong> (retention ended{' '}
                 {formatDate(crate?.destroy_after)}).
               </Text>
-              <form
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  submit();
-                }}
-              >
-                <Stack>
-                  <SubmitSignatureFields
-                    signerName={me.full_name}
-                    password={password}
-                    onPasswordChange={setPassword}
-                    attempted={attempted}
-                    pending={create.isPending}
-                    error={create.isError ? create.error : null}
-                  />
-                </Stack>
-              </form>
-            </Stack>
+            </WizardSignStep>
           </Stepper.Step>
         </Stepper>
 
-        <Group justify="space-between" mt="xl">
-          <Button
-            variant="default"
-            disabled={step === 0}
-            onClick={() => {
-              setStep((current) => Math.max(0, current - 1));
-            }}
-          >
-            Back
-          </Button>
-          {step < 2 && (
-            <Button
-              disabled={step === 0 && crate === null}
-              onClick={() => {
-                if (step === 1 && purpose.trim() === '') {
-                  setAttempted(true);
-                  return;
-                }
-                setAttempted(false);
-                setStep((current) => current + 1);
-              }}
-            >
-              Next
-            </Button>
-          )}
-        </Group>
+        <WizardNav
+          step={step}
+          signStep={2}
+          nextDisabled={step === 0 && crate === null}
+          stepComplete={step !== 1 || purpose.trim() !== ''}
+          onStepChange={setStep}
+          onAttemptedChange={setAttempted}
+        />
       </Paper>
     </Stack>
   );

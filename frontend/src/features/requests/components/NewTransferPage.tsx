@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Stepper,
-  Text,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Paper, Select, Stack, Stepper, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -25,7 +13,8 @@ import { useCrateSearch } from '../api/search-crates';
 import { CratePicker } from './CratePicker';
 import { transferBlocker } from './crate-eligibility';
 import { shelfOptions } from './shelf-options';
-import { SubmitSignatureFields } from './SubmitSignatureFields';
+import { WizardNav } from './WizardNav';
+import { WizardSignStep } from './WizardSignStep';
 
 /**
  * Transfer wizard: the crate (in storage), the target shelf (same unit or another of the
@@ -153,59 +142,32 @@ export function NewTransferPage({ me }: { me: Me }) {
           </Stepper.Step>
 
           <Stepper.Step label="Sign" description="Submit with your signature">
-            <Stack mt="md">
+            <WizardSignStep
+              onSubmit={submit}
+              signerName={me.full_name}
+              password={password}
+              onPasswordChange={setPassword}
+              attempted={attempted}
+              pending={create.isPending}
+              error={create.isError ? create.error : null}
+            >
               <Text>
                 Transfer <strong>{crate?.code}</strong> from{' '}
                 <strong>{crate?.location_code ?? 'no shelf'}</strong> to{' '}
                 <strong>{targetLabel.replace(/ \(.*\)$/, '')}</strong>.
               </Text>
-              <form
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  submit();
-                }}
-              >
-                <Stack>
-                  <SubmitSignatureFields
-                    signerName={me.full_name}
-                    password={password}
-                    onPasswordChange={setPassword}
-                    attempted={attempted}
-                    pending={create.isPending}
-                    error={create.isError ? create.error : null}
-                  />
-                </Stack>
-              </form>
-            </Stack>
+            </WizardSignStep>
           </Stepper.Step>
         </Stepper>
 
-        <Group justify="space-between" mt="xl">
-          <Button
-            variant="default"
-            disabled={step === 0}
-            onClick={() => {
-              setStep((current) => Math.max(0, current - 1));
-            }}
-          >
-            Back
-          </Button>
-          {step < 2 && (
-            <Button
-              disabled={step === 0 && crate === null}
-              onClick={() => {
-                if (step === 1 && !detailsValid) {
-                  setAttempted(true);
-                  return;
-                }
-                setAttempted(false);
-                setStep((current) => current + 1);
-              }}
-            >
-              Next
-            </Button>
-          )}
-        </Group>
+        <WizardNav
+          step={step}
+          signStep={2}
+          nextDisabled={step === 0 && crate === null}
+          stepComplete={step !== 1 || detailsValid}
+          onStepChange={setStep}
+          onAttemptedChange={setAttempted}
+        />
       </Paper>
     </Stack>
   );

@@ -28,7 +28,8 @@ import { useCreateRequest } from '../api/create-request';
 import { useCrate } from '../api/get-crate';
 import { lookupCrate } from '../api/lookup-crate';
 import { useCrateSearch } from '../api/search-crates';
-import { SubmitSignatureFields } from './SubmitSignatureFields';
+import { WizardNav } from './WizardNav';
+import { WizardSignStep } from './WizardSignStep';
 
 function newIdempotencyKey(): string {
   return typeof crypto.randomUUID === 'function'
@@ -251,59 +252,32 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
           </Stepper.Step>
 
           <Stepper.Step label="Sign" description="Submit with your signature">
-            <Stack mt="md">
+            <WizardSignStep
+              onSubmit={submit}
+              signerName={me.full_name}
+              password={password}
+              onPasswordChange={setPassword}
+              attempted={attempted}
+              pending={create.isPending}
+              error={create.isError ? create.error : null}
+            >
               <Text>
                 Withdraw <strong>{crate?.code}</strong> (
                 {wholeCrate ? 'whole crate' : `${String(documentIds.length)} documents`}), return by{' '}
                 <strong>{formatDate(returnOn)}</strong>.
               </Text>
-              <form
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  submit();
-                }}
-              >
-                <Stack>
-                  <SubmitSignatureFields
-                    signerName={me.full_name}
-                    password={password}
-                    onPasswordChange={setPassword}
-                    attempted={attempted}
-                    pending={create.isPending}
-                    error={create.isError ? create.error : null}
-                  />
-                </Stack>
-              </form>
-            </Stack>
+            </WizardSignStep>
           </Stepper.Step>
         </Stepper>
 
-        <Group justify="space-between" mt="xl">
-          <Button
-            variant="default"
-            disabled={step === 0}
-            onClick={() => {
-              setStep((current) => Math.max(0, current - 1));
-            }}
-          >
-            Back
-          </Button>
-          {step < 3 && (
-            <Button
-              disabled={(step === 0 && crate === null) || (step === 1 && !documentsValid)}
-              onClick={() => {
-                if (step === 2 && !detailsValid) {
-                  setAttempted(true);
-                  return;
-                }
-                setAttempted(false);
-                setStep((current) => current + 1);
-              }}
-            >
-              Next
-            </Button>
-          )}
-        </Group>
+        <WizardNav
+          step={step}
+          signStep={3}
+          nextDisabled={(step === 0 && crate === null) || (step === 1 && !documentsValid)}
+          stepComplete={step !== 2 || detailsValid}
+          onStepChange={setStep}
+          onAttemptedChange={setAttempted}
+        />
       </Paper>
     </Stack>
   );

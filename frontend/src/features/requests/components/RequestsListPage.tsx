@@ -9,13 +9,13 @@ import {
   Stack,
   Switch,
   Table,
-  Text,
   TextInput,
   Title,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
@@ -168,30 +168,13 @@ export function RequestsListPage({ me }: { me: Me }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        {requests.isSuccess && rows.length === 0 && (
-          <Text p="md" c="dimmed">
-            No requests match these filters.
-          </Text>
-        )}
-        {requests.isLoading && (
-          <Text p="md" c="dimmed">
-            Loading…
-          </Text>
-        )}
+        <ListStatus
+          query={requests}
+          rows={rows.length}
+          emptyText="No requests match these filters."
+        />
       </Paper>
-      {requests.hasNextPage && (
-        <Group justify="center">
-          <Button
-            variant="default"
-            loading={requests.isFetchingNextPage}
-            onClick={() => {
-              void requests.fetchNextPage();
-            }}
-          >
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore query={requests} />
     </Stack>
   );
 }

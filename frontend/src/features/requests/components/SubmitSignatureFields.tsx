@@ -1,6 +1,6 @@
 import { Alert, Button, Group, PasswordInput } from '@mantine/core';
 
-interface SubmitSignatureFieldsProps {
+export interface SubmitSignatureFieldsProps {
   signerName: string;
   password: string;
   onPasswordChange: (password: string) => void;
