@@ -475,6 +475,11 @@ def _f(value: Any, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _n(value: Any) -> str:
+    """A count with thousands separators, "?" when the run did not get that far."""
+    return "?" if value is None else f"{value:,}"
+
+
 def markdown(r: dict[str, Any]) -> str:
     m, vol, seed = r["machine"], r.get("volume", {}), r.get("seed", {})
     s = r.get("settings", {})
@@ -487,8 +492,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"{m['redis'].split(' sha=')[0]}; {m['nginx']}; Python {m['python']}. Load generator, "
         "nginx, Daphne, PostgreSQL and Redis share the same cores.",
         "",
-        f"**Data:** {vol.get('documents', '?'):,} documents, {vol.get('crates', '?'):,} crates, "
-        f"{vol.get('requests', '?'):,} requests, {vol.get('locations', '?'):,} locations "
+        f"**Data:** {_n(vol.get('documents'))} documents, {_n(vol.get('crates'))} crates, "
+        f"{_n(vol.get('requests'))} requests, {_n(vol.get('locations'))} locations "
         f"(database {vol.get('database_size', '?')}); seeded by `seed_volume` in "
         f"{_f(seed.get('seconds_command'))} s ({_f(seed.get('seconds_wall'))} s wall).",
         "",
@@ -554,7 +559,7 @@ def markdown(r: dict[str, Any]) -> str:
     if r.get("error"):
         lines += [f"**The run stopped with an error:** {r['error']}", ""]
     lines += ["## Commands", "", "```"]
-    lines += r["commands"]
+    lines += r.get("commands", [])
     lines += ["```", ""]
     return "\n".join(lines)
 

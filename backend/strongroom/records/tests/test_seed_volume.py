@@ -121,3 +121,26 @@ def test_seed_volume_refusals(settings: Any, db: None) -> None:
         _seed(documents=1, crates=1, requests=1)
     with pytest.raises(CommandError, match="need crates"):
         _seed(documents=1, crates=0, requests=0)
+
+
+@pytest.mark.postgres
+def test_seed_volume_is_not_cut_by_the_api_statement_timeout(
+    on_postgresql: bool, demo: None
+) -> None:
+    """The API's statement timeout must not cancel the COPY of a large seed (it did at 1M rows);
+    the connection gets its own timeout back afterwards."""
+    if not on_postgresql:
+        pytest.skip("seed_volume streams rows with PostgreSQL COPY")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        original = cursor.fetchone()[0]
+        cursor.execute("SET statement_timeout = '1ms'")
+    try:
+        output = _seed(documents=2000, crates=40, requests=50, units=1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "1ms"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [original])
+    assert "Done in" in output

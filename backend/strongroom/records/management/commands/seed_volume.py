@@ -37,6 +37,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,6 +132,20 @@ class UnitContext:
     shelves: list[int]
 
 
+@contextmanager
+def _no_statement_timeout() -> Iterator[None]:
+    """No statement timeout on this connection while the block runs; the previous one after."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SET statement_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [previous])
+
+
 class Command(BaseCommand):
     help = (
         "Create a large, consistent data set (documents, crates, requests) in PostgreSQL with "
@@ -177,22 +192,25 @@ class Command(BaseCommand):
             f"seed_volume: {n_docs:,} documents, {n_crates:,} crates, {n_requests:,} requests "
             f"over {n_units} unit(s)"
         )
-        with transaction.atomic():
-            contexts = self._contexts(n_units)
-            crates = self._plan_crates(contexts, n_crates)
-            self._reserve_serials(contexts, crates)
-            self._grid(contexts, crates, capacity)
-            self._place(contexts, crates)
-            self._copy_crates(contexts, crates)
-            self._copy_documents(contexts, crates, n_docs)
-            self._copy_requests(contexts, crates, n_requests)
-        self._say("committed")
-        tables = [m._meta.db_table for m in (Location, Crate, Document, Request, SendBack)]
-        verb = "VACUUM (ANALYZE)" if options["vacuum"] else "ANALYZE"
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f'{verb} "{table}"')
-        self._say(f"{verb} done")
+        # The API's statement timeout (settings: DATABASE_STATEMENT_TIMEOUT) guards requests;
+        # streaming a million rows in one COPY is meant to take longer.
+        with _no_statement_timeout():
+            with transaction.atomic():
+                contexts = self._contexts(n_units)
+                crates = self._plan_crates(contexts, n_crates)
+                self._reserve_serials(contexts, crates)
+                self._grid(contexts, crates, capacity)
+                self._place(contexts, crates)
+                self._copy_crates(contexts, crates)
+                self._copy_documents(contexts, crates, n_docs)
+                self._copy_requests(contexts, crates, n_requests)
+            self._say("committed")
+            tables = [m._meta.db_table for m in (Location, Crate, Document, Request, SendBack)]
+            verb = "VACUUM (ANALYZE)" if options["vacuum"] else "ANALYZE"
+            with connection.cursor() as cursor:
+                for table in tables:
+                    cursor.execute(f'{verb} "{table}"')
+            self._say(f"{verb} done")
         elapsed = time.perf_counter() - self.started
         self.stdout.write(
             self.style.SUCCESS(
