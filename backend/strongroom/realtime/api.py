@@ -7,6 +7,11 @@ outbox, the answer is **410 Gone** with the error envelope and code ``resync_req
 client refetches what it shows and continues from ``last_event_id`` of a request without
 ``after``. A 410 (rather than a 200 with a flag) keeps "you missed events" impossible to overlook
 for a client that only looks at ``results``.
+
+Delivery is at least once: an event can become visible after a higher id was returned (two
+transactions committing in the opposite order of their ids), so the last page's
+``last_event_id`` sits a few seconds (by insert time) below the newest id and the next call
+returns those events again. Clients drop the ids they already hold.
 """
 
 from typing import Any
@@ -21,6 +26,7 @@ from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.core.errors import ApplicationError, ErrorSerializer
 from strongroom.realtime.selectors import (
+    event_cursor,
     event_gap_is_beyond_window,
     event_latest_id,
     event_list_for_user,
@@ -52,13 +58,14 @@ class EventListApi(APIView):
         user: User = request.user  # type: ignore[assignment]
         latest_id = event_latest_id()
         if after is None:
-            return Response({"results": [], "last_event_id": latest_id, "next": None})
+            cursor = event_cursor(after=None, newest=latest_id)
+            return Response({"results": [], "last_event_id": cursor, "next": None})
         if event_gap_is_beyond_window(after=after, latest_id=latest_id):
             raise ApplicationError(
                 "Events after this id are no longer kept; reload and continue from last_event_id.",
                 code="resync_required",
                 status_code=status.HTTP_410_GONE,
-                details={"last_event_id": latest_id},
+                details={"last_event_id": event_cursor(after=None, newest=latest_id)},
             )
         events = list(
             event_list_for_user(user_id=user.pk, unit_ids=user_unit_ids(user), after=after)[
@@ -74,5 +81,6 @@ class EventListApi(APIView):
             body["last_event_id"] = cursor
         else:
             body["next"] = None
-            body["last_event_id"] = max([latest_id, *(event.id for event in events)])
+            newest = max([latest_id, *(event.id for event in events)])
+            body["last_event_id"] = event_cursor(after=after, newest=newest)
         return Response(body)

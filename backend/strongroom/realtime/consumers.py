@@ -2,8 +2,8 @@
 
 Protocol, client → server::
 
-    {"type": "auth", "token": "<access JWT>", "last_event_id": 1234}   first, within 5 s; again
-                                                                        with a fresh token before
+    {"type": "auth", "token": "<access JWT>", "last_event_id": 1234,   first, within 5 s; again
+     "recent_event_ids": [1230, 1234]}                                  with a fresh token before
                                                                         the old one expires
     {"type": "ping"}
 
@@ -16,6 +16,11 @@ server → client::
     {"type": "reauthenticated", "expires_at": <unix time>}    after a later auth
     {"type": "pong"}
     {"type": "error", "code": "..."} a message the server does not understand
+
+Resuming: replay starts a few seconds (by insert time) before ``last_event_id``, because an
+event with a lower id can commit after a higher one was delivered. ``recent_event_ids`` (optional,
+at most RECENT_IDS_ACCEPTED) are ids the client already holds: they are not sent again. A client
+that does not send them drops repeated ids itself.
 
 Close codes: 4401 not (or no longer) authenticated — bad, expired or revoked token, deactivated
 user; 4403 forbidden — must change password, no role, lost access; 4408 no auth in time.
@@ -63,6 +68,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_AUTH_TIMEOUT = 4408
 RECENT_IDS = 4096
+RECENT_IDS_ACCEPTED = 1000
 
 
 class RecentIds:
@@ -83,6 +89,14 @@ class RecentIds:
         if len(self._order) > self._size:
             self._ids.discard(self._order.popleft())
         return True
+
+
+def _recent_ids(value: Any) -> list[int]:
+    """The client's ``recent_event_ids``: ints only, the last RECENT_IDS_ACCEPTED of them."""
+    if not isinstance(value, list):
+        return []
+    ids = [v for v in value if isinstance(v, int) and not isinstance(v, bool) and v > 0]
+    return ids[-RECENT_IDS_ACCEPTED:]
 
 
 def _may_connect(user: User) -> bool:
@@ -212,6 +226,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
         after = message.get("last_event_id")
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             after = None
+        for event_id in _recent_ids(message.get("recent_event_ids")):
+            self.sent.add(event_id)
         # Join first, replay second: whatever commits in between arrives live (and is dropped
         # if the replay had it already). The poller's deliveries wait in the buffer meanwhile.
         self.buffer = []

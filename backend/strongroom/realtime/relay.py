@@ -37,7 +37,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from strongroom.realtime.models import Event
-from strongroom.realtime.selectors import event_latest_id, event_list_after
+from strongroom.realtime.selectors import SETTLE_SECONDS, event_latest_id, event_list_after
 from strongroom.realtime.services import event_groups, event_text, event_unit_ids, in_db_thread
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-SETTLE_SECONDS = 5.0
 LAYER_RETRY_SECONDS = 0.5
 
 

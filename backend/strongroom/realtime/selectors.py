@@ -1,10 +1,19 @@
 """Reads over the outbox: the same scoping for WebSocket replay, HTTP replay and the poller."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from strongroom.realtime.models import Event, ReplayWindow
+
+# On PostgreSQL two transactions may commit in the opposite order of their event ids: an event
+# can become visible after a higher id was already delivered. Readers of the outbox therefore
+# look back this long (by insert time) behind the highest id they saw: the poller re-reads it,
+# and a resuming socket replays it (RESUME_OVERLAP_MAX_IDS bounds that look-back's scan).
+SETTLE_SECONDS = 5.0
+RESUME_OVERLAP_MAX_IDS = 2000
 
 
 def event_scope_q(*, user_id: int, unit_ids: frozenset[int] | None) -> Q:
@@ -40,6 +49,36 @@ def event_list_for_user(
     ).order_by("id")
 
 
+def event_settled_id(newest: int, moment: datetime) -> int:
+    """The highest id up to ``newest`` that was inserted more than ``SETTLE_SECONDS`` before
+    ``moment``: a reader that had everything up to ``newest`` at ``moment`` may still miss
+    events above it (a transaction that allocated a lower id committing later), never below.
+    Looks back at most RESUME_OVERLAP_MAX_IDS ids."""
+    recent = Event.objects.filter(id__gt=newest - RESUME_OVERLAP_MAX_IDS, id__lte=newest)
+    found = recent.aggregate(
+        settled=Max("id", filter=Q(at__lt=moment - timedelta(seconds=SETTLE_SECONDS))),
+        lowest=Min("id"),
+    )
+    if found["settled"] is not None:
+        return int(found["settled"])
+    if found["lowest"] is not None:  # every event in the look-back is recent
+        return int(found["lowest"]) - 1
+    return newest
+
+
+def event_resume_floor(after: int) -> int:
+    """The id a socket resuming from ``after`` replays from: a few seconds (by insert time)
+    before event ``after``, when the client received it. Clients drop ids they already hold."""
+    at = Event.objects.filter(id__lte=after).order_by("-id").values_list("at", flat=True).first()
+    return after if at is None else event_settled_id(after, at)
+
+
+def event_cursor(*, after: int | None, newest: int) -> int:
+    """The cursor an HTTP reader continues from after reading up to ``newest`` now: never behind
+    its own ``after``, and not past events that may still commit below ``newest``."""
+    return max(after or 0, event_settled_id(newest, timezone.now()))
+
+
 def event_gap_is_beyond_window(*, after: int, latest_id: int) -> bool:
     """True when events after ``after`` may have been pruned (older than the replay window), or
     when ``after`` is ahead of the outbox (the database was restored or reset): the client must
@@ -57,14 +96,17 @@ class Replay:
 def event_replay_for_user(
     *, user_id: int, unit_ids: frozenset[int] | None, after: int | None, limit: int
 ) -> Replay:
-    """What a (re)connecting socket gets: the missed events it may see, or ``resync`` when they
-    are beyond the window or more than ``limit`` (a refetch is then cheaper)."""
+    """What a (re)connecting socket gets: the missed events it may see — from a little before
+    ``after`` (:func:`event_resume_floor`); the socket skips the ids its client already has —
+    or ``resync`` when they are beyond the window or more than ``limit`` (a refetch is then
+    cheaper)."""
     latest_id = event_latest_id()
     if after is None:
         return Replay(latest_id=latest_id)
     if event_gap_is_beyond_window(after=after, latest_id=latest_id):
         return Replay(latest_id=latest_id, resync=True)
-    events = list(event_list_for_user(user_id=user_id, unit_ids=unit_ids, after=after)[: limit + 1])
+    floor = event_resume_floor(after)
+    events = list(event_list_for_user(user_id=user_id, unit_ids=unit_ids, after=floor)[: limit + 1])
     if len(events) > limit:
         return Replay(latest_id=latest_id, resync=True)
     return Replay(latest_id=latest_id, events=events)

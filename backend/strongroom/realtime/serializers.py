@@ -31,7 +31,9 @@ class EventSerializer(serializers.Serializer):
 class EventPageSerializer(serializers.Serializer):
     results = EventSerializer(many=True)
     last_event_id = serializers.IntegerField(
-        help_text="The highest event id when the page was read: resume from here (or from the "
-        "last result's id while `next` is set)."
+        help_text="Pass as `after` next time. While `next` is set: the last result's id. On the "
+        "last page: a little below the newest id, because an event with a lower id can commit "
+        "after a higher one — the events of the last few seconds come again; drop the ids you "
+        "hold."
     )
     next = serializers.CharField(allow_null=True)

@@ -62,10 +62,14 @@ class Client:
     async def send(self, message: dict[str, Any]) -> None:
         await self.communicator.send_to(text_data=json.dumps(message))
 
-    async def auth(self, token: str, last_event_id: int | None = None) -> dict[str, Any]:
+    async def auth(
+        self, token: str, last_event_id: int | None = None, recent_event_ids: Any = None
+    ) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "auth", "token": token}
         if last_event_id is not None:
             message["last_event_id"] = last_event_id
+        if recent_event_ids is not None:
+            message["recent_event_ids"] = recent_event_ids
         await self.send(message)
         return await self.receive()
 

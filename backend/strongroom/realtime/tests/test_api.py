@@ -22,13 +22,47 @@ def api_for(user: User) -> APIClient:
     return client
 
 
+def age_events(seconds: float) -> None:
+    Event.objects.update(at=timezone.now() - dt.timedelta(seconds=seconds))
+
+
 def test_without_after_gives_the_cursor_only(units: dict[str, Unit]) -> None:
     goa = units["GOA1"]
     make_crate(goa)
+    age_events(60)  # settled: nothing can still commit below the newest id
     response = api_for(make_user(goa)).get(URL)
     assert response.status_code == 200
     body = response.json()
     assert body == {"results": [], "last_event_id": Event.objects.latest("id").id, "next": None}
+
+
+def test_the_cursor_stays_behind_events_that_may_still_be_followed_by_lower_ids(
+    units: dict[str, Unit],
+) -> None:
+    """A lower id can commit after a higher one was returned: the last page's cursor stays a few
+    seconds behind, so the next call brings such an event (and repeats the recent ones)."""
+    goa = units["GOA1"]
+    user = make_user(goa)
+    make_crate(goa)
+    age_events(60)
+    start = api_for(user).get(URL).json()["last_event_id"]
+    late, seen = make_crate(goa), make_crate(goa)
+    late_ids = list(Event.objects.filter(object_id=str(late.pk)).values_list("id", flat=True))
+    # The client read while `late`'s transaction was still open: it got `seen` only.
+    hidden = list(Event.objects.filter(id__in=late_ids).values())
+    Event.objects.filter(id__in=late_ids).delete()
+    first = api_for(user).get(URL, {"after": start}).json()
+    assert [e["object_id"] for e in first["results"]] == [str(seen.pk)]
+    assert start <= first["last_event_id"] < first["results"][0]["id"]
+    Event.objects.bulk_create(Event(**row) for row in hidden)  # `late` commits
+
+    again = api_for(user).get(URL, {"after": first["last_event_id"]}).json()
+    assert [e["object_id"] for e in again["results"]] == [str(late.pk), str(seen.pk)]
+    # Once settled, the cursor reaches the newest id and nothing comes twice.
+    age_events(60)
+    settled = api_for(user).get(URL, {"after": again["last_event_id"]}).json()
+    assert settled["last_event_id"] == Event.objects.latest("id").id
+    assert api_for(user).get(URL, {"after": settled["last_event_id"]}).json()["results"] == []
 
 
 def test_replay_is_scoped_and_paged_by_id(units: dict[str, Unit]) -> None:
@@ -73,7 +107,7 @@ def test_after_older_than_the_window_is_410_resync(units: dict[str, Unit]) -> No
     assert response.status_code == 410
     error = response.json()["error"]
     assert error["code"] == "resync_required"
-    assert error["details"]["last_event_id"] == Event.objects.latest("id").id
+    assert start < error["details"]["last_event_id"] <= Event.objects.latest("id").id
 
 
 def test_after_ahead_of_the_outbox_is_410_resync(units: dict[str, Unit]) -> None:

@@ -253,7 +253,9 @@ async def test_replay_after_reconnect_has_no_gap_and_no_duplicate(
     missed = [await crate_in(goa) for _ in range(3)]
     await crate_in(mum)
 
-    again, ready = await ready_client(clients, user, last_event_id=live["id"])
+    again, ready = await ready_client(
+        clients, user, last_event_id=live["id"], recent_event_ids=[live["id"]]
+    )
     replayed = await again.events(3)
     assert [e["object_id"] for e in replayed] == [str(c.pk) for c in missed]
     assert [e["id"] for e in replayed] == sorted(e["id"] for e in replayed)
@@ -261,10 +263,61 @@ async def test_replay_after_reconnect_has_no_gap_and_no_duplicate(
     assert ready["last_event_id"] >= replayed[-1]["id"]
     assert await again.nothing(0.6)
 
-    # Caught up: reconnecting from the last id replays nothing.
+    # Caught up: reconnecting from the last id with the ids it holds replays nothing.
     await again.disconnect()
-    third, _ = await ready_client(clients, user, last_event_id=replayed[-1]["id"])
+    held = [live["id"], *(e["id"] for e in replayed)]
+    third, _ = await ready_client(
+        clients, user, last_event_id=replayed[-1]["id"], recent_event_ids=held
+    )
     assert await third.nothing(0.4)
+
+
+async def test_replay_includes_a_lower_id_that_committed_after_a_higher_one(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    """Ids are allocated at insert, visibility comes at commit: a client can see id N+1 before
+    id N exists for it. Resuming from N+1 must still bring N (and not N+1 again)."""
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    late, seen = await crate_in(goa), await crate_in(goa)
+    ids = await adb(
+        lambda: list(
+            Event.objects.filter(topic="crate", object_id__in=[str(late.pk), str(seen.pk)])
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    )
+    # The client held only the higher id when its socket dropped.
+    client, _ = await ready_client(clients, user, last_event_id=ids[-1], recent_event_ids=ids[1:])
+    replayed = await client.events(1)
+    assert [e["object_id"] for e in replayed] == [str(late.pk)]
+    assert await client.nothing(0.4)
+
+    # Without recent ids the overlap comes again (the client drops what it holds) ...
+    await client.disconnect()
+    bare, _ = await ready_client(clients, user, last_event_id=ids[-1])
+    assert [e["id"] for e in await bare.events(2)] == ids
+    await bare.disconnect()
+
+    # ... and an event inserted long before the one resumed from is not replayed.
+    def age_the_late_one() -> None:
+        Event.objects.filter(id=ids[0]).update(at=timezone.now() - timedelta(minutes=1))
+
+    await adb(age_the_late_one)
+    old, _ = await ready_client(clients, user, last_event_id=ids[-1], recent_event_ids=ids[1:])
+    assert await old.nothing(0.4)
+
+
+@pytest.mark.parametrize("recent", ["1,2", [True, "3"], {"a": 1}, [-1, 0]])
+async def test_malformed_recent_ids_are_ignored(
+    units: dict[str, Unit], clients: Clients, recent: Any
+) -> None:
+    goa = units["GOA1"]
+    user = await adb(make_user, goa)
+    crate = await crate_in(goa)
+    last = await adb(lambda: Event.objects.order_by("-id").values_list("id", flat=True).first())
+    client, _ = await ready_client(clients, user, last_event_id=last, recent_event_ids=recent)
+    assert [e["object_id"] for e in await client.events(1)] == [str(crate.pk)]
 
 
 async def test_replay_beyond_the_window_answers_resync(

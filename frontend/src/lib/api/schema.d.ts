@@ -434,6 +434,11 @@ export interface paths {
          *     client refetches what it shows and continues from ``last_event_id`` of a request without
          *     ``after``. A 410 (rather than a 200 with a flag) keeps "you missed events" impossible to overlook
          *     for a client that only looks at ``results``.
+         *
+         *     Delivery is at least once: an event can become visible after a higher id was returned (two
+         *     transactions committing in the opposite order of their ids), so the last page's
+         *     ``last_event_id`` sits a few seconds (by insert time) below the newest id and the next call
+         *     returns those events again. Clients drop the ids they already hold.
          */
         get: operations["events_list"];
         put?: never;
@@ -1382,7 +1387,7 @@ export interface components {
         };
         EventPage: {
             results: components["schemas"]["Event"][];
-            /** @description The highest event id when the page was read: resume from here (or from the last result's id while `next` is set). */
+            /** @description Pass as `after` next time. While `next` is set: the last result's id. On the last page: a little below the newest id, because an event with a lower id can commit after a higher one — the events of the last few seconds come again; drop the ids you hold. */
             last_event_id: number;
             next: string | null;
         };

@@ -121,6 +121,33 @@ describe('RealtimeClient', () => {
     resumed.stop();
   });
 
+  it('resumes with the ids it holds and drops a replayed one it already had', async () => {
+    vi.useFakeTimers();
+    const { client, options } = makeClient();
+    client.start();
+    FakeSocket.all[0]?.open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0]?.receive({ type: 'ready', last_event_id: 10 });
+    FakeSocket.all[0]?.receive(event(12));
+    FakeSocket.all[0]?.drop(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    FakeSocket.all[1]?.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.all[1]?.sent[0]).toEqual({
+      type: 'auth',
+      token: 'token-1',
+      last_event_id: 12,
+      recent_event_ids: [12],
+    });
+    // Event 11 committed after 12 was delivered: the replay brings it; 12 coming again
+    // (as it would for a client that sent no ids) is dropped.
+    FakeSocket.all[1]?.receive({ type: 'ready', last_event_id: 12 });
+    FakeSocket.all[1]?.receive(event(11));
+    FakeSocket.all[1]?.receive(event(12));
+    expect(vi.mocked(options.onEvent).mock.calls.map(([e]) => e.id)).toEqual([12, 11]);
+    client.stop();
+  });
+
   it('asks for a full refetch on resync', async () => {
     const { client, options } = makeClient();
     client.start();

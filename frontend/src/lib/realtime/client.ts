@@ -2,7 +2,8 @@
  * The one WebSocket of the SPA (PRODUCT.md §2). It authenticates with its first message,
  * resumes from the last event id it saw (kept in sessionStorage, so a reload resumes too),
  * reconnects with exponential backoff and jitter, re-authenticates with every fresh access
- * token, drops duplicate event ids and hands each event to `onEvent` — which only invalidates
+ * token, drops duplicate event ids (and tells the server which ids it holds when it resumes)
+ * and hands each event to `onEvent` — which only invalidates
  * queries: the socket notifies, the client refetches.
  */
 import type { RealtimeEvent } from '@/lib/api/types';
@@ -15,6 +16,8 @@ export const CLOSE_AUTH_TIMEOUT = 4408;
 
 const LAST_EVENT_KEY = 'strongroom.last_event_id';
 const RECENT_IDS = 500;
+/** How many of the held ids go with a resume (the server accepts up to 1000). */
+const RECENT_IDS_SENT = 200;
 
 export interface RealtimeOptions {
   url: string;
@@ -135,8 +138,16 @@ export class RealtimeClient {
           this.stop();
           return;
         }
+        // Replay starts a little before last_event_id (a lower id may commit after a higher
+        // one): the ids already held are not sent again.
+        const recent = [...this.seen].slice(-RECENT_IDS_SENT);
         socket.send(
-          JSON.stringify({ type: 'auth', token, last_event_id: this.lastEventId ?? undefined }),
+          JSON.stringify({
+            type: 'auth',
+            token,
+            last_event_id: this.lastEventId ?? undefined,
+            recent_event_ids: recent.length > 0 ? recent : undefined,
+          }),
         );
       });
     };
