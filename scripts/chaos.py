@@ -64,6 +64,7 @@ Checks (the run passes only if all pass):
   notifications  exactly one effect per notifying transition: for each signed submit, resubmit,
                  approve, reject, send-back and issue, its notifications exist once (complete set
                  of kinds and recipients) and each was e-mailed
+  no 500         faults are answered 502/503/504 (retryable), never 500 (an error that leaked)
   recovered      each fault recovered within --recovery-timeout seconds: API answering, sockets
                  re-subscribed, subscribers holding every event committed before the API came back,
                  the worker processing tasks; no process died that was not killed on purpose
@@ -96,7 +97,7 @@ import shutil
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -896,6 +897,7 @@ class Subscriber:
         self.unit_ids: frozenset[int] | None = scope[1]
         self.last_id = after
         self.received: Counter[int] = Counter()
+        self.recent: deque[int] = deque(maxlen=1000)  # sent on resume: ids not to send again
         self.same_socket_duplicates = 0
         self.connected = False
         self.connections = 0
@@ -905,7 +907,7 @@ class Subscriber:
         self.resyncs = 0
         self.http_replayed = 0
         # Events that arrived after a higher id (their transaction committed later than a newer
-        # id's): resuming from the highest id held relies on the server to cover them.
+        # id's): the server's resume overlap must cover them.
         self.late_arrivals = 0
         self.scope_seen: Any = "?"
         self.rng = random.Random(f"{run.seed}-{self.name}")  # noqa: S311 (jitter)
@@ -933,9 +935,8 @@ class Subscriber:
                     max_queue=None,
                 ) as ws:
                     self.connections += 1
-                    await ws.send(
-                        json.dumps({"type": "auth", "token": token, "last_event_id": self.last_id})
-                    )
+                    auth = {"type": "auth", "token": token, "last_event_id": self.last_id}
+                    await ws.send(json.dumps({**auth, "recent_event_ids": list(self.recent)}))
                     here: set[int] = set()
                     async for raw in ws:
                         message = json.loads(raw)
@@ -972,6 +973,8 @@ class Subscriber:
         here.add(event_id)
         if event_id < self.last_id and event_id not in self.received:
             self.late_arrivals += 1
+        if event_id not in self.received:
+            self.recent.append(event_id)
         self.received[event_id] += 1
         self.last_id = max(self.last_id, event_id)
 
@@ -1017,6 +1020,7 @@ class ChaosRun:
         self.stopping = False
         self.clients: list[Client] = []
         self.subscribers: list[Subscriber] = []
+        self.probe_http: Http | None = None
         self.faults: list[FaultResult] = []
         self.rng = random.Random(self.seed)  # noqa: S311 (a reproducible scenario)
         self.interrupted: str | None = None
@@ -1180,6 +1184,7 @@ class ChaosRun:
 
     async def probe(self) -> None:
         http = Http(self, "probe")
+        self.probe_http = http
         try:
             while True:
                 started = time.monotonic()
@@ -1372,6 +1377,7 @@ class ChaosRun:
             ("request and crate invariants", self.check_invariants),
             ("notifications: exactly one effect", self.check_notifications),
             ("every fault recovered", self.check_recovery),
+            ("no internal error (500) answered", self.check_no_internal_errors),
         ):
             try:
                 ok, detail, problems = check()
@@ -1558,6 +1564,16 @@ class ChaosRun:
         return [f"faults: {faults}"] + [
             f"request #{r[0]} {r[1]} at +{float(r[2]) - began:.2f} s" for r in rows
         ]
+
+    def check_no_internal_errors(self) -> tuple[bool, str, list[str]]:
+        """A fault is answered 502, 503 or 504 (retryable); a 500 is an error that leaked."""
+        errors: Counter[str] = Counter()
+        https = [*(c.http for c in self.clients), *(s.http for s in self.subscribers)]
+        for http in [*https, *([self.probe_http] if self.probe_http else [])]:
+            errors.update(http.errors)
+        retryable = {k: v for k, v in sorted(errors.items()) if k in ("502", "503", "504")}
+        internal = errors.get("500", 0)
+        return internal == 0, f"{internal} answers 500; retryable answers {retryable}", []
 
     def check_recovery(self) -> tuple[bool, str, list[str]]:
         problems = []

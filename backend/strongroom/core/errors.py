@@ -9,18 +9,34 @@ Every error the API returns has the shape::
 errors.
 """
 
+import logging
 from typing import Any
 
+import redis.exceptions
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from strongroom.core.request_id import get_request_id
+
+logger = logging.getLogger(__name__)
+
+# A backing service is restarting or unreachable (PostgreSQL, Redis — including Redis loading
+# its data after a restart — or a statement cut by the statement timeout): the request can be
+# retried, so it is a 503 with Retry-After, not a 500.
+UNAVAILABLE_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
 
 class ApplicationError(Exception):
@@ -87,6 +103,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        set_rollback()
+        # The type only: a driver's message can quote SQL with the caller's data.
+        logger.warning("service unavailable: %s", type(exc).__name__)
+        return Response(
+            error_body(
+                "service_unavailable",
+                "The service is briefly unavailable (its database or cache is restarting); "
+                "try again shortly.",
+            ),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -4,9 +4,10 @@ lookup and legal holds."""
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from strongroom.accounts import roles
@@ -254,6 +255,22 @@ def test_lookup_of_a_valid_unknown_code_is_not_found(viewer_client: Any) -> None
 
 def _hold_body(version: int = 1, password: str = TEST_PASSWORD, reason: str = "Litigation") -> dict:
     return {"signature": {"password": password}, "reason": reason, "version": version}
+
+
+def test_a_hold_cut_by_a_lost_database_connection_is_503_and_leaves_nothing(
+    admin_client: Any, goa: Any
+) -> None:
+    crate = _stored(goa)
+    with mock.patch(
+        "strongroom.records.services.audit_event_record",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = admin_client.post(f"{CRATES}{crate.pk}/hold/", _hold_body())
+    assert response.status_code == 503, response.content
+    assert response.json()["error"]["code"] == "service_unavailable"
+    crate.refresh_from_db()
+    assert (crate.legal_hold, crate.version) == (False, 1)
+    assert not Signature.objects.filter(crate=crate).exists()
 
 
 @pytest.mark.compliance("11.10(c)", "11.10(e)", "A11-9", "A11-12.4")
