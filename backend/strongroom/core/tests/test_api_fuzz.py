@@ -304,6 +304,7 @@ def _lenient_query(failure: Any, case: Any) -> bool:
     )
 
 
+@pytest.mark.fuzz
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_answers_what_its_schema_says(role: str, world: World, wsgi_app: Any) -> None:
