@@ -95,7 +95,7 @@ class Bench(Topology):
         super().__init__(use_env=args.use_env, log=log)
         self.args = args
         self.out = (
-            Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="strongroom-bench-"))
+            Path(args.out).resolve() if args.out else Path(tempfile.mkdtemp(prefix="strongroom-bench-"))
         )
         self.out.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, Any] = {
