@@ -4,7 +4,7 @@ start the process rather than run an insecure site."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CELERY_BROKER_URL, REDIS_URL, env
+from .base import CACHE_URL, CELERY_BROKER_URL, REDIS_URL, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -27,6 +27,12 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")
 if not REDIS_URL or not CELERY_BROKER_URL:
     raise ImproperlyConfigured("REDIS_URL and CELERY_BROKER_URL must be set in production.")
+if not CACHE_URL:
+    # A per-process cache would let an ended session go on working on the other Daphne
+    # processes, and split the login throttles between them.
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set in production: ended sessions and throttles are shared through it."
+    )
 
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -105,6 +105,7 @@ def test_check_deploy_reports_no_warnings() -> None:
         ),
         pytest.param({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS", id="hosts-empty"),
         pytest.param({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS", id="hosts-missing"),
+        pytest.param({"CACHE_URL": None}, "CACHE_URL must be set", id="cache-missing"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(
