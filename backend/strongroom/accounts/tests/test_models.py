@@ -1,5 +1,6 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, User
@@ -65,7 +66,17 @@ def test_the_user_loaded_for_a_request_has_the_same_access_as_a_fresh_one(
     assert user_unit_ids(loaded) == user_unit_ids(fresh)
     expected = None if role_name == roles.SYSTEM_ADMINISTRATOR else frozenset({goa.pk, mum.pk})
     assert user_unit_ids(loaded) == expected
+    for field in User._meta.concrete_fields:  # every column, as the ORM loads it
+        assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+    assert loaded._state.adding is False
+    assert loaded._state.db == fresh._state.db
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded.role is not None
+        assert loaded.role.name == role_name
+        assert loaded.role.pk == fresh.role_id
+    assert queries.captured_queries == []  # the role came with the user
     assert user_for_request(999_999) is None
+    assert user_for_request("not-a-number") is None
 
 
 @pytest.mark.django_db
