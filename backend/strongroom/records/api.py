@@ -207,10 +207,9 @@ class CrateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = LabelsRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids: list[int] = list(dict.fromkeys(serializer.validated_data["crates"]))
-        found = {
-            c.pk: c
-            for c in selectors.crate_list_for_user(user=request_user(request)).filter(pk__in=ids)
-        }
+        crates = selectors.crate_list_for_user(user=request_user(request)).filter(pk__in=ids)
+        # The label prints the unit, the department's name and the shelf.
+        found = {c.pk: c for c in crates.select_related("unit", "department", "location")}
         missing = [pk for pk in ids if pk not in found]
         if missing:
             raise ApplicationError(

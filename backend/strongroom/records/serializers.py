@@ -11,12 +11,11 @@ from strongroom.records.models import Attachment, Crate, Document, DocumentType
 class CrateSerializer(serializers.ModelSerializer):
     """A crate as lists show it."""
 
-    unit_code = serializers.CharField(source="unit.code", read_only=True)
-    department_code = serializers.CharField(source="department.code", read_only=True)
-    location_code = serializers.CharField(
-        source="location.full_code", default=None, allow_null=True
-    )
-    document_count = serializers.IntegerField(read_only=True, default=0)
+    # Annotated by strongroom.records.selectors (crate_list_for_user, crate_get_for_user).
+    unit_code = serializers.CharField(read_only=True)
+    department_code = serializers.CharField(read_only=True)
+    location_code = serializers.CharField(read_only=True, allow_null=True)
+    document_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Crate
@@ -43,10 +42,11 @@ class CrateSerializer(serializers.ModelSerializer):
 
 
 class DocumentInCrateSerializer(serializers.ModelSerializer):
-    doc_type_code = serializers.CharField(source="doc_type.code", read_only=True)
-    doc_type_name = serializers.CharField(source="doc_type.name", read_only=True)
-    department_code = serializers.CharField(source="department.code", read_only=True)
-    attachment_count = serializers.IntegerField(read_only=True, default=0)
+    # Annotated by strongroom.records.selectors (document_list_for_user, crate_get_for_user).
+    doc_type_code = serializers.CharField(read_only=True)
+    doc_type_name = serializers.CharField(read_only=True)
+    department_code = serializers.CharField(read_only=True)
+    attachment_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Document
@@ -128,12 +128,11 @@ class CrateDetailSerializer(CrateSerializer):
 
 
 class DocumentSerializer(DocumentInCrateSerializer):
-    crate_code = serializers.CharField(source="crate.code", read_only=True)
-    crate_status = serializers.CharField(source="crate.status", read_only=True)
-    location_code = serializers.CharField(
-        source="crate.location.full_code", default=None, allow_null=True
-    )
-    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    # Annotated by strongroom.records.selectors.document_list_for_user.
+    crate_code = serializers.CharField(read_only=True)
+    crate_status = serializers.CharField(read_only=True)
+    location_code = serializers.CharField(read_only=True, allow_null=True)
+    unit_code = serializers.CharField(read_only=True)
 
     class Meta(DocumentInCrateSerializer.Meta):
         fields = [

@@ -4,6 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from reportlab.lib.pagesizes import A4
 
 from strongroom.accounts import roles
@@ -94,6 +96,19 @@ def test_bulk_labels_endpoint(client: Any, crates: list[Crate]) -> None:
     assert pdf_pages(response.content) == 2
     single = client.post("/api/v1/crates/labels/", {"crates": ids[:4], "layout": "single"})
     assert pdf_pages(single.content) == 4
+
+
+def test_bulk_labels_cost_the_same_queries_for_4_crates_as_for_16(
+    client: Any, crates: list[Crate]
+) -> None:
+    ids = [c.pk for c in crates]
+    counts = []
+    for chosen in (ids[:4], ids):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/api/v1/crates/labels/", {"crates": chosen})
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_bulk_labels_refuses_unknown_or_foreign_crates(

@@ -1160,7 +1160,7 @@ export interface components {
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
             readonly location: number | null;
-            location_code?: string | null;
+            readonly location_code: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1168,7 +1168,6 @@ export interface components {
             readonly destroy_after: string | null;
             readonly retain_permanently: boolean;
             readonly legal_hold: boolean;
-            /** @default 0 */
             readonly document_count: number;
             readonly version: number;
             /** Format: date-time */
@@ -1187,7 +1186,7 @@ export interface components {
             readonly description: string;
             readonly status: components["schemas"]["CrateStatusEnum"];
             readonly location: number | null;
-            location_code?: string | null;
+            readonly location_code: string | null;
             /**
              * Format: date
              * @description Latest retention date of its documents.
@@ -1195,7 +1194,6 @@ export interface components {
             readonly destroy_after: string | null;
             readonly retain_permanently: boolean;
             readonly legal_hold: boolean;
-            /** @default 0 */
             readonly document_count: number;
             readonly version: number;
             /** Format: date-time */
@@ -1293,12 +1291,11 @@ export interface components {
             readonly retention_until: string | null;
             readonly retain_permanently: boolean;
             readonly status: components["schemas"]["DocumentStatusEnum"];
-            /** @default 0 */
             readonly attachment_count: number;
             readonly crate: number;
             readonly crate_code: string;
             readonly crate_status: string;
-            location_code?: string | null;
+            readonly location_code: string | null;
             /** @description The unit that owns the number (the crate's unit when it was filed). */
             readonly unit: number;
             readonly unit_code: string;
@@ -1320,7 +1317,6 @@ export interface components {
             readonly retention_until: string | null;
             readonly retain_permanently: boolean;
             readonly status: components["schemas"]["DocumentStatusEnum"];
-            /** @default 0 */
             readonly attachment_count: number;
         };
         DocumentInputRequest: {
