@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from strongroom.compliance.models import AuditEvent
 from strongroom.core.filters import MAX_ID
+from strongroom.core.serializers import FastRepresentationMixin
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 
 
-class CrateSerializer(serializers.ModelSerializer):
+class CrateSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A crate as lists show it."""
 
     # Annotated by strongroom.records.selectors (crate_list_for_user, crate_get_for_user).
@@ -41,7 +42,7 @@ class CrateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentInCrateSerializer(serializers.ModelSerializer):
+class DocumentInCrateSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     # Annotated by strongroom.records.selectors (document_list_for_user, crate_get_for_user).
     doc_type_code = serializers.CharField(read_only=True)
     doc_type_name = serializers.CharField(read_only=True)

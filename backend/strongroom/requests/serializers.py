@@ -5,10 +5,11 @@ from rest_framework import serializers
 
 from strongroom.compliance.serializers import SignatureSerializer
 from strongroom.core.filters import MAX_ID
+from strongroom.core.serializers import FastRepresentationMixin
 from strongroom.requests.models import Request, RequestType, SendBack
 
 
-class RequestListSerializer(serializers.ModelSerializer):
+class RequestListSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     # Annotated by strongroom.requests.selectors.request_list_for_user.
     unit_code = serializers.CharField(read_only=True)
     crate_code = serializers.CharField(read_only=True)

@@ -1,0 +1,89 @@
+"""Serializer helpers shared by the apps."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
+
+# (output name, attribute to read or None for DRF's own path, conversion, field)
+_Step = tuple[str, str | None, Callable[[Any], Any], Field]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+class FastRepresentationMixin:
+    """DRF's ``to_representation`` for a model serializer, planned once per serializer instance.
+
+    For every field of every row, DRF's generic ``Field.get_attribute`` walks the dotted source,
+    looks for dicts and callables and handles missing attributes; on a list page of 50 rows and
+    20-odd fields that walk cost as much as the database. Here, on the first row, each field
+    whose source is a value the row holds itself (a column or an annotation in the instance's
+    ``__dict__``) is planned as one ``getattr``; a primary-key relation reads its foreign-key
+    column (what DRF's own pk-only optimisation returns). Values still go through each field's
+    own ``to_representation`` (a date-time field with the request's time zone looked up once).
+    Every other field — method fields, dotted sources, nested
+    serializers, properties — takes DRF's path, so the output is DRF's (pinned by
+    core/tests/test_serializers.py against the plain implementation).
+    """
+
+    _fast_plan: list[_Step] | None = None
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        plan = self._fast_plan
+        if plan is None:
+            plan = self._fast_plan = self._plan_for(instance)
+        ret: dict[str, Any] = {}
+        for name, attname, convert, field in plan:
+            if attname is not None:
+                value = getattr(instance, attname)
+                ret[name] = None if value is None else convert(value)
+                continue
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+    def _plan_for(self, instance: Any) -> list[_Step]:
+        held = instance.__dict__ if isinstance(instance, models.Model) else {}
+        plan: list[_Step] = []
+        fields = self._readable_fields  # type: ignore[attr-defined]
+        for field in fields:
+            plan.append(_step(field, instance, held))
+        return plan
+
+
+def _step(field: Field, instance: Any, held: dict[str, Any]) -> _Step:
+    name = field.field_name
+    source = field.source_attrs
+    assert name is not None
+    if len(source) != 1 or not isinstance(instance, models.Model):
+        return name, None, _identity, field
+    attr = source[0]
+    if isinstance(field, PrimaryKeyRelatedField):
+        if field.pk_field is not None:
+            return name, None, _identity, field
+        try:
+            model_field = instance._meta.get_field(attr)
+        except Exception:  # not a model field (a property): DRF's path
+            return name, None, _identity, field
+        attname = getattr(model_field, "attname", None)
+        if isinstance(model_field, models.ForeignKey) and attname in held:
+            return name, attname, _identity, field
+        return name, None, _identity, field
+    if isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField):
+        return name, None, _identity, field
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        # What enforce_timezone would look up for every value (the request's current time
+        # zone, through asgiref's context-local storage): once per serializer instead.
+        field.timezone = field.default_timezone()  # type: ignore[assignment]
+    if attr in held and not callable(held[attr]):
+        return name, attr, field.to_representation, field
+    return name, None, _identity, field
