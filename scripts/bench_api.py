@@ -94,9 +94,8 @@ class Bench(Topology):
     def __init__(self, args: argparse.Namespace) -> None:
         super().__init__(use_env=args.use_env, log=log)
         self.args = args
-        self.out = (
-            Path(args.out).resolve() if args.out else Path(tempfile.mkdtemp(prefix="strongroom-bench-"))
-        )
+        out = args.out or tempfile.mkdtemp(prefix="strongroom-bench-")
+        self.out = Path(out).resolve()
         self.out.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, Any] = {
             "started_at": datetime.now(UTC).isoformat(),
