@@ -16,21 +16,20 @@ def _identity(value: Any) -> Any:
     return value
 
 
+# DRF's ``to_representation`` for a model serializer, planned once per serializer instance.
+#
+# For every field of every row, DRF's generic ``Field.get_attribute`` walks the dotted source,
+# looks for dicts and callables and handles missing attributes; on a list page of 50 rows and
+# 20-odd fields that walk cost as much as the database. Here, on the first row, each field
+# whose source is a value the row holds itself (a column or an annotation in the instance's
+# ``__dict__``) is planned as one ``getattr``; a primary-key relation reads its foreign-key
+# column (what DRF's own pk-only optimisation returns). Values still go through each field's
+# own ``to_representation`` (a date-time field with the request's time zone looked up once).
+# Every other field — method fields, dotted sources, nested
+# serializers, properties — takes DRF's path, so the output is DRF's (pinned by
+# core/tests/test_serializers.py against the plain implementation). A comment, not a docstring:
+# drf-spectacular would publish it as every using serializer's description.
 class FastRepresentationMixin:
-    """DRF's ``to_representation`` for a model serializer, planned once per serializer instance.
-
-    For every field of every row, DRF's generic ``Field.get_attribute`` walks the dotted source,
-    looks for dicts and callables and handles missing attributes; on a list page of 50 rows and
-    20-odd fields that walk cost as much as the database. Here, on the first row, each field
-    whose source is a value the row holds itself (a column or an annotation in the instance's
-    ``__dict__``) is planned as one ``getattr``; a primary-key relation reads its foreign-key
-    column (what DRF's own pk-only optimisation returns). Values still go through each field's
-    own ``to_representation`` (a date-time field with the request's time zone looked up once).
-    Every other field — method fields, dotted sources, nested
-    serializers, properties — takes DRF's path, so the output is DRF's (pinned by
-    core/tests/test_serializers.py against the plain implementation).
-    """
-
     _fast_plan: list[_Step] | None = None
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
