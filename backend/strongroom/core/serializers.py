@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
@@ -52,11 +53,8 @@ class FastRepresentationMixin:
 
     def _plan_for(self, instance: Any) -> list[_Step]:
         held = instance.__dict__ if isinstance(instance, models.Model) else {}
-        plan: list[_Step] = []
         fields = self._readable_fields  # type: ignore[attr-defined]
-        for field in fields:
-            plan.append(_step(field, instance, held))
-        return plan
+        return [_step(field, instance, held) for field in fields]
 
 
 def _step(field: Field, instance: Any, held: dict[str, Any]) -> _Step:
@@ -71,7 +69,7 @@ def _step(field: Field, instance: Any, held: dict[str, Any]) -> _Step:
             return name, None, _identity, field
         try:
             model_field = instance._meta.get_field(attr)
-        except Exception:  # not a model field (a property): DRF's path
+        except FieldDoesNotExist:  # not a model field (a property): DRF's path
             return name, None, _identity, field
         attname = getattr(model_field, "attname", None)
         if isinstance(model_field, models.ForeignKey) and attname in held:
