@@ -192,7 +192,7 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic(using=self._db()):  # delete_view's transaction, when it is one
+        with transaction.atomic(using=self._db()):  # a savepoint inside delete_view's transaction
             self._audit_deletion(request, [obj])
             super().delete_model(request, obj)
 
@@ -210,7 +210,11 @@ class AuditedAdmin(admin.ModelAdmin):
         transaction. Returns how many objects were changed."""
         changed = 0
         with transaction.atomic(using=self._db()):
-            for obj in queryset.select_for_update(of=("self",)):
+            # Locked afresh by primary key: the changelist's queryset may join nullable relations
+            # or be DISTINCT, which PostgreSQL cannot lock.
+            pks = list(queryset.values_list("pk", flat=True))
+            manager = self.model._base_manager.using(self._db())
+            for obj in manager.filter(pk__in=pks).order_by("pk").select_for_update():
                 before = admin_snapshot(obj)
                 change(obj)
                 after = admin_snapshot(obj)

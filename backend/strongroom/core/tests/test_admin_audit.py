@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -295,6 +296,13 @@ def test_every_admin_either_audits_its_changes_or_cannot_change_anything(
         if isinstance(model_admin, AuditedAdmin):
             if not actions <= audited_actions:
                 unaudited.append(f"{model._meta.label}: actions {sorted(actions)}")
+            # Inline rows are not audited: an audited admin's inlines only show.
+            for inline in model_admin.get_inline_instances(request):
+                editable = set(flatten_fieldsets(inline.get_fieldsets(request))) - set(
+                    inline.get_readonly_fields(request)
+                )
+                if editable or inline.can_delete or inline.has_add_permission(request, None):
+                    unaudited.append(f"{model._meta.label}: inline {type(inline).__name__}")
             continue
         can = [
             verb
