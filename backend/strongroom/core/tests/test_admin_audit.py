@@ -283,9 +283,11 @@ def test_deleting_a_crontab_audits_the_tasks_deleted_with_it(superuser_client: C
 def test_every_admin_either_audits_its_changes_or_cannot_change_anything(
     roles_synced: None,
 ) -> None:
-    """The admin log (field names only) is not the audit trail: an admin that is not an
+    """Every registered admin audits its changes or cannot change anything.
+
+    The admin log (field names only) is not the audit trail: an admin that is not an
     AuditedAdmin must refuse add, change and delete even to a superuser, and offer no actions;
-    an AuditedAdmin offers only actions that audit."""
+    an AuditedAdmin offers only actions that audit, and inlines that only show."""
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
     request = RequestFactory().post("/admin/")
     request.user = superuser
