@@ -181,8 +181,10 @@ def test_production_refuses_to_start_with_compliance_unsafe_settings(
     ],
 )
 def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], message: str) -> None:
-    """Values no environment variable sets (django-axes is configured in base.py), checked
-    in-process: an edit of the settings that turns lockout off is refused too."""
+    """Lockout off, absurd lockout limits and unbounded ageing or token lifetimes are refused.
+
+    Checked in-process for values no environment variable sets (django-axes is configured in
+    base.py): an edit of the settings that turns lockout off is refused too."""
     from config.settings import base
     from config.settings.checks import compliance_setting_problems
 
