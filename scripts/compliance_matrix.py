@@ -344,8 +344,10 @@ CLAUSES: tuple[Clause, ...] = (
         "A11-10",
         "Change and configuration management",
         "procedural",
-        "The customer's change control; configuration changes made in the application (units, "
-        "departments, locations, roles) are audited (§9).",
+        "The customer's change control; configuration changes made in the application or the "
+        "Django admin (units, departments, locations, roles, the task schedule and its bulk "
+        "actions) are audited with old and new values (§9); production refuses to start with "
+        "password ageing, lockout or session lengths outside the validated bounds.",
     ),
     _a11(
         "A11-11",

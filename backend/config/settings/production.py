@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
 from .base import CACHE_URL, CELERY_BROKER_URL, REDIS_URL, env
+from .checks import compliance_setting_problems
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -33,6 +34,10 @@ if not CACHE_URL:
     raise ImproperlyConfigured(
         "CACHE_URL must be set in production: ended sessions and throttles are shared through it."
     )
+_compliance_problems = compliance_setting_problems(globals())
+if _compliance_problems:
+    # Password ageing, lockout and session lengths are part of the validated state.
+    raise ImproperlyConfigured(" ".join(_compliance_problems))
 
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

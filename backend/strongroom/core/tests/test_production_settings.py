@@ -8,7 +8,9 @@ URLs point at a port where nothing listens)."""
 import os
 import secrets
 import subprocess
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +121,81 @@ def test_production_refuses_to_start_with_unsafe_settings(
     secret = env.get("DJANGO_SECRET_KEY")
     if secret:
         assert secret not in result.stdout + result.stderr
+
+
+@pytest.mark.compliance("11.10(d)", "11.300(b)")
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"STRONGROOM_PASSWORD_EXPIRY_DAYS": "0"},
+            "STRONGROOM_PASSWORD_EXPIRY_DAYS must be between 1 and 365 (got 0)",
+            id="password-never-expires",
+        ),
+        pytest.param(
+            {"STRONGROOM_ACCESS_MINUTES": "720"},
+            "STRONGROOM_ACCESS_MINUTES must be between 1 and 60",
+            id="access-token-twelve-hours",
+        ),
+        pytest.param(
+            {"STRONGROOM_REFRESH_HOURS": "0"},
+            "STRONGROOM_REFRESH_HOURS must be between 1 and 24",
+            id="session-zero-hours",
+        ),
+    ],
+)
+def test_production_refuses_to_start_with_compliance_unsafe_settings(
+    overrides: dict[str, str | None], message: str
+) -> None:
+    result = _manage(_production_env(**overrides), "check", "--deploy")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1], result.stderr[-2000:]
+
+
+@pytest.mark.compliance("11.10(d)", "11.300(b)", "11.300(d)")
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param({"AXES_ENABLED": False}, "AXES_ENABLED must be on", id="lockout-off"),
+        pytest.param({"AXES_FAILURE_LIMIT": 0}, "AXES_FAILURE_LIMIT must be", id="limit-zero"),
+        pytest.param({"AXES_FAILURE_LIMIT": 1000}, "AXES_FAILURE_LIMIT must be", id="limit-1000"),
+        pytest.param(
+            {"AXES_COOLOFF_TIME": timedelta(0)}, "AXES_COOLOFF_TIME must be", id="cooloff-zero"
+        ),
+        pytest.param(
+            {"STRONGROOM_PASSWORD_EXPIRY_DAYS": -1},
+            "STRONGROOM_PASSWORD_EXPIRY_DAYS must be",
+            id="expiry-negative",
+        ),
+        pytest.param(
+            {"STRONGROOM_PASSWORD_EXPIRY_DAYS": 3650},
+            "STRONGROOM_PASSWORD_EXPIRY_DAYS must be",
+            id="expiry-ten-years",
+        ),
+        pytest.param(
+            {"SIMPLE_JWT": {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=61)}},
+            "STRONGROOM_ACCESS_MINUTES must be",
+            id="access-61-minutes",
+        ),
+    ],
+)
+def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], message: str) -> None:
+    """Lockout off, absurd lockout limits and unbounded ageing or token lifetimes are refused.
+
+    Checked in-process for values no environment variable sets (django-axes is configured in
+    base.py): an edit of the settings that turns lockout off is refused too."""
+    from config.settings import base
+    from config.settings.checks import compliance_setting_problems
+
+    shipped = {name: getattr(base, name) for name in dir(base) if name.isupper()}
+    assert compliance_setting_problems(shipped) == []  # the defaults pass
+    settings = shipped | {
+        key: (shipped[key] | value if isinstance(value, dict) else value)
+        for key, value in overrides.items()
+    }
+    problems = compliance_setting_problems(settings)
+    assert len(problems) == 1, problems
+    assert message in problems[0]
+    # the lockout may also be "until an administrator unlocks", with no cool-off
+    assert compliance_setting_problems(shipped | {"AXES_COOLOFF_TIME": None}) == []

@@ -1,0 +1,69 @@
+"""Security settings a regulated site must not run with (21 CFR 11.10(d), 11.300(b) and (d)).
+
+``production`` refuses to start when :func:`compliance_setting_problems` finds anything, each
+problem named with the setting (and the environment variable) to fix. The function reads the
+settings it is given, never the environment, so tests can hand it any values.
+"""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, TypeGuard
+
+# Bounds of what this product is validated with (PRODUCT.md "Security"; defaults in base.py).
+PASSWORD_EXPIRY_DAYS_MAX = 365
+LOCKOUT_FAILURES_MAX = 10
+ACCESS_TOKEN_MAX = timedelta(minutes=60)
+REFRESH_TOKEN_MAX = timedelta(hours=24)
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
+    """Every compliance-unsafe value among ``settings`` (a settings module's globals), as one
+    message each; empty when the site may start."""
+    problems: list[str] = []
+
+    expiry = settings.get("STRONGROOM_PASSWORD_EXPIRY_DAYS")
+    if not _is_int(expiry) or not 0 < expiry <= PASSWORD_EXPIRY_DAYS_MAX:
+        problems.append(
+            f"STRONGROOM_PASSWORD_EXPIRY_DAYS must be between 1 and {PASSWORD_EXPIRY_DAYS_MAX} "
+            f"(got {expiry!r}): passwords must expire (21 CFR 11.300(b))."
+        )
+
+    if settings.get("AXES_ENABLED", True) is not True:
+        problems.append(
+            "AXES_ENABLED must be on: wrong passwords must lock the account (21 CFR 11.300(d))."
+        )
+    limit = settings.get("AXES_FAILURE_LIMIT")
+    if not _is_int(limit) or not 0 < limit <= LOCKOUT_FAILURES_MAX:
+        problems.append(
+            f"AXES_FAILURE_LIMIT must be between 1 and {LOCKOUT_FAILURES_MAX} (got {limit!r}): "
+            "wrong passwords must lock the account (21 CFR 11.300(d))."
+        )
+    cooloff = settings.get("AXES_COOLOFF_TIME")
+    if cooloff is not None and (
+        not isinstance(cooloff, timedelta) or cooloff < timedelta(minutes=1)
+    ):
+        problems.append(
+            f"AXES_COOLOFF_TIME must be at least one minute, or None to lock until an "
+            f"administrator unlocks (got {cooloff!r}) (21 CFR 11.300(d))."
+        )
+
+    jwt = settings.get("SIMPLE_JWT") or {}
+    access = jwt.get("ACCESS_TOKEN_LIFETIME")
+    if not isinstance(access, timedelta) or not timedelta(0) < access <= ACCESS_TOKEN_MAX:
+        problems.append(
+            f"STRONGROOM_ACCESS_MINUTES must be between 1 and "
+            f"{int(ACCESS_TOKEN_MAX.total_seconds() // 60)} (got {access!r}): a stolen access "
+            "token must not stay usable for long (21 CFR 11.10(d))."
+        )
+    refresh = jwt.get("REFRESH_TOKEN_LIFETIME")
+    if not isinstance(refresh, timedelta) or not timedelta(0) < refresh <= REFRESH_TOKEN_MAX:
+        problems.append(
+            f"STRONGROOM_REFRESH_HOURS must be between 1 and "
+            f"{int(REFRESH_TOKEN_MAX.total_seconds() // 3600)} (got {refresh!r}): a session "
+            "must end (21 CFR 11.10(d))."
+        )
+    return problems
