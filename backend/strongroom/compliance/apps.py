@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ComplianceConfig(AppConfig):
@@ -8,3 +9,11 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from strongroom.compliance import signals  # noqa: F401  (audits third-party admin changes)
+        from strongroom.compliance.privileges import app_role_privileges_after_migrate
+
+        # Once per migrate (post_migrate is sent for each app: this one is enough), as the owner.
+        post_migrate.connect(
+            app_role_privileges_after_migrate,
+            sender=self,
+            dispatch_uid="strongroom.compliance.app_role_privileges",
+        )
