@@ -79,7 +79,7 @@ services_start() {
   PGPASSWORD=strongroom "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U strongroom strongroom
   PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGPASSWORD=strongroom PATH="$PG_BIN:$PATH" \
     POSTGRES_USER=strongroom POSTGRES_DB=strongroom \
-    STRONGROOM_DB_APP_USER=strongroom_app STRONGROOM_DB_APP_PASSWORD=strongroom_app \
+    STRONGROOM_DB_APP_ROLE=strongroom_app STRONGROOM_DB_APP_PASSWORD=strongroom_app \
     sh "$_SERVICES_ROOT/deploy/postgres/initdb/10-strongroom-roles.sh"
 
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
