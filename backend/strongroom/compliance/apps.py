@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -9,7 +10,10 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from strongroom.compliance import signals  # noqa: F401  (audits third-party admin changes)
-        from strongroom.compliance.privileges import app_role_privileges_after_migrate
+        from strongroom.compliance.privileges import (
+            app_role_privileges_after_migrate,
+            serving_role_check,
+        )
 
         # Once per migrate (post_migrate is sent for each app: this one is enough), as the owner.
         post_migrate.connect(
@@ -17,3 +21,4 @@ class ComplianceConfig(AppConfig):
             sender=self,
             dispatch_uid="strongroom.compliance.app_role_privileges",
         )
+        checks.register(serving_role_check, checks.Tags.database, deploy=True)

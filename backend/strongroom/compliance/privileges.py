@@ -14,9 +14,12 @@ a table that a later migration adds is granted the same way; it first checks tha
 not privileged in a way no GRANT can take back. See PRODUCTION_DEPLOYMENT.md, "Database roles".
 """
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -109,3 +112,47 @@ def app_role_privileges_after_migrate(*, using: str = "default", **_kwargs: Any)
     connection = connections[using]
     if role and connection.vendor == "postgresql":
         app_role_privileges_grant(connection=connection, role=role)
+
+
+def serving_role_check(
+    *, app_configs: Sequence[AppConfig] | None, databases: Sequence[str] | None, **_kwargs: Any
+) -> list[checks.CheckMessage]:
+    """``manage.py check --deploy --database default``, run where Daphne runs: warns when the
+    role the process logs in as could rewrite history — a superuser, the owner of an append-only
+    table, or a role with UPDATE, DELETE or TRUNCATE on one. (Not run by ``migrate``, which
+    logs in as the owner on purpose: database checks run only when ``--database`` is given.)"""
+    messages: list[checks.CheckMessage] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_user, current_setting('is_superuser') = 'on', t.name,"
+                " pg_get_userbyid(c.relowner) = current_user,"
+                " has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE')"
+                "  OR has_table_privilege(c.oid, 'TRUNCATE')"
+                " FROM unnest(%s::text[]) AS t(name)"
+                " JOIN pg_class c ON c.oid = to_regclass(t.name)",
+                [list(IMMUTABLE_TABLES)],
+            )
+            rows = cursor.fetchall()
+        for user, superuser, table, owner, writable in rows:
+            if superuser:
+                problem = "is a superuser, so it may change"
+            elif owner:
+                problem = "owns"
+            elif writable:
+                problem = "may UPDATE, DELETE or TRUNCATE"
+            else:
+                continue
+            messages.append(
+                checks.Warning(
+                    f"Database {alias!r}: {user!r} {problem} {table}: the audit trail is not"
+                    " protected from this process.",
+                    hint="Serve as the application role (STRONGROOM_DB_APP_ROLE) and run"
+                    " migrations as the owner: PRODUCTION_DEPLOYMENT.md, 'Database roles'.",
+                    id="strongroom.W001",
+                )
+            )
+    return messages

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.core.checks import Tags, run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DatabaseError, connection, connections, transaction
@@ -242,3 +243,19 @@ def test_the_grant_refuses_a_privileged_role() -> None:
         cursor.execute("CREATE ROLE strongroom_test_creator LOGIN CREATEROLE")
     with pytest.raises(ImproperlyConfigured, match="has CREATEROLE"):
         app_role_privileges_grant(connection=connection, role="strongroom_test_creator")
+
+
+@as_app_role
+@pytest.mark.django_db(databases=["default", APP])
+def test_the_deploy_check_warns_when_the_serving_role_could_rewrite_history() -> None:
+    """`manage.py check --deploy --database default` where Daphne runs: silent as the
+    application role, a warning per append-only table as the owner (a superuser here)."""
+
+    def warnings(alias: str) -> list[str]:
+        found = run_checks(tags=[Tags.database], include_deployment_checks=True, databases=[alias])
+        return [message.msg for message in found if message.id == "strongroom.W001"]
+
+    assert warnings(APP) == []
+    owner = warnings("default")
+    assert len(owner) == len(immutability.IMMUTABLE_TABLES)
+    assert all("is a superuser" in text for text in owner)
