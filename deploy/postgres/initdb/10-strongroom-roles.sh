@@ -23,8 +23,7 @@ psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "$POSTGRES_USER" --dbname
 \getenv app_password STRONGROOM_DB_APP_PASSWORD
 SELECT :'app_user' = current_user AS app_is_owner \gset
 \if :app_is_owner
-  \warn 'STRONGROOM_DB_APP_ROLE must differ from POSTGRES_USER (the owner)'
-  SELECT 1/0;
+  DO $$ BEGIN RAISE EXCEPTION 'STRONGROOM_DB_APP_ROLE must differ from POSTGRES_USER (the owner)'; END $$;
 \endif
 SELECT format('CREATE ROLE %I', :'app_user')
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'app_user') \gexec
