@@ -4,36 +4,73 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from strongroom.compliance import immutability
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    """As pytest-django decides it: the test ends with a flush instead of a rollback."""
     marker = request.node.get_closest_marker("django_db")
-    return "transactional_db" in request.fixturenames or bool(
-        marker and marker.kwargs.get("transaction")
-    )
+    names = request.fixturenames
+    return any(
+        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
+    ) or bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
 
 
-@pytest.fixture(autouse=True)
-def _append_only_triggers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Keep the audit triggers in place for every test, and out of the way of the flush that
-    ends a transactional test on SQLite (SQLite empties tables with DELETE, which the triggers
-    refuse; PostgreSQL uses TRUNCATE, which they do not block)."""
-    if "_django_db_helper" not in request.fixturenames or not request.node.get_closest_marker(
-        "django_db"
-    ):
-        yield
-        return
-    request.getfixturevalue("_django_db_helper")
-    if connection.vendor != "sqlite":
-        yield
-        return
-    immutability.install(connection)
-    yield
-    if _is_transactional(request):
+# The append-only triggers block the flush that ends a transactional test: SQLite empties tables
+# with DELETE (refused by the row triggers), PostgreSQL with TRUNCATE (refused by the TRUNCATE
+# guard). Such a test removes what blocks the flush before it, and the next test puts it back
+# before its own transaction begins (so it is in place for every test, and costs nothing to the
+# tests that follow a test that rolled back).
+_flush_unblocked = False
+
+
+def _flush_blockers_remove() -> None:
+    if connection.vendor == "sqlite":
         immutability.uninstall(connection)
+    else:
+        immutability.truncate_guard_uninstall(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's, plus: the connections of test mirrors (the application role's ``app``
+    alias) are closed before the test database is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            mirror = connections[alias]
+            if mirror.settings_dict["TEST"]["MIRROR"]:
+                mirror.close()
+                getattr(mirror, "close_pool", lambda: None)()
+
+
+@pytest.fixture
+def _append_only_triggers_restored(django_db_setup: None, django_db_blocker: Any) -> None:
+    global _flush_unblocked
+    if _flush_unblocked:
+        with django_db_blocker.unblock():
+            immutability.install(connection)
+        _flush_unblocked = False
+
+
+@pytest.fixture
+def _django_db_helper(
+    _append_only_triggers_restored: None,
+    _django_db_helper: None,
+    request: pytest.FixtureRequest,
+    django_db_blocker: Any,
+) -> Iterator[None]:
+    """pytest-django's fixture behind ``db``, ``transactional_db`` and the django_db marker,
+    wrapped: the triggers are restored before it begins the test, and moved out of the way of
+    its flush after a transactional test."""
+    yield
+    if _is_transactional(request) and connection.vendor in ("sqlite", "postgresql"):
+        global _flush_unblocked
+        with django_db_blocker.unblock():
+            _flush_blockers_remove()
+        _flush_unblocked = True
 
 
 @pytest.fixture(autouse=True)

@@ -114,11 +114,16 @@ def django_setup() -> None:
 
 def prepare_database(users: int) -> tuple[int, list[str]]:
     """Migrate, seed roles, one unit with a department, ``users`` viewers; their tokens."""
+    # As the database owner (scripts/services.sh: DATABASE_URL is the application role's).
+    env = dict(os.environ)
+    if os.environ.get("DATABASE_OWNER_URL"):
+        env["DATABASE_URL"] = os.environ["DATABASE_OWNER_URL"]
     subprocess.run(
         [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=BACKEND,
         check=True,
         timeout=300,
+        env=env,
     )
     from django.contrib.auth.models import Group
 

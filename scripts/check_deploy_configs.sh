@@ -8,7 +8,8 @@
 #   2. docker-compose.production.yml against the Compose specification schema
 #      (check-jsonschema --builtin-schema vendor.compose-spec), then the stack's own
 #      rules (services, one beat, healthchecks, no source bind mounts, limits, ...);
-#   3. .env.production.example documents every variable of the contract;
+#   3. .env.production.example and .env.production.owner.example document every variable of
+#      the contract (the owner's file: the database owner, read by postgres and migrate only);
 #   4. the Dockerfiles follow the image rules (pinned bases, non-root, uv --frozen);
 #   5. nginx/nginx.conf + conf.d/ + snippets/ with a real `nginx -t`, on a temporary
 #      copy: paths moved into a temp prefix, upstream host names -> 127.0.0.1, a fresh
@@ -33,6 +34,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strongroom-tools"
 compose_file="$repo_root/docker-compose.production.yml"
 env_example="$repo_root/.env.production.example"
+owner_env_example="$repo_root/.env.production.owner.example"
 
 run_smoke=1
 for arg in "$@"; do
@@ -62,7 +64,8 @@ trap cleanup EXIT
 # --------------------------------------------------------------------------- 1. files
 section "1. deployment files and shell syntax"
 for f in \
-    docker-compose.production.yml .env.production.example PRODUCTION_DEPLOYMENT.md \
+    docker-compose.production.yml .env.production.example .env.production.owner.example \
+    PRODUCTION_DEPLOYMENT.md deploy/postgres/initdb/10-strongroom-roles.sh \
     backend/Dockerfile backend/docker-entrypoint.sh backend/.dockerignore \
     nginx/Dockerfile nginx/Dockerfile.dockerignore nginx/nginx.conf nginx/conf.d/strongroom.conf \
     nginx/snippets/security-headers.conf nginx/snippets/proxy-common.conf \
@@ -71,17 +74,21 @@ for f in \
     scripts/lib/topology.py scripts/lib/nginx_render.py; do
     if [ -f "$repo_root/$f" ]; then pass "$f exists"; else fail "$f is missing"; fi
 done
-for f in backend/docker-entrypoint.sh scripts/make_cert.sh scripts/check_deploy_configs.sh; do
+for f in backend/docker-entrypoint.sh scripts/make_cert.sh scripts/check_deploy_configs.sh \
+    deploy/postgres/initdb/10-strongroom-roles.sh; do
     [ -f "$repo_root/$f" ] || continue
     if [ -x "$repo_root/$f" ]; then pass "$f is executable"; else fail "$f is not executable"; fi
 done
-if sh -n "$repo_root/backend/docker-entrypoint.sh"; then pass "sh -n backend/docker-entrypoint.sh"; else fail "sh -n backend/docker-entrypoint.sh"; fi
+for f in backend/docker-entrypoint.sh deploy/postgres/initdb/10-strongroom-roles.sh; do
+    if sh -n "$repo_root/$f"; then pass "sh -n $f"; else fail "sh -n $f"; fi
+done
 for f in scripts/make_cert.sh scripts/check_deploy_configs.sh; do
     if bash -n "$repo_root/$f"; then pass "bash -n $f"; else fail "bash -n $f"; fi
 done
 if command -v shellcheck >/dev/null 2>&1; then
     if shellcheck "$repo_root/backend/docker-entrypoint.sh" "$repo_root/scripts/make_cert.sh" \
-        "$repo_root/scripts/check_deploy_configs.sh"; then
+        "$repo_root/scripts/check_deploy_configs.sh" \
+        "$repo_root/deploy/postgres/initdb/10-strongroom-roles.sh"; then
         pass "shellcheck"
     else
         fail "shellcheck"
@@ -168,6 +175,21 @@ for name, svc in services.items():
 for name in app + ["postgres"]:
     rule(".env.production" in (services.get(name, {}).get("env_file") or []),
          f"{name} reads env_file .env.production")
+# The database owner's credentials reach postgres and migrate only, after .env.production (the
+# later file wins: migrate's DATABASE_URL is the owner's); the serving processes never see them.
+for name in ["postgres", "migrate"]:
+    files = services.get(name, {}).get("env_file") or []
+    rule(files[-1:] == [".env.production.owner"], f"{name} reads .env.production.owner last")
+for name in ["backend", "worker", "beat"]:
+    files = services.get(name, {}).get("env_file") or []
+    rule(".env.production.owner" not in files, f"{name} does not read .env.production.owner")
+roles_script = "./deploy/postgres/initdb/10-strongroom-roles.sh"
+rule(((doc.get("configs") or {}).get("postgres_roles") or {}).get("file") == roles_script,
+     f"config postgres_roles is {roles_script}")
+rule(any(isinstance(c, dict) and c.get("source") == "postgres_roles"
+         and str(c.get("target", "")).startswith("/docker-entrypoint-initdb.d/")
+         for c in services["postgres"].get("configs", [])),
+     "postgres runs the roles script from /docker-entrypoint-initdb.d")
 for name in app:
     svc = services.get(name, {})
     rule(svc.get("build", {}).get("context") == "./backend", f"{name} builds from ./backend")
@@ -219,6 +241,9 @@ if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; 
     mkdir -p "$tmp/compose"
     cp "$compose_file" "$tmp/compose/docker-compose.production.yml"
     cp "$env_example" "$tmp/compose/.env.production"
+    cp "$owner_env_example" "$tmp/compose/.env.production.owner"
+    mkdir -p "$tmp/compose/deploy/postgres/initdb"
+    cp "$repo_root/deploy/postgres/initdb/10-strongroom-roles.sh" "$tmp/compose/deploy/postgres/initdb/"
     if docker compose -f "$tmp/compose/docker-compose.production.yml" config -q; then
         pass "docker compose config -q"
     else
@@ -229,13 +254,15 @@ else
 fi
 
 # --------------------------------------------------------------------------- 3. env example
-section "3. .env.production.example"
+section "3. .env.production.example and .env.production.owner.example"
 required_vars=(DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DJANGO_CSRF_TRUSTED_ORIGINS
     DATABASE_URL DATABASE_POOL_MAX_SIZE REDIS_URL CELERY_BROKER_URL CACHE_URL
     STRONGROOM_ADMIN_USERNAME STRONGROOM_ADMIN_PASSWORD EMAIL_URL DEFAULT_FROM_EMAIL
     STRONGROOM_PUBLIC_URL DJANGO_LOG_LEVEL STRONGROOM_WS_ALLOWED_ORIGINS
-    POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD STATIC_ROOT MEDIA_ROOT)
-if "$venv/bin/python" - "$env_example" "${required_vars[@]}" <<'PY'
+    STRONGROOM_DB_APP_ROLE STATIC_ROOT MEDIA_ROOT)
+owner_vars=(POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD STRONGROOM_DB_APP_PASSWORD DATABASE_URL)
+check_env_example() { # file required-variables...
+"$venv/bin/python" - "$@" <<'PY'
 import re
 import sys
 
@@ -258,10 +285,10 @@ for i, line in enumerate(lines):
 for name in required:
     if name not in defined:
         problems.append(f"{name} is not documented")
-if defined.get("DJANGO_SETTINGS_MODULE") != "config.settings.production":
+if "DJANGO_SETTINGS_MODULE" in required and defined.get("DJANGO_SETTINGS_MODULE") != "config.settings.production":
     problems.append("DJANGO_SETTINGS_MODULE must be config.settings.production")
 # Placeholders only: secrets must visibly be something to replace.
-for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"):
+for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL"):
     if name in defined and "change-me" not in defined[name]:
         problems.append(f"{name} must hold a change-me placeholder, not a value")
 for p in problems:
@@ -270,10 +297,22 @@ print(f"    ok    {len(defined)} variables, each with a comment; all {len(requir
       if not problems else "")
 sys.exit(1 if problems else 0)
 PY
-then
+}
+if check_env_example "$env_example" "${required_vars[@]}"; then
     pass ".env.production.example documents the contract"
 else
     fail ".env.production.example"
+fi
+if check_env_example "$owner_env_example" "${owner_vars[@]}"; then
+    pass ".env.production.owner.example documents the database owner's variables"
+else
+    fail ".env.production.owner.example"
+fi
+if grep -q '^DATABASE_URL=postgres://strongroom_app:' "$env_example" \
+    && grep -q '^DATABASE_URL=postgres://strongroom:' "$owner_env_example"; then
+    pass "the serving processes' DATABASE_URL is the application role's, migrate's the owner's"
+else
+    fail "DATABASE_URL: the application role in .env.production, the owner in .env.production.owner"
 fi
 
 # --------------------------------------------------------------------------- 4. Dockerfiles

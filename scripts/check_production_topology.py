@@ -35,6 +35,11 @@ What it checks, printing ok/FAIL per check (exit status 1 if any fails):
                  JSON error envelope; the backend's own login throttle answers 429 in it too
   logs           no access or refresh token and no password in nginx's access or error log, nor
                  in the Daphne, worker or Beat logs; /ws/ lines carry no query string
+  database roles migrate and initial_setup ran as the owner (DATABASE_OWNER_URL); Daphne, the
+                 worker and Beat log in as the application role (DATABASE_URL): every other
+                 session on the database is that role's; through its URL it is no superuser, owns
+                 no table, and TRUNCATE, DISABLE TRIGGER, DROP TABLE, UPDATE/DELETE of an audit
+                 event and SET session_replication_role = replica are refused
 
 One to one and a half minutes on the 2-core machine. Bounded: gives up after --timeout
 seconds (default 100; stopping everything takes a few more). Everything it started is stopped
@@ -62,6 +67,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus
@@ -638,6 +644,57 @@ class Check(Topology):
 
     # ------------------------------------------------------------------ the run
 
+    def check_database_roles(self) -> None:
+        self.section("database roles (the serving processes are not privileged)")
+        owner = conninfo_to_dict(self.owner_database_url).get("user")
+        app = conninfo_to_dict(self.services_env["DATABASE_URL"]).get("user")
+        self.check(owner != app, f"migrations as {owner!r}, serving processes as {app!r}")
+        with psycopg.connect(self.owner_database_url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT usename, count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1"
+            ).fetchall()
+        sessions = {str(user): int(count) for user, count in rows}
+        self.check(
+            set(sessions) == {app},
+            f"the sessions of Daphne, the worker and Beat are all the application role's: "
+            f"{sessions}",
+        )
+        with psycopg.connect(self.services_env["DATABASE_URL"], autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT r.rolsuper, r.rolcreatedb, r.rolcreaterole,"
+                " (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid),"
+                " (SELECT tableowner FROM pg_tables WHERE tablename = 'compliance_auditevent')"
+                " FROM pg_roles r WHERE r.rolname = current_user"
+            ).fetchone()
+            assert row is not None
+            superuser, createdb, createrole, owned, audit_owner = row
+            self.check(
+                not (superuser or createdb or createrole),
+                f"{app!r}: no superuser, CREATEDB or CREATEROLE",
+            )
+            self.check(
+                owned == 0 and audit_owner == owner,
+                f"{app!r} owns nothing ({owned} objects); compliance_auditevent is {owner!r}'s",
+            )
+            attacks = {
+                "TRUNCATE compliance_auditevent": "permission denied",
+                "ALTER TABLE compliance_auditevent DISABLE TRIGGER ALL": "must be owner",
+                "DROP TABLE compliance_auditevent": "must be owner",
+                "UPDATE compliance_auditevent SET reason = 'x'": "permission denied",
+                "DELETE FROM compliance_auditevent": "permission denied",
+                "SET session_replication_role = replica": "permission denied",
+            }
+            for statement, expected in attacks.items():
+                try:
+                    conn.execute(statement)
+                    refused = ""
+                except psycopg.Error as exc:
+                    refused = str(exc).splitlines()[0]
+                self.check(
+                    expected in refused, f"refused: {statement} ({refused or 'it succeeded'})"
+                )
+
     def checks(self) -> None:
         self.check_tls()
         with self.client() as client:
@@ -651,6 +708,7 @@ class Check(Topology):
         self.check_upstreams()
         self.check_rate_limits()
         self.check_logs()
+        self.check_database_roles()  # last: the processes' connection pools are open by now
 
     def report_failure(self) -> None:
         """The tails of the logs, for a failure in CI."""

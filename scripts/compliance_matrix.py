@@ -98,10 +98,12 @@ CLAUSES: tuple[Clause, ...] = (
         "11.10(c)",
         "Records protected so they can be retrieved accurately throughout retention",
         "system",
-        "Audit events and signatures are append-only in the database (triggers refuse UPDATE and "
-        "DELETE, for the superuser too) and read-only in the admin; users and locations are "
-        "deactivated, never deleted; a crate is destroyed only by the signed, witnessed workflow "
-        "after its retention date and never under legal hold; a backup restores to the same data.",
+        "Audit events and signatures are append-only in the database (triggers refuse UPDATE, "
+        "DELETE and TRUNCATE, for the superuser too; the application's database role has no "
+        "UPDATE, DELETE, TRUNCATE or owner rights on them) and read-only in the admin; users "
+        "and locations are deactivated, never deleted; a crate is destroyed only by the signed, "
+        "witnessed workflow after its retention date and never under legal hold; a backup "
+        "restores to the same data.",
     ),
     _p11(
         "11.10(d)",
@@ -118,7 +120,8 @@ CLAUSES: tuple[Clause, ...] = (
         "system",
         "Every create, change, signature, login, failed login, logout and permission change "
         "writes one AuditEvent (UTC time, actor, action, object, `{field: [old, new]}`, reason) "
-        "into a SHA-256 hash chain; the database refuses to change or delete events; "
+        "into a SHA-256 hash chain; the database refuses to change, delete or truncate events, "
+        "and the role the application logs in as cannot disable the triggers; "
         "`verify_audit_chain` names the first broken event; the trail is filtered on screen and "
         "exported as CSV.",
     ),

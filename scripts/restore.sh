@@ -10,8 +10,10 @@
 # (2) check that the target database has no tables (and the media folder no files), refusing
 # otherwise unless --force; (3) pg_restore in one transaction (all or nothing); (4) unpack the
 # uploaded files; (5) verify with Django: `manage.py migrate --check` (pending migrations, i.e. a
-# backup older than the code, are reported, not fatal: `manage.py migrate` applies them), and
-# `manage.py verify_audit_chain` when the installed code has that command.
+# backup older than the code, are reported, not fatal: `manage.py migrate` applies them; with none
+# pending, `manage.py migrate` grants the application role its privileges, which pg_restore
+# --no-privileges left out), and `manage.py verify_audit_chain` when the installed code has that
+# command. Run it as the database owner (DATABASE_URL; the compose "migrate" service's).
 #
 # Options:
 #   --force             restore into a database that is not empty: DROPS its schema "public"
@@ -246,10 +248,16 @@ if [ "$django" = 1 ]; then
     say "checking migrations (manage.py migrate --check)"
     if manage migrate --check --noinput >"$work/migrate.out" 2>&1; then
         say "  every migration of this code is applied"
+        # pg_restore --no-privileges brought back no GRANT: `migrate`, with nothing to apply,
+        # grants the application role (STRONGROOM_DB_APP_ROLE) its privileges again.
+        say "granting the application role its privileges (manage.py migrate, nothing to apply)"
+        manage migrate --noinput -v 0 >"$work/grant.out" 2>&1 \
+            || { cat "$work/grant.out" >&2; die "manage.py migrate could not grant the privileges"; }
     elif manage showmigrations --plan >"$work/plan.out" 2>&1 \
         && pending="$(grep -c '^\[ \]' "$work/plan.out")"; then
         say "  WARNING: $pending migration(s) of this code are not applied: the backup is older than"
-        say "  the code. Run 'manage.py migrate' (the compose 'migrate' service does it on start)."
+        say "  the code. Run 'manage.py migrate' (the compose 'migrate' service does it on start);"
+        say "  it also grants the application role its privileges, which the restore left out."
     else
         cat "$work/migrate.out" >&2
         die "Django could not check the restored database (see above)"

@@ -4,6 +4,15 @@
 # services_start installs what is missing (Debian packages), starts both servers in a temporary
 # directory and exports DATABASE_URL, REDIS_URL, CACHE_URL and CELERY_BROKER_URL.
 #
+# Two database roles, as in production (PRODUCTION_DEPLOYMENT.md, "Database roles"):
+#   DATABASE_OWNER_URL      strongroom: owns the database and the tables; for migrate,
+#                           initial_setup, seed_volume, backups and restores, and for pytest (which
+#                           creates its test database)
+#   DATABASE_URL            strongroom_app: DML only, for Daphne, the Celery worker and Beat;
+#                           made by deploy/postgres/initdb/10-strongroom-roles.sh (as the compose
+#                           stack's postgres does) and granted its privileges by `manage.py migrate`
+#   STRONGROOM_DB_APP_ROLE  strongroom_app, the role migrate grants to
+#
 # The default instance is throw-away and fast: fsync, synchronous_commit and full_page_writes off,
 # Redis without persistence. A crash of such an instance can lose commits it acknowledged, so a
 # fault-injection run would prove nothing. SERVICES_DURABLE=1 starts a durable one instead —
@@ -18,6 +27,7 @@
 #   services_stop_postgres / services_start_postgres, services_stop_redis / services_start_redis
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+_SERVICES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 _free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -67,6 +77,10 @@ services_start() {
     -o "$(cat "$SERVICES_DIR/pg/start-options")" \
     start >/dev/null
   PGPASSWORD=strongroom "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U strongroom strongroom
+  PGHOST=127.0.0.1 PGPORT="$PG_PORT" PGPASSWORD=strongroom PATH="$PG_BIN:$PATH" \
+    POSTGRES_USER=strongroom POSTGRES_DB=strongroom \
+    STRONGROOM_DB_APP_ROLE=strongroom_app STRONGROOM_DB_APP_PASSWORD=strongroom_app \
+    sh "$_SERVICES_ROOT/deploy/postgres/initdb/10-strongroom-roles.sh"
 
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
     --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
@@ -76,7 +90,9 @@ services_start() {
     sleep 0.1
   done
 
-  export DATABASE_URL="postgres://strongroom:strongroom@127.0.0.1:$PG_PORT/strongroom"
+  export DATABASE_URL="postgres://strongroom_app:strongroom_app@127.0.0.1:$PG_PORT/strongroom"
+  export DATABASE_OWNER_URL="postgres://strongroom:strongroom@127.0.0.1:$PG_PORT/strongroom"
+  export STRONGROOM_DB_APP_ROLE=strongroom_app
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
   export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1"
   export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/2"
@@ -160,5 +176,5 @@ services_stop() {
   fi
   _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$SERVICES_DIR"
-  unset SERVICES_DIR DATABASE_URL REDIS_URL CELERY_BROKER_URL CACHE_URL PG_PORT REDIS_PORT PG_CTL_DATA
+  unset SERVICES_DIR DATABASE_URL DATABASE_OWNER_URL STRONGROOM_DB_APP_ROLE REDIS_URL CELERY_BROKER_URL CACHE_URL PG_PORT REDIS_PORT PG_CTL_DATA
 }

@@ -32,7 +32,10 @@ step "pytest on PostgreSQL 15 + Redis"
 source "$ROOT/scripts/services.sh"
 services_start
 trap services_stop EXIT
-"$PY" -m pytest -q -p no:cacheprovider
+# As the owner (pytest creates and migrates the test database; post_migrate grants the application
+# role); test_database_roles.py logs in as the application role to that same database.
+STRONGROOM_APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$DATABASE_OWNER_URL" \
+  "$PY" -m pytest -q -p no:cacheprovider
 services_stop
 trap - EXIT
 

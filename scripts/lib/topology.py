@@ -37,6 +37,9 @@ REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
 SCRIPTS = REPO / "scripts"
 SERVICE_URLS = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
+# The database owner (migrate, initial_setup, seed_volume) and the role it grants to; DATABASE_URL
+# is the application role's, for Daphne, the worker and Beat (scripts/services.sh).
+OWNER_VARIABLES = ("DATABASE_OWNER_URL", "STRONGROOM_DB_APP_ROLE")
 
 
 class TopologyError(Exception):
@@ -123,6 +126,7 @@ class Topology:
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
         self.services: dict[str, str] = {}
         self.services_env: dict[str, str] = {}
+        self.owner_env: dict[str, str] = {}
         self.daphne_env: dict[str, str] = {}
         self.daphne_ports: dict[str, int] = {}
         self.commands: list[str] = []
@@ -273,8 +277,11 @@ class Topology:
             if missing:
                 raise TopologyError(f"--use-env needs {', '.join(missing)} in the environment")
             self.services_env = {k: os.environ[k] for k in SERVICE_URLS}
+            # Without DATABASE_OWNER_URL one role does everything (no split to check).
+            self.owner_env = {k: os.environ[k] for k in OWNER_VARIABLES if os.environ.get(k)}
+            self.owner_env.setdefault("DATABASE_OWNER_URL", os.environ["DATABASE_URL"])
             return
-        names = [*SERVICE_URLS, "SERVICES_DIR", "PG_PORT", "REDIS_PORT"]
+        names = [*SERVICE_URLS, *OWNER_VARIABLES, "SERVICES_DIR", "PG_PORT", "REDIS_PORT"]
         script = (
             f"source {shlex.quote(str(SCRIPTS / 'services.sh'))}; services_start >&2 && "
             + " && ".join(f'echo "{n}=${n}"' for n in names)
@@ -295,6 +302,7 @@ class Topology:
         if out.returncode != 0 or "DATABASE_URL" not in self.services:
             raise TopologyError(f"services_start failed:\n{out.stderr[-2000:]}")
         self.services_env = {k: self.services[k] for k in SERVICE_URLS}
+        self.owner_env = {k: self.services[k] for k in OWNER_VARIABLES if k in self.services}
         self.log(
             f"PostgreSQL on 127.0.0.1:{self.services.get('PG_PORT')}, Redis on "
             f"127.0.0.1:{self.services.get('REDIS_PORT')} ({self.services.get('SERVICES_DIR')})"
@@ -327,12 +335,21 @@ class Topology:
             name="manage-" + "-".join(a.lstrip("-") for a in args[:1]),
         )
 
+    @property
+    def owner_database_url(self) -> str:
+        """The database owner's URL (migrations, COPY): DATABASE_URL is the application role's."""
+        return self.owner_env.get("DATABASE_OWNER_URL") or self.services_env["DATABASE_URL"]
+
     def setup_env(self, password: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         """The environment for ``migrate`` / ``initial_setup --demo`` / ``seed_volume``:
         development settings with debug off against this topology's database (initial_setup
-        refuses production settings), every demo user's password ``password``."""
+        refuses production settings), as the database owner (as the compose ``migrate``
+        service), every demo user's password ``password``."""
         env = self.base_env("config.settings.local")
         env.update({"DJANGO_DEBUG": "0", "STRONGROOM_DEMO_PASSWORD": password})
+        env["DATABASE_URL"] = self.owner_database_url
+        if self.owner_env.get("STRONGROOM_DB_APP_ROLE"):
+            env["STRONGROOM_DB_APP_ROLE"] = self.owner_env["STRONGROOM_DB_APP_ROLE"]
         env.update(extra or {})
         return env
 

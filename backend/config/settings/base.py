@@ -145,6 +145,10 @@ def _tune_database(database: dict) -> dict:
 
 
 DATABASES["default"] = _tune_database(DATABASES["default"])
+# The role Daphne, the worker and Beat log in as (DATABASE_URL's user) when migrations run as
+# a separate owner: after every migrate the owner grants it DML only (strongroom.compliance.
+# privileges; PRODUCTION_DEPLOYMENT.md, "Database roles"). Empty: no grants (one role, SQLite).
+STRONGROOM_DB_APP_ROLE = env.str("STRONGROOM_DB_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 in-memory layers."""
 
 from .base import *
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "strongroom-test-key-not-secret-0123456789-abcdefghijklmnop"
@@ -37,3 +37,16 @@ STRONGROOM_ALLOW_DEMO_DATA = True
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=0.2)
 # The test process imports config.asgi; leave its garbage collector as every other test expects.
 STRONGROOM_WS_GC_TUNING = env.bool("STRONGROOM_WS_GC_TUNING", default=False)
+
+# The PostgreSQL pass runs as the database owner (it creates the test database); the tests that
+# try what the application role may not do log in as that role to the same test database
+# (scripts/test.sh sets STRONGROOM_APP_DATABASE_URL to the application role's URL).
+if env.str("STRONGROOM_APP_DATABASE_URL", default=""):
+    _app_database = env.db("STRONGROOM_APP_DATABASE_URL")
+    DATABASES["app"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {})},
+        "USER": _app_database["USER"],
+        "PASSWORD": _app_database["PASSWORD"],
+        "TEST": {"MIRROR": "default"},
+    }

@@ -83,8 +83,12 @@ def services_bash(script: str, env: dict[str, str] | None = None) -> str:
 @contextlib.contextmanager
 def private_servers() -> Iterator[dict[str, str]]:
     """A PostgreSQL and a Redis of the caller's own (stopping or restoring into them harms no
-    other test); yields their environment (DATABASE_URL, REDIS_URL, SERVICES_DIR…)."""
-    names = "DATABASE_URL REDIS_URL CACHE_URL CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+    other test); yields their environment (DATABASE_URL as the application role, DATABASE_OWNER_URL,
+    REDIS_URL, SERVICES_DIR…)."""
+    names = (
+        "DATABASE_URL DATABASE_OWNER_URL STRONGROOM_DB_APP_ROLE REDIS_URL CACHE_URL"
+        " CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+    )
     out = services_bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
     env = dict(line.split("=", 1) for line in out.strip().splitlines())
     try:

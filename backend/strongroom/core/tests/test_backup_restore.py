@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -93,7 +94,8 @@ def test_backup_then_restore_gives_the_same_data(
     port = private_postgres["PG_PORT"]
     # A password of this test's own, so that the output can be searched for it.
     password = "bk-" + secrets.token_urlsafe(24)
-    with psycopg.connect(private_postgres["DATABASE_URL"], autocommit=True) as admin:
+    # The owner runs migrate, backup and restore; DATABASE_URL is the application role's.
+    with psycopg.connect(private_postgres["DATABASE_OWNER_URL"], autocommit=True) as admin:
         admin.execute(sql.SQL("ALTER ROLE strongroom PASSWORD {}").format(sql.Literal(password)))
         for name in ("restored", "tampered"):
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -177,6 +179,14 @@ def test_backup_then_restore_gives_the_same_data(
     # The append-only trigger came back with the data.
     with psycopg.connect(restored) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("UPDATE compliance_auditevent SET reason = 'edited'")
+    # ... and the application role its privileges (not restored: granted by migrate).
+    app_url = urlsplit(private_postgres["DATABASE_URL"])._replace(path="/restored").geturl()
+    with psycopg.connect(app_url) as conn:
+        row = conn.execute("SELECT count(*) FROM compliance_auditevent").fetchone()
+        assert row is not None
+        assert row[0] == source_counts["compliance_auditevent"]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            conn.execute("UPDATE compliance_auditevent SET reason = 'edited'")
 
     # --- a second restore into the now non-empty database is refused ------------------------
     again = _run([str(RESTORE), str(folder)], restore_env)
