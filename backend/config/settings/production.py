@@ -4,7 +4,13 @@ start the process rather than run an insecure site."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CACHE_URL, CELERY_BROKER_URL, REDIS_URL, env
+from .base import (
+    CACHE_URL,
+    CELERY_BROKER_URL,
+    REDIS_URL,
+    STRONGROOM_AUDIT_SIGNING_KEY_PEM,
+    env,
+)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -32,6 +38,16 @@ if not CACHE_URL:
     # processes, and split the login throttles between them.
     raise ImproperlyConfigured(
         "CACHE_URL must be set in production: ended sessions and throttles are shared through it."
+    )
+
+if not STRONGROOM_AUDIT_SIGNING_KEY_PEM and not env.str(
+    "STRONGROOM_AUDIT_SIGNING_KEY_FILE", default=""
+):
+    # Without it the audit chain's checkpoints would be signed with a key nobody chose, kept
+    # wherever the default path happens to be (docs/AUDIT_TRAIL.md).
+    raise ImproperlyConfigured(
+        "STRONGROOM_AUDIT_SIGNING_KEY_FILE (or STRONGROOM_AUDIT_SIGNING_KEY) must be set in "
+        "production: the Ed25519 key that signs the audit chain's checkpoints."
     )
 
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.

@@ -7,7 +7,11 @@ either — not the admin, not a shell, not a superuser's ORM call. Installed by 
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-IMMUTABLE_TABLES = ("compliance_auditevent", "compliance_signature")
+IMMUTABLE_TABLES = (
+    "compliance_auditevent",
+    "compliance_signature",
+    "compliance_auditcheckpoint",
+)
 
 
 def _postgresql_statements(table: str) -> list[str]:
@@ -46,8 +50,13 @@ def install(connection: BaseDatabaseWrapper) -> None:
     build = builders.get(connection.vendor)
     if build is None:
         raise NotImplementedError(f"No append-only triggers for {connection.vendor}.")
+    # A table a later migration creates is skipped by the earlier migrations that call this
+    # (compliance.0002 runs before compliance_auditcheckpoint exists; 0004 installs its triggers).
+    existing = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for table in IMMUTABLE_TABLES:
+            if table not in existing:
+                continue
             for statement in build(table):
                 cursor.execute(statement)
 
