@@ -39,6 +39,7 @@ from strongroom.compliance.audit import (
 from strongroom.compliance.audit_keys import (
     AuditPublicKey,
     accepted_public_keys,
+    public_key_describe,
     signing_key_load,
     signing_public_key,
 )
@@ -195,7 +196,7 @@ def audit_checkpoint_create(*, upto: tuple[int, str] | None = None) -> AuditChec
             last_event_hash=head_hash,
             event_count=count,
             prev_digest=prev_digest,
-            key_id=signing_public_key().key_id,
+            key_id=public_key_describe(key.public_key()).key_id,
             signature="",
         )
         unsigned = checkpoint_record(checkpoint)

@@ -90,10 +90,13 @@ class Command(BaseCommand):
 
     def _export(self, path: Path) -> None:
         count = -1  # the header line is not a checkpoint
-        with path.open("w", encoding="utf-8") as handle:
-            for line in checkpoint_export_lines():
-                handle.write(line + "\n")
-                count += 1
+        try:
+            with path.open("w", encoding="utf-8") as handle:
+                for line in checkpoint_export_lines():
+                    handle.write(line + "\n")
+                    count += 1
+        except OSError as exc:
+            raise CommandError(f"Cannot write {path} ({exc.strerror}).") from exc
         self.stdout.write(self.style.SUCCESS(f"Exported {count} checkpoint(s) to {path}."))
 
     def _offline(self, files: list[str], key_files: list[str]) -> None:
