@@ -1,6 +1,7 @@
 """Project-wide test fixtures."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,6 +72,25 @@ def _django_db_helper(
         with django_db_blocker.unblock():
             _flush_blockers_remove()
         _flush_unblocked = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A throw-away Ed25519 key for the audit checkpoints, never the one under backend/var; no
+    external checkpoint copy and no earlier keys unless a test sets them."""
+    from django.test import override_settings
+
+    from strongroom.compliance.audit_keys import signing_key_ensure
+
+    path = tmp_path_factory.mktemp("audit-key") / "audit-signing-key.pem"
+    with override_settings(
+        STRONGROOM_AUDIT_SIGNING_KEY_PEM="",
+        STRONGROOM_AUDIT_SIGNING_KEY_FILE=path,
+        STRONGROOM_AUDIT_TRUSTED_PUBLIC_KEY_FILES=[],
+        STRONGROOM_AUDIT_CHECKPOINT_DIR="",
+    ):
+        signing_key_ensure()
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -83,8 +83,9 @@ CLAUSES: tuple[Clause, ...] = (
         "shared",
         "Validating Strongroom for its intended use is the customer's (see Annex 11 §4); the "
         "system's part is that alteration is detectable: audit events form a SHA-256 hash chain "
-        "that `verify_audit_chain` checks on demand and daily, and a signature shows as invalid "
-        "once the record it signed has changed.",
+        "anchored by Ed25519-signed checkpoints of its head (deleted, emptied or rewritten "
+        "history shows; docs/AUDIT_TRAIL.md), which `verify_audit_chain` checks on demand and "
+        "daily, and a signature shows as invalid once the record it signed has changed.",
     ),
     _p11(
         "11.10(b)",

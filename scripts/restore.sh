@@ -12,8 +12,11 @@
 # uploaded files; (5) verify with Django: `manage.py migrate --check` (pending migrations, i.e. a
 # backup older than the code, are reported, not fatal: `manage.py migrate` applies them; with none
 # pending, `manage.py migrate` grants the application role its privileges, which pg_restore
-# --no-privileges left out), and `manage.py verify_audit_chain` when the installed code has that
-# command. Run it as the database owner (DATABASE_URL; the compose "migrate" service's).
+# --no-privileges left out), and `manage.py verify_audit_chain --no-checkpoint` when the installed
+# code has that command: the hash chain and its signed checkpoints, read-only (needs the audit
+# signing key, or the public keys of STRONGROOM_AUDIT_TRUSTED_PUBLIC_KEY_FILES, configured as on
+# the backed-up system). Run it as the database owner (DATABASE_URL; the compose "migrate"
+# service's).
 #
 # Options:
 #   --force             restore into a database that is not empty: DROPS its schema "public"
@@ -264,8 +267,8 @@ if [ "$django" = 1 ]; then
     fi
 
     # The command may not exist in older code: "Unknown command" then means "not available".
-    say "verifying the audit trail (manage.py verify_audit_chain)"
-    if manage verify_audit_chain >"$work/verify.out" 2>&1; then
+    say "verifying the audit trail and its checkpoints (manage.py verify_audit_chain)"
+    if manage verify_audit_chain --no-checkpoint >"$work/verify.out" 2>&1; then
         sed 's/^/restore:   /' "$work/verify.out"
     elif grep -q "Unknown command: 'verify_audit_chain'" "$work/verify.out"; then
         say "  this code has no verify_audit_chain command: verify the chain in the application"

@@ -73,6 +73,8 @@ export async function startBackend(): Promise<RunningBackend> {
     DJANGO_SETTINGS_MODULE: 'config.settings.local',
     DJANGO_DEBUG: 'false',
     STRONGROOM_SQLITE_PATH: join(tempDir, 'db.sqlite3'),
+    // initial_setup creates the audit checkpoints' signing key here, not in backend/var.
+    STRONGROOM_AUDIT_SIGNING_KEY_FILE: join(tempDir, 'audit-signing-key.pem'),
     STRONGROOM_DEMO_PASSWORD: password,
     STRONGROOM_ADMIN_PASSWORD: password,
     DJANGO_ALLOWED_HOSTS: '127.0.0.1',

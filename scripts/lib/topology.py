@@ -319,6 +319,8 @@ class Topology:
         }
         env.update(self.services_env)
         env["DJANGO_SETTINGS_MODULE"] = settings_module
+        # The audit checkpoints' signing key: initial_setup creates it, every process signs with it.
+        env["STRONGROOM_AUDIT_SIGNING_KEY_FILE"] = str(self.work / "audit-signing-key.pem")
         env["PYTHONUNBUFFERED"] = "1"
         # Each process imports several hundred modules; the virtualenv as uv installs it holds
         # few .pyc files, and without writing them every start compiles them again (~3 s of

@@ -391,6 +391,27 @@ STRONGROOM_EVENT_REPLAY_DAYS = env.int("STRONGROOM_EVENT_REPLAY_DAYS", default=7
 STRONGROOM_OVERDUE_ESCALATION_DAYS = env.int("STRONGROOM_OVERDUE_ESCALATION_DAYS", default=3)
 STRONGROOM_ALLOW_DEMO_DATA = False
 
+# --- Audit trail checkpoints (strongroom.compliance.checkpoints) --------------------------------
+# The Ed25519 key that signs checkpoints of the audit chain's head lives outside the database:
+# the PEM itself in STRONGROOM_AUDIT_SIGNING_KEY (newlines written as \n), or a PEM file
+# (initial_setup creates it, mode 0600, when absent). Production refuses to start with neither.
+STRONGROOM_AUDIT_SIGNING_KEY_PEM = env.str(
+    "STRONGROOM_AUDIT_SIGNING_KEY", default="", multiline=True
+)
+STRONGROOM_AUDIT_SIGNING_KEY_FILE = Path(
+    env.str(
+        "STRONGROOM_AUDIT_SIGNING_KEY_FILE",
+        default=str(BASE_DIR / "var" / "audit-signing-key.pem"),
+    )
+)
+# Public keys (PEM files) of earlier signing keys whose checkpoints still verify: key rotation.
+STRONGROOM_AUDIT_TRUSTED_PUBLIC_KEY_FILES = [
+    Path(p) for p in env.list("STRONGROOM_AUDIT_TRUSTED_PUBLIC_KEY_FILES", default=[])
+]
+# A directory outside the database (another disk, a WORM share) where every checkpoint is also
+# appended as one JSON line; verification then checks the database against that copy. Empty: off.
+STRONGROOM_AUDIT_CHECKPOINT_DIR = env.str("STRONGROOM_AUDIT_CHECKPOINT_DIR", default="")
+
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING: dict[str, Any] = {

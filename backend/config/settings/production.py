@@ -4,7 +4,13 @@ start the process rather than run an insecure site."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CACHE_URL, CELERY_BROKER_URL, REDIS_URL, env
+from .base import (
+    CACHE_URL,
+    CELERY_BROKER_URL,
+    REDIS_URL,
+    STRONGROOM_AUDIT_SIGNING_KEY_PEM,
+    env,
+)
 from .checks import compliance_setting_problems
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -38,6 +44,16 @@ _compliance_problems = compliance_setting_problems(globals())
 if _compliance_problems:
     # Password ageing, lockout and session lengths are part of the validated state.
     raise ImproperlyConfigured(" ".join(_compliance_problems))
+
+if not STRONGROOM_AUDIT_SIGNING_KEY_PEM and not env.str(
+    "STRONGROOM_AUDIT_SIGNING_KEY_FILE", default=""
+):
+    # Without it the audit chain's checkpoints would be signed with a key nobody chose, kept
+    # wherever the default path happens to be (docs/AUDIT_TRAIL.md).
+    raise ImproperlyConfigured(
+        "STRONGROOM_AUDIT_SIGNING_KEY_FILE (or STRONGROOM_AUDIT_SIGNING_KEY) must be set in "
+        "production: the Ed25519 key that signs the audit chain's checkpoints."
+    )
 
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

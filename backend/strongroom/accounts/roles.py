@@ -47,7 +47,7 @@ FULFIL = {"workflow.fulfil_request"}
 WITNESS = {"workflow.witness_destruction"}
 LEGAL_HOLD = {"records.place_legal_hold"}
 AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
-AUDIT_VERIFY = {"compliance.verify_audit_chain"}
+AUDIT_VERIFY = {"compliance.verify_audit_chain", "compliance.view_auditcheckpoint"}
 PRINT_LABELS = {"records.print_label"}
 MANAGE_SCHEDULE = {
     f"django_celery_beat.{action}_{model}"

@@ -18,6 +18,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from strongroom.accounts import roles
 from strongroom.accounts.models import User
 from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.audit_keys import AuditPublicKey, signing_key_ensure
 from strongroom.core.errors import ApplicationError
 from strongroom.core.periodic import PERIODIC_TASKS
 from strongroom.records.models import DocumentType
@@ -166,6 +167,22 @@ def periodic_tasks_sync() -> list[str]:
         )
         changes.append(f"periodic task {spec.name}: registered ({spec.minute} {spec.hour} * * *)")
     return changes
+
+
+def audit_signing_key_ensure() -> tuple[list[str], AuditPublicKey]:
+    """Create the audit checkpoints' Ed25519 key file (mode 0600) when no key is configured;
+    return the changes and the public key to publish."""
+    created, public = signing_key_ensure()
+    if not created:
+        return [], public
+    audit_event_record(
+        action="audit_key.create",
+        object_type="audit_key",
+        object_id=public.key_id[:64],
+        changes={"key_id": [None, public.key_id]},
+        reason="initial_setup",
+    )
+    return [f"audit signing key: created {settings.STRONGROOM_AUDIT_SIGNING_KEY_FILE}"], public
 
 
 def admin_password_from_settings() -> str:

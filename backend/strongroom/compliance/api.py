@@ -14,11 +14,14 @@ from rest_framework.views import APIView
 
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.compliance import selectors
-from strongroom.compliance.audit import audit_event_record, verify_chain
+from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.audit_keys import accepted_public_keys, signing_public_key
+from strongroom.compliance.checkpoints import audit_verify
 from strongroom.compliance.filters import AuditEventFilter
 from strongroom.compliance.models import AuditEvent
 from strongroom.compliance.serializers import (
     AuditEventSerializer,
+    AuditPublicKeySerializer,
     ChainReportSerializer,
     SignatureSerializer,
 )
@@ -64,6 +67,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         "list": "compliance.view_audit_trail",
         "retrieve": "compliance.view_audit_trail",
         "verify": "compliance.verify_audit_chain",
+        "public_keys": "compliance.verify_audit_chain",
     }
     renderer_classes = [JSONRenderer, CSVRenderer]
     filterset_class = AuditEventFilter
@@ -132,10 +136,33 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=None, responses={200: ChainReportSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"])
     def verify(self, request: Request) -> Response:
-        report = verify_chain()
-        audit_event_record(
-            action="audit.verify",
-            actor=request_user(request),
-            changes={"intact": [None, report.intact], "checked": [None, report.checked]},
-        )
+        """Recompute the chain, check every signed checkpoint, and sign the verified head."""
+        report = audit_verify(write_checkpoint=True)
+        changes: dict[str, Any] = {
+            "intact": [None, report.intact],
+            "checked": [None, report.checked],
+            "checkpoints_checked": [None, report.checkpoints_checked],
+        }
+        if not report.intact:
+            changes["problem"] = [None, report.problem]
+        audit_event_record(action="audit.verify", actor=request_user(request), changes=changes)
         return Response(ChainReportSerializer(asdict(report)).data)
+
+    @extend_schema(responses={200: AuditPublicKeySerializer(many=True), **ERROR_RESPONSES})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="public-keys",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def public_keys(self, request: Request) -> Response:
+        """The public keys that checkpoints verify with: give one to an inspector, who checks an
+        exported checkpoint file with it alone (docs/AUDIT_TRAIL.md)."""
+        keys = accepted_public_keys()
+        signing = signing_public_key().key_id
+        rows = [
+            {"key_id": k.key_id, "pem": k.pem, "signing": k.key_id == signing}
+            for k in keys.values()
+        ]
+        return Response(AuditPublicKeySerializer(rows, many=True).data)

@@ -47,6 +47,14 @@ def event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
+def audit_chain_lock() -> None:
+    """Hold the chain's lock until the caller's transaction ends (call inside ``atomic``): no
+    event is appended meanwhile. SQLite's write lock (IMMEDIATE transactions) does the same."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
 def audit_event_record(
     *,
     action: str,
@@ -64,9 +72,7 @@ def audit_event_record(
     agent and request id come from the HTTP request being served unless given."""
     context = get_request_context()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        audit_chain_lock()
         last_hash = (
             AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
             or GENESIS_HASH

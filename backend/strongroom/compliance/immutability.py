@@ -23,7 +23,11 @@ table added to the list (that migration calls :func:`install` again).
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-IMMUTABLE_TABLES = ("compliance_auditevent", "compliance_signature")
+IMMUTABLE_TABLES = (
+    "compliance_auditevent",
+    "compliance_signature",
+    "compliance_auditcheckpoint",
+)
 
 
 def _postgresql_statements(table: str) -> list[str]:

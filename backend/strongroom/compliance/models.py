@@ -133,3 +133,42 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the audit chain's head: "event ``last_event_id`` had hash
+    ``last_event_hash`` and was the ``event_count``-th event, at ``created_at``".
+
+    Signed with the Ed25519 key kept outside the database (``audit_keys``), numbered 1, 2, 3…
+    without gaps and chained (``prev_digest`` = SHA-256 of the previous checkpoint's signed
+    content), so that deleting events from the end, emptying the table or rewriting history and
+    recomputing every hash no longer verifies, and neither does a forged or deleted checkpoint.
+    Append-only like the trail itself (triggers installed by migration ``compliance.0004``).
+    """
+
+    id = models.BigIntegerField(primary_key=True, help_text="1, 2, 3… without gaps; signed")
+    created_at = models.DateTimeField(help_text="UTC, to the second; signed")
+    last_event_id = models.BigIntegerField(help_text="The chain's head; 0 when it was empty")
+    last_event_hash = models.CharField(max_length=64)
+    event_count = models.BigIntegerField(help_text="Events with an id up to last_event_id")
+    prev_digest = models.CharField(max_length=64, help_text="Digest of the previous checkpoint")
+    key_id = models.CharField(max_length=64, help_text="SHA-256 of the signing public key")
+    signature = models.CharField(max_length=100, help_text="Ed25519 signature, base64")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_event_hash__regex=r"^[0-9a-f]{64}$")
+                & Q(prev_digest__regex=r"^[0-9a-f]{64}$")
+                & Q(key_id__regex=r"^[0-9a-f]{64}$"),
+                name="audit_checkpoint_hash_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(id__gte=1) & Q(last_event_id__gte=0) & Q(event_count__gte=0),
+                name="audit_checkpoint_counts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.id}: event {self.last_event_id} ({self.event_count} events)"

@@ -70,7 +70,33 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class ChainReportSerializer(serializers.Serializer):
-    intact = serializers.BooleanField()
-    checked = serializers.IntegerField()
-    first_broken_id = serializers.IntegerField(allow_null=True)
-    problem = serializers.CharField(allow_blank=True)
+    intact = serializers.BooleanField(help_text="The chain and every checkpoint verify.")
+    checked = serializers.IntegerField(help_text="Events before the first broken one (all).")
+    first_broken_id = serializers.IntegerField(
+        allow_null=True, help_text="The first event whose hash or link does not fit."
+    )
+    problem = serializers.CharField(
+        allow_blank=True, help_text="What is wrong, with the event or with a checkpoint."
+    )
+    events = serializers.IntegerField(help_text="Events in the trail.")
+    checkpoints_checked = serializers.IntegerField(
+        help_text="Signed checkpoints that verified before the first bad one (all)."
+    )
+    first_bad_checkpoint_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The first checkpoint that is forged, missing, out of order or no longer "
+        "matches the events it signed (deleted, emptied or rewritten history).",
+    )
+    checkpoint_problem = serializers.CharField(allow_blank=True)
+    checkpoint_id = serializers.IntegerField(
+        allow_null=True, help_text="The checkpoint this verification signed (or the latest)."
+    )
+    key_id = serializers.CharField(
+        allow_blank=True, help_text="Fingerprint (SHA-256, hex) of the signing public key."
+    )
+
+
+class AuditPublicKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField(help_text="SHA-256 of the raw 32-byte public key, hex.")
+    pem = serializers.CharField(help_text="The Ed25519 public key, PEM (SubjectPublicKeyInfo).")
+    signing = serializers.BooleanField(help_text="The key new checkpoints are signed with.")

@@ -4,31 +4,75 @@ from celery import shared_task
 from django.utils import timezone
 
 from strongroom.accounts.selectors import user_list_with_permission
-from strongroom.compliance.audit import verify_chain
+from strongroom.compliance.checkpoints import audit_checkpoint_create, audit_verify
+from strongroom.core.errors import ApplicationError
 from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task
-def verify_audit_chain() -> bool:
-    """Recompute the chain; tell every System Administrator (once a day) when it is broken."""
-    report = verify_chain()
-    if report.intact:
-        logger.info("verify_audit_chain: intact, %d event(s) checked", report.checked)
-        return True
-    logger.error(
-        "verify_audit_chain: BROKEN at event %s (%s) after %d intact event(s)",
-        report.first_broken_id,
-        report.problem,
-        report.checked,
-    )
+def _alert(*, title: str, body: str, key: str) -> None:
+    """Tell every System Administrator, once a day per problem."""
     notification_create_many(
         recipients=user_list_with_permission(permission="compliance.verify_audit_chain"),
         kind=NotificationKind.AUDIT_CHAIN_BROKEN,
-        title=f"Audit chain broken at event {report.first_broken_id}",
-        body=f"Verification found that {report.problem}. Investigate before the next inspection.",
-        dedupe_key=f"audit-chain-broken:{report.first_broken_id}:{timezone.localdate()}",
+        title=title,
+        body=body,
+        dedupe_key=f"audit-chain-broken:{key}:{timezone.localdate()}",
+    )
+
+
+@shared_task
+def verify_audit_chain() -> bool:
+    """Recompute the chain and check every checkpoint, then sign the head; tell every System
+    Administrator (once a day) when anything is wrong or the verification cannot run."""
+    try:
+        report = audit_verify(write_checkpoint=True)
+    except ApplicationError as exc:
+        logger.error("verify_audit_chain: cannot verify (%s)", exc.code)
+        _alert(
+            title="Audit chain could not be verified",
+            body=f"{exc.message} Fix this before the next inspection.",
+            key=exc.code,
+        )
+        return False
+    if report.intact:
+        logger.info(
+            "verify_audit_chain: intact, %d event(s), %d checkpoint(s) checked",
+            report.checked,
+            report.checkpoints_checked,
+        )
+        return True
+    if report.first_broken_id is not None:
+        where, key = f"event {report.first_broken_id}", f"event-{report.first_broken_id}"
+    else:
+        where = f"checkpoint {report.first_bad_checkpoint_id}"
+        key = f"checkpoint-{report.first_bad_checkpoint_id}"
+    logger.error(
+        "verify_audit_chain: BROKEN at %s (%s) after %d intact event(s)",
+        where,
+        report.problem,
+        report.checked,
+    )
+    _alert(
+        title=f"Audit chain broken at {where}",
+        body=f"Verification found: {report.problem}. Investigate before the next inspection.",
+        key=key,
     )
     return False
+
+
+@shared_task
+def checkpoint_audit_chain() -> bool:
+    """Sign the chain's head as a checkpoint (hourly). When the head no longer fits the last
+    checkpoint, sign nothing and run the full verification, which alerts."""
+    try:
+        checkpoint = audit_checkpoint_create()
+    except ApplicationError as exc:
+        logger.error("checkpoint_audit_chain: refused (%s): %s", exc.code, exc.message)
+        return verify_audit_chain()
+    logger.info(
+        "checkpoint_audit_chain: checkpoint %d at event %d", checkpoint.id, checkpoint.last_event_id
+    )
+    return True

@@ -39,9 +39,18 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
     PeriodicTaskSpec(
         name="Verify audit chain",
         task="strongroom.compliance.tasks.verify_audit_chain",
-        description="Recomputes the audit hash chain; alerts System Administrators if broken.",
+        description="Recomputes the audit hash chain and checks its signed checkpoints; alerts "
+        "System Administrators if anything is wrong.",
         minute="0",
         hour="2",
+    ),
+    PeriodicTaskSpec(
+        name="Checkpoint audit chain",
+        task="strongroom.compliance.tasks.checkpoint_audit_chain",
+        description="Signs the audit chain's head (Ed25519) so that deleted or rewritten events "
+        "show; if the head no longer fits the last checkpoint, verifies and alerts instead.",
+        minute="15",
+        hour="*",
     ),
     PeriodicTaskSpec(
         name="Prune outbox",

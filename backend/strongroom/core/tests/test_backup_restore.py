@@ -2,9 +2,10 @@
 
 Runs in the PostgreSQL pass of `make test`, on a PostgreSQL server of its own (scripts/services.sh):
 migrate, `initial_setup --demo`, back up, restore into a second, fresh database on the same
-server, and compare every table's row count, every sequence and the audit chain. Also: the
-database password never appears in the scripts' output, rotation keeps one backup per day,
-a non-empty target is refused, and a damaged backup is refused before anything is touched.
+server, and compare every table's row count, every sequence and the audit chain (whose signed
+checkpoints the restore verifies, read-only). Also: the database password never appears in the
+scripts' output, rotation keeps one backup per day, a non-empty target is refused, and a damaged
+backup is refused before anything is touched.
 """
 
 import os
@@ -111,11 +112,14 @@ def test_backup_then_restore_gives_the_same_data(
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "STRONGROOM_DEMO_PASSWORD": "demo-" + secrets.token_urlsafe(16),
         "STRONGROOM_ADMIN_PASSWORD": "admin-" + secrets.token_urlsafe(16),
+        # Kept outside the database, as in production: initial_setup creates it.
+        "STRONGROOM_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "keys" / "audit-signing-key.pem"),
     }
     django_env.pop("PGPASSWORD", None)
 
     # --- a database with demo data, and some uploaded files ---------------------------------
-    for command in (["migrate", "--noinput"], ["initial_setup", "--demo"]):
+    # verify_audit_chain signs the verified head: the backup holds a checkpoint to verify.
+    for command in (["migrate", "--noinput"], ["initial_setup", "--demo"], ["verify_audit_chain"]):
         result = _run([str(PYTHON), "manage.py", *command], django_env)
         assert result.returncode == 0, f"manage.py {command[0]} failed: {result.stderr[-3000:]}"
     media = tmp_path / "media"
@@ -165,11 +169,13 @@ def test_backup_then_restore_gives_the_same_data(
     assert "every migration of this code is applied" in output
     if (BACKEND / "strongroom/compliance/management/commands/verify_audit_chain.py").exists():
         assert "Audit chain intact" in output, output
+        assert "1 checkpoint(s) verified" in output, output
 
     # --- the same data -----------------------------------------------------------------------
     source_counts, restored_counts = _table_counts(source), _table_counts(restored)
     assert restored_counts == source_counts
     assert source_counts["compliance_auditevent"] > 0
+    assert source_counts["compliance_auditcheckpoint"] == 1  # restore verified without writing
     assert source_counts["accounts_user"] > 5  # the demo users
     assert _sequences(restored) == _sequences(source)
     chain = _audit_chain(source)

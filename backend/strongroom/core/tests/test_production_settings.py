@@ -38,6 +38,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
             "EMAIL_URL": "smtp+tls://mailer:not-a-real-password@127.0.0.1:9",
             "STATIC_ROOT": "/app/staticfiles",
             "MEDIA_ROOT": "/app/media",
+            "STRONGROOM_AUDIT_SIGNING_KEY_FILE": "/app/keys/audit-signing-key.pem",
             # Nothing listens on port 9: should any check reach for the database, it fails at
             # once instead of waiting for the pool's timeout.
             "DATABASE_POOL_TIMEOUT": "0",
@@ -108,6 +109,11 @@ def test_check_deploy_reports_no_warnings() -> None:
         pytest.param({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS", id="hosts-empty"),
         pytest.param({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS", id="hosts-missing"),
         pytest.param({"CACHE_URL": None}, "CACHE_URL must be set", id="cache-missing"),
+        pytest.param(
+            {"STRONGROOM_AUDIT_SIGNING_KEY_FILE": None},
+            "STRONGROOM_AUDIT_SIGNING_KEY_FILE",
+            id="audit-key-missing",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(

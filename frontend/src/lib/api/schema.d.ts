@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-events/public-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The public keys that checkpoints verify with: give one to an inspector, who checks an
+         *     exported checkpoint file with it alone (docs/AUDIT_TRAIL.md).
+         */
+        get: operations["audit_events_public_keys_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events/verify/": {
         parameters: {
             query?: never;
@@ -73,7 +93,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description The audit trail: read and export (``?format=csv``), never write. */
+        /** @description Recompute the chain, check every signed checkpoint, and sign the verified head. */
         post: operations["audit_events_verify_create"];
         delete?: never;
         options?: never;
@@ -1143,11 +1163,34 @@ export interface components {
             prev_hash: string;
             hash: string;
         };
+        AuditPublicKey: {
+            /** @description SHA-256 of the raw 32-byte public key, hex. */
+            key_id: string;
+            /** @description The Ed25519 public key, PEM (SubjectPublicKeyInfo). */
+            pem: string;
+            /** @description The key new checkpoints are signed with. */
+            signing: boolean;
+        };
         ChainReport: {
+            /** @description The chain and every checkpoint verify. */
             intact: boolean;
+            /** @description Events before the first broken one (all). */
             checked: number;
+            /** @description The first event whose hash or link does not fit. */
             first_broken_id: number | null;
+            /** @description What is wrong, with the event or with a checkpoint. */
             problem: string;
+            /** @description Events in the trail. */
+            events: number;
+            /** @description Signed checkpoints that verified before the first bad one (all). */
+            checkpoints_checked: number;
+            /** @description The first checkpoint that is forged, missing, out of order or no longer matches the events it signed (deleted, emptied or rewritten history). */
+            first_bad_checkpoint_id: number | null;
+            checkpoint_problem: string;
+            /** @description The checkpoint this verification signed (or the latest). */
+            checkpoint_id: number | null;
+            /** @description Fingerprint (SHA-256, hex) of the signing public key. */
+            key_id: string;
         };
         /** @description A crate as lists show it. */
         Crate: {
@@ -2496,6 +2539,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_events_public_keys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPublicKey"][];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

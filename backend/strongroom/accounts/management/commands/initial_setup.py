@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from strongroom.accounts import setup
+from strongroom.core.errors import ApplicationError
 
 
 class Command(BaseCommand):
     help = (
         "Create the six roles with their permissions, the document types, the first System "
-        "Administrator and the periodic tasks; with --demo, demo units, users and records."
+        "Administrator, the periodic tasks and the audit signing key; with --demo, demo units, "
+        "users and records."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,6 +54,17 @@ class Command(BaseCommand):
                 )
             )
         self._step("Periodic tasks", setup.periodic_tasks_sync(), changes)
+        try:
+            key_changes, public_key = setup.audit_signing_key_ensure()
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self._step("Audit signing key", key_changes, changes)
+        self.stdout.write(
+            f"  public key (publish it; inspectors verify checkpoints with it), "
+            f"key id {public_key.key_id}:"
+        )
+        for line in public_key.pem.strip().splitlines():
+            self.stdout.write(f"  {line}")
         if options["demo"]:
             self._demo(changes)
 

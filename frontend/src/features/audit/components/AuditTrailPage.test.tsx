@@ -35,7 +35,20 @@ const sysadmin = makeMe({
 });
 const viewer = makeMe({ permissions: ['compliance.view_audit_trail'] });
 
-function setUp(me = sysadmin, url = '/audit?action=user.') {
+const brokenAtEvent = {
+  intact: false,
+  checked: 8,
+  first_broken_id: 9,
+  problem: 'content does not match its hash',
+  events: 12,
+  checkpoints_checked: 2,
+  first_bad_checkpoint_id: null,
+  checkpoint_problem: '',
+  checkpoint_id: 2,
+  key_id: 'a'.repeat(64),
+};
+
+function setUp(me = sysadmin, url = '/audit?action=user.', verified: object = brokenAtEvent) {
   const api = stubApi({
     'GET /api/v1/audit-events/': [
       {
@@ -47,12 +60,7 @@ function setUp(me = sysadmin, url = '/audit?action=user.') {
     ],
     'POST /api/v1/audit-events/verify/': [
       {
-        body: {
-          intact: false,
-          checked: 8,
-          first_broken_id: 9,
-          problem: 'content does not match its hash',
-        },
+        body: verified,
       },
     ],
     '/api/v1/units/': [{ body: { results: [] } }],
@@ -90,6 +98,26 @@ describe('AuditTrailPage', { timeout: 20_000 }, () => {
     expect(screen.getByText('8 events checked')).toBeInTheDocument();
     expect(screen.getByRole('alert')).toHaveTextContent(
       'At event 9: content does not match its hash.',
+    );
+  });
+
+  it('says which checkpoint no longer fits the trail', async () => {
+    setUp(sysadmin, '/audit', {
+      ...brokenAtEvent,
+      checked: 9,
+      first_broken_id: null,
+      first_bad_checkpoint_id: 2,
+      problem:
+        'checkpoint 2 signed event 12 but the newest event is 9: the newest events were deleted',
+      checkpoint_problem:
+        'checkpoint 2 signed event 12 but the newest event is 9: the newest events were deleted',
+      checkpoints_checked: 1,
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Verify now' }));
+    expect(await screen.findByText('Broken')).toBeInTheDocument();
+    expect(screen.getByText('1 signed checkpoint verified')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Checkpoint 2 signed event 12 but the newest event is 9: the newest events were deleted.',
     );
   });
 

@@ -21,9 +21,14 @@ function recordedResult(changes: unknown): { intact: boolean | null; checked: nu
   };
 }
 
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /**
  * The hash chain's state: the last recorded verification (from the trail itself) and a button
- * that recomputes every hash and link now. Only for roles allowed to verify the chain.
+ * that recomputes every hash and link and checks every signed checkpoint now. Only for roles
+ * allowed to verify the chain.
  */
 export function ChainStatusPanel() {
   const last = useLastVerification(true);
@@ -67,10 +72,18 @@ export function ChainStatusPanel() {
               ? 'never through this screen'
               : `${formatDateTime(recorded.at)} by ${recorded.actor_username ?? '—'}`}
           </Text>
+          {report !== undefined && (
+            <Text size="sm" c="dimmed" data-testid="chain-checkpoints">
+              {report.checkpoints_checked.toLocaleString('en-GB')} signed checkpoint
+              {report.checkpoints_checked === 1 ? '' : 's'} verified
+            </Text>
+          )}
           {report !== undefined && !report.intact && (
             <Alert color="red" role="alert" title="The audit chain is broken">
-              At event {report.first_broken_id ?? '?'}: {report.problem}. Events before it are
-              intact. Investigate before the next inspection.
+              {report.first_broken_id !== null
+                ? `At event ${String(report.first_broken_id)}: ${report.problem}. Events before it are intact.`
+                : `${sentence(report.problem)}.`}{' '}
+              Investigate before the next inspection.
             </Alert>
           )}
         </Stack>
