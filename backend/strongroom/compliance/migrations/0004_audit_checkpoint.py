@@ -14,7 +14,7 @@ def install(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_append_only_triggers'),
+        ('compliance', '0003_truncate_guard'),
     ]
 
     operations = [
