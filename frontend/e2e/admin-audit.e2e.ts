@@ -5,7 +5,8 @@
  *   works), then finds the creation in the audit trail, exports it as CSV and verifies the chain;
  * - a Document Manager raises a transfer and a destruction through their wizards, and both
  *   appear in the requests list;
- * - an Approver sends the transfer back; the requester corrects and resubmits it, signed.
+ * - an Approver sends the transfer back; the requester corrects and resubmits it, signed, and
+ *   the signatures given before the correction show "Invalid — record changed".
  */
 import { readFileSync } from 'node:fs';
 
@@ -354,6 +355,18 @@ describe('transfer, destruction and correction of a sent-back request', () => {
     await requester
       .getByRole('region', { name: 'Send-backs' })
       .getByText(/Resolved .*Named the audit in the purpose\./)
+      .waitFor(LIVE);
+    // The signatures given before the edit signed other content: the table says so.
+    const signatures = requester.getByRole('table', { name: 'Signatures' });
+    const row = (meaning: RegExp) => signatures.getByRole('row').filter({ hasText: meaning });
+    await row(/^Submitted/)
+      .getByText('Invalid — record changed')
+      .waitFor(LIVE);
+    await row(/^Sent back/)
+      .getByText('Invalid — record changed')
+      .waitFor(LIVE);
+    await row(/^Resubmitted/)
+      .getByText('Valid', { exact: true })
       .waitFor(LIVE);
     // The approver's screen follows live.
     await approver.page.getByTestId('request-status').getByText('Submitted').waitFor(LIVE);

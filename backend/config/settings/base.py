@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "CrateStatusEnum": "strongroom.records.models.Crate.Status",
         "DocumentStatusEnum": "strongroom.records.models.Document.Status",
         "LocationKindEnum": "strongroom.storage.models.Location.Kind",
+        "SignatureStatusEnum": "strongroom.compliance.signing.STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

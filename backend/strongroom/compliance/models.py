@@ -4,6 +4,8 @@ Both tables are append-only: the database itself refuses UPDATE and DELETE on th
 installed by this app's migrations on PostgreSQL and SQLite), and the admin shows them read-only.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -29,10 +31,17 @@ class SignatureMeaning(models.TextChoices):
 
 
 class Signature(models.Model):
-    """One electronic signature: who, printed name, meaning, when, and on what content.
+    """One electronic signature: who, printed name, meaning, when, and on what record.
 
-    ``record_digest`` is the SHA-256 of the signed record's canonical content at signing; when
-    the record later changes, the signature shows as no longer matching it.
+    A signature is keyed by ``object_type`` + ``object_id`` like an audit event, with the
+    record's ``unit`` for scoping; which record types can be signed, and what their content is,
+    each app declares (``compliance.canonical``). ``request`` / ``crate`` are navigation links
+    kept for those two types (``request.signatures``); verification requires them to agree with
+    ``object_id``.
+
+    ``scheme`` 2: ``content_digest`` is the SHA-256 of the record's canonical content at signing
+    and ``record_digest`` binds signer, meaning, UTC time, object type and id and that content.
+    ``scheme`` 1 (legacy rows): ``record_digest`` is the content digest alone.
     """
 
     Meaning = SignatureMeaning
@@ -44,6 +53,11 @@ class Signature(models.Model):
     meaning = models.CharField(max_length=15, choices=SignatureMeaning.choices)
     signed_at = models.DateTimeField()
     reason = models.TextField(blank=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
     request = models.ForeignKey(
         "workflow.Request",
         on_delete=models.PROTECT,
@@ -54,6 +68,10 @@ class Signature(models.Model):
     crate = models.ForeignKey(
         "records.Crate", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
     )
+    scheme = models.PositiveSmallIntegerField(
+        default=2, help_text="Digest scheme: 1 = content only (legacy), 2 = bound."
+    )
+    content_digest = models.CharField(max_length=64, blank=True)
     record_digest = models.CharField(max_length=64)
 
     class Meta:
@@ -64,22 +82,41 @@ class Signature(models.Model):
                 condition=Q(meaning__in=SignatureMeaning.values), name="signature_meaning_valid"
             ),
             models.CheckConstraint(
-                condition=Q(request__isnull=False, crate__isnull=True)
-                | Q(request__isnull=True, crate__isnull=False),
+                condition=~Q(object_type="")
+                & ~Q(object_id="")
+                & ~Q(request__isnull=False, crate__isnull=False),
                 name="signature_signs_one_record",
             ),
             models.CheckConstraint(
                 condition=Q(record_digest__regex=r"^[0-9a-f]{64}$"), name="signature_digest_format"
             ),
+            models.CheckConstraint(
+                condition=Q(content_digest="") | Q(content_digest__regex=r"^[0-9a-f]{64}$"),
+                name="signature_content_digest_format",
+            ),
+            models.CheckConstraint(condition=Q(scheme__in=[1, 2]), name="signature_scheme_known"),
             models.CheckConstraint(condition=~Q(printed_name=""), name="signature_printed_name"),
         ]
         indexes = [
             models.Index(fields=["request", "signed_at"], name="signature_request_idx"),
             models.Index(fields=["crate", "signed_at"], name="signature_crate_idx"),
+            models.Index(
+                fields=["object_type", "object_id", "signed_at"], name="signature_object_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.printed_name} — {self.meaning} — {self.signed_at:%Y-%m-%d %H:%M:%S %Z}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row created with only a navigation link (``request=`` / ``crate=``) is keyed by it.
+        for link in ("request", "crate"):
+            target_id = getattr(self, f"{link}_id")
+            if target_id is not None and not self.object_type and not self.object_id:
+                target = getattr(self, link)
+                self.object_type, self.object_id = link, str(target_id)
+                self.unit_id = self.unit_id or target.unit_id
+        super().save(*args, **kwargs)
 
 
 class AuditEvent(models.Model):

@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
@@ -17,5 +17,5 @@ def signature_get_for_user(*, user: User, signature_id: int) -> Signature | None
     signatures = Signature.objects.select_related("signer", "request", "request__crate", "crate")
     unit_ids = user_unit_ids(user)
     if unit_ids is not None:
-        signatures = signatures.filter(Q(request__unit__in=unit_ids) | Q(crate__unit__in=unit_ids))
+        signatures = signatures.filter(unit__in=unit_ids)
     return signatures.filter(pk=signature_id).first()

@@ -1,16 +1,38 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.models import AuditEvent, Signature
-from strongroom.compliance.signing import signature_is_valid
+from strongroom.compliance.signing import (
+    STATUS_CHOICES,
+    STATUSES,
+    VALID,
+    SignatureCheckCache,
+    signature_check,
+)
+
+SIGNATURE_STATUS_CHOICES = STATUS_CHOICES
+
+
+def signature_check_cache(context: dict[str, object]) -> SignatureCheckCache:
+    """One cache per response: a request's signatures read its content and events once."""
+    cache = context.get("signature_checks")
+    if not isinstance(cache, SignatureCheckCache):
+        cache = SignatureCheckCache()
+        context["signature_checks"] = cache
+    return cache
 
 
 class SignatureSerializer(serializers.ModelSerializer):
-    """The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning."""
+    """The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning; its
+    validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2: bound to
+    signer, meaning, time, record and content)."""
 
     meaning_display = serializers.CharField(source="get_meaning_display")
     request_number = serializers.CharField(source="request.number", default=None, allow_null=True)
     crate_code = serializers.SerializerMethodField()
     valid = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    status_display = serializers.SerializerMethodField()
     manifestation = serializers.SerializerMethodField()
 
     class Meta:
@@ -27,8 +49,15 @@ class SignatureSerializer(serializers.ModelSerializer):
             "request_number",
             "crate",
             "crate_code",
+            "object_type",
+            "object_id",
+            "unit",
+            "scheme",
+            "content_digest",
             "record_digest",
             "valid",
+            "status",
+            "status_display",
             "manifestation",
         ]
 
@@ -36,8 +65,21 @@ class SignatureSerializer(serializers.ModelSerializer):
         crate = signature.crate or (signature.request.crate if signature.request else None)
         return crate.code if crate else None
 
+    def _status(self, signature: Signature) -> str:
+        return signature_check(signature, cache=signature_check_cache(self.context))
+
     def get_valid(self, signature: Signature) -> bool:
-        return signature_is_valid(signature)
+        return self._status(signature) == VALID
+
+    @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
+    def get_status(self, signature: Signature) -> str:
+        """valid; record_changed (the record's content is no longer what was signed);
+        not_bound (the signature was copied, re-pointed or altered: its digest, link or audit
+        event do not agree); no_audit_event (no ``signature.sign`` event records it)."""
+        return self._status(signature)
+
+    def get_status_display(self, signature: Signature) -> str:
+        return STATUSES[self._status(signature)]
 
     def get_manifestation(self, signature: Signature) -> str:
         when = signature.signed_at.strftime("%Y-%m-%d %H:%M:%S UTC")

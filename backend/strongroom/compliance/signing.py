@@ -1,16 +1,35 @@
 """Electronic signatures (21 CFR Part 11 §11.50, §11.70, §11.200).
 
-Signing is two steps, used by every state-changing workflow action:
+Every signed action goes through :func:`signed_change`::
 
-1. :func:`signature_verify`, **before** the action's transaction: the password is checked again
-   (a token alone never signs) through django-axes, so wrong passwords count towards the
-   lockout. A failure is audited and committed on its own, then the action is refused — the
-   audit entry must survive the refusal.
-2. :func:`signature_record`, **inside** the action's transaction, after the row is locked and
-   every rule has passed: the Signature row with the printed name, meaning, UTC time and the
-   digest of the record's canonical content.
+    with signed_change(http_request=..., signer=actor, password=..., meaning=...,
+                       object_type="crate", object_id=crate.pk, unit=crate.unit) as change:
+        crate = change.lock(Crate.objects.all(), pk=crate.pk, version=version, what="crate")
+        ...  # rules, then the change itself
+        change.audit(action="crate.hold_place", changes={...}, reason=reason)
+
+1. :func:`signature_verify`, **before** the transaction: the password is checked again (a token
+   alone never signs) through django-axes, so wrong passwords count towards the lockout. A
+   failure is audited and committed on its own, then the action is refused — the audit entry
+   must survive the refusal.
+2. In one transaction: the record is locked and its version checked, the rules pass and the
+   change is made; then the Signature row (printed name, meaning, UTC time, digests) and its
+   ``signature.sign`` audit event, then the action's audit event.
+
+Validity (:func:`signature_check`): the digest must recompute from the signature's own fields and
+the record's current content, the navigation link must agree with the object id, and the
+signature must have its ``signature.sign`` audit event (same signer, meaning, object, signature
+id and digest).
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
@@ -18,11 +37,19 @@ from rest_framework import status
 from strongroom.accounts.models import Unit, User
 from strongroom.accounts.services import credentials_check
 from strongroom.compliance.audit import audit_event_record
-from strongroom.compliance.canonical import record_digest
-from strongroom.compliance.models import Signature, SignatureMeaning
-from strongroom.core.errors import ApplicationError
-from strongroom.records.models import Crate
-from strongroom.requests.models import Request
+from strongroom.compliance.canonical import (
+    CURRENT_SCHEME,
+    LEGACY_SCHEME,
+    binding_digest,
+    content_digest,
+    signable_for,
+    signable_for_type,
+    signables,
+)
+from strongroom.compliance.models import AuditEvent, Signature, SignatureMeaning
+from strongroom.core.errors import ApplicationError, version_check
+
+M = TypeVar("M", bound=Model)
 
 
 def signature_verify(
@@ -66,36 +93,319 @@ def signature_verify(
 def signature_record(
     *,
     signer: User,
-    meaning: SignatureMeaning,
+    meaning: SignatureMeaning | str,
+    record: Model | None = None,
     reason: str = "",
-    request: Request | None = None,
-    crate: Crate | None = None,
+    request: Model | None = None,
+    crate: Model | None = None,
 ) -> Signature:
+    """Sign ``record`` (any declared signable record; ``request=`` / ``crate=`` name it by kind)
+    as it is now, with its ``signature.sign`` audit event. Call it inside the transaction that
+    made the change (normally through :func:`signed_change`)."""
+    target = record or request or crate
+    if target is None:
+        raise ValueError("A signature signs a record.")
+    entry = signable_for(target)
+    object_id = str(target.pk)
+    signed_at = timezone.now()
+    content = content_digest(target)
+    unit = getattr(target, "unit", None)
     signature = Signature.objects.create(
         signer=signer,
         printed_name=signer.full_name or signer.username,
         meaning=meaning,
-        signed_at=timezone.now(),
+        signed_at=signed_at,
         reason=reason,
-        request=request,
-        crate=crate,
-        record_digest=record_digest(request=request, crate=crate),
+        object_type=entry.object_type,
+        object_id=object_id,
+        unit=unit if isinstance(unit, Unit) else None,
+        scheme=CURRENT_SCHEME,
+        content_digest=content,
+        record_digest=binding_digest(
+            signer_id=signer.pk,
+            meaning=meaning,
+            signed_at=signed_at,
+            object_type=entry.object_type,
+            object_id=object_id,
+            content_digest=content,
+        ),
+        **({entry.link: target} if entry.link else {}),
     )
-    target = request if request is not None else crate
     audit_event_record(
         action="signature.sign",
         actor=signer,
-        object_type="request" if request is not None else "crate",
-        object_id=target.pk if target else "",
-        unit=target.unit if target else None,
-        changes={"meaning": [None, str(meaning)], "signature": [None, signature.pk]},
+        object_type=entry.object_type,
+        object_id=object_id,
+        unit=signature.unit,
+        changes={
+            "meaning": [None, str(meaning)],
+            "signature": [None, signature.pk],
+            "digest": [None, signature.record_digest],
+            "scheme": [None, signature.scheme],
+        },
         reason=reason,
     )
     return signature
 
 
-def signature_is_valid(signature: Signature) -> bool:
-    """Whether the signed record still has the content that was signed."""
-    return (
-        record_digest(request=signature.request, crate=signature.crate) == signature.record_digest
+# --- Validity ---------------------------------------------------------------------------------
+
+VALID = "valid"
+RECORD_CHANGED = "record_changed"
+NOT_BOUND = "not_bound"
+NO_AUDIT_EVENT = "no_audit_event"
+STATUSES = {
+    VALID: "Valid",
+    RECORD_CHANGED: "Invalid — record changed",
+    NOT_BOUND: "Invalid — not bound to this record (copied, re-pointed or altered)",
+    NO_AUDIT_EVENT: "Invalid — no matching audit event",
+}
+STATUS_CHOICES = list(STATUSES.items())
+
+
+@dataclass
+class SignatureCheckCache:
+    """Shared by the checks of several signatures of the same records (one request's
+    signatures): each record's content and sign events are read once."""
+
+    records: dict[tuple[str, str], Model | None] = field(default_factory=dict)
+    contents: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    events: dict[tuple[str, str], dict[Any, AuditEvent]] = field(default_factory=dict)
+    results: dict[int, str] = field(default_factory=dict)
+
+
+def _record(signature: Signature, cache: SignatureCheckCache) -> Model | None:
+    key = (signature.object_type, signature.object_id)
+    if key not in cache.records:
+        entry = signable_for_type(signature.object_type)
+        record = None
+        if entry is not None:
+            linked = signature._state.fields_cache.get(entry.link) if entry.link else None
+            if isinstance(linked, entry.model) and str(linked.pk) == signature.object_id:
+                record = linked  # already loaded (a request's prefetched signatures)
+            else:
+                try:
+                    record = entry.model._default_manager.filter(pk=signature.object_id).first()
+                except (ValueError, ValidationError):  # an object id of the wrong form
+                    record = None
+        cache.records[key] = record
+    return cache.records[key]
+
+
+def _content(signature: Signature, record: Model, cache: SignatureCheckCache) -> str:
+    key = (signature.object_type, signature.object_id, signature.scheme)
+    if key not in cache.contents:
+        cache.contents[key] = content_digest(record, scheme=signature.scheme)
+    return cache.contents[key]
+
+
+def _sign_event(signature: Signature, cache: SignatureCheckCache) -> AuditEvent | None:
+    key = (signature.object_type, signature.object_id)
+    if key not in cache.events:
+        events = AuditEvent.objects.filter(
+            action="signature.sign",
+            object_type=signature.object_type,
+            object_id=signature.object_id,
+        ).order_by("id")
+        by_signature: dict[Any, AuditEvent] = {}
+        for event in events:
+            signed = (event.changes or {}).get("signature")
+            if isinstance(signed, list) and len(signed) == 2:
+                by_signature.setdefault(signed[1], event)
+        cache.events[key] = by_signature
+    return cache.events[key].get(signature.pk)
+
+
+def _event_agrees(event: AuditEvent, signature: Signature) -> bool:
+    changes = event.changes or {}
+    meaning = changes.get("meaning")
+    agrees = (
+        event.actor_id == signature.signer_id
+        and isinstance(meaning, list)
+        and meaning[-1] == signature.meaning
     )
+    if signature.scheme != LEGACY_SCHEME:
+        recorded = changes.get("digest")
+        agrees = agrees and isinstance(recorded, list) and recorded[-1] == signature.record_digest
+    return agrees
+
+
+def _link_agrees(signature: Signature) -> bool:
+    """A navigation link, when set, points at the very record the signature is keyed by."""
+    for entry in signables():
+        linked_id = getattr(signature, f"{entry.link}_id", None) if entry.link else None
+        if linked_id is not None and (
+            entry.object_type != signature.object_type or str(linked_id) != signature.object_id
+        ):
+            return False
+    return True
+
+
+def signature_check(signature: Signature, *, cache: SignatureCheckCache | None = None) -> str:
+    """The signature's validity: one of :data:`STATUSES`."""
+    cache = cache if cache is not None else SignatureCheckCache()
+    if signature.pk in cache.results:
+        return cache.results[signature.pk]
+    result = _signature_check(signature, cache)
+    cache.results[signature.pk] = result
+    return result
+
+
+def _signature_check(signature: Signature, cache: SignatureCheckCache) -> str:
+    if not _link_agrees(signature) or signature.scheme not in (LEGACY_SCHEME, CURRENT_SCHEME):
+        return NOT_BOUND
+    if signature.scheme == CURRENT_SCHEME:
+        bound = binding_digest(
+            signer_id=signature.signer_id,
+            meaning=signature.meaning,
+            signed_at=signature.signed_at,
+            object_type=signature.object_type,
+            object_id=signature.object_id,
+            content_digest=signature.content_digest,
+        )
+        if bound != signature.record_digest:
+            return NOT_BOUND
+    record = _record(signature, cache)
+    if record is None:
+        return NOT_BOUND
+    event = _sign_event(signature, cache)
+    if event is None:
+        return NO_AUDIT_EVENT
+    if not _event_agrees(event, signature):
+        return NOT_BOUND
+    signed_content = (
+        signature.content_digest if signature.scheme == CURRENT_SCHEME else signature.record_digest
+    )
+    if _content(signature, record, cache) != signed_content:
+        return RECORD_CHANGED
+    return VALID
+
+
+def signature_is_valid(signature: Signature, *, cache: SignatureCheckCache | None = None) -> bool:
+    """Whether the signature is bound to its record and the record still has the content that
+    was signed."""
+    return signature_check(signature, cache=cache) == VALID
+
+
+# --- The signed change ------------------------------------------------------------------------
+
+
+@dataclass
+class SignedChange:
+    """What the body of :func:`signed_change` works with."""
+
+    signer: User
+    meaning: SignatureMeaning
+    reason: str
+    record: Model | None = None
+    signature: Signature | None = None
+    cosignatures: list[Signature] = field(default_factory=list)
+    _cosigners: list[tuple[User, SignatureMeaning]] = field(default_factory=list)
+    _audits: list[dict[str, Any]] = field(default_factory=list)
+
+    def lock(self, queryset: QuerySet[M], *, pk: object, version: int | None, what: str) -> M:
+        """Lock the record, check the version the caller read, and make it the signed record."""
+        record = queryset.select_for_update(of=("self",)).get(pk=pk)
+        version_check(record, version, what=what)
+        self.record = record
+        return record
+
+    def sign(self, record: Model) -> None:
+        """The signed record, when the change creates it (nothing to lock)."""
+        self.record = record
+
+    def cosign(self, *, signer: User, meaning: SignatureMeaning) -> None:
+        """A second signature on the same record (a destruction's witness), whose credentials
+        were verified before the transaction."""
+        self._cosigners.append((signer, meaning))
+
+    def audit(
+        self,
+        *,
+        action: str,
+        changes: dict[str, Any],
+        reason: str | None = None,
+        with_signature: bool = False,
+        object_type: str = "",
+        object_id: object = "",
+        unit: Unit | None = None,
+    ) -> None:
+        """The action's audit event, written after the signature (``with_signature`` adds the
+        signature id to its changes)."""
+        self._audits.append(
+            {
+                "action": action,
+                "changes": changes,
+                "reason": self.reason if reason is None else reason,
+                "with_signature": with_signature,
+                "object_type": object_type,
+                "object_id": object_id,
+                "unit": unit,
+            }
+        )
+
+    def _finish(self) -> None:
+        if self.record is None:
+            raise RuntimeError("signed_change: the body named no record (lock() or sign()).")
+        self.signature = signature_record(
+            signer=self.signer, meaning=self.meaning, record=self.record, reason=self.reason
+        )
+        for cosigner, meaning in self._cosigners:
+            self.cosignatures.append(
+                signature_record(
+                    signer=cosigner, meaning=meaning, record=self.record, reason=self.reason
+                )
+            )
+        entry = signable_for(self.record)
+        for audit in self._audits:
+            changes = dict(audit["changes"])
+            if audit["with_signature"]:
+                changes["signature"] = [None, self.signature.pk]
+            unit = audit["unit"] or getattr(self.record, "unit", None)
+            audit_event_record(
+                action=audit["action"],
+                actor=self.signer,
+                object_type=audit["object_type"] or entry.object_type,
+                object_id=audit["object_id"] or self.record.pk,
+                unit=unit if isinstance(unit, Unit) else None,
+                changes=changes,
+                reason=audit["reason"],
+            )
+
+
+@contextmanager
+def signed_change(
+    *,
+    http_request: HttpRequest,
+    signer: User,
+    password: str,
+    meaning: SignatureMeaning,
+    object_type: str,
+    object_id: object,
+    unit: Unit | None = None,
+    reason: str = "",
+    before_transaction: Callable[[], None] | None = None,
+    **credentials: Any,
+) -> Iterator[SignedChange]:
+    """verify → atomic → (body: lock → version check → change) → Signature → AuditEvent.
+
+    The signer's credentials (``password`` and any other keyword in ``credentials``) go to
+    :func:`signature_verify` unchanged, before the transaction, so a failure stays audited.
+    ``before_transaction`` runs after that and before the transaction (a witness's own
+    verification). Everything in the body and the signatures commit or roll back together."""
+    signature_verify(
+        http_request=http_request,
+        signer=signer,
+        password=password,
+        meaning=meaning,
+        object_type=object_type,
+        object_id=object_id,
+        unit=unit,
+        **credentials,
+    )
+    if before_transaction is not None:
+        before_transaction()
+    change = SignedChange(signer=signer, meaning=meaning, reason=reason)
+    with transaction.atomic():
+        yield change
+        change._finish()

@@ -5,3 +5,8 @@ class RecordsConfig(AppConfig):
     name = "strongroom.records"
     label = "records"
     verbose_name = "Records"
+
+    def ready(self) -> None:
+        from strongroom.records import signable
+
+        signable.register()

@@ -25,8 +25,8 @@ from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.signing import signature_record, signature_verify
-from strongroom.core.errors import ApplicationError, ConflictError, version_check
+from strongroom.compliance.signing import signed_change
+from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.core.models import Sequence
 from strongroom.records.codes import format_code
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
@@ -345,12 +345,6 @@ def documents_parse_csv(*, file: IO[bytes] | UploadedFile, unit: Unit) -> list[d
 # --- Legal hold -------------------------------------------------------------------------------
 
 
-def _lock_crate(crate: Crate, version: int | None) -> Crate:
-    locked = Crate.objects.select_for_update(of=("self",)).select_related("unit").get(pk=crate.pk)
-    version_check(locked, version, what="crate")
-    return locked
-
-
 def _hold_change(
     *,
     http_request: HttpRequest,
@@ -367,7 +361,7 @@ def _hold_change(
             "A reason is required.", code="reason_required", details={"reason": ["Required."]}
         )
     meaning = SignatureMeaning.HOLD_PLACED if place else SignatureMeaning.HOLD_RELEASED
-    signature_verify(
+    with signed_change(
         http_request=http_request,
         signer=actor,
         password=password,
@@ -375,9 +369,11 @@ def _hold_change(
         object_type="crate",
         object_id=crate.pk,
         unit=crate.unit,
-    )
-    with transaction.atomic():
-        crate = _lock_crate(crate, version)
+        reason=reason,
+    ) as change:
+        crate = change.lock(
+            Crate.objects.select_related("unit"), pk=crate.pk, version=version, what="crate"
+        )
         if crate.status == Crate.Status.DESTROYED:
             raise ApplicationError(
                 "The crate was destroyed.",
@@ -412,7 +408,6 @@ def _hold_change(
                 "updated_at",
             ]
         )
-        signature = signature_record(signer=actor, meaning=meaning, crate=crate, reason=reason)
         after = {
             "legal_hold": crate.legal_hold,
             "legal_hold_reason": crate.legal_hold_reason,
@@ -423,15 +418,10 @@ def _hold_change(
             k: [before[k], after[k]] for k in before if before[k] != after[k]
         }
         changes["version"] = [crate.version - 1, crate.version]
-        changes["signature"] = [None, signature.pk]
-        audit_event_record(
+        change.audit(
             action="crate.hold_place" if place else "crate.hold_release",
-            actor=actor,
-            object_type="crate",
-            object_id=crate.pk,
-            unit=crate.unit,
             changes=changes,
-            reason=reason,
+            with_signature=True,
         )
     return crate
 

@@ -7,3 +7,8 @@ class RequestsConfig(AppConfig):
     # would be ambiguous in migrations, permissions ("workflow.approve_request") and logs.
     label = "workflow"
     verbose_name = "Requests"
+
+    def ready(self) -> None:
+        from strongroom.requests import signable
+
+        signable.register()

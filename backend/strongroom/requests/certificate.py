@@ -22,13 +22,26 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from strongroom.compliance.canonical import record_digest
-from strongroom.compliance.signing import signature_is_valid
+from strongroom.compliance.signing import (
+    NO_AUDIT_EVENT,
+    NOT_BOUND,
+    RECORD_CHANGED,
+    VALID,
+    SignatureCheckCache,
+    signature_check,
+)
 from strongroom.records.models import Document
 from strongroom.requests.models import Request
 
 _STYLES = getSampleStyleSheet()
 _SMALL = ParagraphStyle("small", parent=_STYLES["BodyText"], fontSize=8, leading=10)
 _MONO = ParagraphStyle("mono", parent=_SMALL, fontName="Courier", fontSize=7.5)
+_VALIDITY = {
+    VALID: "yes",
+    RECORD_CHANGED: "NO — record changed",
+    NOT_BOUND: "NO — not bound to this record (copied or altered)",
+    NO_AUDIT_EVENT: "NO — no audit event",
+}
 _TABLE_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
@@ -70,6 +83,7 @@ def destruction_certificate_pdf(request: Request) -> bytes:
     crate = request.crate
     documents = list(crate.documents.select_related("doc_type", "department").order_by("number"))
     signatures = list(request.signatures.select_related("signer").order_by("signed_at", "id"))
+    checks = SignatureCheckCache()
     completed = request.status == Request.Status.COMPLETED
 
     buffer = io.BytesIO()
@@ -156,7 +170,7 @@ def destruction_certificate_pdf(request: Request) -> bytes:
 
     story.append(Paragraph(f"Electronic signatures ({len(signatures)})", _STYLES["Heading3"]))
     signature_rows: list[list[object]] = [
-        ["Id", "Printed name", "Meaning", "Signed (UTC)", "Reason", "Valid"]
+        ["Id", "Printed name", "Meaning", "Signed (UTC)", "Reason", "Scheme", "Valid"]
     ]
     signature_rows += [
         [
@@ -165,26 +179,36 @@ def destruction_certificate_pdf(request: Request) -> bytes:
             _cell(s.get_meaning_display()),
             _cell(_utc(s.signed_at)),
             _cell(s.reason or "—"),
-            _cell("yes" if signature_is_valid(s) else "NO — record changed"),
+            _cell(s.scheme),
+            _cell(_VALIDITY[signature_check(s, cache=checks)]),
         ]
         for s in signatures
     ]
     signatures_table = Table(
         signature_rows,
-        colWidths=[12 * mm, 38 * mm, 24 * mm, 36 * mm, None, 20 * mm],
+        colWidths=[12 * mm, 34 * mm, 22 * mm, 34 * mm, None, 13 * mm, 30 * mm],
         repeatRows=1,
         hAlign="LEFT",
     )
     signatures_table.setStyle(_TABLE_STYLE)
-    story += [signatures_table, Spacer(1, 5 * mm)]
+    story += [
+        signatures_table,
+        Paragraph(
+            "Scheme 2: the signature's digest binds the signer, the meaning, the UTC time, the "
+            "record and its content, and the signature is checked against its audit event. "
+            "Scheme 1 (signatures made before scheme 2): the digest covers the content only.",
+            _SMALL,
+        ),
+        Spacer(1, 5 * mm),
+    ]
 
     story.append(
         KeepTogether(
             [
                 Paragraph("Record digest", _STYLES["Heading3"]),
                 Paragraph(
-                    "SHA-256 of the request's canonical content, as each signature above "
-                    "signed it:",
+                    "SHA-256 of the request's canonical content (with the documents destroyed), "
+                    "the content digest each scheme-2 signature above signed:",
                     _SMALL,
                 ),
                 Paragraph(record_digest(request=request), _MONO),

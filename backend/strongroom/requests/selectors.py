@@ -8,6 +8,7 @@ from django.utils import timezone
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.models import AuditEvent
+from strongroom.compliance.signing import VALID, SignatureCheckCache, signature_check
 from strongroom.requests.models import Request, RequestStatus, RequestType
 
 
@@ -63,10 +64,15 @@ def request_get_for_user(*, user: User, request_id: int) -> Request | None:
     )
 
 
-def request_timeline(*, request: Request) -> list[dict[str, Any]]:
-    """Signatures, send-backs and audit events of the request, oldest first: one history."""
+def request_timeline(
+    *, request: Request, checks: SignatureCheckCache | None = None
+) -> list[dict[str, Any]]:
+    """Signatures (with their validity), send-backs and audit events of the request, oldest
+    first: one history."""
     entries: list[dict[str, Any]] = []
+    checks = checks if checks is not None else SignatureCheckCache()
     for signature in request.signatures.all():
+        check = signature_check(signature, cache=checks)
         entries.append(
             {
                 "kind": "signature",
@@ -76,6 +82,8 @@ def request_timeline(*, request: Request) -> list[dict[str, Any]]:
                 "meaning": signature.meaning,
                 "title": f"Signed: {signature.get_meaning_display()}",
                 "reason": signature.reason,
+                "valid": check == VALID,
+                "status": check,
             }
         )
     for send_back in request.send_backs.all():

@@ -3,7 +3,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from strongroom.compliance.serializers import SignatureSerializer
+from strongroom.compliance.serializers import (
+    SIGNATURE_STATUS_CHOICES,
+    SignatureSerializer,
+    signature_check_cache,
+)
 from strongroom.core.filters import MAX_ID
 from strongroom.core.serializers import FastRepresentationMixin
 from strongroom.requests.models import Request, RequestType, SendBack
@@ -82,6 +86,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     meaning = serializers.CharField(required=False)
     reason = serializers.CharField(allow_blank=True)
     changes = serializers.DictField(required=False)
+    # Signature entries: validity as in SignatureSerializer.
+    valid = serializers.BooleanField(required=False)
+    status = serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES, required=False)
 
 
 class DocumentRefSerializer(serializers.Serializer):
@@ -122,7 +129,8 @@ class RequestDetailSerializer(RequestListSerializer):
     def get_timeline(self, request: Request) -> list[dict[str, Any]]:
         from strongroom.requests.selectors import request_timeline
 
-        return TimelineEntrySerializer(request_timeline(request=request), many=True).data  # type: ignore[return-value]
+        timeline = request_timeline(request=request, checks=signature_check_cache(self.context))
+        return TimelineEntrySerializer(timeline, many=True).data  # type: ignore[return-value]
 
 
 class RequestSignatureSerializer(serializers.Serializer):

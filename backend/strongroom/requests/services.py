@@ -18,7 +18,7 @@ from strongroom.accounts.models import Department, User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.signing import signature_record, signature_verify
+from strongroom.compliance.signing import signed_change
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
 from strongroom.core.task_queue import task_enqueue_on_commit
@@ -279,16 +279,15 @@ def request_create(
             code="purpose_required",
             details={"purpose": ["Required."]},
         )
-    signature_verify(
-        http_request=http_request,
-        signer=actor,
-        password=password,
-        meaning=SignatureMeaning.SUBMITTED,
-        object_type="request",
-        object_id="",
-    )
     try:
-        with transaction.atomic():
+        with signed_change(
+            http_request=http_request,
+            signer=actor,
+            password=password,
+            meaning=SignatureMeaning.SUBMITTED,
+            object_type="request",
+            object_id="",
+        ) as change:
             if data.type == RequestType.STORAGE:
                 crate, fields = _storage_crate(data, actor), {}
             else:
@@ -307,13 +306,9 @@ def request_create(
             )
             if data.type == RequestType.WITHDRAWAL and data.document_ids:
                 request.documents.set(data.document_ids)
-            signature_record(signer=actor, meaning=SignatureMeaning.SUBMITTED, request=request)
-            audit_event_record(
+            change.sign(request)
+            change.audit(
                 action="request.create",
-                actor=actor,
-                object_type="request",
-                object_id=request.pk,
-                unit=request.unit,
                 changes={
                     "number": [None, request.number],
                     "type": [None, request.type],

@@ -16,6 +16,7 @@ change, the Signature and the AuditEvent are written; notifications go out after
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,9 +25,8 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import User
-from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.signing import signature_record, signature_verify
+from strongroom.compliance.signing import signature_verify, signed_change
 from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
@@ -36,7 +36,6 @@ from strongroom.requests.services import (
     require_in_units,
     require_permission,
     require_reason,
-    require_version,
     shelf_for,
     shelf_reserve,
 )
@@ -172,25 +171,35 @@ def request_transition(
         )
     require_in_units(actor, preview["unit_id"])
     reason = require_reason(data.reason) if transition.reason_required else data.reason.strip()
-    signature_verify(
+    with signed_change(
         http_request=http_request,
         signer=actor,
         password=data.password,
         meaning=transition.meaning,
         object_type="request",
         object_id=request_id,
-    )
-    if name == "destroy":
-        data.witness = _witness_verify(
-            http_request, actor, request_id, preview["unit_id"], preview["requester_id"], data
+        reason=reason,
+        before_transaction=(
+            partial(
+                _witness_sign,
+                http_request,
+                actor,
+                request_id,
+                preview["unit_id"],
+                preview["requester_id"],
+                data,
+            )
+            if name == "destroy"
+            else None
+        ),
+    ) as change:
+        request = change.lock(
+            Request.objects.select_related("crate", "unit", "requester"),
+            pk=request_id,
+            version=data.version,
+            what="request",
         )
-    with transaction.atomic():
-        request = (
-            Request.objects.select_for_update(of=("self",))
-            .select_related("crate", "unit", "requester")
-            .get(pk=request_id)
-        )
-        _check(transition, request, actor, data.version)
+        _check(transition, request, actor)
         before = {"status": request.status, "crate_status": request.crate.status}
         EFFECTS.get(name, _no_effect)(request, actor, data, http_request)
         request.status = transition.target
@@ -206,22 +215,11 @@ def request_transition(
             raise ConflictError(
                 "The crate has another open request.", code="crate_has_open_request"
             ) from exc
-        signature_record(signer=actor, meaning=transition.meaning, request=request, reason=reason)
         if data.witness is not None:
-            signature_record(
-                signer=data.witness,
-                meaning=SignatureMeaning.WITNESSED,
-                request=request,
-                reason=reason,
-            )
+            change.cosign(signer=data.witness, meaning=SignatureMeaning.WITNESSED)
         request.crate.refresh_from_db()
-        audit_event_record(
+        change.audit(
             action=f"request.{name}",
-            actor=actor,
-            object_type="request",
-            object_id=request.pk,
-            unit=request.unit,
-            reason=reason,
             changes={
                 "status": [before["status"], request.status],
                 **(
@@ -243,8 +241,8 @@ def request_transition(
     return request
 
 
-def _check(transition: Transition, request: Request, actor: User, version: int | None) -> None:
-    require_version(request, version)
+def _check(transition: Transition, request: Request, actor: User) -> None:
+    """The rules after the lock and the version check (``SignedChange.lock``)."""
     if request.type not in transition.types:
         raise ApplicationError(
             f"{transition.name.replace('_', ' ').capitalize()} does not apply to a "
@@ -390,6 +388,19 @@ def _destroy(request: Request, actor: User, data: TransitionInput, http: HttpReq
     request.witness = witness
     crate.documents.update(status=Document.Status.DESTROYED)
     _crate_save(crate, status=Crate.Status.DESTROYED, location=None, destroyed_at=now)
+
+
+def _witness_sign(
+    http: HttpRequest,
+    actor: User,
+    request_id: int,
+    unit_id: int,
+    requester_id: int,
+    data: TransitionInput,
+) -> None:
+    """Verify the witness after the executor and before the transaction; the witness co-signs
+    inside it."""
+    data.witness = _witness_verify(http, actor, request_id, unit_id, requester_id, data)
 
 
 def _witness_verify(

@@ -262,7 +262,7 @@ def test_a_hold_cut_by_a_lost_database_connection_is_503_and_leaves_nothing(
 ) -> None:
     crate = _stored(goa)
     with mock.patch(
-        "strongroom.records.services.audit_event_record",
+        "strongroom.compliance.signing.audit_event_record",  # the signed change writes it
         side_effect=OperationalError("server closed the connection unexpectedly"),
     ):
         response = admin_client.post(f"{CRATES}{crate.pk}/hold/", _hold_body())

@@ -2086,7 +2086,11 @@ export interface components {
             refresh: string;
             user: components["schemas"]["Me"];
         };
-        /** @description The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning. */
+        /**
+         * @description The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning; its
+         *     validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2: bound to
+         *     signer, meaning, time, record and content).
+         */
         Signature: {
             readonly id: number;
             signer: number;
@@ -2100,10 +2104,29 @@ export interface components {
             request_number?: string | null;
             crate?: number | null;
             readonly crate_code: string | null;
+            object_type: string;
+            object_id: string;
+            unit?: number | null;
+            /**
+             * Format: int64
+             * @description Digest scheme: 1 = content only (legacy), 2 = bound.
+             */
+            scheme?: number;
+            content_digest?: string;
             record_digest: string;
             readonly valid: boolean;
+            readonly status: components["schemas"]["SignatureStatusEnum"];
+            readonly status_display: string;
             readonly manifestation: string;
         };
+        /**
+         * @description * `valid` - Valid
+         *     * `record_changed` - Invalid — record changed
+         *     * `not_bound` - Invalid — not bound to this record (copied, re-pointed or altered)
+         *     * `no_audit_event` - Invalid — no matching audit event
+         * @enum {string}
+         */
+        SignatureStatusEnum: "valid" | "record_changed" | "not_bound" | "no_audit_event";
         TimelineEntry: {
             kind: components["schemas"]["TimelineEntryKindEnum"];
             /** Format: date-time */
@@ -2116,6 +2139,8 @@ export interface components {
             changes?: {
                 [key: string]: unknown;
             };
+            valid?: boolean;
+            status?: components["schemas"]["SignatureStatusEnum"];
         };
         /**
          * @description * `signature` - signature

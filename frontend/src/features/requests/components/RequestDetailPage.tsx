@@ -28,6 +28,7 @@ import { mayCorrect } from './request-corrections';
 import { RequestStatusBadge } from './RequestStatusBadge';
 import { RequestTimeline } from './RequestTimeline';
 import { SignatureDialog } from './SignatureDialog';
+import { SignatureValidityBadge } from './SignatureValidity';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -210,13 +211,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
                   </Table.Td>
                   <Table.Td>{signature.reason ?? ''}</Table.Td>
                   <Table.Td>
-                    {signature.valid ? (
-                      <Badge color="green" variant="light">
-                        Valid
-                      </Badge>
-                    ) : (
-                      <Badge color="red">Invalid: record changed</Badge>
-                    )}
+                    <SignatureValidityBadge status={signature.status} valid={signature.valid} />
                   </Table.Td>
                 </Table.Tr>
               ))}

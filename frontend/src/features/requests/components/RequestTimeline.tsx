@@ -2,6 +2,9 @@ import { Badge, Text, Timeline } from '@mantine/core';
 
 import { formatDateTime, humanize } from '@/lib/format';
 
+import { isSignatureStatus, type SignatureStatus } from './signature-validity';
+import { SignatureValidityBadge } from './SignatureValidity';
+
 interface TimelineEntry {
   kind: string;
   at: string;
@@ -10,6 +13,7 @@ interface TimelineEntry {
   title: string;
   meaning?: string;
   reason?: string;
+  status?: SignatureStatus;
 }
 
 function entriesOf(raw: readonly Record<string, unknown>[]): TimelineEntry[] {
@@ -21,6 +25,7 @@ function entriesOf(raw: readonly Record<string, unknown>[]): TimelineEntry[] {
     title: typeof entry.title === 'string' ? entry.title : '',
     ...(typeof entry.meaning === 'string' ? { meaning: entry.meaning } : {}),
     ...(typeof entry.reason === 'string' && entry.reason !== '' ? { reason: entry.reason } : {}),
+    ...(isSignatureStatus(entry.status) ? { status: entry.status } : {}),
   }));
 }
 
@@ -56,6 +61,12 @@ export function RequestTimeline({ timeline }: { timeline: readonly Record<string
               <Badge size="xs" variant="light" color={KIND_COLORS[entry.kind] ?? 'gray'}>
                 {KIND_LABELS[entry.kind] ?? humanize(entry.kind)}
               </Badge>
+              {entry.status !== undefined && entry.status !== 'valid' && (
+                <>
+                  {' '}
+                  <SignatureValidityBadge status={entry.status} valid={false} />
+                </>
+              )}
             </>
           }
         >
