@@ -27,15 +27,26 @@ def assert_update_rejected(
         assert constraint in message or "UNIQUE" in message or "unique" in message, message
 
 
+SUCCESS = frozenset({200, 201, 204})
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One API operation and the roles allowed to call it. ``path`` and string values of
-    ``data`` may name fixtures' ids in braces: ``/api/v1/users/{target}/``."""
+    ``data`` may name fixtures' ids in braces: ``/api/v1/users/{target}/``.
+
+    An allowed role must get one of ``ok`` (a success: the data are valid for the call), a
+    refused one exactly ``refused`` (403; 404 only where an endpoint hides what the role may not
+    see, stated per endpoint). ``data`` may be a callable of the ids (a fresh upload per call);
+    ``format`` is the request encoding."""
 
     method: str
     path: str
     allowed: frozenset[str]
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] = field(default_factory=dict)
+    ok: frozenset[int] = SUCCESS
+    refused: int = 403
+    format: str = "json"
 
 
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -43,23 +54,35 @@ def _fill(value: Any, ids: dict[str, Any]) -> Any:
         return ids[value[1:-1]]
     if isinstance(value, list):
         return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
     return value
 
 
 def permission_mismatches(
     client: Any, endpoints: list[Endpoint], role: str, ids_for: Callable[[], dict[str, Any]]
-) -> list[tuple[str, str, int]]:
-    """Calls each endpoint as ``client``; returns those whose permission verdict (allowed: any
-    answer but 401/403) differs from the matrix. ``ids_for()`` gives fresh ids per call."""
+) -> list[tuple[str, str, int, str]]:
+    """Calls each endpoint as ``client``; returns those whose answer differs from the matrix:
+    an allowed role that got anything but the endpoint's success status (a 400, 404 or 500 is
+    not "allowed"), or a refused one that got anything but its refusal (exactly 403, or the
+    endpoint's stated 404), with the status and the error code. ``ids_for()`` gives fresh ids
+    per call."""
     mismatches = []
     for endpoint in endpoints:
         ids = ids_for()
         path = endpoint.path.format(**ids)
-        data = {k: _fill(v, ids) for k, v in endpoint.data.items()}
-        response = getattr(client, endpoint.method)(path, data, format="json")
-        allowed = response.status_code not in (401, 403)
-        if allowed != (role in endpoint.allowed):
-            mismatches.append((endpoint.method, endpoint.path, response.status_code))
+        raw = endpoint.data(ids) if callable(endpoint.data) else endpoint.data
+        data = {k: _fill(v, ids) for k, v in raw.items()}
+        response = getattr(client, endpoint.method)(path, data, format=endpoint.format)
+        if role in endpoint.allowed:
+            expected = response.status_code in endpoint.ok
+        else:
+            expected = response.status_code == endpoint.refused
+        if not expected:
+            body = getattr(response, "data", None)
+            error = body.get("error", {}) if isinstance(body, dict) else {}
+            code = error.get("code", "") if isinstance(error, dict) else ""
+            mismatches.append((endpoint.method, endpoint.path, response.status_code, code))
     return mismatches
 
 
