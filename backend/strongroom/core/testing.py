@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,18 +14,72 @@ import pytest
 from django.db import DataError, IntegrityError, models, transaction
 
 
-def assert_update_rejected(
-    instance: models.Model, constraint: str | None = None, **changes: Any
-) -> None:
+def _unique_by_columns(model: type[models.Model], columns: list[str]) -> str:
+    """The declared name of ``model``'s unique constraint on exactly ``columns`` (in order), or
+    ``"<field> (unique=True)"`` for a field's own uniqueness."""
+    names = [
+        constraint.name
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and [model._meta.get_field(f).column for f in constraint.fields] == columns
+    ]
+    names += [
+        f"{f.name} (unique=True)"
+        for f in model._meta.concrete_fields
+        if f.unique and not f.primary_key and [f.column] == columns
+    ]
+    return " or ".join(names) if names else f"unique({', '.join(columns)})"
+
+
+def violated_constraint(error: IntegrityError, model: type[models.Model]) -> str:
+    """Which constraint of ``model`` the database reports ``error`` for: a CHECK or
+    UniqueConstraint by its declared name, a field's ``unique=True`` as ``"<field>
+    (unique=True)"``. PostgreSQL names the constraint (its own name for a unique column, mapped
+    back through its columns); SQLite names CHECK constraints and a unique violation's columns."""
+    from django.db import connection
+
+    constraint_name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if constraint_name:  # PostgreSQL
+        if any(c.name == constraint_name for c in model._meta.constraints):
+            return str(constraint_name)
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        columns = found.get(constraint_name, {}).get("columns")
+        return _unique_by_columns(model, list(columns)) if columns else str(constraint_name)
+    message = str(error)
+    if match := re.search(r"CHECK constraint failed: (\w+)", message):
+        return match[1]
+    if match := re.search(r"UNIQUE constraint failed: index '(\w+)'", message):
+        return match[1]
+    if match := re.search(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)", message):
+        return _unique_by_columns(model, [c.split(".")[-1] for c in match[1].split(", ")])
+    return message
+
+
+@contextlib.contextmanager
+def assert_violates(model: type[models.Model], constraint: str) -> Iterator[None]:
+    """The statements in the block must be refused by the database for ``constraint`` of
+    ``model`` exactly (see ``violated_constraint``), not merely for some integrity error."""
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        yield
+    assert violated_constraint(excinfo.value, model) == constraint, excinfo.value
+
+
+def assert_update_rejected(instance: models.Model, constraint: str, **changes: Any) -> None:
     """An UPDATE of ``instance`` with ``changes`` must be refused by the database itself
-    (QuerySet.update skips model validation), naming ``constraint`` when the engine reports it.
-    A value longer than its column is a DataError on PostgreSQL (SQLite has no lengths)."""
+    (QuerySet.update skips model validation) for ``constraint`` exactly: a CHECK or
+    UniqueConstraint by its declared name, a field's own uniqueness as ``"<field>
+    (unique=True)"``. A value longer than its column is refused by the column's length on
+    PostgreSQL before any CHECK runs (a DataError, "string data right truncation"); SQLite has
+    no lengths, so there the CHECK must refuse it."""
+    model = type(instance)
     with pytest.raises((IntegrityError, DataError)) as excinfo, transaction.atomic():
-        type(instance)._default_manager.filter(pk=instance.pk).update(**changes)
-    if constraint and isinstance(excinfo.value, IntegrityError):
-        message = str(excinfo.value)
-        # PostgreSQL and SQLite name CHECK constraints; unique violations name the columns.
-        assert constraint in message or "UNIQUE" in message or "unique" in message, message
+        model._default_manager.filter(pk=instance.pk).update(**changes)
+    error = excinfo.value
+    if isinstance(error, DataError):
+        assert getattr(error.__cause__, "sqlstate", None) == "22001", error
+        return
+    assert violated_constraint(error, model) == constraint, error
 
 
 SUCCESS = frozenset({200, 201, 204})

@@ -1,8 +1,7 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from strongroom.accounts.tests.factories import UnitFactory
-from strongroom.core.testing import assert_update_rejected
+from strongroom.core.testing import assert_update_rejected, assert_violates
 from strongroom.records.tests.factories import shelf_create
 from strongroom.storage.models import Location
 
@@ -36,11 +35,11 @@ def test_kind_and_code_format() -> None:
 
 def test_codes_are_unique_among_siblings_and_rooms_within_a_unit() -> None:
     shelf = shelf_create(code="S1")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Location, "location_code_unique_among_siblings"):
         Location.objects.create(
             unit=shelf.unit, parent=shelf.parent, kind="SHELF", code="S1", capacity=1
         )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Location, "location_room_code_unique_in_unit"):
         Location.objects.create(unit=shelf.unit, parent=None, kind="ROOM", code="R01")
     # The same room code in another unit is fine.
     Location.objects.create(unit=UnitFactory(code="MUM1"), parent=None, kind="ROOM", code="R01")
