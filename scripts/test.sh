@@ -8,7 +8,36 @@ mkdir -p var
 export DJANGO_SETTINGS_MODULE=config.settings.test
 PY=.venv/bin/python
 started=$(date +%s)
-step() { printf '\n==> %s\n' "$*"; }
+
+# The validation evidence bundle (scripts/evidence_bundle.py): each step's outcome, the JUnit XML of
+# every suite, the compliance matrix with this run's pass counts, versions, commit, date and host.
+# Written from the exit trap, so a failed run leaves the evidence of the steps that ran.
+EVIDENCE="$ROOT/var/evidence"
+rm -rf "$EVIDENCE"
+mkdir -p "$EVIDENCE"
+current_step=""
+step_started=0
+step_done() {  # status of the step in progress → steps.tsv
+  if [ -n "$current_step" ]; then
+    printf '%s\t%s\t%s\n' "$1" "$(( $(date +%s) - step_started ))" "$current_step" >>"$EVIDENCE/steps.tsv"
+    current_step=""
+  fi
+}
+step() {
+  step_done passed
+  current_step="$*"
+  step_started=$(date +%s)
+  printf '\n==> %s\n' "$*"
+}
+services_up=0
+on_exit() {
+  local code=$?
+  if [ "$code" -eq 0 ]; then step_done passed; else step_done failed; fi
+  if [ "$services_up" = 1 ]; then services_stop || true; fi
+  "$ROOT/backend/.venv/bin/python" "$ROOT/scripts/evidence_bundle.py" --exit-code "$code" || true
+  exit "$code"
+}
+trap on_exit EXIT
 
 step "ruff (backend and scripts)"
 .venv/bin/ruff check . ../scripts
@@ -16,8 +45,6 @@ step "ruff (backend and scripts)"
 step "mypy (backend and scripts)"
 .venv/bin/mypy .
 MYPYPATH=../scripts .venv/bin/mypy --explicit-package-bases ../scripts/*.py
-step "compliance traceability (docs/COMPLIANCE.md current, every clause proven)"
-"$PY" "$ROOT/scripts/compliance_matrix.py" --check
 step "manage.py check, makemigrations --check"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run
@@ -25,32 +52,38 @@ step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
 "$PY" manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 step "pytest on SQLite (schema fuzzing runs in the PostgreSQL pass)"
-"$PY" -m pytest -q -p no:cacheprovider -m "not fuzz"
+"$PY" -m pytest -q -p no:cacheprovider -m "not fuzz" --junitxml="$EVIDENCE/junit-sqlite.xml"
 
 step "pytest on PostgreSQL 15 + Redis"
 # shellcheck source=scripts/services.sh
 source "$ROOT/scripts/services.sh"
+services_up=1
 services_start
-trap services_stop EXIT
+"$PY" "$ROOT/scripts/evidence_bundle.py" --services
 # As the owner (pytest creates and migrates the test database; post_migrate grants the application
 # role); test_database_roles.py logs in as the application role to that same database.
 STRONGROOM_APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$DATABASE_OWNER_URL" \
-  "$PY" -m pytest -q -p no:cacheprovider
+  "$PY" -m pytest -q -p no:cacheprovider --junitxml="$EVIDENCE/junit-postgresql.xml"
+services_up=0
 services_stop
-trap - EXIT
+
+step "compliance traceability (docs/COMPLIANCE.md current; every clause proven by tests that passed in this run, none skipped on PostgreSQL)"
+"$PY" "$ROOT/scripts/compliance_matrix.py" --check \
+  --junit-sqlite "$EVIDENCE/junit-sqlite.xml" --junit-postgresql "$EVIDENCE/junit-postgresql.xml" \
+  --markdown "$EVIDENCE/compliance-matrix.md" --json "$EVIDENCE/compliance-matrix.json"
 
 step "frontend: API types up to date, typecheck, lint, unit tests"
 cd "$ROOT/frontend"
 npm run --silent check:api
 npm run --silent typecheck
 npm run --silent lint
-npm run --silent test
+npm run --silent test -- --reporter=default --reporter=junit --outputFile.junit="$EVIDENCE/junit-vitest.xml"
 
 step "frontend: end-to-end in Debian's chromium against a real backend"
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-npm run --silent e2e
+npm run --silent e2e -- --reporter=default --reporter=junit --outputFile.junit="$EVIDENCE/junit-e2e.xml"
 
 step "deployment configuration (compose schema, nginx -t, live nginx checks)"
 bash "$ROOT/scripts/check_deploy_configs.sh"
@@ -58,4 +91,5 @@ bash "$ROOT/scripts/check_deploy_configs.sh"
 step "production topology on loopback (nginx, 2 Daphne, Celery worker and Beat, PostgreSQL, Redis)"
 "$ROOT/backend/.venv/bin/python" "$ROOT/scripts/check_production_topology.py"
 
+step_done passed
 printf '\nAll suites passed in %ss.\n' "$(( $(date +%s) - started ))"

@@ -1,12 +1,12 @@
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, User
 from strongroom.accounts.selectors import user_for_request, user_unit_ids
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
-from strongroom.core.testing import assert_update_rejected
+from strongroom.core.testing import assert_update_rejected, assert_violates
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +19,14 @@ def test_unit_code_must_be_short_upper_case_alphanumeric(code: str) -> None:
 def test_unit_code_is_unique() -> None:
     UnitFactory(code="GOA1")
     other = UnitFactory(code="MUM1")
-    assert_update_rejected(other, code="GOA1")
+    assert_update_rejected(other, "code (unique=True)", code="GOA1")
 
 
 def test_department_code_is_unique_within_its_unit_only() -> None:
     goa, mum = UnitFactory(code="GOA1"), UnitFactory(code="MUM1")
     DepartmentFactory(unit=goa, code="QA")
     DepartmentFactory(unit=mum, code="QA")  # another unit may reuse the code
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Department, "department_code_unique_in_unit"):
         Department.objects.create(unit=goa, code="QA", name="Duplicate")
 
 
@@ -46,7 +46,7 @@ def test_username_format_and_uniqueness(roles_synced: None) -> None:
     UserFactory(username="alice")
     bob = UserFactory(username="bob")
     assert_update_rejected(bob, "user_username_format", username="b o b")
-    assert_update_rejected(bob, username="alice")
+    assert_update_rejected(bob, "username (unique=True)", username="alice")
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.utils import timezone
 from strongroom.accounts.tests.factories import UnitFactory
 from strongroom.compliance.audit import GENESIS_HASH, audit_event_record, verify_chain
 from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.core.testing import assert_violates
 from strongroom.requests.tests.factories import RequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_signature_constraints(roles_synced: None) -> None:
 def test_audit_constraints() -> None:
     event = _record_three()[0]
     # Constraint checks run before the append-only trigger would matter for inserts.
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with assert_violates(AuditEvent, "audit_chain_linear"):
         AuditEvent.objects.create(
             at=timezone.now(), action="x", prev_hash=event.hash, hash="d" * 64
         )  # a second successor of the same event: the chain must stay linear

@@ -1,8 +1,8 @@
 """Every role against every endpoint: the allowed set must be exactly the matrix of PRODUCT.md.
 
-"Allowed" means the permission check let the call through (any answer but 401/403); the call may
-still fail for its data. Each role acts inside its own unit (GOA1), so unit scoping does not
-interfere; scoping has its own tests.
+"Allowed" means the call succeeded (2xx: each call carries valid data for a fresh object), not
+merely that it got past the permission check; "refused" means exactly 403. Each role acts inside
+its own unit (GOA1), so unit scoping does not interfere; scoping has its own tests.
 """
 
 from collections.abc import Callable

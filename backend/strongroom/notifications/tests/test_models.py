@@ -1,8 +1,7 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from strongroom.accounts.tests.factories import UserFactory
-from strongroom.core.testing import assert_update_rejected
+from strongroom.core.testing import assert_update_rejected, assert_violates
 from strongroom.notifications.models import Notification, NotificationKind
 from strongroom.notifications.services import notification_create_many
 
@@ -20,7 +19,7 @@ def test_one_notification_per_recipient_and_key(roles_synced: None) -> None:
     )
     assert again == []
     assert Notification.objects.count() == 2
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Notification, "notification_unique_per_key"):
         Notification.objects.create(
             recipient=alice, kind="RETENTION_DUE", title="x", dedupe_key="k"
         )

@@ -1,10 +1,9 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from strongroom.core.testing import assert_update_rejected
+from strongroom.core.testing import assert_update_rejected, assert_violates
 from strongroom.records.models import Attachment, Crate
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 
@@ -23,8 +22,8 @@ def test_crate_code_is_generated_with_a_check_digit(crate: Crate) -> None:
 
 def test_crate_code_is_unique(crate: Crate) -> None:
     other = CrateFactory(unit=crate.unit, department=crate.department)
-    assert_update_rejected(other, code=crate.code)
-    assert_update_rejected(other, serial=crate.serial)
+    assert_update_rejected(other, "code (unique=True)", code=crate.code)
+    assert_update_rejected(other, "crate_serial_unique", serial=crate.serial)
 
 
 def test_crate_status_must_be_known(crate: Crate) -> None:
@@ -85,7 +84,7 @@ def test_crate_version_and_year(crate: Crate) -> None:
 def test_document_number_is_unique_within_the_unit(roles_synced: None) -> None:
     first = DocumentFactory(number="BMR-1")
     second = DocumentFactory(crate=first.crate)
-    assert_update_rejected(second, number="BMR-1")
+    assert_update_rejected(second, "document_number_unique_in_unit", number="BMR-1")
 
 
 @pytest.mark.compliance("A11-5", "A11-6")
@@ -117,7 +116,7 @@ def test_attachment_rules(roles_synced: None) -> None:
     )
     assert_update_rejected(attachment, "attachment_not_empty", size=0)
     assert_update_rejected(attachment, "attachment_sha256_format", sha256="XYZ")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Attachment, "attachment_unique_per_document"):
         Attachment.objects.create(
             document=document,
             file="attachments/aa/y.pdf",

@@ -1,8 +1,9 @@
 """Every role against every storage, records and reports endpoint: the allowed set must be
 exactly the matrix of PRODUCT.md §1 "Roles".
 
-"Allowed" means the permission check let the call through (any answer but 401/403); the call may
-still fail for its data. Each role acts inside its own unit (GOA1); scoping has its own tests.
+"Allowed" means the call succeeded (2xx: each call carries valid data for a fresh object), not
+merely that it got past the permission check; "refused" means exactly 403. Each role acts inside
+its own unit (GOA1); scoping has its own tests.
 """
 
 import itertools
@@ -46,7 +47,9 @@ ENDPOINTS = [
     ),
     Endpoint("patch", "/api/v1/locations/{shelf}/", MANAGE_LOCATIONS, {"version": 1, "name": "N"}),
     Endpoint("put", "/api/v1/locations/{shelf}/", MANAGE_LOCATIONS, {"version": 1, "capacity": 9}),
-    Endpoint("post", "/api/v1/locations/{shelf}/deactivate/", MANAGE_LOCATIONS, {"version": 1}),
+    Endpoint(
+        "post", "/api/v1/locations/{empty_shelf}/deactivate/", MANAGE_LOCATIONS, {"version": 1}
+    ),
     Endpoint("post", "/api/v1/locations/{shelf}/activate/", MANAGE_LOCATIONS, {"version": 1}),
     Endpoint(
         "post",
@@ -72,7 +75,13 @@ ENDPOINTS = [
     Endpoint("get", "/api/v1/documents/", EVERYONE),
     Endpoint("get", "/api/v1/documents/{document}/", EVERYONE),
     Endpoint("get", "/api/v1/documents/{document}/attachments/", EVERYONE),
-    Endpoint("post", "/api/v1/documents/{document}/attachments/", frozenset({DM})),
+    Endpoint(
+        "post",
+        "/api/v1/documents/{document}/attachments/",
+        frozenset({DM}),
+        lambda ids: {"file": SimpleUploadedFile(f"new{ids['shelf']}.pdf", b"%PDF-1.4\n%new")},
+        format="multipart",
+    ),
     Endpoint("get", "/api/v1/attachments/{attachment}/download/", EVERYONE),
     # reports
     Endpoint("get", "/api/v1/reports/dashboard/", EVERYONE),
@@ -118,6 +127,7 @@ def test_every_role_against_every_endpoint(
         return {
             "unit": goa.pk,
             "shelf": shelf.pk,
+            "empty_shelf": shelf_create(unit=goa, code=f"E{n}", capacity=5).pk,
             "room": f"R{50 + n}",
             "room_number": 20 + n,
             "crate": crate.pk,

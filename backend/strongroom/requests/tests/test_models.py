@@ -1,11 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from strongroom.accounts.tests.factories import UserFactory
-from strongroom.core.testing import assert_update_rejected
+from strongroom.core.testing import assert_update_rejected, assert_violates
 from strongroom.records.tests.factories import CrateFactory, shelf_create
 from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
 from strongroom.requests.tests.factories import RequestFactory
@@ -24,7 +23,7 @@ def test_a_second_open_request_for_a_crate_fails_at_the_database(
     storage_request: Request, open_status: str
 ) -> None:
     Request.objects.filter(pk=storage_request.pk).update(status=open_status)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(Request, "request_one_open_per_crate"):
         RequestFactory(
             crate=storage_request.crate,
             type=RequestType.TRANSFER,
@@ -47,7 +46,7 @@ def test_a_closed_request_frees_the_crate_for_the_next(
 def test_reopening_a_closed_request_beside_an_open_one_fails(storage_request: Request) -> None:
     Request.objects.filter(pk=storage_request.pk).update(status="REJECTED")
     RequestFactory(crate=storage_request.crate)
-    assert_update_rejected(storage_request, status="SUBMITTED")
+    assert_update_rejected(storage_request, "request_one_open_per_crate", status="SUBMITTED")
 
 
 def test_type_and_status_must_be_known(storage_request: Request) -> None:
@@ -115,7 +114,7 @@ def test_dates_version_and_purpose(storage_request: Request) -> None:
 def test_request_number_is_unique(storage_request: Request) -> None:
     other = RequestFactory(crate=CrateFactory(unit=storage_request.unit))
     assert other.number != storage_request.number
-    assert_update_rejected(other, number=storage_request.number)
+    assert_update_rejected(other, "number (unique=True)", number=storage_request.number)
 
 
 def test_send_back_rules(storage_request: Request) -> None:
@@ -137,7 +136,7 @@ def test_send_back_rules(storage_request: Request) -> None:
         resolved_at=now - dt.timedelta(days=1),
         resolved_by=storage_request.requester,
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with assert_violates(SendBack, "sendback_one_open_per_request"):
         SendBack.objects.create(
             request=storage_request,
             sent_by=approver,

@@ -3,6 +3,7 @@ for the method). Each call acts on a fresh request in the state the action needs
 the permission decides whether the call gets through."""
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from strongroom.core.testing import Endpoint, permission_mismatches
 from strongroom.records.models import Crate
+from strongroom.records.tests.factories import shelf_create
 from strongroom.requests.models import Request
 from strongroom.requests.tests.conftest import Plant, stored_crate
 from strongroom.requests.tests.factories import RequestFactory
@@ -53,7 +55,12 @@ ENDPOINTS = [
     Endpoint("post", "/api/v1/requests/{sent_back}/resubmit/", frozenset({DM}), SIGNED),
     Endpoint("post", "/api/v1/requests/{submitted}/cancel/", frozenset({DM}), SIGNED),
     Endpoint("post", "/api/v1/requests/{approved_withdrawal}/issue/", frozenset({SH}), SIGNED),
-    Endpoint("post", "/api/v1/requests/{issued}/receive/", frozenset({SH}), SIGNED),
+    Endpoint(
+        "post",
+        "/api/v1/requests/{issued}/receive/",
+        frozenset({SH}),
+        {**SIGNED, "shelf": "{empty_shelf}"},
+    ),
     Endpoint("post", "/api/v1/requests/{approved_transfer}/transfer/", frozenset({SH}), SIGNED),
     Endpoint(
         "post",
@@ -75,11 +82,15 @@ def test_every_role_against_every_request_endpoint(
     # that requester-only steps (edit, resubmit, cancel) are decided by permission alone.
     requester = caller if caller.has_perm("workflow.add_request") else plant.manager
 
+    counter = itertools.count(1)
+
     def fresh(status: str, kind: str = "WITHDRAWAL", **fields: Any) -> int:
         crate_status = "ISSUED" if status == "ISSUED" else "IN_STORAGE"
         crate = stored_crate(plant.goa, plant.shelf, plant.manager)
         if crate_status == "ISSUED":
             Crate.objects.filter(pk=crate.pk).update(status="ISSUED", location=None)
+        if kind == "DESTRUCTION":  # retention reached: the destruction itself may go ahead
+            Crate.objects.filter(pk=crate.pk).update(destroy_after=dt.date(2020, 1, 1))
         extra: dict[str, Any] = {}
         if kind == "WITHDRAWAL":
             extra["expected_return_on"] = timezone.localdate() + dt.timedelta(days=5)
@@ -109,6 +120,7 @@ def test_every_role_against_every_request_endpoint(
             "approved_transfer": fresh("APPROVED", "TRANSFER", target_location=plant.shelf2),
             "approved_destruction": fresh("APPROVED", "DESTRUCTION"),
             "free_crate": free.pk,
+            "empty_shelf": shelf_create(unit=plant.goa, code=f"E{next(counter)}", capacity=2).pk,
         }
 
     mismatches = permission_mismatches(api_client_for(caller), ENDPOINTS, role, ids)
