@@ -433,14 +433,17 @@ def _witness_verify(
             status_code=status.HTTP_403_FORBIDDEN,
             details={"witness": ["Same person."]},
         )
+    if not witness.is_active:
+        # Said only of a person of this unit (an inactive user has no units to act in).
+        if not witness.units.filter(pk=unit_id).exists():
+            raise refusal
+        raise _witness_refusal(
+            "witness_inactive", "The witness's account is deactivated.", "Deactivated."
+        )
     try:
         require_in_units(witness, unit_id)
     except ApplicationError as exc:
         raise refusal from exc
-    if not witness.is_active:
-        raise _witness_refusal(
-            "witness_inactive", "The witness's account is deactivated.", "Deactivated."
-        )
     if not witness.has_perm("workflow.witness_destruction"):
         raise refusal
     if user_is_locked_out(username=witness.username):
