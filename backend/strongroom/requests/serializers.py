@@ -131,7 +131,6 @@ class RequestSignatureSerializer(serializers.Serializer):
         max_length=150,
         required=False,
         allow_blank=True,
-        default="",
         help_text="The signer's user ID: required for the first signature of a session "
         "(GET auth/signing-session/ says when).",
     )
