@@ -118,16 +118,25 @@ def roles_synced(db: None) -> None:
 
 @pytest.fixture
 def api_client_for(roles_synced: None) -> Any:
-    """``api_client_for(user)``: an APIClient carrying a fresh session's access token."""
+    """``api_client_for(user)``: an APIClient carrying a fresh session's access token.
+
+    The session has already signed once (21 CFR 11.200(a)(1): a continuing session signs with
+    the password alone), so tests about other things sign as most signatures of a day are made;
+    ``api_client_for(user, signed_before=False)`` is a session whose next signature is its first
+    and takes the user ID too (the tests of that rule use it)."""
     from rest_framework.test import APIClient
 
-    from strongroom.accounts.tokens import session_tokens_issue
+    from strongroom.accounts.tokens import SESSION_CLAIM, session_tokens_issue
+    from strongroom.compliance.signing_session import signing_session_touch
 
-    def make(user: Any) -> Any:
+    def make(user: Any, *, signed_before: bool = True) -> Any:
         client = APIClient()
         refresh = session_tokens_issue(user)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
         client.refresh_token = str(refresh)  # type: ignore[attr-defined]
+        client.session_id = refresh[SESSION_CLAIM]  # type: ignore[attr-defined]
+        if signed_before:
+            signing_session_touch(session_id=refresh[SESSION_CLAIM])
         return client
 
     return make

@@ -781,7 +781,8 @@ class Client:
         payload = {
             **body,
             "purpose": f"Chaos {body['type'].lower()} ({self.name})",
-            "signature": {"password": self.run.topology.password},
+            # Both components: the first signature of a session takes the user ID (11.200(a)).
+            "signature": {"username": self.manager, "password": self.run.topology.password},
         }
         self.run.keys_used.add(key)
         response = await self.http.request(
@@ -859,7 +860,7 @@ class Client:
         request_id = int(request["id"])
         body = {
             "version": request["version"],
-            "signature": {"password": self.run.topology.password},
+            "signature": {"username": actor, "password": self.run.topology.password},
             "reason": f"Chaos run {self.run.tag}: {name}",
             **extra,
         }

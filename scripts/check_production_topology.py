@@ -483,7 +483,14 @@ class Check(Topology):
             r = client.post(
                 f"/api/v1/requests/{target['id']}/approve/",
                 headers=self.bearer(approver),
-                json={"version": target["version"], "signature": {"password": self.password}},
+                json={
+                    "version": target["version"],
+                    # The first signature of the session: user ID and password (11.200(a)).
+                    "signature": {
+                        "username": approver["user"]["username"],
+                        "password": self.password,
+                    },
+                },
             )
             self.check(
                 r.status_code == 200 and r.json().get("status") == "APPROVED",

@@ -239,10 +239,10 @@ CLAUSES: tuple[Clause, ...] = (
         "11.200(a)",
         "Non-biometric signatures: two components, re-entered when signing, owner-only use",
         "shared",
-        "A signature needs the signer's user ID (from a session opened with ID and password) and "
-        "the password re-entered for every signing — a token alone never signs; a destruction "
-        "witness enters both ID and password; keeping passwords personal is the customer's "
-        "policy.",
+        "The first signature of a continuous session takes the user ID and the password, later "
+        "ones the password (the session breaks after an idle time or a new sign-in); a token "
+        "alone never signs; a destruction witness enters both and must have an account allowed "
+        "to sign; keeping passwords personal is the customer's policy.",
     ),
     _p11(
         "11.200(b)",

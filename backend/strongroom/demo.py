@@ -175,8 +175,13 @@ class _Workflow:
         return rows
 
     def raise_request(self, data: RequestInput) -> Request:
+        manager = self.users["manager"]
         request, _ = request_create(
-            http_request=self.http, actor=self.users["manager"], data=data, password=self.password
+            http_request=self.http,
+            actor=manager,
+            data=data,
+            password=self.password,
+            username=manager.username,
         )
         return request
 
@@ -222,7 +227,12 @@ class _Workflow:
             actor=self.users[who],
             request_id=request.pk,
             name=name,
-            data=TransitionInput(version=request.version, password=self.password, **fields),
+            data=TransitionInput(
+                version=request.version,
+                password=self.password,
+                username=self.users[who].username,
+                **fields,
+            ),
         )
 
     def withdraw(self, crate: Crate, purpose: str, days: int = 14) -> Request:
@@ -256,6 +266,7 @@ def _records(unit: Unit, password: str, report: DemoReport) -> None:
         version=hold.version,
         reason="Regulatory inquiry: keep until closed",
         password=password,
+        username=flow.users["unitadmin"].username,
     )
     flow.store(qa, future, docs=4, until="SUBMITTED")
     flow.store(qc, future, docs=2, until="SENT_BACK")

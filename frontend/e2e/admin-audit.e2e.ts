@@ -270,6 +270,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
     await page.getByLabel(/^Purpose/).fill('Move to the secure room (e2e)');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText(`Transfer ${code} from`).waitFor();
+    // The manager's first signature of this session: user ID and password (11.200(a)).
+    await page.getByLabel(/^User ID/).fill('goa1-manager');
     await page.getByLabel(/^Your password/).fill(password);
     await page.getByRole('button', { name: 'Sign and submit' }).click();
     transferNumber = await requestNumberOf(page);
@@ -294,7 +296,7 @@ describe('transfer, destruction and correction of a sent-back request', () => {
       await postAs('goa1-manager', `/api/v1/requests/${String(request.id)}/cancel/`, {
         version: request.version,
         reason: 'Raised again through the wizard (e2e)',
-        signature: { password },
+        signature: { username: 'goa1-manager', password },
       });
     }
 
@@ -327,6 +329,7 @@ describe('transfer, destruction and correction of a sent-back request', () => {
       .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/^Reason/).fill('Say which audit this move is for.');
+    await dialog.getByLabel(/^User ID/).fill('goa1-approver');
     await dialog.getByLabel('Your password').fill(password);
     await dialog.getByRole('button', { name: /^Sign and / }).click();
     await page.getByTestId('request-status').getByText('Sent back').waitFor(LIVE);

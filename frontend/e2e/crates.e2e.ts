@@ -160,9 +160,12 @@ describe('crates, locations and documents', () => {
     expect(await dialog.getByTestId('signature-meaning').innerText()).toBe('Legal hold placed');
     // A wrong password changes nothing.
     await dialog.getByLabel(/^Reason/).fill('Litigation hold LIT-2026-17 (e2e)');
+    // The first signature of the session takes the user ID, which stays typed after a refusal.
+    await dialog.getByLabel(/^User ID/).fill('goa1-unitadmin');
     await dialog.getByLabel('Your password').fill('not-the-password-at-all');
     await dialog.getByRole('button', { name: 'Sign and place the hold' }).click();
     await dialog.getByText('Not signed — nothing was changed').waitFor();
+    expect(await dialog.getByLabel(/^User ID/).inputValue()).toBe('goa1-unitadmin');
     await dialog.getByLabel('Your password').fill(password);
     await dialog.getByRole('button', { name: 'Sign and place the hold' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -51,9 +51,14 @@ async function statusOf(page: Page): Promise<string> {
   return ((await page.getByTestId('request-status').textContent()) ?? '').trim();
 }
 
-async function sign(page: Page, action: string, signature: string): Promise<void> {
+/** Signs an action; `userId` for the first signature of the session (21 CFR 11.200(a)), which
+ *  the dialog asks for. */
+async function sign(page: Page, action: string, signature: string, userId?: string): Promise<void> {
   await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: action }).click();
   const dialog = page.getByRole('dialog');
+  if (userId !== undefined) {
+    await dialog.getByLabel(/^User ID/).fill(userId);
+  }
   await dialog.getByLabel('Your password').fill(signature);
   await dialog.getByRole('button', { name: /^Sign and / }).click();
 }
@@ -114,6 +119,8 @@ describe('withdrawal, live across four browsers', () => {
     await page.getByLabel('Expected return').fill(returnOn);
     await page.getByLabel('Purpose').fill('Batch record review for an audit (e2e)');
     await page.getByRole('button', { name: 'Next' }).click();
+    // The manager's first signature of this session: user ID and password.
+    await page.getByLabel(/^User ID/).fill('goa1-manager');
     await page.getByLabel('Your password').fill(password);
     await page.getByRole('button', { name: 'Sign and submit' }).click();
     const heading = page.getByRole('heading', { level: 1, name: /^REQ-/ });
@@ -131,15 +138,18 @@ describe('withdrawal, live across four browsers', () => {
     const page = approver.page;
     await page.getByRole('link', { name: requestNumber }).click();
     await page.getByRole('heading', { name: requestNumber }).waitFor();
-    // Keyboard only: focus the action, Enter opens the dialog with the password field focused,
-    // Enter submits, Escape closes.
+    // Keyboard only: focus the action, Enter opens the dialog with the user ID field focused
+    // (the approver's first signature of this session), Tab to the password, Enter submits,
+    // Escape closes.
     await page
       .getByRole('group', { name: 'Actions' })
       .getByRole('button', { name: 'Approve' })
       .focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Your password').waitFor();
+    await dialog.getByLabel(/^User ID/).waitFor();
+    await page.keyboard.type('goa1-approver');
+    await page.keyboard.press('Tab');
     await page.keyboard.type('not-the-password-at-all');
     await page.keyboard.press('Enter');
     const alert = dialog.getByRole('alert');
@@ -154,7 +164,8 @@ describe('withdrawal, live across four browsers', () => {
   });
 
   it('approves with a signature; the requester sees it live', async () => {
-    await sign(approver.page, 'Approve', password);
+    // A refused signature opened nothing: this is still the session's first.
+    await sign(approver.page, 'Approve', password, 'goa1-approver');
     await approver.page.getByTestId('request-status').getByText('Approved').waitFor(LIVE);
     await manager.page.getByTestId('request-status').getByText('Approved').waitFor(LIVE);
     await manager.page.getByText('Changed by someone else').waitFor(LIVE);
@@ -164,7 +175,7 @@ describe('withdrawal, live across four browsers', () => {
     const page = storehead.page;
     await page.goto(requestUrl);
     await page.getByRole('heading', { name: requestNumber }).waitFor();
-    await sign(page, 'Issue', password);
+    await sign(page, 'Issue', password, 'goa1-storehead');
     await page.getByTestId('request-status').getByText('Issued').waitFor(LIVE);
     await manager.page.getByTestId('request-status').getByText('Issued').waitFor(LIVE);
 

@@ -169,6 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 STRONGROOM_PASSWORD_EXPIRY_DAYS = env.int("STRONGROOM_PASSWORD_EXPIRY_DAYS", default=90)
 STRONGROOM_PASSWORD_HISTORY = 5
+# 21 CFR 11.200(a)(1): the first signature of a continuous session takes the user ID and the
+# password, later ones the password; a session with no signature for this many minutes is no
+# longer continuous (both components again). 0 or less: every signature takes both.
+STRONGROOM_SIGNING_SESSION_IDLE_MINUTES = env.int(
+    "STRONGROOM_SIGNING_SESSION_IDLE_MINUTES", default=30
+)
 
 # django-axes: 5 failures per user and IP within 15 minutes lock; unlock by time or by an admin.
 AXES_FAILURE_LIMIT = 5

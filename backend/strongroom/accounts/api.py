@@ -32,11 +32,13 @@ from strongroom.accounts.serializers import (
     RoleSerializer,
     RotatingRefreshSerializer,
     SessionSerializer,
+    SigningSessionSerializer,
     UnitSerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
 from strongroom.accounts.tokens import SESSION_CLAIM
+from strongroom.compliance.signing_session import signing_session_expires_at, signing_session_id
 from strongroom.core.errors import ERROR_RESPONSES
 from strongroom.core.filters import IdsFilter
 
@@ -83,6 +85,24 @@ class MeView(APIView):
     @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request_user(request)).data)
+
+
+class SigningSessionView(APIView):
+    @extend_schema(
+        responses={200: SigningSessionSerializer, **ERROR_RESPONSES},
+        summary="Whether your next signature takes your user ID (first of a session or after "
+        "the idle time)",
+    )
+    def get(self, request: Request) -> Response:
+        user = request_user(request)
+        session_id = signing_session_id(http_request=request, signer=user)
+        expires = signing_session_expires_at(session_id=session_id)
+        body = {
+            "username_required": expires is None,
+            "expires_at": expires,
+            "idle_minutes": settings.STRONGROOM_SIGNING_SESSION_IDLE_MINUTES,
+        }
+        return Response(SigningSessionSerializer(body).data)
 
 
 class PasswordChangeView(APIView):

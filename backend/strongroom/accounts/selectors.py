@@ -2,10 +2,13 @@
 
 import functools
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from strongroom.accounts.models import Department, Unit, User
 
@@ -122,3 +125,13 @@ def department_list_for_user(*, user: User) -> QuerySet[Department]:
     unit_ids = user_unit_ids(user)
     departments = Department.objects.select_related("unit").order_by("unit__code", "code")
     return departments if unit_ids is None else departments.filter(unit__in=unit_ids)
+
+
+def user_is_locked_out(*, username: str) -> bool:
+    """Whether django-axes has locked ``username`` out from any address (as the users list shows
+    it): failures at the limit within the cool-off time."""
+    return AccessAttempt.objects.filter(
+        username=username,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).exists()

@@ -160,6 +160,22 @@ class MeSerializer(serializers.ModelSerializer):
         return expires.isoformat() if expires else None
 
 
+class SigningSessionSerializer(serializers.Serializer):
+    """Whether the next signature of this session takes the user ID (21 CFR 11.200(a)(1))."""
+
+    username_required = serializers.BooleanField(
+        help_text="The next signature must carry the user ID as well as the password."
+    )
+    expires_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the continuous signing period ends without another signature (null: "
+        "the user ID is required now).",
+    )
+    idle_minutes = serializers.IntegerField(
+        help_text="Minutes without a signature after which the user ID is asked for again."
+    )
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)

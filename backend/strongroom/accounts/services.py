@@ -5,13 +5,14 @@ commit (the real-time app closes or re-scopes open WebSockets).
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -38,7 +39,7 @@ def _locked(request: HttpRequest, username: str) -> bool:
     return AxesProxyHandler.is_locked(request, {"username": username})
 
 
-def _raise_locked() -> None:
+def _raise_locked() -> NoReturn:
     raise ApplicationError(
         LOCKED_MESSAGE,
         code="account_locked",
@@ -63,6 +64,23 @@ def credentials_check(*, request: HttpRequest, username: str, password: str) -> 
         )
     assert isinstance(user, User)
     return user
+
+
+def credentials_refuse(*, request: HttpRequest, username: str) -> NoReturn:
+    """Refuse an identification that failed before any password was checked (a signature naming
+    another user ID): counted towards ``username``'s lockout exactly as a wrong password is
+    (django-axes listens to Django's ``user_login_failed``, which :func:`authenticate` sends on
+    a wrong password), and answered like :func:`credentials_check` answers one."""
+    if _locked(request, username):
+        _raise_locked()
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    if _locked(request, username):
+        _raise_locked()
+    raise ApplicationError(
+        INVALID_CREDENTIALS,
+        code="invalid_credentials",
+        status_code=status.HTTP_401_UNAUTHORIZED,
+    )
 
 
 def session_login(*, request: HttpRequest, username: str, password: str) -> RefreshToken:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("auth/refresh/", api.RefreshView.as_view(), name="auth-refresh"),
     path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", api.MeView.as_view(), name="auth-me"),
+    path("auth/signing-session/", api.SigningSessionView.as_view(), name="auth-signing-session"),
     path("auth/change-password/", api.PasswordChangeView.as_view(), name="auth-change-password"),
     path("", include(router.urls)),
 ]

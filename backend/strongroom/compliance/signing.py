@@ -9,9 +9,10 @@ Every signed action goes through :func:`signed_change`::
         change.audit(action="crate.hold_place", changes={...}, reason=reason)
 
 1. :func:`signature_verify`, **before** the transaction: the password is checked again (a token
-   alone never signs) through django-axes, so wrong passwords count towards the lockout. A
-   failure is audited and committed on its own, then the action is refused — the audit entry
-   must survive the refusal.
+   alone never signs) through django-axes, so wrong passwords count towards the lockout; the
+   first signature of a continuous session also takes the user ID (21 CFR 11.200(a)(1),
+   :mod:`strongroom.compliance.signing_session`). A failure is audited and committed on its own,
+   then the action is refused — the audit entry must survive the refusal.
 2. In one transaction: the record is locked and its version checked, the rules pass and the
    change is made; then the Signature row (printed name, meaning, UTC time, digests) and its
    ``signature.sign`` audit event, then the action's audit event.
@@ -35,7 +36,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Unit, User
-from strongroom.accounts.services import credentials_check
+from strongroom.accounts.services import credentials_check, credentials_refuse
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import (
     CURRENT_SCHEME,
@@ -47,6 +48,11 @@ from strongroom.compliance.canonical import (
     signables,
 )
 from strongroom.compliance.models import AuditEvent, Signature, SignatureMeaning
+from strongroom.compliance.signing_session import (
+    signing_session_id,
+    signing_session_touch,
+    signing_session_username_required,
+)
 from strongroom.core.errors import ApplicationError, version_check
 
 M = TypeVar("M", bound=Model)
@@ -61,33 +67,78 @@ def signature_verify(
     object_type: str,
     object_id: object,
     unit: Unit | None = None,
+    username: str = "",
+    actor: User | None = None,
 ) -> None:
+    """Check the signer's identification components (21 CFR 11.200(a)).
+
+    ``username`` is the user ID typed with the signature: required for the first signature of
+    a continuous session (:mod:`strongroom.compliance.signing_session`) and, when given, always
+    the signer's own. ``actor`` is who is at the keyboard when that is not the signer (a
+    destruction's witness signs in the executor's session): a failure is audited as theirs,
+    naming the signer.
+    """
+    session_id = signing_session_id(http_request=http_request, signer=signer)
+    typed_username = (username or "").strip()
+    username_missing = not typed_username and signing_session_username_required(
+        session_id=session_id
+    )
     if not password:
         raise ApplicationError(
             "Your password is required to sign.",
             code="signature_required",
-            details={"signature": {"password": ["Required."]}},
+            details={
+                "signature": {
+                    "password": ["Required."],
+                    **({"username": ["Required."]} if username_missing else {}),
+                }
+            },
         )
+    if username_missing:
+        raise ApplicationError(
+            "Your user ID and password are required for the first signature of a session.",
+            code="signature_username_required",
+            details={"signature": {"username": ["Required."]}},
+        )
+    wrong_username = bool(typed_username) and typed_username.casefold() != (
+        signer.username.casefold()
+    )
     try:
+        if wrong_username:
+            credentials_refuse(request=http_request, username=signer.username)
         credentials_check(request=http_request, username=signer.username, password=password)
     except ApplicationError as exc:
         audit_event_record(
             action="signature.failed",
-            actor=signer,
+            actor=actor or signer,
             object_type=object_type,
             object_id=object_id,
             unit=unit,
-            changes={"meaning": [None, str(meaning)]},
-            reason=exc.code,
+            changes={
+                "meaning": [None, str(meaning)],
+                **({"signer": [None, signer.username]} if actor is not None else {}),
+                **({"username": [None, typed_username[:150]]} if wrong_username else {}),
+            },
+            reason="wrong_username"
+            if wrong_username and exc.code != "account_locked"
+            else exc.code,
         )
         if exc.code == "account_locked":
             raise
+        if wrong_username:
+            raise ApplicationError(
+                "The user ID is not yours; nothing was changed.",
+                code="signature_invalid",
+                status_code=status.HTTP_403_FORBIDDEN,
+                details={"signature": {"username": ["Not your user ID."]}},
+            ) from exc
         raise ApplicationError(
             "The signature password is wrong; nothing was changed.",
             code="signature_invalid",
             status_code=status.HTTP_403_FORBIDDEN,
             details={"signature": {"password": ["Wrong password."]}},
         ) from exc
+    signing_session_touch(session_id=session_id)
 
 
 def signature_record(

@@ -167,6 +167,7 @@ class CrateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             version=data["version"],
             reason=data["reason"],
             password=data["signature"]["password"],
+            username=data["signature"].get("username", ""),
         )
         return Response(self._detail(self._crate(pk)))
 

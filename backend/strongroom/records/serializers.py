@@ -184,6 +184,13 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 class HoldSignatureSerializer(serializers.Serializer):
     password = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=4096)
+    username = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="The signer's user ID: required for the first signature of a session "
+        "(GET auth/signing-session/ says when).",
+    )
 
 
 class HoldSerializer(serializers.Serializer):

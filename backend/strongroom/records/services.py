@@ -354,6 +354,7 @@ def _hold_change(
     reason: str,
     password: str,
     place: bool,
+    username: str = "",
 ) -> Crate:
     reason = (reason or "").strip()
     if not reason:
@@ -365,6 +366,7 @@ def _hold_change(
         http_request=http_request,
         signer=actor,
         password=password,
+        username=username,
         meaning=meaning,
         object_type="crate",
         object_id=crate.pk,
@@ -434,6 +436,7 @@ def crate_hold_place(
     version: int | None,
     reason: str,
     password: str,
+    username: str = "",
 ) -> Crate:
     """Place a legal hold (signed ``HOLD_PLACED``): the crate cannot be destroyed meanwhile."""
     return _hold_change(
@@ -443,6 +446,7 @@ def crate_hold_place(
         version=version,
         reason=reason,
         password=password,
+        username=username,
         place=True,
     )
 
@@ -455,6 +459,7 @@ def crate_hold_release(
     version: int | None,
     reason: str,
     password: str,
+    username: str = "",
 ) -> Crate:
     """Release a legal hold (signed ``HOLD_RELEASED``)."""
     return _hold_change(
@@ -464,6 +469,7 @@ def crate_hold_release(
         version=version,
         reason=reason,
         password=password,
+        username=username,
         place=False,
     )
 

@@ -129,6 +129,7 @@ class RequestViewSet(
             http_request=request._request,
             actor=request_user(request),
             password=data["signature"]["password"],
+            username=data["signature"].get("username", ""),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
             data=services.RequestInput(
                 type=data["type"],
@@ -176,6 +177,7 @@ class RequestViewSet(
             data=TransitionInput(
                 version=data["version"],
                 password=data["signature"]["password"],
+                username=data["signature"].get("username", ""),
                 reason=data.get("reason", ""),
                 shelf_id=data.get("shelf"),
                 witness_username=witness.get("username", ""),

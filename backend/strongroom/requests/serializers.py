@@ -135,6 +135,13 @@ class RequestDetailSerializer(RequestListSerializer):
 
 class RequestSignatureSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=256, trim_whitespace=False, allow_blank=True)
+    username = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="The signer's user ID: required for the first signature of a session "
+        "(GET auth/signing-session/ says when).",
+    )
 
 
 class DocumentInputSerializer(serializers.Serializer):

@@ -258,6 +258,7 @@ def request_create(
     data: RequestInput,
     password: str,
     idempotency_key: str = "",
+    username: str = "",
 ) -> tuple[Request, bool]:
     """Raise a request (signed SUBMITTED). Returns ``(request, created)``: with an
     Idempotency-Key already used by this user, the first request and ``False``."""
@@ -284,6 +285,7 @@ def request_create(
             http_request=http_request,
             signer=actor,
             password=password,
+            username=username,
             meaning=SignatureMeaning.SUBMITTED,
             object_type="request",
             object_id="",

@@ -25,6 +25,8 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import User
+from strongroom.accounts.passwords import password_expires_at
+from strongroom.accounts.selectors import user_is_locked_out
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signature_verify, signed_change
 from strongroom.core.errors import ApplicationError, ConflictError
@@ -152,6 +154,7 @@ class TransitionInput:
     version: int | None
     password: str
     reason: str = ""
+    username: str = ""  # the signer's user ID (first signature of a session)
     shelf_id: int | None = None
     witness_username: str = ""
     witness_password: str = ""
@@ -175,6 +178,7 @@ def request_transition(
         http_request=http_request,
         signer=actor,
         password=data.password,
+        username=data.username,
         meaning=transition.meaning,
         object_type="request",
         object_id=request_id,
@@ -403,6 +407,15 @@ def _witness_sign(
     data.witness = _witness_verify(http, actor, request_id, unit_id, requester_id, data)
 
 
+def _witness_refusal(code: str, message: str, field: str) -> ApplicationError:
+    return ApplicationError(
+        message,
+        code=code,
+        status_code=status.HTTP_403_FORBIDDEN,
+        details={"witness": {"username": [field]}},
+    )
+
+
 def _witness_verify(
     http: HttpRequest,
     actor: User,
@@ -412,15 +425,16 @@ def _witness_verify(
     data: TransitionInput,
 ) -> User:
     """The second signatory of a destruction: another person, allowed to witness in this unit,
-    who signs with their own password in the same call (verified, audited and counted like any
-    signature)."""
+    whose account may sign (active, not locked, password neither to be changed nor expired), who
+    signs with their own user ID and password in the same call (verified, audited as the
+    executor's attempt naming the witness, and counted like any signature)."""
     refusal = ApplicationError(
         "A witness who may witness destructions in this unit must sign with their password.",
         code="witness_invalid",
         status_code=status.HTTP_403_FORBIDDEN,
         details={"witness": ["Invalid witness."]},
     )
-    witness = User.objects.filter(username=data.witness_username, is_active=True).first()
+    witness = User.objects.filter(username=data.witness_username).first()
     if witness is None:
         raise refusal
     if witness.pk in (actor.pk, requester_id):
@@ -430,23 +444,59 @@ def _witness_verify(
             status_code=status.HTTP_403_FORBIDDEN,
             details={"witness": ["Same person."]},
         )
-    if not witness.has_perm("workflow.witness_destruction"):
-        raise refusal
+    if not witness.is_active:
+        # Said only of a person of this unit (an inactive user has no units to act in).
+        if not witness.units.filter(pk=unit_id).exists():
+            raise refusal
+        raise _witness_refusal(
+            "witness_inactive", "The witness's account is deactivated.", "Deactivated."
+        )
     try:
         require_in_units(witness, unit_id)
     except ApplicationError as exc:
         raise refusal from exc
+    if not witness.has_perm("workflow.witness_destruction"):
+        raise refusal
+    if user_is_locked_out(username=witness.username):
+        raise _witness_refusal(
+            "witness_locked",
+            "The witness's account is locked after failed sign-ins; an administrator can unlock "
+            "it.",
+            "Locked.",
+        )
+    if witness.must_change_password:
+        raise _witness_refusal(
+            "witness_password_change_required",
+            "The witness must change their password (sign in once) before they can sign.",
+            "Must change their password.",
+        )
+    expires = password_expires_at(witness)
+    if expires is not None and expires <= timezone.now():
+        raise _witness_refusal(
+            "witness_password_expired",
+            "The witness's password has expired: they must sign in and change it before they "
+            "can sign.",
+            "Password expired.",
+        )
     try:
         signature_verify(
             http_request=http,
             signer=witness,
             password=data.witness_password,
+            username=data.witness_username,
+            actor=actor,
             meaning=SignatureMeaning.WITNESSED,
             object_type="request",
             object_id=request_id,
             unit=None,
         )
     except ApplicationError as exc:
+        if exc.code == "signature_required":
+            raise ApplicationError(
+                "The witness's password is required.",
+                code="witness_signature_required",
+                details={"witness": {"password": ["Required."]}},
+            ) from exc
         raise ApplicationError(
             "The witness's signature password is wrong; nothing was changed.",
             code="witness_signature_invalid",

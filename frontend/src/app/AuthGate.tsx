@@ -10,12 +10,20 @@ import { ChangePasswordScreen } from '@/features/auth/components/ChangePasswordS
 import { onPasswordChangeRequired } from '@/lib/api/client';
 import { CurrentUserContext } from '@/lib/auth/current-user';
 import { session } from '@/lib/auth/session';
+import { useSigningSession } from '@/lib/auth/signing-session';
 import { RealtimeProvider } from '@/lib/realtime/RealtimeProvider';
 
 import { TOPIC_KEYS } from './realtime-topics';
 
 function IdleLogout() {
   useIdleLogout(idleTimeoutMs());
+  return null;
+}
+
+/** Whether the next signature takes the user ID is known before any signature dialog opens, so
+ *  the dialog shows (and focuses) the field from its first frame. */
+function SigningSessionPrefetch() {
+  useSigningSession();
   return null;
 }
 
@@ -66,6 +74,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   return (
     <CurrentUserContext.Provider value={me.data}>
       <IdleLogout />
+      <SigningSessionPrefetch />
       <RealtimeProvider
         topics={TOPIC_KEYS}
         onForbidden={() => void queryClient.invalidateQueries({ queryKey: authKeys.me() })}

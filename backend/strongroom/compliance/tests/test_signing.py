@@ -39,6 +39,7 @@ def test_a_wrong_password_is_refused_audited_and_counted(approver, request_: Req
         signature_verify(
             http_request=http(),
             signer=approver,
+            username=approver.username,
             password="wrong-password",
             meaning="APPROVED",
             object_type="request",
@@ -63,6 +64,7 @@ def test_five_wrong_signature_passwords_lock_the_account(approver, request_: Req
             signature_verify(
                 http_request=http(),
                 signer=approver,
+                username=approver.username,
                 password="wrong-password",
                 meaning="APPROVED",
                 object_type="request",
@@ -75,6 +77,7 @@ def test_five_wrong_signature_passwords_lock_the_account(approver, request_: Req
         signature_verify(
             http_request=http(),
             signer=approver,
+            username=approver.username,
             password=TEST_PASSWORD,
             meaning="APPROVED",
             object_type="request",
@@ -88,6 +91,7 @@ def test_an_empty_password_never_signs(approver, request_: Request) -> None:  # 
         signature_verify(
             http_request=http(),
             signer=approver,
+            username=approver.username,
             password="",
             meaning="APPROVED",
             object_type="request",
@@ -104,6 +108,7 @@ def test_signature_records_manifestation_and_becomes_invalid_when_the_record_cha
     signature_verify(
         http_request=http(),
         signer=approver,
+        username=approver.username,
         password=TEST_PASSWORD,
         meaning="APPROVED",
         object_type="request",

@@ -25,8 +25,9 @@ from rest_framework.test import APIClient
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.tests.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
-from strongroom.accounts.tokens import session_tokens_issue
+from strongroom.accounts.tokens import SESSION_CLAIM, session_tokens_issue
 from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.compliance.signing_session import signing_session_touch
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 from strongroom.records.services import attachment_create
 from strongroom.records.tests.factories import (
@@ -99,8 +100,11 @@ class World:
 
 
 def client_for(user: User) -> APIClient:
+    """A session that has signed before: it signs with the password (11.200(a)(1))."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {session_tokens_issue(user).access_token}")
+    refresh = session_tokens_issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh.access_token}")
+    signing_session_touch(session_id=refresh[SESSION_CLAIM])
     return client
 
 

@@ -39,6 +39,7 @@ def test_concurrent_holds_one_wins(roles_synced: None, units: Any) -> None:
                 version=1,
                 reason=f"Hold by {actor.username}",
                 password=TEST_PASSWORD,
+                username=actor.username,
             )
             outcomes.append("ok")
         except ApplicationError as exc:

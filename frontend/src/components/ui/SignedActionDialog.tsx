@@ -2,6 +2,8 @@ import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, Textarea } fro
 import type { GetInputPropsReturnType } from '@mantine/form';
 import type { SubmitEventHandler, ReactNode } from 'react';
 
+import { SignerIdInput } from './SignerIdInput';
+
 /** What Mantine's `form.getInputProps(field)` returns. */
 type FieldProps = GetInputPropsReturnType;
 
@@ -16,6 +18,8 @@ interface SignedActionDialogProps {
   color?: string;
   reasonRequired: boolean;
   reason: FieldProps;
+  /** The user ID field, shown when given: the first signature of a session takes it. */
+  username?: FieldProps | undefined;
   password: FieldProps;
   pending: boolean;
   /** The server's refusal; nothing changed. */
@@ -39,6 +43,7 @@ export function SignedActionDialog({
   color = 'blue',
   reasonRequired,
   reason,
+  username,
   password,
   pending,
   error,
@@ -55,7 +60,11 @@ export function SignedActionDialog({
               Signing as <strong>{signerName}</strong>. Meaning of this signature:{' '}
               <strong data-testid="signature-meaning">{meaning}</strong>.
             </Text>
-            <Text size="sm">Your password confirms that you, and only you, take this action.</Text>
+            <Text size="sm">
+              {username === undefined
+                ? 'Your password confirms that you, and only you, take this action.'
+                : 'Your user ID and password confirm that you, and only you, take this action.'}
+            </Text>
           </Alert>
           {error !== null && (
             <Alert color="red" role="alert" title="Not signed — nothing was changed">
@@ -70,11 +79,12 @@ export function SignedActionDialog({
             minRows={2}
             {...reason}
           />
+          {username !== undefined && <SignerIdInput {...username} />}
           <PasswordInput
             label="Your password"
             required
             autoComplete="current-password"
-            data-autofocus
+            {...(username === undefined ? { 'data-autofocus': true } : {})}
             {...password}
           />
           <Group justify="flex-end">

@@ -187,6 +187,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/signing-session/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether your next signature takes your user ID (first of a session or after the idle time) */
+        get: operations["auth_signing_session_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/crates/": {
         parameters: {
             query?: never;
@@ -1451,6 +1468,8 @@ export interface components {
         };
         HoldSignatureRequest: {
             password: string;
+            /** @description The signer's user ID: required for the first signature of a session (GET auth/signing-session/ says when). */
+            username?: string;
         };
         InventoryRow: {
             readonly id: number;
@@ -2024,6 +2043,8 @@ export interface components {
         };
         RequestSignatureRequest: {
             password: string;
+            /** @description The signer's user ID: required for the first signature of a session (GET auth/signing-session/ says when). */
+            username?: string;
         };
         /**
          * @description * `SUBMITTED` - Submitted
@@ -2127,6 +2148,18 @@ export interface components {
          * @enum {string}
          */
         SignatureStatusEnum: "valid" | "record_changed" | "not_bound" | "no_audit_event";
+        /** @description Whether the next signature of this session takes the user ID (21 CFR 11.200(a)(1)). */
+        SigningSession: {
+            /** @description The next signature must carry the user ID as well as the password. */
+            username_required: boolean;
+            /**
+             * Format: date-time
+             * @description When the continuous signing period ends without another signature (null: the user ID is required now).
+             */
+            expires_at: string | null;
+            /** @description Minutes without a signature after which the user ID is asked for again. */
+            idle_minutes: number;
+        };
         TimelineEntry: {
             kind: components["schemas"]["TimelineEntryKindEnum"];
             /** Format: date-time */
@@ -3126,6 +3159,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_signing_session_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningSession"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

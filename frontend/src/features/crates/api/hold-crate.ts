@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '@/lib/api/client';
+import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import type { CrateDetail, Schemas } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
@@ -28,6 +29,7 @@ export function useChangeHold(id: number) {
       markOwnChange('crate', id);
       queryClient.setQueryData(crateKeys.detail(id), detail);
       void queryClient.invalidateQueries({ queryKey: crateKeys.lists() });
+      invalidateSigningSession(queryClient);
     },
   });
 }

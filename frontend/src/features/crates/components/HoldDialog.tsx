@@ -2,6 +2,7 @@ import { useForm } from '@mantine/form';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { CrateDetail } from '@/lib/api/types';
+import { signatureFieldErrors, useSignerIdPrompt } from '@/lib/auth/signing-session';
 
 import { useChangeHold } from '../api/hold-crate';
 import type { HoldSpec } from './crate-actions';
@@ -17,8 +18,9 @@ interface HoldDialogProps {
 /** Places or releases a legal hold with an electronic signature; a reason is required. */
 export function HoldDialog({ crate, spec, signerName, onClose, onDone }: HoldDialogProps) {
   const change = useChangeHold(crate.id);
+  const signerId = useSignerIdPrompt();
   const form = useForm({
-    initialValues: { password: '', reason: '' },
+    initialValues: { username: '', password: '', reason: '' },
     validate: {
       password: (value) => (value === '' ? 'Enter your password to sign' : null),
       reason: (value) => (value.trim() === '' ? 'A reason is required' : null),
@@ -33,24 +35,34 @@ export function HoldDialog({ crate, spec, signerName, onClose, onDone }: HoldDia
       color={spec.color}
       reasonRequired
       reason={form.getInputProps('reason')}
+      username={signerId.usernameRequired ? form.getInputProps('username') : undefined}
       password={form.getInputProps('password')}
       pending={change.isPending}
       error={change.isError ? change.error : null}
       onClose={onClose}
       onSubmit={form.onSubmit((values) => {
+        if (signerId.usernameRequired && values.username.trim() === '') {
+          form.setFieldError('username', 'Enter your user ID to sign');
+          return;
+        }
         change.mutate(
           {
             action: spec.action,
             body: {
               version: crate.version,
               reason: values.reason.trim(),
-              signature: { password: values.password },
+              signature: signerId.usernameRequired
+                ? { username: values.username.trim(), password: values.password }
+                : { password: values.password },
             },
           },
           {
             onSuccess: onDone,
-            onError: () => {
-              form.setFieldValue('password', '');
+            onError: (error) => {
+              if (!signerId.noteError(error)) {
+                form.setFieldValue('password', '');
+              }
+              form.setErrors(signatureFieldErrors(error));
             },
           },
         );

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '@/lib/api/client';
+import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
 
 import { requestKeys } from './request-keys';
@@ -28,6 +29,7 @@ export function useCreateRequest() {
     onSuccess: (detail) => {
       queryClient.setQueryData(requestKeys.detail(detail.id), detail);
       void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
+      invalidateSigningSession(queryClient);
     },
   });
 }

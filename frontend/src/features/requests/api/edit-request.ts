@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '@/lib/api/client';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
+import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
 import { requestKeys } from './request-keys';
@@ -23,7 +24,8 @@ export interface EditAndResubmitInput {
   corrections: RequestCorrections | null;
   /** The response to the send-back (the reason of the resubmission). */
   response: string;
-  password: string;
+  /** The user ID (first signature of a session) and the password. */
+  signature: { username?: string; password: string };
 }
 
 /**
@@ -34,7 +36,7 @@ export interface EditAndResubmitInput {
 export function useEditAndResubmit(id: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ version, corrections, response, password }: EditAndResubmitInput) => {
+    mutationFn: async ({ version, corrections, response, signature }: EditAndResubmitInput) => {
       markOwnChange('request', id);
       let current = version;
       if (corrections !== null) {
@@ -45,12 +47,13 @@ export function useEditAndResubmit(id: number) {
       return transitionRequest(id, 'resubmit', {
         version: current,
         reason: response,
-        signature: { password },
+        signature,
       });
     },
     onSuccess: (detail) => {
       markOwnChange('request', id);
       queryClient.setQueryData(requestKeys.detail(id), detail);
+      invalidateSigningSession(queryClient);
     },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });

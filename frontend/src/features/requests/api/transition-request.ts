@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '@/lib/api/client';
+import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
@@ -63,6 +64,7 @@ export function useTransitionRequest(id: number) {
       queryClient.setQueryData(requestKeys.detail(id), detail);
       void queryClient.invalidateQueries({ queryKey: requestKeys.lists() });
       void queryClient.invalidateQueries({ queryKey: crateKeys.all });
+      invalidateSigningSession(queryClient);
     },
   });
 }

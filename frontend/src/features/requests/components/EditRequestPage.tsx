@@ -22,8 +22,10 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
+import { SignerIdInput } from '@/components/ui/SignerIdInput';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { fieldErrors } from '@/lib/api/field-errors';
+import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
 import { useEditAndResubmit } from '../api/edit-request';
@@ -45,7 +47,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
     initial.targetLocation === null ? null : String(initial.targetLocation),
   );
   const [response, setResponse] = useState('');
-  const [password, setPassword] = useState('');
+  const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const crate = useCrate(detail.crate);
   const shelves = useTargetShelves(detail.type === 'TRANSFER');
@@ -68,7 +70,11 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         : null,
     target: detail.type === 'TRANSFER' && target === null ? 'Choose the target shelf' : null,
     response: response.trim() === '' ? 'Answer the send-back: what did you correct?' : null,
-    password: password === '' ? 'Enter your password to sign' : null,
+    username:
+      credentials.usernameRequired && credentials.username.trim() === ''
+        ? 'Enter your user ID to sign'
+        : null,
+    password: credentials.password === '' ? 'Enter your password to sign' : null,
   };
   const shown = (key: keyof typeof errors) => (attempted ? errors[key] : null);
 
@@ -88,7 +94,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         version: detail.version ?? 0,
         corrections,
         response: response.trim(),
-        password,
+        signature: credentials.signature,
       },
       {
         onSuccess: (updated) => {
@@ -99,9 +105,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
           });
           void navigate(`/requests/${String(updated.id)}`);
         },
-        onError: () => {
-          setPassword('');
-        },
+        onError: credentials.onError,
       },
     );
   };
@@ -248,15 +252,24 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
                   : ''}
               </Alert>
             )}
+            {credentials.usernameRequired && (
+              <SignerIdInput
+                value={credentials.username}
+                onChange={(event) => {
+                  credentials.setUsername(event.currentTarget.value);
+                }}
+                error={shown('username') ?? serverErrors['signature.username']}
+              />
+            )}
             <PasswordInput
               label="Your password"
               required
               autoComplete="current-password"
-              value={password}
+              value={credentials.password}
               onChange={(event) => {
-                setPassword(event.currentTarget.value);
+                credentials.setPassword(event.currentTarget.value);
               }}
-              error={shown('password')}
+              error={shown('password') ?? serverErrors['signature.password']}
             />
             <Group justify="space-between">
               <Button component={Link} to={`/requests/${String(detail.id)}`} variant="default">

@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { Crate, Me } from '@/lib/api/types';
+import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { fieldErrors } from '@/lib/api/field-errors';
 import { formatDate } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/idempotency';
@@ -40,7 +41,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
   const [debounced] = useDebouncedValue(term, 250);
   const [crate, setCrate] = useState<Crate | null>(null);
   const [purpose, setPurpose] = useState('Retention period ended');
-  const [password, setPassword] = useState('');
+  const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
   const candidates = useDestructibleCrates(debounced);
@@ -56,7 +57,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
 
   const submit = () => {
     setAttempted(true);
-    if (crate === null || purpose.trim() === '' || password === '') {
+    if (crate === null || purpose.trim() === '' || !credentials.complete) {
       return;
     }
     create.mutate(
@@ -66,16 +67,14 @@ export function NewDestructionPage({ me }: { me: Me }) {
           type: 'DESTRUCTION',
           crate: crate.id,
           purpose: purpose.trim(),
-          signature: { password },
+          signature: credentials.signature,
         },
       },
       {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: () => {
-          setPassword('');
-        },
+        onError: credentials.onError,
       },
     );
   };
@@ -171,8 +170,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
             <WizardSignStep
               onSubmit={submit}
               signerName={me.full_name}
-              password={password}
-              onPasswordChange={setPassword}
+              credentials={credentials}
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}

@@ -19,6 +19,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { Me } from '@/lib/api/types';
+import { useSignatureCredentials } from '@/lib/auth/signing-session';
 
 import { useCreateRequest } from '../api/create-request';
 import { useDepartments } from '../api/get-departments';
@@ -49,13 +50,13 @@ export function NewStoragePage({ me }: { me: Me }) {
   const [description, setDescription] = useState('');
   const [purpose, setPurpose] = useState('');
   const [rows, setRows] = useState<DocumentRow[]>(() => [emptyRow()]);
-  const [password, setPassword] = useState('');
+  const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
 
   const chosen = departments.data?.results.find((d) => String(d.id) === department);
   const rowsValid = rows.length > 0 && rows.every(rowComplete);
-  const valid = chosen !== undefined && purpose.trim() !== '' && rowsValid && password !== '';
+  const valid = chosen !== undefined && purpose.trim() !== '' && rowsValid && credentials.complete;
 
   const update = (key: number, patch: Partial<DocumentRow>) => {
     setRows((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
@@ -106,16 +107,14 @@ export function NewStoragePage({ me }: { me: Me }) {
                 department: chosen.id,
                 description: description.trim(),
                 new_documents: rows.map(toDocumentInput),
-                signature: { password },
+                signature: credentials.signature,
               },
             },
             {
               onSuccess: (detail) => {
                 void navigate(`/requests/${String(detail.id)}`);
               },
-              onError: () => {
-                setPassword('');
-              },
+              onError: credentials.onError,
             },
           );
         }}
@@ -318,8 +317,7 @@ export function NewStoragePage({ me }: { me: Me }) {
             <Stack>
               <SubmitSignatureFields
                 signerName={me.full_name}
-                password={password}
-                onPasswordChange={setPassword}
+                credentials={credentials}
                 attempted={attempted}
                 pending={create.isPending}
                 error={create.isError ? create.error : null}

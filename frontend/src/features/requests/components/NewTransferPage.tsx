@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { Crate, Me } from '@/lib/api/types';
+import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { fieldErrors } from '@/lib/api/field-errors';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
@@ -29,7 +30,7 @@ export function NewTransferPage({ me }: { me: Me }) {
   const [crate, setCrate] = useState<Crate | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('');
-  const [password, setPassword] = useState('');
+  const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
   const search = useCrateSearch(debounced);
@@ -50,7 +51,7 @@ export function NewTransferPage({ me }: { me: Me }) {
 
   const submit = () => {
     setAttempted(true);
-    if (crate === null || !detailsValid || password === '') {
+    if (crate === null || !detailsValid || !credentials.complete) {
       return;
     }
     create.mutate(
@@ -61,16 +62,14 @@ export function NewTransferPage({ me }: { me: Me }) {
           crate: crate.id,
           target_location: Number(target),
           purpose: purpose.trim(),
-          signature: { password },
+          signature: credentials.signature,
         },
       },
       {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: () => {
-          setPassword('');
-        },
+        onError: credentials.onError,
       },
     );
   };
@@ -145,8 +144,7 @@ export function NewTransferPage({ me }: { me: Me }) {
             <WizardSignStep
               onSubmit={submit}
               signerName={me.full_name}
-              password={password}
-              onPasswordChange={setPassword}
+              credentials={credentials}
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}

@@ -22,6 +22,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import type { Crate, Me } from '@/lib/api/types';
+import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate } from '@/lib/format';
 
 import { useCreateRequest } from '../api/create-request';
@@ -48,7 +49,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
   const [documentIds, setDocumentIds] = useState<string[]>([]);
   const [returnOn, setReturnOn] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('');
-  const [password, setPassword] = useState('');
+  const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
   const search = useCrateSearch(debounced);
@@ -77,7 +78,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
 
   const submit = () => {
     setAttempted(true);
-    if (crate === null || !detailsValid || password === '') {
+    if (crate === null || !detailsValid || !credentials.complete) {
       return;
     }
     create.mutate(
@@ -89,16 +90,14 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
           purpose: purpose.trim(),
           expected_return_on: returnOn,
           documents: wholeCrate ? [] : documentIds.map(Number),
-          signature: { password },
+          signature: credentials.signature,
         },
       },
       {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: () => {
-          setPassword('');
-        },
+        onError: credentials.onError,
       },
     );
   };
@@ -255,8 +254,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
             <WizardSignStep
               onSubmit={submit}
               signerName={me.full_name}
-              password={password}
-              onPasswordChange={setPassword}
+              credentials={credentials}
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}

@@ -9,6 +9,16 @@ import { renderWithProviders } from '@/test/render';
 import { ACTIONS } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
 
+const STATUS = '/api/v1/auth/signing-session/';
+const continuing = { body: { username_required: false, expires_at: null, idle_minutes: 30 } };
+const firstOfSession = { body: { username_required: true, expires_at: null, idle_minutes: 30 } };
+
+function posted(fetchMock: ReturnType<typeof mockFetch>['fetchMock']): Request[] {
+  return fetchMock.mock.calls
+    .map((call) => call[0] as Request)
+    .filter((request) => request instanceof Request && request.method === 'POST');
+}
+
 const approve = ACTIONS.find((spec) => spec.action === 'approve');
 const reject = ACTIONS.find((spec) => spec.action === 'reject');
 
@@ -38,6 +48,7 @@ describe('SignatureDialog', () => {
 
   it("shows the server's message for a wrong password and stays open", async () => {
     const { requestedPaths } = mockFetch({
+      [STATUS]: continuing,
       '/api/v1/requests/7/approve/': {
         status: 403,
         body: {
@@ -57,22 +68,26 @@ describe('SignatureDialog', () => {
     expect(screen.getByText('Not signed — nothing was changed')).toBeInTheDocument();
     expect(onDone).not.toHaveBeenCalled();
     expect(screen.getByLabelText(/Your password/)).toHaveValue('');
-    expect(requestedPaths).toEqual(['/api/v1/requests/7/approve/']);
+    expect(requestedPaths.filter((path) => path !== STATUS)).toEqual([
+      '/api/v1/requests/7/approve/',
+    ]);
   });
 
   it('signs with password, reason and the version read', async () => {
     const fetchSpy = mockFetch({
+      [STATUS]: continuing,
       '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
     });
     const { onDone } = renderDialog();
     await userEvent.type(await screen.findByLabelText(/Reason/), 'Checked');
+    expect(screen.queryByLabelText(/User ID/)).not.toBeInTheDocument();
     await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
     await waitFor(() => {
       expect(onDone).toHaveBeenCalledOnce();
     });
-    const request = fetchSpy.fetchMock.mock.calls[0]?.[0] as Request;
-    expect(await request.json()).toEqual({
+    const [request] = posted(fetchSpy.fetchMock);
+    expect(await request?.json()).toEqual({
       version: 1,
       signature: { password: 'secret-password' },
       reason: 'Checked',
@@ -80,11 +95,96 @@ describe('SignatureDialog', () => {
   });
 
   it('requires a reason where the transition does', async () => {
-    const { fetchMock } = mockFetch({});
+    const { fetchMock } = mockFetch({ [STATUS]: continuing });
     renderDialog(reject);
     await userEvent.type(await screen.findByLabelText(/Your password/), 'secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and reject' }));
     expect(await screen.findByText('A reason is required')).toBeInTheDocument();
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(posted(fetchMock)).toEqual([]);
+  });
+
+  it('asks for the user ID up front at the first signature of a session', async () => {
+    const fetchSpy = mockFetch({
+      [STATUS]: firstOfSession,
+      '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
+    });
+    const { onDone } = renderDialog();
+    const userId = await screen.findByLabelText(/User ID/);
+    expect(userId).toBeRequired();
+    await waitFor(() => {
+      expect(userId).toHaveFocus();
+    });
+    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    expect(await screen.findByText('Enter your user ID to sign')).toBeInTheDocument();
+    expect(posted(fetchSpy.fetchMock)).toEqual([]);
+
+    await userEvent.type(userId, ' goa1-approver ');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    await waitFor(() => {
+      expect(onDone).toHaveBeenCalledOnce();
+    });
+    const [request] = posted(fetchSpy.fetchMock);
+    expect(await request?.json()).toEqual({
+      version: 1,
+      signature: { username: 'goa1-approver', password: 'secret-password' },
+      reason: '',
+    });
+    // The signature changes the answer: it is asked again.
+    await waitFor(() => {
+      expect(fetchSpy.requestedPaths.filter((path) => path === STATUS).length).toBe(2);
+    });
+  });
+
+  it('shows the user ID when the server asks for it, keeping what was typed', async () => {
+    mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'signature_username_required',
+            message: 'Your user ID and password are required for the first signature of a session.',
+            details: { signature: { username: ['Required.'] } },
+            request_id: 'x',
+          },
+        },
+      },
+    });
+    renderDialog();
+    await userEvent.type(await screen.findByLabelText(/Reason/), 'Checked');
+    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    const userId = await screen.findByLabelText(/User ID/);
+    expect(userId).toHaveAccessibleDescription(/Required\./);
+    await waitFor(() => {
+      expect(userId).toHaveFocus();
+    });
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+    expect(screen.getByLabelText(/Reason/)).toHaveValue('Checked');
+  });
+
+  it("puts a refused user ID's message on the field", async () => {
+    mockFetch({
+      [STATUS]: firstOfSession,
+      '/api/v1/requests/7/approve/': {
+        status: 403,
+        body: {
+          error: {
+            code: 'signature_invalid',
+            message: 'The user ID is not yours; nothing was changed.',
+            details: { signature: { username: ['Not your user ID.'] } },
+            request_id: 'x',
+          },
+        },
+      },
+    });
+    renderDialog();
+    await userEvent.type(await screen.findByLabelText(/User ID/), 'goa1-approver2');
+    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    expect(await screen.findByText('Not your user ID.')).toBeInTheDocument();
+    expect(screen.getByLabelText(/User ID/)).toHaveValue('goa1-approver2');
+    expect(screen.getByLabelText(/User ID/)).toHaveAttribute('aria-invalid', 'true');
   });
 });

@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { RequestDetail } from '@/lib/api/types';
+import { signatureFieldErrors, useSignerIdPrompt } from '@/lib/auth/signing-session';
 
 import { useShelves } from '../api/get-shelves';
 import { useTransitionRequest } from '../api/transition-request';
@@ -29,8 +30,10 @@ export function SignatureDialog({
 }: SignatureDialogProps) {
   const transition = useTransitionRequest(request.id);
   const shelves = useShelves(request.unit, spec.shelf !== 'none');
+  const signerId = useSignerIdPrompt();
   const form = useForm({
     initialValues: {
+      username: '',
       password: '',
       reason: '',
       shelf: '',
@@ -63,17 +66,24 @@ export function SignatureDialog({
       color={spec.color}
       reasonRequired={spec.reasonRequired}
       reason={form.getInputProps('reason')}
+      username={signerId.usernameRequired ? form.getInputProps('username') : undefined}
       password={form.getInputProps('password')}
       pending={transition.isPending}
       error={transition.isError ? transition.error : null}
       onClose={onClose}
       onSubmit={form.onSubmit((values) => {
+        if (signerId.usernameRequired && values.username.trim() === '') {
+          form.setFieldError('username', 'Enter your user ID to sign');
+          return;
+        }
         transition.mutate(
           {
             action: spec.action,
             body: {
               version: request.version ?? 0,
-              signature: { password: values.password },
+              signature: signerId.usernameRequired
+                ? { username: values.username.trim(), password: values.password }
+                : { password: values.password },
               reason: values.reason.trim(),
               ...(values.shelf === '' ? {} : { shelf: Number(values.shelf) }),
               ...(spec.witness
@@ -90,8 +100,11 @@ export function SignatureDialog({
             onSuccess: (detail) => {
               onDone(detail);
             },
-            onError: () => {
-              form.setFieldValue('password', '');
+            onError: (error) => {
+              if (!signerId.noteError(error)) {
+                form.setFieldValue('password', '');
+              }
+              form.setErrors(signatureFieldErrors(error));
             },
           },
         );

@@ -1,24 +1,28 @@
 import { Alert, Button, Group, PasswordInput } from '@mantine/core';
 
+import { SignerIdInput } from '@/components/ui/SignerIdInput';
+import { fieldErrors } from '@/lib/api/field-errors';
+import type { SignatureCredentials } from '@/lib/auth/signing-session';
+
 export interface SubmitSignatureFieldsProps {
   signerName: string;
-  password: string;
-  onPasswordChange: (password: string) => void;
+  credentials: SignatureCredentials;
   attempted: boolean;
   pending: boolean;
   error: Error | null;
 }
 
-/** The signing part of a creation wizard: who signs, with what meaning, the password and the
- *  submit button. The page owns the form and the request. */
+/** The signing part of a creation wizard: who signs, with what meaning, the user ID when the
+ *  server asks for it (first signature of a session), the password and the submit button. The
+ *  page owns the form and the request. */
 export function SubmitSignatureFields({
   signerName,
-  password,
-  onPasswordChange,
+  credentials,
   attempted,
   pending,
   error,
 }: SubmitSignatureFieldsProps) {
+  const server = fieldErrors(error);
   return (
     <>
       <Alert color="blue" variant="light" title="Electronic signature" role="note">
@@ -30,15 +34,30 @@ export function SubmitSignatureFields({
           {error.message}
         </Alert>
       )}
+      {credentials.usernameRequired && (
+        <SignerIdInput
+          value={credentials.username}
+          onChange={(event) => {
+            credentials.setUsername(event.currentTarget.value);
+          }}
+          error={
+            server['signature.username'] ??
+            (attempted && credentials.username.trim() === '' ? 'Enter your user ID to sign' : null)
+          }
+        />
+      )}
       <PasswordInput
         label="Your password"
         required
         autoComplete="current-password"
-        value={password}
+        value={credentials.password}
         onChange={(event) => {
-          onPasswordChange(event.currentTarget.value);
+          credentials.setPassword(event.currentTarget.value);
         }}
-        error={attempted && password === '' ? 'Enter your password to sign' : null}
+        error={
+          server['signature.password'] ??
+          (attempted && credentials.password === '' ? 'Enter your password to sign' : null)
+        }
       />
       <Group justify="flex-end">
         <Button type="submit" loading={pending}>
