@@ -86,12 +86,11 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     VIEWER: frozenset(READ_RECORDS | AUDIT_READ),
 }
 
-# Roles a user may grant: never one above their own (PRODUCT.md: a Unit Admin never creates or
-# edits a System Administrator).
-GRANTABLE_ROLES: Final[dict[str, frozenset[str]]] = {
-    SYSTEM_ADMINISTRATOR: frozenset(ROLES),
-    UNIT_ADMIN: frozenset(ROLES) - {SYSTEM_ADMINISTRATOR},
-}
+# Permissions that reach beyond the people and records of one's own units. A role carrying any
+# of them is granted, and its holders are managed, only by a user who holds every one of them the
+# role carries (PRODUCT.md: a Unit Admin never creates or edits a System Administrator). Every
+# other role may be granted by any user manager (``accounts.change_user``), within their units.
+BEYOND_UNITS: Final = frozenset(ACCESS_ALL_UNITS | MANAGE_UNITS | AUDIT_VERIFY | MANAGE_SCHEDULE)
 
 # Roles that may sign in to the Django admin (staff). Everyone else uses the browser app only.
 STAFF_ROLES: Final = frozenset({SYSTEM_ADMINISTRATOR})

@@ -32,6 +32,16 @@ def user_list_with_permission(*, permission: str, unit: Unit | None = None) -> Q
     return users.distinct().order_by("username")
 
 
+def role_permission_names(role: Group) -> frozenset[str]:
+    """The role's permissions as ``app_label.codename`` (what ``has_perm`` takes)."""
+    return frozenset(
+        f"{app_label}.{codename}"
+        for app_label, codename in role.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+
+
 def user_for_request(user_id: int | str) -> User | None:
     """The user a token names, with what every request asks about them already loaded.
 

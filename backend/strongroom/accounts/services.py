@@ -26,7 +26,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from strongroom.accounts import roles, signals
 from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.selectors import role_permission_names, user_unit_ids
 from strongroom.accounts.setup import generate_password
 from strongroom.accounts.tokens import SESSION_CLAIM, session_revoke_in_cache, session_tokens_issue
 from strongroom.compliance.audit import audit_event_record
@@ -201,41 +201,55 @@ def _password_change_apply(user: User, new_password: str) -> RefreshToken:
 # --- People management ------------------------------------------------------------------------
 
 
-def _grantable(actor: User) -> frozenset[str]:
-    return roles.GRANTABLE_ROLES.get(actor.role.name if actor.role else "", frozenset())
+def _role_grantable(actor: User, role: Group) -> bool:
+    """Whether ``actor`` may grant ``role`` (or manage its holders): every permission of the
+    role that reaches beyond one's own units (``roles.BEYOND_UNITS``) must be the actor's too."""
+    return actor.has_perms(sorted(role_permission_names(role) & roles.BEYOND_UNITS))
 
 
 def _check_may_manage(
     actor: User, target: User | None, *, role: Group | None, units: Iterable[Unit] | None
 ) -> None:
-    """A manager acts only within their units, never on or towards a role above their own."""
-    grantable = _grantable(actor)
-    if target is not None and target.role and target.role.name not in grantable:
+    """A manager acts only on people all of whose units are theirs, never on or towards a role
+    above their own.
+
+    A user outside every unit of the manager does not exist for them (404, as the users list
+    shows it); a user the manager sees (who shares a unit) but who also belongs to a unit the
+    manager does not administer is refused with 403 ``user_out_of_scope``: acting on them would
+    act in that other unit too (a reset password or a new role holds there)."""
+    allowed = user_unit_ids(actor)
+    if allowed is not None and target is not None:
+        target_units = set(target.units.values_list("pk", flat=True))
+        if not target_units & allowed:
+            raise ApplicationError(
+                "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
+            )
+        if not target_units <= allowed:
+            raise ApplicationError(
+                "This user also belongs to units you do not administer; a System Administrator "
+                "or an administrator of all their units can do this.",
+                code="user_out_of_scope",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+    if target is not None and target.role and not _role_grantable(actor, target.role):
         raise ApplicationError(
             "You cannot manage a user with this role.",
             code="role_not_grantable",
             status_code=status.HTTP_403_FORBIDDEN,
         )
-    if role is not None and role.name not in grantable:
+    if role is not None and not _role_grantable(actor, role):
         raise ApplicationError(
             "You cannot grant this role.",
             code="role_not_grantable",
             status_code=status.HTTP_403_FORBIDDEN,
             details={"role": [f"{role.name} is above what you may grant."]},
         )
-    allowed = user_unit_ids(actor)
-    if allowed is None:
-        return
-    if units is not None and not {u.pk for u in units} <= allowed:
+    if allowed is not None and units is not None and not {u.pk for u in units} <= allowed:
         raise ApplicationError(
             "You can only assign units you administer.",
             code="unit_not_allowed",
             status_code=status.HTTP_403_FORBIDDEN,
             details={"units": ["Outside your units."]},
-        )
-    if target is not None and not set(target.units.values_list("pk", flat=True)) & allowed:
-        raise ApplicationError(
-            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
         )
 
 
@@ -265,7 +279,7 @@ def user_create(
             code="username_taken",
             details={"username": ["Already used."]},
         )
-    if role.name != roles.SYSTEM_ADMINISTRATOR and not units:
+    if "accounts.access_all_units" not in role_permission_names(role) and not units:
         raise ApplicationError(
             "A user needs at least one unit.",
             code="units_required",
@@ -323,11 +337,7 @@ def user_update(
         user.is_staff = role.name in roles.STAFF_ROLES
     user.save()
     if units is not None:
-        allowed = user_unit_ids(actor)
-        if allowed is not None:
-            # A Unit Admin replaces only the units they administer; others stay.
-            kept = [u for u in user.units.all() if u.pk not in allowed]
-            units = [*kept, *units]
+        # All of the user's units are the actor's (checked above): the new set replaces them.
         user.units.set(units)
     changes = _diff(before, _user_snapshot(user))
     if changes:

@@ -115,6 +115,47 @@ def shelf_reserve(shelf: Location) -> None:
         )
 
 
+def transfer_target(
+    *, requester: User, crate: Crate, target_location_id: int | None
+) -> tuple[Location, Department]:
+    """The shelf a transfer of ``crate`` may go to, and the crate's department there.
+
+    The shelf must be an active shelf of one of the requester's units (a transfer to another
+    unit only to a unit the requester belongs to). A shelf that does not exist, is not an active
+    shelf or belongs to a unit outside the requester's gets the same refusal, naming nothing,
+    so that trying ids reveals no other unit's locations. In another unit the crate joins the
+    active department of the same code, which must exist there."""
+    allowed = user_unit_ids(requester)
+    shelf = (
+        Location.objects.select_related("unit")
+        .filter(pk=target_location_id or 0, kind=Location.Kind.SHELF, is_active=True)
+        .first()
+    )
+    if shelf is None or (allowed is not None and shelf.unit_id not in allowed):
+        raise ApplicationError(
+            "Choose an active shelf of one of your units.",
+            code="not_a_shelf",
+            details={"target_location": ["Not an active shelf of your units."]},
+        )
+    if shelf.pk == crate.location_id:
+        raise ApplicationError(
+            "The crate already stands there.",
+            code="same_location",
+            details={"target_location": ["Same as the current shelf."]},
+        )
+    if shelf.unit_id == crate.unit_id:
+        return shelf, crate.department
+    code = crate.department.code
+    department = Department.objects.filter(unit_id=shelf.unit_id, code=code, is_active=True).first()
+    if department is None:
+        raise ApplicationError(
+            f"{shelf.unit.code} has no active department {code} for this crate.",
+            code="department_not_in_unit",
+            details={"target_location": [f"No department {code} in {shelf.unit.code}."]},
+        )
+    return shelf, department
+
+
 def _crate_for_request(*, crate_id: int | None, user: User) -> Crate:
     crate = (
         Crate.objects.select_related("unit", "location").filter(pk=crate_id).first()
@@ -194,19 +235,9 @@ def _check_type_fields(data: RequestInput, crate: Crate, user: User) -> dict[str
         return {"expected_return_on": data.expected_return_on}
     if data.type == RequestType.TRANSFER:
         _require_crate_status(crate, Crate.Status.IN_STORAGE)
-        shelf = Location.objects.filter(pk=data.target_location_id or 0).first()
-        if shelf is None or shelf.kind != Location.Kind.SHELF or not shelf.is_active:
-            raise ApplicationError(
-                "Choose an active target shelf.",
-                code="not_a_shelf",
-                details={"target_location": ["Not an active shelf."]},
-            )
-        if shelf.pk == crate.location_id:
-            raise ApplicationError(
-                "The crate already stands there.",
-                code="same_location",
-                details={"target_location": ["Same as the current shelf."]},
-            )
+        shelf, _ = transfer_target(
+            requester=user, crate=crate, target_location_id=data.target_location_id
+        )
         return {"target_location": shelf}
     if data.type == RequestType.DESTRUCTION:
         _require_crate_status(crate, Crate.Status.IN_STORAGE)

@@ -40,6 +40,7 @@ from strongroom.requests.services import (
     require_reason,
     shelf_for,
     shelf_reserve,
+    transfer_target,
 )
 
 S = RequestStatus
@@ -354,13 +355,33 @@ def _security_class(location: Any) -> int:
     return location.security_class if location is not None else 0
 
 
+def _transfer_target_recheck(request: Request, crate: Crate) -> tuple[Any, Any]:
+    """The target chosen at submission checked again when the request is approved and when the
+    crate moves: the shelf may have been deactivated, the requester may have left its unit, the
+    department there may be gone."""
+    try:
+        return transfer_target(
+            requester=request.requester, crate=crate, target_location_id=request.target_location_id
+        )
+    except ApplicationError as exc:
+        raise ConflictError(
+            "The target shelf is no longer one this transfer may use; send the request back "
+            "to the requester.",
+            code="target_not_available",
+            details={"target_location": [exc.message]},
+        ) from exc
+
+
+def _approve(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
+    if request.type == RequestType.TRANSFER:
+        _transfer_target_recheck(request, request.crate)
+
+
 def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
-    target = request.target_location
-    if target is None or not target.is_active:
-        raise ConflictError("The target shelf is no longer available.", code="not_a_shelf")
+    target, department = _transfer_target_recheck(request, crate)
     shelf_reserve(target)
     if _security_class(target) < _security_class(crate.location) and not data.reason.strip():
         raise ApplicationError(
@@ -368,17 +389,31 @@ def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRe
             code="reason_required",
             details={"reason": ["Required for a lower security class."]},
         )
-    unit_changes = target.unit_id != crate.unit_id
-    _crate_save(crate, location=target, last_location=target, unit_id=target.unit_id)
-    if unit_changes:
-        try:
-            with transaction.atomic():
-                crate.documents.update(unit_id=target.unit_id)
-        except IntegrityError as exc:
-            raise ConflictError(
-                "A document number of this crate is already used in the target unit.",
-                code="document_number_conflict",
-            ) from exc
+    if target.unit_id == crate.unit_id:
+        _crate_save(crate, location=target, last_location=target)
+        return
+    try:
+        with transaction.atomic():
+            _crate_save(
+                crate,
+                location=target,
+                last_location=target,
+                unit_id=target.unit_id,
+                department=department,
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            "The crate's number is already used in the target unit's department.",
+            code="crate_number_conflict",
+        ) from exc
+    try:
+        with transaction.atomic():
+            crate.documents.update(unit_id=target.unit_id, department=department)
+    except IntegrityError as exc:
+        raise ConflictError(
+            "A document number of this crate is already used in the target unit.",
+            code="document_number_conflict",
+        ) from exc
 
 
 def _destroy(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
@@ -507,6 +542,7 @@ def _witness_verify(
 
 
 EFFECTS: dict[str, Callable[[Request, User, TransitionInput, HttpRequest], None]] = {
+    "approve": _approve,
     "send_back": _send_back,
     "resubmit": _resubmit,
     "allocate": _allocate,

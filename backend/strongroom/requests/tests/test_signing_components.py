@@ -261,7 +261,7 @@ def _approved_transfer(plant: Plant) -> dict[str, Any]:
         type="TRANSFER",
         crate=plant.crate.pk,
         purpose="Consolidate",
-        target_location=plant.mum_shelf.pk,
+        target_location=plant.shelf2.pk,
     ).json()
     return act(plant.client("approver"), body, "approve").json()
 

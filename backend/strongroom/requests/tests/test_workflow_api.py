@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.utils import timezone
 
+from strongroom.accounts.tests.factories import DepartmentFactory
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.notifications.models import Notification
 from strongroom.records.models import Crate, Document
@@ -265,6 +266,8 @@ def test_storage_of_a_pending_crate_is_allocated_to_a_shelf_with_room(plant: Pla
 
 
 def test_transfer_across_units_moves_the_crate_and_its_documents(plant: Plant) -> None:
+    plant.manager.units.add(plant.mum)  # a cross-unit transfer goes to a unit of the requester
+    DepartmentFactory(unit=plant.mum, code="QA")
     body = create(
         plant.client("manager"),
         type="TRANSFER",

@@ -41,9 +41,6 @@ export function UserFormDialog({ me, user, roles, units, onClose }: UserFormDial
   const offeredRoles = grantableRoles(me, roles);
   const offeredUnits = assignableUnits(me, units);
   const offeredIds = new Set(offeredUnits.map((unit) => unit.id));
-  const otherUnits = (user?.unit_codes ?? []).filter(
-    (code) => !offeredUnits.some((unit) => unit.code === code),
-  );
 
   const form = useForm({
     initialValues: {
@@ -68,9 +65,7 @@ export function UserFormDialog({ me, user, roles, units, onClose }: UserFormDial
         value.trim() === '' || /^\S+@\S+\.\S+$/.test(value.trim()) ? null : 'Not an e-mail address',
       role: (value) => (value === '' ? 'Choose a role' : null),
       units: (value, values) =>
-        value.length === 0 &&
-        otherUnits.length === 0 &&
-        !roleActsInAllUnits(roles.find((role) => role.name === values.role))
+        value.length === 0 && !roleActsInAllUnits(roles.find((role) => role.name === values.role))
           ? 'Choose at least one unit'
           : null,
     },
@@ -201,11 +196,6 @@ export function UserFormDialog({ me, user, roles, units, onClose }: UserFormDial
                 data={offeredUnits.map((unit) => ({ value: String(unit.id), label: unit.code }))}
                 {...form.getInputProps('units')}
               />
-            )}
-            {otherUnits.length > 0 && (
-              <Text size="sm" c="dimmed">
-                Also in {otherUnits.join(', ')}, which you do not administer (kept as is).
-              </Text>
             )}
             {user !== null && (
               <Textarea

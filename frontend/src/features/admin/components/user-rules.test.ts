@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { makeMe } from '@/test/fixtures';
 
 import type { Role } from '../api/get-roles';
-import { assignableUnits, grantableRoles, roleActsInAllUnits, userActionsFor } from './user-rules';
+import {
+  assignableUnits,
+  grantableRoles,
+  mayManage,
+  roleActsInAllUnits,
+  userActionsFor,
+} from './user-rules';
 
 const ROLES: Role[] = [
   { id: 1, name: 'System Administrator', permissions: ['accounts.access_all_units'] },
@@ -29,6 +35,17 @@ describe('what an administrator may grant', () => {
     expect(roleActsInAllUnits(ROLES[0])).toBe(true);
   });
 
+  it('tells grantable roles by their permissions, whatever their names', () => {
+    const renamed: Role[] = [
+      { id: 4, name: 'Plant Manager', permissions: ['accounts.change_unit'] },
+      { id: 5, name: 'Site Auditor', permissions: ['workflow.view_request'] },
+    ];
+    expect(grantableRoles(unitAdmin, renamed).map((role) => role.name)).toEqual(['Site Auditor']);
+    expect(grantableRoles(sysadmin, renamed)).toHaveLength(1);
+    const withUnits = makeMe({ permissions: ['accounts.change_user', 'accounts.change_unit'] });
+    expect(grantableRoles(withUnits, renamed)).toHaveLength(2);
+  });
+
   it('assigns every unit or only the own ones', () => {
     const all = [
       { id: 1, code: 'GOA1' },
@@ -40,7 +57,7 @@ describe('what an administrator may grant', () => {
 });
 
 describe('actions on a user', () => {
-  const viewer = { id: 9, role: 'Viewer', is_active: true, locked_out: false };
+  const viewer = { id: 9, role: 'Viewer', units: [1], is_active: true, locked_out: false };
 
   it('offers unlock only when locked, and never deactivates oneself', () => {
     expect(userActionsFor(unitAdmin, viewer, ROLES)).toEqual(['reset-password', 'deactivate']);
@@ -56,5 +73,21 @@ describe('actions on a user', () => {
     expect(userActionsFor(unitAdmin, { ...viewer, role: 'System Administrator' }, ROLES)).toEqual(
       [],
     );
+  });
+
+  it('offers nothing on a user who is also in a unit the caller does not administer', () => {
+    const twoUnits = { ...viewer, units: [1, 2] };
+    expect(mayManage(unitAdmin, twoUnits, ROLES)).toBe(false);
+    expect(userActionsFor(unitAdmin, twoUnits, ROLES)).toEqual([]);
+    const bothAdmin = makeMe({
+      id: 3,
+      permissions: ['accounts.change_user'],
+      units: [
+        { id: 1, code: 'GOA1', name: 'Goa' },
+        { id: 2, code: 'MUM1', name: 'Mumbai' },
+      ],
+    });
+    expect(mayManage(bothAdmin, twoUnits, ROLES)).toBe(true);
+    expect(mayManage(sysadmin, twoUnits, ROLES)).toBe(true);
   });
 });

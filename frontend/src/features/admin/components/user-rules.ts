@@ -11,17 +11,34 @@ export function roleActsInAllUnits(role: Pick<Role, 'permissions'> | undefined):
 }
 
 /**
- * Roles the caller may grant (the backend's GRANTABLE_ROLES, told by permissions, never by
- * names): someone who acts in every unit grants any role; a unit administrator never grants
- * a role that acts in every unit.
+ * Permissions that reach beyond the caller's own units (the backend's roles.BEYOND_UNITS): a
+ * role carrying any of them is granted only by someone who holds every one it carries.
+ */
+const BEYOND_UNITS: ReadonlySet<string> = new Set([
+  'accounts.access_all_units',
+  'accounts.add_unit',
+  'accounts.change_unit',
+  'compliance.verify_audit_chain',
+  'compliance.view_auditcheckpoint',
+  ...['view', 'change'].flatMap((action) =>
+    ['periodictask', 'crontabschedule', 'intervalschedule'].map(
+      (model) => `django_celery_beat.${action}_${model}`,
+    ),
+  ),
+]);
+
+/**
+ * Roles the caller may grant, told by permissions, never by names: a role whose permissions
+ * beyond one's own units are all the caller's too (a unit administrator never grants a role that
+ * acts in every unit).
  */
 export function grantableRoles(me: Pick<Me, 'permissions'>, roles: readonly Role[]): Role[] {
   if (!can(me, PERMISSIONS.manageUsers)) {
     return [];
   }
-  return can(me, PERMISSIONS.accessAllUnits)
-    ? [...roles]
-    : roles.filter((role) => !roleActsInAllUnits(role));
+  return roles.filter((role) =>
+    role.permissions.every((permission) => !BEYOND_UNITS.has(permission) || can(me, permission)),
+  );
 }
 
 /** Units the caller may assign: every unit when they act in all, else their own. */
@@ -34,19 +51,30 @@ export function assignableUnits(
     : me.units.map((unit) => ({ id: unit.id, code: unit.code }));
 }
 
-/** May the caller change this user at all (role within what they may grant)? */
+/**
+ * May the caller change this user at all? Their role is within what the caller may grant, and
+ * every unit of theirs is one of the caller's (unless the caller acts in every unit): acting on
+ * someone who is also in another unit would act in that unit too.
+ */
 export function mayManage(
-  me: Pick<Me, 'permissions'>,
-  user: Pick<User, 'role'>,
+  me: Pick<Me, 'permissions' | 'units'>,
+  user: Pick<User, 'role' | 'units'>,
   roles: readonly Role[],
 ): boolean {
-  return grantableRoles(me, roles).some((role) => role.name === user.role);
+  if (!grantableRoles(me, roles).some((role) => role.name === user.role)) {
+    return false;
+  }
+  if (can(me, PERMISSIONS.accessAllUnits)) {
+    return true;
+  }
+  const own = new Set(me.units.map((unit) => unit.id));
+  return (user.units ?? []).every((id) => own.has(id));
 }
 
 /** The actions offered for one user, in menu order. */
 export function userActionsFor(
-  me: Pick<Me, 'id' | 'permissions'>,
-  user: Pick<User, 'id' | 'role' | 'is_active' | 'locked_out'>,
+  me: Pick<Me, 'id' | 'permissions' | 'units'>,
+  user: Pick<User, 'id' | 'role' | 'units' | 'is_active' | 'locked_out'>,
   roles: readonly Role[],
 ): UserAction[] {
   if (!mayManage(me, user, roles)) {
