@@ -144,7 +144,7 @@ def _session_tokens_blacklist(*, user_id: Any, session_id: str) -> int:
     keeps it, and the first is recorded with it); how many were still live."""
     if not session_id:
         return 0
-    live = OutstandingToken.objects.select_for_update().filter(
+    live = OutstandingToken.objects.select_for_update(of=("self",)).filter(
         user_id=user_id, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
     )
     count = 0
