@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import User
+from strongroom.accounts.signals import sessions_revoked
 from strongroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from strongroom.accounts.tokens import SESSION_CLAIM, TokenRejected, access_token_authenticate
 from strongroom.compliance.models import AuditEvent
@@ -84,7 +85,10 @@ def test_the_session_ends_after_its_absolute_lifetime_whatever_the_rotation(user
 
 
 @pytest.mark.compliance("11.10(d)", "11.300(d)")
-def test_reuse_of_a_rotated_refresh_token_revokes_the_whole_session(user: User) -> None:
+def test_reuse_of_a_rotated_refresh_token_revokes_the_whole_session(
+    user: User,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
     session = login(user)
     other = login(user)
     rotated = refresh(session["refresh"])
@@ -92,7 +96,17 @@ def test_reuse_of_a_rotated_refresh_token_revokes_the_whole_session(user: User) 
     current = rotated.json()
 
     # The old token comes back (a stolen copy, or the thief's after the owner refreshed).
-    assert_refused(refresh(session["refresh"]), "session_ended")
+    revoked: list[dict] = []
+    receiver = lambda **kwargs: revoked.append(kwargs)  # noqa: E731
+    sessions_revoked.connect(receiver, weak=False)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert_refused(refresh(session["refresh"]), "session_ended")
+    finally:
+        sessions_revoked.disconnect(receiver)
+    # The real-time app closes the session's open sockets on this signal.
+    sid = _session_id(session["refresh"])
+    assert [(r["user_id"], r["session_id"]) for r in revoked] == [(user.pk, sid)]
 
     # Every token of that session is dead: the newest refresh token, and its access token over
     # HTTP and on the WebSocket.
@@ -106,7 +120,7 @@ def test_reuse_of_a_rotated_refresh_token_revokes_the_whole_session(user: User) 
     event = AuditEvent.objects.get(action="auth.refresh_reuse")
     assert event.actor == user
     assert event.object_id == str(user.pk)
-    assert event.changes["session"][0] == _session_id(session["refresh"])
+    assert event.changes["session"][0] == sid
     # Another session of the same user goes on.
     assert refresh(other["refresh"]).status_code == 200
 
