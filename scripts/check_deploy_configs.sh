@@ -255,8 +255,8 @@ fi
 
 # --------------------------------------------------------------------------- 3. env example
 section "3. .env.production.example and .env.production.owner.example"
-required_vars=(DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DJANGO_CSRF_TRUSTED_ORIGINS
-    DATABASE_URL DATABASE_POOL_MAX_SIZE REDIS_URL CELERY_BROKER_URL CACHE_URL
+required_vars=(DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY STRONGROOM_JWT_SIGNING_KEY DJANGO_ALLOWED_HOSTS
+    DJANGO_CSRF_TRUSTED_ORIGINS DATABASE_URL DATABASE_POOL_MAX_SIZE REDIS_URL CELERY_BROKER_URL CACHE_URL
     STRONGROOM_ADMIN_USERNAME STRONGROOM_ADMIN_PASSWORD EMAIL_URL DEFAULT_FROM_EMAIL
     STRONGROOM_PUBLIC_URL DJANGO_LOG_LEVEL STRONGROOM_WS_ALLOWED_ORIGINS
     STRONGROOM_DB_APP_ROLE STATIC_ROOT MEDIA_ROOT STRONGROOM_AUDIT_SIGNING_KEY_FILE)
@@ -288,7 +288,8 @@ for name in required:
 if "DJANGO_SETTINGS_MODULE" in required and defined.get("DJANGO_SETTINGS_MODULE") != "config.settings.production":
     problems.append("DJANGO_SETTINGS_MODULE must be config.settings.production")
 # Placeholders only: secrets must visibly be something to replace.
-for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL"):
+for name in ("DJANGO_SECRET_KEY", "STRONGROOM_JWT_SIGNING_KEY", "POSTGRES_PASSWORD",
+             "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL"):
     if name in defined and "change-me" not in defined[name]:
         problems.append(f"{name} must hold a change-me placeholder, not a value")
 for p in problems:

@@ -372,6 +372,7 @@ class Topology:
             env.update(
                 {
                     "DJANGO_SECRET_KEY": secrets.token_urlsafe(48)[:64],
+                    "STRONGROOM_JWT_SIGNING_KEY": secrets.token_urlsafe(48)[:64],
                     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://127.0.0.1,https://localhost",
                     "STRONGROOM_WS_ALLOWED_ORIGINS": "127.0.0.1,localhost",

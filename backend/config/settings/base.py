@@ -248,7 +248,13 @@ REST_FRAMEWORK = {
 STRONGROOM_ACCESS_TOKEN_LIFETIME = timedelta(
     minutes=env.int("STRONGROOM_ACCESS_MINUTES", default=10)
 )
+# A session (sign-in) ends this long after it started, however often its tokens were refreshed.
+STRONGROOM_SESSION_LIFETIME = timedelta(hours=env.int("STRONGROOM_SESSION_HOURS", default=12))
+# JWTs are signed with their own key, not SECRET_KEY (production requires it; changing it ends
+# every session: PRODUCTION_DEPLOYMENT.md).
+STRONGROOM_JWT_SIGNING_KEY = env.str("STRONGROOM_JWT_SIGNING_KEY", default="")
 SIMPLE_JWT = {
+    "SIGNING_KEY": STRONGROOM_JWT_SIGNING_KEY,
     "ACCESS_TOKEN_LIFETIME": STRONGROOM_ACCESS_TOKEN_LIFETIME,
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("STRONGROOM_REFRESH_HOURS", default=8)),
     "ROTATE_REFRESH_TOKENS": True,

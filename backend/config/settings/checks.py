@@ -14,6 +14,7 @@ PASSWORD_EXPIRY_DAYS_MAX = 365
 LOCKOUT_FAILURES_MAX = 10
 ACCESS_TOKEN_MAX = timedelta(minutes=60)
 REFRESH_TOKEN_MAX = timedelta(hours=24)
+SESSION_LIFETIME_MAX = timedelta(hours=24)
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -65,5 +66,12 @@ def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
             f"STRONGROOM_REFRESH_HOURS must be between 1 and "
             f"{int(REFRESH_TOKEN_MAX.total_seconds() // 3600)} (got {refresh!r}): a session "
             "must end (21 CFR 11.10(d))."
+        )
+    session = settings.get("STRONGROOM_SESSION_LIFETIME")
+    if not isinstance(session, timedelta) or not timedelta(0) < session <= SESSION_LIFETIME_MAX:
+        problems.append(
+            f"STRONGROOM_SESSION_HOURS must be between 1 and "
+            f"{int(SESSION_LIFETIME_MAX.total_seconds() // 3600)} (got {session!r}): a session "
+            "must end however often its tokens are refreshed (21 CFR 11.10(d))."
         )
     return problems

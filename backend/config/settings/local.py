@@ -5,13 +5,17 @@ SQLite (WAL) for the database, the in-memory channel layer, a file-system Celery
 """
 
 from .base import *
-from .base import BASE_DIR, env
+from .base import BASE_DIR, SIMPLE_JWT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A development-only key; production refuses to start without its own (see production.py).
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="strongroom-local-development-only-key-0123456789"
 )
+STRONGROOM_JWT_SIGNING_KEY = env.str(
+    "STRONGROOM_JWT_SIGNING_KEY", default="strongroom-local-development-only-jwt-key-0123456789"
+)
+SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": STRONGROOM_JWT_SIGNING_KEY}
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list(
     "DJANGO_CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]

@@ -9,6 +9,7 @@ from .base import (
     CELERY_BROKER_URL,
     REDIS_URL,
     STRONGROOM_AUDIT_SIGNING_KEY_PEM,
+    STRONGROOM_JWT_SIGNING_KEY,
     env,
 )
 from .checks import compliance_setting_problems
@@ -29,6 +30,19 @@ if (
 ):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters."
+    )
+if (
+    len(STRONGROOM_JWT_SIGNING_KEY) < 50
+    or STRONGROOM_JWT_SIGNING_KEY.lower().startswith(
+        ("strongroom-local", "strongroom-test", "change-me", "changeme")
+    )
+    or STRONGROOM_JWT_SIGNING_KEY == SECRET_KEY
+):
+    # Its own key: the Django secret key signs other things (password-reset links, the admin's
+    # cookies), and rotating one must not force rotating the other (PRODUCTION_DEPLOYMENT.md).
+    raise ImproperlyConfigured(
+        "STRONGROOM_JWT_SIGNING_KEY must be set to a random value of at least 50 characters, "
+        "different from DJANGO_SECRET_KEY."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")

@@ -3,10 +3,12 @@
 in-memory layers."""
 
 from .base import *
-from .base import DATABASES, env
+from .base import DATABASES, SIMPLE_JWT, env
 
 DEBUG = False
 SECRET_KEY = "strongroom-test-key-not-secret-0123456789-abcdefghijklmnop"
+STRONGROOM_JWT_SIGNING_KEY = "strongroom-test-jwt-key-not-secret-0123456789-abcdefghijklmnop"
+SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": STRONGROOM_JWT_SIGNING_KEY}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STRONGROOM_WS_ALLOWED_ORIGINS = ["testserver", "localhost", "127.0.0.1"]
 

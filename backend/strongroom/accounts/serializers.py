@@ -9,7 +9,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
-from strongroom.accounts.tokens import TokenRejected, token_user_check
+from strongroom.accounts.services import session_refresh
 
 
 def _upper_code(value: str, *, pattern: str, rule: str) -> str:
@@ -208,14 +208,11 @@ class OneTimePasswordSerializer(serializers.Serializer):
 
 
 class RotatingRefreshSerializer(TokenRefreshSerializer):
-    """Refresh with rotation, refused for revoked sessions (logout, deactivation, password
-    change) exactly like access tokens are."""
+    """A refresh token for a new access token and a new refresh token (the one sent stops
+    working). Refused (401) with ``session_ended`` once the session was signed out, revoked or
+    has lasted its maximum lifetime, and with ``token_not_valid`` for an expired or malformed
+    token."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        refresh = self.token_class(attrs["refresh"])
-        user = User.objects.filter(pk=refresh.get("user_id")).first()
-        try:
-            token_user_check(refresh, user)
-        except TokenRejected as exc:
-            raise serializers.ValidationError({"refresh": [exc.message]}, code=exc.code) from exc
-        return super().validate(attrs)
+        refresh = session_refresh(raw_refresh=attrs["refresh"])
+        return {"access": str(refresh.access_token), "refresh": str(refresh)}

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -28,7 +29,16 @@ from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
 from strongroom.accounts.selectors import role_permission_names, user_unit_ids
 from strongroom.accounts.setup import generate_password
-from strongroom.accounts.tokens import SESSION_CLAIM, session_revoke_in_cache, session_tokens_issue
+from strongroom.accounts.tokens import (
+    SESSION_CLAIM,
+    SignedRefreshToken,
+    TokenRejected,
+    session_has_expired,
+    session_revoke_in_cache,
+    session_tokens_issue,
+    token_session_id,
+    token_user_check,
+)
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError
 
@@ -114,10 +124,7 @@ def session_login(*, request: HttpRequest, username: str, password: str) -> Refr
 
 @transaction.atomic
 def session_logout(*, user: User, session_id: str) -> None:
-    for token in OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True):
-        # Rotation keeps the sid, so this finds the session's current refresh token.
-        if session_id and session_id in _token_session_ids(token.token):
-            BlacklistedToken.objects.get_or_create(token=token)
+    _session_tokens_blacklist(user_id=user.pk, session_id=session_id)
     session_revoke_in_cache(session_id)
     audit_event_record(
         action="auth.logout",
@@ -132,11 +139,94 @@ def session_logout(*, user: User, session_id: str) -> None:
     )
 
 
-def _token_session_ids(raw: str) -> set[str]:
+def _session_tokens_blacklist(*, user_id: Any, session_id: str) -> int:
+    """Blacklist every live refresh token of the session (each one carries its sid: rotation
+    keeps it, and the first is recorded with it); how many were still live."""
+    if not session_id:
+        return 0
+    live = OutstandingToken.objects.select_for_update(of=("self",)).filter(
+        user_id=user_id, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
+    )
+    count = 0
+    for token in live:
+        if token_session_id(token.token) == session_id:
+            BlacklistedToken.objects.get_or_create(token=token)
+            count += 1
+    return count
+
+
+SESSION_ENDED = "This session was ended; sign in again."
+
+
+def _refresh_refused(code: str) -> NoReturn:
+    message = SESSION_ENDED if code == "session_ended" else "The token is expired or not valid."
+    raise ApplicationError(message, code=code, status_code=status.HTTP_401_UNAUTHORIZED)
+
+
+def session_refresh(*, raw_refresh: str) -> RefreshToken:
+    """Rotate a refresh token: the used one is blacklisted and a new one (same session) is
+    recorded. Refused (401) with ``token_not_valid`` for a malformed, foreign or expired token,
+    and with ``session_ended`` for a session that was logged out, revoked or has outlived
+    ``STRONGROOM_SESSION_LIFETIME``. A rotated token presented again while its session still has
+    a live token means two parties hold the session (a stolen token): the whole session is
+    revoked and audited (``auth.refresh_reuse``)."""
     try:
-        return {RefreshToken(raw, verify=False).get(SESSION_CLAIM, "")}  # type: ignore[arg-type]
+        refresh = SignedRefreshToken(raw_refresh)  # type: ignore[arg-type]
     except TokenError:
-        return set()
+        _refresh_refused("token_not_valid")
+    session_id = str(refresh.get(SESSION_CLAIM) or "")
+    user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
+    if user is None:
+        _refresh_refused("token_not_valid")
+    with transaction.atomic():
+        row = (
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=refresh[jwt_settings.JTI_CLAIM], user=user)
+            .first()
+        )
+        if row is None:  # not issued here (or already cleaned up after expiry)
+            _refresh_refused("token_not_valid")
+        if BlacklistedToken.objects.filter(token=row).exists():
+            if _session_tokens_blacklist(user_id=user.pk, session_id=session_id):
+                _session_reuse_revoke(user=user, session_id=session_id)
+            reused = True
+        else:
+            reused = False
+    if reused:  # the revocation above is committed; now refuse
+        _refresh_refused("session_ended")
+    try:
+        token_user_check(refresh, user)
+    except TokenRejected as exc:
+        _refresh_refused("token_not_valid" if exc.code == "token_not_valid" else "session_ended")
+    if session_has_expired(refresh):
+        _refresh_refused("session_ended")
+    with transaction.atomic():
+        row = OutstandingToken.objects.select_for_update().get(pk=row.pk)
+        _, created = BlacklistedToken.objects.get_or_create(token=row)
+        if not created:  # a concurrent refresh with the same token won the race
+            _refresh_refused("token_not_valid")
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh.outstand()
+    return refresh
+
+
+def _session_reuse_revoke(*, user: User, session_id: str) -> None:
+    """Revoke a session whose rotated refresh token came back. Inside the caller's transaction."""
+    session_revoke_in_cache(session_id)
+    audit_event_record(
+        action="auth.refresh_reuse",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+        changes={"session": [session_id, None]},
+        reason="A rotated refresh token was used again; the session was revoked.",
+    )
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: signals.sessions_revoked.send(sender=User, user_id=user_id, session_id=session_id)
+    )
 
 
 def _revoke_all_sessions(user: User) -> None:

@@ -8,6 +8,11 @@ used or on logout. Two claims tie tokens to revocation:
          access token may live, so access tokens of that session stop working at once).
 ``sep``  the user's ``session_epoch`` at login. Deactivation, a password change or a reset raises
          the epoch, which revokes every session of the user at once.
+``sst``  when the session started (seconds since the epoch), kept through rotation: no refresh is
+         granted once ``STRONGROOM_SESSION_LIFETIME`` has passed since.
+
+Every refresh token is recorded (``OutstandingToken``) with these claims in it, so that logout
+and theft detection find all the tokens of a session, whatever the cache still remembers.
 """
 
 import uuid
@@ -16,10 +21,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from strongroom.accounts.models import User
@@ -28,15 +35,46 @@ from strongroom.core.request_id import set_user_id
 
 SESSION_CLAIM = "sid"
 EPOCH_CLAIM = "sep"
+START_CLAIM = "sst"
 _REVOKED_PREFIX = "revoked-session:"
 
 
 def session_tokens_issue(user: User) -> RefreshToken:
     """A new session: a refresh token (and, from it, access tokens) carrying sid and epoch."""
-    refresh = RefreshToken.for_user(user)
+    # Not RefreshToken.for_user(): it records the token before the claims below are added.
+    refresh = RefreshToken()
+    refresh[jwt_settings.USER_ID_CLAIM] = str(user.pk)
     refresh[SESSION_CLAIM] = uuid.uuid4().hex
     refresh[EPOCH_CLAIM] = user.session_epoch
+    refresh[START_CLAIM] = int(timezone.now().timestamp())
+    refresh.outstand()
     return refresh
+
+
+def session_has_expired(token: Any) -> bool:
+    """Whether the absolute session lifetime has passed (a token without a start: yes)."""
+    started = token.get(START_CLAIM)
+    if not isinstance(started, int) or isinstance(started, bool):
+        return True
+    lifetime: timedelta = settings.STRONGROOM_SESSION_LIFETIME
+    return timezone.now().timestamp() >= started + lifetime.total_seconds()
+
+
+def token_session_id(raw: str) -> str:
+    """The sid of a recorded (already verified) token, read without verifying again."""
+    try:
+        return str(RefreshToken(raw, verify=False).get(SESSION_CLAIM, ""))  # type: ignore[arg-type]
+    except TokenError:
+        return ""
+
+
+class SignedRefreshToken(RefreshToken):
+    """A refresh token checked for signature, expiry and type, but not for the blacklist: the
+    refresh service looks the token up itself, under a row lock, to tell a logged-out session
+    from a rotated token used again."""
+
+    def check_blacklist(self) -> None:
+        return None
 
 
 def session_revoke_in_cache(session_id: str) -> None:

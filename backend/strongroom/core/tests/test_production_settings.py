@@ -27,6 +27,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+            "STRONGROOM_JWT_SIGNING_KEY": secrets.token_urlsafe(48),
             "DJANGO_ALLOWED_HOSTS": "dms.example.com",
             "DJANGO_CSRF_TRUSTED_ORIGINS": "https://dms.example.com",
             "STRONGROOM_PUBLIC_URL": "https://dms.example.com",
@@ -71,6 +72,7 @@ def test_check_deploy_reports_no_warnings() -> None:
     assert result.returncode == 0, output
     assert "System check identified no issues" in output, output
     assert env["DJANGO_SECRET_KEY"] not in output
+    assert env["STRONGROOM_JWT_SIGNING_KEY"] not in output
 
 
 @pytest.mark.parametrize(
@@ -110,6 +112,19 @@ def test_check_deploy_reports_no_warnings() -> None:
         pytest.param({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS", id="hosts-missing"),
         pytest.param({"CACHE_URL": None}, "CACHE_URL must be set", id="cache-missing"),
         pytest.param(
+            {"STRONGROOM_JWT_SIGNING_KEY": None}, "STRONGROOM_JWT_SIGNING_KEY", id="jwt-key-missing"
+        ),
+        pytest.param(
+            {"STRONGROOM_JWT_SIGNING_KEY": "strongroom-local-development-only-jwt-key-0123456789"},
+            "STRONGROOM_JWT_SIGNING_KEY",
+            id="jwt-key-development",
+        ),
+        pytest.param(
+            {"DJANGO_SECRET_KEY": "s" * 64, "STRONGROOM_JWT_SIGNING_KEY": "s" * 64},
+            "STRONGROOM_JWT_SIGNING_KEY",
+            id="jwt-key-is-the-secret-key",
+        ),
+        pytest.param(
             {"STRONGROOM_AUDIT_SIGNING_KEY_FILE": None},
             "STRONGROOM_AUDIT_SIGNING_KEY_FILE",
             id="audit-key-missing",
@@ -124,9 +139,10 @@ def test_production_refuses_to_start_with_unsafe_settings(
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr.strip().splitlines()[-1], result.stderr[-2000:]
-    secret = env.get("DJANGO_SECRET_KEY")
-    if secret:
-        assert secret not in result.stdout + result.stderr
+    for name in ("DJANGO_SECRET_KEY", "STRONGROOM_JWT_SIGNING_KEY"):
+        secret = env.get(name)
+        if secret:
+            assert secret not in result.stdout + result.stderr
 
 
 @pytest.mark.compliance("11.10(d)", "11.300(b)")
@@ -183,6 +199,16 @@ def test_production_refuses_to_start_with_compliance_unsafe_settings(
             {"SIMPLE_JWT": {"ACCESS_TOKEN_LIFETIME": timedelta(minutes=61)}},
             "STRONGROOM_ACCESS_MINUTES must be",
             id="access-61-minutes",
+        ),
+        pytest.param(
+            {"STRONGROOM_SESSION_LIFETIME": timedelta(hours=25)},
+            "STRONGROOM_SESSION_HOURS must be",
+            id="session-lifetime-25-hours",
+        ),
+        pytest.param(
+            {"STRONGROOM_SESSION_LIFETIME": timedelta(0)},
+            "STRONGROOM_SESSION_HOURS must be",
+            id="session-lifetime-zero",
         ),
     ],
 )

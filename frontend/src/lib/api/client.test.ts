@@ -72,15 +72,21 @@ describe('the API client', () => {
     expect(session.getRefreshToken()).toBe('refresh-2');
   });
 
-  it('ends the session with a message when the refresh is refused as revoked', async () => {
-    stubFetch((entry) =>
+  it.each([
+    ['session_ended', /session has ended/],
+    ['token_not_valid', /session has expired/],
+  ])('signs out when the refresh is refused with 401 %s', async (code, reason) => {
+    const seen = stubFetch((entry) =>
       entry.path === '/api/v1/auth/refresh/'
-        ? json(401, envelope('session_revoked'))
+        ? json(401, envelope(code))
         : json(401, envelope('token_not_valid')),
     );
     await expect(unwrap(api.GET('/api/v1/auth/me/'))).rejects.toMatchObject({ status: 401 });
     expect(session.getSnapshot().signedIn).toBe(false);
-    expect(session.getSnapshot().endedReason).toMatch(/session was ended/);
+    expect(session.getRefreshToken()).toBeNull();
+    expect(session.getSnapshot().endedReason).toMatch(reason);
+    // The refused token is not tried again.
+    expect(seen.filter((entry) => entry.path === '/api/v1/auth/refresh/')).toHaveLength(1);
   });
 
   it('ends the session at once for a deactivated user', async () => {

@@ -3,7 +3,8 @@
  * - attaches the access token,
  * - refreshes it silently (single-flight, rotating refresh token) on 401 `token_not_valid`
  *   and retries the request once,
- * - ends the session with a message on `session_revoked` / `user_inactive` or a refused refresh,
+ * - ends the session with a message on `session_revoked` / `user_inactive` or a refused refresh
+ *   (401 `session_ended`: signed out, revoked or past its maximum length; 401 `token_not_valid`),
  * - reports 403 `password_change_required` so the app shows the password-change screen.
  */
 import createClient from 'openapi-fetch';
@@ -18,6 +19,8 @@ const REFRESH_PATH = '/api/v1/auth/refresh/';
 const END_MESSAGES: Record<string, string> = {
   session_revoked:
     'Your session was ended (signed out, password changed or revoked). Sign in again.',
+  session_ended:
+    'Your session has ended (signed out, revoked, or at its maximum length). Sign in again.',
   user_inactive: 'This account is deactivated. Ask an administrator.',
   token_not_valid: 'Your session has expired. Sign in again.',
 };

@@ -2076,16 +2076,20 @@ export interface components {
             capacity: number;
         };
         /**
-         * @description Refresh with rotation, refused for revoked sessions (logout, deactivation, password
-         *     change) exactly like access tokens are.
+         * @description A refresh token for a new access token and a new refresh token (the one sent stops
+         *     working). Refused (401) with ``session_ended`` once the session was signed out, revoked or
+         *     has lasted its maximum lifetime, and with ``token_not_valid`` for an expired or malformed
+         *     token.
          */
         RotatingRefresh: {
             refresh: string;
             readonly access: string;
         };
         /**
-         * @description Refresh with rotation, refused for revoked sessions (logout, deactivation, password
-         *     change) exactly like access tokens are.
+         * @description A refresh token for a new access token and a new refresh token (the one sent stops
+         *     working). Refused (401) with ``session_ended`` once the session was signed out, revoked or
+         *     has lasted its maximum lifetime, and with ``token_not_valid`` for an expired or malformed
+         *     token.
          */
         RotatingRefreshRequest: {
             refresh: string;
