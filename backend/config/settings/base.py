@@ -240,7 +240,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("STRONGROOM_THROTTLE_ANON", default="60/minute"),
         "user": env.str("STRONGROOM_THROTTLE_USER", default="1200/minute"),
-        "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="20/minute"),
+        # Sign-ins and refreshes per client address: a ceiling for a whole site behind one
+        # NAT address (strongroom/accounts/throttles.py; "300/5m" is 300 per five minutes).
+        "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="300/5m"),
+        # Sign-ins naming one username, from any address (above AXES_FAILURE_LIMIT).
+        "login_username": env.str("STRONGROOM_THROTTLE_LOGIN_USERNAME", default="10/5m"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
