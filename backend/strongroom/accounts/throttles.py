@@ -37,7 +37,7 @@ def throttle_rate_parse(rate: str | None) -> tuple[int | None, int | None]:
 
 
 class _PeriodRateThrottle(SimpleRateThrottle):
-    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:  # type: ignore[override]
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return throttle_rate_parse(rate)
 
 
