@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "strongroom.accounts.middleware.AdminPasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must be last of the request handlers: it inspects authentication.
     "axes.middleware.AxesMiddleware",
@@ -175,6 +176,12 @@ STRONGROOM_PASSWORD_HISTORY = 5
 STRONGROOM_SIGNING_SESSION_IDLE_MINUTES = env.int(
     "STRONGROOM_SIGNING_SESSION_IDLE_MINUTES", default=30
 )
+
+# Sessions serve the Django admin only (the API uses tokens): they end after this many idle
+# minutes, every request pushing the expiry on.
+STRONGROOM_ADMIN_IDLE_MINUTES = env.int("STRONGROOM_ADMIN_IDLE_MINUTES", default=15)
+SESSION_COOKIE_AGE = STRONGROOM_ADMIN_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # django-axes: 5 failures per user and IP within 15 minutes lock; unlock by time or by an admin.
 AXES_FAILURE_LIMIT = 5
