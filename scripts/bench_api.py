@@ -150,7 +150,14 @@ class Bench(Topology):
         return {**counts, "database_size": counts_text}  # type: ignore[dict-item]
 
     def deployment_up(self) -> None:
-        ports = self.daphnes_up(self.args.daphnes, {"STRONGROOM_THROTTLE_USER": "1000000/minute"})
+        ports = self.daphnes_up(
+            self.args.daphnes,
+            {
+                "STRONGROOM_THROTTLE_USER": "1000000/minute",
+                # Every client signs in as the same user.
+                "STRONGROOM_THROTTLE_LOGIN_USERNAME": "1000000/minute",
+            },
+        )
         self.nginx_up(ports)
         self.results["topology"] = {
             "nginx": self.base,

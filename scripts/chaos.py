@@ -440,6 +440,7 @@ class ChaosTopology(Topology):
             # (which still run, with their Redis round trips) must not answer 429.
             "STRONGROOM_THROTTLE_USER": "1000000/minute",
             "STRONGROOM_THROTTLE_LOGIN": "1000/minute",
+            "STRONGROOM_THROTTLE_LOGIN_USERNAME": "1000/minute",
             # A task a killed worker held comes back after this long (production: 3600 s).
             "STRONGROOM_CELERY_VISIBILITY_TIMEOUT": str(a.visibility),
             "STRONGROOM_CELERY_RESTORE_INTERVAL": "2",

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "strongroom.accounts.middleware.AdminPasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must be last of the request handlers: it inspects authentication.
     "axes.middleware.AxesMiddleware",
@@ -176,6 +177,12 @@ STRONGROOM_SIGNING_SESSION_IDLE_MINUTES = env.int(
     "STRONGROOM_SIGNING_SESSION_IDLE_MINUTES", default=30
 )
 
+# Sessions serve the Django admin only (the API uses tokens): they end after this many idle
+# minutes, every request pushing the expiry on.
+STRONGROOM_ADMIN_IDLE_MINUTES = env.int("STRONGROOM_ADMIN_IDLE_MINUTES", default=15)
+SESSION_COOKIE_AGE = STRONGROOM_ADMIN_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
 # django-axes: 5 failures per user and IP within 15 minutes lock; unlock by time or by an admin.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -240,7 +247,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("STRONGROOM_THROTTLE_ANON", default="60/minute"),
         "user": env.str("STRONGROOM_THROTTLE_USER", default="1200/minute"),
-        "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="20/minute"),
+        # Sign-ins and refreshes per client address: a ceiling for a whole site behind one
+        # NAT address (strongroom/accounts/throttles.py; "300/5m" is 300 per five minutes).
+        "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="300/5m"),
+        # Sign-ins naming one username, from any address (above AXES_FAILURE_LIMIT).
+        "login_username": env.str("STRONGROOM_THROTTLE_LOGIN_USERNAME", default="10/5m"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -1,12 +1,30 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+from strongroom.accounts.passwords import password_change_required
 from strongroom.core.admin import AuditedAdmin
+
+
+class StrongroomAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in refuses a user whose password must be changed (forced or expired),
+    as the API refuses them everything but the change (AdminPasswordPolicyMiddleware ends a
+    session that was already open)."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if isinstance(user, User) and password_change_required(user):
+            raise ValidationError(ADMIN_CHANGE_FIRST_MESSAGE, code="password_change_required")
+
+
+admin.site.login_form = StrongroomAdminAuthenticationForm
 
 
 @admin.register(Unit)

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
@@ -37,6 +36,7 @@ from strongroom.accounts.serializers import (
     UserSerializer,
     UserUpdateSerializer,
 )
+from strongroom.accounts.throttles import LoginAddressThrottle, LoginUsernameThrottle
 from strongroom.accounts.tokens import SESSION_CLAIM
 from strongroom.compliance.signing_session import signing_session_expires_at, signing_session_id
 from strongroom.core.errors import ERROR_RESPONSES
@@ -46,8 +46,9 @@ from strongroom.core.filters import IdsFilter
 class LoginView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    # Per account across addresses, and a per-address ceiling sized for a site behind one NAT
+    # address (throttles.py); django-axes locks an account per username and address.
+    throttle_classes = [LoginUsernameThrottle, LoginAddressThrottle]
 
     @extend_schema(
         request=LoginSerializer,
@@ -64,8 +65,7 @@ class LoginView(APIView):
 
 class RefreshView(TokenRefreshView):
     serializer_class = RotatingRefreshSerializer
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginAddressThrottle]
 
 
 class LogoutView(APIView):

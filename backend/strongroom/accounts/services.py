@@ -260,8 +260,20 @@ def _set_password(user: User, password: str) -> None:
 def password_change(
     *, request: HttpRequest, user: User, current_password: str, new_password: str
 ) -> RefreshToken:
-    """The user changes their own password; every session ends, and a new one starts."""
-    credentials_check(request=request, username=user.username, password=current_password)
+    """The user changes their own password; every session ends, and a new one starts. A wrong
+    current password is audited (outside any transaction, like a failed sign-in) and counts
+    towards the lockout; neither password is recorded."""
+    try:
+        credentials_check(request=request, username=user.username, password=current_password)
+    except ApplicationError as exc:
+        audit_event_record(
+            action="auth.password_change_failed",
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
+            reason=exc.code,
+        )
+        raise
     with transaction.atomic():
         return _password_change_apply(user, new_password)
 

@@ -2,11 +2,16 @@
 
 ``/healthz`` answers as long as the process serves requests and touches nothing else.
 ``/readyz`` checks each dependency the platform needs and names the ones that fail, so an
-orchestrator (or an administrator) can tell what is down.
+orchestrator (or an administrator) can tell what is down. The probe is public: each process
+answers from its last result for ``READYZ_CACHE_SECONDS`` (one round of checks at a time, however
+many probes arrive), the database check borrows a pooled connection, and nginx rate-limits the
+path (nginx/conf.d/strongroom.conf).
 """
 
 import asyncio
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Callable
 
@@ -20,19 +25,14 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 3
+# How long a process answers /readyz from its last result: a probe flood (it is a public path)
+# costs one round of checks per process per period, not one per request.
+READYZ_CACHE_SECONDS = 2.0
 
 
 def check_database() -> None:
-    if connection.vendor == "postgresql":
-        # A fresh connection with a short timeout: the pool would wait its full timeout for a
-        # server that is down, and a probe must answer quickly.
-        import psycopg
-
-        params = connection.get_connection_params()
-        params.pop("context", None)
-        with psycopg.connect(**params, connect_timeout=CHECK_TIMEOUT_SECONDS) as raw:
-            raw.execute("SELECT 1").fetchone()
-        return
+    # The request's connection, from the pool (DATABASE_POOL_TIMEOUT bounds the wait for a
+    # server that is down); Django returns it to the pool when the request ends.
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
@@ -87,9 +87,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_GET
-def readyz(request: HttpRequest) -> JsonResponse:
+_readyz_lock = threading.Lock()
+_readyz_last: tuple[float, dict[str, str]] | None = None
+_clock = time.monotonic
+
+
+def readyz_components() -> dict[str, str]:
+    """Every check's result, run at most once per ``READYZ_CACHE_SECONDS`` in this process."""
+    global _readyz_last
+    with _readyz_lock:  # concurrent probes wait for the round in progress and share its result
+        now = _clock()
+        if _readyz_last is not None and now - _readyz_last[0] < READYZ_CACHE_SECONDS:
+            return dict(_readyz_last[1])
+        components = _readyz_run()
+        _readyz_last = (_clock(), components)
+        return dict(components)
+
+
+def readyz_cache_clear() -> None:
+    global _readyz_last
+    with _readyz_lock:
+        _readyz_last = None
+
+
+def _readyz_run() -> dict[str, str]:
     components: dict[str, str] = {}
     for name, check in CHECKS.items():
         try:
@@ -100,6 +121,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
             logger.warning("readiness check %s failed: %s", name, type(exc).__name__)
         else:
             components[name] = "ok"
+    return components
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    components = readyz_components()
     ready = all(value == "ok" for value in components.values())
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "components": components},

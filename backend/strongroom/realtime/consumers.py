@@ -44,6 +44,7 @@ from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from strongroom.accounts.models import User
+from strongroom.accounts.passwords import password_change_required
 from strongroom.accounts.selectors import user_for_request, user_unit_ids
 from strongroom.accounts.tokens import (
     SESSION_CLAIM,
@@ -100,7 +101,9 @@ def _recent_ids(value: Any) -> list[int]:
 
 
 def _may_connect(user: User) -> bool:
-    return user.is_active and user.role_id is not None and not user.must_change_password
+    """The API's rule: a user who must change their password (forced or expired) may do
+    nothing else until they have."""
+    return user.is_active and user.role_id is not None and not password_change_required(user)
 
 
 def _user_scope(user: User) -> tuple[frozenset[int] | None, dict[str, Any]]:
@@ -172,7 +175,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
         try:
             message = json.loads(text_data or "")
             kind = message.get("type")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
+            # RecursionError: JSON nested deeper than the decoder recurses ('[' * 100000).
             message, kind = {}, None
         if kind == "auth":
             if self.auth_task is not None:

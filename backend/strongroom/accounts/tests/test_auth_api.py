@@ -149,6 +149,26 @@ def test_password_change_revokes_old_sessions_and_returns_a_new_one(user: User) 
     assert login(APIClient(), user.username, NEW_PASSWORD).status_code == 200
 
 
+@pytest.mark.compliance("11.10(e)", "11.300(d)")
+def test_a_wrong_current_password_on_change_is_refused_and_audited(user: User) -> None:
+    session = login(APIClient(), user.username).json()
+    response = bearer(session["access"]).post(
+        "/api/v1/auth/change-password/",
+        {"current_password": "not-the-password", "new_password": NEW_PASSWORD},
+    )
+    assert response.status_code == 401, response.content
+    assert response.json()["error"]["code"] == "invalid_credentials"
+    event = AuditEvent.objects.get(action="auth.password_change_failed")
+    assert event.actor == user
+    assert event.object_id == str(user.pk)
+    assert event.reason == "invalid_credentials"
+    # Neither the wrong guess nor the intended new password is recorded.
+    recorded = str(event.changes) + event.reason
+    assert "not-the-password" not in recorded
+    assert NEW_PASSWORD not in recorded
+    assert login(APIClient(), user.username, NEW_PASSWORD).status_code == 401
+
+
 @pytest.mark.compliance("11.300(b)", "11.300(c)")
 def test_password_reset_revokes_sessions_and_forces_a_change(user: User, api_client_for) -> None:  # type: ignore[no-untyped-def]
     session = login(APIClient(), user.username).json()

@@ -1,16 +1,25 @@
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
+from strongroom.core import health
 from strongroom.core.testing import private_servers, services_bash
 
 REPO = Path(__file__).resolve().parents[4]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_readyz() -> Iterator[None]:
+    clear = getattr(health, "readyz_cache_clear", lambda: None)
+    clear()
+    yield
+    clear()
 
 
 def test_healthz_answers_without_touching_anything(client: Client) -> None:
@@ -36,6 +45,46 @@ def test_readyz_reports_every_component(client: Client) -> None:
         "status": "ok",
         "components": {"database": "ok", "cache": "ok", "channel_layer": "ok", "broker": "ok"},
     }
+
+
+@pytest.mark.django_db
+def test_readyz_answers_a_burst_of_probes_from_one_round_of_checks(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: dict[str, int] = {}
+
+    def counted(name: str, check: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            calls[name] = calls.get(name, 0) + 1
+            check()
+
+        return run
+
+    now = [1000.0]
+    monkeypatch.setattr(health, "_clock", lambda: now[0], raising=False)
+    for name, check in list(health.CHECKS.items()):
+        monkeypatch.setitem(health.CHECKS, name, counted(name, check))
+    assert [client.get("/readyz").status_code for _ in range(5)] == [200] * 5
+    assert calls == {"database": 1, "cache": 1, "channel_layer": 1, "broker": 1}
+    now[0] += 2.5  # past the cache period: the next probe checks again
+    assert client.get("/readyz").json()["status"] == "ok"
+    assert calls == {"database": 2, "cache": 2, "channel_layer": 2, "broker": 2}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_the_database_through_djangos_pooled_connection(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the pool is PostgreSQL's")
+    import psycopg
+
+    def no_fresh_connection(*args: object, **kwargs: object) -> None:
+        raise AssertionError("readyz opened a connection of its own")
+
+    monkeypatch.setattr(psycopg, "connect", no_fresh_connection)
+    response = client.get("/readyz")
+    assert response.json()["components"]["database"] == "ok", response.content
 
 
 @pytest.mark.django_db

@@ -127,6 +127,36 @@ async def test_a_user_who_must_change_password_is_forbidden_4403(
 
 
 @pytest.mark.compliance("11.10(d)")
+async def test_a_user_whose_password_expired_is_forbidden_4403(
+    units: dict[str, Unit], clients: Clients, settings: Any
+) -> None:
+    settings.STRONGROOM_PASSWORD_EXPIRY_DAYS = 90
+    user = await adb(
+        make_user, units["GOA1"], password_changed_at=timezone.now() - timedelta(days=91)
+    )
+    token, _ = await adb(access_token, user)
+    client = clients()
+    assert await client.connect()
+    assert await client.auth(token) == {"type": "closed", "code": 4403}
+
+
+async def test_deeply_nested_json_is_a_protocol_error_not_a_crash(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    user = await adb(make_user, units["GOA1"])
+    client, _ = await ready_client(clients, user)
+    await client.communicator.send_to(text_data="[" * 100_000)
+    assert await client.receive() == {"type": "error", "code": "unknown_type"}
+    await client.send({"type": "ping"})
+    assert await client.receive() == {"type": "pong"}
+    # Before authentication the same frame is a first message that is not auth.
+    other = clients()
+    assert await other.connect()
+    await other.communicator.send_to(text_data="{" * 100_000)
+    assert await other.closed_with() == 4401
+
+
+@pytest.mark.compliance("11.10(d)")
 async def test_a_foreign_origin_is_refused(units: dict[str, Unit], clients: Clients) -> None:
     client = clients(origin=(b"origin", b"https://evil.example"))
     assert not await client.connect()

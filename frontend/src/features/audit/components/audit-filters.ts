@@ -6,6 +6,7 @@ export const ACTION_SUGGESTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  'auth.password_change_failed',
   'signature.failed',
   'request.',
   'request.create',
