@@ -21,6 +21,7 @@ def test_healthz_answers_without_touching_anything(client: Client) -> None:
     assert response["X-Request-ID"]
 
 
+@override_settings(STRONGROOM_REQUEST_ID_FROM_PROXY=True)
 def test_request_id_from_the_proxy_is_echoed(client: Client) -> None:
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
