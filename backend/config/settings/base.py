@@ -300,7 +300,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "strongroom.core.cache.SharedPoolRedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "strongroom.core.cache.SharedPoolRedisCache",
+            "LOCATION": CACHE_URL,
+            # JSON, never pickle (strongroom/core/cache.py).
+            "OPTIONS": {"serializer": "strongroom.core.cache.JsonRedisSerializer"},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
