@@ -97,7 +97,7 @@ def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_env: dict[str
     env = private_env
     assert _readyz(env)[0] == 200
 
-    services_bash('redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true', env)
+    services_bash("_redis_cli shutdown nosave >/dev/null 2>&1 || true", env)
     status, body = _readyz(env)
     assert status == 503
     assert body["status"] == "unavailable"
