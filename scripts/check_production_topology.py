@@ -31,10 +31,14 @@ What it checks, printing ok/FAIL per check (exit status 1 if any fails):
                  sent a periodic task (its schedule set to 1 s here) that the worker ran
   upstreams      both Daphne processes answered requests (upstream_addr in nginx's JSON log)
   /metrics       answers on a Daphne port, denied through nginx
+  edges          /api/v1/schema/ and /api/v1/docs/ answer 401 anonymously, 200 signed in; a
+                 client's X-Request-ID is neither the answered nor the audited request id (nginx's
+                 own is both); Redis answers a PING without its password with NOAUTH
   rate limits    nginx's login limit (from 127.0.0.2; 127.0.0.1 is exempt) answers 429 in the API's
                  JSON error envelope; the backend's own login throttle answers 429 in it too
-  logs           no access or refresh token and no password in nginx's access or error log, nor
-                 in the Daphne, worker or Beat logs; /ws/ lines carry no query string
+  logs           no access or refresh token and no password (Redis's included) in nginx's access
+                 or error log, nor in the Daphne, worker or Beat logs; /ws/ lines carry no query
+                 string
   database roles migrate and initial_setup ran as the owner (DATABASE_OWNER_URL); Daphne, the
                  worker and Beat log in as the application role (DATABASE_URL): every other
                  session on the database is that role's; through its URL it is no superuser, owns
