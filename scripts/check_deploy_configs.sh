@@ -35,6 +35,7 @@ tools_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strongroom-tools"
 compose_file="$repo_root/docker-compose.production.yml"
 env_example="$repo_root/.env.production.example"
 owner_env_example="$repo_root/.env.production.owner.example"
+redis_env_example="$repo_root/.env.production.redis.example"
 
 run_smoke=1
 for arg in "$@"; do
@@ -126,6 +127,7 @@ fi
 if "$venv/bin/python" - "$compose_file" <<'PY'
 import re
 import sys
+from pathlib import Path
 
 from ruamel.yaml import YAML
 
@@ -172,9 +174,49 @@ for name, svc in services.items():
         tag = image.rsplit(":", 1)[1] if ":" in image else ""
         rule(tag not in ("", "latest"), f"{name} image {image!r} is pinned to a tag")
 
-for name in app + ["postgres"]:
+for name in app:
     rule(".env.production" in (services.get(name, {}).get("env_file") or []),
          f"{name} reads env_file .env.production")
+
+# Each container gets only the secrets it needs: what postgres, redis and nginx receive (their
+# env_files, read from the committed *.example beside each, and their environment) is checked
+# against what each of them uses; the application's secrets never reach them.
+def received(name):
+    svc = services.get(name, {})
+    files = svc.get("env_file") or []
+    keys = {}
+    for f in [files] if isinstance(files, str) else files:
+        f = f if isinstance(f, str) else f.get("path", "")
+        example = Path(sys.argv[1]).parent / f"{f}.example"
+        for line in example.read_text().splitlines() if example.is_file() else [f"?{f}"]:
+            m = re.match(r"^([A-Z][A-Z0-9_]*)=", line)
+            if m:
+                keys[m.group(1)] = f
+            elif line.startswith("?"):
+                keys[line] = f
+    env = svc.get("environment") or {}
+    for k in env.keys() if isinstance(env, dict) else [e.split("=")[0] for e in env]:
+        keys[k] = "environment"
+    return keys
+
+allowed = {
+    "postgres": {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD", "STRONGROOM_DB_APP_ROLE",
+                 "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL"},
+    "redis": {"REDIS_PASSWORD"},
+    "nginx": set(),
+}
+app_secrets = {"DJANGO_SECRET_KEY", "STRONGROOM_JWT_SIGNING_KEY", "STRONGROOM_AUDIT_SIGNING_KEY",
+               "STRONGROOM_ADMIN_PASSWORD", "EMAIL_URL", "REDIS_URL", "CELERY_BROKER_URL",
+               "CACHE_URL"}
+for name, ok_keys in allowed.items():
+    keys = received(name)
+    extra = sorted(k for k in keys if k not in ok_keys)
+    leaked = sorted(k for k in keys if k in app_secrets)
+    rule(not extra and not leaked,
+         f"{name} receives only {sorted(ok_keys) or 'no variables'}"
+         + (f" — also {', '.join(f'{k} ({keys[k]})' for k in extra)}" if extra else ""))
+    rule(".env.production" not in (services.get(name, {}).get("env_file") or []),
+         f"{name} does not read .env.production (DJANGO_SECRET_KEY and the other app secrets)")
 # The database owner's credentials reach postgres and migrate only, after .env.production (the
 # later file wins: migrate's DATABASE_URL is the owner's); the serving processes never see them.
 for name in ["postgres", "migrate"]:
@@ -205,7 +247,9 @@ rule(all(dep.get(s, {}).get("condition") == "service_healthy" for s in ("postgre
 for name in ["postgres", "redis", "backend", "nginx"]:
     rule("test" in (services.get(name, {}).get("healthcheck") or {}), f"{name} has a health check")
 rule("pg_isready" in str(services["postgres"]["healthcheck"]["test"]), "postgres health check is pg_isready")
-rule("ping" in str(services["redis"]["healthcheck"]["test"]), "redis health check is redis-cli ping")
+redis_health = str(services["redis"]["healthcheck"]["test"])
+rule("ping" in redis_health and "REDISCLI_AUTH" in redis_health,
+     "redis health check is an authenticated redis-cli ping")
 rule("/readyz" in str(services["backend"]["healthcheck"]["test"]), "backend health check uses /readyz")
 
 backend_replicas = (services["backend"].get("deploy") or {}).get("replicas", 1)
@@ -217,6 +261,10 @@ rule(ndep.get("backend", {}).get("condition") == "service_healthy", "nginx waits
 
 redis_cmd = " ".join(str(c) for c in services["redis"].get("command", []))
 rule("--appendonly yes" in redis_cmd, "redis has AOF on")
+rule("requirepass $${REDIS_PASSWORD}" in redis_cmd and "REDIS_PASSWORD:?" in redis_cmd,
+     "redis requires a password (requirepass from REDIS_PASSWORD, which must be set)")
+rule(".env.production.redis" in (services["redis"].get("env_file") or []),
+     "redis reads its password from .env.production.redis")
 rule("--maxmemory-policy noeviction" in redis_cmd, "redis maxmemory-policy is noeviction")
 
 named = set((doc.get("volumes") or {}).keys())
@@ -242,6 +290,7 @@ if command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; 
     cp "$compose_file" "$tmp/compose/docker-compose.production.yml"
     cp "$env_example" "$tmp/compose/.env.production"
     cp "$owner_env_example" "$tmp/compose/.env.production.owner"
+    cp "$redis_env_example" "$tmp/compose/.env.production.redis"
     mkdir -p "$tmp/compose/deploy/postgres/initdb"
     cp "$repo_root/deploy/postgres/initdb/10-strongroom-roles.sh" "$tmp/compose/deploy/postgres/initdb/"
     if docker compose -f "$tmp/compose/docker-compose.production.yml" config -q; then
@@ -260,7 +309,9 @@ required_vars=(DJANGO_SETTINGS_MODULE DJANGO_SECRET_KEY STRONGROOM_JWT_SIGNING_K
     STRONGROOM_ADMIN_USERNAME STRONGROOM_ADMIN_PASSWORD EMAIL_URL DEFAULT_FROM_EMAIL
     STRONGROOM_PUBLIC_URL DJANGO_LOG_LEVEL STRONGROOM_WS_ALLOWED_ORIGINS
     STRONGROOM_DB_APP_ROLE STATIC_ROOT MEDIA_ROOT STRONGROOM_AUDIT_SIGNING_KEY_FILE)
-owner_vars=(POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD STRONGROOM_DB_APP_PASSWORD DATABASE_URL)
+owner_vars=(POSTGRES_DB POSTGRES_USER POSTGRES_PASSWORD STRONGROOM_DB_APP_ROLE STRONGROOM_DB_APP_PASSWORD
+    DATABASE_URL)
+redis_vars=(REDIS_PASSWORD)
 check_env_example() { # file required-variables...
 "$venv/bin/python" - "$@" <<'PY'
 import re
@@ -289,7 +340,8 @@ if "DJANGO_SETTINGS_MODULE" in required and defined.get("DJANGO_SETTINGS_MODULE"
     problems.append("DJANGO_SETTINGS_MODULE must be config.settings.production")
 # Placeholders only: secrets must visibly be something to replace.
 for name in ("DJANGO_SECRET_KEY", "STRONGROOM_JWT_SIGNING_KEY", "POSTGRES_PASSWORD",
-             "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL"):
+             "STRONGROOM_DB_APP_PASSWORD", "DATABASE_URL", "REDIS_PASSWORD", "REDIS_URL",
+             "CELERY_BROKER_URL", "CACHE_URL"):
     if name in defined and "change-me" not in defined[name]:
         problems.append(f"{name} must hold a change-me placeholder, not a value")
 for p in problems:
@@ -308,6 +360,17 @@ if check_env_example "$owner_env_example" "${owner_vars[@]}"; then
     pass ".env.production.owner.example documents the database owner's variables"
 else
     fail ".env.production.owner.example"
+fi
+if check_env_example "$redis_env_example" "${redis_vars[@]}"; then
+    pass ".env.production.redis.example documents Redis's password"
+else
+    fail ".env.production.redis.example"
+fi
+redis_password=$(sed -n 's/^REDIS_PASSWORD=//p' "$redis_env_example")
+if [ -n "$redis_password" ] && [ "$(grep -Ec "^(REDIS_URL|CELERY_BROKER_URL|CACHE_URL)=redis://:${redis_password}@redis:6379/[0-9]+$" "$env_example")" = 3 ]; then
+    pass "REDIS_URL, CELERY_BROKER_URL and CACHE_URL carry Redis's password"
+else
+    fail "REDIS_URL, CELERY_BROKER_URL and CACHE_URL must be redis://:REDIS_PASSWORD@redis:6379/DB"
 fi
 if grep -q '^DATABASE_URL=postgres://strongroom_app:' "$env_example" \
     && grep -q '^DATABASE_URL=postgres://strongroom:' "$owner_env_example"; then
@@ -421,6 +484,7 @@ import warnings
 import http.client
 import http.server
 import json
+import re
 import socket
 import ssl
 import sys
@@ -597,8 +661,11 @@ r, body = request("GET", "/api/v1/crates/?search=A1", headers={"X-Request-ID": "
 seen = json.loads(body) if r.status == 200 else {"headers": {}}
 h = {k.lower(): v for k, v in seen["headers"].items()}
 check(r.status == 200 and seen.get("path") == "/api/v1/crates/?search=A1", "/api/ proxied to the backend")
-check(h.get("x-request-id") == "req-abc.123" and r.getheader("X-Request-ID") == "req-abc.123",
-      "client X-Request-ID passed through to backend and back")
+check(re.fullmatch(r"[0-9a-f]{32}", h.get("x-request-id", ""))
+      and r.getheader("X-Request-ID") == h["x-request-id"],
+      "nginx's own X-Request-ID (not the client's) sent to the backend and back")
+check(h.get("x-client-request-id") == "req-abc.123",
+      "a well-formed client X-Request-ID passed on only as X-Client-Request-ID")
 check(h.get("x-forwarded-proto") == "https", "X-Forwarded-Proto: https")
 check(h.get("x-forwarded-for") == "127.0.0.1", "X-Forwarded-For is the client address, not a spoofed one")
 check(h.get("host", "").startswith("127.0.0.1"), "Host passed through")
@@ -606,8 +673,12 @@ check(r.getheader("X-Frame-Options") == "DENY", "backend's own X-Frame-Options r
 check(r.getheader("Content-Security-Policy") is not None, "security headers on proxied responses")
 r, body = request("GET", "/api/v1/me/", headers={"X-Request-ID": "bad id\twith spaces"})
 h = {k.lower(): v for k, v in json.loads(body)["headers"].items()}
-check(len(h.get("x-request-id", "")) == 32 and h["x-request-id"] != "bad id\twith spaces",
-      "malformed X-Request-ID replaced by a fresh id")
+check(len(h.get("x-request-id", "")) == 32 and h["x-request-id"] != "bad id\twith spaces"
+      and "x-client-request-id" not in h,
+      "malformed X-Request-ID replaced by a fresh id, not passed on")
+r, body = request("GET", "/api/v1/me/", headers={"X-Client-Request-ID": "forged-by-client"})
+h = {k.lower(): v for k, v in json.loads(body)["headers"].items()}
+check("x-client-request-id" not in h, "a client's own X-Client-Request-ID is not passed on")
 for path in ("/healthz", "/readyz", "/admin/login/"):
     r, body = request("GET", path)
     check(r.status == 200 and json.loads(body)["path"] == path, f"{path} proxied to the backend")

@@ -31,12 +31,16 @@ What it checks, printing ok/FAIL per check (exit status 1 if any fails):
                  sent a periodic task (its schedule set to 1 s here) that the worker ran
   upstreams      both Daphne processes answered requests (upstream_addr in nginx's JSON log)
   /metrics       answers on a Daphne port, denied through nginx
+  edges          /api/v1/schema/ and /api/v1/docs/ answer 401 anonymously, 200 signed in; a
+                 client's X-Request-ID is neither the answered nor the audited request id (nginx's
+                 own is both); Redis answers a PING without its password with NOAUTH
   rate limits    200 sign-in forms naming 200 users from one address (127.0.0.2; 127.0.0.1 is
                  exempt) pass nginx and the backend, then nginx's per-address ceiling answers 429
                  in the API's JSON error envelope; the backend's username throttle answers 429
                  in it too
-  logs           no access or refresh token and no password in nginx's access or error log, nor
-                 in the Daphne, worker or Beat logs; /ws/ lines carry no query string
+  logs           no access or refresh token and no password (Redis's included) in nginx's access
+                 or error log, nor in the Daphne, worker or Beat logs; /ws/ lines carry no query
+                 string
   database roles migrate and initial_setup ran as the owner (DATABASE_OWNER_URL); Daphne, the
                  worker and Beat log in as the application role (DATABASE_URL): every other
                  session on the database is that role's; through its URL it is no superuser, owns
@@ -66,6 +70,7 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -132,6 +137,9 @@ class Check(Topology):
     def deployment_up(self) -> None:
         began = time.monotonic()
         self.services_up()
+        redis_password = urlsplit(self.services_env["CACHE_URL"]).password
+        if redis_password:
+            self.secret("the Redis password", redis_password)
         env = self.setup_env(
             self.password,
             {
@@ -570,6 +578,56 @@ class Check(Topology):
             f"  ... and the worker ran it: {ran} time(s)",
         )
 
+    def check_edges(self, client: httpx.Client, session: dict[str, Any]) -> None:
+        """Deployment hardening: API docs for signed-in users only, the server's own request id
+        in the audit trail, Redis refusing connections without its password."""
+        self.section("API docs, request ids, Redis password")
+        for path in ("/api/v1/schema/", "/api/v1/docs/"):
+            anonymous = client.get(path)
+            signed_in = client.get(path, headers=self.bearer(session))
+            self.check(
+                anonymous.status_code == 401 and signed_in.status_code == 200,
+                f"{path}: anonymous {anonymous.status_code}, signed in {signed_in.status_code}",
+            )
+        forged = "client-chosen-id-42"
+        r = client.post(
+            "/api/v1/auth/login/",
+            json={"username": "nobody-by-that-name", "password": "not-the-password"},
+            headers={"X-Request-ID": forged},
+        )
+        server_id = r.headers.get("x-request-id", "")
+        body_id = _envelope(r).get("request_id")
+        self.check(
+            r.status_code == 401 and len(server_id) == 32 and server_id != forged
+            and body_id == server_id,
+            f"a client's X-Request-ID is not the request id ({server_id!r}, body {body_id!r})",
+        )  # fmt: skip
+        with psycopg.connect(self.owner_database_url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT request_id FROM compliance_auditevent WHERE action = 'auth.login_failed'"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchall()
+        audited = rows[0][0] if rows else None
+        self.check(audited == server_id, f"the audit event records the server's id ({audited!r})")
+        self.check_redis_auth()
+
+    def check_redis_auth(self) -> None:
+        import redis
+
+        url = self.services_env["CACHE_URL"]
+        parts = urlsplit(url)
+        self.check(bool(parts.password), "the Redis URLs carry a password")
+        # A plain RESP PING on a new connection, as any client on the network could send it.
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 5) as c:
+            c.sendall(b"PING\r\n")
+            refused = c.recv(200).decode(errors="replace").strip()
+        self.check(
+            refused.startswith("-NOAUTH"),
+            f"Redis refuses a PING without the password ({refused!r})",
+        )
+        with contextlib.closing(redis.Redis.from_url(url, socket_timeout=5)) as authed:
+            self.check(authed.ping() is True, "  ... and answers it with the password")
+
     def check_upstreams(self) -> None:
         self.section("both Daphne processes served traffic")
         served: dict[int, int] = dict.fromkeys(self.daphne_list, 0)
@@ -722,6 +780,7 @@ class Check(Topology):
             request_id = self.check_realtime(requester, approver)
             self.check_celery(request_id)
             self.check_metrics(client)
+            self.check_edges(client, requester)
         self.check_upstreams()
         self.check_rate_limits()
         self.check_logs()

@@ -4,6 +4,11 @@
 # services_start installs what is missing (Debian packages), starts both servers in a temporary
 # directory and exports DATABASE_URL, REDIS_URL, CACHE_URL and CELERY_BROKER_URL.
 #
+# Redis requires a password, as in production: a random one per instance, kept in
+# $SERVICES_DIR/redis/password (mode 0600) and carried by the Redis URLs
+# (redis://:PASSWORD@127.0.0.1:PORT/DB); REDIS_PASSWORD and REDISCLI_AUTH (which redis-cli reads)
+# are exported too. A connection without it gets NOAUTH.
+#
 # Two database roles, as in production (PRODUCTION_DEPLOYMENT.md, "Database roles"):
 #   DATABASE_OWNER_URL      strongroom: owns the database and the tables; for migrate,
 #                           initial_setup, seed_volume, backups and restores, and for pytest (which
@@ -48,6 +53,24 @@ services_install() {
   command -v redis-server >/dev/null || _apt_install redis-server
 }
 
+# redis-server with the instance's options; the password comes from a configuration file (mode
+# 0600), never from the command line, where ps would show it.
+_redis_server() {
+  local redis_persistence=(--save '' --appendonly no)
+  # shellcheck disable=SC1091  # written by services_start
+  [ -f "$SERVICES_DIR/redis/persistence" ] && source "$SERVICES_DIR/redis/persistence"
+  redis-server "$SERVICES_DIR/redis/redis.conf" --bind 127.0.0.1 --port "$REDIS_PORT" \
+    "${redis_persistence[@]}" \
+    --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
+    --logfile "$SERVICES_DIR/redis/log" --maxmemory-policy noeviction
+}
+
+# redis-cli authenticated with the instance's password (REDISCLI_AUTH keeps it off the command
+# line).
+_redis_cli() {
+  REDISCLI_AUTH=$(cat "$SERVICES_DIR/redis/password" 2>/dev/null) redis-cli -p "$REDIS_PORT" "$@"
+}
+
 services_start() {
   services_install
   SERVICES_DIR=$(mktemp -d /tmp/strongroom-services.XXXXXX)
@@ -73,6 +96,10 @@ services_start() {
   echo "-h 127.0.0.1 -p $PG_PORT -k $SERVICES_DIR/pg $pg_options -c max_connections=200" \
     > "$SERVICES_DIR/pg/start-options"
   declare -p redis_persistence > "$SERVICES_DIR/redis/persistence"
+  REDIS_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+  (umask 077
+   printf '%s\n' "$REDIS_PASSWORD" > "$SERVICES_DIR/redis/password"
+   printf 'requirepass %s\n' "$REDIS_PASSWORD" > "$SERVICES_DIR/redis/redis.conf")
   _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -l "$SERVICES_DIR/pg/log" -w -t 60 \
     -o "$(cat "$SERVICES_DIR/pg/start-options")" \
     start >/dev/null
@@ -82,20 +109,19 @@ services_start() {
     STRONGROOM_DB_APP_ROLE=strongroom_app STRONGROOM_DB_APP_PASSWORD=strongroom_app \
     sh "$_SERVICES_ROOT/deploy/postgres/initdb/10-strongroom-roles.sh"
 
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
-    --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
-    --logfile "$SERVICES_DIR/redis/log" --maxmemory-policy noeviction
+  _redis_server
   for _ in $(seq 1 50); do
-    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    [ "$(_redis_cli ping 2>/dev/null)" = PONG ] && break
     sleep 0.1
   done
 
   export DATABASE_URL="postgres://strongroom_app:strongroom_app@127.0.0.1:$PG_PORT/strongroom"
   export DATABASE_OWNER_URL="postgres://strongroom:strongroom@127.0.0.1:$PG_PORT/strongroom"
   export STRONGROOM_DB_APP_ROLE=strongroom_app
-  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
-  export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1"
-  export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/2"
+  export REDIS_PASSWORD REDISCLI_AUTH="$REDIS_PASSWORD"
+  export REDIS_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0"
+  export CELERY_BROKER_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/1"
+  export CACHE_URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/2"
   export PG_CTL_DATA="$SERVICES_DIR/pg/data"
   local mode="throw-away"
   [ "${SERVICES_DURABLE:-0}" = 1 ] && mode="durable"
@@ -137,7 +163,7 @@ services_stop_redis() {  # [graceful|kill]: graceful is SHUTDOWN (the AOF is flu
   if [ "${1:-graceful}" = kill ]; then
     [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
   else
-    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 \
+    _redis_cli shutdown >/dev/null 2>&1 \
       || { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
   fi
   for _ in $(seq 1 100); do
@@ -149,14 +175,9 @@ services_stop_redis() {  # [graceful|kill]: graceful is SHUTDOWN (the AOF is flu
 
 services_start_redis() {
   _services_require_running || return 1
-  local redis_persistence=(--save '' --appendonly no)
-  # shellcheck disable=SC1091  # written by services_start
-  [ -f "$SERVICES_DIR/redis/persistence" ] && source "$SERVICES_DIR/redis/persistence"
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" "${redis_persistence[@]}" \
-    --dir "$SERVICES_DIR/redis" --daemonize yes --pidfile "$SERVICES_DIR/redis/redis.pid" \
-    --logfile "$SERVICES_DIR/redis/log" --maxmemory-policy noeviction
+  _redis_server
   for _ in $(seq 1 100); do
-    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
+    [ "$(_redis_cli ping 2>/dev/null)" = PONG ] && return 0
     sleep 0.1
   done
   echo "redis did not answer on port $REDIS_PORT" >&2
@@ -172,9 +193,10 @@ services_restart_redis() {  # [graceful|kill] [seconds down]
 services_stop() {
   [ -n "${SERVICES_DIR:-}" ] && [ -d "$SERVICES_DIR" ] || return 0
   if [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
-    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
+    _redis_cli shutdown nosave >/dev/null 2>&1 || kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
   fi
   _as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$SERVICES_DIR"
-  unset SERVICES_DIR DATABASE_URL DATABASE_OWNER_URL STRONGROOM_DB_APP_ROLE REDIS_URL CELERY_BROKER_URL CACHE_URL PG_PORT REDIS_PORT PG_CTL_DATA
+  unset SERVICES_DIR DATABASE_URL DATABASE_OWNER_URL STRONGROOM_DB_APP_ROLE REDIS_URL CELERY_BROKER_URL CACHE_URL PG_PORT REDIS_PORT PG_CTL_DATA \
+    REDIS_PASSWORD REDISCLI_AUTH
 }

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from strongroom.core import health
+from strongroom.core.api_docs import SchemaView, SwaggerView
 from strongroom.core.metrics import metrics_view
 
 handler404 = "strongroom.core.errors.not_found_handler"  # the error envelope under /api/
@@ -22,8 +22,8 @@ def spa_index(request: HttpRequest) -> FileResponse:
 
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("strongroom.accounts.urls")),
     path("", include("strongroom.compliance.urls")),
     path("", include("strongroom.storage.urls")),

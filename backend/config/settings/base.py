@@ -302,12 +302,27 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# The OpenAPI schema (/api/v1/schema/) and Swagger UI (/api/v1/docs/) answer anonymous callers
+# only when true; otherwise a signed-in user (strongroom/core/api_docs.py). Off unless set:
+# `make dev` and the tests turn it on.
+STRONGROOM_API_DOCS_PUBLIC = env.bool("STRONGROOM_API_DOCS_PUBLIC", default=False)
+
+# True only behind a proxy that always sets X-Request-ID itself (the stack's nginx mints one per
+# request and passes the client's own as X-Client-Request-ID): the backend then records the
+# proxy's id. Otherwise it makes its own, and a client's X-Request-ID is a correlation id only.
+STRONGROOM_REQUEST_ID_FROM_PROXY = env.bool("STRONGROOM_REQUEST_ID_FROM_PROXY", default=False)
+
 # --- Redis, cache, channel layer, Celery --------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "strongroom.core.cache.SharedPoolRedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "strongroom.core.cache.SharedPoolRedisCache",
+            "LOCATION": CACHE_URL,
+            # JSON, never pickle (strongroom/core/cache.py).
+            "OPTIONS": {"serializer": "strongroom.core.cache.JsonRedisSerializer"},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list(
     "DJANGO_CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"]
 )
+# The OpenAPI schema and Swagger UI without signing in (production: signed-in users only).
+STRONGROOM_API_DOCS_PUBLIC = env.bool("STRONGROOM_API_DOCS_PUBLIC", default=True)
 STRONGROOM_WS_ALLOWED_ORIGINS = env.list(
     "STRONGROOM_WS_ALLOWED_ORIGINS", default=["127.0.0.1", "localhost"]
 )

@@ -69,6 +69,9 @@ if not STRONGROOM_AUDIT_SIGNING_KEY_PEM and not env.str(
         "production: the Ed25519 key that signs the audit chain's checkpoints."
     )
 
+# Behind the stack's nginx, which mints every request's X-Request-ID (nginx/nginx.conf).
+STRONGROOM_REQUEST_ID_FROM_PROXY = env.bool("STRONGROOM_REQUEST_ID_FROM_PROXY", default=True)
+
 # Behind nginx, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -34,6 +34,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+# The OpenAPI schema and Swagger UI without signing in (production: signed-in users only).
+STRONGROOM_API_DOCS_PUBLIC = env.bool("STRONGROOM_API_DOCS_PUBLIC", default=True)
 STRONGROOM_ALLOW_DEMO_DATA = True
 # Real-time: a fast outbox poller so that relay tests stay short.
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=0.2)

@@ -4,8 +4,14 @@ Under ASGI every request runs in its own context, and Django's cache handler is 
 each request built a new ``RedisCache`` and, with it, a new redis-py connection pool — about two
 fresh Redis connections per request (measured by scripts/bench_api.py). Pools here live once per
 process and server URL, and are made again after a fork.
+
+Values are stored as JSON, not pickle (Django's default): whoever can write to Redis must not be
+able to run code in every Daphne and Celery process by planting a pickle. What the project
+caches is plain data (ended sessions, signing-session times, throttle histories, counters);
+a value JSON cannot represent is refused when written, not silently changed.
 """
 
+import json
 import os
 import threading
 from typing import Any
@@ -14,6 +20,23 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _pools: dict[tuple[int, str], Any] = {}
 _lock = threading.Lock()
+
+
+class JsonRedisSerializer:
+    """Django's RedisSerializer with JSON in place of pickle. Integers stay plain Redis integers
+    (``incr``/``decr`` work on them); a stored value that is not JSON raises ValueError and is
+    never unpickled."""
+
+    def dumps(self, obj: Any) -> bytes | int:
+        if type(obj) is int:  # not bool: True must come back as True
+            return obj
+        return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+
+    def loads(self, data: bytes) -> Any:
+        try:
+            return int(data)
+        except ValueError:
+            return json.loads(data)
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from strongroom.core.request_id import (
@@ -13,8 +14,10 @@ from strongroom.core.request_id import (
 
 
 class RequestIdMiddleware:
-    """Takes X-Request-ID from the proxy (or makes one), remembers the client's address and user
-    agent for the audit trail, and echoes the id on the response."""
+    """Gives the request the server's id — the one the stack's nginx minted (X-Request-ID, when
+    STRONGROOM_REQUEST_ID_FROM_PROXY) or a new one — remembers the client's address and user
+    agent for the audit trail, and sends the id on the response. A client's own X-Request-ID
+    (passed on by nginx as X-Client-Request-ID) is only a correlation id for the logs."""
 
     # Both sync and async: under Daphne an async-capable chain saves a thread hop per request.
     sync_capable = True
@@ -50,8 +53,14 @@ class RequestIdMiddleware:
 
     @staticmethod
     def _begin(request: HttpRequest) -> Any:
+        if settings.STRONGROOM_REQUEST_ID_FROM_PROXY:
+            server_id = request.headers.get("X-Request-ID")
+            client_id = request.headers.get("X-Client-Request-ID")
+        else:
+            server_id, client_id = None, request.headers.get("X-Request-ID")
         token = set_request_context(
-            request_id=request.headers.get("X-Request-ID"),
+            request_id=server_id,
+            correlation_id=client_id,
             ip_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("User-Agent", ""),
         )

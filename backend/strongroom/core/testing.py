@@ -165,7 +165,7 @@ def private_servers() -> Iterator[dict[str, str]]:
     REDIS_URL, SERVICES_DIR…)."""
     names = (
         "DATABASE_URL DATABASE_OWNER_URL STRONGROOM_DB_APP_ROLE REDIS_URL CACHE_URL"
-        " CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT"
+        " CELERY_BROKER_URL SERVICES_DIR PG_PORT REDIS_PORT REDIS_PASSWORD REDISCLI_AUTH"
     )
     out = services_bash(f"services_start >/dev/null && for v in {names}; do echo $v=${{!v}}; done")
     env = dict(line.split("=", 1) for line in out.strip().splitlines())

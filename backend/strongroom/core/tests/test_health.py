@@ -30,6 +30,7 @@ def test_healthz_answers_without_touching_anything(client: Client) -> None:
     assert response["X-Request-ID"]
 
 
+@override_settings(STRONGROOM_REQUEST_ID_FROM_PROXY=True)
 def test_request_id_from_the_proxy_is_echoed(client: Client) -> None:
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
@@ -145,7 +146,7 @@ def test_readyz_turns_503_when_postgresql_or_redis_is_down(private_env: dict[str
     env = private_env
     assert _readyz(env)[0] == 200
 
-    services_bash('redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true', env)
+    services_bash("_redis_cli shutdown nosave >/dev/null 2>&1 || true", env)
     status, body = _readyz(env)
     assert status == 503
     assert body["status"] == "unavailable"

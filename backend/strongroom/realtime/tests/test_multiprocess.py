@@ -31,6 +31,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from strongroom.accounts.models import Unit, User
 from strongroom.accounts.tasks import password_expiry_reminders
+from strongroom.core.testing import services_bash
 from strongroom.realtime.models import Event
 from strongroom.realtime.tests.conftest import access_token, adb, make_crate, make_user
 
@@ -171,58 +172,14 @@ class Socket:
                 await asyncio.wait_for(self.ws.close(), 3)
 
 
-def _tool(name: str) -> str:
-    return shutil.which(name) or name
-
-
 def _redis_restart(down_while: Any) -> Any:
-    """Shut the services.sh Redis down, run ``down_while()``, start it again as services.sh
-    does; returns what ``down_while`` returned."""
-    port, folder = os.environ["REDIS_PORT"], Path(os.environ["SERVICES_DIR"]) / "redis"
-    subprocess.run(  # noqa: S603
-        [_tool("redis-cli"), "-p", port, "shutdown", "nosave"],
-        check=False,
-        capture_output=True,
-        timeout=10,
-    )
+    """Shut the services.sh Redis down, run ``down_while()``, start it again with
+    services_start_redis (same port, same password); returns what ``down_while`` returned."""
+    services_bash("_redis_cli shutdown nosave >/dev/null 2>&1 || true")
     try:
         return down_while()
     finally:
-        subprocess.run(  # noqa: S603
-            [
-                _tool("redis-server"),
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                port,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(folder),
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                str(folder / "redis.pid"),
-                "--logfile",
-                str(folder / "log"),
-                "--maxmemory-policy",
-                "noeviction",
-            ],
-            check=True,
-            timeout=10,
-        )
-        for _ in range(50):
-            ping = subprocess.run(  # noqa: S603
-                [_tool("redis-cli"), "-p", port, "ping"],
-                capture_output=True,
-                timeout=5,
-                check=False,
-            )
-            if ping.stdout.strip() == b"PONG":
-                break
-            time.sleep(0.1)
+        services_bash("services_start_redis")
 
 
 def _expiring_password_user(unit: Unit) -> User:
