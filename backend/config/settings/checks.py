@@ -15,6 +15,7 @@ LOCKOUT_FAILURES_MAX = 10
 ACCESS_TOKEN_MAX = timedelta(minutes=60)
 REFRESH_TOKEN_MAX = timedelta(hours=24)
 SESSION_LIFETIME_MAX = timedelta(hours=24)
+SIGNING_SESSION_IDLE_MINUTES_MAX = 120
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -73,5 +74,13 @@ def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
             f"STRONGROOM_SESSION_HOURS must be between 1 and "
             f"{int(SESSION_LIFETIME_MAX.total_seconds() // 3600)} (got {session!r}): a session "
             "must end however often its tokens are refreshed (21 CFR 11.10(d))."
+        )
+    idle = settings.get("STRONGROOM_SIGNING_SESSION_IDLE_MINUTES")
+    if not _is_int(idle) or idle > SIGNING_SESSION_IDLE_MINUTES_MAX:
+        # 0 or less is the strictest setting (every signature takes the user ID), so allowed.
+        problems.append(
+            f"STRONGROOM_SIGNING_SESSION_IDLE_MINUTES must be at most "
+            f"{SIGNING_SESSION_IDLE_MINUTES_MAX} (got {idle!r}): after a pause the next "
+            "signature must take the user ID again (21 CFR 11.200(a)(1))."
         )
     return problems

@@ -125,18 +125,7 @@ def session_login(*, request: HttpRequest, username: str, password: str) -> Refr
 @transaction.atomic
 def session_logout(*, user: User, session_id: str) -> None:
     _session_tokens_blacklist(user_id=user.pk, session_id=session_id)
-    session_revoke_in_cache(session_id)
-    audit_event_record(
-        action="auth.logout",
-        actor=user,
-        object_type="user",
-        object_id=user.pk,
-        changes={"session": [session_id, None]},
-    )
-    user_id = user.pk
-    transaction.on_commit(
-        lambda: signals.sessions_revoked.send(sender=User, user_id=user_id, session_id=session_id)
-    )
+    _session_end(user=user, session_id=session_id, action="auth.logout")
 
 
 def _session_tokens_blacklist(*, user_id: Any, session_id: str) -> int:
@@ -214,14 +203,26 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
 
 def _session_reuse_revoke(*, user: User, session_id: str) -> None:
     """Revoke a session whose rotated refresh token came back. Inside the caller's transaction."""
+    _session_end(
+        user=user,
+        session_id=session_id,
+        action="auth.refresh_reuse",
+        reason="A rotated refresh token was used again; the session was revoked.",
+    )
+
+
+def _session_end(*, user: User, session_id: str, action: str, reason: str = "") -> None:
+    """The session's access tokens stop at once (cache), the end is audited, and after commit
+    its sockets are closed. Inside the caller's transaction; its refresh tokens are blacklisted
+    by the caller."""
     session_revoke_in_cache(session_id)
     audit_event_record(
-        action="auth.refresh_reuse",
+        action=action,
         actor=user,
         object_type="user",
         object_id=user.pk,
         changes={"session": [session_id, None]},
-        reason="A rotated refresh token was used again; the session was revoked.",
+        reason=reason,
     )
     user_id = user.pk
     transaction.on_commit(

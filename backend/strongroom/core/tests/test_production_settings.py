@@ -210,6 +210,11 @@ def test_production_refuses_to_start_with_compliance_unsafe_settings(
             "STRONGROOM_SESSION_HOURS must be",
             id="session-lifetime-zero",
         ),
+        pytest.param(
+            {"STRONGROOM_SIGNING_SESSION_IDLE_MINUTES": 480},
+            "STRONGROOM_SIGNING_SESSION_IDLE_MINUTES must be",
+            id="signing-session-idle-8-hours",
+        ),
     ],
 )
 def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], message: str) -> None:
