@@ -125,7 +125,7 @@ describe('AuditTrailPage', { timeout: 20_000 }, () => {
     setUp(viewer, '/audit');
     await screen.findByRole('table', { name: 'Audit events' });
     expect(screen.queryByRole('button', { name: 'Verify now' })).not.toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export CSV (oldest first)' })).toBeInTheDocument();
   });
 
   it('exports the filtered events as CSV, asking for text/csv', async () => {
@@ -133,7 +133,7 @@ describe('AuditTrailPage', { timeout: 20_000 }, () => {
     URL.createObjectURL = vi.fn(() => 'blob:x');
     URL.revokeObjectURL = vi.fn();
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
-    await userEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Export CSV (oldest first)' }));
     await waitFor(() => {
       expect(api.calls.some((call) => call.search.includes('format=csv'))).toBe(true);
     });

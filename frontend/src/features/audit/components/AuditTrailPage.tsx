@@ -137,13 +137,13 @@ export function AuditTrailPage({ me }: { me: Me }) {
                 notifications.show({
                   color: 'green',
                   title: 'Exported',
-                  message: `${name} holds every event matching the filters.`,
+                  message: `${name} holds every event matching the filters, oldest first (chain order).`,
                 });
               },
             });
           }}
         >
-          Export CSV
+          Export CSV (oldest first)
         </Button>
       </Group>
       {exportCsv.isError && (
