@@ -280,7 +280,9 @@ export function AuditTrailPage({ me }: { me: Me }) {
                         </UnstyledButton>
                       </Table.Td>
                       <Table.Td>
-                        <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+                        <time dateTime={event.at}>
+                          {formatDateTime(event.at, { seconds: true })}
+                        </time>
                       </Table.Td>
                       <Table.Td>
                         {event.actor_username === '' ? 'system' : event.actor_username}
