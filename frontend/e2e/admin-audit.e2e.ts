@@ -201,9 +201,9 @@ describe('administration and the audit trail', () => {
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export CSV' }).click(),
+      page.getByRole('button', { name: 'Export CSV (oldest first)' }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe('audit-trail.csv');
+    expect(download.suggestedFilename()).toBe('audit-trail-oldest-first.csv');
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.split('\n')[0]).toContain('actor_username');
     expect(csv).toContain('user.create');

@@ -1,3 +1,4 @@
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -96,7 +97,11 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 "format",
                 OpenApiTypes.STR,
                 enum=["json", "csv"],
-                description="csv streams every matching event as a CSV file",
+                description=(
+                    "csv streams every matching event as a CSV file, oldest first (chain order: "
+                    "each row's prev_hash is the hash of the row before it when unfiltered); "
+                    "changes is canonical JSON"
+                ),
             ),
         ],
         responses={200: AuditEventSerializer(many=True), **ERROR_RESPONSES},
@@ -106,6 +111,8 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     ) -> Response | StreamingHttpResponse:
         if request.query_params.get("format") != "csv":
             return super().list(request, *args, **kwargs)
+        # Oldest first, unlike the screen: chain order, so each row's prev_hash is the hash of
+        # the row above it, which is how an inspector verifies the trail. The file name says it.
         events = self.filter_queryset(self.get_queryset()).order_by("id")
         audit_event_record(
             action="audit.export",
@@ -121,7 +128,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 e.object_type,
                 e.object_id,
                 e.unit.code if e.unit else "",
-                e.changes,
+                json.dumps(e.changes, sort_keys=True, ensure_ascii=False),
                 e.reason,
                 e.ip_address or "",
                 e.user_agent,
@@ -131,7 +138,9 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             ]
             for e in events.iterator(chunk_size=2000)
         )
-        return csv_response(filename="audit-trail.csv", header=AUDIT_CSV_HEADER, rows=rows)
+        return csv_response(
+            filename="audit-trail-oldest-first.csv", header=AUDIT_CSV_HEADER, rows=rows
+        )
 
     @extend_schema(request=None, responses={200: ChainReportSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"])

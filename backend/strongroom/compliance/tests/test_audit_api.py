@@ -2,6 +2,8 @@
 
 import csv
 import io
+import itertools
+import json
 import threading
 
 import pytest
@@ -81,6 +83,21 @@ def test_csv_export_neutralises_formulas_and_is_itself_audited(trail, api_client
     reasons = [r["reason"] for r in rows if r["action"] == "request.approve"]
     assert reasons == ['\'=HYPERLINK("http://evil")']
     assert AuditEvent.objects.filter(action="audit.export", actor=admin).exists()
+
+
+def test_csv_export_holds_changes_as_json_in_chain_order(trail, api_client_for) -> None:  # type: ignore[no-untyped-def]
+    admin = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
+    response = api_client_for(admin).get("/api/v1/audit-events/?format=csv")
+    assert response["Content-Disposition"] == 'attachment; filename="audit-trail-oldest-first.csv"'
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    updated = next(r for r in rows if r["action"] == "crate.update" and r["object_id"] == "1")
+    assert json.loads(updated["changes"]) == {"description": ["a", "b"]}
+    assert all(isinstance(json.loads(r["changes"]), dict) for r in rows)
+    # Oldest first: each row's prev_hash is the hash of the row above, as an inspector checks it.
+    assert [int(r["id"]) for r in rows] == sorted(int(r["id"]) for r in rows)
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(rows))
 
 
 @pytest.mark.compliance("11.10(g)")

@@ -2449,7 +2449,7 @@ export interface operations {
                 at_before?: string;
                 /** @description The pagination cursor value. */
                 cursor?: string;
-                /** @description csv streams every matching event as a CSV file */
+                /** @description csv streams every matching event as a CSV file, oldest first (chain order: each row's prev_hash is the hash of the row before it when unfiltered); changes is canonical JSON */
                 format?: "csv" | "json";
                 object_id?: string;
                 object_type?: string;

@@ -5,7 +5,11 @@ import { downloadFile } from '@/lib/download';
 import type { AuditFilters } from './audit-keys';
 import { auditQuery } from './audit-query';
 
-/** GET /audit-events/?format=csv with the filters on screen; the export itself is audited. */
+/**
+ * GET /audit-events/?format=csv with the filters on screen; the export itself is audited. The
+ * file lists oldest first (chain order: each row's prev_hash is the hash of the row above),
+ * unlike the screen, and the button says so.
+ */
 export function exportAuditCsv(filters: AuditFilters): Promise<string> {
   const params = new URLSearchParams({ format: 'csv' });
   for (const [key, value] of Object.entries(auditQuery(filters))) {
@@ -13,7 +17,7 @@ export function exportAuditCsv(filters: AuditFilters): Promise<string> {
   }
   return downloadFile(`/api/v1/audit-events/?${params.toString()}`, {
     accept: 'text/csv',
-    fallbackName: 'audit-trail.csv',
+    fallbackName: 'audit-trail-oldest-first.csv',
   });
 }
 

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -66,8 +66,8 @@ function setUp(me = sysadmin, url = '/audit?action=user.', verified: object = br
     '/api/v1/units/': [{ body: { results: [] } }],
   });
   vi.stubGlobal('fetch', api.fetchMock);
-  renderRoute('/audit', url, <AuditTrailPage me={me} />);
-  return api;
+  const { router } = renderRoute('/audit', url, <AuditTrailPage me={me} />);
+  return { ...api, router };
 }
 
 describe('AuditTrailPage', { timeout: 20_000 }, () => {
@@ -125,7 +125,7 @@ describe('AuditTrailPage', { timeout: 20_000 }, () => {
     setUp(viewer, '/audit');
     await screen.findByRole('table', { name: 'Audit events' });
     expect(screen.queryByRole('button', { name: 'Verify now' })).not.toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Export CSV' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export CSV (oldest first)' })).toBeInTheDocument();
   });
 
   it('exports the filtered events as CSV, asking for text/csv', async () => {
@@ -133,12 +133,38 @@ describe('AuditTrailPage', { timeout: 20_000 }, () => {
     URL.createObjectURL = vi.fn(() => 'blob:x');
     URL.revokeObjectURL = vi.fn();
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
-    await userEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Export CSV (oldest first)' }));
     await waitFor(() => {
       expect(api.calls.some((call) => call.search.includes('format=csv'))).toBe(true);
     });
     const exported = api.calls.find((call) => call.search.includes('format=csv'));
     expect(exported?.headers.get('Accept')).toBe('text/csv');
     expect(new URLSearchParams(exported?.search).get('action')).toBe('user.');
+  });
+
+  it('keeps every filter typed within the debounce time, not only the last one', async () => {
+    const { router } = setUp(sysadmin, '/audit');
+    await screen.findByRole('table', { name: 'Audit events' });
+    vi.useFakeTimers();
+    try {
+      fireEvent.change(screen.getByRole('textbox', { name: 'Actor (username)' }), {
+        target: { value: 'sysadmin' },
+      });
+      act(() => {
+        vi.advanceTimersByTime(100);
+      });
+      fireEvent.change(screen.getByRole('textbox', { name: 'Object id' }), {
+        target: { value: '31' },
+      });
+      act(() => {
+        vi.advanceTimersByTime(400);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    const search = new URLSearchParams(router.state.location.search);
+    expect(search.get('actor')).toBe('sysadmin');
+    expect(search.get('object_id')).toBe('31');
+    expect(screen.getByRole('textbox', { name: 'Actor (username)' })).toHaveValue('sysadmin');
   });
 });

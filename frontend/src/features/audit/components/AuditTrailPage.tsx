@@ -16,7 +16,7 @@ import {
 import { DateInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { Fragment, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
@@ -98,12 +98,21 @@ export function AuditTrailPage({ me }: { me: Me }) {
       replace: true,
     });
   };
-  const updateText = useDebouncedCallback((patch: Partial<AuditFilters>) => {
+  // Text filters reach the address bar once typing settles. Every field typed meanwhile is
+  // collected here: a debounced call per field would keep only the last field's change.
+  const pendingText = useRef<Partial<AuditFilters>>({});
+  const flushText = useDebouncedCallback(() => {
+    const patch = pendingText.current;
+    pendingText.current = {};
     update(patch);
   }, 300);
   const typed = (key: keyof typeof draft) => (value: string) => {
     setDraft((current) => ({ ...current, [key]: value }));
-    updateText({ [key]: value.trim() === '' ? undefined : value });
+    pendingText.current = {
+      ...pendingText.current,
+      [key]: value.trim() === '' ? undefined : value,
+    };
+    flushText();
   };
 
   const unitOptions = (me.all_units ? (units.data?.results ?? []) : me.units).map((unit) => ({
@@ -128,13 +137,13 @@ export function AuditTrailPage({ me }: { me: Me }) {
                 notifications.show({
                   color: 'green',
                   title: 'Exported',
-                  message: `${name} holds every event matching the filters.`,
+                  message: `${name} holds every event matching the filters, oldest first (chain order).`,
                 });
               },
             });
           }}
         >
-          Export CSV
+          Export CSV (oldest first)
         </Button>
       </Group>
       {exportCsv.isError && (
@@ -219,6 +228,8 @@ export function AuditTrailPage({ me }: { me: Me }) {
             <Button
               variant="subtle"
               onClick={() => {
+                flushText.cancel();
+                pendingText.current = {};
                 setDraft({ actor: '', action: '', objectType: '', objectId: '' });
                 setParams(new URLSearchParams(), { replace: true });
               }}
@@ -269,7 +280,9 @@ export function AuditTrailPage({ me }: { me: Me }) {
                         </UnstyledButton>
                       </Table.Td>
                       <Table.Td>
-                        <time dateTime={event.at}>{formatDateTime(event.at)}</time>
+                        <time dateTime={event.at}>
+                          {formatDateTime(event.at, { seconds: true })}
+                        </time>
                       </Table.Td>
                       <Table.Td>
                         {event.actor_username === '' ? 'system' : event.actor_username}

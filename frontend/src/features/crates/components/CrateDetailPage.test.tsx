@@ -79,6 +79,37 @@ describe('CrateDetailPage', () => {
     expect(screen.getByTestId('legal-hold')).toHaveTextContent('Not on legal hold.');
   });
 
+  it("links a request's tag in the history to the request", async () => {
+    const crate = makeCrate();
+    mockFetch({
+      '/api/v1/crates/5/': {
+        body: makeCrate({
+          history: [
+            {
+              id: 41,
+              at: '2026-11-23T04:00:00Z',
+              actor_username: 'goa1-approver',
+              action: 'request.approve',
+              object_type: 'request',
+              object_id: '168',
+              changes: { status: ['SUBMITTED', 'APPROVED'] },
+              reason: '',
+            },
+            ...crate.history,
+          ],
+        }),
+      },
+      '/api/v1/requests/': { body: OPEN_REQUESTS },
+    });
+    renderPage(VIEWER);
+    expect(await screen.findByRole('link', { name: 'Request 168' })).toHaveAttribute(
+      'href',
+      '/requests/168',
+    );
+    expect(screen.getByText('Crate')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Crate' })).not.toBeInTheDocument();
+  });
+
   it('lets a unit admin place a legal hold through the signature dialog', async () => {
     const held = makeCrate({
       legal_hold: true,

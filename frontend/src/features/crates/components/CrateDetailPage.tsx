@@ -253,7 +253,7 @@ export function CrateDetailPage({ me }: { me: Me }) {
         <Title order={2} size="h4" id="crate-history" mb="sm">
           History
         </Title>
-        <CrateHistory history={detail.history} />
+        <CrateHistory history={detail.history} linkRequests={can(me, PERMISSIONS.viewRequest)} />
       </Paper>
 
       {hold !== null && (

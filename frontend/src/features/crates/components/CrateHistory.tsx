@@ -1,12 +1,20 @@
 import { Badge, Text, Timeline } from '@mantine/core';
+import { Link } from 'react-router';
 
 import type { HistoryEvent } from '@/lib/api/types';
 import { formatDateTime } from '@/lib/format';
 
 import { historyChanges, historyTitle } from './crate-history';
 
-/** The crate's audit events and those of its requests, newest first. */
-export function CrateHistory({ history }: { history: readonly HistoryEvent[] }) {
+/** The crate's audit events and those of its requests, newest first; a request's tag opens the
+ *  request when the reader may see requests. */
+export function CrateHistory({
+  history,
+  linkRequests,
+}: {
+  history: readonly HistoryEvent[];
+  linkRequests: boolean;
+}) {
   if (history.length === 0) {
     return <Text c="dimmed">No history yet.</Text>;
   }
@@ -19,13 +27,26 @@ export function CrateHistory({ history }: { history: readonly HistoryEvent[] }) 
           title={
             <>
               {historyTitle(event)}{' '}
-              <Badge
-                size="xs"
-                variant="light"
-                color={event.object_type === 'crate' ? 'blue' : 'gray'}
-              >
-                {event.object_type === 'crate' ? 'Crate' : `Request ${event.object_id}`}
-              </Badge>
+              {event.object_type === 'request' && linkRequests ? (
+                <Badge
+                  component={Link}
+                  to={`/requests/${event.object_id}`}
+                  size="xs"
+                  variant="light"
+                  color="gray"
+                  style={{ cursor: 'pointer' }}
+                >
+                  Request {event.object_id}
+                </Badge>
+              ) : (
+                <Badge
+                  size="xs"
+                  variant="light"
+                  color={event.object_type === 'crate' ? 'blue' : 'gray'}
+                >
+                  {event.object_type === 'crate' ? 'Crate' : `Request ${event.object_id}`}
+                </Badge>
+              )}
             </>
           }
         >

@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import dayjs from 'dayjs';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeMe } from '@/test/fixtures';
@@ -76,5 +77,83 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
     const table = await screen.findByRole('table', { name: 'Requests per week' });
     expect(table).toHaveTextContent('Storage');
     expect(table).toHaveTextContent('4');
+  });
+
+  it('links every crate figure and each crate whose retention ends to the crates', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        '/api/v1/reports/dashboard/': [{ body: dashboard }],
+        '/api/v1/requests/': [{ body: { results: [] } }],
+        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+        '/api/v1/reports/destruction-schedule/': [
+          {
+            body: {
+              results: [
+                {
+                  id: 42,
+                  code: 'GOA1-QA-2019-000042-3',
+                  location_code: 'GOA1/R01/A/1',
+                  destroy_after: '2026-12-01',
+                  legal_hold: false,
+                  days_left: 3,
+                },
+              ],
+            },
+          },
+        ],
+      }).fetchMock,
+    );
+    const me = makeMe({ permissions: ['workflow.view_request', 'records.view_crate'] });
+    renderRoute('/', '/', <DashboardPage me={me} />);
+
+    await screen.findByTestId('kpi-crates_in_storage');
+    const href = (name: RegExp) => screen.getByRole('link', { name }).getAttribute('href');
+    expect(href(/Crates in storage: 7/)).toBe('/crates?status=IN_STORAGE');
+    expect(href(/Crates issued: 2/)).toBe('/crates?status=ISSUED');
+    expect(href(/Crates pending storage: 2/)).toBe('/crates?status=PENDING');
+    expect(href(/Crates on legal hold: 1/)).toBe(
+      '/crates?legal_hold=true&status=PENDING&status=IN_STORAGE&status=ISSUED',
+    );
+    const until = dayjs().add(30, 'day').format('YYYY-MM-DD');
+    expect(href(/Due for destruction \(30 days\): 1/)).toBe(
+      `/crates?status=IN_STORAGE&legal_hold=false&destroy_after_to=${until}`,
+    );
+    expect(await screen.findByRole('link', { name: 'GOA1-QA-2019-000042-3' })).toHaveAttribute(
+      'href',
+      '/crates/42',
+    );
+  });
+
+  it('leaves crate figures and codes unlinked for a role that cannot open crates', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        '/api/v1/reports/dashboard/': [{ body: dashboard }],
+        '/api/v1/requests/': [{ body: { results: [] } }],
+        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+        '/api/v1/reports/destruction-schedule/': [
+          {
+            body: {
+              results: [
+                {
+                  id: 42,
+                  code: 'GOA1-QA-2019-000042-3',
+                  location_code: 'GOA1/R01/A/1',
+                  destroy_after: '2026-12-01',
+                  legal_hold: false,
+                  days_left: 3,
+                },
+              ],
+            },
+          },
+        ],
+      }).fetchMock,
+    );
+    renderRoute('/', '/', <DashboardPage me={makeMe()} />);
+    expect(await screen.findByText('GOA1-QA-2019-000042-3')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'GOA1-QA-2019-000042-3' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Crates in storage/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Pending approvals: 5/ })).toBeInTheDocument();
   });
 });

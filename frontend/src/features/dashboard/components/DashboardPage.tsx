@@ -27,33 +27,83 @@ import { useMyTasks } from '../api/get-my-tasks';
 import { useDestructionDuePreview, useOverduePreview } from '../api/get-report-previews';
 import { roomRows, totalRequests, weeklyRows, weeklySeries } from './chart-data';
 
+/** Days ahead the "due for destruction" figure counts (the server's DUE_WITHIN_DAYS). */
+const DUE_WITHIN_DAYS = 30;
+
 interface Kpi {
   key: keyof Dashboard['kpis'];
   label: string;
   color: string;
-  /** Where the figure's list is (requests the caller may see). */
-  to?: string;
+  /** Where the figure's list is: the same rows the server counted, if the caller may read them. */
+  to: () => string;
+  permission: string;
 }
+
+const requests = (query: string) => () => `/requests?${query}`;
+const crates = (query: string) => () => `/crates?${query}`;
 
 const KPIS: Kpi[] = [
   {
     key: 'pending_approvals',
     label: 'Pending approvals',
     color: 'blue.8',
-    to: '/requests?status=SUBMITTED',
+    to: requests('status=SUBMITTED'),
+    permission: PERMISSIONS.viewRequest,
   },
   {
     key: 'awaiting_fulfilment',
     label: 'Awaiting fulfilment',
     color: 'teal.9',
-    to: '/requests?status=APPROVED',
+    to: requests('status=APPROVED'),
+    permission: PERMISSIONS.viewRequest,
   },
-  { key: 'crates_in_storage', label: 'Crates in storage', color: 'dark.6' },
-  { key: 'crates_issued', label: 'Crates issued', color: 'violet.8' },
-  { key: 'overdue', label: 'Overdue returns', color: 'red.8', to: '/requests?overdue=true' },
-  { key: 'due_for_destruction', label: 'Due for destruction (30 days)', color: 'orange.9' },
-  { key: 'crates_pending', label: 'Crates pending storage', color: 'dark.6' },
-  { key: 'crates_on_hold', label: 'Crates on legal hold', color: 'yellow.9' },
+  {
+    key: 'crates_in_storage',
+    label: 'Crates in storage',
+    color: 'dark.6',
+    to: crates('status=IN_STORAGE'),
+    permission: PERMISSIONS.viewCrate,
+  },
+  {
+    key: 'crates_issued',
+    label: 'Crates issued',
+    color: 'violet.8',
+    to: crates('status=ISSUED'),
+    permission: PERMISSIONS.viewCrate,
+  },
+  {
+    key: 'overdue',
+    label: 'Overdue returns',
+    color: 'red.8',
+    to: requests('overdue=true'),
+    permission: PERMISSIONS.viewRequest,
+  },
+  {
+    key: 'due_for_destruction',
+    label: `Due for destruction (${String(DUE_WITHIN_DAYS)} days)`,
+    color: 'orange.9',
+    // In storage, not on hold, retention ending within the window: as the server counts them.
+    to: () =>
+      `/crates?status=IN_STORAGE&legal_hold=false&destroy_after_to=${dayjs()
+        .add(DUE_WITHIN_DAYS, 'day')
+        .format('YYYY-MM-DD')}`,
+    permission: PERMISSIONS.viewCrate,
+  },
+  {
+    key: 'crates_pending',
+    label: 'Crates pending storage',
+    color: 'dark.6',
+    to: crates('status=PENDING'),
+    permission: PERMISSIONS.viewCrate,
+  },
+  {
+    key: 'crates_on_hold',
+    label: 'Crates on legal hold',
+    color: 'yellow.9',
+    // Held crates not yet destroyed, as the server counts them.
+    to: crates('legal_hold=true&status=PENDING&status=IN_STORAGE&status=ISSUED'),
+    permission: PERMISSIONS.viewCrate,
+  },
 ];
 
 function Section({
@@ -104,7 +154,6 @@ function ViewToggle({
 }
 
 function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
-  const linked = can(me, PERMISSIONS.viewRequest);
   return (
     <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" role="list" aria-label="Key figures">
       {KPIS.map((kpi) => {
@@ -120,10 +169,10 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
         );
         return (
           <Paper key={kpi.key} withBorder p="sm" role="listitem">
-            {linked && kpi.to !== undefined ? (
+            {can(me, kpi.permission) ? (
               <UnstyledButton
                 component={Link}
-                to={kpi.to}
+                to={kpi.to()}
                 display="block"
                 aria-label={`${kpi.label}: ${String(kpis[kpi.key])} — show them`}
               >
@@ -328,20 +377,33 @@ function OverduePreview() {
   );
 }
 
-function DestructionDuePreview() {
-  const until = dayjs().add(30, 'day').format('YYYY-MM-DD');
+function DestructionDuePreview({ me }: { me: Me }) {
+  const until = dayjs().add(DUE_WITHIN_DAYS, 'day').format('YYYY-MM-DD');
+  const linked = can(me, PERMISSIONS.viewCrate);
   const due = useDestructionDuePreview(until);
   return (
-    <Section id="destruction-due" title="Retention ending (30 days)">
+    <Section id="destruction-due" title={`Retention ending (${String(DUE_WITHIN_DAYS)} days)`}>
       {due.isError && <Alert color="red">{due.error.message}</Alert>}
       {due.data?.results.length === 0 && <Text c="dimmed">No retention ends soon.</Text>}
       <Stack gap={6}>
         {due.data?.results.map((row) => (
           <Group key={row.id} justify="space-between" wrap="nowrap">
             <div>
-              <Text span ff="monospace" fw={600} size="sm">
-                {row.code}
-              </Text>{' '}
+              {linked ? (
+                <Anchor
+                  component={Link}
+                  to={`/crates/${String(row.id)}`}
+                  ff="monospace"
+                  fw={600}
+                  size="sm"
+                >
+                  {row.code}
+                </Anchor>
+              ) : (
+                <Text span ff="monospace" fw={600} size="sm">
+                  {row.code}
+                </Text>
+              )}{' '}
               <Text span size="sm">
                 {row.location_code ?? ''} · {formatDate(row.destroy_after)}
               </Text>
@@ -395,7 +457,7 @@ export function DashboardPage({ me }: { me: Me }) {
       <SimpleGrid cols={{ base: 1, md: readsRequests ? 3 : 2 }}>
         {dashboard.data !== undefined && <Occupancy rooms={dashboard.data.occupancy_by_room} />}
         {readsRequests && <OverduePreview />}
-        <DestructionDuePreview />
+        <DestructionDuePreview me={me} />
       </SimpleGrid>
       {dashboard.data !== undefined && (
         <Text size="xs" c="dimmed">

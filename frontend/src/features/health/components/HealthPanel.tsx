@@ -2,6 +2,7 @@ import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 
 import { Card } from '@/components/ui/Card';
 import { StatusBadge } from '@/components/ui/StatusBadge';
+import { formatDateTime } from '@/lib/format';
 
 import { useHealthz, type Liveness } from '../api/get-healthz';
 import { useReadyz, type Readiness } from '../api/get-readyz';
@@ -139,7 +140,7 @@ export function HealthPanel() {
         <p className="health-note">
           Last checked{' '}
           <time dateTime={new Date(checkedAt).toISOString()}>
-            {new Date(checkedAt).toLocaleTimeString()}
+            {formatDateTime(new Date(checkedAt).toISOString(), { seconds: true })}
           </time>
           ; refreshed automatically.
         </p>

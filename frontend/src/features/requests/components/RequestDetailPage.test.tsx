@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { RequestDetail } from '@/lib/api/types';
 import { makeMe, makeRequest } from '@/test/fixtures';
@@ -94,5 +94,20 @@ describe('RequestDetailPage signatures', () => {
     const timeline = await screen.findByRole('region', { name: 'Timeline' });
     expect(within(timeline).getAllByText('Invalid — record changed')).toHaveLength(1);
     expect(within(timeline).queryByText('Valid')).toBeNull();
+  });
+
+  describe('times', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it("shows the viewer's zone by name, and signatures in UTC", async () => {
+      vi.stubEnv('TZ', 'Europe/Berlin');
+      renderDetail(makeRequest({ signatures: [signature(1, 'SUBMITTED', 'valid')] }));
+      const table = await screen.findByRole('table', { name: 'Signatures' });
+      const [row] = within(table).getAllByRole('row').slice(1);
+      expect(row).toHaveTextContent('23 Nov 2026, 01:00:00 UTC');
+      expect(screen.getAllByText('23 Nov 2026, 04:00 CET').length).toBeGreaterThan(0);
+    });
   });
 });

@@ -18,7 +18,7 @@ import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 
 import type { Me, RequestDetail } from '@/lib/api/types';
-import { formatDate, formatDateTime, humanize } from '@/lib/format';
+import { formatDate, formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
 
@@ -206,7 +206,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
                   <Table.Td>{signature.printed_name}</Table.Td>
                   <Table.Td>
                     <time dateTime={signature.signed_at}>
-                      {formatDateTime(signature.signed_at)}
+                      {formatDateTimeUtc(signature.signed_at)}
                     </time>
                   </Table.Td>
                   <Table.Td>{signature.reason ?? ''}</Table.Td>

@@ -1,6 +1,6 @@
 import { Badge, Text, Timeline } from '@mantine/core';
 
-import { formatDateTime, humanize } from '@/lib/format';
+import { formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
 
 import { isSignatureStatus, type SignatureStatus } from './signature-validity';
 import { SignatureValidityBadge } from './SignatureValidity';
@@ -71,7 +71,11 @@ export function RequestTimeline({ timeline }: { timeline: readonly Record<string
           }
         >
           <Text size="sm">
-            {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+            {entry.actor} ·{' '}
+            <time dateTime={entry.at}>
+              {/* A signature's time is part of its manifestation: UTC for every reader. */}
+              {entry.kind === 'signature' ? formatDateTimeUtc(entry.at) : formatDateTime(entry.at)}
+            </time>
           </Text>
           {entry.reason !== undefined && (
             <Text size="sm" c="dimmed">

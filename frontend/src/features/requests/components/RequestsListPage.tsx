@@ -41,6 +41,11 @@ export function RequestsListPage({ me }: { me: Me }) {
     update({ search: search.trim() === '' ? undefined : search.trim() });
   }, 300);
   const rows = requests.data?.pages.flatMap((page) => page.results) ?? [];
+  // "Mine" and "Waiting for me" mean nothing to a role that raises, signs and fulfils nothing
+  // (a Viewer): what waits for a user is what their role may do next (waiting_for_q).
+  const raises = can(me, PERMISSIONS.raiseRequest);
+  const actsOnRequests =
+    raises || can(me, PERMISSIONS.approveRequest) || can(me, PERMISSIONS.fulfilRequest);
 
   return (
     <Stack>
@@ -48,7 +53,7 @@ export function RequestsListPage({ me }: { me: Me }) {
         <Title order={1} size="h2">
           Requests
         </Title>
-        {can(me, PERMISSIONS.raiseRequest) && (
+        {raises && (
           <Group gap="xs">
             <Button component={Link} to="/requests/new/storage" variant="default">
               New storage
@@ -102,20 +107,24 @@ export function RequestsListPage({ me }: { me: Me }) {
             w={260}
           />
           <Stack gap={6}>
-            <Switch
-              label="Mine"
-              checked={filters.mine === true}
-              onChange={(event) => {
-                update({ mine: event.currentTarget.checked ? true : undefined });
-              }}
-            />
-            <Switch
-              label="Waiting for me"
-              checked={filters.waiting_for_me === true}
-              onChange={(event) => {
-                update({ waiting_for_me: event.currentTarget.checked ? true : undefined });
-              }}
-            />
+            {raises && (
+              <Switch
+                label="Mine"
+                checked={filters.mine === true}
+                onChange={(event) => {
+                  update({ mine: event.currentTarget.checked ? true : undefined });
+                }}
+              />
+            )}
+            {actsOnRequests && (
+              <Switch
+                label="Waiting for me"
+                checked={filters.waiting_for_me === true}
+                onChange={(event) => {
+                  update({ waiting_for_me: event.currentTarget.checked ? true : undefined });
+                }}
+              />
+            )}
             <Switch
               label="Overdue"
               checked={filters.overdue === true}
