@@ -161,6 +161,7 @@ NOTIFYING_MEANINGS = {
     "REJECTED": "rejected",
     "SENT_BACK": "sent_back",
     "ISSUED": "issued",
+    "DESTROYED": "destroyed",
 }
 # Notification event -> the kinds it creates (strongroom/notifications/tasks.py).
 EVENT_KINDS: dict[str, frozenset[str]] = {
@@ -169,6 +170,7 @@ EVENT_KINDS: dict[str, frozenset[str]] = {
     "rejected": frozenset({"REQUEST_REJECTED"}),
     "sent_back": frozenset({"REQUEST_SENT_BACK"}),
     "issued": frozenset({"CRATE_ISSUED"}),
+    "destroyed": frozenset({"CRATE_DESTROYED"}),
 }
 
 

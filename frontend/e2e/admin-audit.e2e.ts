@@ -244,6 +244,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
   let approver: Session;
   let transferUrl = '';
   let transferNumber = '';
+  let destructionUrl = '';
+  let destructionNumber = '';
 
   beforeAll(async () => {
     browser = await launch();
@@ -314,9 +316,57 @@ describe('transfer, destruction and correction of a sent-back request', () => {
     await page.getByRole('button', { name: 'Sign and submit' }).click();
     const number = await requestNumberOf(page);
     expect(await statusOf(page)).toContain('submitted');
+    destructionUrl = new URL(page.url()).pathname;
+    destructionNumber = number;
 
     await page.goto('/requests?type=DESTRUCTION');
     await page.getByTestId(`request-row-${number}`).waitFor(LIVE);
+  });
+
+  it('offers the certificate of the completed destruction, downloaded with the session', async () => {
+    // Approved and destroyed (with a witness) outside the browser, as those users would sign.
+    const id = destructionUrl.split('/').at(-1) ?? '';
+    const submitted = await getAs<RequestRow>('goa1-approver2', `/api/v1/requests/${id}/`);
+    const approved = (await postAs('goa1-approver2', `/api/v1/requests/${id}/approve/`, {
+      version: submitted.version,
+      reason: '',
+      signature: { username: 'goa1-approver2', password },
+    })) as RequestRow;
+    const destroyed = (await postAs('goa1-storehead', `/api/v1/requests/${id}/destroy/`, {
+      version: approved.version,
+      reason: '',
+      signature: { username: 'goa1-storehead', password },
+      witness: { username: 'goa1-approver', password },
+    })) as RequestRow;
+    expect(destroyed.status).toBe('COMPLETED');
+
+    const page = manager.page;
+    await page.goto(destructionUrl);
+    await page.getByRole('heading', { level: 1, name: destructionNumber }).waitFor(LIVE);
+    const offer = page
+      .getByRole('group', { name: 'Actions' })
+      .getByRole('button', { name: 'Download destruction certificate' });
+    const [download] = await Promise.all([page.waitForEvent('download'), offer.click()]);
+    expect(download.suggestedFilename()).toBe(`${destructionNumber}-certificate.pdf`);
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('%PDF');
+
+    // The destroyed crate's page offers it too, with a link to the request.
+    await page.goto(`/crates/${String(destroyed.crate)}`);
+    const onCrate = page.getByTestId('crate-destruction');
+    await onCrate.getByRole('link', { name: destructionNumber }).waitFor(LIVE);
+    const [again] = await Promise.all([
+      page.waitForEvent('download'),
+      onCrate.getByRole('button', { name: 'Download destruction certificate' }).click(),
+    ]);
+    expect(
+      readFileSync(await again.path())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('%PDF');
   });
 
   it('is sent back, corrected and resubmitted with a signature', async () => {

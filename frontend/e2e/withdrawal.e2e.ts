@@ -138,6 +138,33 @@ describe('withdrawal, live across four browsers', () => {
     const page = approver.page;
     await page.getByRole('link', { name: requestNumber }).click();
     await page.getByRole('heading', { name: requestNumber }).waitFor();
+    // What is signed: the whole crate's documents are listed, the crate code links to the crate.
+    const requestId = requestUrl.split('/').at(-1) ?? '';
+    const detail = await apiAs<{ crate: number; crate_code: string }>(
+      baseUrl,
+      'goa1-manager',
+      password,
+      `/api/v1/requests/${requestId}/`,
+    );
+    const documents = await apiAs<{ results: { number: string }[] }>(
+      baseUrl,
+      'goa1-manager',
+      password,
+      `/api/v1/documents/?crate=${String(detail.crate)}&page_size=200`,
+    );
+    expect(documents.results.length).toBeGreaterThan(0);
+    const listed = page.getByRole('table', { name: 'Documents of the request' });
+    await listed.waitFor();
+    const numbers = await listed.locator('tbody tr td:first-child').allInnerTexts();
+    expect(numbers.map((n) => n.trim()).sort()).toEqual(
+      documents.results.map((d) => d.number).sort(),
+    );
+    expect(await page.getByTestId('request-documents-summary').innerText()).toContain(
+      `The whole crate ${detail.crate_code}: ${String(documents.results.length)} document`,
+    );
+    expect(await page.getByTestId('request-crate-link').getAttribute('href')).toBe(
+      `/crates/${String(detail.crate)}`,
+    );
     // Keyboard only: focus the action, Enter opens the dialog with the user ID field focused
     // (the approver's first signature of this session), Tab to the password, Enter submits,
     // Escape closes.
@@ -148,6 +175,11 @@ describe('withdrawal, live across four browsers', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/^User ID/).waitFor();
+    // The dialog names what the signature covers.
+    expect(await dialog.getByRole('group', { name: 'What you sign' }).innerText()).toContain(
+      `${requestNumber} · Withdrawal · crate ${detail.crate_code} · the whole crate: ` +
+        `${String(documents.results.length)} document`,
+    );
     await page.keyboard.type('goa1-approver');
     await page.keyboard.press('Tab');
     await page.keyboard.type('not-the-password-at-all');

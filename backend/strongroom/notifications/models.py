@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     REQUEST_SENT_BACK = "REQUEST_SENT_BACK", "Request sent back"
     READY_TO_FULFIL = "READY_TO_FULFIL", "Ready to fulfil"
     CRATE_ISSUED = "CRATE_ISSUED", "Crate issued"
+    CRATE_DESTROYED = "CRATE_DESTROYED", "Crate destroyed"
     WITHDRAWAL_OVERDUE = "WITHDRAWAL_OVERDUE", "Withdrawal overdue"
     RETENTION_DUE = "RETENTION_DUE", "Retention due"
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN", "Audit chain broken"

@@ -41,6 +41,14 @@ _EVENTS: dict[str, list[tuple[NotificationKind, str, str]]] = {
     "issued": [
         (NotificationKind.CRATE_ISSUED, "requester", "{number}: crate {crate} was issued to you")
     ],
+    # The notification links to the request, whose page offers the destruction certificate.
+    "destroyed": [
+        (
+            NotificationKind.CRATE_DESTROYED,
+            "requester",
+            "{number}: crate {crate} was destroyed; the destruction certificate is ready",
+        )
+    ],
 }
 
 

@@ -240,6 +240,7 @@ def request_transition(
             "send_back": "sent_back",
             "resubmit": "submitted",
             "issue": "issued",
+            "destroy": "destroyed",
         }.get(name)
         if event:
             notify_after_commit(request, event)

@@ -1,4 +1,4 @@
-import type { Me, RequestDetail } from '@/lib/api/types';
+import type { Document, Me, RequestDetail } from '@/lib/api/types';
 
 export function makeMe(overrides: Partial<Me> = {}): Me {
   return {
@@ -11,6 +11,32 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     permissions: ['workflow.view_request', 'workflow.approve_request'],
     must_change_password: false,
     password_expires_at: null,
+    ...overrides,
+  };
+}
+
+export function makeDocument(overrides: Partial<Document> = {}): Document {
+  return {
+    id: 11,
+    number: 'BMR-0001',
+    title: 'Batch record 0001',
+    doc_type: 1,
+    doc_type_code: 'BMR',
+    doc_type_name: 'Batch manufacturing record',
+    department: 1,
+    department_code: 'QA',
+    prepared_on: '2020-01-15',
+    retention_until: '2030-12-31',
+    retain_permanently: false,
+    status: 'ACTIVE',
+    attachment_count: 0,
+    crate: 3,
+    crate_code: 'GOA1-QA-2026-000003-5',
+    crate_status: 'IN_STORAGE',
+    location_code: null,
+    unit: 1,
+    unit_code: 'GOA1',
+    created_at: '2026-11-23T03:00:00Z',
     ...overrides,
   };
 }

@@ -528,18 +528,26 @@ def test_documents_csv_is_parsed_for_review(plant: Plant) -> None:
 
 
 @pytest.mark.compliance("11.10(b)", "A11-8")
-def test_the_destruction_certificate_is_served_once_completed(plant: Plant) -> None:
+def test_the_destruction_certificate_is_served_once_completed(
+    plant: Plant, django_capture_on_commit_callbacks: Any
+) -> None:
     from strongroom.accounts.tests.factories import TEST_PASSWORD
 
     body = destruction(plant)
     early = plant.client("viewer").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
     assert early.status_code == 404
-    act(
-        plant.client("storehead"),
-        body,
-        "destroy",
-        witness={"username": "goa1-approver2", "password": TEST_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            plant.client("storehead"),
+            body,
+            "destroy",
+            witness={"username": "goa1-approver2", "password": TEST_PASSWORD},
+        )
+    # The requester is told, with a link to the request whose page offers the certificate.
+    (done,) = Notification.objects.filter(kind="CRATE_DESTROYED")
+    assert done.recipient == plant.manager
+    assert done.request_id == body["id"]
+    assert "destruction certificate" in done.title
     response = plant.client("viewer").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

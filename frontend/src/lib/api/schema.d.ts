@@ -1669,13 +1669,14 @@ export interface components {
          *     * `REQUEST_SENT_BACK` - Request sent back
          *     * `READY_TO_FULFIL` - Ready to fulfil
          *     * `CRATE_ISSUED` - Crate issued
+         *     * `CRATE_DESTROYED` - Crate destroyed
          *     * `WITHDRAWAL_OVERDUE` - Withdrawal overdue
          *     * `RETENTION_DUE` - Retention due
          *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
          *     * `PASSWORD_EXPIRING` - Password expiring
          * @enum {string}
          */
-        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING";
+        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "CRATE_DESTROYED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING";
         OneTimePassword: {
             user: components["schemas"]["User"];
             /** @description Shown this once; the user must change it at the next sign-in. */
@@ -5539,12 +5540,13 @@ export interface operations {
                  *     * `REQUEST_SENT_BACK` - Request sent back
                  *     * `READY_TO_FULFIL` - Ready to fulfil
                  *     * `CRATE_ISSUED` - Crate issued
+                 *     * `CRATE_DESTROYED` - Crate destroyed
                  *     * `WITHDRAWAL_OVERDUE` - Withdrawal overdue
                  *     * `RETENTION_DUE` - Retention due
                  *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
                  *     * `PASSWORD_EXPIRING` - Password expiring
                  */
-                kind?: "AUDIT_CHAIN_BROKEN" | "CRATE_ISSUED" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
+                kind?: "AUDIT_CHAIN_BROKEN" | "CRATE_DESTROYED" | "CRATE_ISSUED" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description Number of results to return per page. */

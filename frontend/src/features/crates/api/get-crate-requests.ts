@@ -34,3 +34,23 @@ export function crateOpenRequestQueryOptions(crate: number, enabled: boolean) {
 export function useCrateOpenRequest(crate: number, enabled: boolean) {
   return useQuery(crateOpenRequestQueryOptions(crate, enabled));
 }
+
+/** GET /requests/?crate=&type=DESTRUCTION&status=COMPLETED — the destruction of a destroyed crate. */
+export function getCrateDestruction(crate: number): Promise<CursorPage<RequestListItem>> {
+  return unwrap(
+    api.GET('/api/v1/requests/', {
+      params: {
+        query: { crate, type: 'DESTRUCTION', status: ['COMPLETED'], page_size: 1 },
+      },
+    }),
+  );
+}
+
+export function useCrateDestruction(crate: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...crateKeys.requests(crate), 'destruction'] as const,
+    queryFn: () => getCrateDestruction(crate),
+    enabled,
+    select: (page) => page.results[0] ?? null,
+  });
+}

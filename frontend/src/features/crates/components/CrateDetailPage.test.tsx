@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Me } from '@/lib/api/types';
 import { mockFetch } from '@/test/fetch-mock';
@@ -184,5 +184,48 @@ describe('CrateDetailPage', () => {
     expect(await within(dialog).findByText('The signature password is not correct.')).toBeVisible();
     expect(within(dialog).getByLabelText(/Your password/)).toHaveValue('');
     expect(screen.getByTestId('legal-hold')).toHaveTextContent('Not on legal hold.');
+  });
+
+  it("offers a destroyed crate's destruction certificate and links its request", async () => {
+    const searches: URLSearchParams[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((request: Request) => {
+        const url = new URL(request.url);
+        const json = (body: unknown) =>
+          Promise.resolve(
+            new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json' } }),
+          );
+        if (url.pathname === '/api/v1/crates/5/') {
+          return json(
+            makeCrate({ status: 'DESTROYED', location: null, location_code: null, documents: [] }),
+          );
+        }
+        if (url.pathname === '/api/v1/requests/') {
+          searches.push(url.searchParams);
+          const destruction = url.searchParams.get('type') === 'DESTRUCTION';
+          return json({
+            next: null,
+            previous: null,
+            results: destruction
+              ? [{ id: 31, number: 'REQ-2026-000031', type: 'DESTRUCTION', status: 'COMPLETED' }]
+              : [],
+          });
+        }
+        return Promise.resolve(new Response('Not Found', { status: 404 }));
+      }),
+    );
+    renderPage(VIEWER);
+    const found = await screen.findByTestId('crate-destruction');
+    expect(within(found).getByRole('link', { name: 'REQ-2026-000031' })).toHaveAttribute(
+      'href',
+      '/requests/31',
+    );
+    expect(
+      within(found).getByRole('button', { name: 'Download destruction certificate' }),
+    ).toBeInTheDocument();
+    const asked = searches.find((params) => params.get('type') === 'DESTRUCTION');
+    expect(asked?.getAll('status')).toEqual(['COMPLETED']);
+    expect(asked?.get('crate')).toBe('5');
   });
 });

@@ -17,6 +17,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 
+import { CertificateButton } from '@/components/ui/CertificateButton';
 import type { CrateDetail, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
@@ -24,7 +25,7 @@ import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
 
 import { useCrate } from '../api/get-crate';
-import { useCrateOpenRequest } from '../api/get-crate-requests';
+import { useCrateDestruction, useCrateOpenRequest } from '../api/get-crate-requests';
 import { crateActions, type HoldSpec } from './crate-actions';
 import { CrateStatusBadge, LegalHoldBadge } from './CrateBadges';
 import { CrateHistory } from './CrateHistory';
@@ -61,6 +62,32 @@ function OpenRequest({ me, crate }: { me: Me; crate: CrateDetail }) {
           </Anchor>{' '}
           ({humanize(open.data.type)}, {humanize(open.data.status ?? '')})
         </span>
+      )}
+    </Field>
+  );
+}
+
+/** A destroyed crate: its destruction request and certificate. */
+function Destruction({ me, crate }: { me: Me; crate: CrateDetail }) {
+  const allowed = can(me, PERMISSIONS.viewRequest) && crate.status === 'DESTROYED';
+  const destruction = useCrateDestruction(crate.id, allowed);
+  if (!allowed) {
+    return null;
+  }
+  const found = destruction.data;
+  return (
+    <Field label="Destruction certificate">
+      {destruction.isLoading ? (
+        'Loading…'
+      ) : found === null || found === undefined ? (
+        'None found'
+      ) : (
+        <Stack gap={4} align="flex-start" component="span" data-testid="crate-destruction">
+          <Anchor component={Link} to={`/requests/${String(found.id)}`}>
+            {found.number}
+          </Anchor>
+          <CertificateButton request={found} variant="light" />
+        </Stack>
       )}
     </Field>
   );
@@ -178,6 +205,7 @@ export function CrateDetailPage({ me }: { me: Me }) {
                 <Field label="Destroyed">{formatDateTime(detail.destroyed_at)}</Field>
               )}
               <OpenRequest me={me} crate={detail} />
+              <Destruction me={me} crate={detail} />
             </SimpleGrid>
             <Stack gap="sm" mt="sm">
               <Field label="Description">

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { RequestDetail } from '@/lib/api/types';
-import { makeMe, makeRequest } from '@/test/fixtures';
+import { makeDocument, makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { stubApi } from '@/test/stub-api';
 
@@ -36,11 +36,76 @@ function signature(id: number, meaning: string, status: Signature['status']): Si
   };
 }
 
-function renderDetail(detail: RequestDetail) {
-  const api = stubApi({ 'GET /api/v1/requests/7/': [{ body: detail }] });
+const CRATE_DOCUMENTS = [
+  makeDocument({ id: 12, number: 'BMR-0002', title: 'Batch record 0002' }),
+  makeDocument(),
+  makeDocument({
+    id: 13,
+    number: 'SOP-0100',
+    title: 'Cleaning procedure',
+    doc_type_name: 'Standard operating procedure',
+    retention_until: null,
+    retain_permanently: true,
+  }),
+];
+
+function renderDetail(detail: RequestDetail, documents = CRATE_DOCUMENTS) {
+  const api = stubApi({
+    'GET /api/v1/requests/7/': [{ body: detail }],
+    'GET /api/v1/documents/': [{ body: { next: null, previous: null, results: documents } }],
+  });
   vi.stubGlobal('fetch', api.fetchMock);
   renderRoute('/requests/:requestId', '/requests/7', <RequestDetailPage me={makeMe()} />);
+  return api;
 }
+
+function cells(table: HTMLElement): string[][] {
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
+}
+
+describe('RequestDetailPage documents (what the approver signs)', () => {
+  it("lists the whole crate's documents with type and retention, from the crate's documents", async () => {
+    const api = renderDetail(makeRequest({ documents: [] }));
+    const table = await screen.findByRole('table', { name: 'Documents of the request' });
+    expect(cells(table)).toEqual([
+      ['BMR-0001', 'Batch record 0001', 'Batch manufacturing record', '31 Dec 2030'],
+      ['BMR-0002', 'Batch record 0002', 'Batch manufacturing record', '31 Dec 2030'],
+      ['SOP-0100', 'Cleaning procedure', 'Standard operating procedure', 'Permanent'],
+    ]);
+    expect(screen.getByTestId('request-documents-summary')).toHaveTextContent(
+      'The whole crate GOA1-QA-2026-000003-5: 3 documents',
+    );
+    const call = api.calls.find((c) => c.path === '/api/v1/documents/');
+    expect(new URLSearchParams(call?.search).get('crate')).toBe('3');
+    expect(within(table).getByRole('link', { name: 'SOP-0100' })).toHaveAttribute(
+      'href',
+      '/documents?search=SOP-0100',
+    );
+  });
+
+  it('links the crate code to the crate', async () => {
+    renderDetail(makeRequest());
+    const link = await screen.findByTestId('request-crate-link');
+    expect(link).toHaveAttribute('href', '/crates/3');
+    expect(link).toHaveTextContent('GOA1-QA-2026-000003-5');
+  });
+
+  it('lists only the documents the request names', async () => {
+    renderDetail(makeRequest({ documents: [{ id: 13, number: 'SOP-0100', title: 'Cleaning' }] }));
+    const table = await screen.findByRole('table', { name: 'Documents of the request' });
+    expect(cells(table).map((row) => row[0])).toEqual(['SOP-0100']);
+    expect(screen.getByTestId('request-documents-summary')).toHaveTextContent(
+      '1 document of crate GOA1-QA-2026-000003-5',
+    );
+  });
+});
 
 describe('RequestDetailPage signatures', () => {
   it('shows each signature valid or invalid with the reason', async () => {
@@ -109,5 +174,20 @@ describe('RequestDetailPage signatures', () => {
       expect(row).toHaveTextContent('23 Nov 2026, 01:00:00 UTC');
       expect(screen.getAllByText('23 Nov 2026, 04:00 CET').length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('RequestDetailPage destruction certificate', () => {
+  it('offers the certificate on a completed destruction only', async () => {
+    renderDetail(makeRequest({ type: 'DESTRUCTION', status: 'COMPLETED' }));
+    expect(
+      await screen.findByRole('button', { name: 'Download destruction certificate' }),
+    ).toBeInTheDocument();
+  });
+
+  it('does not offer it before the destruction is completed', async () => {
+    renderDetail(makeRequest({ type: 'DESTRUCTION', status: 'APPROVED' }));
+    await screen.findByRole('table', { name: 'Documents of the request' });
+    expect(screen.queryByRole('button', { name: 'Download destruction certificate' })).toBeNull();
   });
 });

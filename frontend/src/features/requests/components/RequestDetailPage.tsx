@@ -17,6 +17,7 @@ import { notifications } from '@mantine/notifications';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 
+import { CertificateButton } from '@/components/ui/CertificateButton';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { formatDate, formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
@@ -27,7 +28,8 @@ import { availableActions, type ActionSpec } from './request-actions';
 import { mayCorrect } from './request-corrections';
 import { RequestStatusBadge } from './RequestStatusBadge';
 import { RequestTimeline } from './RequestTimeline';
-import { SignatureDialog } from './SignatureDialog';
+import { RequestDocuments } from './RequestDocuments';
+import { RequestSignatureDialog } from './SignatureDialog';
 import { SignatureValidityBadge } from './SignatureValidity';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -39,12 +41,6 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
       <Text>{children}</Text>
     </div>
   );
-}
-
-function documentLabel(doc: Record<string, unknown>): string {
-  const number = typeof doc.number === 'string' ? doc.number : '';
-  const title = typeof doc.title === 'string' ? doc.title : '';
-  return [number, title].filter((part) => part !== '').join(' — ');
 }
 
 export function RequestDetailPage({ me }: { me: Me }) {
@@ -107,6 +103,9 @@ export function RequestDetailPage({ me }: { me: Me }) {
           </Group>
         </div>
         <Group gap="xs" aria-label="Actions" role="group">
+          {detail.type === 'DESTRUCTION' && status === 'COMPLETED' && (
+            <CertificateButton request={detail} />
+          )}
           {mayCorrect(me, detail) && (
             <Button component={Link} to={`/requests/${String(detail.id)}/edit`} color="blue">
               Correct and resubmit
@@ -135,7 +134,14 @@ export function RequestDetailPage({ me }: { me: Me }) {
             </Title>
             <SimpleGrid cols={2} spacing="sm">
               <Field label="Crate">
-                <span style={{ fontFamily: 'monospace' }}>{detail.crate_code}</span>
+                <Anchor
+                  component={Link}
+                  to={`/crates/${String(detail.crate)}`}
+                  ff="monospace"
+                  data-testid="request-crate-link"
+                >
+                  {detail.crate_code}
+                </Anchor>
               </Field>
               <Field label="Crate status">{humanize(detail.crate_status)}</Field>
               <Field label="Location">{detail.crate_location_code ?? '—'}</Field>
@@ -163,15 +169,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
             <Text size="xs" c="dimmed" tt="uppercase" fw={600} mt="sm">
               Documents
             </Text>
-            {detail.documents.length === 0 ? (
-              <Text>The whole crate</Text>
-            ) : (
-              <ul style={{ margin: 0, paddingLeft: '1.2em' }}>
-                {detail.documents.map((doc, index) => (
-                  <li key={typeof doc.id === 'number' ? doc.id : index}>{documentLabel(doc)}</li>
-                ))}
-              </ul>
-            )}
+            <RequestDocuments request={detail} />
           </Paper>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
@@ -248,7 +246,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
       )}
 
       {action !== null && (
-        <SignatureDialog
+        <RequestSignatureDialog
           request={detail}
           spec={action}
           signerName={me.full_name}

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { mockFetch } from '@/test/fetch-mock';
 import { makeRequest } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
+import { present } from '@/test/stub-api';
 
 import { ACTIONS } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
@@ -40,6 +41,23 @@ function renderDialog(spec = approve) {
 }
 
 describe('SignatureDialog', () => {
+  it('shows what is signed: request number, type, crate code and document count', async () => {
+    renderWithProviders(
+      <SignatureDialog
+        request={makeRequest({ type: 'DESTRUCTION' })}
+        documentCount={14}
+        spec={present(approve, 'approve action')}
+        signerName="Approver GOA1"
+        onClose={vi.fn()}
+        onDone={vi.fn()}
+      />,
+    );
+    const what = await screen.findByRole('group', { name: 'What you sign' });
+    expect(what).toHaveTextContent(
+      'REQ-2026-000007 · Destruction · crate GOA1-QA-2026-000003-5 · the whole crate: 14 documents',
+    );
+  });
+
   it('shows who signs and what the signature means', async () => {
     renderDialog();
     expect(await screen.findByRole('dialog')).toHaveTextContent('Signing as Approver GOA1');

@@ -1,20 +1,34 @@
-import { Group, PasswordInput, Select, TextInput } from '@mantine/core';
+import { Group, Paper, PasswordInput, Select, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { RequestDetail } from '@/lib/api/types';
+import { humanize } from '@/lib/format';
 import { signatureFieldErrors, useSignerIdPrompt } from '@/lib/auth/signing-session';
 
+import { useCrateDocuments } from '../api/get-crate-documents';
 import { useShelves } from '../api/get-shelves';
 import { useTransitionRequest } from '../api/transition-request';
 import type { ActionSpec } from './request-actions';
 
 interface SignatureDialogProps {
   request: RequestDetail;
+  /** How many documents the signature covers (null: not known yet). */
+  documentCount?: number | null;
   spec: ActionSpec;
   signerName: string;
   onClose: () => void;
   onDone: (detail: RequestDetail) => void;
+}
+
+function documentsText(request: RequestDetail, count: number | null): string {
+  if (count === null) {
+    return request.documents.length === 0 ? 'the whole crate' : 'documents: …';
+  }
+  const noun = count === 1 ? 'document' : 'documents';
+  return request.documents.length === 0
+    ? `the whole crate: ${String(count)} ${noun}`
+    : `${String(count)} ${noun}`;
 }
 
 /**
@@ -23,6 +37,7 @@ interface SignatureDialogProps {
  */
 export function SignatureDialog({
   request,
+  documentCount = null,
   spec,
   signerName,
   onClose,
@@ -110,6 +125,16 @@ export function SignatureDialog({
         );
       })}
     >
+      <Paper withBorder p="xs" aria-label="What you sign" role="group" data-testid="signing-what">
+        <Text size="sm">
+          <strong>{request.number}</strong> · {humanize(request.type)} · crate{' '}
+          <span style={{ fontFamily: 'monospace' }}>{request.crate_code}</span> ·{' '}
+          {documentsText(request, documentCount)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          The documents are listed on the request page behind this dialog.
+        </Text>
+      </Paper>
       {spec.shelf !== 'none' && (
         <Select
           label={spec.shelf === 'required' ? 'Shelf' : 'Shelf (default: the last one)'}
@@ -142,4 +167,17 @@ export function SignatureDialog({
       )}
     </SignedActionDialog>
   );
+}
+
+/** The dialog on the request page: counts the documents the signature covers. */
+export function RequestSignatureDialog(props: Omit<SignatureDialogProps, 'documentCount'>) {
+  const crateDocuments = useCrateDocuments(props.request.crate);
+  const page = crateDocuments.data;
+  let count: number | null = null;
+  if (props.request.documents.length > 0) {
+    count = props.request.documents.length;
+  } else if (page !== undefined && (page.next === null || page.next === undefined)) {
+    count = page.results.length;
+  }
+  return <SignatureDialog {...props} documentCount={count} />;
 }
