@@ -4,8 +4,6 @@ Both tables are append-only: the database itself refuses UPDATE and DELETE on th
 installed by this app's migrations on PostgreSQL and SQLite), and the admin shows them read-only.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,16 +105,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.printed_name} — {self.meaning} — {self.signed_at:%Y-%m-%d %H:%M:%S %Z}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A row created with only a navigation link (``request=`` / ``crate=``) is keyed by it.
-        for link in ("request", "crate"):
-            target_id = getattr(self, f"{link}_id")
-            if target_id is not None and not self.object_type and not self.object_id:
-                target = getattr(self, link)
-                self.object_type, self.object_id = link, str(target_id)
-                self.unit_id = self.unit_id or target.unit_id
-        super().save(*args, **kwargs)
 
 
 class AuditEvent(models.Model):

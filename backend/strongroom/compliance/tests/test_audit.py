@@ -73,6 +73,9 @@ def test_the_database_refuses_update_and_delete(model: str, roles_synced: None) 
             meaning=Signature.Meaning.SUBMITTED,
             signed_at=timezone.now(),
             request=request,
+            object_type="request",
+            object_id=str(request.pk),
+            unit=request.unit,
             record_digest="b" * 64,
         )
         changes = {"printed_name": "Someone Else"}
@@ -99,9 +102,12 @@ def test_signature_constraints(roles_synced: None) -> None:
         "meaning": Signature.Meaning.APPROVED,
         "signed_at": timezone.now(),
         "record_digest": "c" * 64,
+        "object_type": "request",
+        "object_id": str(request.pk),
+        "unit": request.unit,
     }
     for bad, constraint in (
-        ({"request": None}, "signature_signs_one_record"),
+        ({"request": None, "object_type": "", "object_id": ""}, "signature_signs_one_record"),
         ({"request": request, "crate": request.crate}, "signature_signs_one_record"),
         ({"request": request, "meaning": "LIKED"}, "signature_meaning_valid"),
         ({"request": request, "record_digest": "nope"}, "signature_digest_format"),

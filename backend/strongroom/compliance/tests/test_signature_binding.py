@@ -222,6 +222,9 @@ def _legacy_signature(request: Request, signer: Any, *, audited: bool = True) ->
         meaning="APPROVED",
         signed_at=timezone.now(),
         request=request,
+        object_type="request",
+        object_id=str(request.pk),
+        unit=request.unit,
         scheme=1,
         record_digest=digest(request_content_legacy(request)),
     )
