@@ -6,6 +6,11 @@ export const DashboardPage = lazy(() =>
     default: m.DashboardPage,
   })),
 );
+export const RequestReviewDrawer = lazy(() =>
+  import('@/features/requests/components/RequestReviewDrawer').then((m) => ({
+    default: m.RequestReviewDrawer,
+  })),
+);
 export const RequestsListPage = lazy(() =>
   import('@/features/requests/components/RequestsListPage').then((m) => ({
     default: m.RequestsListPage,

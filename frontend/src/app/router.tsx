@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
 
 import { PERMISSIONS } from '@/lib/auth/permissions';
@@ -19,6 +20,7 @@ import {
   NewStoragePage,
   NewWithdrawalPage,
   RequestDetailPage,
+  RequestReviewDrawer,
   RequestsListPage,
 } from './pages';
 import {
@@ -41,7 +43,23 @@ export function createRouter() {
         </AuthGate>
       ),
       children: [
-        { index: true, element: <WithMe render={(me) => <DashboardPage me={me} />} /> },
+        {
+          index: true,
+          element: (
+            <WithMe
+              render={(me) => (
+                <DashboardPage
+                  me={me}
+                  review={(props) => (
+                    <Suspense fallback={null}>
+                      <RequestReviewDrawer me={me} {...props} />
+                    </Suspense>
+                  )}
+                />
+              )}
+            />
+          ),
+        },
         {
           path: 'requests',
           element: (

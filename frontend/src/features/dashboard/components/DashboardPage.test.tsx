@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import dayjs from 'dayjs';
 import { describe, expect, it, vi } from 'vitest';
@@ -155,5 +155,55 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
     expect(screen.queryByRole('link', { name: 'GOA1-QA-2019-000042-3' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: /Crates in storage/ })).not.toBeInTheDocument();
     expect(screen.getByRole('link', { name: /Pending approvals: 5/ })).toBeInTheDocument();
+  });
+
+  it("opens a task's review from the task list and refreshes the tasks after signing", async () => {
+    const task = {
+      id: 7,
+      number: 'REQ-2026-000007',
+      type: 'STORAGE',
+      status: 'SUBMITTED',
+      crate_code: 'GOA1-QA-2026-000003-5',
+      requester_name: 'Document Manager GOA1',
+      submitted_at: '2026-11-23T05:00:00Z',
+    };
+    const api = stubApi({
+      '/api/v1/reports/dashboard/': [{ body: dashboard }],
+      '/api/v1/requests/': [{ body: { results: [task] } }, { body: { results: [] } }],
+      '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+      '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const opened: number[] = [];
+    renderRoute(
+      '/',
+      '/',
+      <DashboardPage
+        me={makeMe()}
+        review={({ requestId, onClose, onSigned }) => {
+          opened.push(requestId);
+          return (
+            <div role="dialog" aria-label="Review stand-in">
+              <button
+                type="button"
+                onClick={() => {
+                  onSigned();
+                  onClose();
+                }}
+              >
+                Signed
+              </button>
+            </div>
+          );
+        }}
+      />,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Review REQ-2026-000007' }));
+    expect(opened.at(-1)).toBe(7);
+    await userEvent.click(
+      within(screen.getByRole('dialog', { name: 'Review stand-in' })).getByRole('button'),
+    );
+    expect(await screen.findByText('Nothing waits for you.')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog', { name: 'Review stand-in' })).not.toBeInTheDocument();
   });
 });

@@ -3,6 +3,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Button,
   Group,
   Paper,
   Progress,
@@ -14,6 +15,7 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -22,6 +24,7 @@ import type { Dashboard, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
+import { dashboardKeys } from '../api/dashboard-keys';
 import { useDashboard } from '../api/get-dashboard';
 import { useMyTasks } from '../api/get-my-tasks';
 import { useDestructionDuePreview, useOverduePreview } from '../api/get-report-previews';
@@ -188,8 +191,18 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
   );
 }
 
-function MyTasks() {
+/** Shows one task for review where it is listed (the app supplies the requests feature's
+ * review panel, so this feature does not import another). */
+export type TaskReview = (props: {
+  requestId: number;
+  onClose: () => void;
+  onSigned: () => void;
+}) => ReactNode;
+
+function MyTasks({ review }: { review: TaskReview | undefined }) {
   const tasks = useMyTasks();
+  const [reviewing, setReviewing] = useState<number | null>(null);
+  const queryClient = useQueryClient();
   return (
     <Section
       id="my-tasks"
@@ -216,12 +229,35 @@ function MyTasks() {
                 Submitted {formatDateTime(task.submitted_at)}
               </Text>
             </div>
-            <Badge variant="light" style={{ flexShrink: 0 }}>
-              {humanize(task.status ?? '')}
-            </Badge>
+            <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+              <Badge variant="light">{humanize(task.status ?? '')}</Badge>
+              {review !== undefined && (
+                <Button
+                  size="xs"
+                  variant="light"
+                  aria-label={`Review ${task.number}`}
+                  onClick={() => {
+                    setReviewing(task.id);
+                  }}
+                >
+                  Review
+                </Button>
+              )}
+            </Group>
           </Group>
         ))}
       </Stack>
+      {review !== undefined &&
+        reviewing !== null &&
+        review({
+          requestId: reviewing,
+          onClose: () => {
+            setReviewing(null);
+          },
+          onSigned: () => {
+            void queryClient.invalidateQueries({ queryKey: dashboardKeys.all });
+          },
+        })}
     </Section>
   );
 }
@@ -428,7 +464,7 @@ function DestructionDuePreview({ me }: { me: Me }) {
   );
 }
 
-export function DashboardPage({ me }: { me: Me }) {
+export function DashboardPage({ me, review }: { me: Me; review?: TaskReview }) {
   const dashboard = useDashboard();
   const readsRequests = can(me, PERMISSIONS.viewRequest);
   return (
@@ -449,7 +485,7 @@ export function DashboardPage({ me }: { me: Me }) {
       )}
       {dashboard.data !== undefined && <Kpis kpis={dashboard.data.kpis} me={me} />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <MyTasks />
+        <MyTasks review={review} />
         {dashboard.data !== undefined && (
           <RequestsPerWeek data={dashboard.data.requests_per_week} />
         )}

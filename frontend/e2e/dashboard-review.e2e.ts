@@ -1,0 +1,119 @@
+/**
+ * Issue 16, item 7: an Approver acts on a task from the dashboard's "My tasks" without opening
+ * the request page — the review lists the request's documents first, then the signed actions.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { apiAs, launch, signIn, type Session } from './browser';
+
+const baseUrl = inject('baseUrl');
+const password = inject('demoPassword');
+
+interface CratePage {
+  results: { id: number; code: string; legal_hold: boolean }[];
+}
+interface RequestPage {
+  results: { crate: number }[];
+}
+
+async function tokenFor(username: string): Promise<string> {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return ((await login.json()) as { access: string }).access;
+}
+
+/** A withdrawal raised (and signed) by the Document Manager through the API. */
+async function raiseWithdrawal(): Promise<{ id: number; number: string }> {
+  const crates = await apiAs<CratePage>(
+    baseUrl,
+    'goa1-manager',
+    password,
+    '/api/v1/crates/?status=IN_STORAGE&page_size=100',
+  );
+  const open = await apiAs<RequestPage>(
+    baseUrl,
+    'goa1-manager',
+    password,
+    '/api/v1/requests/?status=SUBMITTED&status=APPROVED&status=ISSUED&status=SENT_BACK&page_size=100',
+  );
+  const busy = new Set(open.results.map((request) => request.crate));
+  const crate = crates.results.find((c) => !busy.has(c.id) && !c.legal_hold);
+  if (crate === undefined) {
+    throw new Error('The demo data has no free crate in storage');
+  }
+  const response = await fetch(`${baseUrl}/api/v1/requests/`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${await tokenFor('goa1-manager')}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'WITHDRAWAL',
+      crate: crate.id,
+      purpose: 'Reviewed from the dashboard (e2e)',
+      expected_return_on: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+      signature: { username: 'goa1-manager', password },
+    }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`raise: ${String(response.status)} ${await response.text()}`);
+  }
+  return (await response.json()) as { id: number; number: string };
+}
+
+describe('acting on a task from the dashboard', () => {
+  let browser: Browser;
+  let approver: Session;
+
+  beforeAll(async () => {
+    browser = await launch();
+    approver = await signIn(browser, baseUrl, 'goa1-approver', password);
+  });
+
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('reviews the documents, then approves from the task list', async () => {
+    const raised = await raiseWithdrawal();
+    const page = approver.page;
+    await page.reload();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await page.getByRole('button', { name: `Review ${raised.number}` }).click();
+
+    const drawer = page.getByRole('dialog', { name: `Review ${raised.number}` });
+    const documents = drawer.getByRole('table', { name: 'Documents of the request' });
+    await documents.waitFor();
+    expect(await documents.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await drawer.innerText()).toContain('Reviewed from the dashboard (e2e)');
+
+    await drawer
+      .getByRole('group', { name: 'Actions' })
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    const dialog = page.getByRole('dialog', { name: /Approve/ });
+    expect(await dialog.getByRole('group', { name: 'What you sign' }).innerText()).toContain(
+      raised.number,
+    );
+    await dialog.getByLabel(/^User ID/).fill('goa1-approver');
+    await dialog.getByLabel('Your password').fill(password);
+    await dialog.getByRole('button', { name: 'Sign and approve' }).click();
+    await drawer.waitFor({ state: 'detached' });
+
+    const after = await apiAs<{ status: string }>(
+      baseUrl,
+      'goa1-approver',
+      password,
+      `/api/v1/requests/${String(raised.id)}/`,
+    );
+    expect(after.status).toBe('APPROVED');
+    // The task left the list.
+    await page
+      .getByRole('button', { name: `Review ${raised.number}` })
+      .waitFor({ state: 'detached', timeout: 15_000 });
+  });
+});
