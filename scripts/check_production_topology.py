@@ -76,21 +76,23 @@ import httpx
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from websockets.asyncio.client import ClientConnection
-from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus
-from websockets.typing import Origin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lib import api
+from lib.deploy_checks import (
+    csp_missing,
+    leaked,
+    security_header_problems,
+    throttled_problems,
+    websocket_log_problems,
+)
+from lib.envelope import error_envelope
 from lib.topology import Topology, TopologyError, make_logger
+from lib.ws import EVENTS_PATH, authenticate, connect_events
 
 HOST = "localhost"  # the name in the generated certificate; resolves to 127.0.0.1
 REQUESTER, APPROVER = "goa1-manager", "goa1-approver"
-SECURITY_HEADERS = {
-    "strict-transport-security": "max-age=31536000",
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "strict-origin-when-cross-origin",
-}
 BEAT_TASK = "strongroom.accounts.tasks.flush_expired_tokens"
 # The attachment uploaded (with random bytes appended: new content on every run).
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -207,19 +209,17 @@ class Check(Topology):
             yield client
 
     def login(self, client: httpx.Client, username: str) -> dict[str, Any]:
-        response = client.post(
-            "/api/v1/auth/login/", json={"username": username, "password": self.password}
-        )
-        if response.status_code != 200:
-            raise TopologyError(f"login as {username}: HTTP {response.status_code}")
-        body: dict[str, Any] = response.json()
-        self.secret(f"{username}'s access token", body["access"])
-        self.secret(f"{username}'s refresh token", body["refresh"])
-        return body
+        try:
+            tokens = api.login(client, username, self.password)
+        except api.ApiError as exc:
+            raise TopologyError(str(exc)) from exc
+        self.secret(f"{username}'s access token", tokens.access)
+        self.secret(f"{username}'s refresh token", tokens.refresh)
+        return tokens.body
 
     @staticmethod
     def bearer(session: dict[str, Any]) -> dict[str, str]:
-        return {"Authorization": f"Bearer {session['access']}"}
+        return api.bearer(session["access"])
 
     def access_records(self) -> list[dict[str, Any]]:
         time.sleep(0.2)  # nginx writes the line after the response
@@ -265,7 +265,7 @@ class Check(Topology):
         )
         approver = self.login(client, APPROVER)
         self.check(approver["access"].count(".") == 2, f"login as {APPROVER}")
-        r = client.post("/api/v1/auth/refresh/", json={"refresh": approver["refresh"]})
+        r = client.post(api.REFRESH_PATH, json={"refresh": approver["refresh"]})
         ok = r.status_code == 200 and "access" in r.json()
         if ok:
             body = r.json()
@@ -298,10 +298,10 @@ class Check(Topology):
         for label, r in answers.items():
             self.check_security_headers(label, r)
         spa = answers["SPA /"]
+        missing = csp_missing(spa.headers.get("content-security-policy", ""))
         self.check(
-            spa.status_code == 200
-            and "frame-ancestors 'none'" in spa.headers.get("content-security-policy", ""),
-            "the SPA's CSP is the site policy (frame-ancestors 'none')",
+            spa.status_code == 200 and not missing,
+            "the SPA's CSP is the site policy" + (f" — missing {missing}" if missing else ""),
         )
         error = answers["API 404"]
         self.check(
@@ -310,13 +310,7 @@ class Check(Topology):
         )
 
     def check_security_headers(self, label: str, r: httpx.Response) -> None:
-        wrong = []
-        for name, value in SECURITY_HEADERS.items():
-            values = r.headers.get_list(name)
-            if len(values) != 1 or not values[0].startswith(value):
-                wrong.append(f"{name}: {values}")
-        if not r.headers.get_list("content-security-policy"):
-            wrong.append("content-security-policy: []")
+        wrong = security_header_problems(r.headers.get_list)
         self.check(
             not wrong,
             f"{label} ({r.status_code}): HSTS, CSP, nosniff, X-Frame-Options, Referrer-Policy"
@@ -421,11 +415,10 @@ class Check(Topology):
         return asyncio.run(self._realtime(requester, approver))
 
     async def _realtime(self, requester: dict[str, Any], approver: dict[str, Any]) -> int | None:
-        uri = f"wss://{HOST}:{self.https_port}/ws/v1/events/"
-        origin = Origin(self.url)
+        uri = f"wss://{HOST}:{self.https_port}{EVENTS_PATH}"
         try:
-            async with ws_connect(
-                uri, ssl=self.context(), origin=Origin("https://evil.example"), proxy=None
+            async with connect_events(
+                uri, ssl_context=self.context(), origin="https://evil.example"
             ):
                 refused = False
         except InvalidStatus as exc:
@@ -437,13 +430,12 @@ class Check(Topology):
         async with contextlib.AsyncExitStack() as stack:
             sockets = [
                 await stack.enter_async_context(
-                    ws_connect(uri, ssl=self.context(), origin=origin, proxy=None)
+                    connect_events(uri, ssl_context=self.context(), origin=self.url)
                 )
                 for _ in range(2)
             ]
             for n, ws in enumerate(sockets, 1):
-                await ws.send(json.dumps({"type": "auth", "token": requester["access"]}))
-                ready = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                ready = await authenticate(ws, requester["access"], timeout=10)
                 self.check(
                     ready.get("type") == "ready" and ready["user"]["username"] == REQUESTER,
                     f"socket {n}: first-message auth, ready for {REQUESTER} (last_event_id "
@@ -493,14 +485,10 @@ class Check(Topology):
             r = client.post(
                 f"/api/v1/requests/{target['id']}/approve/",
                 headers=self.bearer(approver),
-                json={
-                    "version": target["version"],
-                    # The first signature of the session: user ID and password (11.200(a)).
-                    "signature": {
-                        "username": approver["user"]["username"],
-                        "password": self.password,
-                    },
-                },
+                # The first signature of the session: user ID and password (11.200(a)).
+                json=api.signed_body(
+                    approver["user"]["username"], self.password, version=target["version"]
+                ),
             )
             self.check(
                 r.status_code == 200 and r.json().get("status") == "APPROVED",
@@ -596,7 +584,7 @@ class Check(Topology):
             headers={"X-Request-ID": forged},
         )
         server_id = r.headers.get("x-request-id", "")
-        body_id = _envelope(r).get("request_id")
+        body_id = error_envelope(_json(r)).get("request_id")
         self.check(
             r.status_code == 401 and len(server_id) == 32 and server_id != forged
             and body_id == server_id,
@@ -671,12 +659,16 @@ class Check(Topology):
             f"answers 429 ({codes.count(400)} passed, {codes.count(429)} refused)",
         )
         last = answers[-1]
-        envelope = _envelope(last)
+        envelope = error_envelope(_json(last))
+        problems = throttled_problems(
+            last.headers.get("content-type"),
+            last.content,
+            request_id=last.headers.get("x-request-id"),
+        )
         self.check(
-            last.headers.get("content-type") == "application/json"
-            and envelope.get("code") == "throttled"
-            and envelope.get("request_id") == last.headers.get("x-request-id"),
-            f"  ... its 429 is the API's JSON error envelope ({envelope.get('code')})",
+            not problems,
+            f"  ... its 429 is the API's JSON error envelope ({envelope.get('code')})"
+            + (f" — {problems}" if problems else ""),
         )
         self.check_security_headers("  ... and nginx's 429", last)
         # The backend's username throttle (10 per 5 minutes, any address) behind the exemption.
@@ -684,7 +676,7 @@ class Check(Topology):
         with self.client() as client:
             codes = [client.post("/api/v1/auth/login/", json=guess).status_code for _ in range(10)]
             r = client.post("/api/v1/auth/login/", json=guess)
-        envelope = _envelope(r)
+        envelope = error_envelope(_json(r))
         retry = r.headers.get("retry-after")
         self.check(
             429 not in codes
@@ -700,9 +692,11 @@ class Check(Topology):
         self.section("logs")
         records = self.access_records()
         ws = [x for x in records if x["uri"].startswith("/ws/")]
+        problems = websocket_log_problems(records)
         self.check(
-            ws and all("?" not in x["uri"] for x in ws) and any(x["status"] == 101 for x in ws),
-            f"/ws/ logged as 101 without a query string ({len(ws)} line(s))",
+            not problems and any(x["status"] == 101 for x in ws),
+            f"/ws/ logged as 101 without a query string ({len(ws)} line(s))"
+            + (f" — {problems}" if problems else ""),
         )
         logs = {
             "nginx access log": self.access_log.read_text(),
@@ -710,11 +704,11 @@ class Check(Topology):
             **{name: self.logfile(name) for name in ("daphne-1", "daphne-2", "worker", "beat")},
         }
         for name, text in logs.items():
-            leaked = [label for label, value in self.secrets.items() if _leaks(value, text)]
+            found = leaked(self.secrets, text)
             self.check(
-                text.strip() and not leaked if name != "nginx error log" else not leaked,
+                text.strip() and not found if name != "nginx error log" else not found,
                 f"{name} ({len(text.splitlines())} lines): no token or password"
-                + (f" — found {', '.join(leaked)}" if leaked else ""),
+                + (f" — found {', '.join(found)}" if found else ""),
             )
 
     # ------------------------------------------------------------------ the run
@@ -799,20 +793,11 @@ class Check(Topology):
             sys.stderr.write("\n".join(self.error_log.read_text().splitlines()[-15:]) + "\n")
 
 
-def _envelope(response: httpx.Response) -> dict[str, Any]:
+def _json(response: httpx.Response) -> object:
     try:
-        error = response.json()["error"]
-    except (ValueError, KeyError, TypeError):
-        return {}
-    return error if isinstance(error, dict) else {}
-
-
-def _leaks(value: str, text: str) -> bool:
-    """The value, or for a JWT its signature (enough to forge nothing, but a sign of a leak)."""
-    if value in text:
-        return True
-    signature = value.rsplit(".", 1)[-1] if value.count(".") == 2 else ""
-    return len(signature) >= 20 and signature in text
+        return response.json()
+    except ValueError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,13 +45,11 @@ import asyncio
 import contextlib
 import ipaddress
 import json
-import math
 import os
 import signal
 import socket
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,15 +57,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import websockets
-from websockets.asyncio.client import connect as ws_connect
-from websockets.typing import Origin
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import api
+from lib.stats import Outcomes, percentile
+from lib.ws import SocketRefused, authenticate, connect_events
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_RAN = 3
 
-LOGIN_PATH = "/api/v1/auth/login/"
+LOGIN_PATH = api.LOGIN_PATH
 WS_PATH = "/ws/v1/events/"
 PASSWORD_ENV = "STRONGROOM_LOADTEST_PASSWORD"  # noqa: S105 (a variable name)
 MAX_DURATION_S = 3600.0
@@ -120,60 +121,11 @@ def target_refusal(host: str, allowed_hosts: list[str]) -> str | None:
 # --------------------------------------------------------------------------- statistics
 
 
-def percentile(sorted_values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile of an ascending list (None when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
-@dataclass
-class ScenarioStats:
-    name: str
-    latencies: list[float] = field(default_factory=list)  # seconds, successful requests
-    errors: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def ok(self) -> int:
-        return len(self.latencies)
-
-    @property
-    def failed(self) -> int:
-        return sum(self.errors.values())
-
-    @property
-    def requests(self) -> int:
-        return self.ok + self.failed
-
-    def summary(self, elapsed: float) -> dict[str, Any]:
-        ordered = sorted(self.latencies)
-
-        def ms(value: float | None) -> float | None:
-            return None if value is None else round(value * 1000, 2)
-
-        return {
-            "requests": self.requests,
-            "ok": self.ok,
-            "errors": self.failed,
-            "success_rate": round(self.ok / self.requests, 5) if self.requests else None,
-            "throughput_rps": round(self.ok / elapsed, 2) if elapsed > 0 else None,
-            "latency_ms": {
-                "p50": ms(percentile(ordered, 0.50)),
-                "p95": ms(percentile(ordered, 0.95)),
-                "p99": ms(percentile(ordered, 0.99)),
-                "max": ms(ordered[-1] if ordered else None),
-                "mean": ms(sum(ordered) / len(ordered) if ordered else None),
-            },
-            "error_kinds": dict(self.errors.most_common()),
-        }
-
-
 class Recorder:
     """Every result, per scenario, plus a running window for the progress line."""
 
     def __init__(self, names: list[str], track_window: bool) -> None:
-        self.stats = {name: ScenarioStats(name) for name in names}
+        self.stats = {name: Outcomes(name) for name in names}
         self.completed = 0
         self.errors = 0
         self.track_window = track_window
@@ -190,11 +142,10 @@ class Recorder:
         self.completed += 1
         self.errors += 1
 
-    def total(self) -> ScenarioStats:
-        total = ScenarioStats("all")
+    def total(self) -> Outcomes:
+        total = Outcomes("all")
         for stats in self.stats.values():
-            total.latencies.extend(stats.latencies)
-            total.errors.update(stats.errors)
+            total.merge(stats)
         return total
 
 
@@ -214,30 +165,25 @@ class Session:
     async def login(self) -> tuple[str | None, str]:
         """(token, "") on success; (None, reason) when the endpoint is missing."""
         try:
-            response = await self.client.post(
-                LOGIN_PATH, json={"username": self.username, "password": self.password}
-            )
+            tokens = await api.login_async(self.client, self.username, self.password)
         except httpx.HTTPError as exc:
             raise UsageError(f"login: {LOGIN_PATH} could not be reached ({exc!r})") from exc
-        if response.status_code in (404, 405):
-            return None, (
-                f"the login endpoint {LOGIN_PATH} answered HTTP {response.status_code}: "
-                "this build has no API login yet"
-            )
-        if response.status_code != 200:
+        except api.ApiError as exc:
+            if exc.status in (404, 405):
+                return None, (
+                    f"the login endpoint {LOGIN_PATH} answered HTTP {exc.status}: "
+                    "this build has no API login yet"
+                )
+            if exc.status == 200:
+                raise UsageError(
+                    f"login: {LOGIN_PATH} answered 200 without an access token"
+                ) from exc
             raise UsageError(
-                f"login as {self.username!r} failed: HTTP {response.status_code} "
-                f"{_error_code(response)} (check --username and the password)"
-            )
-        try:
-            body = response.json()
-            token = body.get("access") or body.get("access_token") or ""
-        except ValueError:
-            token = ""
-        if not isinstance(token, str) or not token:
-            raise UsageError(f"login: {LOGIN_PATH} answered 200 without an access token")
-        self.token = token
-        return token, ""
+                f"login as {self.username!r} failed: HTTP {exc.status} "
+                f"{_error_code_of(exc.code)} (check --username and the password)"
+            ) from exc
+        self.token = tokens.access
+        return tokens.access, ""
 
     async def renew(self, stale: str) -> None:
         async with self.lock:
@@ -245,15 +191,9 @@ class Session:
                 await self.login()
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error_code_of(code: str) -> str:
     """The error envelope's machine-readable code, as "(code)", or "" (never the message)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    return f"({code})" if isinstance(code, str) and code else ""
+    return f"({code})" if code else ""
 
 
 class Scenario:
@@ -313,24 +253,17 @@ class WebSocketAuth(Scenario):
         token = self.session.token
         try:
             async with asyncio.timeout(self.timeout):
-                async with ws_connect(
+                async with connect_events(
                     self.url,
-                    origin=Origin(self.origin),
-                    additional_headers=self.headers,
+                    origin=self.origin,
+                    ssl_context=self.ssl_context,
+                    headers=self.headers,
                     open_timeout=self.timeout,
                     close_timeout=1,
-                    proxy=None,
-                    ssl=self.ssl_context,
                 ) as socket_:
-                    await socket_.send(json.dumps({"type": "auth", "token": token}))
-                    while True:
-                        message = json.loads(await socket_.recv())
-                        kind = message.get("type") if isinstance(message, dict) else None
-                        if kind == "ready":
-                            return
-                        if kind == "error":
-                            raise FailedRequestError(f"error message ({message.get('code', '?')})")
-                        # anything else before "ready" (there should be nothing) is ignored
+                    await authenticate(socket_, token)
+        except SocketRefused as exc:
+            raise FailedRequestError(str(exc)) from exc
         except TimeoutError as exc:
             raise FailedRequestError("timeout") from exc
         except websockets.exceptions.InvalidStatus as exc:
@@ -696,7 +629,7 @@ async def prepare(
                 skipped[scenario.name] = f"not reachable ({type(exc).__name__})"
                 continue
             if probe.status_code in (403, 404, 405):
-                code = _error_code(probe)
+                code = _error_code_of(api.error_code(probe))
                 skipped[scenario.name] = (
                     f"answered HTTP {probe.status_code}{' ' + code if code else ''}: "
                     "not available to this user in this build"
