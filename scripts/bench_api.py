@@ -63,6 +63,7 @@ BACKEND = REPO / "backend"
 SCRIPTS = REPO / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 import load_test  # noqa: E402  (scripts/load_test.py: the load generator)
+from lib import api  # noqa: E402
 from lib.topology import Topology, TopologyError, machine, make_logger  # noqa: E402
 
 ENDPOINTS = ["/api/v1/requests/", "/api/v1/crates/", "/api/v1/documents/"]
@@ -168,13 +169,10 @@ class Bench(Topology):
         self.wait_ready()
 
     def token(self, client: httpx.Client) -> str:
-        response = client.post(
-            "/api/v1/auth/login/",
-            json={"username": self.args.username, "password": self.password},
-        )
-        if response.status_code != 200:
-            raise BenchError(f"login failed: HTTP {response.status_code} {response.text[:300]}")
-        return str(response.json()["access"])
+        try:
+            return api.login(client, self.args.username, self.password).access
+        except api.ApiError as exc:
+            raise BenchError(f"login failed: {exc}") from exc
 
     def client(self) -> httpx.Client:
         return httpx.Client(
@@ -187,7 +185,7 @@ class Bench(Topology):
     def available_endpoints(self) -> list[str]:
         found = []
         with self.client() as client:
-            headers = {"Authorization": f"Bearer {self.token(client)}"}
+            headers = api.bearer(self.token(client))
             for path in ENDPOINTS:
                 response = client.get(path, headers=headers)
                 if response.status_code == 404:
@@ -354,7 +352,7 @@ class Bench(Topology):
     def deep(self, path: str) -> dict[str, Any]:
         a = self.args
         with self.client() as client:
-            headers = {"Authorization": f"Bearer {self.token(client)}"}
+            headers = api.bearer(self.token(client))
             url = path
             depth = 0
             began = time.perf_counter()

@@ -15,7 +15,7 @@ deployment and removes it when it ends):
   2. scripts/bench_ws.py    10,000 authenticated sockets held over 2 Daphne processes (accept
                             rate, RSS per socket), then one change at a time fanned out to 1,000
                             subscribed sockets (delivery, commit → receipt latency)
-  3. scripts/chaos.py       (with --chaos) faults under a workload, recovery times
+  3. scripts/chaos          (with --chaos) faults under a workload, recovery times
 
 Results go to --out (default ``var/bench/<timestamp>`` under the repository); the document is
 generated from them, so every figure in it comes from a file beside the command that made it.
@@ -86,7 +86,7 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
             json.dumps(ws_results((out / "bench_ws.log").read_text()), indent=2) + "\n"
         )
     if args.chaos:
-        cmd = [py, str(SCRIPTS / "chaos.py"), "--runs", "3", "--json", str(out / "chaos.json")]
+        cmd = [py, str(SCRIPTS / "chaos"), "--runs", "3", "--json", str(out / "chaos.json")]
         code, shown = run(cmd, out / "chaos.log", timeout=3600)
         summary["commands"]["chaos"] = shown
         summary["chaos_exit"] = code
@@ -127,7 +127,7 @@ def faults_section(chaos: dict[str, Any]) -> list[str]:
     runs = chaos.get("runs", [])
     lines = [
         "",
-        "## Faults (scripts/chaos.py)",
+        "## Faults (scripts/chaos)",
         "",
         f"{len(runs)} runs, {'all passed' if chaos.get('passed') else '**not all passed**'} "
         f"({', '.join(f(r.get('wall_s'), 1) + ' s' for r in runs)}). Each run: durable "
@@ -292,7 +292,7 @@ def main() -> int:
     p.add_argument("--changes", type=int, default=20)
     p.add_argument("--skip-api", action="store_true")
     p.add_argument("--skip-ws", action="store_true")
-    p.add_argument("--chaos", action="store_true", help="also run scripts/chaos.py --runs 3")
+    p.add_argument("--chaos", action="store_true", help="also run scripts/chaos --runs 3")
     p.add_argument("--out", help="result directory (default var/bench/<timestamp>)")
     p.add_argument("--from", dest="source", help="only write the document from DIR's results")
     p.add_argument("--doc", default=str(DOC), help=f"document to write (default {DOC})")

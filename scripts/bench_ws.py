@@ -64,6 +64,10 @@ VENV_BIN = BACKEND / ".venv" / "bin"
 LOG_DIR = Path(tempfile.gettempdir()) / "strongroom-bench-ws"  # Daphne's stderr, per port
 MAX_RUNTIME_SECONDS = 1500  # the whole script, whatever the arguments
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from lib.stats import latency_ms  # noqa: E402
+from lib.ws import EVENTS_PATH, authenticate, connect_events  # noqa: E402
+
 
 def raise_fd_limit() -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -92,13 +96,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process so far (all its threads)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 # --- Django (the bench process writes the data and commits the changes) ------------------------
@@ -284,22 +281,13 @@ class Subscriber:
         self.reader: asyncio.Task[None] | None = None
 
     async def open(self, port: int, token: str, timeout: float) -> None:
-        from websockets.asyncio.client import connect
-        from websockets.typing import Origin
-
-        self.ws = await connect(
-            f"ws://127.0.0.1:{port}/ws/v1/events/",
-            origin=Origin("http://localhost"),
-            proxy=None,
-            compression=None,
-            ping_interval=None,
+        self.ws = await connect_events(
+            f"ws://127.0.0.1:{port}{EVENTS_PATH}",
+            origin="http://localhost",
             open_timeout=timeout,
-            max_queue=None,
+            fast=True,
         )
-        await self.ws.send(json.dumps({"type": "auth", "token": token}))
-        ready = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
-        if ready.get("type") != "ready":
-            raise RuntimeError(f"not ready: {ready}")
+        await authenticate(self.ws, token, timeout=timeout)
 
     def start_reading(self) -> None:
         async def read() -> None:
@@ -444,11 +432,8 @@ async def fanout(
             "subscribe_failures": failures,
             "changes": len(stamps),
             "delivered_pct": round(100 * len(latencies) / max(1, expected), 3),
-            "p50_ms": round(percentile(latencies, 0.50), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1),
-            "p99_ms": round(percentile(latencies, 0.99), 1),
-            "max_ms": round(max(latencies), 1) if latencies else None,
-            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+            # p50_ms, p95_ms, p99_ms, max_ms, mean_ms (None when nothing arrived)
+            **{f"{k}_ms": v for k, v in latency_ms(latencies, scale=1.0, digits=1).items()},
             "machine": load_during,
         }
     finally:

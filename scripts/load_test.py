@@ -42,16 +42,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import ipaddress
 import json
-import math
 import os
-import signal
 import socket
 import sys
-import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,26 +54,28 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import websockets
-from websockets.asyncio.client import connect as ws_connect
-from websockets.typing import Origin
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lib import api
+from lib.loadgen import (
+    FailedRequestError,
+    Plan,
+    Recorder,
+    Runner,
+    Scenario,
+    UsageError,
+)
+from lib.ws import SocketRefused, authenticate, connect_events
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_RAN = 3
 
-LOGIN_PATH = "/api/v1/auth/login/"
+LOGIN_PATH = api.LOGIN_PATH
 WS_PATH = "/ws/v1/events/"
 PASSWORD_ENV = "STRONGROOM_LOADTEST_PASSWORD"  # noqa: S105 (a variable name)
 MAX_DURATION_S = 3600.0
-
-
-class UsageError(Exception):
-    """A problem with the command line or the target: exit 2."""
-
-
-class FailedRequestError(Exception):
-    """One request that did not succeed; the message is its error kind (no secrets)."""
 
 
 def _err(line: str) -> None:
@@ -117,87 +114,6 @@ def target_refusal(host: str, allowed_hosts: list[str]) -> str | None:
     return f"{host} is not a loopback host"
 
 
-# --------------------------------------------------------------------------- statistics
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile of an ascending list (None when empty)."""
-    if not sorted_values:
-        return None
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
-@dataclass
-class ScenarioStats:
-    name: str
-    latencies: list[float] = field(default_factory=list)  # seconds, successful requests
-    errors: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def ok(self) -> int:
-        return len(self.latencies)
-
-    @property
-    def failed(self) -> int:
-        return sum(self.errors.values())
-
-    @property
-    def requests(self) -> int:
-        return self.ok + self.failed
-
-    def summary(self, elapsed: float) -> dict[str, Any]:
-        ordered = sorted(self.latencies)
-
-        def ms(value: float | None) -> float | None:
-            return None if value is None else round(value * 1000, 2)
-
-        return {
-            "requests": self.requests,
-            "ok": self.ok,
-            "errors": self.failed,
-            "success_rate": round(self.ok / self.requests, 5) if self.requests else None,
-            "throughput_rps": round(self.ok / elapsed, 2) if elapsed > 0 else None,
-            "latency_ms": {
-                "p50": ms(percentile(ordered, 0.50)),
-                "p95": ms(percentile(ordered, 0.95)),
-                "p99": ms(percentile(ordered, 0.99)),
-                "max": ms(ordered[-1] if ordered else None),
-                "mean": ms(sum(ordered) / len(ordered) if ordered else None),
-            },
-            "error_kinds": dict(self.errors.most_common()),
-        }
-
-
-class Recorder:
-    """Every result, per scenario, plus a running window for the progress line."""
-
-    def __init__(self, names: list[str], track_window: bool) -> None:
-        self.stats = {name: ScenarioStats(name) for name in names}
-        self.completed = 0
-        self.errors = 0
-        self.track_window = track_window
-        self.window: list[float] = []
-
-    def success(self, name: str, latency: float) -> None:
-        self.stats[name].latencies.append(latency)
-        if self.track_window:
-            self.window.append(latency)
-        self.completed += 1
-
-    def failure(self, name: str, kind: str) -> None:
-        self.stats[name].errors[kind] += 1
-        self.completed += 1
-        self.errors += 1
-
-    def total(self) -> ScenarioStats:
-        total = ScenarioStats("all")
-        for stats in self.stats.values():
-            total.latencies.extend(stats.latencies)
-            total.errors.update(stats.errors)
-        return total
-
-
 # --------------------------------------------------------------------------- scenarios
 
 
@@ -214,30 +130,25 @@ class Session:
     async def login(self) -> tuple[str | None, str]:
         """(token, "") on success; (None, reason) when the endpoint is missing."""
         try:
-            response = await self.client.post(
-                LOGIN_PATH, json={"username": self.username, "password": self.password}
-            )
+            tokens = await api.login_async(self.client, self.username, self.password)
         except httpx.HTTPError as exc:
             raise UsageError(f"login: {LOGIN_PATH} could not be reached ({exc!r})") from exc
-        if response.status_code in (404, 405):
-            return None, (
-                f"the login endpoint {LOGIN_PATH} answered HTTP {response.status_code}: "
-                "this build has no API login yet"
-            )
-        if response.status_code != 200:
+        except api.ApiError as exc:
+            if exc.status in (404, 405):
+                return None, (
+                    f"the login endpoint {LOGIN_PATH} answered HTTP {exc.status}: "
+                    "this build has no API login yet"
+                )
+            if exc.status == 200:
+                raise UsageError(
+                    f"login: {LOGIN_PATH} answered 200 without an access token"
+                ) from exc
             raise UsageError(
-                f"login as {self.username!r} failed: HTTP {response.status_code} "
-                f"{_error_code(response)} (check --username and the password)"
-            )
-        try:
-            body = response.json()
-            token = body.get("access") or body.get("access_token") or ""
-        except ValueError:
-            token = ""
-        if not isinstance(token, str) or not token:
-            raise UsageError(f"login: {LOGIN_PATH} answered 200 without an access token")
-        self.token = token
-        return token, ""
+                f"login as {self.username!r} failed: HTTP {exc.status} "
+                f"{_error_code_of(exc.code)} (check --username and the password)"
+            ) from exc
+        self.token = tokens.access
+        return tokens.access, ""
 
     async def renew(self, stale: str) -> None:
         async with self.lock:
@@ -245,22 +156,9 @@ class Session:
                 await self.login()
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error_code_of(code: str) -> str:
     """The error envelope's machine-readable code, as "(code)", or "" (never the message)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    return f"({code})" if isinstance(code, str) and code else ""
-
-
-class Scenario:
-    name = ""
-
-    async def run_once(self) -> None:
-        raise NotImplementedError
+    return f"({code})" if code else ""
 
 
 class HttpGet(Scenario):
@@ -313,24 +211,17 @@ class WebSocketAuth(Scenario):
         token = self.session.token
         try:
             async with asyncio.timeout(self.timeout):
-                async with ws_connect(
+                async with connect_events(
                     self.url,
-                    origin=Origin(self.origin),
-                    additional_headers=self.headers,
+                    origin=self.origin,
+                    ssl_context=self.ssl_context,
+                    headers=self.headers,
                     open_timeout=self.timeout,
                     close_timeout=1,
-                    proxy=None,
-                    ssl=self.ssl_context,
                 ) as socket_:
-                    await socket_.send(json.dumps({"type": "auth", "token": token}))
-                    while True:
-                        message = json.loads(await socket_.recv())
-                        kind = message.get("type") if isinstance(message, dict) else None
-                        if kind == "ready":
-                            return
-                        if kind == "error":
-                            raise FailedRequestError(f"error message ({message.get('code', '?')})")
-                        # anything else before "ready" (there should be nothing) is ignored
+                    await authenticate(socket_, token)
+        except SocketRefused as exc:
+            raise FailedRequestError(str(exc)) from exc
         except TimeoutError as exc:
             raise FailedRequestError("timeout") from exc
         except websockets.exceptions.InvalidStatus as exc:
@@ -342,121 +233,6 @@ class WebSocketAuth(Scenario):
             raise FailedRequestError(f"closed {code}") from exc
         except (OSError, websockets.exceptions.WebSocketException, ValueError) as exc:
             raise FailedRequestError(type(exc).__name__) from exc
-
-
-# --------------------------------------------------------------------------- the run
-
-
-@dataclass
-class Plan:
-    scenarios: list[Scenario]
-    duration: float
-    max_requests: int
-    rate: float
-    concurrency: int
-    max_in_flight: int
-
-
-class Runner:
-    def __init__(self, plan: Plan, recorder: Recorder, progress: bool) -> None:
-        self.plan = plan
-        self.recorder = recorder
-        self.progress = progress
-        self.stop = asyncio.Event()
-        self.issued = 0
-        self.started = 0.0
-        self.elapsed = 0.0
-
-    def _next(self) -> Scenario | None:
-        if self.stop.is_set():
-            return None
-        if self.plan.max_requests and self.issued >= self.plan.max_requests:
-            self.stop.set()
-            return None
-        scenario = self.plan.scenarios[self.issued % len(self.plan.scenarios)]
-        self.issued += 1
-        return scenario
-
-    async def _one(self, scenario: Scenario, since: float) -> None:
-        try:
-            await scenario.run_once()
-        except FailedRequestError as exc:
-            self.recorder.failure(scenario.name, str(exc))
-        except UsageError as exc:  # a re-login that failed
-            self.recorder.failure(scenario.name, f"re-login failed: {exc}")
-        else:
-            self.recorder.success(scenario.name, time.perf_counter() - since)
-
-    async def _closed_loop_client(self) -> None:
-        while (scenario := self._next()) is not None:
-            await self._one(scenario, time.perf_counter())
-
-    async def _open_loop(self) -> None:
-        interval = 1.0 / self.plan.rate
-        tasks: set[asyncio.Task[None]] = set()
-        n = 0
-        while True:
-            scheduled = self.started + n * interval
-            delay = scheduled - time.perf_counter()
-            if delay > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.stop.wait(), delay)
-            scenario = self._next()
-            if scenario is None:
-                break
-            n += 1
-            if len(tasks) >= self.plan.max_in_flight:
-                self.recorder.failure(scenario.name, "not sent: client at --max-in-flight")
-                continue
-            task = asyncio.create_task(self._one(scenario, scheduled))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        if tasks:
-            await asyncio.wait(tasks)
-
-    async def _progress(self) -> None:
-        last_time, last_count = self.started, 0
-        while not self.stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.stop.wait(), 1.0)
-            now = time.perf_counter()
-            window = sorted(self.recorder.window)
-            self.recorder.window = []
-            p95 = percentile(window, 0.95)
-            rps = (self.recorder.completed - last_count) / max(now - last_time, 1e-9)
-            last_time, last_count = now, self.recorder.completed
-            sys.stderr.write(
-                f"\r[{now - self.started:6.1f} s] requests {self.recorder.completed:8d}  "
-                f"rps {rps:8.1f}  errors {self.recorder.errors:6d}  "
-                f"p95 {'-' if p95 is None else f'{p95 * 1000:.1f} ms':>10}   "
-            )
-            sys.stderr.flush()
-        sys.stderr.write("\n")
-
-    async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, self.stop.set)
-        self.started = time.perf_counter()
-        deadline = loop.call_later(self.plan.duration, self.stop.set)
-        progress = asyncio.create_task(self._progress()) if self.progress else None
-        try:
-            if self.plan.rate > 0:
-                await self._open_loop()
-            else:
-                await asyncio.gather(
-                    *(self._closed_loop_client() for _ in range(self.plan.concurrency))
-                )
-        finally:
-            self.elapsed = time.perf_counter() - self.started
-            deadline.cancel()
-            self.stop.set()
-            if progress is not None:
-                await progress
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(sig)
 
 
 # --------------------------------------------------------------------------- report
@@ -696,7 +472,7 @@ async def prepare(
                 skipped[scenario.name] = f"not reachable ({type(exc).__name__})"
                 continue
             if probe.status_code in (403, 404, 405):
-                code = _error_code(probe)
+                code = _error_code_of(api.error_code(probe))
                 skipped[scenario.name] = (
                     f"answered HTTP {probe.status_code}{' ' + code if code else ''}: "
                     "not available to this user in this build"

@@ -22,7 +22,7 @@
 # Redis without persistence. A crash of such an instance can lose commits it acknowledged, so a
 # fault-injection run would prove nothing. SERVICES_DURABLE=1 starts a durable one instead —
 # PostgreSQL with fsync, synchronous_commit and full_page_writes on, Redis with an append-only
-# file fsynced every second (as in production) — for scripts/chaos.py.
+# file fsynced every second (as in production) — for scripts/chaos.
 #
 # Restarting a running pair (the options it was started with are kept in $SERVICES_DIR):
 #   services_restart_postgres [immediate|fast] [pause]  stop (immediate: crash-style, the default)

@@ -44,7 +44,8 @@ step "ruff (backend and scripts)"
 .venv/bin/ruff format --check . ../scripts
 step "mypy (backend and scripts)"
 .venv/bin/mypy .
-MYPYPATH=../scripts .venv/bin/mypy --explicit-package-bases ../scripts/*.py
+MYPYPATH=../scripts .venv/bin/mypy --explicit-package-bases ../scripts/*.py ../scripts/lib ../scripts/chaos \
+  ../scripts/deploy_checks ../scripts/topology_check
 step "manage.py check, makemigrations --check"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run

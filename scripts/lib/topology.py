@@ -3,7 +3,7 @@
 nginx (this repository's configuration, rewritten into a temporary prefix with a fresh
 self-signed certificate) → N Daphne processes with ``config.settings.production`` → PostgreSQL 15
 and Redis (throw-away instances from scripts/services.sh, or the environment's), plus a Celery
-worker and Beat when asked for. Used by bench_api.py, check_production_topology.py and chaos.py.
+worker and Beat when asked for. Used by bench_api.py, check_production_topology.py and chaos/.
 
 Every process is started in its own session so that it can be stopped (or killed) with its
 children; :meth:`Topology.cleanup` stops everything, PostgreSQL and Redis included, and removes

@@ -184,12 +184,20 @@ def list_request_queries() -> int:
 
 
 def script_module(name: str) -> ModuleType:
-    """Import ``scripts/<name>.py`` (outside the backend package) for a test of its logic."""
+    """Import ``scripts/<name>.py`` (outside the backend package) for a test of its logic, or a
+    module of a package under scripts/ (``chaos.checks``, ``lib.stats``), with scripts/ on the
+    import path as the scripts themselves have it."""
+    import importlib
     import importlib.util
     import sys
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[3] / "scripts" / f"{name}.py"
+    scripts = Path(__file__).resolve().parents[3] / "scripts"
+    if (scripts / name.split(".")[0]).is_dir():
+        if str(scripts) not in sys.path:
+            sys.path.insert(0, str(scripts))
+        return importlib.import_module(name)
+    path = scripts / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"strongroom_{name}", path)
     assert spec is not None
     assert spec.loader is not None

@@ -1,5 +1,6 @@
-"""The checking logic of scripts/chaos.py (the pure part: no processes, no database): what counts
-as an acknowledged change lost, an event missed or duplicated, a notification missing."""
+"""The checking logic of the chaos run, scripts/chaos/checks.py (the pure part: no processes, no
+database): what counts as an acknowledged change lost, an event missed or duplicated, a
+notification missing."""
 
 from collections import Counter
 from types import ModuleType
@@ -11,7 +12,7 @@ from strongroom.core.testing import script_module
 
 @pytest.fixture(scope="module")
 def chaos() -> ModuleType:
-    return script_module("chaos")
+    return script_module("chaos.checks")
 
 
 def test_reachable_follows_the_request_status_machine(chaos: ModuleType) -> None:
