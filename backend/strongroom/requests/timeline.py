@@ -125,9 +125,11 @@ def _same_call(sign: AuditEvent, event: AuditEvent) -> bool:
     return not sign.request_id or not event.request_id or sign.request_id == event.request_id
 
 
-def _groups(events: list[AuditEvent]) -> list[_Group]:
+def _groups(events: list[AuditEvent]) -> tuple[list[_Group], list[AuditEvent]]:
+    """The actions, and the ``signature.sign`` events no action of theirs followed."""
     groups: list[_Group] = []
     signs: list[AuditEvent] = []
+    unfolded: list[AuditEvent] = []
     corrections: list[_Group] = []
 
     def flush_corrections() -> None:
@@ -141,6 +143,7 @@ def _groups(events: list[AuditEvent]) -> list[_Group]:
         if event.action.startswith("signature."):
             continue  # a failed attempt is no action (the audit trail lists it)
         folded = [sign for sign in signs if _same_call(sign, event)]
+        unfolded.extend(sign for sign in signs if not _same_call(sign, event))
         signs = []
         group = _Group(event=event, events=[*folded, event])
         group.signature_ids = [pk for pk in map(_signed_id, folded) if pk is not None]
@@ -163,7 +166,7 @@ def _groups(events: list[AuditEvent]) -> list[_Group]:
             flush_corrections()
         groups.append(group)
     flush_corrections()
-    return groups
+    return groups, [*unfolded, *signs]
 
 
 def _fold_send_backs(groups: list[_Group], send_backs: list[SendBack]) -> tuple[set[int], set[int]]:
@@ -277,11 +280,14 @@ def _words(name: str, value: Any, names: _Names) -> str:
 
 
 def _field_label(name: str) -> str:
+    """A field's label; a nested one part by part (``documents.12.title``: "Documents / 12 /
+    Title")."""
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
-    last = re.split(r"[.\[\]]+", name.strip(".[]"))[-1] if name else name
-    base = FIELD_LABELS.get(last, last.replace("_", " ").capitalize())
-    return base if last == name else f"{name.replace('_', ' ')}: {base}"
+    parts = [part for part in re.split(r"[.\[\]]+", name) if part]
+    return " / ".join(
+        FIELD_LABELS.get(part, part.replace("_", " ").capitalize()) for part in parts or [name]
+    )
 
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_LABELS)}
@@ -379,7 +385,8 @@ def timeline_entries(
     and its prefetched signatures and send-backs, oldest first."""
     signatures = {s.pk: s for s in request.signatures.all()}
     send_backs = list(request.send_backs.all())
-    groups = _groups(events)
+    groups, unfolded = _groups(events)
+    sign_events = {_signed_id(event): event for event in unfolded}
     sent, resolved = _fold_send_backs(groups, send_backs)
     merged = [_merged_changes(g.updates) for g in groups]
     names = _names_for(merged)
@@ -410,7 +417,7 @@ def timeline_entries(
             )
         )
     for signature in signatures.values():
-        if signature.pk not in shown:  # no sign event of this request records it
+        if signature.pk not in shown:  # no action of this request records it
             entries.append(
                 _entry(
                     key=f"signature-{signature.pk}",
@@ -420,6 +427,7 @@ def timeline_entries(
                     actor=_person(signature.signer),
                     reason=signature.reason,
                     signatures=[_signature_item(signature, checks)],
+                    events=[sign_events[signature.pk]] if signature.pk in sign_events else [],
                 )
             )
     for send_back in send_backs:

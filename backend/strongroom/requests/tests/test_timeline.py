@@ -12,7 +12,7 @@ from django.utils import timezone
 from strongroom.compliance.models import AuditEvent
 from strongroom.requests.models import SendBack
 from strongroom.requests.tests.conftest import Plant, act, withdrawal
-from strongroom.requests.timeline import _groups
+from strongroom.requests.timeline import _changes_in_words, _groups, _Names
 
 pytestmark = pytest.mark.django_db
 
@@ -153,10 +153,11 @@ def test_signatures_fold_into_the_action_their_call_wrote() -> None:
         _event(4, "signature.sign", 9, "call-c", signature=13),  # the witness, same call
         _event(5, "request.destroy", 8, "call-c"),
     ]
-    groups = _groups(events)
+    groups, unfolded = _groups(events)
     assert [(g.event.pk, g.signature_ids, [e.pk for e in g.events]) for g in groups] == [
         (5, [12, 13], [3, 4, 5])
     ]
+    assert [e.pk for e in unfolded] == [1]  # its signature keeps an entry of its own
 
 
 def test_corrections_fold_into_the_next_resubmission_only() -> None:
@@ -167,11 +168,37 @@ def test_corrections_fold_into_the_next_resubmission_only() -> None:
         _event(4, "request.update", 7, "call-d"),
         _event(5, "request.resubmit", 7, "call-e"),
     ]
-    groups = _groups(events)
+    groups, _ = _groups(events)
     assert [(g.event.action, [e.pk for e in g.updates]) for g in groups] == [
         ("request.update", [1]),
         ("request.cancel", []),
         ("request.resubmit", [3, 4]),
+    ]
+
+
+def test_fields_without_a_label_still_read_as_words() -> None:
+    names = _Names(documents={12: "BMR-0012"}, locations={3: "GOA1/R01/K01/S2"})
+    changes = {
+        "documents.12.retention_until": ["2030-01-31", "2031-01-31"],
+        "target_location": [None, 3],
+        "documents": [[12, 99], []],
+        "retain_permanently": [False, True],
+    }
+    assert _changes_in_words(changes, names) == [
+        {"field": "documents", "label": "Documents", "old": "BMR-0012, document #99", "new": "—"},
+        {"field": "target_location", "label": "Target shelf", "old": "—", "new": "GOA1/R01/K01/S2"},
+        {
+            "field": "retain_permanently",
+            "label": "Retained permanently",
+            "old": "No",
+            "new": "Yes",
+        },
+        {
+            "field": "documents.12.retention_until",
+            "label": "Documents / 12 / Retain until",
+            "old": "31 Jan 2030",
+            "new": "31 Jan 2031",
+        },
     ]
 
 
