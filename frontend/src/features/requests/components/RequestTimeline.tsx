@@ -45,11 +45,16 @@ export function TimelineSignatureStatus({ signature }: { signature: TimelineSign
     superseded && signature.superseded_by_version !== null
       ? `Superseded by version ${String(signature.superseded_by_version)}`
       : signature.status_label;
-  const color = signature.valid ? 'green' : superseded ? 'gray' : 'red';
+  // Light badges carry dark text (4.5:1 and more); any other status is red and filled.
+  const light = signature.valid
+    ? { color: 'green', c: 'green.9' }
+    : superseded
+      ? { color: 'gray', c: 'gray.8' }
+      : null;
   return (
     <Badge
-      color={color}
-      variant={signature.valid || superseded ? 'light' : 'filled'}
+      {...(light ?? { color: 'red' })}
+      variant={light === null ? 'filled' : 'light'}
       tt="none"
       data-status={status}
       styles={{
