@@ -216,7 +216,20 @@ describe('withdrawal, live across four browsers', () => {
     await manager.page.getByTestId('request-status').getByText('Completed').waitFor(LIVE);
 
     const timeline = manager.page.getByRole('region', { name: 'Timeline' });
-    await timeline.getByText('Signed: Received').waitFor(LIVE);
+    await timeline.getByText('Returned to storage').waitFor(LIVE);
+    // One entry per action in plain words, its signature folded in (the refused attempt is no
+    // action); the raw audit events a click away.
+    const entries = timeline.getByTestId('timeline-entry');
+    expect(await entries.count()).toBe(4);
+    const returned = entries.nth(3);
+    await returned.getByText(/Signed “Received” by /).waitFor();
+    expect(await returned.getByText('Valid', { exact: true }).count()).toBe(1);
+    await returned.getByRole('button', { name: 'Show audit events (2)' }).click();
+    await returned
+      .getByRole('list', { name: 'Audit events' })
+      .getByText('request.receive')
+      .waitFor();
+    await returned.getByRole('button', { name: 'Hide audit events' }).click();
     await waitForToastsToClose(manager.page);
     await manager.page.evaluate(() => {
       window.scrollTo(0, 0);

@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
-from strongroom.compliance.models import AuditEvent
-from strongroom.compliance.signing import VALID, SignatureCheckCache, signature_check
+from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.compliance.signing import SignatureCheckCache
 from strongroom.requests.models import Request, RequestStatus, RequestType
+from strongroom.requests.timeline import timeline_entries
 
 
 def _scoped(user: User) -> QuerySet[Request]:
@@ -55,7 +56,7 @@ def request_get_for_user(*, user: User, request_id: int) -> Request | None:
         .select_related("unit", "crate__location", "requester", "target_location", "witness")
         .prefetch_related(
             "documents",
-            "signatures",
+            Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
             "send_backs__sent_by",
             "send_backs__resolved_by",
         )
@@ -67,62 +68,17 @@ def request_get_for_user(*, user: User, request_id: int) -> Request | None:
 def request_timeline(
     *, request: Request, checks: SignatureCheckCache | None = None
 ) -> list[dict[str, Any]]:
-    """Signatures (with their validity), send-backs and audit events of the request, oldest
-    first: one history."""
-    entries: list[dict[str, Any]] = []
-    checks = checks if checks is not None else SignatureCheckCache()
-    for signature in request.signatures.all():
-        check = signature_check(signature, cache=checks)
-        entries.append(
-            {
-                "kind": "signature",
-                "at": signature.signed_at,
-                "id": signature.pk,
-                "actor": signature.printed_name,
-                "meaning": signature.meaning,
-                "title": f"Signed: {signature.get_meaning_display()}",
-                "reason": signature.reason,
-                "valid": check == VALID,
-                "status": check,
-            }
-        )
-    for send_back in request.send_backs.all():
-        entries.append(
-            {
-                "kind": "send_back",
-                "at": send_back.sent_at,
-                "id": send_back.pk,
-                "actor": send_back.sent_by.full_name,
-                "title": "Sent back for correction",
-                "reason": send_back.reason,
-            }
-        )
-        if send_back.resolved_at and send_back.resolved_by:
-            entries.append(
-                {
-                    "kind": "send_back_resolved",
-                    "at": send_back.resolved_at,
-                    "id": send_back.pk,
-                    "actor": send_back.resolved_by.full_name,
-                    "title": "Corrected and resubmitted",
-                    "reason": send_back.response,
-                }
-            )
-    events = AuditEvent.objects.filter(object_type="request", object_id=str(request.pk)).exclude(
-        action__startswith="signature."
+    """The request's history, one entry per action with its signatures, send-back and changed
+    fields folded in, oldest first (:mod:`strongroom.requests.timeline`). One query for the
+    events, and at most one each for the document numbers and shelf codes the corrections name;
+    signatures and send-backs come prefetched (``request_get_for_user``)."""
+    events = (
+        AuditEvent.objects.filter(object_type="request", object_id=str(request.pk))
+        .select_related("actor")
+        .order_by("id")
     )
-    for event in events.order_by("id"):
-        entries.append(
-            {
-                "kind": "audit",
-                "at": event.at,
-                "id": event.pk,
-                "actor": event.actor_username,
-                "title": event.action,
-                "reason": event.reason,
-                "changes": event.changes,
-            }
-        )
-    order = {"audit": 0, "signature": 1, "send_back": 2, "send_back_resolved": 3}
-    entries.sort(key=lambda e: (e["at"], order[e["kind"]], e["id"]))
-    return entries
+    return timeline_entries(
+        request=request,
+        events=list(events),
+        checks=checks if checks is not None else SignatureCheckCache(),
+    )

@@ -77,18 +77,72 @@ class SendBackSerializer(serializers.ModelSerializer):
         ]
 
 
-class TimelineEntrySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(["signature", "send_back", "send_back_resolved", "audit"])
-    at = serializers.DateTimeField()
+class TimelinePersonSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    username = serializers.CharField(allow_blank=True)
+
+
+class TimelineSignatureSerializer(serializers.Serializer):
+    """A signature folded into its action: manifestation (printed name, meaning, UTC time) and
+    validity as in SignatureSerializer."""
+
     id = serializers.IntegerField()
-    actor = serializers.CharField()
-    title = serializers.CharField()
-    meaning = serializers.CharField(required=False)
+    meaning = serializers.CharField()
+    meaning_label = serializers.CharField()
+    signer_name = serializers.CharField()
+    signer_username = serializers.CharField()
+    signed_at = serializers.DateTimeField()
     reason = serializers.CharField(allow_blank=True)
-    changes = serializers.DictField(required=False)
-    # Signature entries: validity as in SignatureSerializer.
-    valid = serializers.BooleanField(required=False)
-    status = serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES, required=False)
+    valid = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES)
+    status_label = serializers.CharField(help_text="The status in words, never abbreviated.")
+    superseded_by_version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The request version that replaced the signed one (status superseded).",
+    )
+
+
+class TimelineChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's name in the audit event.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    old = serializers.CharField(help_text="The old value in words.")
+    new = serializers.CharField(help_text="The new value in words.")
+
+
+class TimelineSendBackSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+    sent_by = TimelinePersonSerializer()
+    from_status = serializers.CharField()
+
+
+class TimelineAuditEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor_username = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.DictField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One action on the request (strongroom.requests.timeline)."""
+
+    key = serializers.CharField(help_text="Unique in the timeline.")
+    action = serializers.CharField(
+        help_text="The audit action (request.approve, ...); signature, send_back or "
+        "send_back_resolved for a row no audit event of this request records."
+    )
+    label = serializers.CharField(help_text="The action in plain words.")  # type: ignore[assignment]
+    at = serializers.DateTimeField()
+    actor = TimelinePersonSerializer()
+    reason = serializers.CharField(allow_blank=True)
+    reason_label = serializers.CharField()
+    changes = TimelineChangeSerializer(many=True)
+    signatures = TimelineSignatureSerializer(many=True)
+    send_back = TimelineSendBackSerializer(allow_null=True)
+    events = TimelineAuditEventSerializer(many=True)
 
 
 class DocumentRefSerializer(serializers.Serializer):

@@ -90,8 +90,8 @@ def test_a_signature_copied_onto_another_record_shows_not_bound(
     assert [(s["id"], s["valid"], s["status"]) for s in detail["signatures"]] == [
         (copied.pk, False, "not_bound")
     ]
-    shown = [e for e in detail["timeline"] if e["kind"] == "signature"]
-    assert [(e["id"], e["valid"], e["status"]) for e in shown] == [(copied.pk, False, "not_bound")]
+    shown = [s for e in detail["timeline"] for s in e["signatures"]]
+    assert [(s["id"], s["valid"], s["status"]) for s in shown] == [(copied.pk, False, "not_bound")]
     # Only the navigation link re-pointed, the key left alone: not bound either.
     assert _status(client, _copy(signature, request_id=other.pk)) == (False, "not_bound")
     # The digests recomputed for the other record (anyone can hash): no audit event signed it.

@@ -55,8 +55,20 @@ def test_withdrawal_issue_and_return(plant: Plant, django_capture_on_commit_call
         )
     )
     assert {"request.create", "request.approve", "request.issue", "request.receive"} <= actions
-    kinds = [entry["kind"] for entry in body["timeline"]]
-    assert kinds.count("signature") == 4
+    # One timeline entry per action, its signature folded in.
+    timeline = body["timeline"]
+    assert [entry["label"] for entry in timeline] == [
+        "Submitted for approval",
+        "Approved",
+        "Issued",
+        "Returned to storage",
+    ]
+    assert [[s["meaning"] for s in entry["signatures"]] for entry in timeline] == [
+        ["SUBMITTED"],
+        ["APPROVED"],
+        ["ISSUED"],
+        ["RECEIVED"],
+    ]
     shown = body["signatures"][1]
     assert shown["printed_name"] == "Arun Approver"
     assert shown["meaning"] == "APPROVED"

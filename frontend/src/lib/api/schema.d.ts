@@ -2165,29 +2165,76 @@ export interface components {
             /** @description Minutes without a signature after which the user ID is asked for again. */
             idle_minutes: number;
         };
-        TimelineEntry: {
-            kind: components["schemas"]["TimelineEntryKindEnum"];
+        TimelineAuditEvent: {
+            id: number;
+            action: string;
             /** Format: date-time */
             at: string;
-            id: number;
-            actor: string;
-            title: string;
-            meaning?: string;
+            actor_username: string;
             reason: string;
-            changes?: {
+            changes: {
                 [key: string]: unknown;
             };
-            valid?: boolean;
-            status?: components["schemas"]["SignatureStatusEnum"];
+        };
+        TimelineChange: {
+            /** @description The field's name in the audit event. */
+            field: string;
+            label: string;
+            /** @description The old value in words. */
+            old: string;
+            /** @description The new value in words. */
+            new: string;
+        };
+        /** @description One action on the request (strongroom.requests.timeline). */
+        TimelineEntry: {
+            /** @description Unique in the timeline. */
+            key: string;
+            /** @description The audit action (request.approve, ...); signature, send_back or send_back_resolved for a row no audit event of this request records. */
+            action: string;
+            /** @description The action in plain words. */
+            label: string;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["TimelinePerson"];
+            reason: string;
+            reason_label: string;
+            changes: components["schemas"]["TimelineChange"][];
+            signatures: components["schemas"]["TimelineSignature"][];
+            send_back: components["schemas"]["TimelineSendBack"] | null;
+            events: components["schemas"]["TimelineAuditEvent"][];
+        };
+        TimelinePerson: {
+            full_name: string;
+            username: string;
+        };
+        TimelineSendBack: {
+            id: number;
+            reason: string;
+            /** Format: date-time */
+            sent_at: string;
+            sent_by: components["schemas"]["TimelinePerson"];
+            from_status: string;
         };
         /**
-         * @description * `signature` - signature
-         *     * `send_back` - send_back
-         *     * `send_back_resolved` - send_back_resolved
-         *     * `audit` - audit
-         * @enum {string}
+         * @description A signature folded into its action: manifestation (printed name, meaning, UTC time) and
+         *     validity as in SignatureSerializer.
          */
-        TimelineEntryKindEnum: "signature" | "send_back" | "send_back_resolved" | "audit";
+        TimelineSignature: {
+            id: number;
+            meaning: string;
+            meaning_label: string;
+            signer_name: string;
+            signer_username: string;
+            /** Format: date-time */
+            signed_at: string;
+            reason: string;
+            valid: boolean;
+            status: components["schemas"]["SignatureStatusEnum"];
+            /** @description The status in words, never abbreviated. */
+            status_label: string;
+            /** @description The request version that replaced the signed one (status superseded). */
+            superseded_by_version: number | null;
+        };
         /**
          * @description * `request` - Request
          *     * `sendback` - Send-back

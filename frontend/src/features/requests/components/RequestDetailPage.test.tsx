@@ -36,6 +36,44 @@ function signature(id: number, meaning: string, status: Signature['status']): Si
   };
 }
 
+type TimelineEntry = RequestDetail['timeline'][number];
+
+function timelineEntry(
+  key: string,
+  label: string,
+  meaning: string,
+  status: Signature['status'],
+): TimelineEntry {
+  const person = { full_name: 'Document Manager GOA1', username: 'goa1-manager' };
+  return {
+    key,
+    action: 'request.create',
+    label,
+    at: '2026-11-23T01:00:00Z',
+    actor: person,
+    reason: '',
+    reason_label: 'Reason',
+    changes: [],
+    send_back: null,
+    events: [],
+    signatures: [
+      {
+        id: Number(key),
+        meaning: meaning.toUpperCase(),
+        meaning_label: meaning,
+        signer_name: person.full_name,
+        signer_username: person.username,
+        signed_at: '2026-11-23T01:00:00Z',
+        reason: '',
+        valid: status === 'valid',
+        status,
+        status_label: status === 'valid' ? 'Valid' : 'Invalid — record changed',
+        superseded_by_version: null,
+      },
+    ],
+  };
+}
+
 const CRATE_DOCUMENTS = [
   makeDocument({ id: 12, number: 'BMR-0002', title: 'Batch record 0002' }),
   makeDocument(),
@@ -129,36 +167,40 @@ describe('RequestDetailPage signatures', () => {
     ]);
   });
 
-  it('marks an invalid signature in the timeline', async () => {
+  it('marks an invalid signature in the timeline, in full', async () => {
     renderDetail(
       makeRequest({
         timeline: [
-          {
-            kind: 'signature',
-            at: '2026-11-23T01:00:00Z',
-            id: 1,
-            actor: 'Document Manager GOA1',
-            title: 'Signed: Submitted',
-            reason: '',
-            valid: false,
-            status: 'record_changed',
-          },
-          {
-            kind: 'signature',
-            at: '2026-11-23T02:00:00Z',
-            id: 2,
-            actor: 'Document Manager GOA1',
-            title: 'Signed: Resubmitted',
-            reason: '',
-            valid: true,
-            status: 'valid',
-          },
+          timelineEntry('1', 'Submitted for approval', 'Submitted', 'record_changed'),
+          timelineEntry('2', 'Resubmitted', 'Resubmitted', 'valid'),
         ],
       }),
+      [],
     );
     const timeline = await screen.findByRole('region', { name: 'Timeline' });
     expect(within(timeline).getAllByText('Invalid — record changed')).toHaveLength(1);
-    expect(within(timeline).queryByText('Valid')).toBeNull();
+    expect(within(timeline).getAllByText('Valid')).toHaveLength(1);
+    // An approver (no audit trail permission) is not offered the audit trail.
+    expect(within(timeline).queryByRole('link', { name: /audit events/ })).toBeNull();
+  });
+
+  it('links the audit trail filtered to the request for those who may read it', async () => {
+    const api = stubApi({
+      'GET /api/v1/requests/7/': [
+        { body: makeRequest({ timeline: [timelineEntry('1', 'Approved', 'Approved', 'valid')] }) },
+      ],
+      'GET /api/v1/documents/': [{ body: { next: null, previous: null, results: [] } }],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderRoute(
+      '/requests/:requestId',
+      '/requests/7',
+      <RequestDetailPage
+        me={makeMe({ permissions: ['workflow.view_request', 'compliance.view_audit_trail'] })}
+      />,
+    );
+    const link = await screen.findByRole('link', { name: 'All audit events of this request' });
+    expect(link).toHaveAttribute('href', '/audit?object_type=request&object_id=7');
   });
 
   describe('times', () => {

@@ -19,6 +19,7 @@ import { Link, useParams } from 'react-router';
 
 import { CertificateButton } from '@/components/ui/CertificateButton';
 import type { Me, RequestDetail } from '@/lib/api/types';
+import { can, PERMISSIONS } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
@@ -177,7 +178,14 @@ export function RequestDetailPage({ me }: { me: Me }) {
             <Title order={2} size="h4" id="request-timeline" mb="sm">
               Timeline
             </Title>
-            <RequestTimeline timeline={detail.timeline} />
+            <RequestTimeline
+              timeline={detail.timeline}
+              auditTrailHref={
+                can(me, PERMISSIONS.viewAudit)
+                  ? `/audit?object_type=request&object_id=${String(detail.id)}`
+                  : undefined
+              }
+            />
           </Paper>
         </Grid.Col>
       </Grid>

@@ -1,89 +1,212 @@
-import { Badge, Text, Timeline } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, List, Stack, Text, Timeline } from '@mantine/core';
+import { useId, useState } from 'react';
+import { Link } from 'react-router';
 
-import { formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
+import type { Schemas } from '@/lib/api/types';
+import { formatDateTime, formatDateTimeUtc } from '@/lib/format';
 
-import { isSignatureStatus, type SignatureStatus } from './signature-validity';
-import { SignatureValidityBadge } from './SignatureValidity';
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type TimelineSignature = Schemas['TimelineSignature'];
+type Person = Schemas['TimelinePerson'];
 
-interface TimelineEntry {
-  kind: string;
-  at: string;
-  id: number;
-  actor: string;
-  title: string;
-  meaning?: string;
-  reason?: string;
-  status?: SignatureStatus;
-}
-
-function entriesOf(raw: readonly Record<string, unknown>[]): TimelineEntry[] {
-  return raw.map((entry, index) => ({
-    kind: typeof entry.kind === 'string' ? entry.kind : 'audit',
-    at: typeof entry.at === 'string' ? entry.at : '',
-    id: typeof entry.id === 'number' ? entry.id : index,
-    actor: typeof entry.actor === 'string' ? entry.actor : '',
-    title: typeof entry.title === 'string' ? entry.title : '',
-    ...(typeof entry.meaning === 'string' ? { meaning: entry.meaning } : {}),
-    ...(typeof entry.reason === 'string' && entry.reason !== '' ? { reason: entry.reason } : {}),
-    ...(isSignatureStatus(entry.status) ? { status: entry.status } : {}),
-  }));
-}
-
-const KIND_COLORS: Record<string, string> = {
-  signature: 'blue',
+const ACTION_COLORS: Record<string, string> = {
+  'request.send_back': 'orange',
   send_back: 'orange',
-  send_back_resolved: 'teal',
-  audit: 'gray',
+  'request.reject': 'red',
+  'request.cancel': 'gray',
+  'request.approve': 'green',
+  'request.destroy': 'dark',
 };
 
-const KIND_LABELS: Record<string, string> = {
-  signature: 'Signature',
-  send_back: 'Send-back',
-  send_back_resolved: 'Correction',
-  audit: 'Audit',
-};
+/** A name as people know it, the user ID after it in smaller text. */
+function PersonName({ person }: { person: Person }) {
+  const showUsername = person.username !== '' && person.username !== person.full_name;
+  return (
+    <>
+      <Text span size="sm" fw={500}>
+        {person.full_name}
+      </Text>
+      {showUsername && (
+        <Text span size="xs" c="dimmed">
+          {' '}
+          ({person.username})
+        </Text>
+      )}
+    </>
+  );
+}
 
-/** The request's one history: signatures, send-backs and audit events, oldest first. */
-export function RequestTimeline({ timeline }: { timeline: readonly Record<string, unknown>[] }) {
-  const entries = entriesOf(timeline);
-  if (entries.length === 0) {
+/** "Superseded by version N" (grey) when a later version replaced the signed one; valid in
+ *  green; any other status red, its reason in words. Never cut off: the text wraps. */
+export function TimelineSignatureStatus({ signature }: { signature: TimelineSignature }) {
+  const status: string = signature.status;
+  const superseded = status === 'superseded';
+  const label =
+    superseded && signature.superseded_by_version !== null
+      ? `Superseded by version ${String(signature.superseded_by_version)}`
+      : signature.status_label;
+  // Light badges carry dark text (4.5:1 and more); any other status is red and filled.
+  const light = signature.valid
+    ? { color: 'green', c: 'green.9' }
+    : superseded
+      ? { color: 'gray', c: 'gray.8' }
+      : null;
+  return (
+    <Badge
+      {...(light ?? { color: 'red' })}
+      variant={light === null ? 'filled' : 'light'}
+      tt="none"
+      data-status={status}
+      styles={{
+        root: { height: 'auto', maxWidth: '100%', paddingBlock: 2 },
+        label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' },
+      }}
+    >
+      {label}
+    </Badge>
+  );
+}
+
+function SignatureLine({ signature }: { signature: TimelineSignature }) {
+  return (
+    <Group gap={6} wrap="wrap" align="center">
+      <Text size="sm">
+        Signed “{signature.meaning_label}” by{' '}
+        <PersonName
+          person={{ full_name: signature.signer_name, username: signature.signer_username }}
+        />{' '}
+        · {/* A signature's time is part of its manifestation: UTC for every reader. */}
+        <time dateTime={signature.signed_at}>{formatDateTimeUtc(signature.signed_at)}</time>
+      </Text>
+      <TimelineSignatureStatus signature={signature} />
+    </Group>
+  );
+}
+
+function RawEvents({ entry }: { entry: TimelineEntry }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  if (entry.events.length === 0) {
+    return null;
+  }
+  return (
+    <div>
+      <Button
+        variant="subtle"
+        size="compact-xs"
+        px={0}
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        onClick={() => {
+          setOpen((shown) => !shown);
+        }}
+      >
+        {open ? 'Hide audit events' : `Show audit events (${String(entry.events.length)})`}
+      </Button>
+      {open && (
+        <List id={id} size="xs" spacing={4} listStyleType="none" aria-label="Audit events">
+          {entry.events.map((event) => (
+            <List.Item key={event.id}>
+              <Text size="xs">
+                <Code>{event.action}</Code> · event #{event.id} ·{' '}
+                <time dateTime={event.at}>{formatDateTimeUtc(event.at)}</time>
+                {event.actor_username !== '' && ` · ${event.actor_username}`}
+              </Text>
+              {event.reason !== '' && <Text size="xs">Reason: {event.reason}</Text>}
+              <Code block fz="xs" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+                {JSON.stringify(event.changes, null, 2)}
+              </Code>
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </div>
+  );
+}
+
+function Changes({ entry }: { entry: TimelineEntry }) {
+  if (entry.changes.length === 0) {
+    return null;
+  }
+  return (
+    <List size="sm" spacing={2} aria-label="Changed fields">
+      {entry.changes.map((change) => (
+        <List.Item key={change.field}>
+          <Text span size="sm" fw={500}>
+            {change.label}:
+          </Text>{' '}
+          <Text span size="sm" td="line-through" c="dimmed">
+            {change.old}
+          </Text>{' '}
+          →{' '}
+          <Text span size="sm">
+            {change.new}
+          </Text>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+function answersSendBack(entry: TimelineEntry): boolean {
+  return (
+    entry.send_back !== null &&
+    (entry.action === 'request.resubmit' || entry.action === 'send_back_resolved')
+  );
+}
+
+/** The request's history, one entry per action with its signatures, reason and changed fields,
+ *  oldest first; each entry's raw audit events a click away. */
+export function RequestTimeline({
+  timeline,
+  auditTrailHref,
+}: {
+  timeline: readonly TimelineEntry[];
+  /** The audit trail filtered to this request (for those who may read it). */
+  auditTrailHref?: string | undefined;
+}) {
+  if (timeline.length === 0) {
     return <Text c="dimmed">No history yet.</Text>;
   }
   return (
-    <Timeline active={entries.length - 1} bulletSize={18} lineWidth={2} aria-label="Timeline">
-      {entries.map((entry) => (
-        <Timeline.Item
-          key={`${entry.kind}-${String(entry.id)}`}
-          color={KIND_COLORS[entry.kind] ?? 'gray'}
-          title={
-            <>
-              {entry.title}{' '}
-              <Badge size="xs" variant="light" color={KIND_COLORS[entry.kind] ?? 'gray'}>
-                {KIND_LABELS[entry.kind] ?? humanize(entry.kind)}
-              </Badge>
-              {entry.status !== undefined && entry.status !== 'valid' && (
-                <>
-                  {' '}
-                  <SignatureValidityBadge status={entry.status} valid={false} />
-                </>
+    <Stack gap="sm">
+      <Timeline active={timeline.length - 1} bulletSize={18} lineWidth={2} aria-label="Timeline">
+        {timeline.map((entry) => (
+          <Timeline.Item
+            key={entry.key}
+            color={ACTION_COLORS[entry.action] ?? 'blue'}
+            title={<Text fw={600}>{entry.label}</Text>}
+            data-testid="timeline-entry"
+          >
+            <Stack gap={4}>
+              <Text size="sm">
+                <PersonName person={entry.actor} /> ·{' '}
+                <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              </Text>
+              {entry.reason !== '' && (
+                <Text size="sm">
+                  {entry.reason_label}: {entry.reason}
+                </Text>
               )}
-            </>
-          }
-        >
-          <Text size="sm">
-            {entry.actor} ·{' '}
-            <time dateTime={entry.at}>
-              {/* A signature's time is part of its manifestation: UTC for every reader. */}
-              {entry.kind === 'signature' ? formatDateTimeUtc(entry.at) : formatDateTime(entry.at)}
-            </time>
-          </Text>
-          {entry.reason !== undefined && (
-            <Text size="sm" c="dimmed">
-              Reason: {entry.reason}
-            </Text>
-          )}
-        </Timeline.Item>
-      ))}
-    </Timeline>
+              {answersSendBack(entry) && entry.send_back !== null && (
+                <Text size="sm" c="dimmed">
+                  Sent back by {entry.send_back.sent_by.full_name}: “{entry.send_back.reason}”
+                </Text>
+              )}
+              <Changes entry={entry} />
+              {entry.signatures.map((signature) => (
+                <SignatureLine key={signature.id} signature={signature} />
+              ))}
+              <RawEvents entry={entry} />
+            </Stack>
+          </Timeline.Item>
+        ))}
+      </Timeline>
+      {auditTrailHref !== undefined && (
+        <Anchor component={Link} to={auditTrailHref} size="sm">
+          All audit events of this request
+        </Anchor>
+      )}
+    </Stack>
   );
 }
