@@ -163,7 +163,7 @@ NOTIFYING_MEANINGS = {
     "ISSUED": "issued",
     "DESTROYED": "destroyed",
 }
-# Notification event -> the kinds it creates (strongroom/notifications/tasks.py).
+# Notification event -> the kinds it creates (strongroom/requests/notifying.py).
 EVENT_KINDS: dict[str, frozenset[str]] = {
     "submitted": frozenset({"REQUEST_SUBMITTED"}),
     "approved": frozenset({"REQUEST_APPROVED", "READY_TO_FULFIL"}),
@@ -1532,8 +1532,9 @@ class ChaosRun:
         notifications = [
             (int(r[0]), int(r[1]), str(r[2]), int(r[3]))
             for r in t.query(
-                "SELECT request_id, recipient_id, dedupe_key, (email_sent_at IS NOT NULL)::int "
-                "FROM notifications_notification WHERE request_id > %s",
+                "SELECT object_id::bigint, recipient_id, dedupe_key, "
+                "(email_sent_at IS NOT NULL)::int FROM notifications_notification "
+                "WHERE object_type = 'request' AND object_id::bigint > %s",
                 [self.baseline_request],
             )
         ]

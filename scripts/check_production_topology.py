@@ -540,8 +540,8 @@ class Check(Topology):
             with psycopg.connect(self.services_env["DATABASE_URL"]) as conn:
                 row = conn.execute(
                     "SELECT count(*), count(email_sent_at) FROM notifications_notification "
-                    "WHERE request_id = %s",
-                    (request_id,),
+                    "WHERE object_type = 'request' AND object_id = %s",
+                    (str(request_id),),
                 ).fetchone()
             total, sent = (int(row[0]), int(row[1])) if row else (0, 0)
             if total and sent == total:

@@ -79,8 +79,8 @@ def _describe_notification(notification: Notification) -> dict[str, Any]:
         "user_id": notification.recipient_id,
         "data": {
             "kind": notification.kind,
-            "request_id": notification.request_id,
-            "crate_id": notification.crate_id,
+            "object_type": notification.object_type,
+            "object_id": notification.object_id,
             "read": notification.read_at is not None,
         },
     }
