@@ -38,8 +38,8 @@ frontend-install: ## Node dependencies from frontend/package-lock.json
 frontend-build: frontend-install ## Production build of the SPA into frontend/dist
 	@cd frontend && npm run --silent build
 
-lint: backend-install ## ruff (lint and format check)
-	@cd $(BACKEND) && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+lint: backend-install ## ruff (lint and format check) and the import layers (lint-imports)
+	@cd $(BACKEND) && .venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache
 
 typecheck: backend-install ## mypy with django-stubs
 	@cd $(BACKEND) && .venv/bin/mypy .

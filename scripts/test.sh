@@ -42,6 +42,8 @@ trap on_exit EXIT
 step "ruff (backend and scripts)"
 .venv/bin/ruff check . ../scripts
 .venv/bin/ruff format --check . ../scripts
+step "import layers (lint-imports: the contracts in backend/pyproject.toml [tool.importlinter])"
+.venv/bin/lint-imports --no-cache
 step "mypy (backend and scripts)"
 .venv/bin/mypy .
 MYPYPATH=../scripts .venv/bin/mypy --explicit-package-bases ../scripts/*.py ../scripts/lib ../scripts/chaos \

@@ -41,7 +41,7 @@ NOTIFYING_MEANINGS = {
     "ISSUED": "issued",
     "DESTROYED": "destroyed",
 }
-# Notification event -> the kinds it creates (strongroom/notifications/tasks.py).
+# Notification event -> the kinds it creates (strongroom/requests/notifying.py).
 EVENT_KINDS: dict[str, frozenset[str]] = {
     "submitted": frozenset({"REQUEST_SUBMITTED"}),
     "approved": frozenset({"REQUEST_APPROVED", "READY_TO_FULFIL"}),
@@ -401,8 +401,9 @@ def check_notifications(run: ChaosRun) -> Outcome:
     notifications = [
         (int(r[0]), int(r[1]), str(r[2]), int(r[3]))
         for r in t.query(
-            "SELECT request_id, recipient_id, dedupe_key, (email_sent_at IS NOT NULL)::int "
-            "FROM notifications_notification WHERE request_id > %s",
+            "SELECT object_id::bigint, recipient_id, dedupe_key, "
+            "(email_sent_at IS NOT NULL)::int FROM notifications_notification "
+            "WHERE object_type = 'request' AND object_id::bigint > %s",
             [run.baseline_request],
         )
     ]

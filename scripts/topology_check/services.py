@@ -160,7 +160,11 @@ class ServiceChecks(Base):
             if topic == "request" and str(message.get("object_id")) == str(request_id):
                 if data.get("status") == "APPROVED":
                     found["request"] = message
-            elif topic == "notification" and data.get("request_id") == request_id:
+            elif (
+                topic == "notification"
+                and data.get("object_type") == "request"
+                and str(data.get("object_id")) == str(request_id)
+            ):
                 found.setdefault("notification", message)
         return found
 
@@ -172,8 +176,8 @@ class ServiceChecks(Base):
             with psycopg.connect(self.services_env["DATABASE_URL"]) as conn:
                 row = conn.execute(
                     "SELECT count(*), count(email_sent_at) FROM notifications_notification "
-                    "WHERE request_id = %s",
-                    (request_id,),
+                    "WHERE object_type = 'request' AND object_id = %s",
+                    (str(request_id),),
                 ).fetchone()
             total, sent = (int(row[0]), int(row[1])) if row else (0, 0)
             if total and sent == total:

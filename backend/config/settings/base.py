@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "strongroom.notifications",
     "strongroom.realtime",
     "strongroom.reports",
+    "strongroom.devdata",
 ]
 
 MIDDLEWARE = [

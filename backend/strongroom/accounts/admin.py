@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
 from strongroom.accounts.passwords import password_change_required
-from strongroom.core.admin import AuditedAdmin
+from strongroom.compliance.admin_audit import AuditedAdmin
 
 
 class StrongroomAdminAuthenticationForm(AdminAuthenticationForm):

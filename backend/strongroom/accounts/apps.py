@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from strongroom.accounts import schema  # noqa: F401  (registers the OpenAPI auth scheme)
+        from strongroom.accounts.setup import setup_steps_register
+
+        setup_steps_register()

@@ -1,4 +1,6 @@
-"""What ``manage.py initial_setup`` does, as services that say what they changed.
+"""The steps of ``manage.py initial_setup`` that accounts owns (strongroom.core.setup), as
+services that say what they changed: roles, the first System Administrator, the periodic tasks and
+the audit signing key (document types are records'; the demo data is devdata's).
 
 Every function is idempotent: run twice, the second run changes nothing and returns no changes.
 Each change is written to the audit trail (configuration and permission changes are audited).
@@ -11,6 +13,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -21,16 +24,7 @@ from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.audit_keys import AuditPublicKey, signing_key_ensure
 from strongroom.core.errors import ApplicationError
 from strongroom.core.periodic import PERIODIC_TASKS
-from strongroom.records.models import DocumentType
-
-DOCUMENT_TYPES = (
-    ("BMR", "Batch Record", 10),
-    ("VAL", "Validation", None),
-    ("SOP", "SOP", None),
-    ("LOG", "Logbook", 7),
-    ("RPT", "Report", 7),
-    ("OTH", "Other", 5),
-)
+from strongroom.core.setup import SetupOptions, StepResult, setup_step_register
 
 
 def _permissions_by_name(names: Iterable[str]) -> list[Permission]:
@@ -75,25 +69,6 @@ def roles_sync() -> list[str]:
             )
             verb = "created" if created else "updated"
             changes.append(f"role {role}: {verb} (+{len(added)} / -{len(removed)} permissions)")
-    return changes
-
-
-@transaction.atomic
-def document_types_sync() -> list[str]:
-    changes = []
-    for code, name, years in DOCUMENT_TYPES:
-        doc_type, created = DocumentType.objects.get_or_create(
-            code=code, defaults={"name": name, "default_retention_years": years}
-        )
-        if created:
-            audit_event_record(
-                action="document_type.create",
-                object_type="document_type",
-                object_id=doc_type.pk,
-                changes={"code": [None, code], "name": [None, name]},
-                reason="initial_setup",
-            )
-            changes.append(f"document type {name}: created")
     return changes
 
 
@@ -187,3 +162,50 @@ def audit_signing_key_ensure() -> tuple[list[str], AuditPublicKey]:
 
 def admin_password_from_settings() -> str:
     return settings.STRONGROOM_ADMIN_PASSWORD
+
+
+def _roles_step(options: SetupOptions) -> StepResult:
+    return StepResult(changes=roles_sync())
+
+
+def _system_administrator_step(options: SetupOptions) -> StepResult:
+    try:
+        changes, generated = system_administrator_ensure(
+            username=options.admin_username, password=admin_password_from_settings()
+        )
+    except ValidationError as exc:
+        raise ApplicationError(
+            f"STRONGROOM_ADMIN_PASSWORD is too weak: {' '.join(exc.messages)}",
+            code="admin_password_too_weak",
+        ) from exc
+    result = StepResult(changes=changes)
+    if generated:
+        result.warnings.append(
+            f"  Password for {options.admin_username} (shown once; change it at first "
+            f"login): {generated}"
+        )
+    return result
+
+
+def _periodic_tasks_step(options: SetupOptions) -> StepResult:
+    return StepResult(changes=periodic_tasks_sync())
+
+
+def _audit_signing_key_step(options: SetupOptions) -> StepResult:
+    changes, public_key = audit_signing_key_ensure()
+    return StepResult(
+        changes=changes,
+        notes=[
+            f"  public key (publish it; inspectors verify checkpoints with it), "
+            f"key id {public_key.key_id}:",
+            *(f"  {line}" for line in public_key.pem.strip().splitlines()),
+        ],
+    )
+
+
+def setup_steps_register() -> None:
+    """From AccountsConfig.ready(); document types (order 20) are records'."""
+    setup_step_register(order=10, title="Roles and permissions", run=_roles_step)
+    setup_step_register(order=30, title="System Administrator", run=_system_administrator_step)
+    setup_step_register(order=40, title="Periodic tasks", run=_periodic_tasks_step)
+    setup_step_register(order=50, title="Audit signing key", run=_audit_signing_key_step)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from strongroom.compliance import admin_audit  # noqa: F401 (registers the audited Beat admins)
 from strongroom.compliance.audit_keys import accepted_public_keys, signing_public_key
 from strongroom.compliance.models import AuditCheckpoint, AuditEvent, Signature
 from strongroom.core.admin import ReadOnlyAdmin

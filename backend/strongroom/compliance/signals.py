@@ -1,6 +1,7 @@
 """Sign-ins to and sign-outs from the admin site, audited. Changes made in the admin are audited
-by the admin classes themselves, with old and new values (``core.admin.AuditedAdmin``); every
-other registered admin class changes nothing (``core.tests.test_admin_audit``)."""
+by the admin classes themselves, with old and new values
+(``compliance.admin_audit.AuditedAdmin``); every other registered admin class changes nothing
+(``core.tests.test_admin_audit``)."""
 
 from typing import Any
 

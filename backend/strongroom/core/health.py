@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
+from celery import current_app
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connection
@@ -65,9 +66,8 @@ def check_channel_layer() -> None:
 
 
 def check_broker() -> None:
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
+    # The process's Celery app (config/celery.py makes itself current): core imports no config.
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(
             max_retries=1, interval_start=0, interval_step=0, timeout=CHECK_TIMEOUT_SECONDS
         )

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -48,14 +49,13 @@ class CeleryCollector(Collector):
         yield GaugeMetricFamily("strongroom_celery_task_failures", "", labels=["task"])
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from config.celery import app
-
+        # The process's Celery app (config/celery.py makes itself current): core imports no config.
         lengths = GaugeMetricFamily(
             "strongroom_celery_queue_length", "Messages waiting in a Celery queue", labels=["queue"]
         )
         if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             try:
-                with app.connection_for_read() as conn:
+                with current_app.connection_for_read() as conn:
                     channel: Any = conn.default_channel
                     client = channel.client
                     for queue in CELERY_QUEUES:
@@ -68,8 +68,8 @@ class CeleryCollector(Collector):
             "Celery task failures (since the cache began)",
             labels=["task"],
         )
-        app.loader.import_default_modules()  # every app's tasks.py, once
-        names = sorted(name for name in app.tasks if name.startswith("strongroom."))
+        current_app.loader.import_default_modules()  # every app's tasks.py, once
+        names = sorted(name for name in current_app.tasks if name.startswith("strongroom."))
         counts = cache.get_many([f"{_FAILURE_KEY}{name}" for name in names])
         for name in names:
             failures.add_metric([name], float(counts.get(f"{_FAILURE_KEY}{name}", 0)))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from strongroom.core.admin import AuditedAdmin
+from strongroom.compliance.admin_audit import AuditedAdmin
 from strongroom.notifications.models import Notification
 
 
@@ -15,8 +15,9 @@ class NotificationAdmin(AuditedAdmin):
         "title",
         "body",
         "unit",
-        "request",
-        "crate",
+        "object_type",
+        "object_id",
+        "link",
         "dedupe_key",
         "created_at",
         "email_sent_at",

@@ -43,9 +43,7 @@ def notification_email_send(*, notification_id: int) -> bool:
         recipient = notification.recipient
         if not recipient.email or not recipient.is_active:
             return False
-        link = f"{settings.STRONGROOM_PUBLIC_URL.rstrip('/')}/"
-        if notification.request_id:
-            link += f"requests/{notification.request_id}"
+        link = f"{settings.STRONGROOM_PUBLIC_URL.rstrip('/')}/{notification.link.lstrip('/')}"
         message = EmailMessage(
             subject=f"[Strongroom] {notification.title}",
             body=f"{notification.body}\n\nOpen in Strongroom: {link}\n",

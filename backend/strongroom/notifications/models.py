@@ -1,5 +1,9 @@
 """In-app notifications; e-mails for them are sent by Celery and their sending is recorded, so
-that a retried task never sends twice."""
+that a retried task never sends twice.
+
+A notification knows no domain model: what it is about is a generic reference (``object_type``,
+``object_id``) and the path of that object's page in the app (``link``), both given by the sender
+(requests/notifying.py routes the request events)."""
 
 from django.conf import settings
 from django.db import models
@@ -32,11 +36,12 @@ class Notification(models.Model):
     unit = models.ForeignKey(
         "accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    request = models.ForeignKey(
-        "workflow.Request", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    object_type = models.CharField(
+        max_length=50, blank=True, help_text="What it is about, e.g. request (blank: nothing)."
     )
-    crate = models.ForeignKey(
-        "records.Crate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    object_id = models.CharField(max_length=64, blank=True)
+    link = models.CharField(
+        max_length=200, blank=True, help_text="Path of its page in the app, e.g. /requests/42."
     )
     dedupe_key = models.CharField(
         max_length=200, help_text="One notification per recipient and key (idempotent tasks)."
@@ -60,6 +65,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
             ),
+            models.Index(fields=["object_type", "object_id"], name="notification_object_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,4 @@ from strongroom.notifications.models import Notification
 
 def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
     """A user's own notifications only."""
-    return (
-        Notification.objects.filter(recipient=user)
-        .select_related("request", "crate", "unit")
-        .order_by("-id")
-    )
+    return Notification.objects.filter(recipient=user).select_related("unit").order_by("-id")

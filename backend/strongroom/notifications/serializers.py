@@ -5,8 +5,6 @@ from strongroom.notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    request_number = serializers.CharField(source="request.number", default=None, allow_null=True)
-    crate_code = serializers.CharField(source="crate.code", default=None, allow_null=True)
     unit_code = serializers.CharField(source="unit.code", default=None, allow_null=True)
 
     class Meta:
@@ -18,10 +16,9 @@ class NotificationSerializer(serializers.ModelSerializer):
             "body",
             "unit",
             "unit_code",
-            "request",
-            "request_number",
-            "crate",
-            "crate_code",
+            "object_type",
+            "object_id",
+            "link",
             "created_at",
             "read_at",
         ]

@@ -18,10 +18,13 @@ def notification_create_many(
     body: str = "",
     dedupe_key: str,
     unit: Unit | None = None,
-    request_id: int | None = None,
-    crate_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    link: str = "",
 ) -> list[Notification]:
-    """Notify each recipient once for ``dedupe_key``; returns only the newly created ones."""
+    """Notify each recipient once for ``dedupe_key``; returns only the newly created ones.
+    ``object_type``/``object_id`` say what it is about and ``link`` is the path of its page in the
+    app (``/requests/42``): the sender's domain knows them, notifications do not."""
     created = []
     with transaction.atomic():
         for recipient in recipients:
@@ -33,8 +36,9 @@ def notification_create_many(
                     "title": title,
                     "body": body,
                     "unit": unit,
-                    "request_id": request_id,
-                    "crate_id": crate_id,
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "link": link,
                 },
             )
             if is_new:

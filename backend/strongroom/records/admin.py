@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from strongroom.core.admin import AuditedAdmin
+from strongroom.compliance.admin_audit import AuditedAdmin
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 
 

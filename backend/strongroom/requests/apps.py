@@ -9,6 +9,7 @@ class RequestsConfig(AppConfig):
     verbose_name = "Requests"
 
     def ready(self) -> None:
-        from strongroom.requests import signable
+        from strongroom.requests import realtime, signable
 
         signable.register()
+        realtime.register()

@@ -39,7 +39,7 @@ def request_number_allocate(*, year: int | None = None) -> str:
 
 
 def notify_after_commit(request: Request, event: str) -> None:
-    from strongroom.notifications.tasks import notify_request_event
+    from strongroom.requests.tasks import notify_request_event
 
     task_enqueue_on_commit(notify_request_event, request.pk, event, request.version)
 

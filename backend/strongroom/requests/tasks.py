@@ -9,9 +9,27 @@ from django.utils import timezone
 from strongroom.accounts.selectors import user_list_with_permission
 from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
+from strongroom.notifications.tasks import DATABASE_UNAVAILABLE
 from strongroom.requests.models import Request, RequestStatus, RequestType
+from strongroom.requests.notifying import request_event_notify, request_reference
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    # The name it had when the routing lived in the notifications app: tasks queued before an
+    # upgrade (the PendingTask outbox, the broker) still find it.
+    name="strongroom.notifications.tasks.notify_request_event",
+    autoretry_for=DATABASE_UNAVAILABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def notify_request_event(request_id: int, event: str, version: int) -> int:
+    """Notify who the request event concerns (strongroom.requests.notifying), after the change
+    committed; idempotent."""
+    return request_event_notify(request_id=request_id, event=event, version=version)
 
 
 @shared_task
@@ -51,7 +69,7 @@ def flag_overdue_withdrawals() -> int:
                 body=f"It was due back on {request.expected_return_on}.",
                 dedupe_key=f"overdue:{request.pk}",
                 unit=request.unit,
-                request_id=request.pk,
+                **request_reference(request),
             )
 
     escalate_before = now - dt.timedelta(days=settings.STRONGROOM_OVERDUE_ESCALATION_DAYS)
@@ -79,7 +97,7 @@ def flag_overdue_withdrawals() -> int:
                 f"{request.overdue_flagged_at:%Y-%m-%d}.",
                 dedupe_key=f"overdue-escalation:{request.pk}",
                 unit=request.unit,
-                request_id=request.pk,
+                **request_reference(request),
             )
     logger.info("flag_overdue_withdrawals: %d newly overdue", flagged)
     return flagged

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from strongroom.core.admin import AuditedAdmin
+from strongroom.compliance.admin_audit import AuditedAdmin
 from strongroom.storage.models import Location
 
 

@@ -5,3 +5,8 @@ class StorageConfig(AppConfig):
     name = "strongroom.storage"
     label = "storage"
     verbose_name = "Storage"
+
+    def ready(self) -> None:
+        from strongroom.storage import realtime
+
+        realtime.register()

@@ -24,11 +24,11 @@ from django.db.models.functions import Coalesce
 
 from strongroom.accounts.models import User
 from strongroom.accounts.selectors import user_unit_ids
-from strongroom.records.models import Crate
 from strongroom.storage.models import Location
+from strongroom.storage.occupancy import occupants
 
-# The path from a crate's shelf up to the location a row describes, per kind.
-_CRATE_PATH = {
+# The path from an occupant's shelf up to the location a row describes, per kind.
+_OCCUPANT_PATH = {
     Location.Kind.SHELF: "location_id",
     Location.Kind.RACK: "location__parent_id",
     Location.Kind.ROOM: "location__parent__parent_id",
@@ -55,15 +55,11 @@ def _sum_capacity(queryset: QuerySet[Any]) -> Subquery:
 
 def occupancy_annotations() -> dict[str, Any]:
     """``occupancy`` (crates stored) and ``total_capacity`` (crates it can hold) for any kind."""
+    stored = occupants().stored
     occupancy = Case(
         *(
-            When(
-                kind=kind,
-                then=_count(
-                    Crate.objects.filter(**{path: OuterRef("pk")}, status=Crate.Status.IN_STORAGE)
-                ),
-            )
-            for kind, path in _CRATE_PATH.items()
+            When(kind=kind, then=_count(stored().filter(**{path: OuterRef("pk")})))
+            for kind, path in _OCCUPANT_PATH.items()
         ),
         default=Value(0),
         output_field=IntegerField(),
@@ -144,9 +140,11 @@ def location_tree_for_user(
 
 
 def shelf_occupancy(shelf_id: int) -> int:
-    return Crate.objects.filter(location_id=shelf_id, status=Crate.Status.IN_STORAGE).count()
+    return occupants().stored().filter(location_id=shelf_id).count()
 
 
-def crates_beneath(location: Location) -> QuerySet[Crate]:
-    path = _CRATE_PATH[Location.Kind(location.kind)]
-    return Crate.objects.filter(Q(**{path: location.pk}))
+def occupants_beneath(location: Location) -> QuerySet[Any]:
+    """What still stands on the location or on the shelves beneath it (or will come back to
+    them): crates not destroyed."""
+    path = _OCCUPANT_PATH[Location.Kind(location.kind)]
+    return occupants().present().filter(Q(**{path: location.pk}))

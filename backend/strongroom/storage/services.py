@@ -12,7 +12,7 @@ from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.storage.models import Location
-from strongroom.storage.selectors import crates_beneath, shelf_occupancy
+from strongroom.storage.selectors import occupants_beneath, shelf_occupancy
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 # One bulk call creates at most this many locations (rooms + racks + shelves).
@@ -281,7 +281,7 @@ def location_set_active(
             )
         affected = [location, *[d for d in _descendants(location) if not d.is_active]]
     else:
-        stored = crates_beneath(location).exclude(status="DESTROYED").filter(location__isnull=False)
+        stored = occupants_beneath(location)
         if stored.exists():
             raise ConflictError(
                 f"{location.full_code} holds {stored.count()} crate(s); move them first.",

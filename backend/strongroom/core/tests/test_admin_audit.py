@@ -18,8 +18,8 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import UserFactory
+from strongroom.compliance.admin_audit import AuditedAdmin
 from strongroom.compliance.models import AuditEvent
-from strongroom.core.admin import AuditedAdmin
 from strongroom.core.models import PendingTask
 from strongroom.records.models import DocumentType
 
@@ -219,7 +219,7 @@ def test_a_bulk_change_and_its_audit_event_commit_or_roll_back_together(
     def audit_store_down(**kwargs: Any) -> None:
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr("strongroom.core.admin.audit_event_record", audit_store_down)
+    monkeypatch.setattr("strongroom.compliance.admin_audit.audit_event_record", audit_store_down)
     with pytest.raises(RuntimeError, match="audit store unavailable"):
         system_administrator.post(
             "/admin/django_celery_beat/periodictask/",

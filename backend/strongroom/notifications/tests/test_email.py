@@ -2,6 +2,7 @@ from smtplib import SMTPServerDisconnected
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from config.celery import app as celery_app
@@ -20,7 +21,9 @@ def notify(users: list[Any], key: str = "k") -> list[Notification]:
         title="REQ-1 was approved",
         body="Deviation investigation",
         dedupe_key=key,
-        request_id=None,
+        object_type="request",
+        object_id="7",
+        link="/requests/7",
     )
 
 
@@ -35,6 +38,10 @@ def test_each_new_notification_is_mailed_once_after_commit(
     assert message.to == ["alice@example.com"]
     assert message.subject == "[Strongroom] REQ-1 was approved"
     assert message.extra_headers["Message-ID"] == f"<notification-{created[0].pk}@127.0.0.1>"
+    # The link the sender gave, on the public address.
+    assert f"Open in Strongroom: {settings.STRONGROOM_PUBLIC_URL.rstrip('/')}/requests/7\n" in (
+        message.body
+    )
     # The task runs again (a redelivery): nothing more is sent.
     assert send_notification_email(created[0].pk) is False
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""A notification task that meets a database restarting (found by scripts/chaos.py: PostgreSQL
+"""The e-mail task that meets a database restarting (found by scripts/chaos.py: PostgreSQL
 stopped mid-task) retries instead of failing for good — a failed task is acknowledged and gone,
 and with it the notification or the e-mail."""
 
@@ -9,11 +9,10 @@ from django.core import mail
 from django.db import OperationalError
 
 from strongroom.accounts.tests.factories import UserFactory
-from strongroom.notifications import email, tasks
-from strongroom.notifications.models import Notification, NotificationKind
+from strongroom.notifications import email
+from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
-from strongroom.notifications.tasks import notify_request_event, send_notification_email
-from strongroom.requests.tests.conftest import Plant, plant, withdrawal  # noqa: F401 (fixture)
+from strongroom.notifications.tasks import send_notification_email
 
 pytestmark = pytest.mark.django_db
 
@@ -30,21 +29,6 @@ def _fails_once(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> dict
 
     monkeypatch.setattr(module, name, flaky)
     return calls
-
-
-def test_the_notification_task_retries_while_the_database_restarts(
-    plant: Plant,  # noqa: F811 (the fixture imported above)
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    body = withdrawal(plant)  # its after-commit task does not run here
-    calls = _fails_once(monkeypatch, tasks, "notification_create_many")
-
-    result = notify_request_event.apply(args=[body["id"], "submitted", 1], throw=False)
-
-    assert result.successful()
-    assert calls["n"] == 2
-    notified = Notification.objects.filter(request_id=body["id"], kind="REQUEST_SUBMITTED")
-    assert {n.recipient for n in notified} == {plant.approver, plant.approver2}
 
 
 def test_the_e_mail_task_retries_while_the_database_restarts(

@@ -10,7 +10,8 @@ from kombu.exceptions import OperationalError
 from strongroom.core.models import PendingTask
 from strongroom.core.tasks import send_pending_tasks
 from strongroom.notifications.models import Notification
-from strongroom.notifications.tasks import notify_request_event, send_notification_email
+from strongroom.notifications.tasks import send_notification_email
+from strongroom.requests.tasks import notify_request_event
 from strongroom.requests.tests.conftest import Plant, act, withdrawal
 
 pytestmark = pytest.mark.django_db

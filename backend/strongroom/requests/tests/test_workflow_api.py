@@ -558,7 +558,7 @@ def test_the_destruction_certificate_is_served_once_completed(
     # The requester is told, with a link to the request whose page offers the certificate.
     (done,) = Notification.objects.filter(kind="CRATE_DESTROYED")
     assert done.recipient == plant.manager
-    assert done.request_id == body["id"]
+    assert done.link == f"/requests/{body['id']}"
     assert "destruction certificate" in done.title
     response = plant.client("viewer").get(f"/api/v1/requests/{body['id']}/certificate.pdf")
     assert response.status_code == 200

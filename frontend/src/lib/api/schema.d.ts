@@ -1653,10 +1653,11 @@ export interface components {
             readonly body: string;
             readonly unit: number | null;
             unit_code?: string | null;
-            readonly request: number | null;
-            request_number?: string | null;
-            readonly crate: number | null;
-            crate_code?: string | null;
+            /** @description What it is about, e.g. request (blank: nothing). */
+            readonly object_type: string;
+            readonly object_id: string;
+            /** @description Path of its page in the app, e.g. /requests/42. */
+            readonly link: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */

@@ -7,6 +7,7 @@ harmless.
 
 from typing import Any
 
+from celery import current_app
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import PeriodicTask
 
@@ -15,10 +16,8 @@ class Command(BaseCommand):
     help = "Queue every enabled periodic task once, now."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from config.celery import app
-
         for task in PeriodicTask.objects.filter(enabled=True).order_by("name"):
             if task.task.startswith("celery."):
                 continue
-            app.send_task(task.task, queue=task.queue or None)
+            current_app.send_task(task.task, queue=task.queue or None)
             self.stdout.write(f"queued {task.name} ({task.task})")

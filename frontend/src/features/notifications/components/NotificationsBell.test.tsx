@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
@@ -37,8 +37,9 @@ describe('NotificationsBell', () => {
               title: 'REQ-1 waits for approval',
               body: '',
               unit: 1,
-              request: 4,
-              crate: null,
+              object_type: 'request',
+              object_id: '4',
+              link: '/requests/4',
               created_at: '2026-11-23T03:00:00Z',
               read_at: null,
             },
@@ -54,5 +55,44 @@ describe('NotificationsBell', () => {
     expect(
       await screen.findByRole('button', { name: 'Notifications, 1 unread' }),
     ).toBeInTheDocument();
+  });
+
+  it('links each notification to the page the backend names', async () => {
+    const item = (id: number, title: string, link: string) => ({
+      id,
+      kind: 'REQUEST_SUBMITTED',
+      title,
+      body: '',
+      unit: 1,
+      object_type: link === '' ? '' : 'request',
+      object_id: link === '' ? '' : '4',
+      link,
+      created_at: '2026-11-23T03:00:00Z',
+      read_at: null,
+    });
+    mockFetch({
+      '/api/v1/notifications/': {
+        body: {
+          next: null,
+          previous: null,
+          results: [
+            item(1, 'REQ-1 waits for approval', '/requests/4'),
+            item(2, 'Your password expires', ''),
+          ],
+        },
+      },
+    });
+    renderWithProviders(
+      <MemoryRouter>
+        <NotificationsBell />
+      </MemoryRouter>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Notifications, 2 unread' }));
+    expect(await screen.findByRole('link', { name: 'REQ-1 waits for approval' })).toHaveAttribute(
+      'href',
+      '/requests/4',
+    );
+    expect(screen.getByText('Your password expires')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Your password expires' })).not.toBeInTheDocument();
   });
 });

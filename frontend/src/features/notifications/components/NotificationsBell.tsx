@@ -69,14 +69,14 @@ export function NotificationsBell() {
           {items.length === 0 && <Text size="sm">No notifications.</Text>}
           {items.map((item) => (
             <div key={item.id}>
-              {item.request === null ? (
+              {item.link === '' ? (
                 <Text size="sm" fw={item.read_at === null ? 700 : 400}>
                   {item.title}
                 </Text>
               ) : (
                 <Anchor
                   component={Link}
-                  to={`/requests/${String(item.request)}`}
+                  to={item.link}
                   size="sm"
                   fw={item.read_at === null ? 700 : 400}
                   onClick={() => {

@@ -13,7 +13,7 @@ export interface DocumentRow {
   permanent: boolean;
 }
 
-/** The document types initial_setup seeds (backend accounts/setup.py DOCUMENT_TYPES). */
+/** The document types initial_setup seeds (backend records/setup.py DOCUMENT_TYPES). */
 export const DOCUMENT_TYPES = [
   { value: 'BMR', label: 'Batch Record' },
   { value: 'VAL', label: 'Validation' },
