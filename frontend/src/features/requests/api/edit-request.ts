@@ -53,6 +53,9 @@ export function useEditAndResubmit(id: number) {
         if (corrections.new_documents !== undefined && crateId !== undefined) {
           // The crate first: the form re-reads its rows when the request's version moves on.
           await queryClient.query({ ...crateQueryOptions(crateId), staleTime: 0 });
+          // Everything under the documents root key: the request page's list of the crate's
+          // documents (get-crate-documents) and the documents pages.
+          void queryClient.invalidateQueries({ queryKey: ['documents'] });
         }
         queryClient.setQueryData(requestKeys.detail(id), edited);
         current = edited.version ?? version + 1;
