@@ -17,6 +17,8 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
@@ -352,6 +354,15 @@ def crate_documents_correct(
             for document in removed:
                 changes[f"documents.{document.number}"] = [_document_values(document), None]
                 document.delete()
+            # Rows may exchange numbers: the renumbered documents first take a number no row
+            # can have (rows are stripped), so the unique number holds at every step.
+            Document.objects.filter(
+                pk__in=[
+                    row["id"]
+                    for row in cleaned
+                    if "id" in row and current[row["id"]].number != row["number"]
+                ]
+            ).update(number=Concat(Value(" renumbering "), Cast("pk", CharField())))
             for row in cleaned:
                 if "id" not in row:
                     continue
@@ -369,7 +380,7 @@ def crate_documents_correct(
                 if "id" not in row:
                     Document.objects.create(crate=crate, unit=crate.unit, **row)
                     changes[f"documents.{row['number']}"] = [None, _document_values(row)]
-    except IntegrityError as exc:  # a concurrent crate took a number, or two rows swapped theirs
+    except IntegrityError as exc:  # a concurrent crate took one of the numbers meanwhile
         raise ConflictError(
             "A document number is in use; check the numbers and try again.",
             code="document_number_taken",

@@ -255,6 +255,25 @@ def test_a_refusal_after_some_rows_were_written_rolls_everything_back(plant: Pla
     assert not AuditEvent.objects.filter(action__in=["request.update", "crate.update"]).exists()
 
 
+def test_two_rows_may_exchange_their_numbers(plant: Plant) -> None:
+    body = _sent_back_storage(plant)
+    first, second = Document.objects.filter(crate=body["crate"]).order_by("number")
+    edited = _edit(
+        plant,
+        body,
+        new_documents=[
+            {**_row("BMR-2", title="Batch recrod 1"), "id": first.pk},
+            {**_row("BMR-1", title="Batch BMR-2"), "id": second.pk},
+        ],
+    )
+    assert edited.status_code == 200, edited.content
+    assert Document.objects.get(pk=first.pk).number == "BMR-2"
+    assert Document.objects.get(pk=second.pk).number == "BMR-1"
+    changes = AuditEvent.objects.get(action="request.update").changes
+    assert changes["documents.BMR-1.number"] == ["BMR-1", "BMR-2"]
+    assert changes["documents.BMR-2.number"] == ["BMR-2", "BMR-1"]
+
+
 def test_rows_are_corrected_only_on_a_storage_request_and_with_the_version_read(
     plant: Plant,
 ) -> None:
