@@ -92,23 +92,24 @@ def _documents_check(
     department: Department,
     documents: list[dict[str, Any]],
     crate: Crate | None = None,
+    field: str = "documents",
 ) -> tuple[list[dict[str, Any]], list[dict[str, list[str]]]]:
     """The rules of a crate's document rows, one copy for filing a crate and for correcting its
     rows: the cleaned rows (objects resolved) and the errors aligned with ``documents`` (``{}``
     for a valid row, else field -> messages). With ``crate`` (a correction), numbers the crate's
     own documents hold are free again, and a row with an ``id`` must name one of its documents,
-    once."""
+    once. An empty or too long list is refused as a whole, under ``details[field]``."""
     if not documents:
         raise ApplicationError(
             "A crate needs at least one document.",
             code="invalid_documents",
-            details={"documents": {"non_field_errors": ["At least one document."]}},
+            details={field: {"non_field_errors": ["At least one document."]}},
         )
     if len(documents) > MAX_DOCUMENTS:
         raise ApplicationError(
             f"At most {MAX_DOCUMENTS} documents per crate.",
             code="invalid_documents",
-            details={"documents": {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
+            details={field: {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
         )
     doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
     departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
@@ -327,7 +328,7 @@ def crate_documents_correct(
             code="crate_wrong_status",
         )
     cleaned, errors = _documents_check(
-        unit=crate.unit, department=crate.department, documents=documents, crate=crate
+        unit=crate.unit, department=crate.department, documents=documents, crate=crate, field=field
     )
     bad = sum(1 for row in errors if row)
     if bad:

@@ -217,6 +217,9 @@ def test_bad_rows_are_refused_per_row_and_field_and_change_nothing(plant: Plant)
     # At least one row remains.
     empty = _edit(plant, body, new_documents=[])
     assert (empty.status_code, empty.json()["error"]["code"]) == (400, "invalid_documents")
+    assert empty.json()["error"]["details"] == {
+        "new_documents": {"non_field_errors": ["At least one document."]}
+    }
 
     request = Request.objects.get(pk=body["id"])
     assert (request.version, request.purpose) == (body["version"], "Archive Q3 batch records")
