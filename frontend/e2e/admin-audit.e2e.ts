@@ -6,7 +6,9 @@
  * - a Document Manager raises a transfer and a destruction through their wizards, and both
  *   appear in the requests list;
  * - an Approver sends the transfer back; the requester corrects and resubmits it, signed, and
- *   the signatures given before the correction show "Invalid — record changed".
+ *   the signatures given before the correction show "Superseded by version N";
+ * - a sent-back storage request has a misspelt document title corrected on its one action,
+ *   "Correct and resubmit", and is resubmitted.
  */
 import { readFileSync } from 'node:fs';
 
@@ -409,19 +411,88 @@ describe('transfer, destruction and correction of a sent-back request', () => {
       .getByRole('region', { name: 'Send-backs' })
       .getByText(/Resolved .*Named the audit in the purpose\./)
       .waitFor(LIVE);
-    // The signatures given before the edit signed other content: the table says so.
+    // The signatures given before the edit signed the earlier version: superseded, not invalid.
     const signatures = requester.getByRole('table', { name: 'Signatures' });
     const row = (meaning: RegExp) => signatures.getByRole('row').filter({ hasText: meaning });
     await row(/^Submitted/)
-      .getByText('Invalid — record changed')
+      .getByText(/^Superseded by version \d+$/)
       .waitFor(LIVE);
     await row(/^Sent back/)
-      .getByText('Invalid — record changed')
+      .getByText(/^Superseded by version \d+$/)
       .waitFor(LIVE);
     await row(/^Resubmitted/)
       .getByText('Valid', { exact: true })
       .waitFor(LIVE);
     // The approver's screen follows live.
     await approver.page.getByTestId('request-status').getByText('Submitted').waitFor(LIVE);
+  });
+
+  it('corrects a misspelt document title of a sent-back storage request', async () => {
+    const departments = await getAs<Page_<{ id: number; unit_code: string }>>(
+      'goa1-manager',
+      '/api/v1/departments/?page_size=100',
+    );
+    const department = departments.results.find((d) => d.unit_code === 'GOA1');
+    if (department === undefined) {
+      throw new Error('The demo data has no GOA1 department');
+    }
+    const number = `E2E-${String(Date.now()).slice(-6)}-1`;
+    const created = (await postAs('goa1-manager', '/api/v1/requests/', {
+      type: 'STORAGE',
+      purpose: 'Archive the line 4 batch records (e2e)',
+      department: department.id,
+      new_documents: [
+        {
+          number,
+          title: 'Batch recrod line 4',
+          doc_type: 'BMR',
+          prepared_on: '2026-07-01',
+          retention_until: '2036-12-31',
+        },
+      ],
+      signature: { username: 'goa1-manager', password },
+    })) as RequestRow;
+    await postAs('goa1-approver', `/api/v1/requests/${String(created.id)}/send-back/`, {
+      version: created.version,
+      reason: 'The title of the batch record is misspelt.',
+      signature: { username: 'goa1-approver', password },
+    });
+
+    const page = manager.page;
+    await page.goto(`/requests/${String(created.id)}`);
+    await page.getByTestId('request-status').getByText('Sent back').waitFor(LIVE);
+    const actions = page.getByRole('group', { name: 'Actions' });
+    await actions.getByRole('link', { name: 'Correct and resubmit' }).waitFor();
+    expect(await actions.getByRole('button', { name: 'Resubmit', exact: true }).count()).toBe(0);
+    await actions.getByRole('link', { name: 'Correct and resubmit' }).click();
+
+    const title = page.getByLabel('Document 1 title');
+    await title.waitFor(LIVE);
+    expect(await title.inputValue()).toBe('Batch recrod line 4');
+    await title.fill('Batch record line 4');
+    await page.getByLabel(/^Your response to the send-back/).fill('Corrected the title.');
+    const signerId = page.getByLabel(/^User ID/);
+    if (await signerId.isVisible()) {
+      await signerId.fill('goa1-manager');
+    }
+    await page.getByLabel(/^Your password/).fill(password);
+    await page.getByRole('button', { name: 'Sign and resubmit' }).click();
+
+    await page.getByTestId('request-status').getByText('Submitted').waitFor(LIVE);
+    await page
+      .getByRole('table', { name: 'Documents of the request' })
+      .getByText('Batch record line 4')
+      .waitFor(LIVE);
+    const signatures = page.getByRole('table', { name: 'Signatures' });
+    await signatures
+      .getByRole('row')
+      .filter({ hasText: /^Submitted/ })
+      .getByText(/^Superseded by version \d+$/)
+      .waitFor(LIVE);
+    await signatures
+      .getByRole('row')
+      .filter({ hasText: /^Resubmitted/ })
+      .getByText('Valid', { exact: true })
+      .waitFor(LIVE);
   });
 });

@@ -37,9 +37,11 @@ class Signature(models.Model):
     kept for those two types (``request.signatures``); verification requires them to agree with
     ``object_id``.
 
-    ``scheme`` 2: ``content_digest`` is the SHA-256 of the record's canonical content at signing
-    and ``record_digest`` binds signer, meaning, UTC time, object type and id and that content.
-    ``scheme`` 1 (legacy rows): ``record_digest`` is the content digest alone.
+    ``scheme`` 2 and 3: ``content_digest`` is the SHA-256 of the record's canonical content at
+    signing and ``record_digest`` binds scheme, signer, meaning, UTC time, object type and id and
+    that content (scheme 3's content of a storage request also covers its crate's documents).
+    ``scheme`` 1 (legacy rows): ``record_digest`` is the content digest alone. The schemes are
+    described in ``strongroom.compliance.canonical``.
     """
 
     Meaning = SignatureMeaning
@@ -67,7 +69,9 @@ class Signature(models.Model):
         "records.Crate", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
     )
     scheme = models.PositiveSmallIntegerField(
-        default=2, help_text="Digest scheme: 1 = content only (legacy), 2 = bound."
+        default=3,
+        help_text="Digest scheme: 1 = content only (legacy), 2 = bound, 3 = bound, storage "
+        "requests' content with their documents.",
     )
     content_digest = models.CharField(max_length=64, blank=True)
     record_digest = models.CharField(max_length=64)
@@ -92,7 +96,9 @@ class Signature(models.Model):
                 condition=Q(content_digest="") | Q(content_digest__regex=r"^[0-9a-f]{64}$"),
                 name="signature_content_digest_format",
             ),
-            models.CheckConstraint(condition=Q(scheme__in=[1, 2]), name="signature_scheme_known"),
+            models.CheckConstraint(
+                condition=Q(scheme__in=[1, 2, 3]), name="signature_scheme_known"
+            ),
             models.CheckConstraint(condition=~Q(printed_name=""), name="signature_printed_name"),
         ]
         indexes = [

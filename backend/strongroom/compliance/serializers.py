@@ -5,9 +5,10 @@ from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.compliance.signing import (
     STATUS_CHOICES,
     STATUSES,
+    SUPERSEDED,
     VALID,
     SignatureCheckCache,
-    signature_check,
+    signature_check_detail,
 )
 
 SIGNATURE_STATUS_CHOICES = STATUS_CHOICES
@@ -24,8 +25,8 @@ def signature_check_cache(context: dict[str, object]) -> SignatureCheckCache:
 
 class SignatureSerializer(serializers.ModelSerializer):
     """The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning; its
-    validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2: bound to
-    signer, meaning, time, record and content)."""
+    validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2 and 3:
+    bound to signer, meaning, time, record and content; see ``compliance.canonical``)."""
 
     meaning_display = serializers.CharField(source="get_meaning_display")
     request_number = serializers.CharField(source="request.number", default=None, allow_null=True)
@@ -33,6 +34,7 @@ class SignatureSerializer(serializers.ModelSerializer):
     valid = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     status_display = serializers.SerializerMethodField()
+    superseded_by_version = serializers.SerializerMethodField()
     manifestation = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,6 +60,7 @@ class SignatureSerializer(serializers.ModelSerializer):
             "valid",
             "status",
             "status_display",
+            "superseded_by_version",
             "manifestation",
         ]
 
@@ -66,20 +69,33 @@ class SignatureSerializer(serializers.ModelSerializer):
         return crate.code if crate else None
 
     def _status(self, signature: Signature) -> str:
-        return signature_check(signature, cache=signature_check_cache(self.context))
+        return signature_check_detail(signature, cache=signature_check_cache(self.context))[0]
 
     def get_valid(self, signature: Signature) -> bool:
         return self._status(signature) == VALID
 
     @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
     def get_status(self, signature: Signature) -> str:
-        """valid; record_changed (the record's content is no longer what was signed);
+        """valid; superseded (an audited edit replaced the content signed: see
+        ``superseded_by_version``); record_changed (the record's content is no longer what was
+        signed, and no audited edit explains it);
         not_bound (the signature was copied, re-pointed or altered: its digest, link or audit
         event do not agree); no_audit_event (no ``signature.sign`` event records it)."""
         return self._status(signature)
 
     def get_status_display(self, signature: Signature) -> str:
-        return STATUSES[self._status(signature)]
+        status, version = signature_check_detail(
+            signature, cache=signature_check_cache(self.context)
+        )
+        if status == SUPERSEDED:
+            return f"Superseded by version {version}"
+        return STATUSES[status]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_superseded_by_version(self, signature: Signature) -> int | None:
+        """For a superseded signature, the version of the record whose audited edit replaced
+        the content it signed; otherwise null."""
+        return signature_check_detail(signature, cache=signature_check_cache(self.context))[1]
 
     def get_manifestation(self, signature: Signature) -> str:
         when = signature.signed_at.strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -20,7 +20,11 @@ Every signed action goes through :func:`signed_change`::
 Validity (:func:`signature_check`): the digest must recompute from the signature's own fields and
 the record's current content, the navigation link must agree with the object id, and the
 signature must have its ``signature.sign`` audit event (same signer, meaning, object, signature
-id and digest).
+id and digest). A signature whose content no longer matches is *superseded* when the audit trail
+shows an audited edit (an action the record type declares in ``supersede_actions``), recorded
+after the signature's sign event, whose "before" content digest is the one the signature signed
+(:func:`signature_check_detail` also gives the version it was superseded by); otherwise the
+record was changed outside such an edit and the signature is invalid (``record_changed``).
 """
 
 from collections.abc import Callable, Iterator
@@ -41,6 +45,7 @@ from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import (
     CURRENT_SCHEME,
     LEGACY_SCHEME,
+    SCHEMES,
     binding_digest,
     content_digest,
     signable_for,
@@ -202,12 +207,14 @@ def signature_record(
 # --- Validity ---------------------------------------------------------------------------------
 
 VALID = "valid"
+SUPERSEDED = "superseded"
 RECORD_CHANGED = "record_changed"
 NOT_BOUND = "not_bound"
 NO_AUDIT_EVENT = "no_audit_event"
 STATUSES = {
     VALID: "Valid",
-    RECORD_CHANGED: "Invalid — record changed",
+    SUPERSEDED: "Superseded by a later version",
+    RECORD_CHANGED: "Invalid — record changed outside an audited edit",
     NOT_BOUND: "Invalid — not bound to this record (copied, re-pointed or altered)",
     NO_AUDIT_EVENT: "Invalid — no matching audit event",
 }
@@ -222,7 +229,8 @@ class SignatureCheckCache:
     records: dict[tuple[str, str], Model | None] = field(default_factory=dict)
     contents: dict[tuple[str, str, int], str] = field(default_factory=dict)
     events: dict[tuple[str, str], dict[Any, AuditEvent]] = field(default_factory=dict)
-    results: dict[int, str] = field(default_factory=dict)
+    edits: dict[tuple[str, str], list[AuditEvent]] = field(default_factory=dict)
+    results: dict[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
 def _record(signature: Signature, cache: SignatureCheckCache) -> Model | None:
@@ -292,8 +300,59 @@ def _link_agrees(signature: Signature) -> bool:
     return True
 
 
+def _edit_events(signature: Signature, cache: SignatureCheckCache) -> list[AuditEvent]:
+    """The audited edits of the signature's record (one query per record)."""
+    key = (signature.object_type, signature.object_id)
+    if key not in cache.edits:
+        entry = signable_for_type(signature.object_type)
+        actions = entry.supersede_actions if entry is not None else ()
+        cache.edits[key] = (
+            list(
+                AuditEvent.objects.filter(
+                    action__in=actions,
+                    object_type=signature.object_type,
+                    object_id=signature.object_id,
+                ).order_by("id")
+            )
+            if actions
+            else []
+        )
+    return cache.edits[key]
+
+
+def _superseded_by(
+    signature: Signature, sign_event: AuditEvent, signed_content: str, cache: SignatureCheckCache
+) -> int | None:
+    """The version of the first audited edit after the signature that replaced the content it
+    signed, or None. The digests come from the chained audit trail, not from a field anyone
+    could set on the record."""
+    for event in _edit_events(signature, cache):
+        if event.pk <= sign_event.pk:
+            continue
+        changes = event.changes or {}
+        digests, version = changes.get("content_digest"), changes.get("version")
+        if not (isinstance(digests, list) and len(digests) == 2 and isinstance(digests[0], dict)):
+            continue
+        scheme = str(signature.scheme)
+        if not isinstance(digests[1], dict) or digests[0].get(scheme) != signed_content:
+            continue
+        if digests[1].get(scheme) == signed_content:
+            continue  # an edit of what this scheme does not cover: not the one that replaced it
+        if isinstance(version, list) and len(version) == 2 and isinstance(version[1], int):
+            return version[1]
+    return None
+
+
 def signature_check(signature: Signature, *, cache: SignatureCheckCache | None = None) -> str:
     """The signature's validity: one of :data:`STATUSES`."""
+    return signature_check_detail(signature, cache=cache)[0]
+
+
+def signature_check_detail(
+    signature: Signature, *, cache: SignatureCheckCache | None = None
+) -> tuple[str, int | None]:
+    """``(status, superseded_by_version)``: the validity as :func:`signature_check` gives it, and
+    for a superseded signature the version of the record that superseded it (else None)."""
     cache = cache if cache is not None else SignatureCheckCache()
     if signature.pk in cache.results:
         return cache.results[signature.pk]
@@ -302,10 +361,10 @@ def signature_check(signature: Signature, *, cache: SignatureCheckCache | None =
     return result
 
 
-def _signature_check(signature: Signature, cache: SignatureCheckCache) -> str:
-    if not _link_agrees(signature) or signature.scheme not in (LEGACY_SCHEME, CURRENT_SCHEME):
-        return NOT_BOUND
-    if signature.scheme == CURRENT_SCHEME:
+def _signature_check(signature: Signature, cache: SignatureCheckCache) -> tuple[str, int | None]:
+    if not _link_agrees(signature) or signature.scheme not in SCHEMES:
+        return NOT_BOUND, None
+    if signature.scheme != LEGACY_SCHEME:
         bound = binding_digest(
             signer_id=signature.signer_id,
             meaning=signature.meaning,
@@ -313,23 +372,27 @@ def _signature_check(signature: Signature, cache: SignatureCheckCache) -> str:
             object_type=signature.object_type,
             object_id=signature.object_id,
             content_digest=signature.content_digest,
+            scheme=signature.scheme,
         )
         if bound != signature.record_digest:
-            return NOT_BOUND
+            return NOT_BOUND, None
     record = _record(signature, cache)
     if record is None:
-        return NOT_BOUND
+        return NOT_BOUND, None
     event = _sign_event(signature, cache)
     if event is None:
-        return NO_AUDIT_EVENT
+        return NO_AUDIT_EVENT, None
     if not _event_agrees(event, signature):
-        return NOT_BOUND
+        return NOT_BOUND, None
     signed_content = (
-        signature.content_digest if signature.scheme == CURRENT_SCHEME else signature.record_digest
+        signature.record_digest if signature.scheme == LEGACY_SCHEME else signature.content_digest
     )
     if _content(signature, record, cache) != signed_content:
-        return RECORD_CHANGED
-    return VALID
+        version = _superseded_by(signature, event, signed_content, cache)
+        if version is not None:
+            return SUPERSEDED, version
+        return RECORD_CHANGED, None
+    return VALID, None
 
 
 def signature_is_valid(signature: Signature, *, cache: SignatureCheckCache | None = None) -> bool:

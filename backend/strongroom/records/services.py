@@ -17,6 +17,8 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
@@ -77,35 +79,64 @@ def _validate_documents(
 ) -> list[dict[str, Any]]:
     """Check every row and return them cleaned (objects resolved). Raises one
     ``invalid_documents`` error naming every bad field of every bad row (0-based index)."""
-    errors: dict[int, dict[str, list[str]]] = {}
+    cleaned, errors = _documents_check(unit=unit, department=department, documents=documents)
+    bad = {index: row for index, row in enumerate(errors) if row}
+    if bad:
+        raise _documents_error(bad, f"{len(bad)} document row(s) are not valid.")
+    return cleaned
+
+
+def _documents_check(
+    *,
+    unit: Unit,
+    department: Department,
+    documents: list[dict[str, Any]],
+    crate: Crate | None = None,
+    field: str = "documents",
+) -> tuple[list[dict[str, Any]], list[dict[str, list[str]]]]:
+    """The rules of a crate's document rows, one copy for filing a crate and for correcting its
+    rows: the cleaned rows (objects resolved) and the errors aligned with ``documents`` (``{}``
+    for a valid row, else field -> messages). With ``crate`` (a correction), numbers the crate's
+    own documents hold are free again, and a row with an ``id`` must name one of its documents,
+    once. An empty or too long list is refused as a whole, under ``details[field]``."""
     if not documents:
         raise ApplicationError(
             "A crate needs at least one document.",
             code="invalid_documents",
-            details={"documents": {"non_field_errors": ["At least one document."]}},
+            details={field: {"non_field_errors": ["At least one document."]}},
         )
     if len(documents) > MAX_DOCUMENTS:
         raise ApplicationError(
             f"At most {MAX_DOCUMENTS} documents per crate.",
             code="invalid_documents",
-            details={"documents": {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
+            details={field: {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
         )
     doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
     departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
     numbers = [str(row.get("number") or "").strip() for row in documents]
-    taken = set(
-        Document.objects.filter(unit=unit, number__in=[n for n in numbers if n]).values_list(
-            "number", flat=True
-        )
-    )
+    others = Document.objects.filter(unit=unit, number__in=[n for n in numbers if n])
+    if crate is not None:
+        others = others.exclude(crate=crate)
+    taken = set(others.values_list("number", flat=True))
+    own_ids = set(crate.documents.values_list("pk", flat=True)) if crate is not None else set()
     seen: dict[str, int] = {}
+    seen_ids: set[int] = set()
     cleaned: list[dict[str, Any]] = []
+    errors: list[dict[str, list[str]]] = []
     for index, row in enumerate(documents):
         row_errors: dict[str, list[str]] = {}
+        errors.append(row_errors)
 
         def bad(field: str, message: str, row_errors: dict[str, list[str]] = row_errors) -> None:
             row_errors.setdefault(field, []).append(message)
 
+        document_id = row.get("id") if crate is not None else None
+        if document_id is not None:
+            if document_id not in own_ids:
+                bad("id", f"Not a document of crate {crate.code if crate else ''}.")
+            elif document_id in seen_ids:
+                bad("id", "Listed twice.")
+            seen_ids.add(document_id)
         number = numbers[index]
         title = str(row.get("title") or "").strip()
         if not number:
@@ -152,10 +183,10 @@ def _validate_documents(
         if prepared_on and retention_until and retention_until < prepared_on:
             bad("retention_until", "Must not be before the preparation date.")
         if row_errors:
-            errors[index] = row_errors
             continue
         cleaned.append(
             {
+                **({"id": document_id} if document_id is not None else {}),
                 "number": number,
                 "title": title,
                 "doc_type": doc_type,
@@ -165,9 +196,7 @@ def _validate_documents(
                 "retain_permanently": permanent,
             }
         )
-    if errors:
-        raise _documents_error(errors, f"{len(errors)} document row(s) are not valid.")
-    return cleaned
+    return cleaned, errors
 
 
 def _retention_of(rows: list[dict[str, Any]]) -> tuple[dt.date | None, bool]:
@@ -249,6 +278,134 @@ def crate_create_pending(
         },
     )
     return crate
+
+
+DOCUMENT_FIELDS = (
+    "number",
+    "title",
+    "doc_type",
+    "department",
+    "prepared_on",
+    "retention_until",
+    "retain_permanently",
+)
+
+
+def _document_values(document: Document | dict[str, Any]) -> dict[str, Any]:
+    """A document row as the audit trail records it (codes, ISO dates)."""
+
+    def get(name: str) -> Any:
+        return document[name] if isinstance(document, dict) else getattr(document, name)
+
+    return {
+        "number": get("number"),
+        "title": get("title"),
+        "doc_type": get("doc_type").code,
+        "department": get("department").code,
+        "prepared_on": get("prepared_on"),
+        "retention_until": get("retention_until"),
+        "retain_permanently": get("retain_permanently"),
+    }
+
+
+def crate_documents_correct(
+    *, actor: User, crate: Crate, documents: list[dict[str, Any]], field: str = "documents"
+) -> dict[str, list[Any]]:
+    """Correct the document rows of a ``PENDING`` crate (a sent-back STORAGE request): a row
+    with the ``id`` of one of its documents replaces that document's fields, a row without one
+    adds a document, a document not listed is removed; at least one must remain. Same rules as
+    :func:`crate_create_pending`; every bad row is reported at once as ``invalid_documents``
+    with ``details[field]`` a list aligned with the rows (``{}`` for a valid row, else field ->
+    messages). Run inside the caller's transaction; writes the crate's ``crate.update`` audit
+    event and returns the changes (``"documents.<number>.<field>": [old, new]``,
+    ``"documents.<number>": [None, row]`` for an added row, ``[row, None]`` for a removed one)
+    for the caller's own audit event."""
+    crate = Crate.objects.select_for_update().select_related("unit", "department").get(pk=crate.pk)
+    if crate.status != Crate.Status.PENDING:
+        raise ConflictError(
+            f"Crate {crate.code} is {crate.get_status_display().lower()}: only a pending crate's "
+            "documents are corrected.",
+            code="crate_wrong_status",
+        )
+    cleaned, errors = _documents_check(
+        unit=crate.unit, department=crate.department, documents=documents, crate=crate, field=field
+    )
+    bad = sum(1 for row in errors if row)
+    if bad:
+        raise ApplicationError(
+            f"{bad} document row(s) are not valid.",
+            code="invalid_documents",
+            details={field: errors},
+        )
+    current = {
+        d.pk: d for d in crate.documents.select_related("doc_type", "department").order_by("number")
+    }
+    kept = {row["id"] for row in cleaned if "id" in row}
+    removed = [d for pk, d in current.items() if pk not in kept]
+    attached = [d.number for d in removed if d.attachments.exists()]
+    if attached:
+        raise ConflictError(
+            f"{', '.join(attached)} {'has' if len(attached) == 1 else 'have'} scans attached; "
+            "a document with scans is not removed.",
+            code="document_has_attachments",
+        )
+    changes: dict[str, list[Any]] = {}
+    try:
+        with transaction.atomic():
+            for document in removed:
+                changes[f"documents.{document.number}"] = [_document_values(document), None]
+                document.delete()
+            # Rows may exchange numbers: the renumbered documents first take a number no row
+            # can have (rows are stripped), so the unique number holds at every step.
+            Document.objects.filter(
+                pk__in=[
+                    row["id"]
+                    for row in cleaned
+                    if "id" in row and current[row["id"]].number != row["number"]
+                ]
+            ).update(number=Concat(Value(" renumbering "), Cast("pk", CharField())))
+            for row in cleaned:
+                if "id" not in row:
+                    continue
+                document = current[row["id"]]
+                old = _document_values(document)
+                new = _document_values(row)
+                if old == new:
+                    continue
+                for name in DOCUMENT_FIELDS:
+                    if old[name] != new[name]:
+                        changes[f"documents.{old['number']}.{name}"] = [old[name], new[name]]
+                        setattr(document, name, row[name])
+                document.save()
+            for row in cleaned:
+                if "id" not in row:
+                    Document.objects.create(crate=crate, unit=crate.unit, **row)
+                    changes[f"documents.{row['number']}"] = [None, _document_values(row)]
+    except IntegrityError as exc:  # a concurrent crate took one of the numbers meanwhile
+        raise ConflictError(
+            "A document number is in use; check the numbers and try again.",
+            code="document_number_taken",
+        ) from exc
+    if not changes:
+        return changes
+    before = (crate.destroy_after, crate.retain_permanently)
+    crate_destroy_after_recompute(crate)
+    crate_changes = dict(changes)
+    if before != (crate.destroy_after, crate.retain_permanently):
+        crate_changes["destroy_after"] = [before[0], crate.destroy_after]
+        crate_changes["retain_permanently"] = [before[1], crate.retain_permanently]
+    crate_changes["version"] = [crate.version, crate.version + 1]
+    crate.version += 1
+    crate.save(update_fields=["version", "updated_at"])
+    audit_event_record(
+        action="crate.update",
+        actor=actor,
+        object_type="crate",
+        object_id=crate.pk,
+        unit=crate.unit,
+        changes=crate_changes,
+    )
+    return changes
 
 
 def crate_destroy_after_recompute(crate: Crate) -> Crate:

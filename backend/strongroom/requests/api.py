@@ -160,6 +160,9 @@ class RequestViewSet(
             expected_return_on=data.get("expected_return_on"),
             document_ids=data.get("documents"),
             target_location_id=data.get("target_location"),
+            document_rows=(
+                [dict(row) for row in data["new_documents"]] if "new_documents" in data else None
+            ),
         )
         return Response(RequestDetailSerializer(self._detail(edited.pk)).data)
 

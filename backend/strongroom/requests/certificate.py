@@ -22,13 +22,15 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from strongroom.compliance.canonical import record_digest
+from strongroom.compliance.models import Signature
 from strongroom.compliance.signing import (
     NO_AUDIT_EVENT,
     NOT_BOUND,
     RECORD_CHANGED,
+    SUPERSEDED,
     VALID,
     SignatureCheckCache,
-    signature_check,
+    signature_check_detail,
 )
 from strongroom.records.models import Document
 from strongroom.requests.models import Request
@@ -38,10 +40,18 @@ _SMALL = ParagraphStyle("small", parent=_STYLES["BodyText"], fontSize=8, leading
 _MONO = ParagraphStyle("mono", parent=_SMALL, fontName="Courier", fontSize=7.5)
 _VALIDITY = {
     VALID: "yes",
+    SUPERSEDED: "superseded by version {version}",
     RECORD_CHANGED: "NO — record changed",
     NOT_BOUND: "NO — not bound to this record (copied or altered)",
     NO_AUDIT_EVENT: "NO — no audit event",
 }
+
+
+def _validity(signature: Signature, checks: SignatureCheckCache) -> str:
+    status, version = signature_check_detail(signature, cache=checks)
+    return _VALIDITY[status].format(version=version)
+
+
 _TABLE_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
@@ -180,7 +190,7 @@ def destruction_certificate_pdf(request: Request) -> bytes:
             _cell(_utc(s.signed_at)),
             _cell(s.reason or "—"),
             _cell(s.scheme),
-            _cell(_VALIDITY[signature_check(s, cache=checks)]),
+            _cell(_validity(s, checks)),
         ]
         for s in signatures
     ]
@@ -194,9 +204,11 @@ def destruction_certificate_pdf(request: Request) -> bytes:
     story += [
         signatures_table,
         Paragraph(
-            "Scheme 2: the signature's digest binds the signer, the meaning, the UTC time, the "
-            "record and its content, and the signature is checked against its audit event. "
-            "Scheme 1 (signatures made before scheme 2): the digest covers the content only.",
+            "Schemes 2 and 3: the signature's digest binds the signer, the meaning, the UTC time, "
+            "the record and its content, and the signature is checked against its audit event "
+            "(scheme 3 also covers a storage request's documents). Scheme 1 (signatures made "
+            "before scheme 2): the digest covers the content only. A signature superseded by a "
+            "later version signed content an audited correction replaced.",
             _SMALL,
         ),
         Spacer(1, 5 * mm),
@@ -208,7 +220,8 @@ def destruction_certificate_pdf(request: Request) -> bytes:
                 Paragraph("Record digest", _STYLES["Heading3"]),
                 Paragraph(
                     "SHA-256 of the request's canonical content (with the documents destroyed), "
-                    "the content digest each scheme-2 signature above signed:",
+                    "the content digest each scheme-2 or scheme-3 signature above signed (for a "
+                    "destruction both schemes cover the same content):",
                     _SMALL,
                 ),
                 Paragraph(record_digest(request=request), _MONO),

@@ -208,6 +208,16 @@ class DocumentInputSerializer(serializers.Serializer):
     retain_permanently = serializers.BooleanField(required=False, default=False)
 
 
+class DocumentEditInputSerializer(DocumentInputSerializer):
+    id = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="The document of the crate this row corrects; none for a new document.",
+    )
+
+
 class RequestCreateSerializer(serializers.Serializer):
     type = serializers.ChoiceField(RequestType.choices)
     purpose = serializers.CharField(max_length=2000, allow_blank=True)
@@ -231,6 +241,14 @@ class RequestEditSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
     )
     target_location = serializers.IntegerField(required=False)
+    new_documents = DocumentEditInputSerializer(
+        many=True,
+        required=False,
+        help_text="A storage request: every document row of its pending crate, as on creation; "
+        "a row with an id corrects that document, a row without adds one, a document not "
+        "listed is removed (at least one remains). Errors come back per row in "
+        "details.new_documents, a list aligned with these rows ({} for a valid row).",
+    )
 
 
 class WitnessInputSerializer(serializers.Serializer):

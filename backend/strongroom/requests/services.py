@@ -17,6 +17,7 @@ from rest_framework import status
 from strongroom.accounts.models import Department, User
 from strongroom.accounts.selectors import user_unit_ids
 from strongroom.compliance.audit import audit_event_record
+from strongroom.compliance.canonical import content_digests
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signed_change
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
@@ -374,8 +375,25 @@ def request_edit(
     expected_return_on: dt.date | None = None,
     document_ids: list[int] | None = None,
     target_location_id: int | None = None,
+    document_rows: list[dict[str, Any]] | None = None,
 ) -> Request:
-    """The requester corrects a request that was sent back (then resubmits it, signed)."""
+    """The requester corrects a request that was sent back (then resubmits it, signed).
+
+    What may be corrected depends on the type: the purpose always; a withdrawal's return date
+    and documents; a transfer's target shelf; a storage request's document rows
+    (``document_rows``, as on creation, each with the ``id`` of the document it corrects or
+    none for a new one; documents not listed are removed — see
+    :func:`strongroom.records.services.crate_documents_correct`, whose row errors come back in
+    ``details.new_documents``, a list aligned with the rows).
+
+    One transaction: the version check, the change, ``version`` + 1 and one ``request.update``
+    audit event with every changed field as ``[old, new]`` (document rows as
+    ``documents.<number>.<field>``), the version and the request's content digests before and
+    after (``content_digest``, per signature scheme), from which the signatures of the earlier
+    version read as superseded (``compliance.signing.signature_check_detail``). A refusal
+    changes nothing."""
+    from strongroom.records.services import crate_documents_correct
+
     request = Request.objects.select_for_update().select_related("crate").get(pk=request_id)
     require_in_units(actor, request.unit_id)
     if request.requester_id != actor.pk:
@@ -389,6 +407,13 @@ def request_edit(
             "A request is edited only while it is sent back.", code="invalid_transition"
         )
     require_version(request, version)
+    if document_rows is not None and request.type != RequestType.STORAGE:
+        raise ApplicationError(
+            "Only a storage request's document rows are corrected.",
+            code="invalid_field",
+            details={"new_documents": ["Only for a storage request."]},
+        )
+    digests_before = content_digests(request)
     current_documents = sorted(request.documents.values_list("pk", flat=True))
     before: dict[str, Any] = {
         "purpose": request.purpose,
@@ -417,6 +442,11 @@ def request_edit(
             setattr(request, key, value)
         if request.type == RequestType.WITHDRAWAL:
             request.documents.set(data.document_ids)
+    row_changes: dict[str, list[Any]] = {}
+    if document_rows is not None:
+        row_changes = crate_documents_correct(
+            actor=actor, crate=request.crate, documents=document_rows, field="new_documents"
+        )
     request.version += 1
     request.save()
     after = {
@@ -425,12 +455,16 @@ def request_edit(
         "documents": sorted(request.documents.values_list("pk", flat=True)),
         "target_location": request.target_location_id,
     }
+    changes: dict[str, list[Any]] = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    changes.update(row_changes)
+    changes["version"] = [request.version - 1, request.version]
+    changes["content_digest"] = [digests_before, content_digests(request)]
     audit_event_record(
         action="request.update",
         actor=actor,
         object_type="request",
         object_id=request.pk,
         unit=request.unit,
-        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+        changes=changes,
     )
     return request

@@ -5,7 +5,10 @@ documents, dates, target). Workflow progress (status, timestamps, version) is no
 a signature stays valid as the request moves on, and becomes invalid when someone changes what
 was signed (for example an edit after a send-back). A destruction also covers the documents it
 destroys — those listed on the request, or, for a whole-crate destruction, the crate's documents
-— with their number, title, type and retention.
+— with their number, title, type and retention. Since scheme 3 a storage request also covers the
+document rows of the crate it files (number, title, type, preparation date, retention): what the
+approver sees is what they sign, and a correction of a row after a send-back supersedes the
+signatures made before it (``request.update`` records the digests before and after).
 """
 
 from typing import Any
@@ -41,10 +44,28 @@ def _destroyed_documents(request: Request) -> list[list[Any]]:
     ]
 
 
-def request_content(request: Request) -> dict[str, Any]:
+def request_content_scheme_2(request: Request) -> dict[str, Any]:
+    """Scheme 2: a destruction also covers the documents it destroys."""
     content = request_content_legacy(request)
     if request.type == RequestType.DESTRUCTION:
         content["documents_destroyed"] = _destroyed_documents(request)
+    return content
+
+
+def _stored_documents(request: Request) -> list[list[Any]]:
+    # Not the department nor the unit: a transfer to another unit moves the documents to the
+    # department of the same code there, which does not change what was asked to be stored.
+    return [
+        [d.number, d.title, d.doc_type_id, d.prepared_on, d.retention_until, d.retain_permanently]
+        for d in Document.objects.filter(crate=request.crate_id).order_by("number", "pk")
+    ]
+
+
+def request_content(request: Request) -> dict[str, Any]:
+    """Scheme 3 (current): a storage request also covers the documents of its crate."""
+    content = request_content_scheme_2(request)
+    if request.type == RequestType.STORAGE:
+        content["documents_stored"] = _stored_documents(request)
     return content
 
 
@@ -53,6 +74,7 @@ def register() -> None:
         "request",
         model=Request,
         content=request_content,
-        legacy_content=request_content_legacy,
+        earlier_contents={1: request_content_legacy, 2: request_content_scheme_2},
         link="request",
+        supersede_actions=("request.update",),
     )

@@ -19,14 +19,18 @@ their entry (``events``) for the reader who wants the audit trail itself.
 """
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from strongroom.accounts.models import User
 from strongroom.compliance.models import AuditEvent, Signature
-from strongroom.compliance.signing import STATUSES, VALID, SignatureCheckCache, signature_check
+from strongroom.compliance.signing import (
+    STATUSES,
+    VALID,
+    SignatureCheckCache,
+    signature_check_detail,
+)
 from strongroom.records.models import Document
 from strongroom.requests.models import Request, SendBack
 from strongroom.storage.models import Location
@@ -69,8 +73,13 @@ FIELD_LABELS = {
     "retention_until": "Retain until",
     "retain_permanently": "Retained permanently",
     "department": "Department",
+    "version": "Version",
 }
+# Bookkeeping an edit records for verification (the version and the digests signatures are
+# checked against), not a change a person made: in the raw audit events only.
+_NOT_SHOWN = frozenset({"content_digest", "version"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FIELD_NAME = re.compile(r"^[a-z][a-z_]*$")
 _SIGN = "signature.sign"
 
 
@@ -87,7 +96,7 @@ def timeline_signature_status(
 ) -> tuple[str, int | None]:
     """A signature's status on the timeline and, when an earlier version of the record was
     signed and a later one replaced it, the version that superseded it (``None`` otherwise)."""
-    return signature_check(signature, cache=checks), None
+    return signature_check_detail(signature, cache=checks)
 
 
 def _status_label(status: str, superseded_by_version: int | None) -> str:
@@ -274,8 +283,11 @@ def _words(name: str, value: Any, names: _Names) -> str:
         return _date_words(value) if _ISO_DATE.match(value) else value
     if isinstance(value, list):
         return ", ".join(_words(name, item, names) for item in value)
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
+    if isinstance(value, dict):  # a document row added or removed: its fields in words
+        fields = sorted(
+            value.items(), key=lambda item: _FIELD_ORDER.get(item[0], len(_FIELD_ORDER))
+        )
+        return "; ".join(f"{_field_label(k)}: {_words(k, v, names)}" for k, v in fields)
     return str(value)
 
 
@@ -285,9 +297,15 @@ def _field_label(name: str) -> str:
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     parts = [part for part in re.split(r"[.\[\]]+", name) if part]
-    return " / ".join(
-        FIELD_LABELS.get(part, part.replace("_", " ").capitalize()) for part in parts or [name]
-    )
+    return " / ".join(_part_label(part) for part in parts or [name])
+
+
+def _part_label(part: str) -> str:
+    """A known field's label; another field name in words; anything else (a document number
+    such as ``BMR-0001``) exactly as recorded."""
+    if part in FIELD_LABELS:
+        return FIELD_LABELS[part]
+    return part.replace("_", " ").capitalize() if _FIELD_NAME.match(part) else part
 
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_LABELS)}
@@ -304,6 +322,7 @@ def _changes_in_words(fields: dict[str, list[Any]], names: _Names) -> list[dict[
             "new": _words(name, new, names),
         }
         for name, (old, new) in ordered
+        if name not in _NOT_SHOWN
     ]
 
 

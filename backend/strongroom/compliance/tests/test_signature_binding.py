@@ -15,7 +15,12 @@ from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import UserFactory
 from strongroom.compliance import immutability
 from strongroom.compliance.audit import audit_event_record
-from strongroom.compliance.canonical import binding_digest, content_digest, digest
+from strongroom.compliance.canonical import (
+    CURRENT_SCHEME,
+    binding_digest,
+    content_digest,
+    digest,
+)
 from strongroom.compliance.models import AuditEvent, Signature, SignatureMeaning
 from strongroom.compliance.signing import signature_check, signature_record
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory
@@ -321,5 +326,5 @@ def test_the_migration_carries_existing_signatures_over(roles_synced: None, unit
     # The table is append-only again.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Signature.objects.update(meaning="REJECTED")
-    # New rows default to the bound scheme.
-    assert Signature._meta.get_field("scheme").default == 2
+    # New rows default to the newest bound scheme.
+    assert Signature._meta.get_field("scheme").default == CURRENT_SCHEME == 3

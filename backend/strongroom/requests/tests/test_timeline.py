@@ -98,11 +98,15 @@ def test_each_action_is_one_entry_with_its_signature_reason_and_changes(plant: P
         },
     ]
     assert created["changes"] == approved["changes"] == []
-    # The signature of the first version no longer signs the record: said in full, in words.
+    # The signature of the first version no longer signs the record, and the audited correction
+    # explains why: superseded by the version the correction made, said in words.
     submitted = created["signatures"][0]
-    assert (submitted["valid"], submitted["status"]) == (False, "record_changed")
-    assert submitted["status_label"] == "Invalid — record changed"
-    assert submitted["superseded_by_version"] is None
+    assert (submitted["valid"], submitted["status"]) == (False, "superseded")
+    version = corrected["events"][0]["changes"]["version"][1]
+    assert submitted["status_label"] == f"Superseded by version {version}"
+    assert submitted["superseded_by_version"] == version
+    # The edit's bookkeeping (version, digests) stays in the raw events, not in the changes.
+    assert {"version", "content_digest"} <= set(corrected["events"][0]["changes"])
     assert approved["signatures"][0]["status_label"] == "Valid"
     # The raw events a click away: every event of the request in exactly one entry.
     assert [[r["action"] for r in e["events"]] for e in timeline] == [

@@ -1362,6 +1362,23 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        DocumentEditInputRequest: {
+            number: string;
+            title: string;
+            doc_type: string;
+            department?: string;
+            /** Format: date */
+            prepared_on: string;
+            /** Format: date */
+            retention_until?: string | null;
+            /** @default false */
+            retain_permanently: boolean;
+            /**
+             * Format: int64
+             * @description The document of the crate this row corrects; none for a new document.
+             */
+            id?: number | null;
+        };
         DocumentInCrate: {
             readonly id: number;
             readonly number: string;
@@ -1908,6 +1925,8 @@ export interface components {
             expected_return_on?: string;
             documents?: number[];
             target_location?: number;
+            /** @description A storage request: every document row of its pending crate, as on creation; a row with an id corrects that document, a row without adds one, a document not listed is removed (at least one remains). Errors come back per row in details.new_documents, a list aligned with these rows ({} for a valid row). */
+            new_documents?: components["schemas"]["DocumentEditInputRequest"][];
         };
         PatchedUnitRequest: {
             /** @description Short upper-case code, e.g. GOA1. */
@@ -2115,8 +2134,8 @@ export interface components {
         };
         /**
          * @description The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning; its
-         *     validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2: bound to
-         *     signer, meaning, time, record and content).
+         *     validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2 and 3:
+         *     bound to signer, meaning, time, record and content; see ``compliance.canonical``).
          */
         Signature: {
             readonly id: number;
@@ -2136,7 +2155,7 @@ export interface components {
             unit?: number | null;
             /**
              * Format: int64
-             * @description Digest scheme: 1 = content only (legacy), 2 = bound.
+             * @description Digest scheme: 1 = content only (legacy), 2 = bound, 3 = bound, storage requests' content with their documents.
              */
             scheme?: number;
             content_digest?: string;
@@ -2144,16 +2163,18 @@ export interface components {
             readonly valid: boolean;
             readonly status: components["schemas"]["SignatureStatusEnum"];
             readonly status_display: string;
+            readonly superseded_by_version: number | null;
             readonly manifestation: string;
         };
         /**
          * @description * `valid` - Valid
-         *     * `record_changed` - Invalid — record changed
+         *     * `superseded` - Superseded by a later version
+         *     * `record_changed` - Invalid — record changed outside an audited edit
          *     * `not_bound` - Invalid — not bound to this record (copied, re-pointed or altered)
          *     * `no_audit_event` - Invalid — no matching audit event
          * @enum {string}
          */
-        SignatureStatusEnum: "valid" | "record_changed" | "not_bound" | "no_audit_event";
+        SignatureStatusEnum: "valid" | "superseded" | "record_changed" | "not_bound" | "no_audit_event";
         /** @description Whether the next signature of this session takes the user ID (21 CFR 11.200(a)(1)). */
         SigningSession: {
             /** @description The next signature must carry the user ID as well as the password. */

@@ -5,6 +5,7 @@ import type { RequestDetail, Schemas } from '@/lib/api/types';
 import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
+import { crateQueryOptions } from './get-crate';
 import { requestKeys } from './request-keys';
 import { transitionRequest } from './transition-request';
 
@@ -26,21 +27,36 @@ export interface EditAndResubmitInput {
   response: string;
   /** The user ID (first signature of a session) and the password. */
   signature: { username?: string; password: string };
+  /** The request's crate: re-read after its document rows were corrected. */
+  crateId?: number;
 }
 
 /**
  * Corrects, then resubmits with the requester's signature. The two calls are separate on the
  * server: if the signature is refused, the corrections are saved (the cache holds the new
- * version) and a retry signs only the resubmission.
+ * version, and the crate as corrected) and a retry signs only the resubmission.
  */
 export function useEditAndResubmit(id: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ version, corrections, response, signature }: EditAndResubmitInput) => {
+    mutationFn: async ({
+      version,
+      corrections,
+      response,
+      signature,
+      crateId,
+    }: EditAndResubmitInput) => {
       markOwnChange('request', id);
       let current = version;
       if (corrections !== null) {
         const edited = await editRequest(id, { ...corrections, version });
+        if (corrections.new_documents !== undefined && crateId !== undefined) {
+          // The crate first: the form re-reads its rows when the request's version moves on.
+          await queryClient.query({ ...crateQueryOptions(crateId), staleTime: 0 });
+          // Everything under the documents root key: the request page's list of the crate's
+          // documents (get-crate-documents) and the documents pages.
+          void queryClient.invalidateQueries({ queryKey: ['documents'] });
+        }
         queryClient.setQueryData(requestKeys.detail(id), edited);
         current = edited.version ?? version + 1;
       }

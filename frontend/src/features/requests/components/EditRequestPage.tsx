@@ -24,7 +24,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
 import type { Me, RequestDetail } from '@/lib/api/types';
+import { ApiError } from '@/lib/api-client';
 import { fieldErrors } from '@/lib/api/field-errors';
+import { rowErrorsOf } from '@/lib/api/row-errors';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
@@ -32,8 +34,24 @@ import { useEditAndResubmit } from '../api/edit-request';
 import { useCrate } from '../api/get-crate';
 import { useRequest } from '../api/get-request';
 import { useTargetShelves } from '../api/get-target-shelves';
+import { DocumentRowsEditor } from './DocumentRowsEditor';
 import { correctionValuesOf, correctionsOf, mayCorrect } from './request-corrections';
 import { shelfOptions } from './shelf-options';
+import {
+  documentRowChanges,
+  editableRowsOf,
+  newEditableRow,
+  rowsComplete,
+  type EditableDocumentRow,
+} from './storage-corrections';
+
+/** A refusal of the signature's password: only then is the typed password emptied. */
+function passwordRefused(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    (error.code === 'signature_invalid' || fieldErrors(error)['signature.password'] !== undefined)
+  );
+}
 
 function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
   const navigate = useNavigate();
@@ -53,6 +71,22 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
   const shelves = useTargetShelves(detail.type === 'TRANSFER');
   const resubmit = useEditAndResubmit(detail.id);
   const serverErrors = fieldErrors(resubmit.error);
+  const storage = detail.type === 'STORAGE';
+  const crateDocuments = crate.data?.documents;
+  // A storage request's rows, read from its crate; read again only when a saved correction
+  // moved the request to a new version (the crate as corrected: what was typed, with ids).
+  const [rows, setRows] = useState<EditableDocumentRow[]>([]);
+  const [rowsReadAt, setRowsReadAt] = useState<number | null>(null);
+  const readAt = detail.version ?? 0;
+  if (storage && crateDocuments !== undefined && rowsReadAt !== readAt) {
+    // Adjusting state while rendering (no effect): the rows are read before they are shown.
+    setRows(editableRowsOf(crateDocuments));
+    setRowsReadAt(readAt);
+  }
+  const rowErrors = rowErrorsOf(resubmit.error, 'new_documents', rows.length);
+  const updateRow = (key: number, patch: Partial<EditableDocumentRow>) => {
+    setRows((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  };
 
   const tomorrow = dayjs().add(1, 'day').format('YYYY-MM-DD');
   const openSendBack = [...detail.send_backs]
@@ -69,6 +103,10 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         ? 'Choose at least one document'
         : null,
     target: detail.type === 'TRANSFER' && target === null ? 'Choose the target shelf' : null,
+    rows:
+      storage && rowsReadAt !== null && !rowsComplete(rows)
+        ? 'Complete every document row (number, title, type, ISO preparation date).'
+        : null,
     response: response.trim() === '' ? 'Answer the send-back: what did you correct?' : null,
     username:
       credentials.usernameRequired && credentials.username.trim() === ''
@@ -88,6 +126,8 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
       expectedReturnOn: returnOn,
       documentIds: wholeCrate ? [] : documentIds.map(Number),
       targetLocation: target === null ? null : Number(target),
+      documentRows:
+        storage && crateDocuments !== undefined ? documentRowChanges(crateDocuments, rows) : null,
     });
     resubmit.mutate(
       {
@@ -95,6 +135,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         corrections,
         response: response.trim(),
         signature: credentials.signature,
+        crateId: detail.crate,
       },
       {
         onSuccess: (updated) => {
@@ -105,7 +146,13 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
           });
           void navigate(`/requests/${String(updated.id)}`);
         },
-        onError: credentials.onError,
+        onError: (error) => {
+          // Whatever else was refused (a row, the version), what was typed stays, the
+          // password too; a wrong password is emptied, a missing user ID asked for.
+          if (passwordRefused(error) || fieldErrors(error)['signature.username'] !== undefined) {
+            credentials.onError(error);
+          }
+        },
       },
     );
   };
@@ -140,10 +187,10 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
               Crate <strong style={{ fontFamily: 'monospace' }}>{detail.crate_code}</strong> ·{' '}
               {detail.crate_location_code ?? 'no shelf'} · {detail.unit_code}
             </Text>
-            {(detail.type === 'STORAGE' || detail.type === 'DESTRUCTION') && (
+            {detail.type === 'DESTRUCTION' && (
               <Text size="sm" c="dimmed">
-                For a {humanize(detail.type).toLowerCase()} request only the purpose can be
-                corrected here; cancel it and raise a new one to change anything else.
+                For a destruction request only the purpose can be corrected here; cancel it and
+                raise a new one to change anything else.
               </Text>
             )}
             <Textarea
@@ -222,6 +269,36 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
             )}
           </Stack>
         </Paper>
+
+        {storage && (
+          <Paper withBorder p="md" component="section" aria-labelledby="storage-documents">
+            <Title order={2} size="h4" id="storage-documents" mb="sm">
+              Documents ({rows.length})
+            </Title>
+            {crate.isLoading ? (
+              <Loader size="sm" aria-label="Loading the documents" />
+            ) : (
+              <DocumentRowsEditor
+                rows={rows}
+                labelledBy="storage-documents"
+                attempted={attempted}
+                serverErrors={rowErrors.rows}
+                onChange={updateRow}
+                onAdd={() => {
+                  setRows((current) => [...current, newEditableRow()]);
+                }}
+                onRemove={(key) => {
+                  setRows((current) => current.filter((row) => row.key !== key));
+                }}
+              />
+            )}
+            {(shown('rows') ?? rowErrors.list) !== null && (
+              <Text c="red" size="sm" role="alert">
+                {shown('rows') ?? rowErrors.list}
+              </Text>
+            )}
+          </Paper>
+        )}
 
         <Paper withBorder p="md" component="section" aria-labelledby="resubmit-signature">
           <Title order={2} size="h4" id="resubmit-signature" mb="sm">

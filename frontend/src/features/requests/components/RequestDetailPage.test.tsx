@@ -4,13 +4,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestDetail } from '@/lib/api/types';
 import { makeDocument, makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
-import { stubApi } from '@/test/stub-api';
+import { present, stubApi } from '@/test/stub-api';
 
 import { RequestDetailPage } from './RequestDetailPage';
 
 type Signature = RequestDetail['signatures'][number];
 
-function signature(id: number, meaning: string, status: Signature['status']): Signature {
+function signature(
+  id: number,
+  meaning: string,
+  status: Signature['status'],
+  supersededByVersion: number | null = null,
+): Signature {
   return {
     id,
     signer: 2,
@@ -32,6 +37,7 @@ function signature(id: number, meaning: string, status: Signature['status']): Si
     valid: status === 'valid',
     status,
     status_display: status,
+    superseded_by_version: supersededByVersion,
     manifestation: 'Document Manager GOA1 — Submitted — 2026-11-23 01:00:00 UTC',
   };
 }
@@ -160,11 +166,60 @@ describe('RequestDetailPage signatures', () => {
     const table = await screen.findByRole('table', { name: 'Signatures' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map((row) => within(row).getAllByRole('cell').at(-1)?.textContent)).toEqual([
-      'Invalid — record changed',
-      'Invalid — not bound to this record',
+      'Invalid — record changed outside an audited edit' +
+        'The record was changed after this signature without an audited edit: it no longer signs what is shown.',
+      'Invalid — not bound to this record' +
+        'The signature was copied, re-pointed or altered: it does not belong to this record as it stands.',
       'Valid',
-      'Invalid — no audit event',
+      'Invalid — no audit event' + 'No audit event records this signature being made.',
     ]);
+  });
+
+  it('shows a signature of an earlier version as superseded, grey, not as invalid', async () => {
+    renderDetail(
+      makeRequest({
+        signatures: [
+          signature(1, 'SUBMITTED', 'superseded', 4),
+          signature(2, 'SENT_BACK', 'record_changed'),
+          signature(3, 'RESUBMITTED', 'valid'),
+        ],
+      }),
+    );
+    const table = await screen.findByRole('table', { name: 'Signatures' });
+    const [first, second, third] = within(table).getAllByRole('row').slice(1);
+    const superseded = within(present(first)).getByText('Superseded by version 4');
+    expect(superseded.closest('[data-tone]')).toHaveAttribute('data-tone', 'superseded');
+    expect(within(present(first)).queryByText(/Invalid/)).toBeNull();
+    // Not cut off: the label wraps instead of being truncated with an ellipsis.
+    const invalid = within(present(second)).getByText(
+      'Invalid — record changed outside an audited edit',
+    );
+    expect(invalid.closest('[data-tone]')).toHaveAttribute('data-tone', 'invalid');
+    expect(invalid).toHaveStyle({ whiteSpace: 'normal' });
+    expect(within(present(third)).getByText('Valid').closest('[data-tone]')).toHaveAttribute(
+      'data-tone',
+      'valid',
+    );
+  });
+
+  it('offers its requester one action on a sent-back request: correct and resubmit', async () => {
+    const requester = makeMe({
+      id: 2,
+      permissions: ['workflow.view_request', 'workflow.add_request'],
+    });
+    const api = stubApi({
+      'GET /api/v1/requests/7/': [{ body: makeRequest({ status: 'SENT_BACK', requester: 2 }) }],
+      'GET /api/v1/documents/': [{ body: { next: null, previous: null, results: [] } }],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderRoute('/requests/:requestId', '/requests/7', <RequestDetailPage me={requester} />);
+    const actions = await screen.findByRole('group', { name: 'Actions' });
+    expect(within(actions).getByRole('link', { name: 'Correct and resubmit' })).toHaveAttribute(
+      'href',
+      '/requests/7/edit',
+    );
+    expect(within(actions).queryByRole('button', { name: 'Resubmit' })).toBeNull();
+    expect(within(actions).getByRole('button', { name: 'Cancel request' })).toBeInTheDocument();
   });
 
   it('marks an invalid signature in the timeline, in full', async () => {

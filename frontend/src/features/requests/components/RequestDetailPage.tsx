@@ -108,6 +108,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
             <CertificateButton request={detail} />
           )}
           {mayCorrect(me, detail) && (
+            // The one way to resubmit: the edit page, which also resubmits without a change.
             <Button component={Link} to={`/requests/${String(detail.id)}/edit`} color="blue">
               Correct and resubmit
             </Button>
@@ -217,7 +218,11 @@ export function RequestDetailPage({ me }: { me: Me }) {
                   </Table.Td>
                   <Table.Td>{signature.reason ?? ''}</Table.Td>
                   <Table.Td>
-                    <SignatureValidityBadge status={signature.status} valid={signature.valid} />
+                    <SignatureValidityBadge
+                      status={signature.status}
+                      valid={signature.valid}
+                      supersededByVersion={signature.superseded_by_version}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -1,28 +1,52 @@
-import { Badge } from '@mantine/core';
+import { Badge, Stack, Text } from '@mantine/core';
 
 import {
+  signatureTone,
   signatureValidityExplanation,
   signatureValidityLabel,
   type SignatureStatus,
 } from './signature-validity';
 
-/** A signature's validity, with the reason when it is not valid. */
+const TONES = {
+  valid: { color: 'green', variant: 'light' },
+  superseded: { color: 'gray', variant: 'light' },
+  invalid: { color: 'red', variant: 'filled' },
+} as const;
+
+/**
+ * A signature's validity. Valid is green; superseded by a later version is grey (neutral: an
+ * audited correction, not a fault); any other status is red and says why, in full — the label
+ * wraps rather than being cut off, with the explanation under it.
+ */
 export function SignatureValidityBadge({
   status,
   valid,
+  supersededByVersion,
 }: {
   status?: SignatureStatus | undefined;
   valid: boolean;
+  supersededByVersion?: number | null | undefined;
 }) {
-  const ok = status === undefined ? valid : status === 'valid';
+  const tone = signatureTone(status, valid);
+  const explanation = signatureValidityExplanation(status);
   return (
-    <Badge
-      color={ok ? 'green' : 'red'}
-      variant={ok ? 'light' : 'filled'}
-      tt="none"
-      title={signatureValidityExplanation(status)}
-    >
-      {signatureValidityLabel(status, valid)}
-    </Badge>
+    <Stack gap={2} align="flex-start" data-tone={tone}>
+      <Badge
+        color={TONES[tone].color}
+        variant={TONES[tone].variant}
+        tt="none"
+        title={explanation}
+        h="auto"
+        maw="100%"
+        styles={{ label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' } }}
+      >
+        {signatureValidityLabel(status, valid, supersededByVersion)}
+      </Badge>
+      {tone === 'invalid' && explanation !== undefined && (
+        <Text size="xs" c="red.8">
+          {explanation}
+        </Text>
+      )}
+    </Stack>
   );
 }

@@ -27,9 +27,9 @@ describe('availableActions', () => {
     expect(names(approver, makeRequest({ requester: approver.id }))).toEqual([]);
   });
 
-  it('lets the requester cancel, and resubmit only after a send-back', () => {
+  it('lets the requester cancel; a sent-back request resubmits through its edit page only', () => {
     expect(names(manager)).toEqual(['cancel']);
-    expect(names(manager, makeRequest({ status: 'SENT_BACK' }))).toEqual(['resubmit', 'cancel']);
+    expect(names(manager, makeRequest({ status: 'SENT_BACK' }))).toEqual(['cancel']);
     expect(names(makeMe({ id: 9, permissions: manager.permissions }))).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ export interface ActionSpec {
   requester?: 'only' | 'never';
 }
 
-/** The status machine of backend/strongroom/requests/transitions.py, from the caller's side. */
+/**
+ * The status machine of backend/strongroom/requests/transitions.py, from the caller's side.
+ * Resubmitting a sent-back request is not among these dialogs: its requester has one action,
+ * "Correct and resubmit" (the edit page, which also resubmits without a change).
+ */
 export const ACTIONS: readonly ActionSpec[] = [
   {
     action: 'approve',
@@ -55,18 +59,6 @@ export const ACTIONS: readonly ActionSpec[] = [
     permission: PERMISSIONS.approveRequest,
     from: ['SUBMITTED', 'APPROVED'],
     requester: 'never',
-  },
-  {
-    action: 'resubmit',
-    label: 'Resubmit',
-    meaning: 'Resubmitted',
-    reasonRequired: true,
-    shelf: 'none',
-    witness: false,
-    color: 'blue',
-    permission: PERMISSIONS.raiseRequest,
-    from: ['SENT_BACK'],
-    requester: 'only',
   },
   {
     action: 'cancel',

@@ -2,6 +2,7 @@ import type { Me, RequestDetail } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 
 import type { RequestCorrections } from '../api/edit-request';
+import type { DocumentEditInput } from './storage-corrections';
 
 /** What the edit form holds. `documentIds` empty means the whole crate (withdrawals). */
 export interface CorrectionValues {
@@ -9,6 +10,8 @@ export interface CorrectionValues {
   expectedReturnOn: string | null;
   documentIds: number[];
   targetLocation: number | null;
+  /** A storage request: its crate's rows, when they differ from what the crate holds. */
+  documentRows?: DocumentEditInput[] | null;
 }
 
 export function correctionValuesOf(detail: RequestDetail): CorrectionValues {
@@ -48,6 +51,13 @@ export function correctionsOf(
     values.targetLocation !== before.targetLocation
   ) {
     changes.target_location = values.targetLocation;
+  }
+  if (
+    detail.type === 'STORAGE' &&
+    values.documentRows !== undefined &&
+    values.documentRows !== null
+  ) {
+    changes.new_documents = values.documentRows;
   }
   return Object.keys(changes).length === 0 ? null : changes;
 }

@@ -4,14 +4,18 @@ export type SignatureStatus = components['schemas']['SignatureStatusEnum'];
 
 const LABELS: Record<SignatureStatus, string> = {
   valid: 'Valid',
-  record_changed: 'Invalid — record changed',
+  superseded: 'Superseded by a later version',
+  record_changed: 'Invalid — record changed outside an audited edit',
   not_bound: 'Invalid — not bound to this record',
   no_audit_event: 'Invalid — no audit event',
 };
 
 const EXPLANATIONS: Record<SignatureStatus, string> = {
   valid: 'The signature is bound to this record and the record is unchanged since it was signed.',
-  record_changed: 'The record was changed after this signature: it no longer signs what is shown.',
+  superseded:
+    'It signed an earlier version: the record was corrected afterwards through an audited edit, and later signatures sign the correction.',
+  record_changed:
+    'The record was changed after this signature without an audited edit: it no longer signs what is shown.',
   not_bound:
     'The signature was copied, re-pointed or altered: it does not belong to this record as it stands.',
   no_audit_event: 'No audit event records this signature being made.',
@@ -21,11 +25,32 @@ export function isSignatureStatus(value: unknown): value is SignatureStatus {
   return typeof value === 'string' && Object.hasOwn(LABELS, value);
 }
 
-/** The label of a signature's validity; without a status (an older server), valid or not. */
+/** What a status looks like: green when valid, grey when superseded, red when invalid. */
+export type SignatureTone = 'valid' | 'superseded' | 'invalid';
+
+export function signatureTone(status: SignatureStatus | undefined, valid: boolean): SignatureTone {
+  if (status === undefined) {
+    return valid ? 'valid' : 'invalid';
+  }
+  return status === 'valid' ? 'valid' : status === 'superseded' ? 'superseded' : 'invalid';
+}
+
+/**
+ * The label of a signature's validity; without a status (an older server), valid or not. A
+ * superseded signature names the version that superseded it when it is known.
+ */
 export function signatureValidityLabel(
   status: SignatureStatus | undefined,
   valid: boolean,
+  supersededByVersion?: number | null,
 ): string {
+  if (
+    status === 'superseded' &&
+    supersededByVersion !== undefined &&
+    supersededByVersion !== null
+  ) {
+    return `Superseded by version ${String(supersededByVersion)}`;
+  }
   if (status !== undefined) {
     return LABELS[status];
   }

@@ -1,0 +1,161 @@
+import { ActionIcon, Button, Checkbox, Group, Select, Table, Text, TextInput } from '@mantine/core';
+
+import type { RowErrors } from '@/lib/api/row-errors';
+
+import { DOCUMENT_TYPES, rowComplete } from './document-rows';
+import type { EditableDocumentRow } from './storage-corrections';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The document rows of a storage request's crate, editable with the controls of the storage
+ * form: number, title, type, preparation date, retention. Each row shows its own errors — the
+ * server's on their field (`serverErrors`, aligned with `rows`), else, once the form was
+ * submitted, what is missing.
+ */
+export function DocumentRowsEditor({
+  rows,
+  onChange,
+  onAdd,
+  onRemove,
+  attempted,
+  serverErrors,
+  labelledBy,
+}: {
+  rows: readonly EditableDocumentRow[];
+  onChange: (key: number, patch: Partial<EditableDocumentRow>) => void;
+  onAdd: () => void;
+  onRemove: (key: number) => void;
+  attempted: boolean;
+  serverErrors: readonly RowErrors[];
+  labelledBy: string;
+}) {
+  return (
+    <>
+      <Table.ScrollContainer minWidth={900}>
+        <Table aria-labelledby={labelledBy}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Number</Table.Th>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>Type</Table.Th>
+              <Table.Th>Prepared on</Table.Th>
+              <Table.Th>Retain until</Table.Th>
+              <Table.Th>Permanent</Table.Th>
+              <Table.Th>
+                <span className="visually-hidden">Remove</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row, index) => {
+              const n = String(index + 1);
+              const server = serverErrors[index] ?? {};
+              const invalid = attempted && !rowComplete(row);
+              const missing = (empty: boolean, message: string) =>
+                invalid && empty ? message : null;
+              return (
+                <Table.Tr key={row.key} data-testid={`document-row-${n}`}>
+                  <Table.Td>
+                    <TextInput
+                      aria-label={`Document ${n} number`}
+                      value={row.number}
+                      error={
+                        server.number ?? server.id ?? missing(row.number.trim() === '', 'Required')
+                      }
+                      onChange={(event) => {
+                        onChange(row.key, { number: event.currentTarget.value });
+                      }}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      aria-label={`Document ${n} title`}
+                      value={row.title}
+                      error={server.title ?? missing(row.title.trim() === '', 'Required')}
+                      onChange={(event) => {
+                        onChange(row.key, { title: event.currentTarget.value });
+                      }}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Select
+                      aria-label={`Document ${n} type`}
+                      data={DOCUMENT_TYPES}
+                      value={row.docType}
+                      allowDeselect={false}
+                      error={server.doc_type ?? server.department ?? null}
+                      onChange={(value) => {
+                        onChange(row.key, { docType: value ?? 'BMR' });
+                      }}
+                      w={150}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      aria-label={`Document ${n} prepared on`}
+                      placeholder="YYYY-MM-DD"
+                      value={row.preparedOn}
+                      error={
+                        server.prepared_on ??
+                        missing(!ISO_DATE.test(row.preparedOn), 'A date, YYYY-MM-DD')
+                      }
+                      onChange={(event) => {
+                        onChange(row.key, { preparedOn: event.currentTarget.value });
+                      }}
+                      w={130}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      aria-label={`Document ${n} retain until`}
+                      placeholder="YYYY-MM-DD"
+                      value={row.retentionUntil}
+                      disabled={row.permanent}
+                      error={server.retention_until ?? null}
+                      onChange={(event) => {
+                        onChange(row.key, { retentionUntil: event.currentTarget.value });
+                      }}
+                      w={170}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Checkbox
+                      aria-label={`Document ${n} retain permanently`}
+                      checked={row.permanent}
+                      error={server.retain_permanently ?? null}
+                      onChange={(event) => {
+                        onChange(row.key, { permanent: event.currentTarget.checked });
+                      }}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      aria-label={`Remove document ${n}`}
+                      disabled={rows.length === 1}
+                      onClick={() => {
+                        onRemove(row.key);
+                      }}
+                    >
+                      ×
+                    </ActionIcon>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Group justify="space-between" mt="xs">
+        <Text size="xs" c="dimmed">
+          A row removed here removes the document from the crate; at least one stays.
+        </Text>
+        <Button variant="default" onClick={onAdd}>
+          Add document
+        </Button>
+      </Group>
+    </>
+  );
+}
