@@ -58,8 +58,43 @@ CSV_HEADER = ("number", "title", "doc_type", "department", "prepared_on", "reten
 PERMANENT = "permanent"
 
 
-def _documents_error(errors: dict[int, dict[str, list[str]]], message: str) -> ApplicationError:
-    return ApplicationError(message, code="invalid_documents", details={"documents": errors})
+# The request API's name for the document rows of a new crate: a refusal's ``details`` carry
+# the rows' messages under it, one item per row (``{}`` for a valid row), in the order sent.
+DOCUMENT_ROWS_FIELD = "new_documents"
+
+
+def _rows_error(errors: list[dict[str, list[str]]], message: str) -> ApplicationError:
+    return ApplicationError(
+        message, code="invalid_documents", details={DOCUMENT_ROWS_FIELD: errors}
+    )
+
+
+def _rows_list_error(message: str, detail: str) -> ApplicationError:
+    return ApplicationError(
+        message,
+        code="invalid_documents",
+        details={DOCUMENT_ROWS_FIELD: {"non_field_errors": [detail]}},
+    )
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def document_retention_default(*, doc_type: DocumentType, prepared_on: dt.date) -> dt.date | None:
+    """The retention date a document of ``doc_type`` prepared on ``prepared_on`` gets when its
+    row gives none: the preparation date plus the type's ``default_retention_years`` (29
+    February becomes 28 February). ``None`` when the type has no default: the row must then
+    give a date or retain permanently.
+
+    The one copy of the rule: every service that files documents applies it through
+    :func:`documents_validate`."""
+    if doc_type.default_retention_years is None:
+        return None
+    return _add_years(prepared_on, doc_type.default_retention_years)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -72,24 +107,22 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value).strip())
 
 
-def _validate_documents(
+def documents_validate(
     *, unit: Unit, department: Department, documents: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Check every row and return them cleaned (objects resolved). Raises one
-    ``invalid_documents`` error naming every bad field of every bad row (0-based index)."""
-    errors: dict[int, dict[str, list[str]]] = {}
+    """Check every row and return them cleaned (objects resolved, the retention default of
+    :func:`document_retention_default` applied to a row that gives no retention).
+
+    Raises one ``invalid_documents`` error whose ``details["new_documents"]`` is a list with one
+    item per row, in order: ``{field: [messages]}`` for a bad row, ``{}`` for a good one (an
+    empty or too long list: ``{"non_field_errors": [...]}`` instead)."""
     if not documents:
-        raise ApplicationError(
-            "A crate needs at least one document.",
-            code="invalid_documents",
-            details={"documents": {"non_field_errors": ["At least one document."]}},
-        )
+        raise _rows_list_error("A crate needs at least one document.", "At least one document.")
     if len(documents) > MAX_DOCUMENTS:
-        raise ApplicationError(
-            f"At most {MAX_DOCUMENTS} documents per crate.",
-            code="invalid_documents",
-            details={"documents": {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
+        raise _rows_list_error(
+            f"At most {MAX_DOCUMENTS} documents per crate.", f"At most {MAX_DOCUMENTS}."
         )
+    errors: list[dict[str, list[str]]] = [{} for _ in documents]
     doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
     departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
     numbers = [str(row.get("number") or "").strip() for row in documents]
@@ -101,7 +134,7 @@ def _validate_documents(
     seen: dict[str, int] = {}
     cleaned: list[dict[str, Any]] = []
     for index, row in enumerate(documents):
-        row_errors: dict[str, list[str]] = {}
+        row_errors = errors[index]
 
         def bad(field: str, message: str, row_errors: dict[str, list[str]] = row_errors) -> None:
             row_errors.setdefault(field, []).append(message)
@@ -147,12 +180,23 @@ def _validate_documents(
             bad("retention_until", "Not a date (use YYYY-MM-DD or 'permanent').")
         if permanent and retention_until is not None:
             bad("retention_until", "Give a date or retain permanently, not both.")
-        elif not permanent and retention_until is None and "retention_until" not in row_errors:
-            bad("retention_until", "Required (a date or 'permanent').")
+        elif (
+            not permanent
+            and retention_until is None
+            and "retention_until" not in row_errors
+            and doc_type is not None  # without a type or a date, their own fields say why
+            and prepared_on is not None
+        ):
+            retention_until = document_retention_default(doc_type=doc_type, prepared_on=prepared_on)
+            if retention_until is None:
+                bad(
+                    "retention_until",
+                    f"Required: {doc_type.name} has no default retention "
+                    "(give a date or retain permanently).",
+                )
         if prepared_on and retention_until and retention_until < prepared_on:
             bad("retention_until", "Must not be before the preparation date.")
         if row_errors:
-            errors[index] = row_errors
             continue
         cleaned.append(
             {
@@ -165,8 +209,15 @@ def _validate_documents(
                 "retain_permanently": permanent,
             }
         )
-    if errors:
-        raise _documents_error(errors, f"{len(errors)} document row(s) are not valid.")
+    bad_rows = [index + 1 for index, row_errors in enumerate(errors) if row_errors]
+    if bad_rows:
+        listed = ", ".join(str(n) for n in bad_rows[:10]) + (", …" if len(bad_rows) > 10 else "")
+        raise _rows_error(
+            errors,
+            f"Document row {listed} is not valid: see the marked fields."
+            if len(bad_rows) == 1
+            else f"Document rows {listed} are not valid: see the marked fields.",
+        )
     return cleaned
 
 
@@ -190,8 +241,10 @@ def crate_create_pending(
 
     Each document dict has ``number``, ``title``, ``doc_type`` (code), ``department`` (code,
     default the crate's), ``prepared_on`` and ``retention_until`` (a date) or
-    ``retain_permanently`` (or ``retention_until="permanent"``). The crate's ``destroy_after``
-    is the latest retention date, or it is retained permanently if any document is.
+    ``retain_permanently`` (or ``retention_until="permanent"``); without either, the type's
+    default (:func:`document_retention_default`). Bad rows: see :func:`documents_validate`.
+    The crate's ``destroy_after`` is the latest retention date, or it is retained permanently
+    if any document is.
     """
     allowed = user_unit_ids(actor)
     if allowed is not None and unit.pk not in allowed:
@@ -207,7 +260,7 @@ def crate_create_pending(
             code="invalid_department",
             details={"department": ["Not in this unit."]},
         )
-    rows = _validate_documents(unit=unit, department=department, documents=documents)
+    rows = documents_validate(unit=unit, department=department, documents=documents)
     year, serial, code = crate_code_allocate(unit=unit, department=department)
     destroy_after, permanent = _retention_of(rows)
     crate = Crate.objects.create(
@@ -332,12 +385,16 @@ def documents_parse_csv(*, file: IO[bytes] | UploadedFile, unit: Unit) -> list[d
         )
     department = Department(unit=unit, code="")  # rows without a department stay valid
     try:
-        _validate_documents(unit=unit, department=department, documents=rows)
+        documents_validate(unit=unit, department=department, documents=rows)
     except ApplicationError as exc:
-        by_index = exc.details.get("documents", {})
-        by_line = {lines[i] if isinstance(i, int) else i: errors for i, errors in by_index.items()}
-        raise _documents_error(
-            by_line, f"{len(by_line)} row(s) of the file are not valid (by line number)."
+        by_index = exc.details.get(DOCUMENT_ROWS_FIELD)
+        if not isinstance(by_index, list):
+            raise
+        by_line = {lines[i]: errors for i, errors in enumerate(by_index) if errors}
+        raise ApplicationError(
+            f"{len(by_line)} row(s) of the file are not valid (by line number).",
+            code="invalid_documents",
+            details={"documents": by_line},
         ) from exc
     return rows
 
