@@ -110,8 +110,8 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'This crate already has an open request.',
     );
-    expect(screen.getByLabelText(/Your password/)).toHaveValue('');
-    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    // A conflict is not about the password: it stays as typed for the retry.
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
     expect(await screen.findByText('Request page 43')).toBeInTheDocument();
     const posts = api.calls.filter((call) => call.method === 'POST');
