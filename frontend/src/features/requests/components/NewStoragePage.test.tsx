@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
+import { mockFetch } from '@/test/fetch-mock';
 import { makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { envelope, present, stubApi } from '@/test/stub-api';
@@ -190,5 +191,37 @@ describe('NewStoragePage', { timeout: 30_000 }, () => {
     });
     expect(screen.getByLabelText('Document 2 title')).toHaveValue('Batch 2');
     expect(screen.getByLabelText(/^Purpose/)).toHaveValue('Archive Q3');
+  });
+
+  it("lists a refused CSV's messages by line and field", async () => {
+    mockFetch({
+      '/api/v1/auth/signing-session/': {
+        body: { username_required: false, expires_at: null, idle_minutes: 30 },
+      },
+      '/api/v1/departments/': { body: DEPARTMENTS },
+      '/api/v1/document-types/': { body: DOCUMENT_TYPES },
+      '/api/v1/requests/documents-csv/': {
+        status: 400,
+        body: envelope(
+          'invalid_documents',
+          '1 row(s) of the file are not valid (by line number).',
+          {
+            documents: { '3': { prepared_on: ['Not a date (use YYYY-MM-DD).'] } },
+          },
+        ),
+      },
+    });
+    renderRoute(
+      '/requests/new/storage',
+      '/requests/new/storage',
+      <NewStoragePage me={makeMe({ permissions: ['workflow.add_request'] })} />,
+    );
+    await chooseDepartment();
+    const input = present(document.querySelector<HTMLInputElement>('input[type=file]'));
+    await userEvent.upload(input, new File(['number\n'], 'docs.csv', { type: 'text/csv' }));
+    const alert = (await screen.findByText(/row\(s\) of the file are not valid/)).closest(
+      '[role=alert]',
+    );
+    expect(alert).toHaveTextContent('Line 3, prepared on: Not a date (use YYYY-MM-DD).');
   });
 });

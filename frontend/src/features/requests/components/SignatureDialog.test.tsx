@@ -235,4 +235,28 @@ describe('SignatureDialog', () => {
     expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
     expect(onDone).not.toHaveBeenCalled();
   });
+
+  it('lists in the alert what the server refused beyond the fields of the dialog', async () => {
+    mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_target',
+            message: 'The target shelf cannot take this crate.',
+            details: { target_location: ['Same as the current shelf.'] },
+            request_id: 'x',
+          },
+        },
+      },
+    });
+    renderDialog();
+    await userEvent.type(await screen.findByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The target shelf cannot take this crate. target_location: Same as the current shelf.',
+    );
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+  });
 });
