@@ -148,7 +148,7 @@ def documents_validate(
         elif number in taken:
             bad("number", f"{number} already exists in {unit.code}.")
         elif number in seen:
-            bad("number", f"Repeats row {seen[number]}.")
+            bad("number", f"Repeats row {seen[number] + 1}.")
         else:
             seen[number] = index
         if not title:
