@@ -14,7 +14,11 @@ class DocumentType(models.Model):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=100, unique=True)
     default_retention_years = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Empty: retain permanently by default."
+        null=True,
+        blank=True,
+        help_text="A document of this type given no retention is kept this many years from its "
+        "preparation date. Empty: no default (each document gives a date or is retained "
+        "permanently).",
     )
     is_active = models.BooleanField(default=True)
 

@@ -60,8 +60,43 @@ CSV_HEADER = ("number", "title", "doc_type", "department", "prepared_on", "reten
 PERMANENT = "permanent"
 
 
-def _documents_error(errors: dict[int, dict[str, list[str]]], message: str) -> ApplicationError:
-    return ApplicationError(message, code="invalid_documents", details={"documents": errors})
+# The request API's name for the document rows of a new crate: a refusal's ``details`` carry
+# the rows' messages under it, one item per row (``{}`` for a valid row), in the order sent.
+DOCUMENT_ROWS_FIELD = "new_documents"
+
+
+def _rows_error(
+    errors: list[dict[str, list[str]]], message: str, *, field: str = DOCUMENT_ROWS_FIELD
+) -> ApplicationError:
+    return ApplicationError(message, code="invalid_documents", details={field: errors})
+
+
+def _rows_list_error(
+    message: str, detail: str, *, field: str = DOCUMENT_ROWS_FIELD
+) -> ApplicationError:
+    return ApplicationError(
+        message, code="invalid_documents", details={field: {"non_field_errors": [detail]}}
+    )
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def document_retention_default(*, doc_type: DocumentType, prepared_on: dt.date) -> dt.date | None:
+    """The retention date a document of ``doc_type`` prepared on ``prepared_on`` gets when its
+    row gives none: the preparation date plus the type's ``default_retention_years`` (29
+    February becomes 28 February). ``None`` when the type has no default: the row must then
+    give a date or retain permanently.
+
+    The one copy of the rule: every service that files documents applies it through
+    :func:`documents_validate`."""
+    if doc_type.default_retention_years is None:
+        return None
+    return _add_years(prepared_on, doc_type.default_retention_years)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -74,16 +109,31 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value).strip())
 
 
-def _validate_documents(
+def documents_validate(
     *, unit: Unit, department: Department, documents: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Check every row and return them cleaned (objects resolved). Raises one
-    ``invalid_documents`` error naming every bad field of every bad row (0-based index)."""
+    """Check every row and return them cleaned (objects resolved, the retention default of
+    :func:`document_retention_default` applied to a row that gives no retention).
+
+    Raises one ``invalid_documents`` error whose ``details["new_documents"]`` is a list with one
+    item per row, in order: ``{field: [messages]}`` for a bad row, ``{}`` for a good one (an
+    empty or too long list: ``{"non_field_errors": [...]}`` instead)."""
     cleaned, errors = _documents_check(unit=unit, department=department, documents=documents)
-    bad = {index: row for index, row in enumerate(errors) if row}
-    if bad:
-        raise _documents_error(bad, f"{len(bad)} document row(s) are not valid.")
+    _raise_bad_rows(errors, DOCUMENT_ROWS_FIELD)
     return cleaned
+
+
+def _raise_bad_rows(errors: list[dict[str, list[str]]], field: str) -> None:
+    bad_rows = [index + 1 for index, row_errors in enumerate(errors) if row_errors]
+    if bad_rows:
+        listed = ", ".join(str(n) for n in bad_rows[:10]) + (", …" if len(bad_rows) > 10 else "")
+        raise _rows_error(
+            errors,
+            f"Document row {listed} is not valid: see the marked fields."
+            if len(bad_rows) == 1
+            else f"Document rows {listed} are not valid: see the marked fields.",
+            field=field,
+        )
 
 
 def _documents_check(
@@ -92,7 +142,7 @@ def _documents_check(
     department: Department,
     documents: list[dict[str, Any]],
     crate: Crate | None = None,
-    field: str = "documents",
+    field: str = DOCUMENT_ROWS_FIELD,
 ) -> tuple[list[dict[str, Any]], list[dict[str, list[str]]]]:
     """The rules of a crate's document rows, one copy for filing a crate and for correcting its
     rows: the cleaned rows (objects resolved) and the errors aligned with ``documents`` (``{}``
@@ -100,17 +150,16 @@ def _documents_check(
     own documents hold are free again, and a row with an ``id`` must name one of its documents,
     once. An empty or too long list is refused as a whole, under ``details[field]``."""
     if not documents:
-        raise ApplicationError(
-            "A crate needs at least one document.",
-            code="invalid_documents",
-            details={field: {"non_field_errors": ["At least one document."]}},
+        raise _rows_list_error(
+            "A crate needs at least one document.", "At least one document.", field=field
         )
     if len(documents) > MAX_DOCUMENTS:
-        raise ApplicationError(
+        raise _rows_list_error(
             f"At most {MAX_DOCUMENTS} documents per crate.",
-            code="invalid_documents",
-            details={field: {"non_field_errors": [f"At most {MAX_DOCUMENTS}."]}},
+            f"At most {MAX_DOCUMENTS}.",
+            field=field,
         )
+    errors: list[dict[str, list[str]]] = [{} for _ in documents]
     doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
     departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
     numbers = [str(row.get("number") or "").strip() for row in documents]
@@ -122,10 +171,8 @@ def _documents_check(
     seen: dict[str, int] = {}
     seen_ids: set[int] = set()
     cleaned: list[dict[str, Any]] = []
-    errors: list[dict[str, list[str]]] = []
     for index, row in enumerate(documents):
-        row_errors: dict[str, list[str]] = {}
-        errors.append(row_errors)
+        row_errors = errors[index]
 
         def bad(field: str, message: str, row_errors: dict[str, list[str]] = row_errors) -> None:
             row_errors.setdefault(field, []).append(message)
@@ -146,7 +193,7 @@ def _documents_check(
         elif number in taken:
             bad("number", f"{number} already exists in {unit.code}.")
         elif number in seen:
-            bad("number", f"Repeats row {seen[number]}.")
+            bad("number", f"Repeats row {seen[number] + 1}.")
         else:
             seen[number] = index
         if not title:
@@ -178,8 +225,20 @@ def _documents_check(
             bad("retention_until", "Not a date (use YYYY-MM-DD or 'permanent').")
         if permanent and retention_until is not None:
             bad("retention_until", "Give a date or retain permanently, not both.")
-        elif not permanent and retention_until is None and "retention_until" not in row_errors:
-            bad("retention_until", "Required (a date or 'permanent').")
+        elif (
+            not permanent
+            and retention_until is None
+            and "retention_until" not in row_errors
+            and doc_type is not None  # without a type or a date, their own fields say why
+            and prepared_on is not None
+        ):
+            retention_until = document_retention_default(doc_type=doc_type, prepared_on=prepared_on)
+            if retention_until is None:
+                bad(
+                    "retention_until",
+                    f"Required: {doc_type.name} has no default retention "
+                    "(give a date or retain permanently).",
+                )
         if prepared_on and retention_until and retention_until < prepared_on:
             bad("retention_until", "Must not be before the preparation date.")
         if row_errors:
@@ -219,8 +278,10 @@ def crate_create_pending(
 
     Each document dict has ``number``, ``title``, ``doc_type`` (code), ``department`` (code,
     default the crate's), ``prepared_on`` and ``retention_until`` (a date) or
-    ``retain_permanently`` (or ``retention_until="permanent"``). The crate's ``destroy_after``
-    is the latest retention date, or it is retained permanently if any document is.
+    ``retain_permanently`` (or ``retention_until="permanent"``); without either, the type's
+    default (:func:`document_retention_default`). Bad rows: see :func:`documents_validate`.
+    The crate's ``destroy_after`` is the latest retention date, or it is retained permanently
+    if any document is.
     """
     allowed = user_unit_ids(actor)
     if allowed is not None and unit.pk not in allowed:
@@ -236,7 +297,7 @@ def crate_create_pending(
             code="invalid_department",
             details={"department": ["Not in this unit."]},
         )
-    rows = _validate_documents(unit=unit, department=department, documents=documents)
+    rows = documents_validate(unit=unit, department=department, documents=documents)
     year, serial, code = crate_code_allocate(unit=unit, department=department)
     destroy_after, permanent = _retention_of(rows)
     crate = Crate.objects.create(
@@ -330,13 +391,7 @@ def crate_documents_correct(
     cleaned, errors = _documents_check(
         unit=crate.unit, department=crate.department, documents=documents, crate=crate, field=field
     )
-    bad = sum(1 for row in errors if row)
-    if bad:
-        raise ApplicationError(
-            f"{bad} document row(s) are not valid.",
-            code="invalid_documents",
-            details={field: errors},
-        )
+    _raise_bad_rows(errors, field)
     current = {
         d.pk: d for d in crate.documents.select_related("doc_type", "department").order_by("number")
     }
@@ -489,12 +544,16 @@ def documents_parse_csv(*, file: IO[bytes] | UploadedFile, unit: Unit) -> list[d
         )
     department = Department(unit=unit, code="")  # rows without a department stay valid
     try:
-        _validate_documents(unit=unit, department=department, documents=rows)
+        documents_validate(unit=unit, department=department, documents=rows)
     except ApplicationError as exc:
-        by_index = exc.details.get("documents", {})
-        by_line = {lines[i] if isinstance(i, int) else i: errors for i, errors in by_index.items()}
-        raise _documents_error(
-            by_line, f"{len(by_line)} row(s) of the file are not valid (by line number)."
+        by_index = exc.details.get(DOCUMENT_ROWS_FIELD)
+        if not isinstance(by_index, list):
+            raise
+        by_line = {lines[i]: errors for i, errors in enumerate(by_index) if errors}
+        raise ApplicationError(
+            f"{len(by_line)} row(s) of the file are not valid (by line number).",
+            code="invalid_documents",
+            details={"documents": by_line},
         ) from exc
     return rows
 

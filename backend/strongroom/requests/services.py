@@ -272,7 +272,7 @@ def _storage_crate(data: RequestInput, user: User) -> Crate:
         raise ApplicationError(
             "A new crate needs its documents.",
             code="documents_required",
-            details={"documents": ["At least one."]},
+            details={"new_documents": {"non_field_errors": ["At least one document."]}},
         )
     return crate_create_pending(
         actor=user,

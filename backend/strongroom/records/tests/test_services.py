@@ -105,16 +105,28 @@ def test_invalid_rows_are_reported_per_index_and_field(setup: dict[str, Any]) ->
         )
     error = excinfo.value
     assert error.code == "invalid_documents"
-    rows = error.details["documents"]
-    assert set(rows) == {1, 2, 3, 4, 5, 6, 7, 8}
+    rows = error.details["new_documents"]
+    # One item per row sent, in order; a good row has no messages.
+    assert len(rows) == 9
+    assert rows[0] == {}
+    assert all(rows[i] for i in range(1, 9))
+    assert (
+        error.message
+        == "Document rows 2, 3, 4, 5, 6, 7, 8, 9 are not valid: see the marked fields."
+    )
     assert "already exists" in rows[1]["number"][0]
-    assert "Repeats row 0" in rows[2]["number"][0]
+    assert rows[2]["number"] == ["Repeats row 1."]  # counted from 1, as people do
     assert "doc_type" in rows[3]
     assert "retention_until" in rows[4]
     assert "prepared_on" in rows[5]
     assert "department" in rows[6]
     assert set(rows[7]) == {"number", "title"}
-    assert "retention_until" in rows[8]
+    # The seeded Batch Record of this fixture has no default retention: the row must give one.
+    assert rows[8] == {
+        "retention_until": [
+            "Required: Batch Record has no default retention (give a date or retain permanently)."
+        ]
+    }
     assert Crate.objects.count() == 1  # the one holding TAKEN-1
 
 
@@ -122,6 +134,57 @@ def test_no_documents_is_refused(setup: dict[str, Any]) -> None:
     with pytest.raises(ApplicationError) as excinfo:
         _create(setup, [])
     assert excinfo.value.code == "invalid_documents"
+    assert excinfo.value.details == {
+        "new_documents": {"non_field_errors": ["At least one document."]}
+    }
+
+
+def test_a_row_without_retention_gets_its_types_default_from_the_preparation_date(
+    setup: dict[str, Any],
+) -> None:
+    DocumentTypeFactory(code="LOG", name="Logbook", default_retention_years=7)
+    crate = _create(
+        setup,
+        [
+            _row("LOG-1", doc_type="LOG", prepared_on="2024-01-10", retention_until=""),
+            _row("LOG-2", doc_type="LOG", prepared_on="2024-02-29", retention_until=None),
+            _row("LOG-3", doc_type="LOG", retention_until="2026-05-01"),  # given: kept
+            _row("LOG-4", doc_type="LOG", retention_until="permanent"),
+        ],
+    )
+    docs = {d.number: d for d in crate.documents.all()}
+    assert docs["LOG-1"].retention_until == dt.date(2031, 1, 10)
+    assert docs["LOG-2"].retention_until == dt.date(2031, 2, 28)
+    assert docs["LOG-3"].retention_until == dt.date(2026, 5, 1)
+    assert (docs["LOG-4"].retention_until, docs["LOG-4"].retain_permanently) == (None, True)
+    assert [docs[n].retain_permanently for n in ("LOG-1", "LOG-2", "LOG-3")] == [False] * 3
+    event = AuditEvent.objects.get(action="crate.create")
+    assert event.changes["retain_permanently"] == [None, True]
+
+
+def test_the_default_sets_the_crates_destroy_after(setup: dict[str, Any]) -> None:
+    DocumentTypeFactory(code="LOG", name="Logbook", default_retention_years=7)
+    crate = _create(
+        setup,
+        [
+            _row("LOG-1", doc_type="LOG", prepared_on="2026-03-01", retention_until=""),
+            _row("BMR-1", retention_until="2030-12-31"),
+        ],
+    )
+    assert crate.destroy_after == dt.date(2033, 3, 1)
+    assert crate.retain_permanently is False
+
+
+def test_document_retention_default_is_none_without_a_default() -> None:
+    from strongroom.records.models import DocumentType
+
+    without = DocumentType(code="VAL", name="Validation", default_retention_years=None)
+    with_years = DocumentType(code="BMR", name="Batch Record", default_retention_years=10)
+    day = dt.date(2026, 12, 31)
+    assert services.document_retention_default(doc_type=without, prepared_on=day) is None
+    assert services.document_retention_default(doc_type=with_years, prepared_on=day) == dt.date(
+        2036, 12, 31
+    )
 
 
 def test_department_of_another_unit_is_refused(setup: dict[str, Any], units: Any) -> None:

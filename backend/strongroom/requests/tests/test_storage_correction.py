@@ -193,14 +193,14 @@ def test_bad_rows_are_refused_per_row_and_field_and_change_nothing(plant: Plant)
     assert refused.status_code == 400
     error = refused.json()["error"]
     assert error["code"] == "invalid_documents"
-    assert error["message"] == "5 document row(s) are not valid."
+    assert error["message"] == "Document rows 2, 3, 4, 5, 6 are not valid: see the marked fields."
     assert error["details"] == {
         "new_documents": [
             {},
             {"doc_type": ["Unknown document type 'NOPE'."]},
             {"number": [f"TAKEN-1 already exists in {plant.goa.code}."]},
             {"id": [f"Not a document of crate {body['crate_code']}."]},
-            {"number": ["Repeats row 0."]},
+            {"number": ["Repeats row 1."]},
             {"retention_until": ["Must not be before the preparation date."]},
         ]
     }

@@ -497,25 +497,95 @@ def test_a_storage_request_files_a_new_crate_with_its_documents(plant: Plant) ->
 
 @pytest.mark.compliance("A11-5")
 def test_a_storage_request_with_bad_documents_creates_nothing(plant: Plant) -> None:
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    DocumentTypeFactory(code="VAL", name="Validation", default_retention_years=None)
     crates_before = Crate.objects.count()
+    good = {
+        "title": "t",
+        "doc_type": "VAL",
+        "prepared_on": "2026-07-01",
+        "retain_permanently": True,
+    }
     response = create(
         plant.client("manager"),
         type="STORAGE",
         purpose="Archive",
         department=plant.crate.department.pk,
         new_documents=[
+            {**good, "number": "OK-1"},
             {
                 "number": "X-1",
                 "title": "t",
                 "doc_type": "NOPE",
                 "prepared_on": "2026-07-01",
                 "retention_until": "2020-01-01",
-            }
+            },
+            # No retention, and Validation has no default: refused on the row's field.
+            {"number": "X-2", "title": "t", "doc_type": "VAL", "prepared_on": "2026-07-01"},
         ],
     )
     assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_documents"
+    assert error["message"] == "Document rows 2, 3 are not valid: see the marked fields."
+    # Aligned with the rows sent: one item per row, {} for a good one.
+    rows = error["details"]["new_documents"]
+    assert len(rows) == 3
+    assert rows[0] == {}
+    assert set(rows[1]) == {"doc_type", "retention_until"}
+    assert rows[2] == {
+        "retention_until": [
+            "Required: Validation has no default retention (give a date or retain permanently)."
+        ]
+    }
     assert Crate.objects.count() == crates_before
     assert not Request.objects.exists()
+
+
+def test_a_malformed_document_row_is_refused_in_the_same_per_row_shape(plant: Plant) -> None:
+    response = create(
+        plant.client("manager"),
+        type="STORAGE",
+        purpose="Archive",
+        department=plant.crate.department.pk,
+        new_documents=[
+            {"number": "A-1", "title": "t", "doc_type": "BMR", "prepared_on": "2026-07-01"},
+            {"number": "A-2", "title": "t", "doc_type": "BMR", "prepared_on": "01/07/2026"},
+        ],
+    )
+    assert response.status_code == 400
+    rows = response.json()["error"]["details"]["new_documents"]
+    assert rows[0] == {}
+    assert list(rows[1]) == ["prepared_on"]
+
+
+def test_a_storage_row_without_retention_is_stored_with_its_types_default(plant: Plant) -> None:
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    DocumentTypeFactory(code="LOG", name="Logbook", default_retention_years=7)
+    response = create(
+        plant.client("manager"),
+        type="STORAGE",
+        purpose="Archive the line 3 logbooks",
+        department=plant.crate.department.pk,
+        new_documents=[
+            {"number": "LOG-1", "title": "Line 3", "doc_type": "LOG", "prepared_on": "2026-03-02"},
+            {
+                "number": "LOG-2",
+                "title": "Line 4",
+                "doc_type": "LOG",
+                "prepared_on": "2026-03-02",
+                "retention_until": None,
+            },
+        ],
+    )
+    assert response.status_code == 201, response.content
+    crate = Crate.objects.get(pk=response.json()["crate"])
+    assert set(crate.documents.values_list("retention_until", "retain_permanently")) == {
+        (dt.date(2033, 3, 2), False)
+    }
+    assert crate.destroy_after == dt.date(2033, 3, 2)
 
 
 def test_documents_csv_is_parsed_for_review(plant: Plant) -> None:

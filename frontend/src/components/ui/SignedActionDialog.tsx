@@ -2,7 +2,13 @@ import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, Textarea } fro
 import type { GetInputPropsReturnType } from '@mantine/form';
 import type { SubmitEventHandler, ReactNode } from 'react';
 
+import { formErrorOf } from '@/lib/api/field-errors';
+
 import { SignerIdInput } from './SignerIdInput';
+
+/** The request fields a signature dialog shows on their own inputs; the alert adds the server's
+ *  messages for any other, so nothing it said is lost. */
+const DIALOG_FIELDS = ['signature', 'reason', 'shelf', 'witness'];
 
 /** What Mantine's `form.getInputProps(field)` returns. */
 type FieldProps = GetInputPropsReturnType;
@@ -68,7 +74,7 @@ export function SignedActionDialog({
           </Alert>
           {error !== null && (
             <Alert color="red" role="alert" title="Not signed — nothing was changed">
-              {error.message}
+              {formErrorOf(error, DIALOG_FIELDS)}
             </Alert>
           )}
           {children}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ApiError } from '@/lib/api-client';
 
-import { fieldErrors, formErrorOf } from './field-errors';
+import { fieldErrors, formErrorOf, rowFieldErrors } from './field-errors';
 
 function envelope(details: Record<string, unknown>, message = 'The submitted data is not valid.') {
   return new ApiError(400, message, {
@@ -44,5 +44,24 @@ describe('formErrorOf', () => {
 
   it('is null without an error', () => {
     expect(formErrorOf(null, [])).toBeNull();
+  });
+});
+
+describe('rowFieldErrors', () => {
+  it('gives one item per row sent, each field with its messages', () => {
+    const error = envelope({
+      new_documents: [{}, { number: ['Already exists.'], retention_until: ['Required.', 'X.'] }],
+    });
+    expect(rowFieldErrors(error, 'new_documents')).toEqual([
+      {},
+      { number: 'Already exists.', retention_until: 'Required. X.' },
+    ]);
+  });
+
+  it('is empty when the refusal names no row', () => {
+    const error = envelope({ new_documents: { non_field_errors: ['At least one document.'] } });
+    expect(rowFieldErrors(error, 'new_documents')).toEqual([]);
+    expect(fieldErrors(error)['new_documents.non_field_errors']).toBe('At least one document.');
+    expect(rowFieldErrors(new Error('network'), 'new_documents')).toEqual([]);
   });
 });

@@ -7,9 +7,10 @@ import { ApiError } from '@/lib/api-client';
  * `non_field_errors` and `detail` stay under their own keys; read them with {@link formErrorOf}.
  */
 export function fieldErrors(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) {
-    return {};
-  }
+  return error instanceof ApiError ? flatten(error.details) : {};
+}
+
+function flatten(details: unknown): Record<string, string> {
   const result: Record<string, string> = {};
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
@@ -24,8 +25,22 @@ export function fieldErrors(error: unknown): Record<string, string> {
       }
     }
   };
-  walk(error.details, '');
+  walk(details, '');
   return result;
+}
+
+/**
+ * The messages of a list of rows, aligned with the rows sent: `details[field]` is a list with
+ * one item per row (`{}` for a good row), e.g. `{"new_documents": [{}, {"title": ["Required."]}]}`
+ * → `[{}, {title: "Required."}]`. Empty when the refusal names no row; a message about the
+ * list as a whole stays in {@link fieldErrors} (`"new_documents.non_field_errors"`).
+ */
+export function rowFieldErrors(error: unknown, field: string): Record<string, string>[] {
+  if (!(error instanceof ApiError)) {
+    return [];
+  }
+  const rows = error.details[field];
+  return Array.isArray(rows) ? rows.map((row) => (Array.isArray(row) ? {} : flatten(row))) : [];
 }
 
 const FORM_LEVEL_KEYS = ['non_field_errors', 'detail', ''];

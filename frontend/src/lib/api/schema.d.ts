@@ -1425,7 +1425,7 @@ export interface components {
             name: string;
             /**
              * Format: int64
-             * @description Empty: retain permanently by default.
+             * @description A document of this type given no retention is kept this many years from its preparation date. Empty: no default (each document gives a date or is retained permanently).
              */
             default_retention_years?: number | null;
             is_active?: boolean;

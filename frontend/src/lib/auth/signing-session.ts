@@ -36,6 +36,24 @@ export function isUsernameError(error: unknown): boolean {
   );
 }
 
+/**
+ * The refusal was about the signer's password: the server said it is wrong, or refused the
+ * signer (a 403 naming no other field: a failed signature, a locked account). Only then is the
+ * password typed emptied; a refusal of the form's content (400), a conflict (409) or a
+ * witness's wrong password keeps it, as it keeps every other field, so the person corrects
+ * what was wrong and signs again.
+ */
+export function isPasswordRefusal(error: unknown): boolean {
+  if (!(error instanceof ApiError)) {
+    return false;
+  }
+  const fields = Object.keys(fieldErrors(error));
+  return (
+    fields.includes('signature.password') ||
+    (error.status === 403 && fields.every((field) => field.startsWith('signature.')))
+  );
+}
+
 export interface SignatureCredentials {
   username: string;
   setUsername: (value: string) => void;
@@ -48,7 +66,8 @@ export interface SignatureCredentials {
   /** The `signature` object of a signed request's body. */
   signature: { username?: string; password: string };
   /** Call with a refused submission: asks for the user ID if the server did; the password is
-   *  emptied unless the refusal was about the user ID alone; the user ID typed stays. */
+   *  emptied only when the refusal was about it ({@link isPasswordRefusal}); the user ID
+   *  typed stays. */
   onError: (error: unknown) => void;
 }
 
@@ -91,20 +110,22 @@ export function useSignatureCredentials(): SignatureCredentials {
     complete: password !== '' && (!usernameRequired || username.trim() !== ''),
     signature: usernameRequired ? { username: username.trim(), password } : { password },
     onError: (error: unknown) => {
-      if (!noteError(error)) {
+      if (!noteError(error) && isPasswordRefusal(error)) {
         setPassword('');
       }
     },
   };
 }
 
-/** A refusal's messages for the fields of a signature dialog's form (user ID, password, and a
- *  destruction witness's), so each shows on its field. */
+/** A refusal's messages for the fields of a signature dialog's form (user ID, password, the
+ *  reason, a shelf, and a destruction witness's), so each shows on its field. */
 export function signatureFieldErrors(error: unknown): Record<string, string> {
   const server = fieldErrors(error);
   const mapped: Record<string, string | undefined> = {
     username: server['signature.username'],
     password: server['signature.password'],
+    reason: server.reason,
+    shelf: server.shelf,
     witnessUsername: server['witness.username'] ?? server.witness,
     witnessPassword: server['witness.password'],
   };

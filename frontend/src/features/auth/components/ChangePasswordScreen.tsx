@@ -1,10 +1,15 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 
+import { ApiError } from '@/lib/api-client';
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
+
 import { useChangePassword } from '../api/change-password';
 import { useLogout } from '../api/logout';
 
 const MIN_LENGTH = 12;
+/** The request's fields by the form's own names. */
+const FIELD_OF = { current_password: 'current', new_password: 'next' } as const;
 
 /** Shown instead of the app while the server requires a new password. */
 export function ChangePasswordScreen({ fullName }: { fullName: string }) {
@@ -25,7 +30,27 @@ export function ChangePasswordScreen({ fullName }: { fullName: string }) {
         <form
           noValidate
           onSubmit={form.onSubmit((values) => {
-            change.mutate({ current_password: values.current, new_password: values.next });
+            change.mutate(
+              { current_password: values.current, new_password: values.next },
+              {
+                onError: (error) => {
+                  const server = fieldErrors(error);
+                  const errors: Record<string, string> = {};
+                  for (const [field, own] of Object.entries(FIELD_OF)) {
+                    const message = server[field];
+                    if (message !== undefined) {
+                      errors[own] = message;
+                    }
+                  }
+                  if (error instanceof ApiError && error.code === 'invalid_credentials') {
+                    // The current password was wrong: only it is emptied; the new one stays.
+                    form.setFieldValue('current', '');
+                    errors.current = 'Not your current password.';
+                  }
+                  form.setErrors(errors);
+                },
+              },
+            );
           })}
         >
           <Stack>
@@ -38,7 +63,7 @@ export function ChangePasswordScreen({ fullName }: { fullName: string }) {
             </Text>
             {change.isError && (
               <Alert color="red" role="alert" title="Password not changed">
-                {change.error.message}
+                {formErrorOf(change.error, Object.keys(FIELD_OF))}
               </Alert>
             )}
             <PasswordInput

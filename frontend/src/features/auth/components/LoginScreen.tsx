@@ -12,6 +12,7 @@ import {
 import { useForm } from '@mantine/form';
 import { useSyncExternalStore } from 'react';
 
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import { session } from '@/lib/auth/session';
 
 import { useLogin } from '../api/login';
@@ -33,7 +34,14 @@ export function LoginScreen() {
         <form
           onSubmit={form.onSubmit((values) => {
             session.clearEndedReason();
-            login.mutate({ username: values.username.trim(), password: values.password });
+            login.mutate(
+              { username: values.username.trim(), password: values.password },
+              {
+                onError: (error) => {
+                  form.setErrors(fieldErrors(error));
+                },
+              },
+            );
           })}
           noValidate
         >
@@ -53,7 +61,7 @@ export function LoginScreen() {
             )}
             {login.isError && (
               <Alert color="red" title="Sign-in failed" role="alert">
-                {login.error.message}
+                {formErrorOf(login.error, ['username', 'password'])}
               </Alert>
             )}
             <TextInput

@@ -186,6 +186,38 @@ describe('CrateDetailPage', () => {
     expect(screen.getByTestId('legal-hold')).toHaveTextContent('Not on legal hold.');
   });
 
+  it("puts a refused reason's message on it and keeps the reason and password typed", async () => {
+    mockFetch({
+      '/api/v1/crates/5/': { body: makeCrate() },
+      '/api/v1/requests/': { body: { next: null, previous: null, results: [] } },
+      '/api/v1/crates/5/hold/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_error',
+            message: 'The submitted data is not valid.',
+            details: { reason: ['Ensure this field has no more than 2000 characters.'] },
+            request_id: 'r',
+          },
+        },
+      },
+    });
+    renderPage(UNIT_ADMIN);
+    await userEvent.click(await screen.findByRole('button', { name: 'Place legal hold' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/^Reason/), 'Litigation 2026-17');
+    await userEvent.type(within(dialog).getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and place the hold' }));
+    const reason = within(dialog).getByLabelText(/^Reason/);
+    await waitFor(() => {
+      expect(reason).toHaveAccessibleDescription(
+        'Ensure this field has no more than 2000 characters.',
+      );
+    });
+    expect(reason).toHaveValue('Litigation 2026-17');
+    expect(within(dialog).getByLabelText(/Your password/)).toHaveValue('secret-password');
+  });
+
   it("offers a destroyed crate's destruction certificate and links its request", async () => {
     const searches: URLSearchParams[] = [];
     vi.stubGlobal(

@@ -2,7 +2,11 @@ import { useForm } from '@mantine/form';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { CrateDetail } from '@/lib/api/types';
-import { signatureFieldErrors, useSignerIdPrompt } from '@/lib/auth/signing-session';
+import {
+  isPasswordRefusal,
+  signatureFieldErrors,
+  useSignerIdPrompt,
+} from '@/lib/auth/signing-session';
 
 import { useChangeHold } from '../api/hold-crate';
 import type { HoldSpec } from './crate-actions';
@@ -59,7 +63,7 @@ export function HoldDialog({ crate, spec, signerName, onClose, onDone }: HoldDia
           {
             onSuccess: onDone,
             onError: (error) => {
-              if (!signerId.noteError(error)) {
+              if (!signerId.noteError(error) && isPasswordRefusal(error)) {
                 form.setFieldValue('password', '');
               }
               form.setErrors(signatureFieldErrors(error));

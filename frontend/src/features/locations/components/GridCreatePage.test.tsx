@@ -58,4 +58,38 @@ describe('GridCreatePage', () => {
       security_class: 0,
     });
   });
+
+  it("puts the server's refusal on its field and keeps the grid typed", async () => {
+    mockFetch({
+      '/api/v1/locations/tree/': { body: [] },
+      '/api/v1/locations/bulk/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'rooms_exist',
+            message: 'Some rooms already exist.',
+            details: { first_room: ['Taken: R01. Start after them.'] },
+            request_id: 'r',
+          },
+        },
+      },
+    });
+    renderWithProviders(
+      <MemoryRouter initialEntries={['/locations/new-grid']}>
+        <GridCreatePage me={makeMe({ permissions: ['storage.add_location'] })} />
+      </MemoryRouter>,
+    );
+    const capacity = screen.getByLabelText('Capacity per shelf (crates)');
+    await userEvent.tripleClick(capacity);
+    await userEvent.keyboard('9');
+    await userEvent.click(await screen.findByRole('button', { name: 'Create 16 locations' }));
+    const firstRoom = screen.getByLabelText('First room number');
+    await waitFor(() => {
+      expect(firstRoom).toHaveAccessibleDescription('Taken: R01. Start after them.');
+    });
+    expect(screen.getByText('Some rooms already exist.').closest('[role=alert]')).toHaveTextContent(
+      'Nothing was created',
+    );
+    expect(capacity).toHaveValue('9');
+  });
 });

@@ -16,6 +16,7 @@ import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
 
@@ -31,6 +32,17 @@ const INITIAL: GridInput = {
   firstRoom: 1,
   securityClass: 0,
 };
+
+/** The request fields this form shows with their own messages. */
+const FIELDS = [
+  'unit',
+  'first_room',
+  'rooms',
+  'racks_per_room',
+  'shelves_per_rack',
+  'capacity',
+  'security_class',
+] as const;
 
 function asNumber(value: number | string): number {
   return typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
@@ -86,6 +98,7 @@ export function GridCreatePage({ me }: { me: Me }) {
   const [attempted, setAttempted] = useState(false);
   const tree = useLocationTree(unitId, true);
   const create = useCreateGrid();
+  const server = fieldErrors(create.error);
 
   const unit = units.find((u) => u.id === unitId) ?? null;
   const existing = (tree.data ?? []).map((room) => room.code);
@@ -94,6 +107,7 @@ export function GridCreatePage({ me }: { me: Me }) {
 
   const set = (field: keyof GridInput) => (value: number | string) => {
     setInput((current) => ({ ...current, [field]: asNumber(value) }));
+    create.reset(); // the server's message was about the values before
   };
 
   const submit = () => {
@@ -156,8 +170,9 @@ export function GridCreatePage({ me }: { me: Me }) {
                 value={unitId === null ? null : String(unitId)}
                 onChange={(value) => {
                   setUnitId(value === null ? null : Number(value));
+                  create.reset();
                 }}
-                error={attempted && unitId === null ? 'Choose a unit' : null}
+                error={(attempted && unitId === null ? 'Choose a unit' : null) ?? server.unit}
               />
               <Group grow align="flex-start">
                 <NumberInput
@@ -167,6 +182,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.firstRoom}
                   onChange={set('firstRoom')}
+                  error={server.first_room}
                 />
                 <NumberInput
                   label="Rooms"
@@ -175,6 +191,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.rooms}
                   onChange={set('rooms')}
+                  error={server.rooms}
                 />
               </Group>
               <Group grow align="flex-start">
@@ -185,6 +202,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.racksPerRoom}
                   onChange={set('racksPerRoom')}
+                  error={server.racks_per_room}
                 />
                 <NumberInput
                   label="Shelves per rack"
@@ -193,6 +211,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.shelvesPerRack}
                   onChange={set('shelvesPerRack')}
+                  error={server.shelves_per_rack}
                 />
               </Group>
               <Group grow align="flex-start">
@@ -203,6 +222,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.capacity}
                   onChange={set('capacity')}
+                  error={server.capacity}
                 />
                 <NumberInput
                   label="Security class of the rooms"
@@ -210,6 +230,7 @@ export function GridCreatePage({ me }: { me: Me }) {
                   allowDecimal={false}
                   value={input.securityClass}
                   onChange={set('securityClass')}
+                  error={server.security_class}
                 />
               </Group>
             </Stack>
@@ -258,7 +279,7 @@ export function GridCreatePage({ me }: { me: Me }) {
         </SimpleGrid>
         {create.isError && (
           <Alert color="red" role="alert" title="Nothing was created" mt="md">
-            {create.error.message}
+            {formErrorOf(create.error, FIELDS)}
           </Alert>
         )}
         <Group justify="flex-end" mt="md">

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/cor
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Location } from '@/lib/api/types';
 
 import { useSetLocationActive } from '../api/set-location-active';
@@ -60,7 +61,7 @@ export function LocationActiveButton({ location }: { location: Location }) {
               </Text>
               {change.isError && (
                 <Alert color="red" role="alert" title="Nothing was changed">
-                  {change.error.message}
+                  {formErrorOf(change.error, ['reason'])}
                 </Alert>
               )}
               <Textarea
@@ -71,6 +72,7 @@ export function LocationActiveButton({ location }: { location: Location }) {
                 onChange={(event) => {
                   setReason(event.currentTarget.value);
                 }}
+                error={fieldErrors(change.error).reason}
               />
               <Group justify="flex-end">
                 <Button

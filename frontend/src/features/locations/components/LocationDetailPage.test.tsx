@@ -1,11 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Location, Me } from '@/lib/api/types';
 import { mockFetch } from '@/test/fetch-mock';
 import { makeMe } from '@/test/fixtures';
+import { envelope, stubApi } from '@/test/stub-api';
 import { renderWithProviders } from '@/test/render';
 
 import { LocationDetailPage } from './LocationDetailPage';
@@ -120,5 +121,57 @@ describe('LocationDetailPage', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
       'GOA1/R01 holds 3 crate(s); move them first.',
     );
+  });
+
+  it("puts the server's refusal of an edit on its field and keeps what was typed", async () => {
+    const api = stubApi({
+      'GET /api/v1/locations/1/': [{ body: ROOM }],
+      'PATCH /api/v1/locations/1/': [
+        {
+          status: 400,
+          body: envelope('location_code_taken', 'R02 already exists here.', {
+            code: ['R02 already exists here.'],
+          }),
+        },
+      ],
+      '/api/v1/locations/tree/': [{ body: [] }],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderPage(STORE_HEAD);
+    const code = await screen.findByLabelText(/^Code/);
+    await userEvent.clear(code);
+    await userEvent.type(code, 'R02');
+    await userEvent.type(screen.getByLabelText(/^Name/), ' (east)');
+    await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => {
+      expect(code).toHaveAccessibleDescription(/R02 already exists here\./);
+    });
+    expect(code).toHaveValue('R02');
+    expect(screen.getByLabelText(/^Name/)).toHaveValue('Record room 1 (east)');
+  });
+
+  it("puts a refused deactivation reason's message on the field, keeping it", async () => {
+    mockFetch({
+      '/api/v1/locations/1/': { body: ROOM },
+      '/api/v1/locations/tree/': { body: [] },
+      '/api/v1/locations/1/deactivate/': {
+        status: 400,
+        body: envelope('validation_error', 'The submitted data is not valid.', {
+          reason: ['Ensure this field has no more than 1000 characters.'],
+        }),
+      },
+    });
+    renderPage(STORE_HEAD);
+    await userEvent.click(await screen.findByRole('button', { name: 'Deactivate' }));
+    const dialog = await screen.findByRole('dialog');
+    const reason = within(dialog).getByLabelText(/^Reason/);
+    await userEvent.type(reason, 'Room closed for works');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Deactivate' }));
+    await waitFor(() => {
+      expect(reason).toHaveAccessibleDescription(
+        'Ensure this field has no more than 1000 characters.',
+      );
+    });
+    expect(reason).toHaveValue('Room closed for works');
   });
 });

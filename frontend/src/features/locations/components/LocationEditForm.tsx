@@ -2,6 +2,7 @@ import { Alert, Button, Group, NumberInput, Stack, TextInput, Textarea } from '@
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Location } from '@/lib/api/types';
 
 import { useUpdateLocation } from '../api/update-location';
@@ -12,6 +13,25 @@ import {
   updateBodyOf,
   type LocationEditValues,
 } from './location-edit';
+
+/** The request fields this form shows, by the form's own names. */
+const FIELD_OF: Record<string, keyof LocationEditValues> = {
+  code: 'code',
+  name: 'name',
+  capacity: 'capacity',
+  security_class: 'securityClass',
+  reason: 'reason',
+};
+
+/** A refusal's messages on the form's fields. */
+function serverFieldErrors(error: unknown): Partial<Record<keyof LocationEditValues, string>> {
+  return Object.fromEntries(
+    Object.entries(fieldErrors(error)).flatMap(([field, message]) => {
+      const own = FIELD_OF[field];
+      return own === undefined ? [] : [[own, message]];
+    }),
+  );
+}
 
 /** Code, name, capacity (shelves) and security class (rooms), with the version read. */
 export function LocationEditForm({ location }: { location: Location }) {
@@ -53,13 +73,16 @@ export function LocationEditForm({ location }: { location: Location }) {
               message: `${saved.full_code} was updated.`,
             });
           },
+          onError: (error) => {
+            form.setErrors(serverFieldErrors(error));
+          },
         });
       })}
     >
       <Stack gap="sm">
         {update.isError && (
           <Alert color="red" role="alert" title="Not saved">
-            {update.error.message}
+            {formErrorOf(update.error, Object.keys(FIELD_OF))}
           </Alert>
         )}
         <Group grow align="flex-start" wrap="wrap">

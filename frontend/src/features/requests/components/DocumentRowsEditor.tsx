@@ -1,7 +1,5 @@
 import { ActionIcon, Button, Checkbox, Group, Select, Table, Text, TextInput } from '@mantine/core';
 
-import type { RowErrors } from '@/lib/api/row-errors';
-
 import { DOCUMENT_TYPES, rowComplete } from './document-rows';
 import type { EditableDocumentRow } from './storage-corrections';
 
@@ -27,7 +25,7 @@ export function DocumentRowsEditor({
   onAdd: () => void;
   onRemove: (key: number) => void;
   attempted: boolean;
-  serverErrors: readonly RowErrors[];
+  serverErrors: readonly Record<string, string>[];
   labelledBy: string;
 }) {
   return (

@@ -233,7 +233,7 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
       const api = setUpStorage([
         {
           status: 400,
-          body: envelope('invalid_documents', '1 document row(s) are not valid.', {
+          body: envelope('invalid_documents', 'Document row 2 is not valid: see the marked fields.', {
             new_documents: [{}, { number: ['BMR-9 already exists in GOA1.'] }],
           }),
         },

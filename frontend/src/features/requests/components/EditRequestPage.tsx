@@ -25,8 +25,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { ApiError } from '@/lib/api-client';
-import { fieldErrors } from '@/lib/api/field-errors';
-import { rowErrorsOf } from '@/lib/api/row-errors';
+import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
@@ -83,7 +82,11 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
     setRows(editableRowsOf(crateDocuments));
     setRowsReadAt(readAt);
   }
-  const rowErrors = rowErrorsOf(resubmit.error, 'new_documents', rows.length);
+  const byRow = rowFieldErrors(resubmit.error, 'new_documents');
+  const rowErrors = {
+    rows: rows.map((_, index) => byRow[index] ?? {}),
+    list: serverErrors['new_documents.non_field_errors'] ?? null,
+  };
   const updateRow = (key: number, patch: Partial<EditableDocumentRow>) => {
     setRows((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   };

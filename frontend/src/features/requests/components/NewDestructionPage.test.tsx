@@ -110,8 +110,8 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'This crate already has an open request.',
     );
-    expect(screen.getByLabelText(/Your password/)).toHaveValue('');
-    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    // A conflict is not about the password: it stays as typed for the retry.
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
     expect(await screen.findByText('Request page 43')).toBeInTheDocument();
     const posts = api.calls.filter((call) => call.method === 'POST');
@@ -119,5 +119,34 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
       expect(posts).toHaveLength(2);
     });
     expect(posts[0]?.headers.get('Idempotency-Key')).toBe(posts[1]?.headers.get('Idempotency-Key'));
+  });
+
+  it('goes back to the field the server refused, its message on it, keeping what was typed', async () => {
+    setUp([
+      {
+        status: 400,
+        body: envelope('purpose_required', 'Say what the request is for.', {
+          purpose: ['Required.'],
+        }),
+      },
+    ]);
+    await userEvent.click(await screen.findByText('GOA1-QC-2026-000007-4'));
+    const purpose = await screen.findByLabelText(/^Purpose/);
+    await userEvent.clear(purpose);
+    await userEvent.type(purpose, 'End of retention, per SOP-12');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
+
+    const refused = await screen.findByLabelText(/^Purpose/);
+    await waitFor(() => {
+      expect(refused).toHaveAccessibleDescription('Required.');
+    });
+    expect(refused).toHaveValue('End of retention, per SOP-12');
+    await waitFor(() => {
+      expect(refused).toHaveFocus();
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
   });
 });

@@ -17,6 +17,7 @@ import { Link, useNavigate } from 'react-router';
 import type { Crate, Me } from '@/lib/api/types';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { fieldErrors } from '@/lib/api/field-errors';
+import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { formatDate } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
@@ -25,8 +26,12 @@ import { useCrate } from '../api/get-crate';
 import { useDestructibleCrates } from '../api/get-destructible-crates';
 import { CratePicker } from './CratePicker';
 import { destructionBlocker } from './crate-eligibility';
+import { stepOfServerError } from './wizard-errors';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
+
+/** The request fields each step shows (the signing step shows the rest in its alert). */
+const STEP_FIELDS = [['crate'], ['purpose']] as const;
 
 /**
  * Destruction wizard: a crate whose retention has ended (in storage, not on hold, not kept
@@ -48,6 +53,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
   const crateDetail = useCrate(crate?.id ?? null);
   const create = useCreateRequest();
   const serverErrors = fieldErrors(create.error);
+  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
   const blocker = (candidate: Crate) => destructionBlocker(candidate, today);
 
   const choose = (picked: Crate) => {
@@ -74,7 +80,14 @@ export function NewDestructionPage({ me }: { me: Me }) {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: credentials.onError,
+        onError: (error) => {
+          credentials.onError(error);
+          const back = stepOfServerError(error, STEP_FIELDS);
+          if (back !== null) {
+            setStep(back);
+          }
+          focusFirstInvalid();
+        },
       },
     );
   };
@@ -89,7 +102,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
       <Title order={1} size="h2">
         New destruction request
       </Title>
-      <Paper withBorder p="lg">
+      <Paper withBorder p="lg" ref={wizardRef}>
         <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
           <Stepper.Step label="Crate" description={crate?.code ?? 'Retention ended'}>
             <Text size="sm" c="dimmed" mt="md">
@@ -153,6 +166,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
                 value={purpose}
                 onChange={(event) => {
                   setPurpose(event.currentTarget.value);
+                  create.reset();
                 }}
                 error={
                   (attempted && purpose.trim() === '' ? 'Say why it is destroyed' : null) ??
@@ -174,6 +188,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}
+              formFields={STEP_FIELDS.flat()}
             >
               <Text>
                 Destroy <strong>{crate?.code}</strong> (retention ended{' '}

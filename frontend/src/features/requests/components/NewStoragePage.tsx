@@ -18,8 +18,12 @@ import {
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
+import { useDocumentTypes } from '@/features/documents/api/get-document-types';
+import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
+import { useFocusFirstInvalid } from '@/lib/focus-invalid';
+import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
 import { useDepartments } from '../api/get-departments';
@@ -27,17 +31,77 @@ import { useParseDocumentsCsv } from '../api/parse-documents-csv';
 import {
   DOCUMENT_TYPES,
   emptyRow,
+  retentionHint,
+  retentionRequired,
   rowComplete,
   rowFromCsv,
   toDocumentInput,
   type DocumentRow,
+  type RetentionType,
 } from './document-rows';
 import { SubmitSignatureFields } from './SubmitSignatureFields';
 
-function newIdempotencyKey(): string {
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `${String(Date.now())}-${String(Math.random())}`;
+/** The request fields this form shows; a server message for any other goes in the alert. */
+const FORM_FIELDS = ['department', 'description', 'purpose', 'new_documents'] as const;
+/** The row fields with an input; a row's message for another (its department) shows on its
+ *  number. */
+const ROW_INPUTS = ['number', 'title', 'doc_type', 'prepared_on', 'retention_until'];
+const ROW_FIELD_LABELS: Record<string, string> = {
+  number: 'number',
+  title: 'title',
+  doc_type: 'type',
+  department: 'department',
+  prepared_on: 'prepared on',
+  retention_until: 'retain until',
+  retain_permanently: 'permanent',
+};
+
+type RowErrors = Record<string, string>;
+
+/** The server field a change of a row's property answers. */
+const FIELD_OF: Record<string, string> = {
+  number: 'number',
+  title: 'title',
+  docType: 'doc_type',
+  department: 'department',
+  preparedOn: 'prepared_on',
+  retentionUntil: 'retention_until',
+  permanent: 'retention_until',
+};
+
+/** A row's server messages, with those of fields that have no input of their own folded into
+ *  the number's. */
+function placedRowErrors(errors: RowErrors | undefined): RowErrors {
+  if (errors === undefined) {
+    return {};
+  }
+  const placed: RowErrors = {};
+  const elsewhere: string[] = [];
+  for (const [field, message] of Object.entries(errors)) {
+    if (ROW_INPUTS.includes(field)) {
+      placed[field] = message;
+    } else {
+      elsewhere.push(
+        field === 'non_field_errors' ? message : `${ROW_FIELD_LABELS[field] ?? field}: ${message}`,
+      );
+    }
+  }
+  if (elsewhere.length > 0) {
+    placed.number = [placed.number, ...elsewhere].filter(Boolean).join(' ');
+  }
+  return placed;
+}
+
+/** The CSV import's refusal, line by line: "Line 3, prepared on: Not a date." */
+function csvMessages(error: Error): string[] {
+  return Object.entries(fieldErrors(error)).map(([key, message]) => {
+    const [scope, line, field] = key.split('.');
+    if (scope === 'documents' && line !== undefined && /^\d+$/.test(line)) {
+      const label = field === undefined ? '' : `, ${ROW_FIELD_LABELS[field] ?? field}`;
+      return `Line ${line}${label}: ${message}`;
+    }
+    return message;
+  });
 }
 
 /** A storage request: a new crate with its documents, typed in or imported from CSV. */
@@ -53,13 +117,34 @@ export function NewStoragePage({ me }: { me: Me }) {
   const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [idempotencyKey] = useState(newIdempotencyKey);
+  const documentTypes = useDocumentTypes();
+  // The server's messages per row, by the row's key (rows can be added or removed meanwhile);
+  // a field's message goes when the field is changed.
+  const [rowErrors, setRowErrors] = useState<Record<number, RowErrors>>({});
+  const { ref: formRef, refused: focusFirstInvalid } = useFocusFirstInvalid();
 
+  const typeOptions =
+    documentTypes.data?.map((t) => ({ value: t.code, label: t.name })) ?? DOCUMENT_TYPES;
+  const typeOf = (code: string): RetentionType | undefined =>
+    documentTypes.data?.find((t) => t.code === code);
   const chosen = departments.data?.results.find((d) => String(d.id) === department);
-  const rowsValid = rows.length > 0 && rows.every(rowComplete);
+  const rowsValid = rows.length > 0 && rows.every((row) => rowComplete(row, typeOf(row.docType)));
   const valid = chosen !== undefined && purpose.trim() !== '' && rowsValid && credentials.complete;
+  const server = fieldErrors(create.error);
 
   const update = (key: number, patch: Partial<DocumentRow>) => {
     setRows((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+    setRowErrors((current) => {
+      const errors = current[key];
+      if (errors === undefined) {
+        return current;
+      }
+      const changed = Object.keys(patch).map((field) => FIELD_OF[field] ?? field);
+      const kept = Object.fromEntries(
+        Object.entries(errors).filter(([field]) => !changed.includes(field)),
+      );
+      return { ...current, [key]: kept };
+    });
   };
 
   const importCsv = (file: File | null) => {
@@ -77,10 +162,6 @@ export function NewStoragePage({ me }: { me: Me }) {
   };
 
   const csvErrors = parseCsv.error instanceof Error ? parseCsv.error : null;
-  const csvDetails =
-    csvErrors !== null && 'details' in csvErrors
-      ? JSON.stringify((csvErrors as { details: unknown }).details)
-      : null;
 
   return (
     <Stack maw={1100}>
@@ -92,12 +173,16 @@ export function NewStoragePage({ me }: { me: Me }) {
       </Title>
       <form
         noValidate
+        ref={formRef}
         onSubmit={(event) => {
           event.preventDefault();
           setAttempted(true);
           if (!valid) {
+            focusFirstInvalid();
             return;
           }
+          const sent = rows.map((row) => row.key);
+          setRowErrors({});
           create.mutate(
             {
               idempotencyKey,
@@ -114,7 +199,14 @@ export function NewStoragePage({ me }: { me: Me }) {
               onSuccess: (detail) => {
                 void navigate(`/requests/${String(detail.id)}`);
               },
-              onError: credentials.onError,
+              onError: (error) => {
+                credentials.onError(error);
+                const byRow = rowFieldErrors(error, 'new_documents');
+                setRowErrors(
+                  Object.fromEntries(sent.map((key, index) => [key, byRow[index] ?? {}] as const)),
+                );
+                focusFirstInvalid();
+              },
             },
           );
         }}
@@ -135,7 +227,10 @@ export function NewStoragePage({ me }: { me: Me }) {
                   }
                   value={department}
                   onChange={setDepartment}
-                  error={attempted && chosen === undefined ? 'Choose a department' : null}
+                  error={
+                    (attempted && chosen === undefined ? 'Choose a department' : null) ??
+                    server.department
+                  }
                 />
                 <TextInput
                   label="Crate description"
@@ -143,6 +238,7 @@ export function NewStoragePage({ me }: { me: Me }) {
                   onChange={(event) => {
                     setDescription(event.currentTarget.value);
                   }}
+                  error={server.description}
                 />
               </Group>
               <Textarea
@@ -154,7 +250,10 @@ export function NewStoragePage({ me }: { me: Me }) {
                 onChange={(event) => {
                   setPurpose(event.currentTarget.value);
                 }}
-                error={attempted && purpose.trim() === '' ? 'Say what the request is for' : null}
+                error={
+                  (attempted && purpose.trim() === '' ? 'Say what the request is for' : null) ??
+                  server.purpose
+                }
               />
             </Stack>
           </Paper>
@@ -194,10 +293,12 @@ export function NewStoragePage({ me }: { me: Me }) {
             {csvErrors !== null && (
               <Alert color="red" role="alert" title="The CSV was not imported" mb="sm">
                 {csvErrors.message}
-                {csvDetails !== null && csvDetails !== '{}' && (
-                  <Text size="xs" ff="monospace">
-                    {csvDetails}
-                  </Text>
+                {csvMessages(csvErrors).length > 0 && (
+                  <ul>
+                    {csvMessages(csvErrors).map((message) => (
+                      <li key={message}>{message}</li>
+                    ))}
+                  </ul>
                 )}
               </Alert>
             )}
@@ -219,14 +320,17 @@ export function NewStoragePage({ me }: { me: Me }) {
                 <Table.Tbody>
                   {rows.map((row, index) => {
                     const n = String(index + 1);
-                    const invalid = attempted && !rowComplete(row);
+                    const type = typeOf(row.docType);
+                    const invalid = attempted && !rowComplete(row, type);
+                    const errors = placedRowErrors(rowErrors[row.key]);
+                    const needsRetention = retentionRequired(row, type);
                     return (
                       <Table.Tr key={row.key}>
                         <Table.Td>
                           <TextInput
                             aria-label={`Document ${n} number`}
                             value={row.number}
-                            error={invalid && row.number.trim() === ''}
+                            error={errors.number ?? (invalid && row.number.trim() === '')}
                             onChange={(event) => {
                               update(row.key, { number: event.currentTarget.value });
                             }}
@@ -236,7 +340,7 @@ export function NewStoragePage({ me }: { me: Me }) {
                           <TextInput
                             aria-label={`Document ${n} title`}
                             value={row.title}
-                            error={invalid && row.title.trim() === ''}
+                            error={errors.title ?? (invalid && row.title.trim() === '')}
                             onChange={(event) => {
                               update(row.key, { title: event.currentTarget.value });
                             }}
@@ -245,9 +349,10 @@ export function NewStoragePage({ me }: { me: Me }) {
                         <Table.Td>
                           <Select
                             aria-label={`Document ${n} type`}
-                            data={DOCUMENT_TYPES}
+                            data={typeOptions}
                             value={row.docType}
                             allowDeselect={false}
+                            error={errors.doc_type}
                             onChange={(value) => {
                               update(row.key, { docType: value ?? 'BMR' });
                             }}
@@ -259,7 +364,10 @@ export function NewStoragePage({ me }: { me: Me }) {
                             aria-label={`Document ${n} prepared on`}
                             placeholder="YYYY-MM-DD"
                             value={row.preparedOn}
-                            error={invalid && !/^\d{4}-\d{2}-\d{2}$/.test(row.preparedOn)}
+                            error={
+                              errors.prepared_on ??
+                              (invalid && !/^\d{4}-\d{2}-\d{2}$/.test(row.preparedOn))
+                            }
                             onChange={(event) => {
                               update(row.key, { preparedOn: event.currentTarget.value });
                             }}
@@ -269,13 +377,23 @@ export function NewStoragePage({ me }: { me: Me }) {
                         <Table.Td>
                           <TextInput
                             aria-label={`Document ${n} retain until`}
-                            placeholder="YYYY-MM-DD (default by type)"
+                            placeholder="YYYY-MM-DD"
                             value={row.retentionUntil}
                             disabled={row.permanent}
+                            required={needsRetention}
+                            description={retentionHint(row, type)}
+                            error={
+                              errors.retention_until ??
+                              (invalid &&
+                                (needsRetention ||
+                                  (!row.permanent &&
+                                    row.retentionUntil !== '' &&
+                                    !/^\d{4}-\d{2}-\d{2}$/.test(row.retentionUntil))))
+                            }
                             onChange={(event) => {
                               update(row.key, { retentionUntil: event.currentTarget.value });
                             }}
-                            w={170}
+                            w={200}
                           />
                         </Table.Td>
                         <Table.Td>
@@ -306,9 +424,15 @@ export function NewStoragePage({ me }: { me: Me }) {
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
+            {server['new_documents.non_field_errors'] !== undefined && (
+              <Text c="red" size="sm" role="alert">
+                {server['new_documents.non_field_errors']}
+              </Text>
+            )}
             {attempted && !rowsValid && (
               <Text c="red" size="sm" role="alert">
-                Complete every document row (number, title, type, ISO preparation date).
+                Complete every document row (number, title, type, ISO preparation date, and a
+                retention where the type has no default).
               </Text>
             )}
           </Paper>
@@ -321,6 +445,7 @@ export function NewStoragePage({ me }: { me: Me }) {
                 attempted={attempted}
                 pending={create.isPending}
                 error={create.isError ? create.error : null}
+                formFields={FORM_FIELDS}
               />
             </Stack>
           </Paper>

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
-import { present, stubApi } from '@/test/stub-api';
+import { envelope, present, stubApi } from '@/test/stub-api';
 
 import { NewTransferPage } from './NewTransferPage';
 
@@ -105,5 +105,59 @@ describe('NewTransferPage', { timeout: 20_000 }, () => {
       purpose: 'Consolidate in Mumbai',
       signature: { password: 'secret-password' },
     });
+  });
+
+  it('goes back to the target shelf the server refused and keeps the purpose and password', async () => {
+    const api = stubApi({
+      '/api/v1/crates/lookup/': [{ body: crate }],
+      '/api/v1/crates/': [{ body: { results: [] } }],
+      '/api/v1/locations/': [{ body: { results: [shelf(20, 'MUM1', 'R01/K01/S1', 5)] } }],
+      'POST /api/v1/requests/': [
+        {
+          status: 400,
+          body: envelope('invalid_target', 'The target shelf cannot take this crate.', {
+            target_location: ['Not an active shelf of your units.'],
+          }),
+        },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderRoute(
+      '/requests/new/transfer',
+      '/requests/new/transfer',
+      <NewTransferPage
+        me={makeMe({ id: 2, permissions: ['workflow.view_request', 'workflow.add_request'] })}
+      />,
+    );
+    await userEvent.type(
+      await screen.findByLabelText(/Crate code or search/),
+      'GOA1-QA-2026-000003-5{Enter}',
+    );
+    const target = await screen.findByRole('combobox', { name: 'Target shelf' });
+    await userEvent.click(target);
+    await waitFor(() => {
+      expect(target).toHaveAttribute('aria-controls');
+    });
+    const list = within(
+      present(document.getElementById(target.getAttribute('aria-controls') ?? '')),
+    );
+    await userEvent.click(await list.findByRole('option', { name: /MUM1/, hidden: true }));
+    fireEvent.change(screen.getByLabelText(/^Purpose/), {
+      target: { value: 'Consolidate in Mumbai' },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.change(screen.getByLabelText(/Your password/), {
+      target: { value: 'secret-password' },
+    });
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
+
+    const refused = await screen.findByRole('combobox', { name: 'Target shelf' });
+    await waitFor(() => {
+      expect(refused).toHaveAccessibleDescription(/Not an active shelf of your units\./);
+    });
+    expect(refused).toHaveValue('MUM1/R01/K01/S1 (5 free)');
+    expect(screen.getByLabelText(/^Purpose/)).toHaveValue('Consolidate in Mumbai');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
   });
 });

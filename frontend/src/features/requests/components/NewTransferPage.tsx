@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import type { Crate, Me } from '@/lib/api/types';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { fieldErrors } from '@/lib/api/field-errors';
+import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
@@ -14,8 +15,12 @@ import { useCrateSearch } from '../api/search-crates';
 import { CratePicker } from './CratePicker';
 import { transferBlocker } from './crate-eligibility';
 import { shelfOptions } from './shelf-options';
+import { stepOfServerError } from './wizard-errors';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
+
+/** The request fields each step shows (the signing step shows the rest in its alert). */
+const STEP_FIELDS = [['crate'], ['target_location', 'purpose']] as const;
 
 /**
  * Transfer wizard: the crate (in storage), the target shelf (same unit or another of the
@@ -42,6 +47,7 @@ export function NewTransferPage({ me }: { me: Me }) {
     options.flatMap((group) => group.items).find((item) => item.value === target)?.label ?? '';
   const detailsValid = target !== null && purpose.trim() !== '';
   const serverErrors = fieldErrors(create.error);
+  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
 
   const choose = (picked: Crate) => {
     setCrate(picked);
@@ -69,7 +75,14 @@ export function NewTransferPage({ me }: { me: Me }) {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: credentials.onError,
+        onError: (error) => {
+          credentials.onError(error);
+          const back = stepOfServerError(error, STEP_FIELDS);
+          if (back !== null) {
+            setStep(back);
+          }
+          focusFirstInvalid();
+        },
       },
     );
   };
@@ -82,7 +95,7 @@ export function NewTransferPage({ me }: { me: Me }) {
       <Title order={1} size="h2">
         New transfer request
       </Title>
-      <Paper withBorder p="lg">
+      <Paper withBorder p="lg" ref={wizardRef}>
         <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
           <Stepper.Step label="Crate" description={crate?.code ?? 'Scan or search'}>
             <CratePicker
@@ -117,7 +130,10 @@ export function NewTransferPage({ me }: { me: Me }) {
                 required
                 nothingFoundMessage="No shelf matches"
                 value={target}
-                onChange={setTarget}
+                onChange={(value) => {
+                  setTarget(value);
+                  create.reset();
+                }}
                 error={
                   (attempted && target === null ? 'Choose the target shelf' : null) ??
                   serverErrors.target_location
@@ -131,6 +147,7 @@ export function NewTransferPage({ me }: { me: Me }) {
                 value={purpose}
                 onChange={(event) => {
                   setPurpose(event.currentTarget.value);
+                  create.reset();
                 }}
                 error={
                   (attempted && purpose.trim() === '' ? 'Say why it moves' : null) ??
@@ -148,6 +165,7 @@ export function NewTransferPage({ me }: { me: Me }) {
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}
+              formFields={STEP_FIELDS.flat()}
             >
               <Text>
                 Transfer <strong>{crate?.code}</strong> from{' '}

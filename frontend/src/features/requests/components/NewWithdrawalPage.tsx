@@ -21,22 +21,23 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
+import { fieldErrors } from '@/lib/api/field-errors';
 import type { Crate, Me } from '@/lib/api/types';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
+import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { formatDate } from '@/lib/format';
+import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
 import { useCrate } from '../api/get-crate';
 import { lookupCrate } from '../api/lookup-crate';
 import { useCrateSearch } from '../api/search-crates';
+import { stepOfServerError } from './wizard-errors';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
 
-function newIdempotencyKey(): string {
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : `${String(Date.now())}-${String(Math.random())}`;
-}
+/** The request fields each step shows (the signing step shows the rest in its alert). */
+const STEP_FIELDS = [['crate'], ['documents'], ['expected_return_on', 'purpose']] as const;
 
 export function NewWithdrawalPage({ me }: { me: Me }) {
   const navigate = useNavigate();
@@ -55,6 +56,8 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
   const search = useCrateSearch(debounced);
   const crateDetail = useCrate(crate?.id ?? null);
   const create = useCreateRequest();
+  const serverErrors = fieldErrors(create.error);
+  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
 
   const tomorrow = dayjs().add(1, 'day').format('YYYY-MM-DD');
   const documentsValid = wholeCrate || documentIds.length > 0;
@@ -97,7 +100,14 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);
         },
-        onError: credentials.onError,
+        onError: (error) => {
+          credentials.onError(error);
+          const back = stepOfServerError(error, STEP_FIELDS);
+          if (back !== null) {
+            setStep(back);
+          }
+          focusFirstInvalid();
+        },
       },
     );
   };
@@ -110,7 +120,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
       <Title order={1} size="h2">
         New withdrawal request
       </Title>
-      <Paper withBorder p="lg">
+      <Paper withBorder p="lg" ref={wizardRef}>
         <Stepper active={step} onStepClick={setStep} allowNextStepsSelect={false}>
           <Stepper.Step label="Crate" description={crate?.code ?? 'Scan or search'}>
             <Stack mt="md">
@@ -191,9 +201,14 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
                 <Checkbox.Group
                   label="Documents in the crate"
                   value={documentIds}
-                  onChange={setDocumentIds}
+                  onChange={(value) => {
+                    setDocumentIds(value);
+                    create.reset();
+                  }}
                   error={
-                    attempted && documentIds.length === 0 ? 'Choose at least one document' : null
+                    (attempted && documentIds.length === 0
+                      ? 'Choose at least one document'
+                      : null) ?? serverErrors.documents
                   }
                 >
                   <Table mt="xs">
@@ -226,14 +241,17 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
                 description="The crate is overdue after this day."
                 required
                 value={returnOn}
-                onChange={setReturnOn}
+                onChange={(value) => {
+                  setReturnOn(value);
+                  create.reset();
+                }}
                 minDate={tomorrow}
                 valueFormat="YYYY-MM-DD"
                 placeholder="YYYY-MM-DD"
                 error={
-                  attempted && (returnOn === null || returnOn < tomorrow)
+                  (attempted && (returnOn === null || returnOn < tomorrow)
                     ? 'Pick a day after today'
-                    : null
+                    : null) ?? serverErrors.expected_return_on
                 }
               />
               <Textarea
@@ -244,8 +262,12 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
                 value={purpose}
                 onChange={(event) => {
                   setPurpose(event.currentTarget.value);
+                  create.reset();
                 }}
-                error={attempted && purpose.trim() === '' ? 'Say why you need it' : null}
+                error={
+                  (attempted && purpose.trim() === '' ? 'Say why you need it' : null) ??
+                  serverErrors.purpose
+                }
               />
             </Stack>
           </Stepper.Step>
@@ -258,6 +280,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
               attempted={attempted}
               pending={create.isPending}
               error={create.isError ? create.error : null}
+              formFields={STEP_FIELDS.flat()}
             >
               <Text>
                 Withdraw <strong>{crate?.code}</strong> (

@@ -205,4 +205,58 @@ describe('SignatureDialog', () => {
     expect(screen.getByLabelText(/User ID/)).toHaveValue('goa1-approver2');
     expect(screen.getByLabelText(/User ID/)).toHaveAttribute('aria-invalid', 'true');
   });
+
+  it("puts a refused field's message on it and keeps the reason and password typed", async () => {
+    mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_error',
+            message: 'The submitted data is not valid.',
+            details: { reason: ['Ensure this field has no more than 2000 characters.'] },
+            request_id: 'x',
+          },
+        },
+      },
+    });
+    const { onDone } = renderDialog();
+    await userEvent.type(await screen.findByLabelText(/^Reason/), 'Checked against the BMR');
+    await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    const reason = screen.getByLabelText(/^Reason/);
+    await waitFor(() => {
+      expect(reason).toHaveAccessibleDescription(
+        'Ensure this field has no more than 2000 characters.',
+      );
+    });
+    expect(reason).toHaveValue('Checked against the BMR');
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  it('lists in the alert what the server refused beyond the fields of the dialog', async () => {
+    mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': {
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_target',
+            message: 'The target shelf cannot take this crate.',
+            details: { target_location: ['Same as the current shelf.'] },
+            request_id: 'x',
+          },
+        },
+      },
+    });
+    renderDialog();
+    await userEvent.type(await screen.findByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The target shelf cannot take this crate. target_location: Same as the current shelf.',
+    );
+    expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+  });
 });

@@ -2,9 +2,14 @@ import { Group, Paper, PasswordInput, Select, Text, TextInput } from '@mantine/c
 import { useForm } from '@mantine/form';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
+import { fieldErrors } from '@/lib/api/field-errors';
 import type { RequestDetail } from '@/lib/api/types';
 import { humanize } from '@/lib/format';
-import { signatureFieldErrors, useSignerIdPrompt } from '@/lib/auth/signing-session';
+import {
+  isPasswordRefusal,
+  signatureFieldErrors,
+  useSignerIdPrompt,
+} from '@/lib/auth/signing-session';
 
 import { useCrateDocuments } from '../api/get-crate-documents';
 import { useShelves } from '../api/get-shelves';
@@ -116,8 +121,11 @@ export function SignatureDialog({
               onDone(detail);
             },
             onError: (error) => {
-              if (!signerId.noteError(error)) {
+              if (!signerId.noteError(error) && isPasswordRefusal(error)) {
                 form.setFieldValue('password', '');
+              }
+              if (fieldErrors(error)['witness.password'] !== undefined) {
+                form.setFieldValue('witnessPassword', '');
               }
               form.setErrors(signatureFieldErrors(error));
             },

@@ -1,7 +1,7 @@
 import { Alert, Button, Group, PasswordInput } from '@mantine/core';
 
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
-import { fieldErrors } from '@/lib/api/field-errors';
+import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { SignatureCredentials } from '@/lib/auth/signing-session';
 
 export interface SubmitSignatureFieldsProps {
@@ -10,6 +10,9 @@ export interface SubmitSignatureFieldsProps {
   attempted: boolean;
   pending: boolean;
   error: Error | null;
+  /** The request fields the page shows with their own messages; the alert adds the server's
+   *  messages for any other, so nothing it said is lost. */
+  formFields?: readonly string[];
 }
 
 /** The signing part of a creation wizard: who signs, with what meaning, the user ID when the
@@ -21,8 +24,12 @@ export function SubmitSignatureFields({
   attempted,
   pending,
   error,
+  formFields = [],
 }: SubmitSignatureFieldsProps) {
   const server = fieldErrors(error);
+  const passwordError =
+    server['signature.password'] ??
+    (attempted && credentials.password === '' ? 'Enter your password to sign' : null);
   return (
     <>
       <Alert color="blue" variant="light" title="Electronic signature" role="note">
@@ -31,7 +38,7 @@ export function SubmitSignatureFields({
       </Alert>
       {error && (
         <Alert color="red" role="alert" title="Not submitted">
-          {error.message}
+          {formErrorOf(error, [...formFields, 'signature'])}
         </Alert>
       )}
       {credentials.usernameRequired && (
@@ -54,10 +61,8 @@ export function SubmitSignatureFields({
         onChange={(event) => {
           credentials.setPassword(event.currentTarget.value);
         }}
-        error={
-          server['signature.password'] ??
-          (attempted && credentials.password === '' ? 'Enter your password to sign' : null)
-        }
+        error={passwordError}
+        aria-invalid={passwordError !== null}
       />
       <Group justify="flex-end">
         <Button type="submit" loading={pending}>

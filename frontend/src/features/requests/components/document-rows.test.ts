@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { emptyRow, rowComplete, rowFromCsv, toDocumentInput } from './document-rows';
+import {
+  emptyRow,
+  retentionDefault,
+  retentionHint,
+  rowComplete,
+  rowFromCsv,
+  toDocumentInput,
+} from './document-rows';
 
 describe('storage document rows', () => {
   it('reads "permanent" from the CSV as retain permanently', () => {
@@ -27,5 +34,41 @@ describe('storage document rows', () => {
     const row = { ...emptyRow(), number: 'X-1', title: 'T', preparedOn: '02/01/2026' };
     expect(rowComplete(row)).toBe(false);
     expect(rowComplete({ ...row, preparedOn: '2026-01-02' })).toBe(true);
+  });
+
+  it('computes the default retention as the server does: preparation date plus the years', () => {
+    expect(retentionDefault('2026-12-31', 10)).toBe('2036-12-31');
+    expect(retentionDefault('2024-02-29', 7)).toBe('2031-02-28');
+    expect(retentionDefault('2024-02-29', 4)).toBe('2028-02-29');
+    expect(retentionDefault('2026-02-30', 10)).toBeNull();
+    expect(retentionDefault('31/12/2026', 10)).toBeNull();
+    expect(retentionDefault('2026-12-31', null)).toBeNull();
+  });
+
+  it('says what an empty retention will store, or that the type needs one', () => {
+    const bmr = { code: 'BMR', name: 'Batch Record', default_retention_years: 10 };
+    const val = { code: 'VAL', name: 'Validation', default_retention_years: null };
+    const row = { ...emptyRow(), number: 'X-1', title: 'T', preparedOn: '2026-12-31' };
+    expect(retentionHint(row, bmr)).toBe('Default: 31 Dec 2036 (10 years for Batch Record)');
+    expect(retentionHint({ ...row, preparedOn: '' }, bmr)).toBe(
+      'Default: 10 years from the preparation date (Batch Record)',
+    );
+    expect(retentionHint({ ...row, retentionUntil: '2030-01-01' }, bmr)).toBeNull();
+    expect(retentionHint(row, val)).toBe('Required: Validation has no default retention');
+    expect(rowComplete({ ...row, docType: 'VAL' }, val)).toBe(false);
+    expect(rowComplete({ ...row, docType: 'VAL', permanent: true }, val)).toBe(true);
+    expect(rowComplete(row, bmr)).toBe(true);
+  });
+
+  it("keeps a CSV row's department and sends it", () => {
+    const row = rowFromCsv({
+      number: 'BMR-2',
+      title: 'Batch 2',
+      doc_type: 'bmr',
+      department: 'QC',
+      prepared_on: '2026-01-02',
+      retention_until: '',
+    });
+    expect(toDocumentInput(row)).toMatchObject({ doc_type: 'BMR', department: 'QC' });
   });
 });

@@ -1,4 +1,5 @@
 import type { Schemas } from '@/lib/api/types';
+import { formatDate } from '@/lib/format';
 
 import type { CsvDocumentRow } from '../api/parse-documents-csv';
 
@@ -8,6 +9,8 @@ export interface DocumentRow {
   number: string;
   title: string;
   docType: string;
+  /** A department code of the crate's unit; empty: the crate's department. */
+  department: string;
   preparedOn: string;
   retentionUntil: string;
   permanent: boolean;
@@ -31,6 +34,7 @@ export function emptyRow(): DocumentRow {
     number: '',
     title: '',
     docType: 'BMR',
+    department: '',
     preparedOn: '',
     retentionUntil: '',
     permanent: false,
@@ -43,20 +47,82 @@ export function rowFromCsv(row: CsvDocumentRow): DocumentRow {
     key: nextKey++,
     number: row.number,
     title: row.title,
-    docType: row.doc_type,
+    docType: row.doc_type.trim().toUpperCase(),
+    department: row.department,
     preparedOn: row.prepared_on,
     retentionUntil: permanent ? '' : row.retention_until,
     permanent,
   };
 }
 
-export function rowComplete(row: DocumentRow): boolean {
+/** What the form needs to know of a document type (GET /document-types/). */
+export interface RetentionType {
+  code: string;
+  name: string;
+  default_retention_years?: number | null;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * The retention date the server stores for a row that gives none (records services
+ * `document_retention_default`): the preparation date plus the type's default years, 29 February
+ * becoming 28 February. Null without a default or a valid preparation date.
+ */
+export function retentionDefault(
+  preparedOn: string,
+  years: number | null | undefined,
+): string | null {
+  const match = ISO_DATE.exec(preparedOn);
+  if (match === null || years === null || years === undefined) {
+    return null;
+  }
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const prepared = new Date(Date.UTC(year, month - 1, day));
+  if (prepared.getUTCMonth() !== month - 1 || prepared.getUTCDate() !== day) {
+    return null; // not a calendar date
+  }
+  const target = new Date(Date.UTC(year + years, month - 1, day));
+  if (target.getUTCMonth() !== month - 1) {
+    target.setUTCDate(0); // 29 February of a year without one: the 28th
+  }
+  return target.toISOString().slice(0, 10);
+}
+
+/** The row states no retention, and its type gives none: a date or "permanent" is needed. */
+export function retentionRequired(row: DocumentRow, type: RetentionType | undefined): boolean {
+  return (
+    type !== undefined &&
+    (type.default_retention_years ?? null) === null &&
+    !row.permanent &&
+    row.retentionUntil.trim() === ''
+  );
+}
+
+/** What "Retain until" will store when left empty, or why it must be filled. */
+export function retentionHint(row: DocumentRow, type: RetentionType | undefined): string | null {
+  if (type === undefined || row.permanent || row.retentionUntil.trim() !== '') {
+    return null;
+  }
+  const years = type.default_retention_years ?? null;
+  if (years === null) {
+    return `Required: ${type.name} has no default retention`;
+  }
+  const period = `${String(years)} ${years === 1 ? 'year' : 'years'}`;
+  const date = retentionDefault(row.preparedOn, years);
+  return date === null
+    ? `Default: ${period} from the preparation date (${type.name})`
+    : `Default: ${formatDate(date)} (${period} for ${type.name})`;
+}
+
+export function rowComplete(row: DocumentRow, type?: RetentionType): boolean {
   return (
     row.number.trim() !== '' &&
     row.title.trim() !== '' &&
     row.docType !== '' &&
-    /^\d{4}-\d{2}-\d{2}$/.test(row.preparedOn) &&
-    (row.permanent || row.retentionUntil === '' || /^\d{4}-\d{2}-\d{2}$/.test(row.retentionUntil))
+    ISO_DATE.test(row.preparedOn) &&
+    (row.permanent || row.retentionUntil === '' || ISO_DATE.test(row.retentionUntil)) &&
+    !retentionRequired(row, type)
   );
 }
 
@@ -65,6 +131,7 @@ export function toDocumentInput(row: DocumentRow): Schemas['DocumentInputRequest
     number: row.number.trim(),
     title: row.title.trim(),
     doc_type: row.docType,
+    ...(row.department.trim() === '' ? {} : { department: row.department.trim() }),
     prepared_on: row.preparedOn,
     retention_until: row.permanent || row.retentionUntil === '' ? null : row.retentionUntil,
     retain_permanently: row.permanent,

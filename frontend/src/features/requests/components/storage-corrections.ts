@@ -6,10 +6,9 @@ type CrateDocument = Schemas['DocumentInCrate'];
 export type DocumentEditInput = Schemas['DocumentEditInputRequest'];
 
 /** A row of a sent-back storage request's crate: a document row, with the document it
- *  corrects (`id`, null for a row added here) and its department (kept as it was). */
+ *  corrects (`id`, null for a row added here); its department is kept as it was. */
 export interface EditableDocumentRow extends DocumentRow {
   id: number | null;
-  department: string | null;
 }
 
 export function editableRowOf(document: CrateDocument): EditableDocumentRow {
@@ -27,7 +26,7 @@ export function editableRowOf(document: CrateDocument): EditableDocumentRow {
 }
 
 export function newEditableRow(): EditableDocumentRow {
-  return { ...emptyRow(), id: null, department: null };
+  return { ...emptyRow(), id: null };
 }
 
 export function editableRowsOf(documents: readonly CrateDocument[]): EditableDocumentRow[] {
@@ -42,7 +41,7 @@ export function toDocumentEditInput(row: EditableDocumentRow): DocumentEditInput
     number: row.number.trim(),
     title: row.title.trim(),
     doc_type: row.docType,
-    ...(row.department === null ? {} : { department: row.department }),
+    ...(row.department === '' ? {} : { department: row.department }),
     prepared_on: row.preparedOn,
     retention_until: row.permanent || row.retentionUntil === '' ? null : row.retentionUntil,
     retain_permanently: row.permanent,
@@ -65,5 +64,5 @@ export function documentRowChanges(
 
 /** Every row complete (as on creation) and at least one. */
 export function rowsComplete(rows: readonly EditableDocumentRow[]): boolean {
-  return rows.length > 0 && rows.every(rowComplete);
+  return rows.length > 0 && rows.every((row) => rowComplete(row));
 }
