@@ -233,9 +233,13 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
       const api = setUpStorage([
         {
           status: 400,
-          body: envelope('invalid_documents', 'Document row 2 is not valid: see the marked fields.', {
-            new_documents: [{}, { number: ['BMR-9 already exists in GOA1.'] }],
-          }),
+          body: envelope(
+            'invalid_documents',
+            'Document row 2 is not valid: see the marked fields.',
+            {
+              new_documents: [{}, { number: ['BMR-9 already exists in GOA1.'] }],
+            },
+          ),
         },
       ]);
       fireEvent.change(await screen.findByLabelText('Document 1 title'), {
@@ -253,7 +257,9 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
       expect(
         within(screen.getByTestId('document-row-1')).getByLabelText('Document 1 number'),
       ).not.toHaveAttribute('aria-invalid', 'true');
-      expect(screen.getByText(/1 document row\(s\) are not valid\./)).toBeInTheDocument();
+      expect(
+        screen.getByText(/Document row 2 is not valid: see the marked fields\./),
+      ).toBeInTheDocument();
       // Nothing typed is lost: the rows, the response and the password stay.
       expect(screen.getByLabelText('Document 1 title')).toHaveValue('Batch record 1');
       expect(screen.getByLabelText('Document 2 number')).toHaveValue('BMR-9');
