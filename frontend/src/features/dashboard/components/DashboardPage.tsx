@@ -18,6 +18,7 @@ import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import { REQUEST_STATUS_TONES, TONES } from '@/components/ui/status-colors';
 import type { Dashboard, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
@@ -216,7 +217,10 @@ function MyTasks() {
                 Submitted {formatDateTime(task.submitted_at)}
               </Text>
             </div>
-            <Badge variant="light" style={{ flexShrink: 0 }}>
+            <Badge
+              {...(task.status ? REQUEST_STATUS_TONES[task.status] : { variant: 'light' })}
+              style={{ flexShrink: 0 }}
+            >
               {humanize(task.status ?? '')}
             </Badge>
           </Group>
@@ -367,7 +371,7 @@ function OverduePreview() {
                 {row.crate_code} · {row.requester_name}
               </Text>
             </div>
-            <Badge color="red" variant="light" style={{ flexShrink: 0 }}>
+            <Badge {...TONES.late} style={{ flexShrink: 0 }}>
               {row.days_overdue} days late
             </Badge>
           </Group>
@@ -409,11 +413,11 @@ function DestructionDuePreview({ me }: { me: Me }) {
               </Text>
             </div>
             {row.legal_hold ? (
-              <Badge color="yellow" style={{ flexShrink: 0 }}>
+              <Badge {...TONES.legalHold} style={{ flexShrink: 0 }}>
                 Legal hold
               </Badge>
             ) : (
-              <Badge color="orange" variant="light" style={{ flexShrink: 0 }}>
+              <Badge {...TONES.dueSoon} style={{ flexShrink: 0 }}>
                 {row.days_left === null
                   ? '—'
                   : row.days_left <= 0
