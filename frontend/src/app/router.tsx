@@ -27,6 +27,7 @@ import {
   NotFound,
   RequirePermission,
   SystemStatus,
+  Titled,
   WithMe,
 } from './RouteElements';
 
@@ -41,12 +42,21 @@ export function createRouter() {
         </AuthGate>
       ),
       children: [
-        { index: true, element: <WithMe render={(me) => <DashboardPage me={me} />} /> },
+        {
+          index: true,
+          element: (
+            <Titled title="Dashboard">
+              <WithMe render={(me) => <DashboardPage me={me} />} />
+            </Titled>
+          ),
+        },
         {
           path: 'requests',
           element: (
             <RequirePermission permission={PERMISSIONS.viewRequest}>
-              <WithMe render={(me) => <RequestsListPage me={me} />} />
+              <Titled title="Requests">
+                <WithMe render={(me) => <RequestsListPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -54,7 +64,9 @@ export function createRouter() {
           path: 'requests/new/withdrawal',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewWithdrawalPage me={me} />} />
+              <Titled title="New withdrawal request">
+                <WithMe render={(me) => <NewWithdrawalPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -62,7 +74,9 @@ export function createRouter() {
           path: 'requests/new/storage',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewStoragePage me={me} />} />
+              <Titled title="New storage request">
+                <WithMe render={(me) => <NewStoragePage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -70,7 +84,9 @@ export function createRouter() {
           path: 'requests/new/transfer',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewTransferPage me={me} />} />
+              <Titled title="New transfer request">
+                <WithMe render={(me) => <NewTransferPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -78,7 +94,9 @@ export function createRouter() {
           path: 'requests/new/destruction',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewDestructionPage me={me} />} />
+              <Titled title="New destruction request">
+                <WithMe render={(me) => <NewDestructionPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -86,7 +104,9 @@ export function createRouter() {
           path: 'requests/:requestId/edit',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <EditRequestPage me={me} />} />
+              <Titled title="Correct request">
+                <WithMe render={(me) => <EditRequestPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -94,7 +114,9 @@ export function createRouter() {
           path: 'audit',
           element: (
             <RequirePermission permission={PERMISSIONS.viewAudit}>
-              <WithMe render={(me) => <AuditTrailPage me={me} />} />
+              <Titled title="Audit trail">
+                <WithMe render={(me) => <AuditTrailPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -119,7 +141,9 @@ export function createRouter() {
           path: 'crates',
           element: (
             <RequirePermission permission={PERMISSIONS.viewCrate}>
-              <WithMe render={(me) => <CratesListPage me={me} />} />
+              <Titled title="Crates">
+                <WithMe render={(me) => <CratesListPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -135,7 +159,9 @@ export function createRouter() {
           path: 'locations',
           element: (
             <RequirePermission permission={PERMISSIONS.viewLocation}>
-              <WithMe render={(me) => <LocationsPage me={me} />} />
+              <Titled title="Locations">
+                <WithMe render={(me) => <LocationsPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -143,7 +169,9 @@ export function createRouter() {
           path: 'locations/new-grid',
           element: (
             <RequirePermission permission={PERMISSIONS.addLocation}>
-              <WithMe render={(me) => <GridCreatePage me={me} />} />
+              <Titled title="Create a grid of locations">
+                <WithMe render={(me) => <GridCreatePage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -159,7 +187,9 @@ export function createRouter() {
           path: 'documents',
           element: (
             <RequirePermission permission={PERMISSIONS.viewDocument}>
-              <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              <Titled title="Documents">
+                <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },

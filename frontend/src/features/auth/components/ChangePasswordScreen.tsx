@@ -1,6 +1,8 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 
+import { useDocumentTitle } from '@/lib/use-document-title';
+
 import { useChangePassword } from '../api/change-password';
 import { useLogout } from '../api/logout';
 
@@ -8,6 +10,7 @@ const MIN_LENGTH = 12;
 
 /** Shown instead of the app while the server requires a new password. */
 export function ChangePasswordScreen({ fullName }: { fullName: string }) {
+  useDocumentTitle('Change your password');
   const change = useChangePassword();
   const logout = useLogout();
   const form = useForm({
