@@ -143,6 +143,7 @@ export function SignatureDialog({
           searchable
           clearable={spec.shelf === 'optional'}
           required={spec.shelf === 'required'}
+          data-autofocus
           {...form.getInputProps('shelf')}
           onChange={(value: string | null) => {
             form.setFieldValue('shelf', value ?? '');
@@ -155,6 +156,7 @@ export function SignatureDialog({
             label="Witness username"
             required
             autoComplete="off"
+            data-autofocus
             {...form.getInputProps('witnessUsername')}
           />
           <PasswordInput
