@@ -43,10 +43,12 @@ export function NewTransferPage({ me }: { me: Me }) {
   const detailsValid = target !== null && purpose.trim() !== '';
   const serverErrors = fieldErrors(create.error);
 
-  const choose = (picked: Crate) => {
+  const choose = (picked: Crate, via: 'lookup' | 'choice') => {
     setCrate(picked);
     setTarget(null);
-    setStep(1);
+    if (via === 'lookup') {
+      setStep(1);
+    }
   };
 
   const submit = () => {
@@ -93,6 +95,7 @@ export function NewTransferPage({ me }: { me: Me }) {
               listLabel="Crates in storage"
               emptyText="No crate in storage matches."
               blocker={transferBlocker}
+              selectedId={crate?.id ?? null}
               onPick={choose}
             />
           </Stepper.Step>
