@@ -211,7 +211,8 @@ function MyTasks() {
                 {task.number}
               </Anchor>{' '}
               <Text span size="sm">
-                {humanize(task.type)} · {task.crate_code} · {task.requester_name}
+                {humanize(task.type)} · <span className="crate-code">{task.crate_code}</span> ·{' '}
+                {task.requester_name}
               </Text>
               <Text size="xs" c="dimmed">
                 Submitted {formatDateTime(task.submitted_at)}
@@ -368,7 +369,7 @@ function OverduePreview() {
                 {row.number}
               </Anchor>{' '}
               <Text span size="sm">
-                {row.crate_code} · {row.requester_name}
+                <span className="crate-code">{row.crate_code}</span> · {row.requester_name}
               </Text>
             </div>
             <Badge {...TONES.late} style={{ flexShrink: 0 }}>
@@ -400,11 +401,12 @@ function DestructionDuePreview({ me }: { me: Me }) {
                   ff="monospace"
                   fw={600}
                   size="sm"
+                  className="crate-code"
                 >
                   {row.code}
                 </Anchor>
               ) : (
-                <Text span ff="monospace" fw={600} size="sm">
+                <Text span ff="monospace" fw={600} size="sm" className="crate-code">
                   {row.code}
                 </Text>
               )}{' '}

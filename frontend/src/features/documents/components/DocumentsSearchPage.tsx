@@ -180,7 +180,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                         {doc.crate_code}
                       </Anchor>
                     ) : (
-                      <Text ff="monospace" span>
+                      <Text ff="monospace" span className="crate-code">
                         {doc.crate_code}
                       </Text>
                     )}

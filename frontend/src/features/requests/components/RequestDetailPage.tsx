@@ -140,6 +140,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
                   component={Link}
                   to={`/crates/${String(detail.crate)}`}
                   ff="monospace"
+                  className="crate-code"
                   data-testid="request-crate-link"
                 >
                   {detail.crate_code}

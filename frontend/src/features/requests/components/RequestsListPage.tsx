@@ -168,7 +168,9 @@ export function RequestsListPage({ me }: { me: Me }) {
                   <Table.Td>
                     <RequestStatusBadge status={row.status ?? 'SUBMITTED'} overdue={row.overdue} />
                   </Table.Td>
-                  <Table.Td ff="monospace">{row.crate_code}</Table.Td>
+                  <Table.Td ff="monospace" className="crate-code">
+                    {row.crate_code}
+                  </Table.Td>
                   <Table.Td>{row.requester_name}</Table.Td>
                   <Table.Td>{formatDateTime(row.submitted_at)}</Table.Td>
                   <Table.Td>{formatDate(row.expected_return_on)}</Table.Td>

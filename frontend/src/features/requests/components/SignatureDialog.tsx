@@ -128,8 +128,10 @@ export function SignatureDialog({
       <Paper withBorder p="xs" aria-label="What you sign" role="group" data-testid="signing-what">
         <Text size="sm">
           <strong>{request.number}</strong> · {humanize(request.type)} · crate{' '}
-          <span style={{ fontFamily: 'monospace' }}>{request.crate_code}</span> ·{' '}
-          {documentsText(request, documentCount)}
+          <span className="crate-code" style={{ fontFamily: 'monospace' }}>
+            {request.crate_code}
+          </span>{' '}
+          · {documentsText(request, documentCount)}
         </Text>
         <Text size="xs" c="dimmed">
           The documents are listed on the request page behind this dialog.
