@@ -15,6 +15,7 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -143,7 +144,7 @@ export function RequestsListPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760} label="Requests">
           <Table striped highlightOnHover aria-label="Requests">
             <Table.Thead>
               <Table.Tr>
@@ -178,7 +179,7 @@ export function RequestsListPage({ me }: { me: Me }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus
           query={requests}
           rows={rows.length}
