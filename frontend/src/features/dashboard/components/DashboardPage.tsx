@@ -162,6 +162,7 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
           <>
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               {kpi.label}
+              <span className="visually-hidden">:</span>
             </Text>
             <Text size="xl" fw={700} c={kpi.color} data-testid={`kpi-${kpi.key}`}>
               {kpis[kpi.key]}
@@ -171,13 +172,10 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
         return (
           <Paper key={kpi.key} withBorder p="sm" role="listitem">
             {can(me, kpi.permission) ? (
-              <UnstyledButton
-                component={Link}
-                to={kpi.to()}
-                display="block"
-                aria-label={`${kpi.label}: ${String(kpis[kpi.key])} — show them`}
-              >
+              // Named by its visible text (WCAG 2.5.3), not an aria-label that differs from it.
+              <UnstyledButton component={Link} to={kpi.to()} display="block">
                 {body}
+                <span className="visually-hidden"> — show them</span>
               </UnstyledButton>
             ) : (
               body
@@ -253,6 +251,9 @@ function RequestsPerWeek({ data }: { data: Dashboard['requests_per_week'] }) {
             tickLine="y"
             yAxisProps={{ allowDecimals: false }}
             aria-hidden
+            // Hidden from assistive technology (the caption and the table say the same), so
+            // not focusable either: recharts' keyboard layer would make the hidden chart a tab stop.
+            barChartProps={{ accessibilityLayer: false }}
           />
           <figcaption className="visually-hidden">
             Requests submitted per week over the last {data.weeks.length} weeks, by type:{' '}
@@ -313,6 +314,9 @@ function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
             yAxisProps={{ width: 90 }}
             xAxisProps={{ allowDecimals: false }}
             aria-hidden
+            // Hidden from assistive technology (the caption and the table say the same), so
+            // not focusable either: recharts' keyboard layer would make the hidden chart a tab stop.
+            barChartProps={{ accessibilityLayer: false }}
           />
           <figcaption className="visually-hidden">
             {rows.map((row) => `${row.room}: ${String(row.percent)} % used`).join('; ')}
