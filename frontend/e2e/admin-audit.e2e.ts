@@ -306,11 +306,15 @@ describe('transfer, destruction and correction of a sent-back request', () => {
 
     const page = manager.page;
     await page.getByRole('navigation').getByRole('link', { name: 'New destruction' }).click();
-    const list = page.getByRole('list', { name: 'Crates due for destruction' });
-    const candidate = list.getByRole('listitem').first();
+    const choices = page.getByRole('radiogroup', { name: 'Crates due for destruction' });
+    const candidate = choices.getByRole('radio', { disabled: false }).first();
     await candidate.waitFor(LIVE);
-    const code = (await candidate.locator('p').first().innerText()).trim();
-    await candidate.click();
+    // The radio button's label is the crate code.
+    const code = await candidate.evaluate(
+      (input) => (input as HTMLInputElement).labels?.[0]?.textContent.trim() ?? '',
+    );
+    await candidate.check();
+    await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('Two signatures at destruction').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText(`Destroy ${code}`).waitFor();

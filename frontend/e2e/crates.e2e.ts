@@ -225,7 +225,7 @@ describe('crates, locations and documents', () => {
     const page = viewer.page;
     await visit(page, '/locations');
     const cell = page.getByRole('link', { name: new RegExp(`^Shelf ${shelf.full_code}:`) });
-    const name = await cell.getAttribute('aria-label');
+    const name = await cell.textContent();
     expect(name).toContain(`${String(shelf.occupancy)} of ${String(shelf.total_capacity)} crates`);
     expect(await cell.innerText()).toContain(
       `${String(shelf.occupancy)}/${String(shelf.total_capacity)}`,

@@ -180,6 +180,9 @@ describe('withdrawal, live across four browsers', () => {
       `${requestNumber} · Withdrawal · crate ${detail.crate_code} · the whole crate: ` +
         `${String(documents.results.length)} document`,
     );
+    // The focus starts at the first field, the reason; the user ID and password follow.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+    await page.keyboard.press('Tab');
     await page.keyboard.type('goa1-approver');
     await page.keyboard.press('Tab');
     await page.keyboard.type('not-the-password-at-all');
@@ -189,6 +192,8 @@ describe('withdrawal, live across four browsers', () => {
     expect(await alert.innerText()).toContain('Not signed — nothing was changed');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    // The focus is back on the button that opened the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     expect(await statusOf(page)).toContain('Submitted');
     await page.reload();
     await page.getByRole('heading', { name: requestNumber }).waitFor();

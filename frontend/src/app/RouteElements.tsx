@@ -8,6 +8,7 @@ import type { Me } from '@/lib/api/types';
 import { can } from '@/lib/auth/permissions';
 import { useCurrentUser } from '@/lib/auth/current-user';
 import { session } from '@/lib/auth/session';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { AppLayout } from './layout/AppLayout';
 import { safeNext } from './safe-next';
@@ -20,6 +21,12 @@ export function Layout() {
   return <AppLayout me={useCurrentUser()} />;
 }
 
+/** Names the browser tab after a page whose title does not depend on what it loads. */
+export function Titled({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(title);
+  return children;
+}
+
 export function RequirePermission({
   permission,
   children,
@@ -28,7 +35,9 @@ export function RequirePermission({
   children: ReactNode;
 }) {
   const me = useCurrentUser();
-  if (!can(me, permission)) {
+  const allowed = can(me, permission);
+  useDocumentTitle(allowed ? null : 'Not available');
+  if (!allowed) {
     return (
       <Alert color="yellow" title="Not available">
         Your role does not allow this page.
@@ -41,6 +50,7 @@ export function RequirePermission({
 export function LoginRoute() {
   const { signedIn } = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [params] = useSearchParams();
+  useDocumentTitle(signedIn ? null : 'Sign in');
   if (signedIn) {
     return <Navigate to={safeNext(params.get('next'))} replace />;
   }
@@ -48,6 +58,7 @@ export function LoginRoute() {
 }
 
 export function NotFound() {
+  useDocumentTitle('Page not found');
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -61,6 +72,7 @@ export function NotFound() {
 }
 
 export function SystemStatus() {
+  useDocumentTitle('System status');
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -29,6 +29,7 @@ import {
   NotFound,
   RequirePermission,
   SystemStatus,
+  Titled,
   WithMe,
 } from './RouteElements';
 
@@ -46,25 +47,29 @@ export function createRouter() {
         {
           index: true,
           element: (
-            <WithMe
-              render={(me) => (
-                <DashboardPage
-                  me={me}
-                  review={(props) => (
-                    <Suspense fallback={null}>
-                      <RequestReviewDrawer me={me} {...props} />
-                    </Suspense>
-                  )}
-                />
-              )}
-            />
+            <Titled title="Dashboard">
+              <WithMe
+                render={(me) => (
+                  <DashboardPage
+                    me={me}
+                    review={(props) => (
+                      <Suspense fallback={null}>
+                        <RequestReviewDrawer me={me} {...props} />
+                      </Suspense>
+                    )}
+                  />
+                )}
+              />
+            </Titled>
           ),
         },
         {
           path: 'requests',
           element: (
             <RequirePermission permission={PERMISSIONS.viewRequest}>
-              <WithMe render={(me) => <RequestsListPage me={me} />} />
+              <Titled title="Requests">
+                <WithMe render={(me) => <RequestsListPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -72,7 +77,9 @@ export function createRouter() {
           path: 'requests/new/withdrawal',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewWithdrawalPage me={me} />} />
+              <Titled title="New withdrawal request">
+                <WithMe render={(me) => <NewWithdrawalPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -80,7 +87,9 @@ export function createRouter() {
           path: 'requests/new/storage',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewStoragePage me={me} />} />
+              <Titled title="New storage request">
+                <WithMe render={(me) => <NewStoragePage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -88,7 +97,9 @@ export function createRouter() {
           path: 'requests/new/transfer',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewTransferPage me={me} />} />
+              <Titled title="New transfer request">
+                <WithMe render={(me) => <NewTransferPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -96,7 +107,9 @@ export function createRouter() {
           path: 'requests/new/destruction',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <NewDestructionPage me={me} />} />
+              <Titled title="New destruction request">
+                <WithMe render={(me) => <NewDestructionPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -104,7 +117,9 @@ export function createRouter() {
           path: 'requests/:requestId/edit',
           element: (
             <RequirePermission permission={PERMISSIONS.raiseRequest}>
-              <WithMe render={(me) => <EditRequestPage me={me} />} />
+              <Titled title="Correct request">
+                <WithMe render={(me) => <EditRequestPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -112,7 +127,9 @@ export function createRouter() {
           path: 'audit',
           element: (
             <RequirePermission permission={PERMISSIONS.viewAudit}>
-              <WithMe render={(me) => <AuditTrailPage me={me} />} />
+              <Titled title="Audit trail">
+                <WithMe render={(me) => <AuditTrailPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -137,7 +154,9 @@ export function createRouter() {
           path: 'crates',
           element: (
             <RequirePermission permission={PERMISSIONS.viewCrate}>
-              <WithMe render={(me) => <CratesListPage me={me} />} />
+              <Titled title="Crates">
+                <WithMe render={(me) => <CratesListPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -153,7 +172,9 @@ export function createRouter() {
           path: 'locations',
           element: (
             <RequirePermission permission={PERMISSIONS.viewLocation}>
-              <WithMe render={(me) => <LocationsPage me={me} />} />
+              <Titled title="Locations">
+                <WithMe render={(me) => <LocationsPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -161,7 +182,9 @@ export function createRouter() {
           path: 'locations/new-grid',
           element: (
             <RequirePermission permission={PERMISSIONS.addLocation}>
-              <WithMe render={(me) => <GridCreatePage me={me} />} />
+              <Titled title="Create a grid of locations">
+                <WithMe render={(me) => <GridCreatePage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },
@@ -177,7 +200,9 @@ export function createRouter() {
           path: 'documents',
           element: (
             <RequirePermission permission={PERMISSIONS.viewDocument}>
-              <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              <Titled title="Documents">
+                <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },

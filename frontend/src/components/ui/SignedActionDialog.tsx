@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
 import type { GetInputPropsReturnType } from '@mantine/form';
-import type { SubmitEventHandler, ReactNode } from 'react';
+import { useLayoutEffect, type ReactNode, type SubmitEventHandler } from 'react';
 
 import { formErrorOf } from '@/lib/api/field-errors';
 
@@ -32,8 +32,27 @@ interface SignedActionDialogProps {
   error: Error | null;
   onSubmit: SubmitEventHandler<HTMLFormElement>;
   onClose: () => void;
-  /** Fields of the action itself (a shelf, a witness…), shown above the reason. */
+  /**
+   * Fields of the action itself (a shelf, a witness…), shown above the reason; the first of
+   * them that should take the focus when the dialog opens carries `data-autofocus`.
+   */
   children?: ReactNode;
+}
+
+/**
+ * Gives the focus back to what had it when the dialog opened (the button that opened it) once
+ * the dialog goes away, by Esc, Close or signing: callers unmount the dialog, so Mantine's own
+ * return of focus (on `opened` turning false) never runs.
+ */
+function useReturnFocusOnUnmount(): void {
+  useLayoutEffect(() => {
+    const opener = document.activeElement;
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected && opener !== document.body) {
+        opener.focus();
+      }
+    };
+  }, []);
 }
 
 /**
@@ -57,8 +76,17 @@ export function SignedActionDialog({
   onClose,
   children,
 }: SignedActionDialogProps) {
+  useReturnFocusOnUnmount();
   return (
-    <Modal opened onClose={onClose} title={title} centered size="lg" closeOnClickOutside={!pending}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      centered
+      size="lg"
+      closeOnClickOutside={!pending}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <form noValidate onSubmit={onSubmit}>
         <Stack>
           <Alert color="blue" variant="light" title="Electronic signature" role="note">
@@ -83,19 +111,25 @@ export function SignedActionDialog({
             required={reasonRequired}
             autosize
             minRows={2}
+            // The first field takes the focus (unless an action field above it does: the
+            // focus trap takes the first [data-autofocus]), not the password below it.
+            data-autofocus
             {...reason}
           />
-          {username !== undefined && <SignerIdInput {...username} />}
+          {username !== undefined && (
+            // Below the reason, so it does not take the focus when the dialog opens (only
+            // when the server refuses it).
+            <SignerIdInput {...username} data-autofocus={undefined} />
+          )}
           <PasswordInput
             label="Your password"
             required
             autoComplete="current-password"
-            {...(username === undefined ? { 'data-autofocus': true } : {})}
             {...password}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={pending}>
-              Close
+              Close without signing
             </Button>
             <Button type="submit" color={color} loading={pending}>
               Sign and {verb}

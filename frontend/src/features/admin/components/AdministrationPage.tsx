@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { DepartmentsPage } from './DepartmentsPage';
 import { UnitsPage } from './UnitsPage';
@@ -21,6 +22,7 @@ export function AdministrationPage({ me }: { me: Me }) {
   const tabs = TABS.filter((tab) => tab.permission === null || can(me, tab.permission));
   const current = location.pathname.split('/')[2] ?? '';
   const active = tabs.find((tab) => tab.value === current)?.value ?? tabs[0]?.value ?? 'units';
+  useDocumentTitle(`${TABS.find((tab) => tab.value === active)?.label ?? ''} · Administration`);
 
   return (
     <Stack>

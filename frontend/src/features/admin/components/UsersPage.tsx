@@ -15,6 +15,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -156,7 +157,7 @@ export function UsersPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760} label="Users">
           <Table striped highlightOnHover aria-label="Users">
             <Table.Thead>
               <Table.Tr>
@@ -246,7 +247,7 @@ export function UsersPage({ me }: { me: Me }) {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus query={users} rows={rows.length} emptyText="No user matches these filters." />
         <LoadMore query={users} inset />
       </Paper>

@@ -19,6 +19,7 @@ import { notifications } from '@mantine/notifications';
 import { Fragment, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -247,7 +248,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760} label="Audit events">
           <Table striped aria-label="Audit events">
             <Table.Thead>
               <Table.Tr>
@@ -308,7 +309,7 @@ export function AuditTrailPage({ me }: { me: Me }) {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus query={events} rows={rows.length} emptyText="No event matches these filters." />
         <LoadMore query={events} label="Load older events" inset />
       </Paper>

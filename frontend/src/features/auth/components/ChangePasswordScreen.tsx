@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 
 import { ApiError } from '@/lib/api-client';
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useChangePassword } from '../api/change-password';
 import { useLogout } from '../api/logout';
@@ -13,6 +14,7 @@ const FIELD_OF = { current_password: 'current', new_password: 'next' } as const;
 
 /** Shown instead of the app while the server requires a new password. */
 export function ChangePasswordScreen({ fullName }: { fullName: string }) {
+  useDocumentTitle('Change your password');
   const change = useChangePassword();
   const logout = useLogout();
   const form = useForm({

@@ -23,6 +23,7 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useCrate } from '../api/get-crate';
 import { useCrateDestruction, useCrateOpenRequest } from '../api/get-crate-requests';
@@ -98,6 +99,7 @@ export function CrateDetailPage({ me }: { me: Me }) {
   const valid = Number.isInteger(id) && id > 0;
   const crate = useCrate(valid ? id : 0);
   const [hold, setHold] = useState<HoldSpec | null>(null);
+  useDocumentTitle(crate.data ? `Crate ${crate.data.code}` : 'Crate');
 
   useRealtimeEvents((event) => {
     if (event.topic !== 'crate' || event.object_id !== String(id) || isOwnChange('crate', id)) {

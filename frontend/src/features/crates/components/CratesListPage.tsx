@@ -20,6 +20,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -196,7 +197,7 @@ export function CratesListPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={980}>
+        <ScrollTable minWidth={980} label="Crates">
           <Table striped highlightOnHover aria-label="Crates">
             <Table.Thead>
               <Table.Tr>
@@ -269,7 +270,7 @@ export function CratesListPage({ me }: { me: Me }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus query={crates} rows={rows.length} emptyText="No crates match these filters." />
       </Paper>
       <LoadMore query={crates} />

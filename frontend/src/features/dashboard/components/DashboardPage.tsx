@@ -20,6 +20,7 @@ import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import { REQUEST_STATUS_TONES, TONES } from '@/components/ui/status-colors';
 import type { Dashboard, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
@@ -164,6 +165,7 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
           <>
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
               {kpi.label}
+              <span className="visually-hidden">:</span>
             </Text>
             <Text size="xl" fw={700} c={kpi.color} data-testid={`kpi-${kpi.key}`}>
               {kpis[kpi.key]}
@@ -173,13 +175,10 @@ function Kpis({ kpis, me }: { kpis: Dashboard['kpis']; me: Me }) {
         return (
           <Paper key={kpi.key} withBorder p="sm" role="listitem">
             {can(me, kpi.permission) ? (
-              <UnstyledButton
-                component={Link}
-                to={kpi.to()}
-                display="block"
-                aria-label={`${kpi.label}: ${String(kpis[kpi.key])} — show them`}
-              >
+              // Named by its visible text (WCAG 2.5.3), not an aria-label that differs from it.
+              <UnstyledButton component={Link} to={kpi.to()} display="block">
                 {body}
+                <span className="visually-hidden"> — show them</span>
               </UnstyledButton>
             ) : (
               body
@@ -223,14 +222,17 @@ function MyTasks({ review }: { review: TaskReview | undefined }) {
                 {task.number}
               </Anchor>{' '}
               <Text span size="sm">
-                {humanize(task.type)} · {task.crate_code} · {task.requester_name}
+                {humanize(task.type)} · <span className="crate-code">{task.crate_code}</span> ·{' '}
+                {task.requester_name}
               </Text>
               <Text size="xs" c="dimmed">
                 Submitted {formatDateTime(task.submitted_at)}
               </Text>
             </div>
             <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
-              <Badge variant="light">{humanize(task.status ?? '')}</Badge>
+              <Badge {...(task.status ? REQUEST_STATUS_TONES[task.status] : { variant: 'light' })}>
+                {humanize(task.status ?? '')}
+              </Badge>
               {review !== undefined && (
                 <Button
                   size="xs"
@@ -284,6 +286,9 @@ function RequestsPerWeek({ data }: { data: Dashboard['requests_per_week'] }) {
             tickLine="y"
             yAxisProps={{ allowDecimals: false }}
             aria-hidden
+            // Hidden from assistive technology (the caption and the table say the same), so
+            // not focusable either: recharts' keyboard layer would make the hidden chart a tab stop.
+            barChartProps={{ accessibilityLayer: false }}
           />
           <figcaption className="visually-hidden">
             Requests submitted per week over the last {data.weeks.length} weeks, by type:{' '}
@@ -344,6 +349,9 @@ function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
             yAxisProps={{ width: 90 }}
             xAxisProps={{ allowDecimals: false }}
             aria-hidden
+            // Hidden from assistive technology (the caption and the table say the same), so
+            // not focusable either: recharts' keyboard layer would make the hidden chart a tab stop.
+            barChartProps={{ accessibilityLayer: false }}
           />
           <figcaption className="visually-hidden">
             {rows.map((row) => `${row.room}: ${String(row.percent)} % used`).join('; ')}
@@ -400,10 +408,10 @@ function OverduePreview() {
                 {row.number}
               </Anchor>{' '}
               <Text span size="sm">
-                {row.crate_code} · {row.requester_name}
+                <span className="crate-code">{row.crate_code}</span> · {row.requester_name}
               </Text>
             </div>
-            <Badge color="red" variant="light" style={{ flexShrink: 0 }}>
+            <Badge {...TONES.late} style={{ flexShrink: 0 }}>
               {row.days_overdue} days late
             </Badge>
           </Group>
@@ -432,11 +440,12 @@ function DestructionDuePreview({ me }: { me: Me }) {
                   ff="monospace"
                   fw={600}
                   size="sm"
+                  className="crate-code"
                 >
                   {row.code}
                 </Anchor>
               ) : (
-                <Text span ff="monospace" fw={600} size="sm">
+                <Text span ff="monospace" fw={600} size="sm" className="crate-code">
                   {row.code}
                 </Text>
               )}{' '}
@@ -445,11 +454,11 @@ function DestructionDuePreview({ me }: { me: Me }) {
               </Text>
             </div>
             {row.legal_hold ? (
-              <Badge color="yellow" style={{ flexShrink: 0 }}>
+              <Badge {...TONES.legalHold} style={{ flexShrink: 0 }}>
                 Legal hold
               </Badge>
             ) : (
-              <Badge color="orange" variant="light" style={{ flexShrink: 0 }}>
+              <Badge {...TONES.dueSoon} style={{ flexShrink: 0 }}>
                 {row.days_left === null
                   ? '—'
                   : row.days_left <= 0

@@ -15,6 +15,7 @@ import { DateInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -136,7 +137,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={1100}>
+        <ScrollTable minWidth={1100} label="Documents">
           <Table striped highlightOnHover aria-label="Documents" aria-busy={documents.isFetching}>
             <Table.Thead>
               <Table.Tr>
@@ -180,7 +181,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                         {doc.crate_code}
                       </Anchor>
                     ) : (
-                      <Text ff="monospace" span>
+                      <Text ff="monospace" span className="crate-code">
                         {doc.crate_code}
                       </Text>
                     )}
@@ -199,7 +200,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus query={documents} rows={rows.length} emptyText="No documents match." />
       </Paper>
       <LoadMore query={documents} />

@@ -20,6 +20,7 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDateTime, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { findNode, useLocationTree } from '../api/get-location-tree';
 import { useLocation } from '../api/get-location';
@@ -46,6 +47,7 @@ export function LocationDetailPage({ me }: { me: Me }) {
   const valid = Number.isInteger(id) && id > 0;
   const location = useLocation(valid ? id : 0);
   const tree = useLocationTree(location.data?.unit ?? null, true);
+  useDocumentTitle(location.data ? `Location ${location.data.full_code}` : 'Location');
 
   useRealtimeEvents((event) => {
     if (

@@ -59,14 +59,17 @@ export function ShelfCell({ id, code, fullCode, value, active }: ShelfCellProps)
       to={`/locations/${String(id)}`}
       className="shelf-cell"
       style={{ background: LEVEL_COLORS[level] }}
-      aria-label={name}
       title={name}
       data-level={level}
       data-inactive={active ? 'false' : 'true'}
       data-testid={`shelf-${fullCode}`}
     >
-      <span className="shelf-cell__code">{code}</span>
-      <span>
+      {/* Named by the sentence (not an aria-label, which would hide the visible text). */}
+      <span className="visually-hidden">{name}</span>
+      <span className="shelf-cell__code" aria-hidden="true">
+        {code}
+      </span>
+      <span aria-hidden="true">
         {String(value.occupancy)}/{String(value.total_capacity)}
       </span>
     </Link>

@@ -35,9 +35,11 @@ export function NotificationsBell() {
   }
   const unread = items.filter((item) => item.read_at === null);
   return (
-    <Popover position="bottom-end" width={360} shadow="md" opened={opened} onChange={setOpened}>
-      <Popover.Target>
-        <Indicator label={unread.length} size={16} disabled={unread.length === 0}>
+    // The indicator wraps the whole popover: the target's aria-expanded belongs on the button,
+    // not on the indicator's div (where ARIA does not allow it).
+    <Indicator label={unread.length} size={16} disabled={unread.length === 0}>
+      <Popover position="bottom-end" width={360} shadow="md" opened={opened} onChange={setOpened}>
+        <Popover.Target>
           <ActionIcon
             variant="subtle"
             aria-label={`Notifications, ${String(unread.length)} unread`}
@@ -47,60 +49,60 @@ export function NotificationsBell() {
           >
             <BellIcon />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
-      <Popover.Dropdown>
-        <Stack gap="xs">
-          <Group justify="space-between">
-            <Text fw={700}>Notifications</Text>
-            {unread.length > 0 && (
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                loading={markRead.isPending}
-                onClick={() => {
-                  markRead.mutate(undefined);
-                }}
-              >
-                Mark all read
-              </Button>
-            )}
-          </Group>
-          {items.length === 0 && <Text size="sm">No notifications.</Text>}
-          {items.map((item) => (
-            <div key={item.id}>
-              {item.link === '' ? (
-                <Text size="sm" fw={item.read_at === null ? 700 : 400}>
-                  {item.title}
-                </Text>
-              ) : (
-                <Anchor
-                  component={Link}
-                  to={item.link}
-                  size="sm"
-                  fw={item.read_at === null ? 700 : 400}
+        </Popover.Target>
+        <Popover.Dropdown>
+          <Stack gap="xs">
+            <Group justify="space-between">
+              <Text fw={700}>Notifications</Text>
+              {unread.length > 0 && (
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  loading={markRead.isPending}
                   onClick={() => {
-                    setOpened(false);
-                    if (item.read_at === null) {
-                      markRead.mutate([item.id]);
-                    }
+                    markRead.mutate(undefined);
                   }}
                 >
-                  {item.title}
-                </Anchor>
+                  Mark all read
+                </Button>
               )}
-              {item.body !== '' && (
-                <Text size="xs" lineClamp={2}>
-                  {item.body}
+            </Group>
+            {items.length === 0 && <Text size="sm">No notifications.</Text>}
+            {items.map((item) => (
+              <div key={item.id}>
+                {item.link === '' ? (
+                  <Text size="sm" fw={item.read_at === null ? 700 : 400}>
+                    {item.title}
+                  </Text>
+                ) : (
+                  <Anchor
+                    component={Link}
+                    to={item.link}
+                    size="sm"
+                    fw={item.read_at === null ? 700 : 400}
+                    onClick={() => {
+                      setOpened(false);
+                      if (item.read_at === null) {
+                        markRead.mutate([item.id]);
+                      }
+                    }}
+                  >
+                    {item.title}
+                  </Anchor>
+                )}
+                {item.body !== '' && (
+                  <Text size="xs" lineClamp={2}>
+                    {item.body}
+                  </Text>
+                )}
+                <Text size="xs" c="dimmed">
+                  {formatDateTime(item.created_at)}
                 </Text>
-              )}
-              <Text size="xs" c="dimmed">
-                {formatDateTime(item.created_at)}
-              </Text>
-            </div>
-          ))}
-        </Stack>
-      </Popover.Dropdown>
-    </Popover>
+              </div>
+            ))}
+          </Stack>
+        </Popover.Dropdown>
+      </Popover>
+    </Indicator>
   );
 }

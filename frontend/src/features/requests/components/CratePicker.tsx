@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 
 import type { Crate } from '@/lib/api/types';
@@ -17,13 +17,20 @@ interface CratePickerProps {
   emptyText: string;
   /** Why a crate cannot be chosen for this request, or null when it can. */
   blocker: (crate: Crate) => string | null;
-  onPick: (crate: Crate) => void;
+  /** The crate chosen so far (its choice is checked). */
+  selectedId: number | null;
+  /**
+   * A crate was chosen: by its scanned or typed code (`lookup`, the page moves on) or among
+   * the choices (`choice`: arrow keys move through them, so the page waits for Next).
+   */
+  onPick: (crate: Crate, via: 'lookup' | 'choice') => void;
 }
 
 /**
  * Choose a crate: scan its label (a keyboard-wedge scanner types the code and Enter, which
- * looks the exact code up, check digit included) or pick from the crates the search found.
- * Crates that cannot be chosen say why instead of being offered.
+ * looks the exact code up, check digit included) or pick from the crates the search found, a
+ * group of radio buttons (labelled, keyboard operable). Crates that cannot be chosen are
+ * disabled and say why.
  */
 export function CratePicker({
   term,
@@ -33,6 +40,7 @@ export function CratePicker({
   listLabel,
   emptyText,
   blocker,
+  selectedId,
   onPick,
 }: CratePickerProps) {
   const [lookupError, setLookupError] = useState<string | null>(null);
@@ -43,7 +51,7 @@ export function CratePicker({
       const crate = await lookupCrate(term.trim());
       const reason = blocker(crate);
       if (reason === null) {
-        onPick(crate);
+        onPick(crate, 'lookup');
       } else {
         setLookupError(`${crate.code}: ${reason}`);
       }
@@ -83,42 +91,52 @@ export function CratePicker({
         </Alert>
       )}
       {loading && <Text c="dimmed">Searching…</Text>}
-      {results !== undefined && (
-        <Stack gap={4} role="list" aria-label={listLabel}>
-          {results.length === 0 && <Text c="dimmed">{emptyText}</Text>}
-          {results.map((crate) => {
-            const reason = blocker(crate);
-            return (
-              <UnstyledButton
-                key={crate.id}
-                role="listitem"
-                disabled={reason !== null}
-                aria-disabled={reason !== null}
-                onClick={() => {
-                  onPick(crate);
-                }}
-                p="xs"
-                className="pick-row"
-                style={reason === null ? undefined : { cursor: 'not-allowed', opacity: 0.75 }}
-              >
-                <Text ff="monospace" fw={600}>
-                  {crate.code}
-                </Text>
-                <Text size="sm" c="dimmed">
-                  {crate.location_code ?? 'no shelf'} · {crate.document_count} documents · keep
-                  until {crate.retain_permanently ? 'permanently' : formatDate(crate.destroy_after)}
-                  {crate.description === '' ? '' : ` · ${crate.description}`}
-                </Text>
-                {reason !== null && (
-                  <Text size="sm" c="red.8">
-                    {reason}
-                  </Text>
-                )}
-              </UnstyledButton>
-            );
-          })}
-        </Stack>
-      )}
+      {results?.length === 0 && <Text c="dimmed">{emptyText}</Text>}
+      {results?.length ? (
+        <Radio.Group
+          label={listLabel}
+          value={selectedId === null ? null : String(selectedId)}
+          onChange={(value) => {
+            const crate = results.find((candidate) => String(candidate.id) === value);
+            if (crate !== undefined && blocker(crate) === null) {
+              onPick(crate, 'choice');
+            }
+          }}
+        >
+          <Stack gap={4} mt="xs">
+            {results.map((crate) => {
+              const reason = blocker(crate);
+              return (
+                <Radio
+                  key={crate.id}
+                  value={String(crate.id)}
+                  disabled={reason !== null}
+                  className="pick-row"
+                  p="xs"
+                  label={
+                    <Text span ff="monospace" fw={600} className="crate-code">
+                      {crate.code}
+                    </Text>
+                  }
+                  description={
+                    <>
+                      {crate.location_code ?? 'no shelf'} · {crate.document_count} documents · keep
+                      until{' '}
+                      {crate.retain_permanently ? 'permanently' : formatDate(crate.destroy_after)}
+                      {crate.description === '' ? '' : ` · ${crate.description}`}
+                      {reason !== null && (
+                        <Text span display="block" size="sm" c="red.9">
+                          {reason}
+                        </Text>
+                      )}
+                    </>
+                  }
+                />
+              );
+            })}
+          </Stack>
+        </Radio.Group>
+      ) : null}
     </Stack>
   );
 }

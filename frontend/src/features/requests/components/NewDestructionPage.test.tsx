@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -62,14 +62,21 @@ function setUp(createAnswers: { status?: number; body: unknown }[]) {
 describe('NewDestructionPage', { timeout: 20_000 }, () => {
   it('lists crates past retention, says why a held one cannot be chosen, and submits signed', async () => {
     const api = setUp([{ status: 201, body: makeRequest({ id: 42, type: 'DESTRUCTION' }) }]);
-    const list = await screen.findByRole('list', { name: 'Crates due for destruction' });
+    const group = await screen.findByRole('radiogroup', { name: 'Crates due for destruction' });
     await screen.findByText('GOA1-QA-2026-000001-1');
-    const items = screen.getAllByRole('listitem');
-    expect(items[1]).toBeDisabled();
-    expect(items[1]).toHaveTextContent('On legal hold');
-    expect(list.querySelector('button')).toBe(items[0]);
+    const choices = within(group).getAllByRole('radio');
+    expect(choices).toHaveLength(2);
+    expect(choices[0]).toHaveAccessibleName('GOA1-QC-2026-000007-4');
+    expect(choices[1]).toHaveAccessibleName('GOA1-QA-2026-000001-1');
+    expect(choices[1]).toBeDisabled();
+    expect(choices[1]).toHaveAccessibleDescription(/On legal hold/);
 
-    await userEvent.click(present(items[0]));
+    // A labelled radio button, chosen from the keyboard; Next goes on with it.
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+    present(choices[0]).focus();
+    await userEvent.keyboard(' ');
+    expect(choices[0]).toBeChecked();
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     expect(await screen.findByText('Two signatures at destruction')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
@@ -103,7 +110,8 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
       },
       { status: 201, body: makeRequest({ id: 43, type: 'DESTRUCTION' }) },
     ]);
-    await userEvent.click(await screen.findByText('GOA1-QC-2026-000007-4'));
+    await userEvent.click(await screen.findByRole('radio', { name: 'GOA1-QC-2026-000007-4' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
     await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and submit' }));
@@ -130,7 +138,8 @@ describe('NewDestructionPage', { timeout: 20_000 }, () => {
         }),
       },
     ]);
-    await userEvent.click(await screen.findByText('GOA1-QC-2026-000007-4'));
+    await userEvent.click(await screen.findByRole('radio', { name: /GOA1-QC-2026-000007-4/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     const purpose = await screen.findByLabelText(/^Purpose/);
     await userEvent.clear(purpose);
     await userEvent.type(purpose, 'End of retention, per SOP-12');

@@ -56,9 +56,11 @@ export function NewDestructionPage({ me }: { me: Me }) {
   const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
   const blocker = (candidate: Crate) => destructionBlocker(candidate, today);
 
-  const choose = (picked: Crate) => {
+  const choose = (picked: Crate, via: 'lookup' | 'choice') => {
     setCrate(picked);
-    setStep(1);
+    if (via === 'lookup') {
+      setStep(1);
+    }
   };
 
   const submit = () => {
@@ -117,6 +119,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
               listLabel="Crates due for destruction"
               emptyText="No crate is due for destruction."
               blocker={blocker}
+              selectedId={crate?.id ?? null}
               onPick={choose}
             />
             {candidates.isError && (

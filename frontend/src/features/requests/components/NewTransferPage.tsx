@@ -49,10 +49,12 @@ export function NewTransferPage({ me }: { me: Me }) {
   const serverErrors = fieldErrors(create.error);
   const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
 
-  const choose = (picked: Crate) => {
+  const choose = (picked: Crate, via: 'lookup' | 'choice') => {
     setCrate(picked);
     setTarget(null);
-    setStep(1);
+    if (via === 'lookup') {
+      setStep(1);
+    }
   };
 
   const submit = () => {
@@ -106,6 +108,7 @@ export function NewTransferPage({ me }: { me: Me }) {
               listLabel="Crates in storage"
               emptyText="No crate in storage matches."
               blocker={transferBlocker}
+              selectedId={crate?.id ?? null}
               onPick={choose}
             />
           </Stepper.Step>

@@ -23,6 +23,7 @@ import { can, PERMISSIONS } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
 import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useRequest } from '../api/get-request';
 import { availableActions, type ActionSpec } from './request-actions';
@@ -48,6 +49,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
   const id = Number(useParams().requestId);
   const request = useRequest(id);
   const [action, setAction] = useState<ActionSpec | null>(null);
+  useDocumentTitle(request.data ? `Request ${request.data.number}` : 'Request');
 
   useRealtimeEvents((event) => {
     if (event.topic !== 'request' || event.object_id !== String(id) || isOwnChange('request', id)) {
@@ -140,6 +142,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
                   component={Link}
                   to={`/crates/${String(detail.crate)}`}
                   ff="monospace"
+                  className="crate-code"
                   data-testid="request-crate-link"
                 >
                   {detail.crate_code}

@@ -18,7 +18,12 @@ function retention(doc: Document): string {
 export function RequestDocuments({ request }: { request: RequestDetail }) {
   const query = useCrateDocuments(request.crate);
   const crateLink = (
-    <Anchor component={Link} to={`/crates/${String(request.crate)}`} ff="monospace">
+    <Anchor
+      component={Link}
+      to={`/crates/${String(request.crate)}`}
+      ff="monospace"
+      className="crate-code"
+    >
       {request.crate_code}
     </Anchor>
   );

@@ -1,17 +1,8 @@
 import { Badge } from '@mantine/core';
 
+import { REQUEST_STATUS_TONES, TONES } from '@/components/ui/status-colors';
 import type { RequestStatus } from '@/lib/api/types';
 import { humanize } from '@/lib/format';
-
-const COLORS: Record<RequestStatus, string> = {
-  SUBMITTED: 'blue',
-  APPROVED: 'teal',
-  ISSUED: 'violet',
-  SENT_BACK: 'orange',
-  COMPLETED: 'green',
-  REJECTED: 'red',
-  CANCELLED: 'gray',
-};
 
 export function RequestStatusBadge({
   status,
@@ -22,11 +13,9 @@ export function RequestStatusBadge({
 }) {
   return (
     <>
-      <Badge color={COLORS[status]} variant="light">
-        {humanize(status)}
-      </Badge>
+      <Badge {...REQUEST_STATUS_TONES[status]}>{humanize(status)}</Badge>
       {overdue && (
-        <Badge color="red" variant="filled" ml={4}>
+        <Badge {...TONES.overdue} ml={4}>
           Overdue
         </Badge>
       )}

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 
 import type { Schemas } from '@/lib/api/types';
+import { TONES } from '@/components/ui/status-colors';
 import { formatDateTime, formatDateTimeUtc } from '@/lib/format';
 
 export type TimelineEntry = Schemas['TimelineEntry'];
@@ -45,16 +46,11 @@ export function TimelineSignatureStatus({ signature }: { signature: TimelineSign
     superseded && signature.superseded_by_version !== null
       ? `Superseded by version ${String(signature.superseded_by_version)}`
       : signature.status_label;
-  // Light badges carry dark text (4.5:1 and more); any other status is red and filled.
-  const light = signature.valid
-    ? { color: 'green', c: 'green.9' }
-    : superseded
-      ? { color: 'gray', c: 'gray.8' }
-      : null;
+  const tone = signature.valid ? 'valid' : superseded ? 'superseded' : 'invalid';
   return (
     <Badge
-      {...(light ?? { color: 'red' })}
-      variant={light === null ? 'filled' : 'light'}
+      {...TONES[tone]}
+      data-tone={tone}
       tt="none"
       data-status={status}
       styles={{

@@ -15,6 +15,7 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
@@ -143,7 +144,7 @@ export function RequestsListPage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760} label="Requests">
           <Table striped highlightOnHover aria-label="Requests">
             <Table.Thead>
               <Table.Tr>
@@ -168,7 +169,9 @@ export function RequestsListPage({ me }: { me: Me }) {
                   <Table.Td>
                     <RequestStatusBadge status={row.status ?? 'SUBMITTED'} overdue={row.overdue} />
                   </Table.Td>
-                  <Table.Td ff="monospace">{row.crate_code}</Table.Td>
+                  <Table.Td ff="monospace" className="crate-code">
+                    {row.crate_code}
+                  </Table.Td>
                   <Table.Td>{row.requester_name}</Table.Td>
                   <Table.Td>{formatDateTime(row.submitted_at)}</Table.Td>
                   <Table.Td>{formatDate(row.expected_return_on)}</Table.Td>
@@ -176,7 +179,7 @@ export function RequestsListPage({ me }: { me: Me }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
         <ListStatus
           query={requests}
           rows={rows.length}

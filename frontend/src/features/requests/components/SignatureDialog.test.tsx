@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { mockFetch } from '@/test/fetch-mock';
@@ -7,7 +8,7 @@ import { makeRequest } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
 import { present } from '@/test/stub-api';
 
-import { ACTIONS } from './request-actions';
+import { ACTIONS, type ActionSpec } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
 
 const STATUS = '/api/v1/auth/signing-session/';
@@ -129,8 +130,9 @@ describe('SignatureDialog', () => {
     const { onDone } = renderDialog();
     const userId = await screen.findByLabelText(/User ID/);
     expect(userId).toBeRequired();
+    // The focus starts at the first field, the reason above it.
     await waitFor(() => {
-      expect(userId).toHaveFocus();
+      expect(screen.getByLabelText(/Reason/)).toHaveFocus();
     });
     await userEvent.type(screen.getByLabelText(/Your password/), 'secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
@@ -258,5 +260,77 @@ describe('SignatureDialog', () => {
       'The target shelf cannot take this crate. target_location: Same as the current shelf.',
     );
     expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+  });
+});
+
+/** The request page's pattern: a button opens the dialog, closing unmounts it. */
+function Opener({ spec }: { spec: ActionSpec }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => {
+          setOpen(true);
+        }}
+      >
+        {spec.label}
+      </button>
+      {open && (
+        <SignatureDialog
+          request={makeRequest()}
+          spec={spec}
+          signerName="Approver GOA1"
+          onClose={() => {
+            setOpen(false);
+          }}
+          onDone={vi.fn()}
+        />
+      )}
+    </>
+  );
+}
+
+describe('SignatureDialog for the keyboard and screen readers', () => {
+  it.each([
+    ['Esc', () => userEvent.keyboard('{Escape}')],
+    ['the close button', () => userEvent.click(screen.getByRole('button', { name: 'Close' }))],
+    [
+      'Close without signing',
+      () => userEvent.click(screen.getByRole('button', { name: 'Close without signing' })),
+    ],
+  ])(
+    'starts at the reason and gives the focus back to the opening button after %s',
+    async (_how, close) => {
+      mockFetch({ [STATUS]: continuing });
+      renderWithProviders(<Opener spec={present(approve, 'approve action')} />);
+      const opener = screen.getByRole('button', { name: 'Approve' });
+      await userEvent.click(opener);
+      const dialog = await screen.findByRole('dialog');
+      // The X in the corner has a name ("Close"), not just an icon.
+      expect(screen.getByRole('button', { name: 'Close' })).toBeInTheDocument();
+      await waitFor(() => {
+        expect(screen.getByLabelText(/Reason/)).toHaveFocus();
+      });
+      await close();
+      await waitFor(() => {
+        expect(dialog).not.toBeInTheDocument();
+      });
+      expect(opener).toHaveFocus();
+    },
+  );
+
+  it('starts at the first field of the action when it has one above the reason', async () => {
+    mockFetch({ [STATUS]: continuing });
+    const allocate = present(
+      ACTIONS.find((spec) => spec.action === 'allocate'),
+      'allocate action',
+    );
+    renderWithProviders(<Opener spec={allocate} />);
+    await userEvent.click(screen.getByRole('button', { name: allocate.label }));
+    await screen.findByRole('dialog');
+    await waitFor(() => {
+      expect(screen.getByLabelText(/^Shelf/, { selector: 'input' })).toHaveFocus();
+    });
   });
 });

@@ -136,8 +136,10 @@ export function SignatureDialog({
       <Paper withBorder p="xs" aria-label="What you sign" role="group" data-testid="signing-what">
         <Text size="sm">
           <strong>{request.number}</strong> · {humanize(request.type)} · crate{' '}
-          <span style={{ fontFamily: 'monospace' }}>{request.crate_code}</span> ·{' '}
-          {documentsText(request, documentCount)}
+          <span className="crate-code" style={{ fontFamily: 'monospace' }}>
+            {request.crate_code}
+          </span>{' '}
+          · {documentsText(request, documentCount)}
         </Text>
         <Text size="xs" c="dimmed">
           The documents are listed on the request page behind this dialog.
@@ -151,6 +153,7 @@ export function SignatureDialog({
           searchable
           clearable={spec.shelf === 'optional'}
           required={spec.shelf === 'required'}
+          data-autofocus
           {...form.getInputProps('shelf')}
           onChange={(value: string | null) => {
             form.setFieldValue('shelf', value ?? '');
@@ -163,6 +166,7 @@ export function SignatureDialog({
             label="Witness username"
             required
             autoComplete="off"
+            data-autofocus
             {...form.getInputProps('witnessUsername')}
           />
           <PasswordInput

@@ -1,17 +1,13 @@
 import { Badge, Stack, Text } from '@mantine/core';
 
+import { TONES } from '@/components/ui/status-colors';
+
 import {
   signatureTone,
   signatureValidityExplanation,
   signatureValidityLabel,
   type SignatureStatus,
 } from './signature-validity';
-
-const TONES = {
-  valid: { color: 'green', variant: 'light' },
-  superseded: { color: 'gray', variant: 'light' },
-  invalid: { color: 'red', variant: 'filled' },
-} as const;
 
 /**
  * A signature's validity. Valid is green; superseded by a later version is grey (neutral: an

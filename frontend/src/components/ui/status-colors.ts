@@ -1,0 +1,43 @@
+import type { MantineColor } from '@mantine/core';
+
+import type { CrateStatus, RequestStatus } from '@/lib/api/types';
+
+/**
+ * The colours of every status word on the screens, in one place. Their contrast (text on
+ * background, at least 4.5:1) comes from the theme's variantColorResolver (app/theme.ts) and
+ * is checked for each entry here by status-colors.test.ts.
+ */
+export interface BadgeTone {
+  color: MantineColor;
+  variant: 'light' | 'filled';
+}
+
+export const REQUEST_STATUS_TONES: Record<RequestStatus, BadgeTone> = {
+  SUBMITTED: { color: 'blue', variant: 'light' },
+  APPROVED: { color: 'teal', variant: 'light' },
+  ISSUED: { color: 'violet', variant: 'light' },
+  SENT_BACK: { color: 'orange', variant: 'light' },
+  COMPLETED: { color: 'green', variant: 'light' },
+  REJECTED: { color: 'red', variant: 'light' },
+  CANCELLED: { color: 'gray', variant: 'light' },
+};
+
+export const CRATE_STATUS_TONES: Record<CrateStatus, BadgeTone> = {
+  PENDING: { color: 'yellow', variant: 'light' },
+  IN_STORAGE: { color: 'green', variant: 'light' },
+  ISSUED: { color: 'violet', variant: 'light' },
+  DESTROYED: { color: 'gray', variant: 'light' },
+};
+
+/** Other status words: overdue and legal hold stand out filled; the rest are light. */
+export const TONES = {
+  overdue: { color: 'red', variant: 'filled' },
+  late: { color: 'red', variant: 'light' },
+  legalHold: { color: 'red', variant: 'filled' },
+  dueSoon: { color: 'orange', variant: 'light' },
+  valid: { color: 'green', variant: 'light' },
+  invalid: { color: 'red', variant: 'filled' },
+  superseded: { color: 'gray', variant: 'light' },
+  active: { color: 'green', variant: 'light' },
+  pending: { color: 'yellow', variant: 'light' },
+} as const satisfies Record<string, BadgeTone>;
