@@ -1,6 +1,12 @@
 import { ActionIcon, Button, Checkbox, Group, Select, Table, Text, TextInput } from '@mantine/core';
 
-import { DOCUMENT_TYPES, rowComplete } from './document-rows';
+import {
+  DOCUMENT_TYPES,
+  retentionHint,
+  retentionRequired,
+  rowComplete,
+  type RetentionType,
+} from './document-rows';
 import type { EditableDocumentRow } from './storage-corrections';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -19,6 +25,7 @@ export function DocumentRowsEditor({
   attempted,
   serverErrors,
   labelledBy,
+  types,
 }: {
   rows: readonly EditableDocumentRow[];
   onChange: (key: number, patch: Partial<EditableDocumentRow>) => void;
@@ -27,7 +34,10 @@ export function DocumentRowsEditor({
   attempted: boolean;
   serverErrors: readonly Record<string, string>[];
   labelledBy: string;
+  /** The document types with their default retention (the hint under "Retain until"). */
+  types?: readonly RetentionType[] | undefined;
 }) {
+  const typeOf = (code: string) => types?.find((type) => type.code === code);
   return (
     <>
       <Table.ScrollContainer minWidth={900}>
@@ -110,7 +120,12 @@ export function DocumentRowsEditor({
                       placeholder="YYYY-MM-DD"
                       value={row.retentionUntil}
                       disabled={row.permanent}
-                      error={server.retention_until ?? null}
+                      required={retentionRequired(row, typeOf(row.docType))}
+                      description={retentionHint(row, typeOf(row.docType))}
+                      error={
+                        server.retention_until ??
+                        missing(retentionRequired(row, typeOf(row.docType)), 'Required')
+                      }
                       onChange={(event) => {
                         onChange(row.key, { retentionUntil: event.currentTarget.value });
                       }}

@@ -178,6 +178,33 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
       return api;
     }
 
+    it('shows the retention default of a row left without a date, or marks it required', async () => {
+      const api = stubApi({
+        'GET /api/v1/requests/7/': [{ body: storageSentBack }],
+        '/api/v1/crates/3/': [{ body: pendingCrate }],
+        '/api/v1/document-types/': [
+          {
+            body: [
+              { code: 'BMR', name: 'Batch Record', default_retention_years: 10 },
+              { code: 'VAL', name: 'Validation', default_retention_years: null },
+            ],
+          },
+        ],
+      });
+      vi.stubGlobal('fetch', api.fetchMock);
+      renderRoute(
+        '/requests/:requestId/edit',
+        '/requests/7/edit',
+        <EditRequestPage me={requester} />,
+      );
+      const retention = await screen.findByLabelText(/^Document 1 retain until/);
+      fireEvent.change(retention, { target: { value: '' } });
+      expect(
+        await screen.findByText('Default: 1 Jul 2036 (10 years for Batch Record)'),
+      ).toBeInTheDocument();
+      expect(retention).not.toBeRequired();
+    });
+
     it("edits its crate's rows: corrects a title, removes a row, adds one", async () => {
       const api = setUpStorage([{ body: storageEdited }]);
       const title = await screen.findByLabelText('Document 1 title');

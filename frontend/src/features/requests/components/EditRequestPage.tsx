@@ -23,6 +23,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
+import { useDocumentTypes } from '@/features/documents/api/get-document-types';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { ApiError } from '@/lib/api-client';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
@@ -69,6 +70,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
   const crate = useCrate(detail.crate);
   const shelves = useTargetShelves(detail.type === 'TRANSFER');
   const resubmit = useEditAndResubmit(detail.id);
+  const documentTypes = useDocumentTypes();
   const serverErrors = fieldErrors(resubmit.error);
   const storage = detail.type === 'STORAGE';
   const crateDocuments = crate.data?.documents;
@@ -282,6 +284,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
               <Loader size="sm" aria-label="Loading the documents" />
             ) : (
               <DocumentRowsEditor
+                types={documentTypes.data}
                 rows={rows}
                 labelledBy="storage-documents"
                 attempted={attempted}
