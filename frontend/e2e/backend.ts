@@ -85,6 +85,9 @@ export async function startBackend(): Promise<RunningBackend> {
     // 127.0.0.1: the production rate (20 a minute per address, tested in the backend) would
     // refuse the later specs.
     STRONGROOM_THROTTLE_LOGIN: '600/minute',
+    // The same demo accounts sign in from every spec and API helper within a few minutes: the
+    // production rate per username (10 in five minutes, tested in the backend) would refuse them.
+    STRONGROOM_THROTTLE_LOGIN_USERNAME: '600/minute',
     // No worker runs here: queued tasks stay in memory instead of the shared dev broker folder.
     CELERY_BROKER_URL: 'memory://',
   };
