@@ -10,16 +10,19 @@
  * - a sent-back storage request has a misspelt document title corrected on its one action,
  *   "Correct and resubmit", and is resubmitted.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
 const LIVE = { timeout: 15_000 };
+const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
 
 interface Page_<T> {
   results: T[];
@@ -479,6 +482,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
     expect(await title.inputValue()).toBe('Batch recrod line 4');
     await title.fill('Batch record line 4');
     await page.getByLabel(/^Your response to the send-back/).fill('Corrected the title.');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'correct-sent-back.png'), fullPage: true });
     const signerId = page.getByLabel(/^User ID/);
     if (await signerId.isVisible()) {
       await signerId.fill('goa1-manager');

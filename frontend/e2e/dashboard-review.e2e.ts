@@ -2,13 +2,18 @@
  * Issue 16, item 7: an Approver acts on a task from the dashboard's "My tasks" without opening
  * the request page — the review lists the request's documents first, then the signed actions.
  */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { FRONTEND_DIR } from './backend';
 import { apiAs, launch, signIn, type Session } from './browser';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
+const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
 
 interface CratePage {
   results: { id: number; code: string; legal_hold: boolean }[];
@@ -90,6 +95,8 @@ describe('acting on a task from the dashboard', () => {
     await documents.waitFor();
     expect(await documents.locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await drawer.innerText()).toContain('Reviewed from the dashboard (e2e)');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'task-review.png') });
 
     await drawer
       .getByRole('group', { name: 'Actions' })
