@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from strongroom.accounts.models import Unit
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
+from strongroom.accounts.scope import require_unit_choice
 from strongroom.core.errors import ApplicationError
 from strongroom.core.filters import MAX_ID
 from strongroom.records.api import PDF_RESPONSE, pdf_response
@@ -285,5 +286,5 @@ class RequestViewSet(
             raise ApplicationError(
                 "Send the CSV as 'file' and the unit id as 'unit'.", code="csv_required"
             )
-        services.require_in_units(request_user(request), unit.pk)
+        require_unit_choice(user=request_user(request), unit_ids=[unit.pk], field="unit")
         return Response({"documents": documents_parse_csv(file=upload, unit=unit)})

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import require_unit, scope_to_units, unit_allowed
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import content_digests
 from strongroom.compliance.models import SignatureMeaning
@@ -57,15 +57,6 @@ def require_permission(user: User, permission: str) -> None:
         )
 
 
-def require_in_units(user: User, unit_id: int) -> None:
-    """Objects outside the caller's units do not exist for them (404, not 403)."""
-    allowed = user_unit_ids(user)
-    if allowed is not None and unit_id not in allowed:
-        raise ApplicationError(
-            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
-
-
 def require_version(obj: Any, version: int | None) -> None:
     version_check(obj, version, what="request")
 
@@ -79,19 +70,19 @@ def require_reason(reason: str) -> str:
 
 
 def shelf_for(*, shelf_id: int | None, user: User, unit_id: int | None = None) -> Location:
-    shelf = (
-        Location.objects.select_related("unit").filter(pk=shelf_id).first() if shelf_id else None
-    )
-    if shelf is None:
+    """The shelf ``user`` chose (in ``unit_id``, if given). A shelf outside the user's units
+    gets the refusal of a shelf that does not exist (accounts.scope)."""
+    if not shelf_id:
         raise ApplicationError(
             "Choose a shelf.", code="shelf_required", details={"shelf": ["Required."]}
         )
-    require_in_units(user, shelf.unit_id)
-    if shelf.kind != Location.Kind.SHELF or not shelf.is_active:
+    shelves = scope_to_units(Location.objects.select_related("unit"), user=user)
+    shelf = shelves.filter(pk=shelf_id).first()
+    if shelf is None or shelf.kind != Location.Kind.SHELF or not shelf.is_active:
         raise ApplicationError(
-            "Crates stand on active shelves only.",
+            "Crates stand on active shelves of your units only.",
             code="not_a_shelf",
-            details={"shelf": ["Not an active shelf."]},
+            details={"shelf": ["Not an active shelf of your units."]},
         )
     if unit_id is not None and shelf.unit_id != unit_id:
         raise ApplicationError(
@@ -126,13 +117,12 @@ def transfer_target(
     shelf or belongs to a unit outside the requester's gets the same refusal, naming nothing,
     so that trying ids reveals no other unit's locations. In another unit the crate joins the
     active department of the same code, which must exist there."""
-    allowed = user_unit_ids(requester)
     shelf = (
         Location.objects.select_related("unit")
         .filter(pk=target_location_id or 0, kind=Location.Kind.SHELF, is_active=True)
         .first()
     )
-    if shelf is None or (allowed is not None and shelf.unit_id not in allowed):
+    if shelf is None or not unit_allowed(user=requester, unit_id=shelf.unit_id):
         raise ApplicationError(
             "Choose an active shelf of one of your units.",
             code="not_a_shelf",
@@ -167,7 +157,7 @@ def _crate_for_request(*, crate_id: int | None, user: User) -> Crate:
         raise ApplicationError(
             "Choose a crate.", code="crate_required", details={"crate": ["Required."]}
         )
-    require_in_units(user, crate.unit_id)
+    require_unit(user=user, unit_id=crate.unit_id)
     return crate
 
 
@@ -258,16 +248,21 @@ def _storage_crate(data: RequestInput, user: User) -> Crate:
         return crate
     from strongroom.records.services import crate_create_pending
 
-    department = (
-        Department.objects.select_related("unit").filter(pk=data.department_id or 0).first()
-    )
-    if department is None:
+    if not data.department_id:
         raise ApplicationError(
             "Choose a department.",
             code="department_required",
             details={"department": ["Required."]},
         )
-    require_in_units(user, department.unit_id)
+    # One of the user's departments: another unit's gets the refusal of one that does not exist.
+    departments = scope_to_units(Department.objects.select_related("unit"), user=user)
+    department = departments.filter(pk=data.department_id).first()
+    if department is None:
+        raise ApplicationError(
+            "Choose a department of one of your units.",
+            code="invalid_department",
+            details={"department": ["Not a department of your units."]},
+        )
     if not data.documents:
         raise ApplicationError(
             "A new crate needs its documents.",
@@ -395,7 +390,7 @@ def request_edit(
     from strongroom.records.services import crate_documents_correct
 
     request = Request.objects.select_for_update().select_related("crate").get(pk=request_id)
-    require_in_units(actor, request.unit_id)
+    require_unit(user=actor, unit_id=request.unit_id)
     if request.requester_id != actor.pk:
         raise ApplicationError(
             "Only the requester edits a request.",

@@ -26,6 +26,7 @@ from rest_framework import status
 
 from strongroom.accounts.models import User
 from strongroom.accounts.passwords import password_expires_at
+from strongroom.accounts.scope import require_unit, unit_allowed
 from strongroom.accounts.selectors import user_is_locked_out
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signature_verify, signed_change
@@ -35,7 +36,6 @@ from strongroom.requests.models import Request, RequestStatus, RequestType, Send
 from strongroom.requests.services import (
     destruction_preconditions,
     notify_after_commit,
-    require_in_units,
     require_permission,
     require_reason,
     shelf_for,
@@ -173,7 +173,7 @@ def request_transition(
         raise ApplicationError(
             "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
         )
-    require_in_units(actor, preview["unit_id"])
+    require_unit(user=actor, unit_id=preview["unit_id"])
     reason = require_reason(data.reason) if transition.reason_required else data.reason.strip()
     with signed_change(
         http_request=http_request,
@@ -487,10 +487,8 @@ def _witness_verify(
         raise _witness_refusal(
             "witness_inactive", "The witness's account is deactivated.", "Deactivated."
         )
-    try:
-        require_in_units(witness, unit_id)
-    except ApplicationError as exc:
-        raise refusal from exc
+    if not unit_allowed(user=witness, unit_id=unit_id):
+        raise refusal
     if not witness.has_perm("workflow.witness_destruction"):
         raise refusal
     if user_is_locked_out(username=witness.username):

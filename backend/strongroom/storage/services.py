@@ -5,10 +5,9 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from rest_framework import status
 
 from strongroom.accounts.models import Unit, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import require_unit, require_unit_choice
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.storage.models import Location
@@ -18,17 +17,6 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 # One bulk call creates at most this many locations (rooms + racks + shelves).
 GRID_MAX_LOCATIONS = 5000
 EDITABLE_FIELDS = ("code", "name", "capacity", "security_class")
-
-
-def _check_unit(actor: User, unit: Unit) -> None:
-    allowed = user_unit_ids(actor)
-    if allowed is not None and unit.pk not in allowed:
-        raise ApplicationError(
-            "You can only manage the locations of your units.",
-            code="unit_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"unit": ["Not one of your units."]},
-        )
 
 
 def _check_version(location: Location, version: int | None) -> None:
@@ -83,7 +71,7 @@ def location_create(
     capacity: int | None = None,
     security_class: int = 0,
 ) -> Location:
-    _check_unit(actor, unit)
+    require_unit_choice(user=actor, unit_ids=[unit.pk], field="unit")
     code = _code(code)
     expected_parent = Location.PARENT_KIND[Location.Kind(kind)]
     if expected_parent is None and parent is not None:
@@ -177,7 +165,7 @@ def location_update(
     """Change code, name, capacity or security class. A capacity below the crates stored is
     refused; lowering a room's security class needs a reason; a new code renames the subtree."""
     location = Location.objects.select_for_update().get(pk=location.pk)
-    _check_unit(actor, location.unit)
+    require_unit(user=actor, unit_id=location.unit_id)
     _check_version(location, version)
     before = _snapshot(location)
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
@@ -265,7 +253,7 @@ def location_set_active(
     everything beneath it again (its parent must be active). A location with crates stored in
     it (or beneath it) cannot be deactivated. Each location changed gets its own audit event."""
     location = Location.objects.select_for_update().get(pk=location.pk)
-    _check_unit(actor, location.unit)
+    require_unit(user=actor, unit_id=location.unit_id)
     _check_version(location, version)
     if location.is_active == active:
         return location
@@ -319,7 +307,7 @@ def location_grid_create(
     """Rooms x racks x shelves in one transaction: rooms ``R01…``, racks ``K01…`` in each
     room, shelves ``S1…`` on each rack, every shelf with ``capacity``. Refused as a whole when
     a room code already exists in the unit."""
-    _check_unit(actor, unit)
+    require_unit_choice(user=actor, unit_ids=[unit.pk], field="unit")
     total = rooms * (1 + racks_per_room * (1 + shelves_per_rack))
     if total > GRID_MAX_LOCATIONS:
         raise ApplicationError(
