@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, User
-from strongroom.accounts.scope import require_unit, scope_to_units, unit_allowed
+from strongroom.accounts.scope import require_unit, scope_to_units
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import content_digests
 from strongroom.compliance.models import SignatureMeaning
@@ -31,6 +31,7 @@ from strongroom.requests.models import (
     RequestType,
 )
 from strongroom.storage.models import Location
+from strongroom.storage.services import shelf_choose
 
 
 def request_number_allocate(*, year: int | None = None) -> str:
@@ -69,71 +70,22 @@ def require_reason(reason: str) -> str:
     return reason.strip()
 
 
-def shelf_for(*, shelf_id: int | None, user: User, unit_id: int | None = None) -> Location:
-    """The shelf ``user`` chose (in ``unit_id``, if given). A shelf outside the user's units
-    gets the refusal of a shelf that does not exist (accounts.scope)."""
-    if not shelf_id:
-        raise ApplicationError(
-            "Choose a shelf.", code="shelf_required", details={"shelf": ["Required."]}
-        )
-    shelves = scope_to_units(Location.objects.select_related("unit"), user=user)
-    shelf = shelves.filter(pk=shelf_id).first()
-    if shelf is None or shelf.kind != Location.Kind.SHELF or not shelf.is_active:
-        raise ApplicationError(
-            "Crates stand on active shelves of your units only.",
-            code="not_a_shelf",
-            details={"shelf": ["Not an active shelf of your units."]},
-        )
-    if unit_id is not None and shelf.unit_id != unit_id:
-        raise ApplicationError(
-            "The shelf belongs to another unit.",
-            code="shelf_other_unit",
-            details={"shelf": ["Another unit's shelf."]},
-        )
-    return shelf
-
-
-def shelf_reserve(shelf: Location) -> None:
-    """Lock the shelf and check it has room for one more crate. Concurrent moves to the same
-    shelf queue on the lock, so two crates never take its last place."""
-    locked = Location.objects.select_for_update().get(pk=shelf.pk)
-    assert locked.capacity is not None
-    stored = Crate.objects.filter(location=locked, status=Crate.Status.IN_STORAGE).count()
-    if stored >= locked.capacity:
-        raise ConflictError(
-            f"Shelf {locked.full_code} is full ({stored} of {locked.capacity}).",
-            code="shelf_full",
-            details={"shelf": ["Full."]},
-        )
-
-
 def transfer_target(
     *, requester: User, crate: Crate, target_location_id: int | None
 ) -> tuple[Location, Department]:
     """The shelf a transfer of ``crate`` may go to, and the crate's department there.
 
-    The shelf must be an active shelf of one of the requester's units (a transfer to another
-    unit only to a unit the requester belongs to). A shelf that does not exist, is not an active
-    shelf or belongs to a unit outside the requester's gets the same refusal, naming nothing,
-    so that trying ids reveals no other unit's locations. In another unit the crate joins the
-    active department of the same code, which must exist there."""
-    shelf = (
-        Location.objects.select_related("unit")
-        .filter(pk=target_location_id or 0, kind=Location.Kind.SHELF, is_active=True)
-        .first()
+    The shelf is one the requester may choose (:func:`strongroom.storage.services.shelf_choose`:
+    an active shelf of one of their units, so a transfer to another unit only to a unit the
+    requester belongs to; another unit's shelf is refused as one that does not exist), not the
+    one the crate stands on. In another unit the crate joins the active department of the same
+    code, which must exist there."""
+    shelf = shelf_choose(
+        user=requester,
+        shelf_id=target_location_id,
+        field="target_location",
+        not_location_id=crate.location_id,
     )
-    if shelf is None or not unit_allowed(user=requester, unit_id=shelf.unit_id):
-        raise ApplicationError(
-            "Choose an active shelf of one of your units.",
-            code="not_a_shelf",
-            details={"target_location": ["Not an active shelf of your units."]},
-        )
-    if shelf.pk == crate.location_id:
-        raise ApplicationError(
-            "The crate already stands there.",
-            code="same_location",
-            details={"target_location": ["Same as the current shelf."]},
-        )
     if shelf.unit_id == crate.unit_id:
         return shelf, crate.department
     code = crate.department.code

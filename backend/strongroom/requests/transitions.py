@@ -38,10 +38,9 @@ from strongroom.requests.services import (
     notify_after_commit,
     require_permission,
     require_reason,
-    shelf_for,
-    shelf_reserve,
     transfer_target,
 )
+from strongroom.storage.services import security_class_move_check, shelf_choose, shelf_reserve
 
 S = RequestStatus
 
@@ -325,8 +324,8 @@ def _allocate(request: Request, actor: User, data: TransitionInput, http: HttpRe
         raise ConflictError(
             f"Crate {crate.code} is not pending storage.", code="crate_wrong_status"
         )
-    shelf = shelf_for(shelf_id=data.shelf_id, user=actor, unit_id=crate.unit_id)
-    shelf_reserve(shelf)
+    shelf = shelf_choose(user=actor, shelf_id=data.shelf_id, unit_id=crate.unit_id)
+    shelf_reserve(shelf=shelf)
     request.target_location = shelf
     _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
 
@@ -341,19 +340,13 @@ def _issue(request: Request, actor: User, data: TransitionInput, http: HttpReque
 
 def _receive(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
-    shelf = shelf_for(
-        shelf_id=data.shelf_id or crate.last_location_id, user=actor, unit_id=crate.unit_id
+    shelf = shelf_choose(
+        user=actor, shelf_id=data.shelf_id or crate.last_location_id, unit_id=crate.unit_id
     )
-    shelf_reserve(shelf)
+    shelf_reserve(shelf=shelf)
     request.returned_at = timezone.now()
     request.target_location = shelf
     _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
-
-
-def _security_class(location: Any) -> int:
-    while location is not None and location.parent_id is not None:
-        location = location.parent
-    return location.security_class if location is not None else 0
 
 
 def _transfer_target_recheck(request: Request, crate: Crate) -> tuple[Any, Any]:
@@ -383,13 +376,8 @@ def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRe
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
     target, department = _transfer_target_recheck(request, crate)
-    shelf_reserve(target)
-    if _security_class(target) < _security_class(crate.location) and not data.reason.strip():
-        raise ApplicationError(
-            "The target room has a lower security class: give a reason.",
-            code="reason_required",
-            details={"reason": ["Required for a lower security class."]},
-        )
+    shelf_reserve(shelf=target, field="target_location")
+    security_class_move_check(source=crate.location, target=target, reason=data.reason)
     if target.unit_id == crate.unit_id:
         _crate_save(crate, location=target, last_location=target)
         return

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from strongroom.accounts.models import Unit, User
-from strongroom.accounts.scope import require_unit, require_unit_choice
+from strongroom.accounts.scope import require_unit, require_unit_choice, scope_to_units
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.storage.models import Location
@@ -375,3 +375,84 @@ def location_grid_create(
         },
     )
     return created
+
+
+# --- Placing crates: the shelf rules the request workflow calls (the one copy) ------------------
+
+
+def shelf_choose(
+    *,
+    user: User,
+    shelf_id: int | None,
+    field: str = "shelf",
+    unit_id: int | None = None,
+    not_location_id: int | None = None,
+) -> Location:
+    """The shelf ``user`` chose for a crate, as the value of ``field``.
+
+    It must be an active shelf of one of the user's units (in ``unit_id``, if given, and not
+    ``not_location_id``, where the crate stands now). A shelf that does not exist, is not an
+    active shelf or belongs to a unit outside the user's gets the same refusal, naming nothing,
+    so that trying ids reveals no other unit's locations (accounts/scope.py)."""
+    shelf = (
+        scope_to_units(Location.objects.select_related("unit"), user=user)
+        .filter(pk=shelf_id or 0, kind=Location.Kind.SHELF, is_active=True)
+        .first()
+    )
+    if shelf is None and not shelf_id:
+        raise ApplicationError(
+            "Choose a shelf.", code="shelf_required", details={field: ["Required."]}
+        )
+    if shelf is None:
+        raise ApplicationError(
+            "Choose an active shelf of one of your units.",
+            code="not_a_shelf",
+            details={field: ["Not an active shelf of your units."]},
+        )
+    if unit_id is not None and shelf.unit_id != unit_id:
+        raise ApplicationError(
+            "The shelf belongs to another unit.",
+            code="shelf_other_unit",
+            details={field: ["Another unit's shelf."]},
+        )
+    if not_location_id is not None and shelf.pk == not_location_id:
+        raise ApplicationError(
+            "The crate already stands there.",
+            code="same_location",
+            details={field: ["Same as the current shelf."]},
+        )
+    return shelf
+
+
+def shelf_reserve(*, shelf: Location, field: str = "shelf") -> Location:
+    """Lock the shelf and check it has room for one more crate, counting what stands on it as
+    the locations list does (:func:`~strongroom.storage.selectors.shelf_occupancy`). Concurrent
+    placements on the same shelf queue on the lock, so two crates never take its last place.
+    Call it inside the transaction that places the crate; returns the locked row."""
+    locked = Location.objects.select_for_update().get(pk=shelf.pk)
+    assert locked.capacity is not None
+    stored = shelf_occupancy(locked.pk)
+    if stored >= locked.capacity:
+        raise ConflictError(
+            f"Shelf {locked.full_code} is full ({stored} of {locked.capacity}).",
+            code="shelf_full",
+            details={field: ["Full."]},
+        )
+    return locked
+
+
+def location_security_class(location: Location | None) -> int:
+    """The security class a location has: its room's (racks and shelves carry none)."""
+    while location is not None and location.parent_id is not None:
+        location = location.parent
+    return location.security_class if location is not None else 0
+
+
+def security_class_move_check(*, source: Location | None, target: Location, reason: str) -> None:
+    """Moving a crate to a room of a lower security class needs a reason."""
+    if location_security_class(target) < location_security_class(source) and not reason.strip():
+        raise ApplicationError(
+            "The target room has a lower security class: give a reason.",
+            code="reason_required",
+            details={"reason": ["Required for a lower security class."]},
+        )
