@@ -168,7 +168,14 @@ class RequestViewSet(
         return Response(RequestDetailSerializer(self._detail(edited.pk)).data)
 
     def _transition(self, request: HttpRequest, pk: Any, name: str) -> Response:
-        self._detail(pk)
+        try:
+            request_id = int(pk)
+        except (TypeError, ValueError) as exc:  # the router lets any path segment through
+            raise Http404 from exc
+        if not 0 < request_id <= MAX_ID:
+            raise Http404
+        # The service reads the request once, under lock, and answers 404 outside the caller's
+        # units (accounts/scope.py).
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -176,7 +183,7 @@ class RequestViewSet(
         request_transition(
             http_request=request._request,
             actor=request_user(request),
-            request_id=int(pk),
+            request_id=request_id,
             name=name,
             data=TransitionInput(
                 version=data["version"],
