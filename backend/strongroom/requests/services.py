@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, User
 from strongroom.accounts.scope import require_unit, scope_to_units
+from strongroom.accounts.selectors import user_list_with_permission
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import content_digests
 from strongroom.compliance.models import SignatureMeaning
@@ -23,6 +25,8 @@ from strongroom.compliance.signing import signed_change
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
 from strongroom.core.task_queue import task_enqueue_on_commit
+from strongroom.notifications.models import NotificationKind
+from strongroom.notifications.services import notification_create_many
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import (
     IdempotencyKey,
@@ -30,6 +34,7 @@ from strongroom.requests.models import (
     RequestStatus,
     RequestType,
 )
+from strongroom.requests.notifying import request_reference
 from strongroom.storage.models import Location
 from strongroom.storage.services import shelf_choose
 
@@ -413,5 +418,109 @@ def request_edit(
         object_id=request.pk,
         unit=request.unit,
         changes=changes,
+    )
+    return request
+
+
+# --- Overdue withdrawals (the periodic task calls these) ----------------------------------------
+
+OVERDUE_REASON = "periodic_check"
+
+
+def request_overdue_list(*, today: dt.date | None = None) -> QuerySet[Request]:
+    """Issued withdrawals past their return date."""
+    return Request.objects.filter(
+        type=RequestType.WITHDRAWAL,
+        status=RequestStatus.ISSUED,
+        expected_return_on__lt=today or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def request_overdue_mark(*, request_id: int, now: dt.datetime | None = None) -> Request | None:
+    """Flag an issued withdrawal past its return date as overdue, with a ``request.overdue``
+    audit event (no actor: the system did it, ``reason`` says which check) and the notice to
+    the requester and the unit's Store Heads. Returns the request, or ``None`` when there was
+    nothing to flag (already flagged, returned, not yet due): the row is locked and re-checked,
+    so two runs at once flag each request once. Saved, not updated in bulk, so that the change
+    reaches the browsers like any other."""
+    now = now or timezone.now()
+    request = (
+        request_overdue_list(today=timezone.localdate(now))
+        .select_for_update(of=("self",))
+        .select_related("unit", "crate", "requester")
+        .filter(pk=request_id, is_overdue=False)
+        .first()
+    )
+    if request is None:
+        return None
+    request.is_overdue = True
+    request.overdue_flagged_at = now
+    request.version += 1
+    request.save(update_fields=["is_overdue", "overdue_flagged_at", "version", "updated_at"])
+    audit_event_record(
+        action="request.overdue",
+        object_type="request",
+        object_id=request.pk,
+        unit=request.unit,
+        changes={
+            "is_overdue": [False, True],
+            "expected_return_on": [request.expected_return_on, request.expected_return_on],
+            "version": [request.version - 1, request.version],
+        },
+        reason=OVERDUE_REASON,
+    )
+    store_heads = user_list_with_permission(permission="workflow.fulfil_request", unit=request.unit)
+    notification_create_many(
+        recipients=[request.requester, *store_heads],
+        kind=NotificationKind.WITHDRAWAL_OVERDUE,
+        title=f"{request.number}: crate {request.crate.code} is overdue",
+        body=f"It was due back on {request.expected_return_on}.",
+        dedupe_key=f"overdue:{request.pk}",
+        unit=request.unit,
+        **request_reference(request),
+    )
+    return request
+
+
+@transaction.atomic
+def request_overdue_escalate(*, request_id: int, now: dt.datetime | None = None) -> Request | None:
+    """Escalate an overdue withdrawal still out to the unit's Unit Admins, with a
+    ``request.overdue_escalate`` audit event (no actor, as :func:`request_overdue_mark`).
+    Returns ``None`` when it was escalated already or is no longer overdue."""
+    now = now or timezone.now()
+    request = (
+        request_overdue_list(today=timezone.localdate(now))
+        .select_for_update(of=("self",))
+        .select_related("unit", "crate")
+        .filter(pk=request_id, is_overdue=True, overdue_escalated_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        return None
+    request.overdue_escalated_at = now
+    request.version += 1
+    request.save(update_fields=["overdue_escalated_at", "version", "updated_at"])
+    audit_event_record(
+        action="request.overdue_escalate",
+        object_type="request",
+        object_id=request.pk,
+        unit=request.unit,
+        changes={
+            "overdue_escalated_at": [None, now.isoformat()],
+            "version": [request.version - 1, request.version],
+        },
+        reason=OVERDUE_REASON,
+    )
+    admins = user_list_with_permission(permission="accounts.change_user", unit=request.unit)
+    notification_create_many(
+        recipients=admins.exclude(role__permissions__codename="access_all_units"),
+        kind=NotificationKind.WITHDRAWAL_OVERDUE,
+        title=f"Escalation: {request.number} ({request.crate.code}) still not returned",
+        body=f"Due back on {request.expected_return_on}; flagged overdue on "
+        f"{request.overdue_flagged_at:%Y-%m-%d}.",
+        dedupe_key=f"overdue-escalation:{request.pk}",
+        unit=request.unit,
+        **request_reference(request),
     )
     return request
