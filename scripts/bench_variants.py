@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from rest_framework.renderers import JSONRenderer
 
     from strongroom.accounts.models import User
-    from strongroom.accounts.selectors import user_unit_ids
+    from strongroom.accounts.scope import user_unit_ids
     from strongroom.requests.models import Request
     from strongroom.requests.selectors import request_list_for_user
     from strongroom.requests.serializers import RequestListSerializer

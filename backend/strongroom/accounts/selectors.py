@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.scope import scope_to_units, user_unit_ids
 
 
 def _permission_q(permission: str, prefix: str = "") -> Q:
@@ -48,7 +49,8 @@ def user_for_request(user_id: int | str) -> User | None:
     Each authenticated request (and each WebSocket handshake) needs the user and role, the
     role's permissions and the user's units. On PostgreSQL one statement brings all three (the
     permissions and unit ids as array subqueries); they fill the caches ``has_perm`` and
-    :func:`user_unit_ids` read, so a list request costs two queries instead of four. The
+    :func:`~strongroom.accounts.scope.user_unit_ids` read, so a list request costs two queries
+    instead of four. The
     statement is written once per process (:func:`_user_for_request_sql`): building and
     compiling the equivalent queryset took five times as long as running it. Elsewhere the
     caches fill on first use.
@@ -102,19 +104,6 @@ def _user_for_request_sql() -> str:
     )
 
 
-def user_unit_ids(user: User) -> frozenset[int] | None:
-    """The units whose records ``user`` may see: ``None`` means every unit (System
-    Administrator). Inactive users see nothing."""
-    if not user.is_active:
-        return frozenset()
-    if user.has_perm("accounts.access_all_units"):
-        return None
-    cached: frozenset[int] | None = getattr(user, "_unit_ids_cache", None)
-    if cached is not None:
-        return cached
-    return frozenset(user.units.values_list("pk", flat=True))
-
-
 def user_list_for_manager(*, actor: User) -> QuerySet[User]:
     """Users an administrator may see: everyone for a System Administrator, the users of their
     own units for a Unit Admin."""
@@ -126,15 +115,12 @@ def user_list_for_manager(*, actor: User) -> QuerySet[User]:
 
 
 def unit_list_for_user(*, user: User) -> QuerySet[Unit]:
-    unit_ids = user_unit_ids(user)
-    units = Unit.objects.order_by("code")
-    return units if unit_ids is None else units.filter(pk__in=unit_ids)
+    return scope_to_units(Unit.objects.order_by("code"), user=user, field="pk")
 
 
 def department_list_for_user(*, user: User) -> QuerySet[Department]:
-    unit_ids = user_unit_ids(user)
     departments = Department.objects.select_related("unit").order_by("unit__code", "code")
-    return departments if unit_ids is None else departments.filter(unit__in=unit_ids)
+    return scope_to_units(departments, user=user)
 
 
 def user_is_locked_out(*, username: str) -> bool:

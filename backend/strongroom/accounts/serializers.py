@@ -9,6 +9,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
+from strongroom.accounts.permissions import request_user
+from strongroom.accounts.scope import require_unit_choice
 from strongroom.accounts.services import session_refresh
 
 
@@ -48,6 +50,15 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
     def validate_code(self, value: str) -> str:
         return _upper_code(value, pattern=r"[A-Z0-9]{1,10}", rule="1 to 10 letters or digits.")
+
+    def validate_unit(self, unit: Unit) -> Unit:
+        """Another unit is refused before the uniqueness check, which would tell whether that
+        unit has a department of the code."""
+        if "request" in self.context:
+            require_unit_choice(
+                user=request_user(self.context["request"]), unit_ids=[unit.pk], field="unit"
+            )
+        return unit
 
 
 class RoleSerializer(serializers.ModelSerializer):

@@ -27,7 +27,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from strongroom.accounts import roles, signals
 from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, Unit, User
-from strongroom.accounts.selectors import role_permission_names, user_unit_ids
+from strongroom.accounts.scope import not_found, require_unit, require_unit_choice, user_unit_ids
+from strongroom.accounts.selectors import role_permission_names
 from strongroom.accounts.setup import generate_password
 from strongroom.accounts.tokens import (
     SESSION_CLAIM,
@@ -324,9 +325,7 @@ def _check_may_manage(
     if allowed is not None and target is not None:
         target_units = set(target.units.values_list("pk", flat=True))
         if not target_units & allowed:
-            raise ApplicationError(
-                "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
-            )
+            raise not_found()
         if not target_units <= allowed:
             raise ApplicationError(
                 "This user also belongs to units you do not administer; a System Administrator "
@@ -347,13 +346,8 @@ def _check_may_manage(
             status_code=status.HTTP_403_FORBIDDEN,
             details={"role": [f"{role.name} is above what you may grant."]},
         )
-    if allowed is not None and units is not None and not {u.pk for u in units} <= allowed:
-        raise ApplicationError(
-            "You can only assign units you administer.",
-            code="unit_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"units": ["Outside your units."]},
-        )
+    if units is not None:
+        require_unit_choice(user=actor, unit_ids=(u.pk for u in units), field="units")
 
 
 def _user_snapshot(user: User) -> dict[str, Any]:
@@ -549,14 +543,10 @@ def unit_save(*, actor: User, unit: Unit | None, data: dict[str, Any]) -> Unit:
 def department_save(
     *, actor: User, department: Department | None, data: dict[str, Any]
 ) -> Department:
-    allowed = user_unit_ids(actor)
-    unit = data.get("unit") or (department.unit if department else None)
-    if allowed is not None and (unit is None or unit.pk not in allowed):
-        raise ApplicationError(
-            "You can only manage departments of your units.",
-            code="unit_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+    if department is not None:
+        require_unit(user=actor, unit_id=department.unit_id)
+    if "unit" in data:
+        require_unit_choice(user=actor, unit_ids=[data["unit"].pk], field="unit")
     before = {} if department is None else {k: getattr(department, k) for k in data}
     department = department or Department()
     for key, value in data.items():

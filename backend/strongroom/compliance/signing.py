@@ -420,6 +420,11 @@ class SignedChange:
     def lock(self, queryset: QuerySet[M], *, pk: object, version: int | None, what: str) -> M:
         """Lock the record, check the version the caller read, and make it the signed record."""
         record = queryset.select_for_update(of=("self",)).get(pk=pk)
+        return self.lock_loaded(record, version=version, what=what)
+
+    def lock_loaded(self, record: M, *, version: int | None, what: str) -> M:
+        """The record the body has read under ``select_for_update`` itself (to check more before
+        the version): check the version the caller read and make it the signed record."""
         version_check(record, version, what=what)
         self.record = record
         return record

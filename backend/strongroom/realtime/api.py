@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from strongroom.accounts.models import User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import user_unit_ids
 from strongroom.core.errors import ApplicationError, ErrorSerializer
 from strongroom.realtime.selectors import (
     event_cursor,

@@ -45,7 +45,8 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from strongroom.accounts.models import User
 from strongroom.accounts.passwords import password_change_required
-from strongroom.accounts.selectors import user_for_request, user_unit_ids
+from strongroom.accounts.scope import user_unit_ids
+from strongroom.accounts.selectors import user_for_request
 from strongroom.accounts.tokens import (
     SESSION_CLAIM,
     TokenRejected,

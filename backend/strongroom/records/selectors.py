@@ -10,18 +10,13 @@ from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Q, Query
 from django.db.models.functions import Coalesce
 
 from strongroom.accounts.models import Department, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import scope_to_units
 from strongroom.compliance.models import AuditEvent
 from strongroom.records import codes
 from strongroom.records.models import Attachment, Crate, Document
 from strongroom.records.search import crate_search, document_search
 
 HISTORY_LIMIT = 500
-
-
-def _scoped(queryset: QuerySet[Any], *, user: User, field: str = "unit") -> QuerySet[Any]:
-    unit_ids = user_unit_ids(user)
-    return queryset if unit_ids is None else queryset.filter(**{f"{field}__in": unit_ids})
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -55,12 +50,12 @@ def _document_display(documents: QuerySet[Document]) -> QuerySet[Document]:
 
 
 def crate_list_for_user(*, user: User, search: str | None = None) -> QuerySet[Crate]:
-    return crate_search(_scoped(_crate_display(Crate.objects.all()), user=user), search)
+    return crate_search(scope_to_units(_crate_display(Crate.objects.all()), user=user), search)
 
 
 def crate_get_for_user(*, user: User, crate_id: int) -> Crate | None:
     documents = _document_display(Document.objects.all())
-    crates = _scoped(
+    crates = scope_to_units(
         _crate_display(Crate.objects.all())
         .select_related("last_location", "legal_hold_by", "created_by")
         .prefetch_related(Prefetch("documents", queryset=documents)),
@@ -91,7 +86,7 @@ def crate_lookup_for_user(*, user: User, code: str) -> Crate | None:
     that is not a crate code or whose check digit is wrong."""
     canonical = codes.normalise(code, known_prefixes=crate_known_prefixes())
     crate_id = (
-        _scoped(Crate.objects.filter(code=canonical), user=user)
+        scope_to_units(Crate.objects.filter(code=canonical), user=user)
         .values_list("pk", flat=True)
         .first()
     )
@@ -106,7 +101,7 @@ def document_list_for_user(*, user: User, search: str | None = None) -> QuerySet
         unit_code=F("unit__code"),
     )
     # A document is seen through its crate's unit (a transfer moves the crate).
-    return document_search(_scoped(documents, user=user, field="crate__unit"), search)
+    return document_search(scope_to_units(documents, user=user, field="crate__unit"), search)
 
 
 def document_get_for_user(*, user: User, document_id: int) -> Document | None:
@@ -115,13 +110,13 @@ def document_get_for_user(*, user: User, document_id: int) -> Document | None:
 
 def attachment_list_for_user(*, user: User, document_id: int) -> QuerySet[Attachment]:
     attachments = Attachment.objects.select_related("uploaded_by").filter(document_id=document_id)
-    return _scoped(attachments, user=user, field="document__crate__unit")
+    return scope_to_units(attachments, user=user, field="document__crate__unit")
 
 
 def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment | None:
     attachments = Attachment.objects.select_related("document", "document__crate")
     return (
-        _scoped(attachments, user=user, field="document__crate__unit")
+        scope_to_units(attachments, user=user, field="document__crate__unit")
         .filter(pk=attachment_id)
         .first()
     )

@@ -24,7 +24,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import require_unit_choice
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signed_change
@@ -283,14 +283,7 @@ def crate_create_pending(
     The crate's ``destroy_after`` is the latest retention date, or it is retained permanently
     if any document is.
     """
-    allowed = user_unit_ids(actor)
-    if allowed is not None and unit.pk not in allowed:
-        raise ApplicationError(
-            "You can only file crates in your units.",
-            code="unit_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"unit": ["Not one of your units."]},
-        )
+    require_unit_choice(user=actor, unit_ids=[unit.pk], field="department")
     if department.unit_id != unit.pk:
         raise ApplicationError(
             "The department belongs to another unit.",

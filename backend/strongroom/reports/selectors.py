@@ -12,7 +12,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from strongroom.accounts.models import User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import scope_to_units, units_filter, user_unit_ids
 from strongroom.records.models import Crate
 from strongroom.requests.models import Request, RequestStatus, RequestType
 from strongroom.storage.models import Location
@@ -20,16 +20,6 @@ from strongroom.storage.selectors import occupancy_annotations
 
 DUE_WITHIN_DAYS = 30
 WEEKS = 12
-
-
-def _scoped(queryset: QuerySet[Any], *, user: User, field: str = "unit") -> QuerySet[Any]:
-    return _in_units(queryset, user_unit_ids(user), field=field)
-
-
-def _in_units(
-    queryset: QuerySet[Any], unit_ids: frozenset[int] | None, *, field: str = "unit"
-) -> QuerySet[Any]:
-    return queryset if unit_ids is None else queryset.filter(**{f"{field}__in": unit_ids})
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
@@ -45,12 +35,12 @@ def inventory_for_user(*, user: User) -> QuerySet[Crate]:
     crates = Crate.objects.select_related("unit", "department", "location").exclude(
         status=Crate.Status.DESTROYED
     )
-    return _scoped(crates, user=user)
+    return scope_to_units(crates, user=user)
 
 
 def overdue_for_user(*, user: User) -> QuerySet[Request]:
     requests = Request.objects.select_related("unit", "crate", "requester").filter(overdue_q())
-    return _scoped(requests, user=user)
+    return scope_to_units(requests, user=user)
 
 
 def destruction_schedule_for_user(*, user: User, until: dt.date | None = None) -> QuerySet[Crate]:
@@ -61,7 +51,7 @@ def destruction_schedule_for_user(*, user: User, until: dt.date | None = None) -
     )
     if until is not None:
         crates = crates.filter(destroy_after__lte=until)
-    return _scoped(crates, user=user)
+    return scope_to_units(crates, user=user)
 
 
 def activity_for_user(
@@ -73,7 +63,7 @@ def activity_for_user(
         requests = requests.filter(submitted_at__date__gte=since)
     if until is not None:
         requests = requests.filter(submitted_at__date__lte=until)
-    return _scoped(requests, user=user)
+    return scope_to_units(requests, user=user)
 
 
 def dashboard_for_user(*, user: User) -> dict[str, Any]:
@@ -81,7 +71,7 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
     weekly series, rooms) after the unit scope, whatever the data size."""
     today = timezone.localdate()
     unit_ids = user_unit_ids(user)
-    crates = _in_units(Crate.objects.all(), unit_ids)
+    crates = units_filter(Crate.objects.all(), unit_ids)
     kpis = crates.aggregate(
         crates_in_storage=Count("pk", filter=Q(status=Crate.Status.IN_STORAGE)),
         crates_issued=Count("pk", filter=Q(status=Crate.Status.ISSUED)),
@@ -97,7 +87,7 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
             ),
         ),
     )
-    requests = _in_units(Request.objects.all(), unit_ids)
+    requests = units_filter(Request.objects.all(), unit_ids)
     kpis.update(
         requests.aggregate(
             overdue=Count("pk", filter=overdue_q(today)),
@@ -123,7 +113,7 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
         if 0 <= index < WEEKS and row["type"] in series:
             series[row["type"]][index] += row["n"]
     rooms = (
-        _in_units(Location.objects.select_related("unit"), unit_ids)
+        units_filter(Location.objects.select_related("unit"), unit_ids)
         .filter(kind=Location.Kind.ROOM, is_active=True)
         .annotate(**occupancy_annotations())
         .order_by("full_code")

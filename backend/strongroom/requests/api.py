@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from strongroom.accounts.models import Unit
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
+from strongroom.accounts.scope import require_unit_choice
 from strongroom.core.errors import ApplicationError
 from strongroom.core.filters import MAX_ID
 from strongroom.records.api import PDF_RESPONSE, pdf_response
@@ -167,7 +168,14 @@ class RequestViewSet(
         return Response(RequestDetailSerializer(self._detail(edited.pk)).data)
 
     def _transition(self, request: HttpRequest, pk: Any, name: str) -> Response:
-        self._detail(pk)
+        try:
+            request_id = int(pk)
+        except (TypeError, ValueError) as exc:  # the router lets any path segment through
+            raise Http404 from exc
+        if not 0 < request_id <= MAX_ID:
+            raise Http404
+        # The service reads the request once, under lock, and answers 404 outside the caller's
+        # units (accounts/scope.py).
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -175,7 +183,7 @@ class RequestViewSet(
         request_transition(
             http_request=request._request,
             actor=request_user(request),
-            request_id=int(pk),
+            request_id=request_id,
             name=name,
             data=TransitionInput(
                 version=data["version"],
@@ -285,5 +293,5 @@ class RequestViewSet(
             raise ApplicationError(
                 "Send the CSV as 'file' and the unit id as 'unit'.", code="csv_required"
             )
-        services.require_in_units(request_user(request), unit.pk)
+        require_unit_choice(user=request_user(request), unit_ids=[unit.pk], field="unit")
         return Response({"documents": documents_parse_csv(file=upload, unit=unit)})

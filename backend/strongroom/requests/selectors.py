@@ -6,7 +6,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from strongroom.accounts.models import User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import scope_to_units
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.compliance.signing import SignatureCheckCache
 from strongroom.requests.models import Request, RequestStatus, RequestType
@@ -14,9 +14,7 @@ from strongroom.requests.timeline import timeline_entries
 
 
 def _scoped(user: User) -> QuerySet[Request]:
-    requests = Request.objects.order_by("-id")
-    unit_ids = user_unit_ids(user)
-    return requests if unit_ids is None else requests.filter(unit__in=unit_ids)
+    return scope_to_units(Request.objects.order_by("-id"), user=user)
 
 
 def request_list_for_user(*, user: User) -> QuerySet[Request]:

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import require_unit, scope_to_units
+from strongroom.accounts.selectors import user_list_with_permission
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import content_digests
 from strongroom.compliance.models import SignatureMeaning
@@ -23,6 +25,8 @@ from strongroom.compliance.signing import signed_change
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.core.models import Sequence
 from strongroom.core.task_queue import task_enqueue_on_commit
+from strongroom.notifications.models import NotificationKind
+from strongroom.notifications.services import notification_create_many
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import (
     IdempotencyKey,
@@ -30,7 +34,9 @@ from strongroom.requests.models import (
     RequestStatus,
     RequestType,
 )
+from strongroom.requests.notifying import request_reference
 from strongroom.storage.models import Location
+from strongroom.storage.services import shelf_choose
 
 
 def request_number_allocate(*, year: int | None = None) -> str:
@@ -57,15 +63,6 @@ def require_permission(user: User, permission: str) -> None:
         )
 
 
-def require_in_units(user: User, unit_id: int) -> None:
-    """Objects outside the caller's units do not exist for them (404, not 403)."""
-    allowed = user_unit_ids(user)
-    if allowed is not None and unit_id not in allowed:
-        raise ApplicationError(
-            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
-
-
 def require_version(obj: Any, version: int | None) -> None:
     version_check(obj, version, what="request")
 
@@ -78,72 +75,22 @@ def require_reason(reason: str) -> str:
     return reason.strip()
 
 
-def shelf_for(*, shelf_id: int | None, user: User, unit_id: int | None = None) -> Location:
-    shelf = (
-        Location.objects.select_related("unit").filter(pk=shelf_id).first() if shelf_id else None
-    )
-    if shelf is None:
-        raise ApplicationError(
-            "Choose a shelf.", code="shelf_required", details={"shelf": ["Required."]}
-        )
-    require_in_units(user, shelf.unit_id)
-    if shelf.kind != Location.Kind.SHELF or not shelf.is_active:
-        raise ApplicationError(
-            "Crates stand on active shelves only.",
-            code="not_a_shelf",
-            details={"shelf": ["Not an active shelf."]},
-        )
-    if unit_id is not None and shelf.unit_id != unit_id:
-        raise ApplicationError(
-            "The shelf belongs to another unit.",
-            code="shelf_other_unit",
-            details={"shelf": ["Another unit's shelf."]},
-        )
-    return shelf
-
-
-def shelf_reserve(shelf: Location) -> None:
-    """Lock the shelf and check it has room for one more crate. Concurrent moves to the same
-    shelf queue on the lock, so two crates never take its last place."""
-    locked = Location.objects.select_for_update().get(pk=shelf.pk)
-    assert locked.capacity is not None
-    stored = Crate.objects.filter(location=locked, status=Crate.Status.IN_STORAGE).count()
-    if stored >= locked.capacity:
-        raise ConflictError(
-            f"Shelf {locked.full_code} is full ({stored} of {locked.capacity}).",
-            code="shelf_full",
-            details={"shelf": ["Full."]},
-        )
-
-
 def transfer_target(
     *, requester: User, crate: Crate, target_location_id: int | None
 ) -> tuple[Location, Department]:
     """The shelf a transfer of ``crate`` may go to, and the crate's department there.
 
-    The shelf must be an active shelf of one of the requester's units (a transfer to another
-    unit only to a unit the requester belongs to). A shelf that does not exist, is not an active
-    shelf or belongs to a unit outside the requester's gets the same refusal, naming nothing,
-    so that trying ids reveals no other unit's locations. In another unit the crate joins the
-    active department of the same code, which must exist there."""
-    allowed = user_unit_ids(requester)
-    shelf = (
-        Location.objects.select_related("unit")
-        .filter(pk=target_location_id or 0, kind=Location.Kind.SHELF, is_active=True)
-        .first()
+    The shelf is one the requester may choose (:func:`strongroom.storage.services.shelf_choose`:
+    an active shelf of one of their units, so a transfer to another unit only to a unit the
+    requester belongs to; another unit's shelf is refused as one that does not exist), not the
+    one the crate stands on. In another unit the crate joins the active department of the same
+    code, which must exist there."""
+    shelf = shelf_choose(
+        user=requester,
+        shelf_id=target_location_id,
+        field="target_location",
+        not_location_id=crate.location_id,
     )
-    if shelf is None or (allowed is not None and shelf.unit_id not in allowed):
-        raise ApplicationError(
-            "Choose an active shelf of one of your units.",
-            code="not_a_shelf",
-            details={"target_location": ["Not an active shelf of your units."]},
-        )
-    if shelf.pk == crate.location_id:
-        raise ApplicationError(
-            "The crate already stands there.",
-            code="same_location",
-            details={"target_location": ["Same as the current shelf."]},
-        )
     if shelf.unit_id == crate.unit_id:
         return shelf, crate.department
     code = crate.department.code
@@ -167,7 +114,7 @@ def _crate_for_request(*, crate_id: int | None, user: User) -> Crate:
         raise ApplicationError(
             "Choose a crate.", code="crate_required", details={"crate": ["Required."]}
         )
-    require_in_units(user, crate.unit_id)
+    require_unit(user=user, unit_id=crate.unit_id)
     return crate
 
 
@@ -258,16 +205,21 @@ def _storage_crate(data: RequestInput, user: User) -> Crate:
         return crate
     from strongroom.records.services import crate_create_pending
 
-    department = (
-        Department.objects.select_related("unit").filter(pk=data.department_id or 0).first()
-    )
-    if department is None:
+    if not data.department_id:
         raise ApplicationError(
             "Choose a department.",
             code="department_required",
             details={"department": ["Required."]},
         )
-    require_in_units(user, department.unit_id)
+    # One of the user's departments: another unit's gets the refusal of one that does not exist.
+    departments = scope_to_units(Department.objects.select_related("unit"), user=user)
+    department = departments.filter(pk=data.department_id).first()
+    if department is None:
+        raise ApplicationError(
+            "Choose a department of one of your units.",
+            code="invalid_department",
+            details={"department": ["Not a department of your units."]},
+        )
     if not data.documents:
         raise ApplicationError(
             "A new crate needs its documents.",
@@ -395,7 +347,7 @@ def request_edit(
     from strongroom.records.services import crate_documents_correct
 
     request = Request.objects.select_for_update().select_related("crate").get(pk=request_id)
-    require_in_units(actor, request.unit_id)
+    require_unit(user=actor, unit_id=request.unit_id)
     if request.requester_id != actor.pk:
         raise ApplicationError(
             "Only the requester edits a request.",
@@ -466,5 +418,109 @@ def request_edit(
         object_id=request.pk,
         unit=request.unit,
         changes=changes,
+    )
+    return request
+
+
+# --- Overdue withdrawals (the periodic task calls these) ----------------------------------------
+
+OVERDUE_REASON = "periodic_check"
+
+
+def request_overdue_list(*, today: dt.date | None = None) -> QuerySet[Request]:
+    """Issued withdrawals past their return date."""
+    return Request.objects.filter(
+        type=RequestType.WITHDRAWAL,
+        status=RequestStatus.ISSUED,
+        expected_return_on__lt=today or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def request_overdue_mark(*, request_id: int, now: dt.datetime | None = None) -> Request | None:
+    """Flag an issued withdrawal past its return date as overdue, with a ``request.overdue``
+    audit event (no actor: the system did it, ``reason`` says which check) and the notice to
+    the requester and the unit's Store Heads. Returns the request, or ``None`` when there was
+    nothing to flag (already flagged, returned, not yet due): the row is locked and re-checked,
+    so two runs at once flag each request once. Saved, not updated in bulk, so that the change
+    reaches the browsers like any other."""
+    now = now or timezone.now()
+    request = (
+        request_overdue_list(today=timezone.localdate(now))
+        .select_for_update(of=("self",))
+        .select_related("unit", "crate", "requester")
+        .filter(pk=request_id, is_overdue=False)
+        .first()
+    )
+    if request is None:
+        return None
+    request.is_overdue = True
+    request.overdue_flagged_at = now
+    request.version += 1
+    request.save(update_fields=["is_overdue", "overdue_flagged_at", "version", "updated_at"])
+    audit_event_record(
+        action="request.overdue",
+        object_type="request",
+        object_id=request.pk,
+        unit=request.unit,
+        changes={
+            "is_overdue": [False, True],
+            "expected_return_on": [request.expected_return_on, request.expected_return_on],
+            "version": [request.version - 1, request.version],
+        },
+        reason=OVERDUE_REASON,
+    )
+    store_heads = user_list_with_permission(permission="workflow.fulfil_request", unit=request.unit)
+    notification_create_many(
+        recipients=[request.requester, *store_heads],
+        kind=NotificationKind.WITHDRAWAL_OVERDUE,
+        title=f"{request.number}: crate {request.crate.code} is overdue",
+        body=f"It was due back on {request.expected_return_on}.",
+        dedupe_key=f"overdue:{request.pk}",
+        unit=request.unit,
+        **request_reference(request),
+    )
+    return request
+
+
+@transaction.atomic
+def request_overdue_escalate(*, request_id: int, now: dt.datetime | None = None) -> Request | None:
+    """Escalate an overdue withdrawal still out to the unit's Unit Admins, with a
+    ``request.overdue_escalate`` audit event (no actor, as :func:`request_overdue_mark`).
+    Returns ``None`` when it was escalated already or is no longer overdue."""
+    now = now or timezone.now()
+    request = (
+        request_overdue_list(today=timezone.localdate(now))
+        .select_for_update(of=("self",))
+        .select_related("unit", "crate")
+        .filter(pk=request_id, is_overdue=True, overdue_escalated_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        return None
+    request.overdue_escalated_at = now
+    request.version += 1
+    request.save(update_fields=["overdue_escalated_at", "version", "updated_at"])
+    audit_event_record(
+        action="request.overdue_escalate",
+        object_type="request",
+        object_id=request.pk,
+        unit=request.unit,
+        changes={
+            "overdue_escalated_at": [None, now.isoformat()],
+            "version": [request.version - 1, request.version],
+        },
+        reason=OVERDUE_REASON,
+    )
+    admins = user_list_with_permission(permission="accounts.change_user", unit=request.unit)
+    notification_create_many(
+        recipients=admins.exclude(role__permissions__codename="access_all_units"),
+        kind=NotificationKind.WITHDRAWAL_OVERDUE,
+        title=f"Escalation: {request.number} ({request.crate.code}) still not returned",
+        body=f"Due back on {request.expected_return_on}; flagged overdue on "
+        f"{request.overdue_flagged_at:%Y-%m-%d}.",
+        dedupe_key=f"overdue-escalation:{request.pk}",
+        unit=request.unit,
+        **request_reference(request),
     )
     return request

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "request.receive": "Returned to storage",
     "request.transfer": "Transferred",
     "request.destroy": "Destroyed",
+    "request.overdue": "Flagged overdue",
+    "request.overdue_escalate": "Overdue: escalated to the Unit Admins",
 }
 CORRECTED_AND_RESUBMITTED = "Corrected and resubmitted"
 REASON_LABELS = {

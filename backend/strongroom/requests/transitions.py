@@ -8,10 +8,16 @@
     SUBMITTED|APPROVED --send back--> SENT_BACK --resubmit--> SUBMITTED
     SUBMITTED|SENT_BACK --cancel--> CANCELLED
 
-Each transition: the caller's signature is verified first (outside the transaction, so a wrong
-password stays audited and counted); then, in one transaction, the request row is locked, the
-transition, permission, unit, separation of duties, version and preconditions are checked, the
-change, the Signature and the AuditEvent are written; notifications go out after commit.
+Each transition is declared once in :data:`TRANSITIONS`: where it goes from and to, who may do
+it, what the signature means, the timestamps it stamps, whether a witness co-signs and which
+notification it sends; :func:`request_transition` reads the declaration and branches on no name.
+The caller's permission is checked first (no query); the signature is verified next, outside the
+transaction, so a wrong password stays audited and counted (a witness's too, after the unit
+check, so that nobody outside the unit can make a witness's failures count); then, in one
+transaction, the request row is read once, locked, with the crate, unit and requester it needs,
+and the unit scope (404 outside the caller's units, accounts/scope.py), the transition, separation
+of duties, version and preconditions are checked before the change, the Signature and the
+AuditEvent are written; notifications go out after commit.
 """
 
 from collections.abc import Callable
@@ -26,22 +32,21 @@ from rest_framework import status
 
 from strongroom.accounts.models import User
 from strongroom.accounts.passwords import password_expires_at
+from strongroom.accounts.scope import not_found, require_unit, unit_allowed
 from strongroom.accounts.selectors import user_is_locked_out
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.signing import signature_verify, signed_change
+from strongroom.compliance.signing import SignedChange, signature_verify, signed_change
 from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
 from strongroom.requests.services import (
     destruction_preconditions,
     notify_after_commit,
-    require_in_units,
     require_permission,
     require_reason,
-    shelf_for,
-    shelf_reserve,
     transfer_target,
 )
+from strongroom.storage.services import security_class_move_check, shelf_choose, shelf_reserve
 
 S = RequestStatus
 
@@ -57,6 +62,12 @@ class Transition:
     reason_required: bool = False
     requester_only: bool = False
     not_requester: bool = False
+    # The request's timestamp fields set to the moment of the transition.
+    stamps: tuple[str, ...] = ()
+    # A second person co-signs (SignatureMeaning.WITNESSED) in the same call.
+    witness: bool = False
+    # The request event notified after commit (strongroom.requests.notifying), if any.
+    event: str | None = None
 
 
 TRANSITIONS = {
@@ -69,6 +80,8 @@ TRANSITIONS = {
             "workflow.approve_request",
             SignatureMeaning.APPROVED,
             not_requester=True,
+            stamps=("decided_at",),
+            event="approved",
         ),
         Transition(
             "reject",
@@ -78,6 +91,8 @@ TRANSITIONS = {
             SignatureMeaning.REJECTED,
             reason_required=True,
             not_requester=True,
+            stamps=("decided_at",),
+            event="rejected",
         ),
         Transition(
             "send_back",
@@ -87,6 +102,7 @@ TRANSITIONS = {
             SignatureMeaning.SENT_BACK,
             reason_required=True,
             not_requester=True,
+            event="sent_back",
         ),
         Transition(
             "resubmit",
@@ -96,6 +112,7 @@ TRANSITIONS = {
             SignatureMeaning.RESUBMITTED,
             reason_required=True,
             requester_only=True,
+            event="submitted",
         ),
         Transition(
             "cancel",
@@ -113,6 +130,7 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.ALLOCATED,
             types=(RequestType.STORAGE,),
+            stamps=("completed_at",),
         ),
         Transition(
             "issue",
@@ -121,6 +139,8 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.ISSUED,
             types=(RequestType.WITHDRAWAL,),
+            stamps=("issued_at",),
+            event="issued",
         ),
         Transition(
             "receive",
@@ -129,6 +149,7 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.RECEIVED,
             types=(RequestType.WITHDRAWAL,),
+            stamps=("returned_at", "completed_at"),
         ),
         Transition(
             "transfer",
@@ -137,6 +158,7 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.TRANSFERRED,
             types=(RequestType.TRANSFER,),
+            stamps=("completed_at",),
         ),
         Transition(
             "destroy",
@@ -145,6 +167,9 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.DESTROYED,
             types=(RequestType.DESTRUCTION,),
+            stamps=("completed_at",),
+            witness=True,
+            event="destroyed",
         ),
     )
 }
@@ -166,15 +191,26 @@ def request_transition(
     *, http_request: HttpRequest, actor: User, request_id: int, name: str, data: TransitionInput
 ) -> Request:
     transition = TRANSITIONS[name]
-    # Cheap checks that need no lock come first, so a refused call costs no signature attempt.
+    # Cheap checks that need no query come first.
     require_permission(actor, transition.permission)
-    preview = Request.objects.filter(pk=request_id).values("unit_id", "requester_id").first()
-    if preview is None:
-        raise ApplicationError(
-            "Not found.", code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
-    require_in_units(actor, preview["unit_id"])
     reason = require_reason(data.reason) if transition.reason_required else data.reason.strip()
+    before_transaction = None
+    if transition.witness:
+        # The witness is verified before the transaction (their failures stay audited and
+        # counted) and only for a request of the caller's units: the one read before the lock.
+        preview = Request.objects.filter(pk=request_id).values("unit_id", "requester_id").first()
+        if preview is None:
+            raise not_found()
+        require_unit(user=actor, unit_id=preview["unit_id"])
+        before_transaction = partial(
+            _witness_sign,
+            http_request,
+            actor,
+            request_id,
+            preview["unit_id"],
+            preview["requester_id"],
+            data,
+        )
     with signed_change(
         http_request=http_request,
         signer=actor,
@@ -184,36 +220,17 @@ def request_transition(
         object_type="request",
         object_id=request_id,
         reason=reason,
-        before_transaction=(
-            partial(
-                _witness_sign,
-                http_request,
-                actor,
-                request_id,
-                preview["unit_id"],
-                preview["requester_id"],
-                data,
-            )
-            if name == "destroy"
-            else None
-        ),
+        before_transaction=before_transaction,
     ) as change:
-        request = change.lock(
-            Request.objects.select_related("crate", "unit", "requester"),
-            pk=request_id,
-            version=data.version,
-            what="request",
-        )
+        request = _lock(change, actor=actor, request_id=request_id, version=data.version)
         _check(transition, request, actor)
         before = {"status": request.status, "crate_status": request.crate.status}
         EFFECTS.get(name, _no_effect)(request, actor, data, http_request)
         request.status = transition.target
         request.version += 1
         now = timezone.now()
-        if name in ("approve", "reject"):
-            request.decided_at = now
-        if transition.target == S.COMPLETED:
-            request.completed_at = now
+        for stamp in transition.stamps:
+            setattr(request, stamp, now)
         try:
             request.save()
         except IntegrityError as exc:  # another open request for the crate (resubmit)
@@ -222,7 +239,7 @@ def request_transition(
             ) from exc
         if data.witness is not None:
             change.cosign(signer=data.witness, meaning=SignatureMeaning.WITNESSED)
-        request.crate.refresh_from_db()
+        # The effects keep request.crate current (they save the locked crate they changed).
         change.audit(
             action=f"request.{name}",
             changes={
@@ -234,17 +251,24 @@ def request_transition(
                 ),
             },
         )
-        event = {
-            "approve": "approved",
-            "reject": "rejected",
-            "send_back": "sent_back",
-            "resubmit": "submitted",
-            "issue": "issued",
-            "destroy": "destroyed",
-        }.get(name)
-        if event:
-            notify_after_commit(request, event)
+        if transition.event:
+            notify_after_commit(request, transition.event)
     return request
+
+
+def _lock(change: SignedChange, *, actor: User, request_id: int, version: int | None) -> Request:
+    """The request row, read once: locked, with what the transition reads of it, and refused
+    (404) outside the caller's units before the version is compared."""
+    request = (
+        Request.objects.select_related("crate", "unit", "requester")
+        .select_for_update(of=("self",))
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise not_found()
+    require_unit(user=actor, unit_id=request.unit_id)
+    return change.lock_loaded(request, version=version, what="request")
 
 
 def _check(transition: Transition, request: Request, actor: User) -> None:
@@ -325,8 +349,8 @@ def _allocate(request: Request, actor: User, data: TransitionInput, http: HttpRe
         raise ConflictError(
             f"Crate {crate.code} is not pending storage.", code="crate_wrong_status"
         )
-    shelf = shelf_for(shelf_id=data.shelf_id, user=actor, unit_id=crate.unit_id)
-    shelf_reserve(shelf)
+    shelf = shelf_choose(user=actor, shelf_id=data.shelf_id, unit_id=crate.unit_id)
+    shelf_reserve(shelf=shelf)
     request.target_location = shelf
     _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
 
@@ -335,25 +359,17 @@ def _issue(request: Request, actor: User, data: TransitionInput, http: HttpReque
     crate = _locked_crate(request)
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
-    request.issued_at = timezone.now()
     _crate_save(crate, status=Crate.Status.ISSUED, last_location=crate.location, location=None)
 
 
 def _receive(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
-    shelf = shelf_for(
-        shelf_id=data.shelf_id or crate.last_location_id, user=actor, unit_id=crate.unit_id
+    shelf = shelf_choose(
+        user=actor, shelf_id=data.shelf_id or crate.last_location_id, unit_id=crate.unit_id
     )
-    shelf_reserve(shelf)
-    request.returned_at = timezone.now()
+    shelf_reserve(shelf=shelf)
     request.target_location = shelf
     _crate_save(crate, status=Crate.Status.IN_STORAGE, location=shelf, last_location=shelf)
-
-
-def _security_class(location: Any) -> int:
-    while location is not None and location.parent_id is not None:
-        location = location.parent
-    return location.security_class if location is not None else 0
 
 
 def _transfer_target_recheck(request: Request, crate: Crate) -> tuple[Any, Any]:
@@ -383,13 +399,8 @@ def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRe
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
     target, department = _transfer_target_recheck(request, crate)
-    shelf_reserve(target)
-    if _security_class(target) < _security_class(crate.location) and not data.reason.strip():
-        raise ApplicationError(
-            "The target room has a lower security class: give a reason.",
-            code="reason_required",
-            details={"reason": ["Required for a lower security class."]},
-        )
+    shelf_reserve(shelf=target, field="target_location")
+    security_class_move_check(source=crate.location, target=target, reason=data.reason)
     if target.unit_id == crate.unit_id:
         _crate_save(crate, location=target, last_location=target)
         return
@@ -487,10 +498,8 @@ def _witness_verify(
         raise _witness_refusal(
             "witness_inactive", "The witness's account is deactivated.", "Deactivated."
         )
-    try:
-        require_in_units(witness, unit_id)
-    except ApplicationError as exc:
-        raise refusal from exc
+    if not unit_allowed(user=witness, unit_id=unit_id):
+        raise refusal
     if not witness.has_perm("workflow.witness_destruction"):
         raise refusal
     if user_is_locked_out(username=witness.username):

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from strongroom.accounts.models import User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import scope_to_units
 from strongroom.storage.models import Location
 from strongroom.storage.occupancy import occupants
 
@@ -84,11 +84,6 @@ def occupancy_annotations() -> dict[str, Any]:
         "occupancy": Coalesce(occupancy, Value(0)),
         "total_capacity": Coalesce(capacity, Value(0)),
     }
-
-
-def scope_to_units(queryset: QuerySet[Any], *, user: User, field: str = "unit") -> QuerySet[Any]:
-    unit_ids = user_unit_ids(user)
-    return queryset if unit_ids is None else queryset.filter(**{f"{field}__in": unit_ids})
 
 
 def location_list_for_user(*, user: User) -> QuerySet[Location]:

@@ -5,10 +5,9 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from rest_framework import status
 
 from strongroom.accounts.models import Unit, User
-from strongroom.accounts.selectors import user_unit_ids
+from strongroom.accounts.scope import require_unit, require_unit_choice, scope_to_units
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError, ConflictError, version_check
 from strongroom.storage.models import Location
@@ -18,17 +17,6 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 # One bulk call creates at most this many locations (rooms + racks + shelves).
 GRID_MAX_LOCATIONS = 5000
 EDITABLE_FIELDS = ("code", "name", "capacity", "security_class")
-
-
-def _check_unit(actor: User, unit: Unit) -> None:
-    allowed = user_unit_ids(actor)
-    if allowed is not None and unit.pk not in allowed:
-        raise ApplicationError(
-            "You can only manage the locations of your units.",
-            code="unit_not_allowed",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"unit": ["Not one of your units."]},
-        )
 
 
 def _check_version(location: Location, version: int | None) -> None:
@@ -83,7 +71,7 @@ def location_create(
     capacity: int | None = None,
     security_class: int = 0,
 ) -> Location:
-    _check_unit(actor, unit)
+    require_unit_choice(user=actor, unit_ids=[unit.pk], field="unit")
     code = _code(code)
     expected_parent = Location.PARENT_KIND[Location.Kind(kind)]
     if expected_parent is None and parent is not None:
@@ -177,7 +165,7 @@ def location_update(
     """Change code, name, capacity or security class. A capacity below the crates stored is
     refused; lowering a room's security class needs a reason; a new code renames the subtree."""
     location = Location.objects.select_for_update().get(pk=location.pk)
-    _check_unit(actor, location.unit)
+    require_unit(user=actor, unit_id=location.unit_id)
     _check_version(location, version)
     before = _snapshot(location)
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
@@ -265,7 +253,7 @@ def location_set_active(
     everything beneath it again (its parent must be active). A location with crates stored in
     it (or beneath it) cannot be deactivated. Each location changed gets its own audit event."""
     location = Location.objects.select_for_update().get(pk=location.pk)
-    _check_unit(actor, location.unit)
+    require_unit(user=actor, unit_id=location.unit_id)
     _check_version(location, version)
     if location.is_active == active:
         return location
@@ -319,7 +307,7 @@ def location_grid_create(
     """Rooms x racks x shelves in one transaction: rooms ``R01…``, racks ``K01…`` in each
     room, shelves ``S1…`` on each rack, every shelf with ``capacity``. Refused as a whole when
     a room code already exists in the unit."""
-    _check_unit(actor, unit)
+    require_unit_choice(user=actor, unit_ids=[unit.pk], field="unit")
     total = rooms * (1 + racks_per_room * (1 + shelves_per_rack))
     if total > GRID_MAX_LOCATIONS:
         raise ApplicationError(
@@ -387,3 +375,84 @@ def location_grid_create(
         },
     )
     return created
+
+
+# --- Placing crates: the shelf rules the request workflow calls (the one copy) ------------------
+
+
+def shelf_choose(
+    *,
+    user: User,
+    shelf_id: int | None,
+    field: str = "shelf",
+    unit_id: int | None = None,
+    not_location_id: int | None = None,
+) -> Location:
+    """The shelf ``user`` chose for a crate, as the value of ``field``.
+
+    It must be an active shelf of one of the user's units (in ``unit_id``, if given, and not
+    ``not_location_id``, where the crate stands now). A shelf that does not exist, is not an
+    active shelf or belongs to a unit outside the user's gets the same refusal, naming nothing,
+    so that trying ids reveals no other unit's locations (accounts/scope.py)."""
+    shelf = (
+        scope_to_units(Location.objects.select_related("unit"), user=user)
+        .filter(pk=shelf_id or 0, kind=Location.Kind.SHELF, is_active=True)
+        .first()
+    )
+    if shelf is None and not shelf_id:
+        raise ApplicationError(
+            "Choose a shelf.", code="shelf_required", details={field: ["Required."]}
+        )
+    if shelf is None:
+        raise ApplicationError(
+            "Choose an active shelf of one of your units.",
+            code="not_a_shelf",
+            details={field: ["Not an active shelf of your units."]},
+        )
+    if unit_id is not None and shelf.unit_id != unit_id:
+        raise ApplicationError(
+            "The shelf belongs to another unit.",
+            code="shelf_other_unit",
+            details={field: ["Another unit's shelf."]},
+        )
+    if not_location_id is not None and shelf.pk == not_location_id:
+        raise ApplicationError(
+            "The crate already stands there.",
+            code="same_location",
+            details={field: ["Same as the current shelf."]},
+        )
+    return shelf
+
+
+def shelf_reserve(*, shelf: Location, field: str = "shelf") -> Location:
+    """Lock the shelf and check it has room for one more crate, counting what stands on it as
+    the locations list does (:func:`~strongroom.storage.selectors.shelf_occupancy`). Concurrent
+    placements on the same shelf queue on the lock, so two crates never take its last place.
+    Call it inside the transaction that places the crate; returns the locked row."""
+    locked = Location.objects.select_for_update().get(pk=shelf.pk)
+    assert locked.capacity is not None
+    stored = shelf_occupancy(locked.pk)
+    if stored >= locked.capacity:
+        raise ConflictError(
+            f"Shelf {locked.full_code} is full ({stored} of {locked.capacity}).",
+            code="shelf_full",
+            details={field: ["Full."]},
+        )
+    return locked
+
+
+def location_security_class(location: Location | None) -> int:
+    """The security class a location has: its room's (racks and shelves carry none)."""
+    while location is not None and location.parent_id is not None:
+        location = location.parent
+    return location.security_class if location is not None else 0
+
+
+def security_class_move_check(*, source: Location | None, target: Location, reason: str) -> None:
+    """Moving a crate to a room of a lower security class needs a reason."""
+    if location_security_class(target) < location_security_class(source) and not reason.strip():
+        raise ApplicationError(
+            "The target room has a lower security class: give a reason.",
+            code="reason_required",
+            details={"reason": ["Required for a lower security class."]},
+        )

@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, User
-from strongroom.accounts.selectors import user_for_request, user_unit_ids
+from strongroom.accounts.scope import user_unit_ids
+from strongroom.accounts.selectors import user_for_request
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from strongroom.core.testing import assert_update_rejected, assert_violates
 

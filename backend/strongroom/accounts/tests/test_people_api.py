@@ -85,8 +85,9 @@ def test_a_unit_admin_cannot_assign_other_units(people, units, api_client_for) -
     response = api_client_for(people["goa_admin"]).patch(
         f"/api/v1/users/{people['goa_manager'].pk}/", {"units": [units[1].pk]}
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
     assert response.json()["error"]["code"] == "unit_not_allowed"
+    assert "units" in response.json()["error"]["details"]
 
 
 @pytest.mark.compliance("11.10(g)", "11.100(a)")
@@ -151,7 +152,9 @@ def test_departments_are_scoped_and_managed_within_units(people, units, api_clie
     created = admin.post("/api/v1/departments/", {"unit": goa.pk, "code": "QC", "name": "QC"})
     assert created.status_code == 201, created.content
     refused = admin.post("/api/v1/departments/", {"unit": mum.pk, "code": "QC", "name": "QC"})
-    assert refused.status_code == 403
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "unit_not_allowed"
+    assert list(refused.json()["error"]["details"]) == ["unit"]
     assert AuditEvent.objects.filter(action="department.create").count() == 1
 
 

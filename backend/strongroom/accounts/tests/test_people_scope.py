@@ -179,8 +179,9 @@ def test_a_unit_admin_cannot_create_a_user_in_another_unit(
         },
         format="json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
     assert response.json()["error"]["code"] == "unit_not_allowed"
+    assert "units" in response.json()["error"]["details"]
     assert not User.objects.filter(username="two-units").exists()
 
 

@@ -1,7 +1,9 @@
 """Security tests, part 2: unit scope (IDOR). A user of MUM1 never reads, changes or learns of
 an object of GOA1: every object endpoint answers 404 (403 where the role may not call it at
 all), changes nothing and writes no audit event; lists and reports filtered on GOA1 come back
-empty; and bodies that name GOA1 objects are refused.
+empty; and bodies that name GOA1 objects are refused, each with the one answer of
+accounts/scope.py (404 for the object a request is about, a field error for a unit or a target
+chosen in a field).
 
 The object endpoints are taken from the OpenAPI schema (every operation with ``{id}`` in its
 path), so an endpoint added later is covered without touching this file, or fails here until
@@ -360,13 +362,38 @@ def test_bodies_naming_goa1_objects_are_refused(world: World) -> None:
             {"ids": list(goa.user(roles.APPROVER).notifications.values_list("pk", flat=True))},
         ),
     }
+    unit_not_allowed = {
+        what: (400, "unit_not_allowed", [field])
+        for what, field in (
+            ("a CSV of documents for GOA1", "unit"),
+            ("a room in GOA1", "unit"),
+            ("a grid in GOA1", "unit"),
+            ("a department in GOA1", "unit"),
+            ("moving a MUM1 department to GOA1", "unit"),
+            ("a user in GOA1", "units"),
+            ("giving a MUM1 user GOA1", "units"),
+        )
+    }
+    expected = {
+        "labels for a GOA1 crate": (404, "crates_not_found", ["crates"]),
+        "a withdrawal of a GOA1 crate": (404, "not_found", []),
+        "a destruction of a GOA1 crate": (404, "not_found", []),
+        "a storage request into a GOA1 department": (400, "invalid_department", ["department"]),
+        "a rack under a GOA1 room": (400, "invalid_parent", ["parent"]),
+        **unit_not_allowed,
+    }
     for what, response in refused.items():
         if what == "marking GOA1 notifications read":
             assert response.status_code == 200
             assert response.json().get("marked") == 0, what
             continue
-        assert response.status_code in (400, 403, 404), (what, response.content)
-        assert "error" in response.json(), what
+        # One answer each (accounts/scope.py): the object a request is about, outside your
+        # units, is not found; a unit or a target chosen in a field is that field's error.
+        error = response.json()["error"]
+        assert (response.status_code, error["code"], sorted(error["details"])) == expected[what], (
+            what,
+            response.content,
+        )
     assert (
         Request.objects.count(),
         Location.objects.count(),

@@ -212,6 +212,8 @@ def test_a_unit_outside_the_actors_units_is_refused(setup: dict[str, Any], units
             documents=[_row("A-1")],
         )
     assert excinfo.value.code == "unit_not_allowed"
+    assert excinfo.value.status_code == 400
+    assert "department" in excinfo.value.details
 
 
 def test_destroy_after_recompute_follows_active_documents(setup: dict[str, Any]) -> None:

@@ -80,3 +80,47 @@ def test_flagging_reaches_the_outbox(roles_synced: None) -> None:
     flag_overdue_withdrawals()
     events = Event.objects.filter(topic="request", object_id=str(request.pk))
     assert [(e.action, e.version) for e in events] == [("updated", 2)]
+
+
+@pytest.mark.compliance("11.10(e)")
+def test_the_overdue_flag_is_audited_once_per_request_by_the_system(roles_synced: None) -> None:
+    from strongroom.compliance.models import AuditEvent
+    from strongroom.requests.services import request_overdue_mark
+
+    unit = UnitFactory()
+    today = timezone.localdate()
+    late = [issued_withdrawal(unit, due=today - dt.timedelta(days=n)) for n in (1, 5)]
+    on_time = issued_withdrawal(unit, due=today)
+
+    assert flag_overdue_withdrawals() == 2
+    events = AuditEvent.objects.filter(action="request.overdue").order_by("object_id")
+    assert [(e.object_id, e.actor_id, e.actor_username) for e in events] == [
+        (str(r.pk), None, "") for r in sorted(late, key=lambda r: r.pk)
+    ]
+    for event in events:
+        assert event.unit_id == unit.pk
+        assert event.reason == "periodic_check"
+        assert event.changes["is_overdue"] == [False, True]
+        assert event.changes["version"] == [1, 2]
+    # Idempotent: flagged requests are not flagged (nor audited) again, the one not due is not.
+    assert request_overdue_mark(request_id=late[0].pk) is None
+    assert request_overdue_mark(request_id=on_time.pk) is None
+    assert flag_overdue_withdrawals() == 0
+    assert AuditEvent.objects.filter(action="request.overdue").count() == 2
+
+
+@override_settings(STRONGROOM_OVERDUE_ESCALATION_DAYS=3)
+def test_the_escalation_is_audited_once(roles_synced: None) -> None:
+    from strongroom.compliance.models import AuditEvent
+
+    unit = UnitFactory()
+    late = issued_withdrawal(unit, due=timezone.localdate() - dt.timedelta(days=1))
+    flag_overdue_withdrawals()
+    Request.objects.filter(pk=late.pk).update(
+        overdue_flagged_at=timezone.now() - dt.timedelta(days=4)
+    )
+    flag_overdue_withdrawals()
+    flag_overdue_withdrawals()
+    (event,) = AuditEvent.objects.filter(action="request.overdue_escalate")
+    assert (event.object_id, event.actor_id, event.reason) == (str(late.pk), None, "periodic_check")
+    assert event.changes["version"] == [2, 3]

@@ -129,8 +129,9 @@ def test_other_units_locations_are_not_found(
     response = outsider.patch(f"{URL}{shelf.pk}/", {"version": 1, "name": "x"})
     assert response.status_code == 404
     response = outsider.post(URL, {"unit": goa.pk, "kind": "ROOM", "code": "R09"})
-    assert response.status_code == 403
+    assert response.status_code == 400
     assert response.json()["error"]["code"] == "unit_not_allowed"
+    assert "unit" in response.json()["error"]["details"]
 
 
 def test_create_room_rack_shelf(client: Any, goa: Any) -> None:
