@@ -155,7 +155,7 @@ def commit_crate_change(unit_id: int, stamps: dict[int, float]) -> int:
     from strongroom.accounts.models import Department, User
     from strongroom.realtime.models import Event
     from strongroom.records.models import Crate
-    from strongroom.records.services import crate_code_allocate
+    from strongroom.records.services.crates import crate_code_allocate
 
     marker: dict[str, float] = {}
     with transaction.atomic():

@@ -218,12 +218,13 @@ def compliance_matrix(evidence: Path) -> dict[str, Any] | None:
     if not matrix_json.exists() and runs_present:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import compliance_matrix as cm
+        import compliance_runs
 
         tests, problems = cm.collect()
-        runs = {p: cm.read_junit(evidence / JUNIT_FILES[p]) for p in runs_present}
-        cm.apply_run(tests, runs)
-        problems += cm.run_problems(tests, runs)
-        if cm.DECISIVE_RUN not in runs:
+        runs = {p: compliance_runs.read_junit(evidence / JUNIT_FILES[p]) for p in runs_present}
+        compliance_runs.apply_run(tests, runs)
+        problems += compliance_runs.run_problems(tests, runs)
+        if compliance_runs.DECISIVE_RUN not in runs:
             problems.append("the PostgreSQL pass did not run: no clause is proven by this run")
         (evidence / "compliance-matrix.md").write_text(cm.render(tests), encoding="utf-8")
         data = cm.as_json(tests, problems)

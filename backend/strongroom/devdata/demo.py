@@ -17,7 +17,7 @@ from django.utils import timezone
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.records.models import Crate, DocumentType
-from strongroom.records.services import crate_hold_place
+from strongroom.records.services.holds import crate_hold_place
 from strongroom.requests.models import Request, RequestType
 from strongroom.requests.services import RequestInput, request_create
 from strongroom.requests.transitions import TransitionInput, request_transition

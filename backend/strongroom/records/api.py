@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
 from strongroom.core.pagination import OldestFirstCursorPagination
-from strongroom.records import codes, selectors, services
+from strongroom.records import codes, selectors
 from strongroom.records.filters import CrateFilter, DocumentFilter
 from strongroom.records.labels import crate_labels_pdf
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
@@ -35,6 +35,8 @@ from strongroom.records.serializers import (
     HoldSerializer,
     LabelsRequestSerializer,
 )
+from strongroom.records.services.attachments import CONTENT_TYPES, attachment_create
+from strongroom.records.services.holds import crate_hold_place, crate_hold_release
 
 
 class PaginatedAttachmentSerializer(serializers.Serializer):
@@ -159,7 +161,7 @@ class CrateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = HoldSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        service = services.crate_hold_place if place else services.crate_hold_release
+        service = crate_hold_place if place else crate_hold_release
         service(
             http_request=request._request,
             actor=request_user(request),
@@ -297,7 +299,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 code="file_required",
                 details={"file": ["Required."]},
             )
-        attachment = services.attachment_create(
+        attachment = attachment_create(
             actor=request_user(request), document=document, upload=upload
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
@@ -334,10 +336,10 @@ class AttachmentDownloadView(APIView):
 
     @extend_schema(
         responses={
-            # The scan's own type (every type services.CONTENT_TYPES allows).
+            # The scan's own type (every type CONTENT_TYPES allows).
             **{
                 (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
-                for content_type in services.CONTENT_TYPES.values()
+                for content_type in CONTENT_TYPES.values()
             },
             **ERROR_RESPONSES,
         },

@@ -281,7 +281,7 @@ class RequestViewSet(
     )
     def documents_csv(self, request: HttpRequest) -> Response:
         """Parse a CSV of documents for a storage request; nothing is saved."""
-        from strongroom.records.services import documents_parse_csv
+        from strongroom.records.services.csv_import import documents_parse_csv
 
         try:
             unit_id = int(request.data.get("unit") or 0)

@@ -203,7 +203,7 @@ def _storage_crate(data: RequestInput, user: User) -> Crate:
         crate = _crate_for_request(crate_id=data.crate_id, user=user)
         _require_crate_status(crate, Crate.Status.PENDING)
         return crate
-    from strongroom.records.services import crate_create_pending
+    from strongroom.records.services.crates import crate_create_pending
 
     if not data.department_id:
         raise ApplicationError(
@@ -335,8 +335,8 @@ def request_edit(
     and documents; a transfer's target shelf; a storage request's document rows
     (``document_rows``, as on creation, each with the ``id`` of the document it corrects or
     none for a new one; documents not listed are removed — see
-    :func:`strongroom.records.services.crate_documents_correct`, whose row errors come back in
-    ``details.new_documents``, a list aligned with the rows).
+    :func:`strongroom.records.services.crates.crate_documents_correct`, whose row errors come
+    back in ``details.new_documents``, a list aligned with the rows).
 
     One transaction: the version check, the change, ``version`` + 1 and one ``request.update``
     audit event with every changed field as ``[old, new]`` (document rows as
@@ -344,7 +344,7 @@ def request_edit(
     after (``content_digest``, per signature scheme), from which the signatures of the earlier
     version read as superseded (``compliance.signing.signature_check_detail``). A refusal
     changes nothing."""
-    from strongroom.records.services import crate_documents_correct
+    from strongroom.records.services.crates import crate_documents_correct
 
     request = Request.objects.select_for_update().select_related("crate").get(pk=request_id)
     require_unit(user=actor, unit_id=request.unit_id)

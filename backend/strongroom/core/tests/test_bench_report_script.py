@@ -1,4 +1,5 @@
-"""The reports of scripts/bench_api.py: a run that stopped early still writes its report."""
+"""The reports of scripts/bench_api.py (scripts/lib/bench_api_report.py): a run that stopped
+early still writes its report."""
 
 from strongroom.core.testing import script_module
 
@@ -14,8 +15,8 @@ MACHINE = {
 
 
 def test_a_run_that_stopped_while_seeding_still_reports_its_error() -> None:
-    bench_api = script_module("bench_api")
-    text = bench_api.markdown(
+    report = script_module("lib.bench_api_report")
+    text = report.markdown(
         {"machine": MACHINE, "started_at": "2026-11-23T09:00:00", "error": "COPY cancelled"}
     )
     assert "**Data:** ? documents, ? crates, ? requests, ? locations" in text
@@ -23,8 +24,8 @@ def test_a_run_that_stopped_while_seeding_still_reports_its_error() -> None:
 
 
 def test_a_complete_volume_is_written_with_separators() -> None:
-    bench_api = script_module("bench_api")
-    text = bench_api.markdown(
+    report = script_module("lib.bench_api_report")
+    text = report.markdown(
         {
             "machine": MACHINE,
             "started_at": "2026-11-23T09:00:00",

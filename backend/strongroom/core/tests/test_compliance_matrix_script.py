@@ -1,6 +1,8 @@
-"""scripts/compliance_matrix.py reads a run's JUnit XML: a clause is proven only by compliance
-tests that ran and passed in the PostgreSQL pass, and a skip there fails the check by name."""
+"""scripts/compliance_matrix.py reads a run's JUnit XML (scripts/compliance_runs.py): a clause
+is proven only by compliance tests that ran and passed in the PostgreSQL pass, and a skip there
+fails the check by name."""
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,8 @@ from _pytest.junitxml import mangle_test_address
 from strongroom.core.testing import script_module
 
 cm = script_module("compliance_matrix")
+# The module compliance_matrix imports (scripts/ is on the path now), so one copy of its classes.
+cr = importlib.import_module("compliance_runs")
 bundle = script_module("evidence_bundle")
 
 PLAIN = "strongroom/x/tests/test_a.py::test_plain"
@@ -22,17 +26,17 @@ PG_ONLY = "strongroom/x/tests/test_b.py::test_needs_postgresql"
 
 
 def _tests() -> list[Any]:
-    plain = cm.TestRef(nodeid=PLAIN, summary="Plain.", postgres_pass=False)
+    plain = cr.TestRef(nodeid=PLAIN, summary="Plain.", postgres_pass=False)
     plain.items = [PLAIN]
     plain.clauses = {"11.10(e)"}
-    grouped = cm.TestRef(
+    grouped = cr.TestRef(
         nodeid="strongroom/x/tests/test_a.py::TestGroup::test_in_class",
         summary="In class.",
         postgres_pass=False,
     )
     grouped.items = list(CASES)
     grouped.clauses = {"11.10(g)"}
-    pg_only = cm.TestRef(nodeid=PG_ONLY, summary="PostgreSQL only.", postgres_pass=True)
+    pg_only = cr.TestRef(nodeid=PG_ONLY, summary="PostgreSQL only.", postgres_pass=True)
     pg_only.items = [PG_ONLY]
     pg_only.clauses = {"11.10(e)"}
     return [plain, grouped, pg_only]
@@ -66,7 +70,7 @@ def _junit(path: Path, outcomes: dict[str, str]) -> Path:
 @pytest.mark.parametrize("nodeid", [PLAIN, *CASES, "strongroom/t/test_z.py::A::B::test_c[x-1]"])
 def test_node_ids_map_to_the_junit_names_pytest_writes(nodeid: str) -> None:
     names = mangle_test_address(nodeid)
-    assert cm.junit_key(nodeid) == (".".join(names[:-1]), names[-1])
+    assert cr.junit_key(nodeid) == (".".join(names[:-1]), names[-1])
 
 
 def test_a_green_run_proves_its_clauses_and_a_postgresql_only_test_may_skip_on_sqlite(
@@ -74,21 +78,21 @@ def test_a_green_run_proves_its_clauses_and_a_postgresql_only_test_may_skip_on_s
 ) -> None:
     everything = [PLAIN, *CASES, PG_ONLY]
     runs = {
-        "sqlite": cm.read_junit(
+        "sqlite": cr.read_junit(
             _junit(tmp_path / "s.xml", {**dict.fromkeys(everything, "passed"), PG_ONLY: "skipped"})
         ),
-        "postgresql": cm.read_junit(
+        "postgresql": cr.read_junit(
             _junit(tmp_path / "p.xml", dict.fromkeys(everything, "passed"))
         ),
     }
     tests = _tests()
-    cm.apply_run(tests, runs)
+    cr.apply_run(tests, runs)
 
-    problems = cm.run_problems(tests, runs)
+    problems = cr.run_problems(tests, runs)
 
     assert [p for p in problems if "strongroom/x" in p] == []
-    assert tests[1].results["postgresql"] == cm.PassResult(passed=2)
-    assert tests[2].results["sqlite"] == cm.PassResult(skipped=1)
+    assert tests[1].results["postgresql"] == cr.PassResult(passed=2)
+    assert tests[2].results["sqlite"] == cr.PassResult(skipped=1)
     assert "clause 11.10(e) is not proven" not in " ".join(problems)
 
 
@@ -96,15 +100,15 @@ def test_a_skip_failure_or_absence_in_the_postgresql_pass_fails_naming_the_test(
     tmp_path: Path,
 ) -> None:
     runs = {
-        "sqlite": cm.read_junit(_junit(tmp_path / "s.xml", {PLAIN: "failed", PG_ONLY: "skipped"})),
-        "postgresql": cm.read_junit(
+        "sqlite": cr.read_junit(_junit(tmp_path / "s.xml", {PLAIN: "failed", PG_ONLY: "skipped"})),
+        "postgresql": cr.read_junit(
             _junit(tmp_path / "p.xml", {PLAIN: "passed", CASES[0]: "error", PG_ONLY: "skipped"})
         ),
     }
     tests = _tests()
-    cm.apply_run(tests, runs)
+    cr.apply_run(tests, runs)
 
-    problems = cm.run_problems(tests, runs)
+    problems = cr.run_problems(tests, runs)
 
     assert f"{PLAIN} failed in the SQLite pass" in problems
     assert f"{CASES[0]} failed in the PostgreSQL pass" in problems
@@ -124,13 +128,13 @@ def test_the_document_records_each_test_s_results_and_a_plain_regeneration_keeps
 ) -> None:
     everything = [PLAIN, *CASES, PG_ONLY]
     runs = {
-        "sqlite": cm.read_junit(_junit(tmp_path / "s.xml", {PLAIN: "passed", PG_ONLY: "skipped"})),
-        "postgresql": cm.read_junit(
+        "sqlite": cr.read_junit(_junit(tmp_path / "s.xml", {PLAIN: "passed", PG_ONLY: "skipped"})),
+        "postgresql": cr.read_junit(
             _junit(tmp_path / "p.xml", dict.fromkeys(everything, "passed"))
         ),
     }
     tests = _tests()
-    cm.apply_run(tests, runs)
+    cr.apply_run(tests, runs)
     document = cm.render(tests)
     assert f"- `{PG_ONLY}` — PostgreSQL only. *(PostgreSQL pass)* — SQLite: 1 skipped; " in document
     assert "PostgreSQL: 1 passed\n" in document

@@ -29,7 +29,7 @@ from strongroom.accounts.tokens import SESSION_CLAIM, session_tokens_issue
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.compliance.signing_session import signing_session_touch
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
-from strongroom.records.services import attachment_create
+from strongroom.records.services.attachments import attachment_create
 from strongroom.records.tests.factories import (
     CrateFactory,
     DocumentFactory,

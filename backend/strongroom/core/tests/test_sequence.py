@@ -6,7 +6,7 @@ from django.db import close_old_connections, connection, transaction
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from strongroom.core.models import Sequence
 from strongroom.records.models import Crate
-from strongroom.records.services import crate_code_allocate
+from strongroom.records.services.crates import crate_code_allocate
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from strongroom.accounts.models import User
 from strongroom.core.models import Sequence
 from strongroom.records.codes import normalise
 from strongroom.records.models import Crate, Document
-from strongroom.records.services import crate_code_allocate
+from strongroom.records.services.crates import crate_code_allocate
 from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
 from strongroom.requests.services import request_number_allocate
 from strongroom.storage.models import Location

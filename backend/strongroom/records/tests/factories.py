@@ -5,7 +5,7 @@ import factory
 from strongroom.accounts.models import Unit
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
 from strongroom.records.models import Crate, Document, DocumentType
-from strongroom.records.services import crate_code_allocate
+from strongroom.records.services.crates import crate_code_allocate
 from strongroom.storage.models import Location
 
 

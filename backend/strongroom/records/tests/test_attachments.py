@@ -16,7 +16,7 @@ from strongroom.accounts.tests.factories import UserFactory
 from strongroom.compliance.models import AuditEvent
 from strongroom.core.testing import list_request_queries
 from strongroom.records.models import Attachment
-from strongroom.records.services import safe_original_name
+from strongroom.records.services.attachments import safe_original_name
 from strongroom.records.tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db

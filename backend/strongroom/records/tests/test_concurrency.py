@@ -13,7 +13,7 @@ from strongroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.core.errors import ApplicationError
 from strongroom.records.models import Crate
-from strongroom.records.services import crate_hold_place
+from strongroom.records.services.holds import crate_hold_place
 from strongroom.records.tests.factories import CrateFactory, shelf_create
 
 

@@ -17,7 +17,7 @@ from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from strongroom.core.testing import Endpoint, permission_mismatches
 from strongroom.records.models import Crate
-from strongroom.records.services import attachment_create
+from strongroom.records.services.attachments import attachment_create
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 
 SA, UA, DM, AP, SH, VW = (

@@ -10,9 +10,10 @@ from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import DepartmentFactory, UserFactory
 from strongroom.compliance.models import AuditEvent
 from strongroom.core.errors import ApplicationError
-from strongroom.records import services
 from strongroom.records.codes import normalise
 from strongroom.records.models import Crate
+from strongroom.records.services import crates, csv_import
+from strongroom.records.services.documents import document_retention_default
 from strongroom.records.tests.factories import DocumentFactory, DocumentTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def _row(number: str, **extra: Any) -> dict[str, Any]:
 
 
 def _create(setup: dict[str, Any], documents: list[dict[str, Any]]) -> Crate:
-    return services.crate_create_pending(
+    return crates.crate_create_pending(
         actor=setup["actor"],
         unit=setup["unit"],
         department=setup["qa"],
@@ -181,16 +182,14 @@ def test_document_retention_default_is_none_without_a_default() -> None:
     without = DocumentType(code="VAL", name="Validation", default_retention_years=None)
     with_years = DocumentType(code="BMR", name="Batch Record", default_retention_years=10)
     day = dt.date(2026, 12, 31)
-    assert services.document_retention_default(doc_type=without, prepared_on=day) is None
-    assert services.document_retention_default(doc_type=with_years, prepared_on=day) == dt.date(
-        2036, 12, 31
-    )
+    assert document_retention_default(doc_type=without, prepared_on=day) is None
+    assert document_retention_default(doc_type=with_years, prepared_on=day) == dt.date(2036, 12, 31)
 
 
 def test_department_of_another_unit_is_refused(setup: dict[str, Any], units: Any) -> None:
     other = DepartmentFactory(unit=units[1], code="QA")
     with pytest.raises(ApplicationError) as excinfo:
-        services.crate_create_pending(
+        crates.crate_create_pending(
             actor=setup["actor"],
             unit=setup["unit"],
             department=other,
@@ -204,7 +203,7 @@ def test_department_of_another_unit_is_refused(setup: dict[str, Any], units: Any
 def test_a_unit_outside_the_actors_units_is_refused(setup: dict[str, Any], units: Any) -> None:
     mum_qa = DepartmentFactory(unit=units[1], code="QA")
     with pytest.raises(ApplicationError) as excinfo:
-        services.crate_create_pending(
+        crates.crate_create_pending(
             actor=setup["actor"],
             unit=units[1],
             department=mum_qa,
@@ -219,11 +218,11 @@ def test_a_unit_outside_the_actors_units_is_refused(setup: dict[str, Any], units
 def test_destroy_after_recompute_follows_active_documents(setup: dict[str, Any]) -> None:
     crate = _create(setup, [_row("A-1"), _row("A-2", retention_until="2040-01-01")])
     crate.documents.filter(number="A-2").update(status="DESTROYED")
-    services.crate_destroy_after_recompute(crate)
+    crates.crate_destroy_after_recompute(crate)
     crate.refresh_from_db()
     assert crate.destroy_after == dt.date(2031, 12, 31)
     crate.documents.filter(number="A-1").update(retention_until=None, retain_permanently=True)
-    services.crate_destroy_after_recompute(crate)
+    crates.crate_destroy_after_recompute(crate)
     crate.refresh_from_db()
     assert (crate.destroy_after, crate.retain_permanently) == (None, True)
 
@@ -239,7 +238,7 @@ def test_csv_import_with_bom_and_semicolons(setup: dict[str, Any]) -> None:
         "\r\n"
         "SOP-7;Cleaning SOP, v2;SOP;;2023-05-05;permanent\r\n"
     )
-    rows = services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+    rows = csv_import.documents_parse_csv(file=_csv(text), unit=setup["unit"])
     assert [r["number"] for r in rows] == ["BMR-100", "SOP-7"]
     assert rows[1]["title"] == "Cleaning SOP, v2"
     assert rows[1]["retention_until"] == "permanent"
@@ -253,7 +252,7 @@ def test_csv_import_with_commas_without_bom(setup: dict[str, Any]) -> None:
         "number,title,doc_type,department,prepared_on,retention_until\n"
         'BMR-1,"Batch; one",BMR,QA,2024-02-01,2032-01-31\n'
     )
-    rows = services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+    rows = csv_import.documents_parse_csv(file=_csv(text), unit=setup["unit"])
     assert rows[0]["title"] == "Batch; one"
 
 
@@ -266,7 +265,7 @@ def test_csv_import_reports_errors_by_line(setup: dict[str, Any]) -> None:
         "BMR-1,Repeat,BMR,QA,2024-02-01,2032-01-31\n"
     )
     with pytest.raises(ApplicationError) as excinfo:
-        services.documents_parse_csv(file=_csv(text), unit=setup["unit"])
+        csv_import.documents_parse_csv(file=_csv(text), unit=setup["unit"])
     assert excinfo.value.code == "invalid_documents"
     assert set(excinfo.value.details["documents"]) == {3, 4}
     assert "prepared_on" in excinfo.value.details["documents"][3]
@@ -286,15 +285,15 @@ def test_csv_import_reports_errors_by_line(setup: dict[str, Any]) -> None:
 @pytest.mark.compliance("A11-5")
 def test_csv_import_refuses_unusable_files(setup: dict[str, Any], content: bytes) -> None:
     with pytest.raises(ApplicationError) as excinfo:
-        services.documents_parse_csv(file=io.BytesIO(content), unit=setup["unit"])
+        csv_import.documents_parse_csv(file=io.BytesIO(content), unit=setup["unit"])
     assert excinfo.value.code == "invalid_csv"
 
 
 def test_csv_import_caps_the_row_count(setup: dict[str, Any], monkeypatch: Any) -> None:
-    monkeypatch.setattr(services, "MAX_DOCUMENTS", 3)
+    monkeypatch.setattr(csv_import, "MAX_DOCUMENTS", 3)
     lines = ["number,title,doc_type,prepared_on,retention_until"] + [
         f"N-{i},T,BMR,2020-01-01,2030-01-01" for i in range(4)
     ]
     with pytest.raises(ApplicationError) as excinfo:
-        services.documents_parse_csv(file=_csv("\n".join(lines)), unit=setup["unit"])
+        csv_import.documents_parse_csv(file=_csv("\n".join(lines)), unit=setup["unit"])
     assert excinfo.value.code == "invalid_csv"

@@ -1,0 +1,185 @@
+"""The volume data set's plan and rows, for ``manage.py seed_volume``: each crate's story (its
+status and its open or last request, by its index), its year, retention and legal hold, and the
+rows of crates and documents the command streams with COPY. Nothing here touches the database:
+the command takes the ids, serials and shelves, writes the rows and the requests.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from strongroom.accounts.models import Department, Unit, User
+from strongroom.records.models import Crate, DocumentType
+from strongroom.requests.models import RequestStatus, RequestType
+
+# Crate i's story, by i % 100: (status, open-or-last request type, its status).
+PENDING, IN_STORAGE, ISSUED, DESTROYED = (s.value for s in Crate.Status)
+S, W, T, D = (
+    RequestType.STORAGE,
+    RequestType.WITHDRAWAL,
+    RequestType.TRANSFER,
+    RequestType.DESTRUCTION,
+)
+SUB, APP, ISS, SB = (
+    RequestStatus.SUBMITTED,
+    RequestStatus.APPROVED,
+    RequestStatus.ISSUED,
+    RequestStatus.SENT_BACK,
+)
+COM, REJ, CAN = RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED
+
+
+def _story(i: int) -> tuple[str, str, str]:
+    r = i % 100
+    if r < 2:
+        return PENDING, S, SUB
+    if r < 3:
+        return PENDING, S, APP
+    if r < 4:
+        return PENDING, S, SB
+    if r < 9:
+        return ISSUED, W, ISS
+    if r < 11:
+        return DESTROYED, D, COM
+    stored: tuple[tuple[str, str], ...] = (
+        (W, SUB), (W, APP), (W, SB), (W, COM), (W, REJ), (W, CAN), (T, SUB), (T, APP), (T, COM),
+        (D, SUB), (S, COM), (S, COM), (S, COM), (S, COM), (S, COM), (S, COM),
+    )  # fmt: skip
+    kind, status = stored[r % len(stored)]
+    return IN_STORAGE, kind, status
+
+
+@dataclass(slots=True)
+class CratePlan:
+    id: int
+    unit: int  # index into the unit contexts
+    dept: Department
+    year: int
+    status: str
+    kind: str
+    request_status: str
+    created_at: dt.datetime
+    serial: int = 0
+    code: str = ""
+    shelf: int | None = None  # location id
+    last_shelf: int | None = None
+    other_shelf: int | None = None  # a transfer's target
+    retention: dt.date | None = None  # None: retained permanently
+    hold: bool = False
+
+
+@dataclass
+class UnitContext:
+    unit: Unit
+    departments: list[Department]
+    manager: User
+    approver: User
+    holder: User
+    shelves: list[int]
+
+
+def crates_plan(
+    *, contexts: list[UnitContext], ids: list[int], now: dt.datetime, today: dt.date
+) -> list[CratePlan]:
+    """One plan per crate id, in order: crate i's story (:func:`_story`), its unit and department
+    round-robin, its creation time spread over three years before ``now``, its year, retention
+    (crates that go to destruction are past it on ``today``) and legal hold."""
+    span = dt.timedelta(days=3 * 365)
+    start = now - span
+    step = span / max(len(ids), 1)
+    plans = []
+    n_units = len(contexts)
+    for i, crate_id in enumerate(ids):
+        status, kind, request_status = _story(i)
+        context = contexts[i % n_units]
+        dept = context.departments[(i // n_units) % len(context.departments)]
+        destruction = kind == D
+        # Crates that go to destruction are old enough for their retention to have ended.
+        year = today.year - (3 + i % 5 if destruction else i % 8)
+        plans.append(
+            CratePlan(
+                id=crate_id,
+                unit=i % n_units,
+                dept=dept,
+                year=year,
+                status=status,
+                kind=kind,
+                request_status=request_status,
+                created_at=start + step * i,
+            )
+        )
+        plan = plans[-1]
+        if destruction:
+            plan.retention = min(dt.date(year + 2, 12, 31), today - dt.timedelta(days=1))
+        elif i % 10 == 7:
+            plan.retention = None  # retained permanently
+        else:
+            plan.retention = dt.date(year + 10 + i % 6, 12, 31)
+        plan.hold = (
+            status == IN_STORAGE and not destruction and request_status != SUB and i % 200 == 17
+        )
+    return plans
+
+
+CRATE_FIELDS = [
+    "id", "unit", "department", "code", "year", "serial", "description", "status",
+    "location", "last_location", "destroy_after", "retain_permanently", "legal_hold",
+    "legal_hold_reason", "legal_hold_by", "legal_hold_at", "destroyed_at", "version",
+    "created_by", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def crate_rows(
+    *, contexts: list[UnitContext], crates: list[CratePlan]
+) -> Iterator[tuple[Any, ...]]:
+    """The crates' rows, in the order of :data:`CRATE_FIELDS`."""
+    for c in crates:
+        context = contexts[c.unit]
+        hold_at = c.created_at + dt.timedelta(days=30) if c.hold else None
+        destroyed_at = c.created_at + dt.timedelta(days=2) if c.status == DESTROYED else None
+        yield (
+            c.id, context.unit.pk, c.dept.pk, c.code, c.year, c.serial,
+            f"{c.dept.name} records {c.year}", c.status, c.shelf, c.last_shelf,
+            c.retention, c.retention is None, c.hold,
+            "Regulatory inquiry: keep until closed" if c.hold else "",
+            context.holder.pk if c.hold else None, hold_at, destroyed_at,
+            1 if c.status == PENDING else 2, context.manager.pk, c.created_at,
+            destroyed_at or hold_at or c.created_at,
+        )  # fmt: skip
+
+
+DOCUMENT_FIELDS = [
+    "crate", "unit", "number", "title", "doc_type", "department", "prepared_on",
+    "retention_until", "retain_permanently", "status", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def document_rows(
+    *,
+    contexts: list[UnitContext],
+    crates: list[CratePlan],
+    n_docs: int,
+    types: list[DocumentType],
+) -> Iterator[tuple[Any, ...]]:
+    """``n_docs`` documents spread over the crates, in the order of :data:`DOCUMENT_FIELDS`:
+    a crate's documents are contiguous and numbered after it; counts differ by at most one."""
+    n_crates = len(crates)
+    k = 0
+    for index, c in enumerate(crates):
+        upto = (index + 1) * n_docs // n_crates
+        unit_id = contexts[c.unit].unit.pk
+        status = "DESTROYED" if c.status == DESTROYED else "ACTIVE"
+        prefix = f"{c.dept.code}-{c.year}-{c.serial:06d}"
+        n = 0
+        while k < upto:
+            n += 1
+            doc_type = types[k % len(types)]
+            prepared = dt.date(c.year, 1, 1) + dt.timedelta(days=k % 300)
+            yield (
+                c.id, unit_id, f"{prefix}-{n:02d}",
+                f"{doc_type.name} {c.dept.code} {c.year} lot {c.serial}-{n}",
+                doc_type.pk, c.dept.pk, prepared, c.retention, c.retention is None,
+                status, c.created_at, c.created_at,
+            )  # fmt: skip
+            k += 1
