@@ -57,6 +57,10 @@ class Transition:
     reason_required: bool = False
     requester_only: bool = False
     not_requester: bool = False
+    # How a person is asked for it (GET /api/v1/requests/transitions/, ``available_actions``).
+    label: str = ""
+    shelf: str = "none"  # none | required | optional: the shelf field of the signature dialog
+    witness: bool = False  # a witness co-signs with their own password in the same call
 
 
 TRANSITIONS = {
@@ -69,6 +73,7 @@ TRANSITIONS = {
             "workflow.approve_request",
             SignatureMeaning.APPROVED,
             not_requester=True,
+            label="Approve",
         ),
         Transition(
             "reject",
@@ -78,6 +83,7 @@ TRANSITIONS = {
             SignatureMeaning.REJECTED,
             reason_required=True,
             not_requester=True,
+            label="Reject",
         ),
         Transition(
             "send_back",
@@ -87,6 +93,7 @@ TRANSITIONS = {
             SignatureMeaning.SENT_BACK,
             reason_required=True,
             not_requester=True,
+            label="Send back",
         ),
         Transition(
             "resubmit",
@@ -96,6 +103,7 @@ TRANSITIONS = {
             SignatureMeaning.RESUBMITTED,
             reason_required=True,
             requester_only=True,
+            label="Resubmit",
         ),
         Transition(
             "cancel",
@@ -105,6 +113,7 @@ TRANSITIONS = {
             SignatureMeaning.CANCELLED,
             reason_required=True,
             requester_only=True,
+            label="Cancel request",
         ),
         Transition(
             "allocate",
@@ -113,6 +122,8 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.ALLOCATED,
             types=(RequestType.STORAGE,),
+            label="Allocate shelf",
+            shelf="required",
         ),
         Transition(
             "issue",
@@ -121,6 +132,7 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.ISSUED,
             types=(RequestType.WITHDRAWAL,),
+            label="Issue",
         ),
         Transition(
             "receive",
@@ -129,6 +141,8 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.RECEIVED,
             types=(RequestType.WITHDRAWAL,),
+            label="Receive return",
+            shelf="optional",
         ),
         Transition(
             "transfer",
@@ -137,6 +151,7 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.TRANSFERRED,
             types=(RequestType.TRANSFER,),
+            label="Transfer",
         ),
         Transition(
             "destroy",
@@ -145,6 +160,8 @@ TRANSITIONS = {
             "workflow.fulfil_request",
             SignatureMeaning.DESTROYED,
             types=(RequestType.DESTRUCTION,),
+            label="Destroy",
+            witness=True,
         ),
     )
 }
@@ -247,34 +264,52 @@ def request_transition(
     return request
 
 
-def _check(transition: Transition, request: Request, actor: User) -> None:
-    """The rules after the lock and the version check (``SignedChange.lock``)."""
+def transition_refusal(
+    transition: Transition, *, actor: User, request: Request
+) -> ApplicationError | None:
+    """Why ``actor`` may not perform ``transition`` on ``request`` now (permission, unit, type,
+    status, requester), or None. The transition endpoint raises it; ``available_actions`` lists
+    the transitions it has no answer for (:mod:`strongroom.requests.actions`), so the two cannot
+    disagree."""
+    try:
+        require_permission(actor, transition.permission)
+        require_in_units(actor, request.unit_id)
+    except ApplicationError as exc:
+        return exc
     if request.type not in transition.types:
-        raise ApplicationError(
+        return ApplicationError(
             f"{transition.name.replace('_', ' ').capitalize()} does not apply to a "
             f"{request.get_type_display().lower()} request.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
     if request.status not in transition.sources:
-        raise ApplicationError(
+        return ApplicationError(
             f"A {request.get_status_display().lower()} request cannot be "
             f"{transition.name.replace('_', ' ')}{'d' if transition.name.endswith('e') else 'ed'}.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
     if transition.requester_only and request.requester_id != actor.pk:
-        raise ApplicationError(
+        return ApplicationError(
             "Only the requester can do this.",
             code="not_requester",
             status_code=status.HTTP_403_FORBIDDEN,
         )
     if transition.not_requester and request.requester_id == actor.pk:
-        raise ApplicationError(
+        return ApplicationError(
             "You cannot decide on your own request.",
             code="separation_of_duties",
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    return None
+
+
+def _check(transition: Transition, request: Request, actor: User) -> None:
+    """The rules after the lock and the version check (``SignedChange.lock``)."""
+    refusal = transition_refusal(transition, actor=actor, request=request)
+    if refusal is not None:
+        raise refusal
 
 
 # --- Effects on the crate and the request's own records -----------------------------------------
