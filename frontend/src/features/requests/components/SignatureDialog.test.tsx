@@ -3,11 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { mockFetch } from '@/test/fetch-mock';
-import { makeRequest } from '@/test/fixtures';
+import { makeActions, makeRequest } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
 import { present } from '@/test/stub-api';
 
-import { ACTIONS } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
 
 const STATUS = '/api/v1/auth/signing-session/';
@@ -20,8 +19,7 @@ function posted(fetchMock: ReturnType<typeof mockFetch>['fetchMock']): Request[]
     .filter((request) => request instanceof Request && request.method === 'POST');
 }
 
-const approve = ACTIONS.find((spec) => spec.action === 'approve');
-const reject = ACTIONS.find((spec) => spec.action === 'reject');
+const [approve, reject] = makeActions('approve', 'reject');
 
 function renderDialog(spec = approve) {
   if (spec === undefined) {
