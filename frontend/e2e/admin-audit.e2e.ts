@@ -406,7 +406,10 @@ describe('transfer, destruction and correction of a sent-back request', () => {
 
     await requester.getByRole('heading', { level: 1, name: transferNumber }).waitFor(LIVE);
     expect(await statusOf(requester)).toContain('submitted');
-    await requester.getByText('Move to the secure room for the FDA audit (e2e)').waitFor();
+    await requester
+      .getByRole('region', { name: 'Details' })
+      .getByText('Move to the secure room for the FDA audit (e2e)')
+      .waitFor();
     await requester
       .getByRole('region', { name: 'Send-backs' })
       .getByText(/Resolved .*Named the audit in the purpose\./)
