@@ -27,17 +27,19 @@ export function transitionPath(action: AvailableAction): TransitionName | undefi
   return PATHS.find((path) => path === action.path);
 }
 
-/** Presentation only: the colour of an action's button and dialog. */
-const COLORS: Record<string, string> = {
+/** Presentation only: the colour of an action's button and dialog, by the action's name. */
+export const ACTION_COLORS: Readonly<Record<string, string>> = {
   approve: 'green',
   reject: 'red',
   send_back: 'orange',
   cancel: 'gray',
   destroy: 'red',
 };
+/** The colour of every other action (allocate, issue, receive, transfer, ...). */
+export const DEFAULT_ACTION_COLOR = 'blue';
 
 export function actionColor(action: Pick<AvailableAction, 'name'>): string {
-  return COLORS[action.name] ?? 'blue';
+  return ACTION_COLORS[action.name] ?? DEFAULT_ACTION_COLOR;
 }
 
 /** A quiet button for withdrawing one's own request; the others are filled. */
