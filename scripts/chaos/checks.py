@@ -21,16 +21,10 @@ if TYPE_CHECKING:
 Outcome = tuple[bool, str, list[str]]
 
 OPEN_STATUSES = frozenset({"SUBMITTED", "APPROVED", "ISSUED", "SENT_BACK"})
-# The request status machine of strongroom/requests/transitions.py.
-NEXT_STATUSES: dict[str, frozenset[str]] = {
-    "SUBMITTED": frozenset({"APPROVED", "REJECTED", "SENT_BACK", "CANCELLED"}),
-    "APPROVED": frozenset({"COMPLETED", "ISSUED", "SENT_BACK"}),
-    "ISSUED": frozenset({"COMPLETED"}),
-    "SENT_BACK": frozenset({"SUBMITTED", "CANCELLED"}),
-    "COMPLETED": frozenset(),
-    "REJECTED": frozenset(),
-    "CANCELLED": frozenset(),
-}
+TRANSITIONS_PATH = "/api/v1/requests/transitions/"
+# A status -> the statuses one transition leads to: the server's status machine, read from
+# GET /api/v1/requests/transitions/ at the start of a run (status_machine).
+Machine = dict[str, frozenset[str]]
 # Signature meaning -> the notification event its transition queues (strongroom/requests).
 NOTIFYING_MEANINGS = {
     "SUBMITTED": "submitted",
@@ -52,14 +46,24 @@ EVENT_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-def reachable(source: str, target: str) -> bool:
+def status_machine(table: Iterable[dict[str, Any]]) -> Machine:
+    """The statuses each status leads to in one transition, from the transition table the API
+    serves (each row's ``sources`` and ``target``)."""
+    machine: dict[str, set[str]] = {}
+    for transition in table:
+        for source in transition["sources"]:
+            machine.setdefault(str(source), set()).add(str(transition["target"]))
+    return {status: frozenset(targets) for status, targets in machine.items()}
+
+
+def reachable(machine: Machine, source: str, target: str) -> bool:
     """Whether a request in ``source`` can be in ``target`` after zero or more transitions."""
     seen, todo = {source}, [source]
     while todo:
         status = todo.pop()
         if status == target:
             return True
-        for following in NEXT_STATUSES.get(status, frozenset()):
+        for following in machine.get(status, frozenset()):
             if following not in seen:
                 seen.add(following)
                 todo.append(following)
@@ -78,8 +82,11 @@ class Ack:
     client: str = ""
 
 
-def ack_problems(acks: Iterable[Ack], rows: dict[int, tuple[str, int]]) -> list[str]:
-    """Acknowledged changes that the database does not hold (``rows``: id -> status, version)."""
+def ack_problems(
+    acks: Iterable[Ack], rows: dict[int, tuple[str, int]], machine: Machine
+) -> list[str]:
+    """Acknowledged changes that the database does not hold (``rows``: id -> status, version;
+    ``machine``: what a status may lead to)."""
     problems = []
     for ack in acks:
         row = rows.get(ack.request_id)
@@ -92,7 +99,7 @@ def ack_problems(acks: Iterable[Ack], rows: dict[int, tuple[str, int]]) -> list[
             problems.append(f"{what}: the database has the older v{version} ({status})")
         elif version == ack.version and status != ack.status:
             problems.append(f"{what}: the database has {status} at the same version")
-        elif not reachable(ack.status, status):
+        elif not reachable(machine, ack.status, status):
             problems.append(f"{what}: the database has {status} v{version}, unreachable from it")
     return problems
 
@@ -262,7 +269,7 @@ def check_acks(run: ChaosRun) -> Outcome:
             "SELECT id, status, version FROM workflow_request WHERE id = ANY(%s)", [ids]
         )
     }
-    problems = ack_problems(run.acks, rows)
+    problems = ack_problems(run.acks, rows, run.machine)
     by_action = Counter(a.action for a in run.acks)
     detail = (
         f"{len(run.acks)} acknowledged on {len(ids)} requests "

@@ -14,7 +14,7 @@ from typing import Any
 
 from lib import api
 
-from chaos.checks import Ack, EventRow, expected_ids
+from chaos.checks import TRANSITIONS_PATH, Ack, EventRow, Machine, expected_ids, status_machine
 from chaos.common import SUBSCRIBER_USERS, ChaosError, UnitRef, log
 from chaos.faults import ChaosTopology, FaultResult, inject, recover
 from chaos.invariants import EVENT_MAX
@@ -47,6 +47,7 @@ class ChaosRun:
         self.ports: list[int] = []
         self.results: dict[str, Any] = {"run": index + 1, "seed": self.seed}
         self.probe_ok: list[float] = []
+        self.machine: Machine = {}
 
     def acknowledge(self, body: dict[str, Any], action: str, client: str) -> None:
         self.acks.append(
@@ -154,6 +155,7 @@ class ChaosRun:
             scope = await asyncio.to_thread(self.scope_of, username)
             port = self.ports[i % len(self.ports)]
             self.subscribers.append(Subscriber(self, i, username, port, self.baseline_event, scope))
+        await self.read_status_machine()
         units = [self.units["GOA1"], self.units["MUM1"]]
         self.clients = [Client(self, i, units[i % 2]) for i in range(a.clients)]
         sockets = [asyncio.create_task(s.loop(), name=s.name) for s in self.subscribers]
@@ -189,6 +191,20 @@ class ChaosRun:
                 await c.http.close()
             for s in self.subscribers:
                 await s.http.close()
+
+    async def read_status_machine(self) -> None:
+        """The request status machine the acknowledged changes are checked against, as the
+        server serves it (never a copy of strongroom/requests/transitions.py)."""
+        http = http_for(self, "transitions")
+        try:
+            response = await http.request("GET", TRANSITIONS_PATH, user="goa1-viewer")
+        finally:
+            await http.close()
+        if response is None or response.status_code != 200:
+            raise ChaosError(f"GET {TRANSITIONS_PATH} did not answer 200")
+        self.machine = status_machine(response.json())
+        if not self.machine:
+            raise ChaosError(f"GET {TRANSITIONS_PATH} served no transition")
 
     async def until(self, condition: Any, timeout: float, step: float = 0.1) -> bool:
         deadline = time.monotonic() + timeout

@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "strongroom.requests.models.RequestStatus",
+        "TypeEnum": "strongroom.requests.models.RequestType",
         "CrateStatusEnum": "strongroom.records.models.Crate.Status",
         "DocumentStatusEnum": "strongroom.records.models.Document.Status",
         "LocationKindEnum": "strongroom.storage.models.Location.Kind",

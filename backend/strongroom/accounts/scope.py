@@ -41,6 +41,16 @@ def user_unit_ids(user: User) -> frozenset[int] | None:
     return frozenset(user.units.values_list("pk", flat=True))
 
 
+def user_scope_remember(user: User) -> None:
+    """Keep the user's unit ids on the object for the rest of the request, as
+    ``accounts.selectors.user_for_request`` does on PostgreSQL, for a response that asks once
+    per row."""
+    if getattr(user, "_unit_ids_cache", None) is None:
+        unit_ids = user_unit_ids(user)
+        if unit_ids is not None:
+            user._unit_ids_cache = unit_ids  # type: ignore[attr-defined]
+
+
 def _error(message: str, **kwargs: Any) -> "ApplicationError":
     # Imported when needed: core.errors imports DRF's views, whose settings load the token
     # authentication, which reads users through accounts.selectors and so this module.

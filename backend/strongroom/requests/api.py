@@ -13,13 +13,14 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 
-from strongroom.accounts.models import Unit
+from strongroom.accounts.models import Unit, User
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
-from strongroom.accounts.scope import require_unit_choice
+from strongroom.accounts.scope import require_unit_choice, user_scope_remember
 from strongroom.core.errors import ApplicationError
 from strongroom.core.filters import MAX_ID
 from strongroom.records.api import PDF_RESPONSE, pdf_response
 from strongroom.requests import selectors, services
+from strongroom.requests.actions import transition_table
 from strongroom.requests.models import Request, RequestStatus
 from strongroom.requests.serializers import (
     RequestCreateSerializer,
@@ -27,6 +28,7 @@ from strongroom.requests.serializers import (
     RequestEditSerializer,
     RequestListSerializer,
     TransitionSerializer,
+    TransitionTableEntrySerializer,
 )
 from strongroom.requests.transitions import TRANSITIONS, TransitionInput, request_transition
 
@@ -79,6 +81,7 @@ class RequestViewSet(
         "partial_update": "workflow.add_request",
         "documents_csv": "workflow.add_request",
         "certificate": "workflow.view_request",
+        "transitions": "workflow.view_request",
         **{_ACTION_NAMES.get(name, name): t.permission for name, t in TRANSITIONS.items()},
     }
     filterset_class = RequestFilter
@@ -89,7 +92,21 @@ class RequestViewSet(
     def get_queryset(self) -> QuerySet[Request]:
         if getattr(self, "swagger_fake_view", False):
             return Request.objects.none()
-        return selectors.request_list_for_user(user=request_user(self.request))
+        return selectors.request_list_for_user(user=self._caller())
+
+    def _caller(self) -> User:
+        """The caller, whose ``available_actions`` each request shows: their units are read
+        once, not once per row."""
+        user = request_user(self.request)
+        user_scope_remember(user)
+        return user
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "user": self._caller()}
+
+    def _body(self, found: Request) -> Any:
+        """The request's detail as the caller sees it."""
+        return RequestDetailSerializer(found, context={"user": self._caller()}).data
 
     def get_serializer_class(self) -> type:
         return RequestDetailSerializer if self.action != "list" else RequestListSerializer
@@ -107,7 +124,7 @@ class RequestViewSet(
         return found
 
     def retrieve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
-        return Response(RequestDetailSerializer(self._detail(kwargs["pk"])).data)
+        return Response(self._body(self._detail(kwargs["pk"])))
 
     @extend_schema(
         request=RequestCreateSerializer,
@@ -144,7 +161,7 @@ class RequestViewSet(
                 documents=[dict(d) for d in data.get("new_documents", [])],
             ),
         )
-        body = RequestDetailSerializer(self._detail(created_request.pk)).data
+        body = self._body(self._detail(created_request.pk))
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(request=RequestEditSerializer, responses={200: RequestDetailSerializer})
@@ -165,7 +182,7 @@ class RequestViewSet(
                 [dict(row) for row in data["new_documents"]] if "new_documents" in data else None
             ),
         )
-        return Response(RequestDetailSerializer(self._detail(edited.pk)).data)
+        return Response(self._body(self._detail(edited.pk)))
 
     def _transition(self, request: HttpRequest, pk: Any, name: str) -> Response:
         try:
@@ -195,7 +212,7 @@ class RequestViewSet(
                 witness_password=witness.get("password", ""),
             ),
         )
-        return Response(RequestDetailSerializer(self._detail(pk)).data)
+        return Response(self._body(self._detail(pk)))
 
     @_TRANSITION_SCHEMA
     @action(detail=True, methods=["post"])
@@ -246,6 +263,20 @@ class RequestViewSet(
     @action(detail=True, methods=["post"], url_path="destroy")
     def destroy_crate(self, request: HttpRequest, pk: Any = None) -> Response:
         return self._transition(request, pk, "destroy")
+
+    @extend_schema(
+        responses={200: TransitionTableEntrySerializer(many=True)},
+        summary="The request status machine: every transition, who may perform it, how it is "
+        "asked for",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def transitions(self, request: HttpRequest) -> Response:
+        """Every signed transition of a request (POST /api/v1/requests/{id}/<path>/): the
+        statuses it starts from, the status it leads to, the request types it applies to, the
+        permission it needs and the requester rule, with the words and dialog fields of
+        ``available_actions``. Each request's ``available_actions`` applies this table to the
+        caller."""
+        return Response(TransitionTableEntrySerializer(transition_table(), many=True).data)
 
     @extend_schema(
         responses={(200, "application/pdf"): PDF_RESPONSE},

@@ -3,6 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.serializers import (
     SIGNATURE_STATUS_CHOICES,
     SignatureSerializer,
@@ -10,7 +11,56 @@ from strongroom.compliance.serializers import (
 )
 from strongroom.core.filters import MAX_ID
 from strongroom.core.serializers import FastRepresentationMixin
-from strongroom.requests.models import Request, RequestType, SendBack
+from strongroom.requests.actions import request_available_actions
+from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
+
+SHELF_CHOICES = [
+    ("none", "No shelf"),
+    ("required", "A shelf must be chosen"),
+    ("optional", "A shelf may be chosen (default: the last one)"),
+]
+REQUESTER_RULE_CHOICES = [
+    ("any", "Anyone with the permission"),
+    ("only", "Only the requester"),
+    ("never", "Anyone with the permission but the requester"),
+]
+
+
+class AvailableActionSerializer(serializers.Serializer):
+    """A transition as a client asks for it (strongroom.requests.actions)."""
+
+    name = serializers.CharField(help_text="The transition (approve, send_back, ...).")
+    path = serializers.CharField(
+        help_text="Its URL segment: POST /api/v1/requests/{id}/<path>/ (send-back, ...)."
+    )
+    label = serializers.CharField(help_text="The action in words, for its button.")  # type: ignore[assignment]
+    meaning = serializers.ChoiceField(
+        choices=SignatureMeaning.choices, help_text="The meaning of the signature it records."
+    )
+    meaning_label = serializers.CharField(help_text="The meaning in words.")
+    reason_required = serializers.BooleanField()
+    shelf = serializers.ChoiceField(
+        choices=SHELF_CHOICES, help_text="Whether the call takes a shelf."
+    )
+    witness = serializers.BooleanField(
+        help_text="A witness signs in the same call (witness.username, witness.password)."
+    )
+
+
+class TransitionTableEntrySerializer(AvailableActionSerializer):
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=RequestStatus.choices),
+        help_text="The statuses it starts from.",
+    )
+    target = serializers.ChoiceField(choices=RequestStatus.choices, help_text="The new status.")
+    types = serializers.ListField(
+        child=serializers.ChoiceField(choices=RequestType.choices),
+        help_text="The request types it applies to.",
+    )
+    permission = serializers.CharField(help_text="The permission it needs (app_label.codename).")
+    requester = serializers.ChoiceField(
+        choices=REQUESTER_RULE_CHOICES, help_text="Who among the permitted may perform it."
+    )
 
 
 class RequestListSerializer(FastRepresentationMixin, serializers.ModelSerializer):
@@ -20,6 +70,10 @@ class RequestListSerializer(FastRepresentationMixin, serializers.ModelSerializer
     requester_name = serializers.CharField(read_only=True)
     target_location_code = serializers.CharField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField(
+        help_text="The transitions the caller may perform on this request now, in the order "
+        "of GET /api/v1/requests/transitions/."
+    )
 
     class Meta:
         model = Request
@@ -48,7 +102,13 @@ class RequestListSerializer(FastRepresentationMixin, serializers.ModelSerializer
             "completed_at",
             "created_at",
             "updated_at",
+            "available_actions",
         ]
+
+    @extend_schema_field(AvailableActionSerializer(many=True))
+    def get_available_actions(self, request: Request) -> list[dict[str, Any]]:
+        """What the caller (``context["user"]``) may do now; one answer with the endpoints."""
+        return request_available_actions(actor=self.context["user"], request=request)
 
     def get_overdue(self, request: Request) -> bool:
         from django.utils import timezone

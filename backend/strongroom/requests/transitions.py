@@ -68,6 +68,9 @@ class Transition:
     witness: bool = False
     # The request event notified after commit (strongroom.requests.notifying), if any.
     event: str | None = None
+    # How a person is asked for it (GET /api/v1/requests/transitions/, ``available_actions``).
+    label: str = ""
+    shelf: str = "none"  # none | required | optional: the shelf field of the signature dialog
 
 
 TRANSITIONS = {
@@ -82,6 +85,7 @@ TRANSITIONS = {
             not_requester=True,
             stamps=("decided_at",),
             event="approved",
+            label="Approve",
         ),
         Transition(
             "reject",
@@ -93,6 +97,7 @@ TRANSITIONS = {
             not_requester=True,
             stamps=("decided_at",),
             event="rejected",
+            label="Reject",
         ),
         Transition(
             "send_back",
@@ -103,6 +108,7 @@ TRANSITIONS = {
             reason_required=True,
             not_requester=True,
             event="sent_back",
+            label="Send back",
         ),
         Transition(
             "resubmit",
@@ -113,6 +119,7 @@ TRANSITIONS = {
             reason_required=True,
             requester_only=True,
             event="submitted",
+            label="Resubmit",
         ),
         Transition(
             "cancel",
@@ -122,6 +129,7 @@ TRANSITIONS = {
             SignatureMeaning.CANCELLED,
             reason_required=True,
             requester_only=True,
+            label="Cancel request",
         ),
         Transition(
             "allocate",
@@ -131,6 +139,8 @@ TRANSITIONS = {
             SignatureMeaning.ALLOCATED,
             types=(RequestType.STORAGE,),
             stamps=("completed_at",),
+            label="Allocate shelf",
+            shelf="required",
         ),
         Transition(
             "issue",
@@ -141,6 +151,7 @@ TRANSITIONS = {
             types=(RequestType.WITHDRAWAL,),
             stamps=("issued_at",),
             event="issued",
+            label="Issue",
         ),
         Transition(
             "receive",
@@ -150,6 +161,8 @@ TRANSITIONS = {
             SignatureMeaning.RECEIVED,
             types=(RequestType.WITHDRAWAL,),
             stamps=("returned_at", "completed_at"),
+            label="Receive return",
+            shelf="optional",
         ),
         Transition(
             "transfer",
@@ -159,6 +172,7 @@ TRANSITIONS = {
             SignatureMeaning.TRANSFERRED,
             types=(RequestType.TRANSFER,),
             stamps=("completed_at",),
+            label="Transfer",
         ),
         Transition(
             "destroy",
@@ -170,6 +184,7 @@ TRANSITIONS = {
             stamps=("completed_at",),
             witness=True,
             event="destroyed",
+            label="Destroy",
         ),
     )
 }
@@ -271,34 +286,52 @@ def _lock(change: SignedChange, *, actor: User, request_id: int, version: int | 
     return change.lock_loaded(request, version=version, what="request")
 
 
-def _check(transition: Transition, request: Request, actor: User) -> None:
-    """The rules after the lock and the version check (``SignedChange.lock``)."""
+def transition_refusal(
+    transition: Transition, *, actor: User, request: Request
+) -> ApplicationError | None:
+    """Why ``actor`` may not perform ``transition`` on ``request`` now (permission, unit, type,
+    status, requester), or None. The transition endpoint raises it; ``available_actions`` lists
+    the transitions it has no answer for (:mod:`strongroom.requests.actions`), so the two cannot
+    disagree."""
+    try:
+        require_permission(actor, transition.permission)
+        require_unit(user=actor, unit_id=request.unit_id)
+    except ApplicationError as exc:
+        return exc
     if request.type not in transition.types:
-        raise ApplicationError(
+        return ApplicationError(
             f"{transition.name.replace('_', ' ').capitalize()} does not apply to a "
             f"{request.get_type_display().lower()} request.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
     if request.status not in transition.sources:
-        raise ApplicationError(
+        return ApplicationError(
             f"A {request.get_status_display().lower()} request cannot be "
             f"{transition.name.replace('_', ' ')}{'d' if transition.name.endswith('e') else 'ed'}.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
     if transition.requester_only and request.requester_id != actor.pk:
-        raise ApplicationError(
+        return ApplicationError(
             "Only the requester can do this.",
             code="not_requester",
             status_code=status.HTTP_403_FORBIDDEN,
         )
     if transition.not_requester and request.requester_id == actor.pk:
-        raise ApplicationError(
+        return ApplicationError(
             "You cannot decide on your own request.",
             code="separation_of_duties",
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    return None
+
+
+def _check(transition: Transition, request: Request, actor: User) -> None:
+    """The rules after the lock and the version check (``SignedChange.lock``)."""
+    refusal = transition_refusal(transition, actor=actor, request=request)
+    if refusal is not None:
+        raise refusal
 
 
 # --- Effects on the crate and the request's own records -----------------------------------------

@@ -41,6 +41,72 @@ export function makeDocument(overrides: Partial<Document> = {}): Document {
   };
 }
 
+type AvailableAction = RequestDetail['available_actions'][number];
+
+/** Actions as GET /api/v1/requests/{id}/ serves them in `available_actions`. */
+type ServedAction = Pick<AvailableAction, 'label' | 'meaning' | 'meaning_label'> &
+  Partial<Pick<AvailableAction, 'reason_required' | 'shelf' | 'witness'>>;
+
+const SERVED_ACTIONS: Record<string, ServedAction> = {
+  approve: { label: 'Approve', meaning: 'APPROVED', meaning_label: 'Approved' },
+  reject: {
+    label: 'Reject',
+    meaning: 'REJECTED',
+    meaning_label: 'Rejected',
+    reason_required: true,
+  },
+  send_back: {
+    label: 'Send back',
+    meaning: 'SENT_BACK',
+    meaning_label: 'Sent back',
+    reason_required: true,
+  },
+  resubmit: {
+    label: 'Resubmit',
+    meaning: 'RESUBMITTED',
+    meaning_label: 'Resubmitted',
+    reason_required: true,
+  },
+  cancel: {
+    label: 'Cancel request',
+    meaning: 'CANCELLED',
+    meaning_label: 'Cancelled',
+    reason_required: true,
+  },
+  allocate: {
+    label: 'Allocate shelf',
+    meaning: 'ALLOCATED',
+    meaning_label: 'Allocated',
+    shelf: 'required',
+  },
+  issue: { label: 'Issue', meaning: 'ISSUED', meaning_label: 'Issued' },
+  receive: {
+    label: 'Receive return',
+    meaning: 'RECEIVED',
+    meaning_label: 'Received',
+    shelf: 'optional',
+  },
+  transfer: { label: 'Transfer', meaning: 'TRANSFERRED', meaning_label: 'Transferred' },
+  destroy: { label: 'Destroy', meaning: 'DESTROYED', meaning_label: 'Destroyed', witness: true },
+};
+
+export function makeActions(...names: string[]): AvailableAction[] {
+  return names.map((name): AvailableAction => {
+    const served = SERVED_ACTIONS[name];
+    if (served === undefined) {
+      throw new Error(`no such action: ${name}`);
+    }
+    return {
+      reason_required: false,
+      shelf: 'none',
+      witness: false,
+      ...served,
+      name,
+      path: name.replace('_', '-'),
+    };
+  });
+}
+
 export function makeRequest(overrides: Partial<RequestDetail> = {}): RequestDetail {
   return {
     id: 7,
@@ -66,6 +132,7 @@ export function makeRequest(overrides: Partial<RequestDetail> = {}): RequestDeta
     signatures: [],
     send_backs: [],
     timeline: [],
+    available_actions: [],
     ...overrides,
   };
 }

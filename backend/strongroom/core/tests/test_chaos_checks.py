@@ -4,10 +4,12 @@ notification missing."""
 
 from collections import Counter
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from strongroom.core.testing import script_module
+from strongroom.requests.actions import transition_table
 
 
 @pytest.fixture(scope="module")
@@ -15,22 +17,41 @@ def chaos() -> ModuleType:
     return script_module("chaos.checks")
 
 
-def test_reachable_follows_the_request_status_machine(chaos: ModuleType) -> None:
-    assert chaos.reachable("SUBMITTED", "SUBMITTED")
-    assert chaos.reachable("SUBMITTED", "COMPLETED")
-    assert chaos.reachable("SENT_BACK", "ISSUED")  # resubmit, approve, issue
-    assert chaos.reachable("APPROVED", "CANCELLED")  # send back, cancel
-    assert not chaos.reachable("ISSUED", "CANCELLED")
-    assert not chaos.reachable("COMPLETED", "SUBMITTED")
-    assert not chaos.reachable("REJECTED", "APPROVED")
+@pytest.fixture(scope="module")
+def machine(chaos: ModuleType) -> Any:
+    """The status machine as a run reads it: from the table GET /api/v1/requests/transitions/
+    serves."""
+    return chaos.status_machine(transition_table())
+
+
+def test_the_status_machine_comes_from_the_served_transition_table(
+    chaos: ModuleType, machine: Any
+) -> None:
+    assert machine == {
+        "SUBMITTED": {"APPROVED", "REJECTED", "SENT_BACK", "CANCELLED"},
+        "APPROVED": {"COMPLETED", "ISSUED", "SENT_BACK"},
+        "ISSUED": {"COMPLETED"},
+        "SENT_BACK": {"SUBMITTED", "CANCELLED"},
+    }
+    assert chaos.status_machine([]) == {}
+
+
+def test_reachable_follows_the_request_status_machine(chaos: ModuleType, machine: Any) -> None:
+    assert chaos.reachable(machine, "SUBMITTED", "SUBMITTED")
+    assert chaos.reachable(machine, "SUBMITTED", "COMPLETED")
+    assert chaos.reachable(machine, "SENT_BACK", "ISSUED")  # resubmit, approve, issue
+    assert chaos.reachable(machine, "APPROVED", "CANCELLED")  # send back, cancel
+    assert not chaos.reachable(machine, "ISSUED", "CANCELLED")
+    assert not chaos.reachable(machine, "COMPLETED", "SUBMITTED")
+    assert not chaos.reachable(machine, "REJECTED", "APPROVED")
 
 
 def test_an_acknowledged_change_holds_if_the_database_has_it_or_a_later_state(
-    chaos: ModuleType,
+    chaos: ModuleType, machine: Any
 ) -> None:
     ack = chaos.Ack(request_id=7, action="approve", status="APPROVED", version=2)
-    assert chaos.ack_problems([ack], {7: ("APPROVED", 2)}) == []
-    assert chaos.ack_problems([ack], {7: ("COMPLETED", 4)}) == []
+    assert chaos.ack_problems([ack], {7: ("APPROVED", 2)}, machine) == []
+    assert chaos.ack_problems([ack], {7: ("COMPLETED", 4)}, machine) == []
 
 
 @pytest.mark.parametrize(
@@ -42,20 +63,20 @@ def test_an_acknowledged_change_holds_if_the_database_has_it_or_a_later_state(
     ],
 )
 def test_an_acknowledged_change_lost_is_reported(
-    chaos: ModuleType, row: tuple[str, int] | None, says: str
+    chaos: ModuleType, machine: Any, row: tuple[str, int] | None, says: str
 ) -> None:
     ack = chaos.Ack(request_id=7, action="approve", status="APPROVED", version=2)
     rows = {} if row is None else {7: row}
-    (problem,) = chaos.ack_problems([ack], rows)
+    (problem,) = chaos.ack_problems([ack], rows, machine)
     assert "request #7 approve" in problem
     assert says in problem
 
 
 def test_a_later_state_the_acknowledged_one_cannot_lead_to_is_reported(
-    chaos: ModuleType,
+    chaos: ModuleType, machine: Any
 ) -> None:
     ack = chaos.Ack(request_id=8, action="issue", status="ISSUED", version=3)
-    (problem,) = chaos.ack_problems([ack], {8: ("CANCELLED", 5)})
+    (problem,) = chaos.ack_problems([ack], {8: ("CANCELLED", 5)}, machine)
     assert "unreachable" in problem
 
 

@@ -39,15 +39,16 @@ def admin(roles_synced: None, settings: Any) -> User:
 
 
 def test_list_serializers_render_exactly_what_drf_renders(admin: User) -> None:
-    cases = [
-        (RequestListSerializer, list(request_list_for_user(user=admin))),
-        (CrateSerializer, list(records.crate_list_for_user(user=admin))),
-        (DocumentSerializer, list(records.document_list_for_user(user=admin))),
+    cases: list[tuple[Any, list[Any], dict[str, Any]]] = [
+        (RequestListSerializer, list(request_list_for_user(user=admin)), {"user": admin}),
+        (CrateSerializer, list(records.crate_list_for_user(user=admin)), {}),
+        (DocumentSerializer, list(records.document_list_for_user(user=admin)), {}),
     ]
-    for serializer_class, rows in cases:
+    for serializer_class, rows, context in cases:
         assert len(rows) >= 5, serializer_class
-        fast = serializer_class(rows, many=True).data
-        assert [dict(row) for row in fast] == drf(serializer_class, rows), serializer_class
+        fast = serializer_class(rows, many=True, context=context).data
+        expected = drf(serializer_class, rows, context=context)
+        assert [dict(row) for row in fast] == expected, serializer_class
     # The demo data has the nulls the plan must pass through as None.
     crates = cases[1][1]
     assert any(c.location_id is None for c in crates)

@@ -32,6 +32,7 @@ SIGNED = {"version": 1, "signature": {"password": TEST_PASSWORD}, "reason": "r"}
 ENDPOINTS = [
     Endpoint("get", "/api/v1/requests/", EVERYONE),
     Endpoint("get", "/api/v1/requests/{submitted}/", EVERYONE),
+    Endpoint("get", "/api/v1/requests/transitions/", EVERYONE),
     Endpoint(
         "post",
         "/api/v1/requests/",

@@ -3,7 +3,10 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { resolvedTheme } from '@/app/theme';
-import { ACTIONS } from '@/features/requests/components/request-actions';
+import {
+  ACTION_COLORS,
+  DEFAULT_ACTION_COLOR,
+} from '@/features/requests/components/request-actions';
 import { AA_NORMAL_TEXT, contrastRatio } from '@/lib/contrast';
 import { renderWithProviders } from '@/test/render';
 
@@ -28,10 +31,9 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),
   // The signature dialog's action buttons (white on green Approve, orange Send back, ...).
-  ...ACTIONS.map((spec): [string, BadgeTone] => [
-    `button ${spec.label}`,
-    { color: spec.color, variant: 'filled' },
-  ]),
+  ...[...Object.entries(ACTION_COLORS), ['other', DEFAULT_ACTION_COLOR] as const].map(
+    ([name, color]): [string, BadgeTone] => [`button ${name}`, { color, variant: 'filled' }],
+  ),
 ];
 
 describe('contrastRatio', () => {

@@ -945,6 +945,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/requests/transitions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The request status machine: every transition, who may perform it, how it is asked for
+         * @description Every signed transition of a request (POST /api/v1/requests/{id}/<path>/): the
+         *     statuses it starts from, the status it leads to, the request types it applies to, the
+         *     permission it needs and the requester rule, with the words and dialog fields of
+         *     ``available_actions``. Each request's ``available_actions`` applies this table to the
+         *     caller.
+         */
+        get: operations["requests_transitions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles/": {
         parameters: {
             query?: never;
@@ -1187,6 +1211,47 @@ export interface components {
             pem: string;
             /** @description The key new checkpoints are signed with. */
             signing: boolean;
+        };
+        /** @description A transition as a client asks for it (strongroom.requests.actions). */
+        AvailableAction: {
+            /** @description The transition (approve, send_back, ...). */
+            name: string;
+            /** @description Its URL segment: POST /api/v1/requests/{id}/<path>/ (send-back, ...). */
+            path: string;
+            /** @description The action in words, for its button. */
+            label: string;
+            /**
+             * @description The meaning of the signature it records.
+             *
+             *     * `SUBMITTED` - Submitted
+             *     * `APPROVED` - Approved
+             *     * `REJECTED` - Rejected
+             *     * `SENT_BACK` - Sent back
+             *     * `RESUBMITTED` - Resubmitted
+             *     * `CANCELLED` - Cancelled
+             *     * `ALLOCATED` - Allocated
+             *     * `ISSUED` - Issued
+             *     * `RECEIVED` - Received
+             *     * `TRANSFERRED` - Transferred
+             *     * `DESTROYED` - Destroyed
+             *     * `WITNESSED` - Witnessed
+             *     * `HOLD_PLACED` - Legal hold placed
+             *     * `HOLD_RELEASED` - Legal hold released
+             */
+            meaning: components["schemas"]["MeaningEnum"];
+            /** @description The meaning in words. */
+            meaning_label: string;
+            reason_required: boolean;
+            /**
+             * @description Whether the call takes a shelf.
+             *
+             *     * `none` - No shelf
+             *     * `required` - A shelf must be chosen
+             *     * `optional` - A shelf may be chosen (default: the last one)
+             */
+            shelf: components["schemas"]["ShelfEnum"];
+            /** @description A witness signs in the same call (witness.username, witness.password). */
+            witness: boolean;
         };
         ChainReport: {
             /** @description The chain and every checkpoint verify. */
@@ -1997,6 +2062,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** @description The transitions the caller may perform on this request now, in the order of GET /api/v1/requests/transitions/. */
+            readonly available_actions: components["schemas"]["AvailableAction"][];
             readonly documents: components["schemas"]["DocumentRef"][];
             crate_status: string;
             crate_location_code?: string | null;
@@ -2040,6 +2107,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** @description The transitions the caller may perform on this request now, in the order of GET /api/v1/requests/transitions/. */
+            readonly available_actions: components["schemas"]["AvailableAction"][];
         };
         RequestRow: {
             readonly id: number;
@@ -2078,6 +2147,13 @@ export interface components {
          * @enum {string}
          */
         RequestStatusEnum: "SUBMITTED" | "APPROVED" | "ISSUED" | "SENT_BACK" | "COMPLETED" | "REJECTED" | "CANCELLED";
+        /**
+         * @description * `any` - Anyone with the permission
+         *     * `only` - Only the requester
+         *     * `never` - Anyone with the permission but the requester
+         * @enum {string}
+         */
+        RequesterEnum: "any" | "only" | "never";
         RequestsPerWeek: {
             /** @description Mondays */
             weeks: string[];
@@ -2132,6 +2208,13 @@ export interface components {
             refresh: string;
             user: components["schemas"]["Me"];
         };
+        /**
+         * @description * `none` - No shelf
+         *     * `required` - A shelf must be chosen
+         *     * `optional` - A shelf may be chosen (default: the last one)
+         * @enum {string}
+         */
+        ShelfEnum: "none" | "required" | "optional";
         /**
          * @description The signature's manifestation (Part 11 §11.50): printed name, UTC time, meaning; its
          *     validity and, in ``scheme``, how its digest was made (1: content only, legacy; 2 and 3:
@@ -2273,6 +2356,73 @@ export interface components {
             reason: string;
             shelf?: number | null;
             witness?: components["schemas"]["WitnessInputRequest"];
+        };
+        /** @description A transition as a client asks for it (strongroom.requests.actions). */
+        TransitionTableEntry: {
+            /** @description The transition (approve, send_back, ...). */
+            name: string;
+            /** @description Its URL segment: POST /api/v1/requests/{id}/<path>/ (send-back, ...). */
+            path: string;
+            /** @description The action in words, for its button. */
+            label: string;
+            /**
+             * @description The meaning of the signature it records.
+             *
+             *     * `SUBMITTED` - Submitted
+             *     * `APPROVED` - Approved
+             *     * `REJECTED` - Rejected
+             *     * `SENT_BACK` - Sent back
+             *     * `RESUBMITTED` - Resubmitted
+             *     * `CANCELLED` - Cancelled
+             *     * `ALLOCATED` - Allocated
+             *     * `ISSUED` - Issued
+             *     * `RECEIVED` - Received
+             *     * `TRANSFERRED` - Transferred
+             *     * `DESTROYED` - Destroyed
+             *     * `WITNESSED` - Witnessed
+             *     * `HOLD_PLACED` - Legal hold placed
+             *     * `HOLD_RELEASED` - Legal hold released
+             */
+            meaning: components["schemas"]["MeaningEnum"];
+            /** @description The meaning in words. */
+            meaning_label: string;
+            reason_required: boolean;
+            /**
+             * @description Whether the call takes a shelf.
+             *
+             *     * `none` - No shelf
+             *     * `required` - A shelf must be chosen
+             *     * `optional` - A shelf may be chosen (default: the last one)
+             */
+            shelf: components["schemas"]["ShelfEnum"];
+            /** @description A witness signs in the same call (witness.username, witness.password). */
+            witness: boolean;
+            /** @description The statuses it starts from. */
+            sources: components["schemas"]["RequestStatusEnum"][];
+            /**
+             * @description The new status.
+             *
+             *     * `SUBMITTED` - Submitted
+             *     * `APPROVED` - Approved
+             *     * `ISSUED` - Issued
+             *     * `SENT_BACK` - Sent back
+             *     * `COMPLETED` - Completed
+             *     * `REJECTED` - Rejected
+             *     * `CANCELLED` - Cancelled
+             */
+            target: components["schemas"]["RequestStatusEnum"];
+            /** @description The request types it applies to. */
+            types: components["schemas"]["TypeEnum"][];
+            /** @description The permission it needs (app_label.codename). */
+            permission: string;
+            /**
+             * @description Who among the permitted may perform it.
+             *
+             *     * `any` - Anyone with the permission
+             *     * `only` - Only the requester
+             *     * `never` - Anyone with the permission but the requester
+             */
+            requester: components["schemas"]["RequesterEnum"];
         };
         /**
          * @description * `STORAGE` - Storage
@@ -7637,6 +7787,97 @@ export interface operations {
             };
             /** @description The body is not of a media type this operation takes */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    requests_transitions_list: {
+        parameters: {
+            query?: {
+                crate?: number;
+                mine?: boolean;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                overdue?: boolean;
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `SUBMITTED` - Submitted
+                 *     * `APPROVED` - Approved
+                 *     * `ISSUED` - Issued
+                 *     * `SENT_BACK` - Sent back
+                 *     * `COMPLETED` - Completed
+                 *     * `REJECTED` - Rejected
+                 *     * `CANCELLED` - Cancelled
+                 */
+                status?: ("APPROVED" | "CANCELLED" | "COMPLETED" | "ISSUED" | "REJECTED" | "SENT_BACK" | "SUBMITTED")[];
+                /**
+                 * @description * `STORAGE` - Storage
+                 *     * `WITHDRAWAL` - Withdrawal
+                 *     * `TRANSFER` - Transfer
+                 *     * `DESTRUCTION` - Destruction
+                 */
+                type?: "DESTRUCTION" | "STORAGE" | "TRANSFER" | "WITHDRAWAL";
+                unit?: number;
+                waiting_for_me?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionTableEntry"][];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

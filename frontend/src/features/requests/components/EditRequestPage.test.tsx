@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { makeMe, makeRequest } from '@/test/fixtures';
+import { makeActions, makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { envelope, stubApi } from '@/test/stub-api';
 
@@ -20,6 +20,7 @@ const sentBack = makeRequest({
   requester: 2,
   purpose: 'Audit',
   expected_return_on: '2099-12-01',
+  available_actions: makeActions('resubmit', 'cancel'),
   send_backs: [
     {
       id: 1,
@@ -37,9 +38,13 @@ const edited = { ...sentBack, version: 4, purpose: 'FDA audit of line 3' };
 const resubmitted = { ...edited, status: 'SUBMITTED' as const, version: 5 };
 const crate = { id: 3, location: 5, documents: [] };
 
-function setUp(resubmitAnswers: { status?: number; body: unknown }[], me = requester) {
+function setUp(
+  resubmitAnswers: { status?: number; body: unknown }[],
+  me = requester,
+  detail = sentBack,
+) {
   const api = stubApi({
-    'GET /api/v1/requests/7/': [{ body: sentBack }],
+    'GET /api/v1/requests/7/': [{ body: detail }],
     'PATCH /api/v1/requests/7/': [{ body: edited }],
     'POST /api/v1/requests/7/resubmit/': resubmitAnswers,
     '/api/v1/crates/3/': [{ body: crate }],
@@ -128,7 +133,11 @@ describe('EditRequestPage', { timeout: 20_000 }, () => {
   });
 
   it('is closed to anyone but the requester', async () => {
-    setUp([], makeMe({ id: 9, permissions: ['workflow.view_request', 'workflow.add_request'] }));
+    // The API offers anyone else no "resubmit".
+    setUp([], makeMe({ id: 9, permissions: ['workflow.view_request', 'workflow.add_request'] }), {
+      ...sentBack,
+      available_actions: [],
+    });
     expect(await screen.findByText('Not open for correction')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Sign and resubmit' })).not.toBeInTheDocument();
   });

@@ -402,7 +402,7 @@ export function EditRequestPage({ me }: { me: Me }) {
         </Title>
         <Badge variant="outline">{humanize(detail.type)}</Badge>
       </Group>
-      {mayCorrect(me, detail) ? (
+      {mayCorrect(detail) ? (
         <EditForm me={me} detail={detail} />
       ) : (
         <Alert color="yellow" title="Not open for correction">

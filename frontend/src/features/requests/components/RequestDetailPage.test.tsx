@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { RequestDetail } from '@/lib/api/types';
-import { makeDocument, makeMe, makeRequest } from '@/test/fixtures';
+import { makeActions, makeDocument, makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { present, stubApi } from '@/test/stub-api';
 
@@ -208,7 +208,15 @@ describe('RequestDetailPage signatures', () => {
       permissions: ['workflow.view_request', 'workflow.add_request'],
     });
     const api = stubApi({
-      'GET /api/v1/requests/7/': [{ body: makeRequest({ status: 'SENT_BACK', requester: 2 }) }],
+      'GET /api/v1/requests/7/': [
+        {
+          body: makeRequest({
+            status: 'SENT_BACK',
+            requester: 2,
+            available_actions: makeActions('resubmit', 'cancel'),
+          }),
+        },
+      ],
       'GET /api/v1/documents/': [{ body: { next: null, previous: null, results: [] } }],
     });
     vi.stubGlobal('fetch', api.fetchMock);

@@ -26,7 +26,7 @@ import { isOwnChange } from '@/lib/realtime/own-changes';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useRequest } from '../api/get-request';
-import { availableActions, type ActionSpec } from './request-actions';
+import { actionColor, actionVariant, dialogActions, type AvailableAction } from './request-actions';
 import { mayCorrect } from './request-corrections';
 import { RequestStatusBadge } from './RequestStatusBadge';
 import { RequestTimeline } from './RequestTimeline';
@@ -48,7 +48,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 export function RequestDetailPage({ me }: { me: Me }) {
   const id = Number(useParams().requestId);
   const request = useRequest(id);
-  const [action, setAction] = useState<ActionSpec | null>(null);
+  const [action, setAction] = useState<AvailableAction | null>(null);
   useDocumentTitle(request.data ? `Request ${request.data.number}` : 'Request');
 
   useRealtimeEvents((event) => {
@@ -82,7 +82,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
   if (detail === undefined) {
     return null;
   }
-  const actions = availableActions(me, detail);
+  const actions = dialogActions(detail);
   const status = detail.status ?? 'SUBMITTED';
 
   return (
@@ -109,7 +109,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
           {detail.type === 'DESTRUCTION' && status === 'COMPLETED' && (
             <CertificateButton request={detail} />
           )}
-          {mayCorrect(me, detail) && (
+          {mayCorrect(detail) && (
             // The one way to resubmit: the edit page, which also resubmits without a change.
             <Button component={Link} to={`/requests/${String(detail.id)}/edit`} color="blue">
               Correct and resubmit
@@ -117,9 +117,9 @@ export function RequestDetailPage({ me }: { me: Me }) {
           )}
           {actions.map((spec) => (
             <Button
-              key={spec.action}
-              color={spec.color}
-              variant={spec.action === 'cancel' ? 'default' : 'filled'}
+              key={spec.name}
+              color={actionColor(spec)}
+              variant={actionVariant(spec)}
               onClick={() => {
                 setAction(spec);
               }}

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
-import { makeDocument, makeMe, makeRequest } from '@/test/fixtures';
+import { makeActions, makeDocument, makeMe, makeRequest } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { stubApi } from '@/test/stub-api';
 
@@ -22,7 +22,9 @@ const DOCUMENTS = {
 
 function renderReview(documents: { body: unknown } = DOCUMENTS) {
   const api = stubApi({
-    'GET /api/v1/requests/7/': [{ body: makeRequest() }],
+    'GET /api/v1/requests/7/': [
+      { body: makeRequest({ available_actions: makeActions('approve', 'reject', 'send_back') }) },
+    ],
     'GET /api/v1/documents/': [documents],
     'GET /api/v1/auth/signing-session/': [SESSION],
     'POST /api/v1/requests/7/approve/': [{ body: makeRequest({ status: 'APPROVED', version: 2 }) }],
@@ -86,7 +88,7 @@ describe('RequestReviewDrawer (acting on a task from where it is listed)', () =>
     expect(post?.body).toMatchObject({ version: 1, signature: { password: 'secret-password' } });
   });
 
-  it('offers nothing to sign to a role that cannot act on the request', async () => {
+  it('offers nothing to sign when the API serves the caller no action', async () => {
     const api = stubApi({
       'GET /api/v1/requests/7/': [{ body: makeRequest() }],
       'GET /api/v1/documents/': [DOCUMENTS],

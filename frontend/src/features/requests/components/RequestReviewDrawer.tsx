@@ -8,7 +8,7 @@ import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
 import { useCrateDocuments } from '../api/get-crate-documents';
 import { useRequest } from '../api/get-request';
-import { availableActions, type ActionSpec } from './request-actions';
+import { actionColor, actionVariant, dialogActions, type AvailableAction } from './request-actions';
 import { RequestDocuments } from './RequestDocuments';
 import { RequestStatusBadge } from './RequestStatusBadge';
 import { RequestSignatureDialog } from './SignatureDialog';
@@ -50,17 +50,15 @@ function Summary({ detail }: { detail: RequestDetail }) {
 }
 
 function ReviewBody({
-  me,
   detail,
   onPick,
 }: {
-  me: Me;
   detail: RequestDetail;
-  onPick: (spec: ActionSpec) => void;
+  onPick: (spec: AvailableAction) => void;
 }) {
   // The same query RequestDocuments reads: the actions wait until the documents are on screen.
   const documents = useCrateDocuments(detail.crate);
-  const actions = availableActions(me, detail);
+  const actions = dialogActions(detail);
   return (
     <Stack>
       <Summary detail={detail} />
@@ -78,9 +76,9 @@ function ReviewBody({
         <Group gap="xs" role="group" aria-label="Actions">
           {actions.map((spec) => (
             <Button
-              key={spec.action}
-              color={spec.color}
-              variant={spec.action === 'cancel' ? 'default' : 'filled'}
+              key={spec.name}
+              color={actionColor(spec)}
+              variant={actionVariant(spec)}
               disabled={!documents.isSuccess}
               onClick={() => {
                 onPick(spec);
@@ -106,7 +104,7 @@ function ReviewBody({
 export function RequestReviewDrawer({ me, requestId, onClose, onSigned }: RequestReviewProps) {
   const request = useRequest(requestId);
   const detail = request.data;
-  const [action, setAction] = useState<ActionSpec | null>(null);
+  const [action, setAction] = useState<AvailableAction | null>(null);
   const title = detail === undefined ? 'Review request' : `Review ${detail.number}`;
 
   return (
@@ -125,7 +123,7 @@ export function RequestReviewDrawer({ me, requestId, onClose, onSigned }: Reques
             {request.error.message}
           </Alert>
         )}
-        {detail !== undefined && <ReviewBody me={me} detail={detail} onPick={setAction} />}
+        {detail !== undefined && <ReviewBody detail={detail} onPick={setAction} />}
       </Drawer>
       {detail !== undefined && action !== null && (
         <RequestSignatureDialog

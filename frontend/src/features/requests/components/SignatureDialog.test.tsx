@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { mockFetch } from '@/test/fetch-mock';
-import { makeRequest } from '@/test/fixtures';
+import { makeActions, makeRequest } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
 import { present } from '@/test/stub-api';
 
-import { ACTIONS, type ActionSpec } from './request-actions';
+import type { AvailableAction } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
 
 const STATUS = '/api/v1/auth/signing-session/';
@@ -21,8 +21,7 @@ function posted(fetchMock: ReturnType<typeof mockFetch>['fetchMock']): Request[]
     .filter((request) => request instanceof Request && request.method === 'POST');
 }
 
-const approve = ACTIONS.find((spec) => spec.action === 'approve');
-const reject = ACTIONS.find((spec) => spec.action === 'reject');
+const [approve, reject] = makeActions('approve', 'reject');
 
 function renderDialog(spec = approve) {
   if (spec === undefined) {
@@ -264,7 +263,7 @@ describe('SignatureDialog', () => {
 });
 
 /** The request page's pattern: a button opens the dialog, closing unmounts it. */
-function Opener({ spec }: { spec: ActionSpec }) {
+function Opener({ spec }: { spec: AvailableAction }) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -322,10 +321,7 @@ describe('SignatureDialog for the keyboard and screen readers', () => {
 
   it('starts at the first field of the action when it has one above the reason', async () => {
     mockFetch({ [STATUS]: continuing });
-    const allocate = present(
-      ACTIONS.find((spec) => spec.action === 'allocate'),
-      'allocate action',
-    );
+    const allocate = present(makeActions('allocate')[0], 'allocate action');
     renderWithProviders(<Opener spec={allocate} />);
     await userEvent.click(screen.getByRole('button', { name: allocate.label }));
     await screen.findByRole('dialog');

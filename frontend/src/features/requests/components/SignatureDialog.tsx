@@ -14,13 +14,13 @@ import {
 import { useCrateDocuments } from '../api/get-crate-documents';
 import { useShelves } from '../api/get-shelves';
 import { useTransitionRequest } from '../api/transition-request';
-import type { ActionSpec } from './request-actions';
+import { actionColor, transitionPath, type AvailableAction } from './request-actions';
 
 interface SignatureDialogProps {
   request: RequestDetail;
   /** How many documents the signature covers (null: not known yet). */
   documentCount?: number | null;
-  spec: ActionSpec;
+  spec: AvailableAction;
   signerName: string;
   onClose: () => void;
   onDone: (detail: RequestDetail) => void;
@@ -63,7 +63,7 @@ export function SignatureDialog({
     validate: {
       password: (value) => (value === '' ? 'Enter your password to sign' : null),
       reason: (value) =>
-        spec.reasonRequired && value.trim() === '' ? 'A reason is required' : null,
+        spec.reason_required && value.trim() === '' ? 'A reason is required' : null,
       shelf: (value) => (spec.shelf === 'required' && value === '' ? 'Choose a shelf' : null),
       witnessUsername: (value) => (spec.witness && value.trim() === '' ? 'Required' : null),
       witnessPassword: (value) => (spec.witness && value === '' ? 'Required' : null),
@@ -81,10 +81,10 @@ export function SignatureDialog({
     <SignedActionDialog
       title={`${spec.label}: ${request.number}`}
       signerName={signerName}
-      meaning={spec.meaning}
+      meaning={spec.meaning_label}
       verb={spec.label.toLowerCase()}
-      color={spec.color}
-      reasonRequired={spec.reasonRequired}
+      color={actionColor(spec)}
+      reasonRequired={spec.reason_required}
       reason={form.getInputProps('reason')}
       username={signerId.usernameRequired ? form.getInputProps('username') : undefined}
       password={form.getInputProps('password')}
@@ -96,9 +96,13 @@ export function SignatureDialog({
           form.setFieldError('username', 'Enter your user ID to sign');
           return;
         }
+        const action = transitionPath(spec);
+        if (action === undefined) {
+          return; // not an action this client can call (dialogActions offers none such)
+        }
         transition.mutate(
           {
-            action: spec.action,
+            action,
             body: {
               version: request.version ?? 0,
               signature: signerId.usernameRequired

@@ -1,58 +1,44 @@
 import { describe, expect, it } from 'vitest';
 
-import { makeMe, makeRequest } from '@/test/fixtures';
+import { makeActions, makeRequest } from '@/test/fixtures';
+import { present } from '@/test/stub-api';
 
-import { availableActions } from './request-actions';
+import { actionColor, actionVariant, dialogActions, transitionPath } from './request-actions';
 
-const names = (me: Parameters<typeof availableActions>[0], req = makeRequest()) =>
-  availableActions(me, req).map((spec) => spec.action);
+describe('dialogActions', () => {
+  it('offers what the API serves, in its order, each with its URL segment', () => {
+    const request = makeRequest({
+      available_actions: makeActions('approve', 'reject', 'send_back'),
+    });
+    const actions = dialogActions(request);
+    expect(actions.map((action) => action.name)).toEqual(['approve', 'reject', 'send_back']);
+    expect(actions.map(transitionPath)).toEqual(['approve', 'reject', 'send-back']);
+  });
 
-const approver = makeMe();
-const manager = makeMe({
-  id: 2,
-  permissions: ['workflow.view_request', 'workflow.add_request'],
+  it('offers nothing the API does not serve', () => {
+    expect(dialogActions(makeRequest({ available_actions: [] }))).toEqual([]);
+  });
+
+  it('leaves resubmitting to the "Correct and resubmit" page', () => {
+    const request = makeRequest({ available_actions: makeActions('resubmit', 'cancel') });
+    expect(dialogActions(request).map((action) => action.name)).toEqual(['cancel']);
+  });
+
+  it('leaves out an action this client cannot call', () => {
+    const unknown = {
+      ...present(makeActions('approve')[0], 'approve'),
+      name: 'archive',
+      path: 'archive',
+    };
+    const request = makeRequest({ available_actions: [...makeActions('issue'), unknown] });
+    expect(dialogActions(request).map((action) => action.name)).toEqual(['issue']);
+  });
 });
-const storeHead = makeMe({
-  id: 3,
-  permissions: ['workflow.view_request', 'workflow.fulfil_request'],
-});
-const viewer = makeMe({ id: 4, permissions: ['workflow.view_request'] });
 
-describe('availableActions', () => {
-  it('lets an approver approve, reject or send back a submitted request of someone else', () => {
-    expect(names(approver)).toEqual(['approve', 'reject', 'send-back']);
-  });
-
-  it('never lets an approver decide their own request', () => {
-    expect(names(approver, makeRequest({ requester: approver.id }))).toEqual([]);
-  });
-
-  it('lets the requester cancel; a sent-back request resubmits through its edit page only', () => {
-    expect(names(manager)).toEqual(['cancel']);
-    expect(names(manager, makeRequest({ status: 'SENT_BACK' }))).toEqual(['cancel']);
-    expect(names(makeMe({ id: 9, permissions: manager.permissions }))).toEqual([]);
-  });
-
-  it('lets the store head issue an approved withdrawal and receive it back', () => {
-    expect(names(storeHead, makeRequest({ status: 'APPROVED' }))).toEqual(['issue']);
-    expect(names(storeHead, makeRequest({ status: 'ISSUED' }))).toEqual(['receive']);
-    expect(names(storeHead, makeRequest({ status: 'APPROVED', type: 'STORAGE' }))).toEqual([
-      'allocate',
-    ]);
-    expect(names(storeHead, makeRequest({ status: 'APPROVED', type: 'DESTRUCTION' }))).toEqual([
-      'destroy',
-    ]);
-  });
-
-  it('gives a viewer nothing, whatever the status', () => {
-    for (const status of ['SUBMITTED', 'APPROVED', 'ISSUED', 'SENT_BACK'] as const) {
-      expect(names(viewer, makeRequest({ status }))).toEqual([]);
-    }
-  });
-
-  it('offers nothing on a finished request', () => {
-    for (const me of [approver, manager, storeHead]) {
-      expect(names(me, makeRequest({ status: 'COMPLETED' }))).toEqual([]);
-    }
+describe('presentation', () => {
+  it('colours decisions by their weight and quiets withdrawing', () => {
+    const actions = makeActions('approve', 'reject', 'cancel', 'issue');
+    expect(actions.map(actionColor)).toEqual(['green', 'red', 'gray', 'blue']);
+    expect(actions.map(actionVariant)).toEqual(['filled', 'filled', 'default', 'filled']);
   });
 });

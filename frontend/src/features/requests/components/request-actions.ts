@@ -1,152 +1,61 @@
-import type { Me, RequestDetail, RequestStatus, RequestType } from '@/lib/api/types';
-import { PERMISSIONS, can } from '@/lib/auth/permissions';
+import type { RequestDetail, Schemas } from '@/lib/api/types';
 
 import type { TransitionName } from '../api/transition-request';
 
-export interface ActionSpec {
-  action: TransitionName;
-  label: string;
-  /** What the signature means, shown in the dialog (the server records the same meaning). */
-  meaning: string;
-  reasonRequired: boolean;
-  shelf: 'none' | 'required' | 'optional';
-  witness: boolean;
-  color: string;
-  permission: string;
-  from: readonly RequestStatus[];
-  types?: readonly RequestType[];
-  requester?: 'only' | 'never';
+/**
+ * A transition the caller may perform now, as the API serves it in `available_actions`: which
+ * transitions exist, from which statuses, for which types and roles is decided by the backend
+ * (backend/strongroom/requests/transitions.py) and nowhere here.
+ */
+export type AvailableAction = Schemas['AvailableAction'];
+
+const PATHS: readonly TransitionName[] = [
+  'approve',
+  'reject',
+  'send-back',
+  'resubmit',
+  'cancel',
+  'allocate',
+  'issue',
+  'receive',
+  'transfer',
+  'destroy',
+];
+
+/** The URL segment of a served action, if this client knows how to call it. */
+export function transitionPath(action: AvailableAction): TransitionName | undefined {
+  return PATHS.find((path) => path === action.path);
+}
+
+/** Presentation only: the colour of an action's button and dialog, by the action's name. */
+export const ACTION_COLORS: Readonly<Record<string, string>> = {
+  approve: 'green',
+  reject: 'red',
+  send_back: 'orange',
+  cancel: 'gray',
+  destroy: 'red',
+};
+/** The colour of every other action (allocate, issue, receive, transfer, ...). */
+export const DEFAULT_ACTION_COLOR = 'blue';
+
+export function actionColor(action: Pick<AvailableAction, 'name'>): string {
+  return ACTION_COLORS[action.name] ?? DEFAULT_ACTION_COLOR;
+}
+
+/** A quiet button for withdrawing one's own request; the others are filled. */
+export function actionVariant(action: Pick<AvailableAction, 'name'>): 'default' | 'filled' {
+  return action.name === 'cancel' ? 'default' : 'filled';
 }
 
 /**
- * The status machine of backend/strongroom/requests/transitions.py, from the caller's side.
- * Resubmitting a sent-back request is not among these dialogs: its requester has one action,
- * "Correct and resubmit" (the edit page, which also resubmits without a change).
+ * The actions signed in a dialog: what the API offers the caller, except resubmitting, which
+ * has one button of its own ("Correct and resubmit", the edit page, which also resubmits without
+ * a change).
  */
-export const ACTIONS: readonly ActionSpec[] = [
-  {
-    action: 'approve',
-    label: 'Approve',
-    meaning: 'Approved',
-    reasonRequired: false,
-    shelf: 'none',
-    witness: false,
-    color: 'green',
-    permission: PERMISSIONS.approveRequest,
-    from: ['SUBMITTED'],
-    requester: 'never',
-  },
-  {
-    action: 'reject',
-    label: 'Reject',
-    meaning: 'Rejected',
-    reasonRequired: true,
-    shelf: 'none',
-    witness: false,
-    color: 'red',
-    permission: PERMISSIONS.approveRequest,
-    from: ['SUBMITTED'],
-    requester: 'never',
-  },
-  {
-    action: 'send-back',
-    label: 'Send back',
-    meaning: 'Sent back for correction',
-    reasonRequired: true,
-    shelf: 'none',
-    witness: false,
-    color: 'orange',
-    permission: PERMISSIONS.approveRequest,
-    from: ['SUBMITTED', 'APPROVED'],
-    requester: 'never',
-  },
-  {
-    action: 'cancel',
-    label: 'Cancel request',
-    meaning: 'Cancelled',
-    reasonRequired: true,
-    shelf: 'none',
-    witness: false,
-    color: 'gray',
-    permission: PERMISSIONS.raiseRequest,
-    from: ['SUBMITTED', 'SENT_BACK'],
-    requester: 'only',
-  },
-  {
-    action: 'allocate',
-    label: 'Allocate shelf',
-    meaning: 'Allocated',
-    reasonRequired: false,
-    shelf: 'required',
-    witness: false,
-    color: 'blue',
-    permission: PERMISSIONS.fulfilRequest,
-    from: ['APPROVED'],
-    types: ['STORAGE'],
-  },
-  {
-    action: 'issue',
-    label: 'Issue',
-    meaning: 'Issued',
-    reasonRequired: false,
-    shelf: 'none',
-    witness: false,
-    color: 'blue',
-    permission: PERMISSIONS.fulfilRequest,
-    from: ['APPROVED'],
-    types: ['WITHDRAWAL'],
-  },
-  {
-    action: 'receive',
-    label: 'Receive return',
-    meaning: 'Received',
-    reasonRequired: false,
-    shelf: 'optional',
-    witness: false,
-    color: 'blue',
-    permission: PERMISSIONS.fulfilRequest,
-    from: ['ISSUED'],
-    types: ['WITHDRAWAL'],
-  },
-  {
-    action: 'transfer',
-    label: 'Transfer',
-    meaning: 'Transferred',
-    reasonRequired: false,
-    shelf: 'none',
-    witness: false,
-    color: 'blue',
-    permission: PERMISSIONS.fulfilRequest,
-    from: ['APPROVED'],
-    types: ['TRANSFER'],
-  },
-  {
-    action: 'destroy',
-    label: 'Destroy',
-    meaning: 'Destroyed',
-    reasonRequired: false,
-    shelf: 'none',
-    witness: true,
-    color: 'red',
-    permission: PERMISSIONS.fulfilRequest,
-    from: ['APPROVED'],
-    types: ['DESTRUCTION'],
-  },
-];
-
-/** Exactly the actions this user's permissions and the request's status and type allow. */
-export function availableActions(
-  me: Pick<Me, 'id' | 'permissions'>,
-  request: Pick<RequestDetail, 'status' | 'type' | 'requester'>,
-): ActionSpec[] {
-  const status = request.status ?? 'SUBMITTED';
-  const mine = request.requester === me.id;
-  return ACTIONS.filter(
-    (spec) =>
-      can(me, spec.permission) &&
-      spec.from.includes(status) &&
-      (spec.types === undefined || spec.types.includes(request.type)) &&
-      !(spec.requester === 'only' && !mine) &&
-      !(spec.requester === 'never' && mine),
+export function dialogActions(
+  request: Pick<RequestDetail, 'available_actions'>,
+): AvailableAction[] {
+  return request.available_actions.filter(
+    (action) => action.name !== 'resubmit' && transitionPath(action) !== undefined,
   );
 }

@@ -1,5 +1,4 @@
-import type { Me, RequestDetail } from '@/lib/api/types';
-import { PERMISSIONS, can } from '@/lib/auth/permissions';
+import type { RequestDetail } from '@/lib/api/types';
 
 import type { RequestCorrections } from '../api/edit-request';
 import type { DocumentEditInput } from './storage-corrections';
@@ -62,14 +61,10 @@ export function correctionsOf(
   return Object.keys(changes).length === 0 ? null : changes;
 }
 
-/** Only the requester corrects and resubmits, and only while the request is sent back. */
-export function mayCorrect(
-  me: Pick<Me, 'id' | 'permissions'>,
-  request: Pick<RequestDetail, 'status' | 'requester'>,
-): boolean {
-  return (
-    request.status === 'SENT_BACK' &&
-    request.requester === me.id &&
-    can(me, PERMISSIONS.raiseRequest)
-  );
+/**
+ * Whether the caller may correct and resubmit the request: the API offers them "resubmit" (its
+ * requester, while it is sent back).
+ */
+export function mayCorrect(request: Pick<RequestDetail, 'available_actions'>): boolean {
+  return request.available_actions.some((action) => action.name === 'resubmit');
 }

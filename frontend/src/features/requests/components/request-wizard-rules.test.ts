@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Location } from '@/lib/api/types';
-import { makeMe, makeRequest } from '@/test/fixtures';
+import { makeActions, makeRequest } from '@/test/fixtures';
 
 import { destructionBlocker, transferBlocker } from './crate-eligibility';
 import { correctionsOf, correctionValuesOf, mayCorrect } from './request-corrections';
@@ -65,14 +65,10 @@ describe('correcting a sent-back request', () => {
     ],
   });
 
-  it('is for the requester only, and only while sent back', () => {
-    const requester = makeMe({ id: 2, permissions: ['workflow.add_request'] });
-    expect(mayCorrect(requester, sentBack)).toBe(true);
-    expect(mayCorrect(makeMe({ id: 3, permissions: ['workflow.add_request'] }), sentBack)).toBe(
-      false,
-    );
-    expect(mayCorrect(requester, { ...sentBack, status: 'SUBMITTED' })).toBe(false);
-    expect(mayCorrect({ ...requester, permissions: [] }, sentBack)).toBe(false);
+  it('is open when the API offers the caller "resubmit", and only then', () => {
+    expect(mayCorrect({ available_actions: makeActions('cancel', 'resubmit') })).toBe(true);
+    expect(mayCorrect({ available_actions: makeActions('cancel') })).toBe(false);
+    expect(mayCorrect(sentBack)).toBe(false);
   });
 
   it('sends only what changed, or nothing', () => {

@@ -1,0 +1,61 @@
+"""The request status machine as the API serves it: the transition table
+(``GET /api/v1/requests/transitions/``) and, per request, the transitions the caller may perform
+now (``available_actions``). Both read :data:`strongroom.requests.transitions.TRANSITIONS`; the
+frontend and scripts/chaos read them instead of keeping a copy.
+
+A transition is available exactly when :func:`~strongroom.requests.transitions.transition_refusal`
+(the check the transition endpoint raises) has no answer for it. What may still refuse it then is
+the call itself: the signature, the version, a reason, a shelf, a witness, the crate's state."""
+
+from typing import Any
+
+from strongroom.accounts.models import User
+from strongroom.compliance.models import SignatureMeaning
+from strongroom.requests.models import Request
+from strongroom.requests.transitions import TRANSITIONS, Transition, transition_refusal
+
+
+def _requester_rule(transition: Transition) -> str:
+    if transition.requester_only:
+        return "only"
+    return "never" if transition.not_requester else "any"
+
+
+def _action(transition: Transition) -> dict[str, Any]:
+    """How a client asks for the transition: its URL segment, words and dialog fields."""
+    return {
+        "name": transition.name,
+        "path": transition.name.replace("_", "-"),
+        "label": transition.label,
+        "meaning": transition.meaning.value,
+        "meaning_label": SignatureMeaning(transition.meaning).label,
+        "reason_required": transition.reason_required,
+        "shelf": transition.shelf,
+        "witness": transition.witness,
+    }
+
+
+def transition_table() -> list[dict[str, Any]]:
+    """Every transition: from which statuses to which, for which request types, the permission
+    it needs, whether only (or never) the requester may perform it, and how it is asked for."""
+    return [
+        {
+            **_action(t),
+            "sources": list(t.sources),
+            "target": t.target,
+            "types": list(t.types),
+            "permission": t.permission,
+            "requester": _requester_rule(t),
+        }
+        for t in TRANSITIONS.values()
+    ]
+
+
+def request_available_actions(*, actor: User, request: Request) -> list[dict[str, Any]]:
+    """The transitions ``actor`` may perform on ``request`` now, in the table's order. No query
+    of its own: the caller's permissions and units are cached on the user object."""
+    return [
+        _action(t)
+        for t in TRANSITIONS.values()
+        if transition_refusal(t, actor=actor, request=request) is None
+    ]
