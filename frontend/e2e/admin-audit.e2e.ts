@@ -18,19 +18,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
+import { apiClient, freeCrateCode, statusOf } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
 const LIVE = { timeout: 15_000 };
 const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
+const api = apiClient(baseUrl, password);
 
 interface Page_<T> {
   results: T[];
-}
-interface CrateRow {
-  id: number;
-  code: string;
-  legal_hold: boolean;
 }
 interface RequestRow {
   id: number;
@@ -47,72 +44,6 @@ async function token(username: string, secret: string): Promise<Response> {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password: secret }),
   });
-}
-
-const tokens = new Map<string, string>();
-
-/** One access token per demo user for the whole file (sign-ins are rate limited). */
-async function accessFor(username: string): Promise<string> {
-  const known = tokens.get(username);
-  if (known !== undefined) {
-    return known;
-  }
-  const response = await token(username, password);
-  if (!response.ok) {
-    throw new Error(`sign-in of ${username}: ${String(response.status)} ${await response.text()}`);
-  }
-  const { access } = (await response.json()) as { access: string };
-  tokens.set(username, access);
-  return access;
-}
-
-async function getAs<T>(username: string, path: string): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    headers: { Authorization: `Bearer ${await accessFor(username)}`, Accept: 'application/json' },
-  });
-  if (!response.ok) {
-    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
-  }
-  return (await response.json()) as T;
-}
-
-/** A signed POST outside the browser (to prepare data, as the demo user would). */
-async function postAs(username: string, path: string, body: unknown): Promise<unknown> {
-  const access = await accessFor(username);
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${access}`,
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
-  }
-  return response.json();
-}
-
-async function freeCrateCode(): Promise<string> {
-  const crates = await getAs<Page_<CrateRow>>(
-    'goa1-manager',
-    '/api/v1/crates/?status=IN_STORAGE&page_size=100',
-  );
-  const open = await getAs<Page_<RequestRow>>(
-    'goa1-manager',
-    '/api/v1/requests/?status=SUBMITTED&status=APPROVED&status=ISSUED&status=SENT_BACK&page_size=200',
-  );
-  const busy = new Set(open.results.map((request) => request.crate));
-  const crate = [...crates.results].reverse().find((c) => !busy.has(c.id) && !c.legal_hold);
-  if (crate === undefined) {
-    throw new Error('The demo data has no free crate in storage');
-  }
-  return crate.code;
-}
-
-async function statusOf(page: Page): Promise<string> {
-  return ((await page.getByTestId('request-status').textContent()) ?? '').trim().toLowerCase();
 }
 
 async function requestNumberOf(page: Page): Promise<string> {
@@ -266,7 +197,7 @@ describe('transfer, destruction and correction of a sent-back request', () => {
 
   it('raises a transfer through its wizard; it appears in the requests list', async () => {
     const page = manager.page;
-    const code = await freeCrateCode();
+    const code = await freeCrateCode(api, { oldest: true });
     await page.getByRole('navigation').getByRole('link', { name: 'New transfer' }).click();
     await page.getByLabel('Crate code or search').fill(code);
     await page.getByLabel('Crate code or search').press('Enter');
@@ -295,12 +226,12 @@ describe('transfer, destruction and correction of a sent-back request', () => {
   it('raises a destruction through its wizard; it appears in the requests list', async () => {
     // The demo's only crate past retention already has an open destruction request: its
     // requester cancels that one first (signed), which frees the crate.
-    const open = await getAs<Page_<RequestRow>>(
+    const open = await api.get<Page_<RequestRow>>(
       'goa1-manager',
       '/api/v1/requests/?type=DESTRUCTION&status=SUBMITTED',
     );
     for (const request of open.results) {
-      await postAs('goa1-manager', `/api/v1/requests/${String(request.id)}/cancel/`, {
+      await api.post('goa1-manager', `/api/v1/requests/${String(request.id)}/cancel/`, {
         version: request.version,
         reason: 'Raised again through the wizard (e2e)',
         signature: { username: 'goa1-manager', password },
@@ -335,18 +266,26 @@ describe('transfer, destruction and correction of a sent-back request', () => {
   it('offers the certificate of the completed destruction, downloaded with the session', async () => {
     // Approved and destroyed (with a witness) outside the browser, as those users would sign.
     const id = destructionUrl.split('/').at(-1) ?? '';
-    const submitted = await getAs<RequestRow>('goa1-approver2', `/api/v1/requests/${id}/`);
-    const approved = (await postAs('goa1-approver2', `/api/v1/requests/${id}/approve/`, {
-      version: submitted.version,
-      reason: '',
-      signature: { username: 'goa1-approver2', password },
-    })) as RequestRow;
-    const destroyed = (await postAs('goa1-storehead', `/api/v1/requests/${id}/destroy/`, {
-      version: approved.version,
-      reason: '',
-      signature: { username: 'goa1-storehead', password },
-      witness: { username: 'goa1-approver', password },
-    })) as RequestRow;
+    const submitted = await api.get<RequestRow>('goa1-approver2', `/api/v1/requests/${id}/`);
+    const approved = await api.post<RequestRow>(
+      'goa1-approver2',
+      `/api/v1/requests/${id}/approve/`,
+      {
+        version: submitted.version,
+        reason: '',
+        signature: { username: 'goa1-approver2', password },
+      },
+    );
+    const destroyed = await api.post<RequestRow>(
+      'goa1-storehead',
+      `/api/v1/requests/${id}/destroy/`,
+      {
+        version: approved.version,
+        reason: '',
+        signature: { username: 'goa1-storehead', password },
+        witness: { username: 'goa1-approver', password },
+      },
+    );
     expect(destroyed.status).toBe('COMPLETED');
 
     const page = manager.page;
@@ -439,7 +378,7 @@ describe('transfer, destruction and correction of a sent-back request', () => {
   });
 
   it('corrects a misspelt document title of a sent-back storage request', async () => {
-    const departments = await getAs<Page_<{ id: number; unit_code: string }>>(
+    const departments = await api.get<Page_<{ id: number; unit_code: string }>>(
       'goa1-manager',
       '/api/v1/departments/?page_size=100',
     );
@@ -448,7 +387,7 @@ describe('transfer, destruction and correction of a sent-back request', () => {
       throw new Error('The demo data has no GOA1 department');
     }
     const number = `E2E-${String(Date.now()).slice(-6)}-1`;
-    const created = (await postAs('goa1-manager', '/api/v1/requests/', {
+    const created = await api.post<RequestRow>('goa1-manager', '/api/v1/requests/', {
       type: 'STORAGE',
       purpose: 'Archive the line 4 batch records (e2e)',
       department: department.id,
@@ -462,8 +401,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
         },
       ],
       signature: { username: 'goa1-manager', password },
-    })) as RequestRow;
-    await postAs('goa1-approver', `/api/v1/requests/${String(created.id)}/send-back/`, {
+    });
+    await api.post('goa1-approver', `/api/v1/requests/${String(created.id)}/send-back/`, {
       version: created.version,
       reason: 'The title of the batch record is misspelt.',
       signature: { username: 'goa1-approver', password },

@@ -1,5 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+import { apiClient, type Api } from './flows';
+
 export const CHROMIUM = process.env.STRONGROOM_CHROMIUM ?? '/usr/bin/chromium';
 
 /** `extraArgs`: more chromium switches (e.g. a fake camera). */
@@ -41,24 +43,21 @@ export async function signIn(
   return { context, page };
 }
 
-/** Calls the API with a fresh token, outside any browser (to choose test data). */
-export async function apiAs<T>(
+const clients = new Map<string, Api>();
+
+/** GETs from the API as `username`, outside any browser (to choose test data): one sign-in per
+ *  user and spec file (see apiClient). */
+export function apiAs<T>(
   baseUrl: string,
   username: string,
   password: string,
   path: string,
 ): Promise<T> {
-  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const { access } = (await login.json()) as { access: string };
-  const response = await fetch(`${baseUrl}${path}`, {
-    headers: { Authorization: `Bearer ${access}`, Accept: 'application/json' },
-  });
-  if (!response.ok) {
-    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
+  const key = `${baseUrl} ${password}`;
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = apiClient(baseUrl, password);
+    clients.set(key, client);
   }
-  return (await response.json()) as T;
+  return client.get<T>(username, path);
 }

@@ -15,6 +15,7 @@ import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { launch, signIn, type Session } from './browser';
+import { apiClient } from './flows';
 import { writeQrVideo } from './qr-video';
 
 const baseUrl = inject('baseUrl');
@@ -42,27 +43,11 @@ interface DocumentRow {
   crate_code: string;
 }
 
-let viewerToken: Promise<string> | null = null;
+const api = apiClient(baseUrl, password);
 
-/**
- * GET as the demo Viewer with one token for the whole file: sign-ins and token refreshes share
- * the server's login throttle (20 a minute per address), so the spec spends as few as it can.
- */
-async function apiGet<T>(path: string): Promise<T> {
-  viewerToken ??= fetch(`${baseUrl}/api/v1/auth/login/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'goa1-viewer', password }),
-  })
-    .then((response) => response.json() as Promise<{ access: string }>)
-    .then((body) => body.access);
-  const response = await fetch(`${baseUrl}${path}`, {
-    headers: { Authorization: `Bearer ${await viewerToken}`, Accept: 'application/json' },
-  });
-  if (!response.ok) {
-    throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
-  }
-  return (await response.json()) as T;
+/** GET as the demo Viewer, signed in once for the whole file (see apiClient). */
+function apiGet<T>(path: string): Promise<T> {
+  return api.get<T>('goa1-viewer', path);
 }
 
 function cratesInStorage(): Promise<Page<CrateRow>> {

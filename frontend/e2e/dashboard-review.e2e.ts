@@ -9,65 +9,24 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { FRONTEND_DIR } from './backend';
-import { apiAs, launch, signIn, type Session } from './browser';
+import { launch, signIn, type Session } from './browser';
+import { apiClient, freeCrate } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
 const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
-
-interface CratePage {
-  results: { id: number; code: string; legal_hold: boolean }[];
-}
-interface RequestPage {
-  results: { crate: number }[];
-}
-
-async function tokenFor(username: string): Promise<string> {
-  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  return ((await login.json()) as { access: string }).access;
-}
+const api = apiClient(baseUrl, password);
 
 /** A withdrawal raised (and signed) by the Document Manager through the API. */
 async function raiseWithdrawal(): Promise<{ id: number; number: string }> {
-  const crates = await apiAs<CratePage>(
-    baseUrl,
-    'goa1-manager',
-    password,
-    '/api/v1/crates/?status=IN_STORAGE&page_size=100',
-  );
-  const open = await apiAs<RequestPage>(
-    baseUrl,
-    'goa1-manager',
-    password,
-    '/api/v1/requests/?status=SUBMITTED&status=APPROVED&status=ISSUED&status=SENT_BACK&page_size=100',
-  );
-  const busy = new Set(open.results.map((request) => request.crate));
-  const crate = crates.results.find((c) => !busy.has(c.id) && !c.legal_hold);
-  if (crate === undefined) {
-    throw new Error('The demo data has no free crate in storage');
-  }
-  const response = await fetch(`${baseUrl}/api/v1/requests/`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${await tokenFor('goa1-manager')}`,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({
-      type: 'WITHDRAWAL',
-      crate: crate.id,
-      purpose: 'Reviewed from the dashboard (e2e)',
-      expected_return_on: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
-      signature: { username: 'goa1-manager', password },
-    }),
+  const crate = await freeCrate(api);
+  return api.post<{ id: number; number: string }>('goa1-manager', '/api/v1/requests/', {
+    type: 'WITHDRAWAL',
+    crate: crate.id,
+    purpose: 'Reviewed from the dashboard (e2e)',
+    expected_return_on: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+    signature: { username: 'goa1-manager', password },
   });
-  if (response.status !== 201) {
-    throw new Error(`raise: ${String(response.status)} ${await response.text()}`);
-  }
-  return (await response.json()) as { id: number; number: string };
 }
 
 describe('acting on a task from the dashboard', () => {
@@ -111,10 +70,8 @@ describe('acting on a task from the dashboard', () => {
     await dialog.getByRole('button', { name: 'Sign and approve' }).click();
     await drawer.waitFor({ state: 'detached' });
 
-    const after = await apiAs<{ status: string }>(
-      baseUrl,
+    const after = await api.get<{ status: string }>(
       'goa1-approver',
-      password,
       `/api/v1/requests/${String(raised.id)}/`,
     );
     expect(after.status).toBe('APPROVED');

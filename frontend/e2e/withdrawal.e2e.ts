@@ -12,56 +12,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { FRONTEND_DIR } from './backend';
 import { apiAs, launch, signIn, type Session } from './browser';
+import { apiClient, freeCrateCode, sign, statusOf } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
 const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
 const LIVE = { timeout: 15_000 };
-
-interface CratePage {
-  results: { id: number; code: string; legal_hold: boolean }[];
-}
-interface RequestPage {
-  results: { crate: number }[];
-}
-
-async function freeCrateCode(): Promise<string> {
-  const crates = await apiAs<CratePage>(
-    baseUrl,
-    'goa1-manager',
-    password,
-    '/api/v1/crates/?status=IN_STORAGE&page_size=100',
-  );
-  const open = await apiAs<RequestPage>(
-    baseUrl,
-    'goa1-manager',
-    password,
-    '/api/v1/requests/?status=SUBMITTED&status=APPROVED&status=ISSUED&status=SENT_BACK&page_size=100',
-  );
-  const busy = new Set(open.results.map((request) => request.crate));
-  const crate = crates.results.find((c) => !busy.has(c.id) && !c.legal_hold);
-  if (crate === undefined) {
-    throw new Error('The demo data has no free crate in storage');
-  }
-  return crate.code;
-}
-
-/** The status badge's text (CSS shows it in capitals; compare case-insensitively). */
-async function statusOf(page: Page): Promise<string> {
-  return ((await page.getByTestId('request-status').textContent()) ?? '').trim();
-}
-
-/** Signs an action; `userId` for the first signature of the session (21 CFR 11.200(a)), which
- *  the dialog asks for. */
-async function sign(page: Page, action: string, signature: string, userId?: string): Promise<void> {
-  await page.getByRole('group', { name: 'Actions' }).getByRole('button', { name: action }).click();
-  const dialog = page.getByRole('dialog');
-  if (userId !== undefined) {
-    await dialog.getByLabel(/^User ID/).fill(userId);
-  }
-  await dialog.getByLabel('Your password').fill(signature);
-  await dialog.getByRole('button', { name: /^Sign and / }).click();
-}
+const api = apiClient(baseUrl, password);
 
 /** Waits until the toasts have closed themselves (they auto-close after a few seconds). */
 async function waitForToastsToClose(page: Page): Promise<void> {
@@ -109,7 +66,7 @@ describe('withdrawal, live across four browsers', () => {
     await approver.page.getByRole('link', { name: 'Requests', exact: true }).click();
     await approver.page.getByRole('table', { name: 'Requests' }).waitFor();
 
-    const code = await freeCrateCode();
+    const code = await freeCrateCode(api);
     const page = manager.page;
     await page.getByRole('link', { name: 'New withdrawal' }).click();
     await page.getByLabel('Crate code or search').fill(code);
@@ -128,7 +85,7 @@ describe('withdrawal, live across four browsers', () => {
     requestUrl = new URL(page.url()).pathname;
     requestNumber = (await heading.innerText()).trim();
     expect(requestNumber).toMatch(/^REQ-/);
-    expect(await statusOf(page)).toContain('Submitted');
+    expect(await statusOf(page)).toContain('submitted');
 
     // The approver never reloaded: the socket told the list to refetch.
     await approver.page.getByRole('link', { name: requestNumber }).waitFor(LIVE);
@@ -194,15 +151,15 @@ describe('withdrawal, live across four browsers', () => {
     await dialog.waitFor({ state: 'detached' });
     // The focus is back on the button that opened the dialog.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
-    expect(await statusOf(page)).toContain('Submitted');
+    expect(await statusOf(page)).toContain('submitted');
     await page.reload();
     await page.getByRole('heading', { name: requestNumber }).waitFor();
-    expect(await statusOf(page)).toContain('Submitted');
+    expect(await statusOf(page)).toContain('submitted');
   });
 
   it('approves with a signature; the requester sees it live', async () => {
     // A refused signature opened nothing: this is still the session's first.
-    await sign(approver.page, 'Approve', password, 'goa1-approver');
+    await sign(approver.page, 'Approve', password, { userId: 'goa1-approver' });
     await approver.page.getByTestId('request-status').getByText('Approved').waitFor(LIVE);
     await manager.page.getByTestId('request-status').getByText('Approved').waitFor(LIVE);
     await manager.page.getByText('Changed by someone else').waitFor(LIVE);
@@ -212,7 +169,7 @@ describe('withdrawal, live across four browsers', () => {
     const page = storehead.page;
     await page.goto(requestUrl);
     await page.getByRole('heading', { name: requestNumber }).waitFor();
-    await sign(page, 'Issue', password, 'goa1-storehead');
+    await sign(page, 'Issue', password, { userId: 'goa1-storehead' });
     await page.getByTestId('request-status').getByText('Issued').waitFor(LIVE);
     await manager.page.getByTestId('request-status').getByText('Issued').waitFor(LIVE);
 
@@ -286,7 +243,7 @@ describe('withdrawal, live across four browsers', () => {
     await page.getByLabel(/^Your password/).fill(password);
     await page.getByRole('button', { name: 'Sign and submit' }).click();
     await page.getByRole('heading', { level: 1, name: /^REQ-/ }).waitFor();
-    expect((await statusOf(page)).toLowerCase()).toContain('submitted');
+    expect(await statusOf(page)).toContain('submitted');
     expect(await page.getByText('Storage', { exact: true }).count()).toBeGreaterThan(0);
   });
 
