@@ -422,7 +422,8 @@ describe('transfer, destruction and correction of a sent-back request', () => {
     await title.fill('Batch record line 4');
     await page.getByLabel(/^Your response to the send-back/).fill('Corrected the title.');
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: resolve(SCREENSHOTS, 'correct-sent-back.png'), fullPage: true });
+    await page.getByRole('heading', { name: /^Documents/ }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'correct-sent-back.png') });
     const signerId = page.getByLabel(/^User ID/);
     if (await signerId.isVisible()) {
       await signerId.fill('goa1-manager');

@@ -1,5 +1,7 @@
 import { ActionIcon, Button, Checkbox, Group, Select, Table, Text, TextInput } from '@mantine/core';
 
+import { ScrollTable } from '@/components/ui/ScrollTable';
+
 import {
   DOCUMENT_TYPES,
   retentionHint,
@@ -40,7 +42,7 @@ export function DocumentRowsEditor({
   const typeOf = (code: string) => types?.find((type) => type.code === code);
   return (
     <>
-      <Table.ScrollContainer minWidth={900}>
+      <ScrollTable minWidth={1120} label="Document rows">
         <Table aria-labelledby={labelledBy}>
           <Table.Thead>
             <Table.Tr>
@@ -67,6 +69,7 @@ export function DocumentRowsEditor({
                   <Table.Td>
                     <TextInput
                       aria-label={`Document ${n} number`}
+                      miw={170}
                       value={row.number}
                       error={
                         server.number ?? server.id ?? missing(row.number.trim() === '', 'Required')
@@ -79,6 +82,7 @@ export function DocumentRowsEditor({
                   <Table.Td>
                     <TextInput
                       aria-label={`Document ${n} title`}
+                      miw={260}
                       value={row.title}
                       error={server.title ?? missing(row.title.trim() === '', 'Required')}
                       onChange={(event) => {
@@ -160,7 +164,7 @@ export function DocumentRowsEditor({
             })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Group justify="space-between" mt="xs">
         <Text size="xs" c="dimmed">
           A row removed here removes the document from the crate; at least one stays.
