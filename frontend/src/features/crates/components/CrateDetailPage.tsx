@@ -25,7 +25,7 @@ import { useRealtimeEvents } from '@/lib/realtime/context';
 import { isOwnChange } from '@/lib/realtime/own-changes';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
-import { useCrate } from '../api/get-crate';
+import { useCrate } from '@/entities/crates/get-crate';
 import { useCrateDestruction, useCrateOpenRequest } from '../api/get-crate-requests';
 import { crateActions, type HoldSpec } from './crate-actions';
 import { CrateStatusBadge, LegalHoldBadge } from './CrateBadges';

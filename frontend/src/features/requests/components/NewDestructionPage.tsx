@@ -22,8 +22,8 @@ import { formatDate } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
-import { useCrate } from '../api/get-crate';
-import { useDestructibleCrates } from '../api/get-destructible-crates';
+import { useCrate } from '@/entities/crates/get-crate';
+import { useDestructibleCrates } from '@/entities/crates/get-destructible-crates';
 import { CratePicker } from './CratePicker';
 import { destructionBlocker } from './crate-eligibility';
 import { stepOfServerError } from './wizard-errors';

@@ -10,8 +10,8 @@ import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
-import { useTargetShelves } from '../api/get-target-shelves';
-import { useCrateSearch } from '../api/search-crates';
+import { useTargetShelves } from '@/entities/locations/get-target-shelves';
+import { useCrateSearch } from '@/entities/crates/search-crates';
 import { CratePicker } from './CratePicker';
 import { transferBlocker } from './crate-eligibility';
 import { shelfOptions } from './shelf-options';

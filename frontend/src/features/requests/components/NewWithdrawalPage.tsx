@@ -29,9 +29,9 @@ import { formatDate } from '@/lib/format';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
-import { useCrate } from '../api/get-crate';
-import { lookupCrate } from '../api/lookup-crate';
-import { useCrateSearch } from '../api/search-crates';
+import { useCrate } from '@/entities/crates/get-crate';
+import { lookupCrate } from '@/entities/crates/lookup-crate';
+import { useCrateSearch } from '@/entities/crates/search-crates';
 import { stepOfServerError } from './wizard-errors';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
