@@ -1,8 +1,8 @@
 import { auditKeys } from '@/features/audit/api/audit-keys';
-import { crateKeys } from '@/features/crates/api/crate-keys';
+import { crateKeys } from '@/entities/crates/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
-import { documentKeys } from '@/features/documents/api/document-keys';
-import { locationKeys } from '@/features/locations/api/location-keys';
+import { documentKeys } from '@/entities/documents/document-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
 import { requestKeys } from '@/features/requests/api/request-keys';
 import type { RealtimeEvent } from '@/lib/api/types';

@@ -1,10 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 
-import { crateKeys } from '@/features/crates/api/crate-keys';
-import { documentKeys } from '@/features/documents/api/document-keys';
-import { locationKeys } from '@/features/locations/api/location-keys';
-import * as requestFeature from '@/features/requests/api/request-keys';
+import { crateKeys } from '@/entities/crates/crate-keys';
+import { documentKeys } from '@/entities/documents/document-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import { invalidateForEvent } from '@/lib/realtime/topics';
 
@@ -33,10 +32,17 @@ function cached(keys: readonly (readonly unknown[])[]): QueryClient {
 }
 
 describe('live events for records screens', () => {
-  it('share their roots with the requests feature, so one invalidation reaches both', () => {
-    expect(crateKeys.all).toEqual(requestFeature.crateKeys.all);
-    expect(crateKeys.detail(5)).toEqual(requestFeature.crateKeys.detail(5));
-    expect(locationKeys.all).toEqual(requestFeature.locationKeys.all);
+  it("a crate event refreshes the request screens' crate pickers and shelves", () => {
+    const keys = [
+      crateKeys.search('bmr'),
+      crateKeys.destructible(''),
+      locationKeys.shelves(1),
+      locationKeys.targetShelves(),
+    ];
+    const client = cached(keys);
+    invalidateForEvent(client, TOPIC_KEYS, event('crate', '5'));
+    const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
+    expect(stale).toEqual([true, true, true, true]);
   });
 
   it('a crate event refreshes crates, their documents and the occupancy of locations', () => {

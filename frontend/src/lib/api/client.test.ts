@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { session } from '@/lib/auth/session';
 
-import { api, onPasswordChangeRequired, unwrap } from './client';
+import { ApiError } from '@/lib/api-client';
+
+import { api, onPasswordChangeRequired, publicApi, unwrap } from './client';
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -112,6 +114,36 @@ describe('the API client', () => {
       message: 'The password is not correct.',
       code: 'invalid_signature',
       requestId: 'r1',
+    });
+  });
+});
+
+describe('the client without the session', () => {
+  afterEach(() => {
+    session.end(null);
+  });
+
+  it('signs in without a token and does not refresh on a refused sign-in', async () => {
+    session.setTokens('stale-access', 'stale-refresh');
+    const seen = stubFetch(() => json(401, envelope('invalid_credentials', 'Wrong password.')));
+    const error = await unwrap(
+      publicApi.POST('/api/v1/auth/login/', { body: { username: 'ana', password: 'x' } }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: 'invalid_credentials' });
+    expect(seen.map((entry) => [entry.path, entry.authorization])).toEqual([
+      ['/api/v1/auth/login/', null],
+    ]);
+    expect(JSON.parse(seen[0]?.body ?? '{}')).toEqual({ username: 'ana', password: 'x' });
+    expect(session.getRefreshToken()).toBe('stale-refresh');
+  });
+
+  it('throws the DRF detail of a non-envelope error', async () => {
+    stubFetch(() => json(503, { detail: 'Down for maintenance.' }));
+    await expect(unwrap(publicApi.GET('/readyz'))).rejects.toMatchObject({
+      status: 503,
+      message: 'Down for maintenance.',
+      body: { detail: 'Down for maintenance.' },
     });
   });
 });

@@ -12,6 +12,7 @@ import createClient from 'openapi-fetch';
 import { ApiError, errorMessage, envelopeOf, readBody } from '@/lib/api-client';
 import { session } from '@/lib/auth/session';
 
+import type { OpsPaths } from './ops-paths';
 import type { paths } from './schema';
 
 const REFRESH_PATH = '/api/v1/auth/refresh/';
@@ -126,6 +127,15 @@ export const api = createClient<paths>({
   fetch: (request: Request) => authFetch(request),
 });
 
+/**
+ * The same typed client without the session: sign-in (there is no token yet, and a stale one
+ * must not trigger a refresh) and the ops probes. The global fetch is looked up per call.
+ */
+export const publicApi = createClient<paths & OpsPaths>({
+  baseUrl: origin(),
+  fetch: (request: Request) => fetch(withToken(request, null)),
+});
+
 interface FetchResult<T> {
   data?: T;
   error?: unknown;
@@ -139,14 +149,4 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
     throw new ApiError(response.status, errorMessage(response, error), error ?? null);
   }
   return data as T;
-}
-
-/** A plain authenticated JSON call for endpoints outside the schema (or not yet in it). */
-export async function authJson<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await authFetch(new Request(`${origin()}${path}`, init));
-  const body = await readBody(response);
-  if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(response, body), body);
-  }
-  return body as T;
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api, authJson, unwrap } from '@/lib/api/client';
+import { api, unwrap } from '@/lib/api/client';
 import type { Schemas } from '@/lib/api/types';
 
 import { adminKeys } from './admin-keys';
@@ -24,11 +24,9 @@ export function createUser(body: NewUser): Promise<OneTimePassword> {
 
 /** PATCH /users/{id}/ (the reason travels with it, outside the generated body type). */
 export function updateUser(id: number, changes: UserChanges): Promise<User> {
-  return authJson<User>(`/api/v1/users/${String(id)}/`, {
-    method: 'PATCH',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(changes),
-  });
+  // The generated body type leaves out `reason`, which the server reads beside the fields.
+  const body: Schemas['PatchedUserUpdateRequest'] = changes;
+  return unwrap(api.PATCH('/api/v1/users/{id}/', { params: { path: { id } }, body }));
 }
 
 export type UserAction = 'deactivate' | 'activate' | 'unlock' | 'reset-password';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { ApiError, errorMessage, readBody } from '@/lib/api-client';
+import { publicApi, unwrap } from '@/lib/api/client';
 import type { Schemas } from '@/lib/api/types';
 import { session } from '@/lib/auth/session';
 
@@ -11,18 +11,9 @@ export interface LoginInput {
   password: string;
 }
 
-/** POST /auth/login/ (no token yet, so plain fetch) → tokens and the user. */
-export async function login(input: LoginInput): Promise<Schemas['Session']> {
-  const response = await fetch('/api/v1/auth/login/', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = await readBody(response);
-  if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(response, body), body);
-  }
-  return body as Schemas['Session'];
+/** POST /auth/login/ (no token yet, so the client without the session) → tokens and the user. */
+export function login(input: LoginInput): Promise<Schemas['Session']> {
+  return unwrap(publicApi.POST('/api/v1/auth/login/', { body: input }));
 }
 
 export function useLogin() {

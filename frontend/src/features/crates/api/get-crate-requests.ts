@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, RequestListItem, RequestStatus } from '@/lib/api/types';
 
-import { crateKeys } from './crate-keys';
+import { crateKeys } from '@/entities/crates/crate-keys';
 
 /** The statuses in which a request still holds its crate (at most one per crate). */
 export const OPEN_REQUEST_STATUSES: RequestStatus[] = [

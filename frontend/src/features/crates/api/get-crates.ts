@@ -3,7 +3,7 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { Crate, CursorPage } from '@/lib/api/types';
 
-import { crateKeys, type CrateFilters } from './crate-keys';
+import { crateKeys, type CrateFilters } from '@/entities/crates/crate-keys';
 
 const PAGE_SIZE = 25;
 

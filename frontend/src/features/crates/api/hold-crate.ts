@@ -5,7 +5,7 @@ import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import type { CrateDetail, Schemas } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
-import { crateKeys } from './crate-keys';
+import { crateKeys } from '@/entities/crates/crate-keys';
 
 export type HoldBody = Schemas['HoldRequest'];
 export type HoldAction = 'place' | 'release';

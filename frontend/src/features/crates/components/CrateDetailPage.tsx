@@ -14,35 +14,24 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
 import { CertificateButton } from '@/components/ui/CertificateButton';
+import { Field } from '@/components/ui/Field';
 import type { CrateDetail, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
-import { useRealtimeEvents } from '@/lib/realtime/context';
-import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
-import { useCrate } from '../api/get-crate';
+import { useCrate } from '@/entities/crates/get-crate';
 import { useCrateDestruction, useCrateOpenRequest } from '../api/get-crate-requests';
 import { crateActions, type HoldSpec } from './crate-actions';
 import { CrateStatusBadge, LegalHoldBadge } from './CrateBadges';
 import { CrateHistory } from './CrateHistory';
 import { HoldDialog } from './HoldDialog';
 import { LabelPrintButton } from './LabelPrintButton';
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text>{children}</Text>
-    </div>
-  );
-}
 
 function OpenRequest({ me, crate }: { me: Me; crate: CrateDetail }) {
   const allowed = can(me, PERMISSIONS.viewRequest);
@@ -101,17 +90,9 @@ export function CrateDetailPage({ me }: { me: Me }) {
   const [hold, setHold] = useState<HoldSpec | null>(null);
   useDocumentTitle(crate.data ? `Crate ${crate.data.code}` : 'Crate');
 
-  useRealtimeEvents((event) => {
-    if (event.topic !== 'crate' || event.object_id !== String(id) || isOwnChange('crate', id)) {
-      return;
-    }
+  useChangedElsewhere('crate', id, (event) => {
     const code = typeof event.data.code === 'string' ? event.data.code : 'This crate';
-    notifications.show({
-      id: `crate-changed-${String(id)}-${String(event.id)}`,
-      color: 'blue',
-      title: 'Changed by someone else',
-      message: `${code} was updated.`,
-    });
+    return `${code} was updated.`;
   });
 
   if (!valid) {

@@ -27,7 +27,7 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
 import { formatDate, humanize } from '@/lib/format';
 
-import type { CrateFilters } from '../api/crate-keys';
+import type { CrateFilters } from '@/entities/crates/crate-keys';
 import { useCrates } from '../api/get-crates';
 import type { LabelLayout } from '../api/print-labels';
 import { CrateStatusBadge, LegalHoldBadge } from './CrateBadges';

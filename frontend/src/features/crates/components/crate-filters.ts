@@ -1,6 +1,6 @@
 import type { CrateStatus } from '@/lib/api/types';
 
-import type { CrateFilters } from '../api/crate-keys';
+import type { CrateFilters } from '@/entities/crates/crate-keys';
 
 export const CRATE_STATUSES: readonly CrateStatus[] = [
   'PENDING',

@@ -3,7 +3,7 @@ import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanst
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, Document } from '@/lib/api/types';
 
-import { documentKeys, type DocumentFilters } from './document-keys';
+import { documentKeys, type DocumentFilters } from '@/entities/documents/document-keys';
 
 const PAGE_SIZE = 25;
 

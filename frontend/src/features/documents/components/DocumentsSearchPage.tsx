@@ -22,8 +22,8 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
 import { formatDate, humanize } from '@/lib/format';
 
-import type { DocumentFilters } from '../api/document-keys';
-import { useDocumentTypes } from '../api/get-document-types';
+import type { DocumentFilters } from '@/entities/documents/document-keys';
+import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import { useDocuments } from '../api/get-documents';
 import { documentFiltersFromParams, paramsFromDocumentFilters } from './document-filters';
 

@@ -1,4 +1,4 @@
-import type { DocumentFilters } from '../api/document-keys';
+import type { DocumentFilters } from '@/entities/documents/document-keys';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { apiFetch } from '@/lib/api-client';
+import { publicApi, unwrap } from '@/lib/api/client';
 
 import { HEALTH_REFETCH_INTERVAL_MS, healthKeys } from './health-keys';
 
@@ -14,7 +14,16 @@ export interface Liveness {
 }
 
 export async function getHealthz({ signal }: { signal?: AbortSignal } = {}): Promise<Liveness> {
-  const body = await apiFetch('/healthz', signal ? { signal } : {});
+  // Read as text: any 2xx counts, even one whose body is not JSON.
+  const text = await unwrap(
+    publicApi.GET('/healthz', { parseAs: 'text', ...(signal ? { signal } : {}) }),
+  );
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: alive all the same
+  }
   if (typeof body === 'object' && body !== null && 'status' in body) {
     const { status } = body;
     if (typeof status === 'string') {

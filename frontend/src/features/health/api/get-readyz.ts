@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { ApiError, apiFetch } from '@/lib/api-client';
+import { ApiError } from '@/lib/api-client';
+import { publicApi, unwrap } from '@/lib/api/client';
 
 import { HEALTH_REFETCH_INTERVAL_MS, healthKeys } from './health-keys';
 
@@ -36,7 +37,7 @@ export function isReadyzBody(body: unknown): body is ReadyzBody {
 export async function getReadyz({ signal }: { signal?: AbortSignal } = {}): Promise<Readiness> {
   let body: unknown;
   try {
-    body = await apiFetch('/readyz', signal ? { signal } : {});
+    body = await unwrap(publicApi.GET('/readyz', signal ? { signal } : {}));
   } catch (error) {
     if (error instanceof ApiError && error.status === 503 && isReadyzBody(error.body)) {
       return { ...error.body, ready: false };

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { Schemas } from '@/lib/api/types';
 
-import { locationKeys } from './location-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 
 export type GridBody = Schemas['LocationGridRequest'];
 export type GridResult = Schemas['LocationGridResult'];

@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { Location } from '@/lib/api/types';
 
-import { locationKeys } from './location-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 
 export function getLocation(id: number): Promise<Location> {
   return unwrap(api.GET('/api/v1/locations/{id}/', { params: { path: { id } } }));

@@ -4,7 +4,7 @@ import { api, unwrap } from '@/lib/api/client';
 import type { Location } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
-import { locationKeys } from './location-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 
 /**
  * POST /locations/{id}/deactivate/ or /activate/ — with everything beneath it. Deactivating a

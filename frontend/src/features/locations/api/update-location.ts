@@ -4,7 +4,7 @@ import { api, unwrap } from '@/lib/api/client';
 import type { Location, Schemas } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
-import { locationKeys } from './location-keys';
+import { locationKeys } from '@/entities/locations/location-keys';
 
 export type LocationUpdateBody = Schemas['LocationUpdateRequest'];
 

@@ -11,15 +11,13 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 
+import { Field } from '@/components/ui/Field';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDateTime, humanize } from '@/lib/format';
-import { useRealtimeEvents } from '@/lib/realtime/context';
-import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { findNode, useLocationTree } from '../api/get-location-tree';
@@ -31,17 +29,6 @@ import { OccupancyLegend, OccupancyMeter, ShelfCell } from './Occupancy';
 
 import './locations.css';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text>{children}</Text>
-    </div>
-  );
-}
-
 export function LocationDetailPage({ me }: { me: Me }) {
   const id = Number(useParams().locationId);
   const valid = Number.isInteger(id) && id > 0;
@@ -49,21 +36,11 @@ export function LocationDetailPage({ me }: { me: Me }) {
   const tree = useLocationTree(location.data?.unit ?? null, true);
   useDocumentTitle(location.data ? `Location ${location.data.full_code}` : 'Location');
 
-  useRealtimeEvents((event) => {
-    if (
-      event.topic !== 'location' ||
-      event.object_id !== String(id) ||
-      isOwnChange('location', id)
-    ) {
-      return;
-    }
-    notifications.show({
-      id: `location-changed-${String(id)}-${String(event.id)}`,
-      color: 'blue',
-      title: 'Changed by someone else',
-      message: 'This location was updated; the screen shows the new values.',
-    });
-  });
+  useChangedElsewhere(
+    'location',
+    id,
+    () => 'This location was updated; the screen shows the new values.',
+  );
 
   if (!valid) {
     return <Alert color="red">Unknown location.</Alert>;

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
+import { documentKeys } from '@/entities/documents/document-keys';
 import { api, unwrap } from '@/lib/api/client';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
 import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
-import { crateQueryOptions } from './get-crate';
+import { crateQueryOptions } from '@/entities/crates/get-crate';
 import { requestKeys } from './request-keys';
 import { transitionRequest } from './transition-request';
 
@@ -55,7 +56,7 @@ export function useEditAndResubmit(id: number) {
           await queryClient.query({ ...crateQueryOptions(crateId), staleTime: 0 });
           // Everything under the documents root key: the request page's list of the crate's
           // documents (get-crate-documents) and the documents pages.
-          void queryClient.invalidateQueries({ queryKey: ['documents'] });
+          void queryClient.invalidateQueries({ queryKey: documentKeys.all });
         }
         queryClient.setQueryData(requestKeys.detail(id), edited);
         current = edited.version ?? version + 1;

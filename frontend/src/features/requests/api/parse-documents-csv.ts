@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 
-import { authJson } from '@/lib/api/client';
+import { api, unwrap } from '@/lib/api/client';
 
 /** One row as the server parsed it: the CSV columns, as strings. */
 export interface CsvDocumentRow {
@@ -16,14 +16,15 @@ export interface CsvDocumentRow {
  * POST /requests/documents-csv/ (multipart: file, unit) — validates a CSV of documents
  * against the unit and returns its rows; nothing is saved. Errors name the CSV line numbers.
  */
-export function parseDocumentsCsv(file: File, unit: number): Promise<CsvDocumentRow[]> {
-  const body = new FormData();
-  body.append('file', file);
-  body.append('unit', String(unit));
-  return authJson<{ documents: CsvDocumentRow[] }>('/api/v1/requests/documents-csv/', {
-    method: 'POST',
-    body,
-  }).then((result) => result.documents);
+export async function parseDocumentsCsv(file: File, unit: number): Promise<CsvDocumentRow[]> {
+  const form = new FormData();
+  form.append('file', file);
+  form.append('unit', String(unit));
+  const result = await unwrap(
+    api.POST('/api/v1/requests/documents-csv/', { body: { unit }, bodySerializer: () => form }),
+  );
+  // The schema leaves this answer untyped; the server sends {documents: [row, ...]}.
+  return (result as unknown as { documents: CsvDocumentRow[] }).documents;
 }
 
 export function useParseDocumentsCsv() {

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
+import { crateKeys } from '@/entities/crates/crate-keys';
 import { api, unwrap } from '@/lib/api/client';
 import { invalidateSigningSession } from '@/lib/auth/signing-session';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
-import { crateKeys, requestKeys } from './request-keys';
+import { requestKeys } from './request-keys';
 
 export type TransitionName =
   | 'approve'

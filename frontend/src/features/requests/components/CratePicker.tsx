@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { Crate } from '@/lib/api/types';
 import { formatDate } from '@/lib/format';
 
-import { lookupCrate } from '../api/lookup-crate';
+import { lookupCrate } from '@/entities/crates/lookup-crate';
 
 interface CratePickerProps {
   /** The search box's text (the page debounces it into its query). */

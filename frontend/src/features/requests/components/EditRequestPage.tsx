@@ -23,7 +23,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
-import { useDocumentTypes } from '@/features/documents/api/get-document-types';
+import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { ApiError } from '@/lib/api-client';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
@@ -31,9 +31,9 @@ import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
 import { useEditAndResubmit } from '../api/edit-request';
-import { useCrate } from '../api/get-crate';
+import { useCrate } from '@/entities/crates/get-crate';
 import { useRequest } from '../api/get-request';
-import { useTargetShelves } from '../api/get-target-shelves';
+import { useTargetShelves } from '@/entities/locations/get-target-shelves';
 import { DocumentRowsEditor } from './DocumentRowsEditor';
 import { correctionValuesOf, correctionsOf, mayCorrect } from './request-corrections';
 import { shelfOptions } from './shelf-options';

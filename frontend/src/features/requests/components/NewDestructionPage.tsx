@@ -12,21 +12,16 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 
 import type { Crate, Me } from '@/lib/api/types';
-import { useSignatureCredentials } from '@/lib/auth/signing-session';
-import { fieldErrors } from '@/lib/api/field-errors';
-import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { formatDate } from '@/lib/format';
-import { newIdempotencyKey } from '@/lib/idempotency';
 
-import { useCreateRequest } from '../api/create-request';
-import { useCrate } from '../api/get-crate';
-import { useDestructibleCrates } from '../api/get-destructible-crates';
+import { useCrate } from '@/entities/crates/get-crate';
+import { useDestructibleCrates } from '@/entities/crates/get-destructible-crates';
 import { CratePicker } from './CratePicker';
 import { destructionBlocker } from './crate-eligibility';
-import { stepOfServerError } from './wizard-errors';
+import { useRequestWizard } from './use-request-wizard';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
 
@@ -39,21 +34,24 @@ const STEP_FIELDS = [['crate'], ['purpose']] as const;
  * destroys it with a witness's second signature.
  */
 export function NewDestructionPage({ me }: { me: Me }) {
-  const navigate = useNavigate();
+  const {
+    step,
+    setStep,
+    credentials,
+    attempted,
+    setAttempted,
+    create,
+    serverErrors,
+    wizardRef,
+    submit,
+  } = useRequestWizard(STEP_FIELDS);
   const today = dayjs().format('YYYY-MM-DD');
-  const [step, setStep] = useState(0);
   const [term, setTerm] = useState('');
   const [debounced] = useDebouncedValue(term, 250);
   const [crate, setCrate] = useState<Crate | null>(null);
   const [purpose, setPurpose] = useState('Retention period ended');
-  const credentials = useSignatureCredentials();
-  const [attempted, setAttempted] = useState(false);
-  const [idempotencyKey] = useState(newIdempotencyKey);
   const candidates = useDestructibleCrates(debounced);
   const crateDetail = useCrate(crate?.id ?? null);
-  const create = useCreateRequest();
-  const serverErrors = fieldErrors(create.error);
-  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
   const blocker = (candidate: Crate) => destructionBlocker(candidate, today);
 
   const choose = (picked: Crate, via: 'lookup' | 'choice') => {
@@ -63,34 +61,11 @@ export function NewDestructionPage({ me }: { me: Me }) {
     }
   };
 
-  const submit = () => {
-    setAttempted(true);
-    if (crate === null || purpose.trim() === '' || !credentials.complete) {
-      return;
-    }
-    create.mutate(
-      {
-        idempotencyKey,
-        body: {
-          type: 'DESTRUCTION',
-          crate: crate.id,
-          purpose: purpose.trim(),
-          signature: credentials.signature,
-        },
-      },
-      {
-        onSuccess: (detail) => {
-          void navigate(`/requests/${String(detail.id)}`);
-        },
-        onError: (error) => {
-          credentials.onError(error);
-          const back = stepOfServerError(error, STEP_FIELDS);
-          if (back !== null) {
-            setStep(back);
-          }
-          focusFirstInvalid();
-        },
-      },
+  const send = () => {
+    submit(
+      crate === null || purpose.trim() === ''
+        ? null
+        : { type: 'DESTRUCTION', crate: crate.id, purpose: purpose.trim() },
     );
   };
 
@@ -185,7 +160,7 @@ export function NewDestructionPage({ me }: { me: Me }) {
 
           <Stepper.Step label="Sign" description="Submit with your signature">
             <WizardSignStep
-              onSubmit={submit}
+              onSubmit={send}
               signerName={me.full_name}
               credentials={credentials}
               attempted={attempted}

@@ -18,7 +18,7 @@ import {
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { useDocumentTypes } from '@/features/documents/api/get-document-types';
+import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
@@ -26,7 +26,7 @@ import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { newIdempotencyKey } from '@/lib/idempotency';
 
 import { useCreateRequest } from '../api/create-request';
-import { useDepartments } from '../api/get-departments';
+import { useDepartments } from '@/entities/departments/get-departments';
 import { useParseDocumentsCsv } from '../api/parse-documents-csv';
 import {
   DOCUMENT_TYPES,

@@ -1,21 +1,16 @@
 import { Alert, Anchor, Paper, Select, Stack, Stepper, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 
 import type { Crate, Me } from '@/lib/api/types';
-import { useSignatureCredentials } from '@/lib/auth/signing-session';
-import { fieldErrors } from '@/lib/api/field-errors';
-import { useFocusFirstInvalid } from '@/lib/focus-invalid';
-import { newIdempotencyKey } from '@/lib/idempotency';
 
-import { useCreateRequest } from '../api/create-request';
-import { useTargetShelves } from '../api/get-target-shelves';
-import { useCrateSearch } from '../api/search-crates';
+import { useTargetShelves } from '@/entities/locations/get-target-shelves';
+import { useCrateSearch } from '@/entities/crates/search-crates';
 import { CratePicker } from './CratePicker';
 import { transferBlocker } from './crate-eligibility';
 import { shelfOptions } from './shelf-options';
-import { stepOfServerError } from './wizard-errors';
+import { useRequestWizard } from './use-request-wizard';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
 
@@ -28,26 +23,29 @@ const STEP_FIELDS = [['crate'], ['target_location', 'purpose']] as const;
  * crate once the request is approved.
  */
 export function NewTransferPage({ me }: { me: Me }) {
-  const navigate = useNavigate();
-  const [step, setStep] = useState(0);
+  const {
+    step,
+    setStep,
+    credentials,
+    attempted,
+    setAttempted,
+    create,
+    serverErrors,
+    wizardRef,
+    submit,
+  } = useRequestWizard(STEP_FIELDS);
   const [term, setTerm] = useState('');
   const [debounced] = useDebouncedValue(term, 250);
   const [crate, setCrate] = useState<Crate | null>(null);
   const [target, setTarget] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('');
-  const credentials = useSignatureCredentials();
-  const [attempted, setAttempted] = useState(false);
-  const [idempotencyKey] = useState(newIdempotencyKey);
   const search = useCrateSearch(debounced);
   const shelves = useTargetShelves(step >= 1);
-  const create = useCreateRequest();
 
   const options = shelfOptions(shelves.data?.results ?? [], crate?.location ?? null);
   const targetLabel =
     options.flatMap((group) => group.items).find((item) => item.value === target)?.label ?? '';
   const detailsValid = target !== null && purpose.trim() !== '';
-  const serverErrors = fieldErrors(create.error);
-  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
 
   const choose = (picked: Crate, via: 'lookup' | 'choice') => {
     setCrate(picked);
@@ -57,35 +55,16 @@ export function NewTransferPage({ me }: { me: Me }) {
     }
   };
 
-  const submit = () => {
-    setAttempted(true);
-    if (crate === null || !detailsValid || !credentials.complete) {
-      return;
-    }
-    create.mutate(
-      {
-        idempotencyKey,
-        body: {
-          type: 'TRANSFER',
-          crate: crate.id,
-          target_location: Number(target),
-          purpose: purpose.trim(),
-          signature: credentials.signature,
-        },
-      },
-      {
-        onSuccess: (detail) => {
-          void navigate(`/requests/${String(detail.id)}`);
-        },
-        onError: (error) => {
-          credentials.onError(error);
-          const back = stepOfServerError(error, STEP_FIELDS);
-          if (back !== null) {
-            setStep(back);
-          }
-          focusFirstInvalid();
-        },
-      },
+  const send = () => {
+    submit(
+      crate === null || !detailsValid
+        ? null
+        : {
+            type: 'TRANSFER',
+            crate: crate.id,
+            target_location: Number(target),
+            purpose: purpose.trim(),
+          },
     );
   };
 
@@ -162,7 +141,7 @@ export function NewTransferPage({ me }: { me: Me }) {
 
           <Stepper.Step label="Sign" description="Submit with your signature">
             <WizardSignStep
-              onSubmit={submit}
+              onSubmit={send}
               signerName={me.full_name}
               credentials={credentials}
               attempted={attempted}

@@ -19,20 +19,15 @@ import { DateInput } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 
-import { fieldErrors } from '@/lib/api/field-errors';
 import type { Crate, Me } from '@/lib/api/types';
-import { useSignatureCredentials } from '@/lib/auth/signing-session';
-import { useFocusFirstInvalid } from '@/lib/focus-invalid';
 import { formatDate } from '@/lib/format';
-import { newIdempotencyKey } from '@/lib/idempotency';
 
-import { useCreateRequest } from '../api/create-request';
-import { useCrate } from '../api/get-crate';
-import { lookupCrate } from '../api/lookup-crate';
-import { useCrateSearch } from '../api/search-crates';
-import { stepOfServerError } from './wizard-errors';
+import { useCrate } from '@/entities/crates/get-crate';
+import { lookupCrate } from '@/entities/crates/lookup-crate';
+import { useCrateSearch } from '@/entities/crates/search-crates';
+import { useRequestWizard } from './use-request-wizard';
 import { WizardNav } from './WizardNav';
 import { WizardSignStep } from './WizardSignStep';
 
@@ -40,8 +35,17 @@ import { WizardSignStep } from './WizardSignStep';
 const STEP_FIELDS = [['crate'], ['documents'], ['expected_return_on', 'purpose']] as const;
 
 export function NewWithdrawalPage({ me }: { me: Me }) {
-  const navigate = useNavigate();
-  const [step, setStep] = useState(0);
+  const {
+    step,
+    setStep,
+    credentials,
+    attempted,
+    setAttempted,
+    create,
+    serverErrors,
+    wizardRef,
+    submit,
+  } = useRequestWizard(STEP_FIELDS);
   const [term, setTerm] = useState('');
   const [debounced] = useDebouncedValue(term, 250);
   const [lookupError, setLookupError] = useState<string | null>(null);
@@ -50,14 +54,8 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
   const [documentIds, setDocumentIds] = useState<string[]>([]);
   const [returnOn, setReturnOn] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('');
-  const credentials = useSignatureCredentials();
-  const [attempted, setAttempted] = useState(false);
-  const [idempotencyKey] = useState(newIdempotencyKey);
   const search = useCrateSearch(debounced);
   const crateDetail = useCrate(crate?.id ?? null);
-  const create = useCreateRequest();
-  const serverErrors = fieldErrors(create.error);
-  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
 
   const tomorrow = dayjs().add(1, 'day').format('YYYY-MM-DD');
   const documentsValid = wholeCrate || documentIds.length > 0;
@@ -79,36 +77,17 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
     }
   };
 
-  const submit = () => {
-    setAttempted(true);
-    if (crate === null || !detailsValid || !credentials.complete) {
-      return;
-    }
-    create.mutate(
-      {
-        idempotencyKey,
-        body: {
-          type: 'WITHDRAWAL',
-          crate: crate.id,
-          purpose: purpose.trim(),
-          expected_return_on: returnOn,
-          documents: wholeCrate ? [] : documentIds.map(Number),
-          signature: credentials.signature,
-        },
-      },
-      {
-        onSuccess: (detail) => {
-          void navigate(`/requests/${String(detail.id)}`);
-        },
-        onError: (error) => {
-          credentials.onError(error);
-          const back = stepOfServerError(error, STEP_FIELDS);
-          if (back !== null) {
-            setStep(back);
-          }
-          focusFirstInvalid();
-        },
-      },
+  const send = () => {
+    submit(
+      crate === null || !detailsValid
+        ? null
+        : {
+            type: 'WITHDRAWAL',
+            crate: crate.id,
+            purpose: purpose.trim(),
+            expected_return_on: returnOn,
+            documents: wholeCrate ? [] : documentIds.map(Number),
+          },
     );
   };
 
@@ -274,7 +253,7 @@ export function NewWithdrawalPage({ me }: { me: Me }) {
 
           <Stepper.Step label="Sign" description="Submit with your signature">
             <WizardSignStep
-              onSubmit={submit}
+              onSubmit={send}
               signerName={me.full_name}
               credentials={credentials}
               attempted={attempted}

@@ -14,15 +14,15 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
 import { CertificateButton } from '@/components/ui/CertificateButton';
+import { Field } from '@/components/ui/Field';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { can, PERMISSIONS } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, formatDateTimeUtc, humanize } from '@/lib/format';
-import { useRealtimeEvents } from '@/lib/realtime/context';
-import { isOwnChange } from '@/lib/realtime/own-changes';
+import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useRequest } from '../api/get-request';
@@ -34,35 +34,16 @@ import { RequestDocuments } from './RequestDocuments';
 import { RequestSignatureDialog } from './SignatureDialog';
 import { SignatureValidityBadge } from './SignatureValidity';
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text>{children}</Text>
-    </div>
-  );
-}
-
 export function RequestDetailPage({ me }: { me: Me }) {
   const id = Number(useParams().requestId);
   const request = useRequest(id);
   const [action, setAction] = useState<AvailableAction | null>(null);
   useDocumentTitle(request.data ? `Request ${request.data.number}` : 'Request');
 
-  useRealtimeEvents((event) => {
-    if (event.topic !== 'request' || event.object_id !== String(id) || isOwnChange('request', id)) {
-      return;
-    }
+  useChangedElsewhere('request', id, (event) => {
     const status = typeof event.data.status === 'string' ? humanize(event.data.status) : null;
     const number = typeof event.data.number === 'string' ? event.data.number : 'This request';
-    notifications.show({
-      id: `changed-${String(id)}-${String(event.id)}`,
-      color: 'blue',
-      title: 'Changed by someone else',
-      message: status === null ? `${number} was updated.` : `${number} is now ${status}.`,
-    });
+    return status === null ? `${number} was updated.` : `${number} is now ${status}.`;
   });
 
   if (!Number.isInteger(id)) {

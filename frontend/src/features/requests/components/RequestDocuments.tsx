@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Document, RequestDetail } from '@/lib/api/types';
 import { formatDate } from '@/lib/format';
 
-import { useCrateDocuments } from '../api/get-crate-documents';
+import { useCrateDocuments } from '@/entities/documents/get-crate-documents';
 import { requestDocumentsView } from './request-documents';
 
 function retention(doc: Document): string {

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
-import { useCrateDocuments } from '../api/get-crate-documents';
+import { useCrateDocuments } from '@/entities/documents/get-crate-documents';
 import { useRequest } from '../api/get-request';
 import { actionColor, actionVariant, dialogActions, type AvailableAction } from './request-actions';
 import { RequestDocuments } from './RequestDocuments';

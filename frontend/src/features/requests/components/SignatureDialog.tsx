@@ -11,8 +11,8 @@ import {
   useSignerIdPrompt,
 } from '@/lib/auth/signing-session';
 
-import { useCrateDocuments } from '../api/get-crate-documents';
-import { useShelves } from '../api/get-shelves';
+import { useCrateDocuments } from '@/entities/documents/get-crate-documents';
+import { useShelves } from '@/entities/locations/get-shelves';
 import { useTransitionRequest } from '../api/transition-request';
 import { actionColor, transitionPath, type AvailableAction } from './request-actions';
 

@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, Schemas } from '@/lib/api/types';
 
-import { departmentKeys } from './request-keys';
+import { departmentKeys } from './department-keys';
 
 export type Department = Schemas['Department'];
 

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
+import { documentKeys } from './document-keys';
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, Document } from '@/lib/api/types';
 
@@ -18,7 +19,7 @@ export function getCrateDocuments(crate: number): Promise<CursorPage<Document>> 
 export function crateDocumentsQueryOptions(crate: number) {
   return queryOptions({
     // Under the documents root key, so whatever refreshes documents refreshes this list too.
-    queryKey: ['documents', 'crate', crate] as const,
+    queryKey: documentKeys.crate(crate),
     queryFn: () => getCrateDocuments(crate),
   });
 }

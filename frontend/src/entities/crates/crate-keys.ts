@@ -12,15 +12,21 @@ export interface CrateFilters {
 }
 
 /**
- * crateKeys.all → lists → list(filters) → details → detail(id) → requests(id).
+ * crateKeys.all → lists → list(filters) → details → detail(id) → requests(id); searches →
+ * search(term); destructible(term).
  *
- * The root and `detail(id)` are the same keys the requests feature uses for crates (its picker
- * and the documents of a crate), so one live `crate` event refreshes every screen showing one.
+ * The one key factory for crates: every screen showing a crate (the crates screens, the request
+ * pickers and wizards) reads under this root, so one live `crate` event refreshes all of them.
  */
 export const crateKeys = {
   all: ['crates'] as const,
   lists: () => [...crateKeys.all, 'list'] as const,
   list: (filters: CrateFilters) => [...crateKeys.lists(), filters] as const,
+  /** Crates in storage matching a code fragment or description (the withdrawal picker). */
+  searches: () => [...crateKeys.all, 'search'] as const,
+  search: (term: string) => [...crateKeys.searches(), term] as const,
+  /** Crates a destruction may be raised for. */
+  destructible: (term: string) => [...crateKeys.all, 'destructible', term] as const,
   details: () => [...crateKeys.all, 'detail'] as const,
   detail: (id: number) => [...crateKeys.details(), id] as const,
   /** The requests of a crate (its open one, for the detail screen). */

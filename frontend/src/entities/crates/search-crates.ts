@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { Crate, CursorPage } from '@/lib/api/types';
 
-import { crateKeys } from './request-keys';
+import { crateKeys } from './crate-keys';
 
 /** Crates in storage matching a code fragment or description (the withdrawal picker). */
 export function searchCrates(term: string): Promise<CursorPage<Crate>> {

@@ -10,7 +10,7 @@ import { renderWithProviders } from '@/test/render';
 import { renderRoute } from '@/test/render-route';
 import { stubApi } from '@/test/stub-api';
 
-import { documentTitle, useDocumentTitle } from './use-document-title';
+import { documentTitle, useDocumentTitle } from '@/lib/use-document-title';
 
 function Page({ title }: { title: string | null }) {
   useDocumentTitle(title);

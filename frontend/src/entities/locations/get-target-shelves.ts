@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, Location } from '@/lib/api/types';
 
-import { locationKeys } from './request-keys';
+import { locationKeys } from './location-keys';
 
 /**
  * Every active shelf of the caller's units, with its free capacity: a transfer may target a

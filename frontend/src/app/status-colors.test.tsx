@@ -10,7 +10,12 @@ import {
 import { AA_NORMAL_TEXT, contrastRatio } from '@/lib/contrast';
 import { renderWithProviders } from '@/test/render';
 
-import { CRATE_STATUS_TONES, REQUEST_STATUS_TONES, TONES, type BadgeTone } from './status-colors';
+import {
+  CRATE_STATUS_TONES,
+  REQUEST_STATUS_TONES,
+  TONES,
+  type BadgeTone,
+} from '@/components/ui/status-colors';
 
 function resolve(tone: BadgeTone) {
   return resolvedTheme.variantColorResolver({

@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import { api, unwrap } from '@/lib/api/client';
 import type { Crate, CursorPage } from '@/lib/api/types';
 
-import { crateKeys } from './request-keys';
+import { crateKeys } from './crate-keys';
 
 /**
  * Crates a destruction may be raised for: in storage, retention reached (destroy_after on or

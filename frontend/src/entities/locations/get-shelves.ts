@@ -3,7 +3,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api/client';
 import type { CursorPage, Location } from '@/lib/api/types';
 
-import { locationKeys } from './request-keys';
+import { locationKeys } from './location-keys';
 
 /** Active shelves of a unit with their free capacity (allocate / receive dialogs). */
 export function getShelves(unit: number): Promise<CursorPage<Location>> {
