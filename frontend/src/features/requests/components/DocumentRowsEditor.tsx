@@ -7,17 +7,17 @@ import {
   retentionHint,
   retentionRequired,
   rowComplete,
+  type DocumentRow,
   type RetentionType,
 } from './document-rows';
-import type { EditableDocumentRow } from './storage-corrections';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The document rows of a storage request's crate, editable with the controls of the storage
- * form: number, title, type, preparation date, retention. Each row shows its own errors — the
- * server's on their field (`serverErrors`, aligned with `rows`), else, once the form was
- * submitted, what is missing.
+ * The document rows of a storage request's crate — filed with the storage form, or corrected
+ * after a send-back: number, title, type, preparation date, retention (with the type's default
+ * as a hint). Each row shows its own errors — the server's on their field (`serverErrors`,
+ * aligned with `rows`), else, once the form was submitted, what is missing.
  */
 export function DocumentRowsEditor({
   rows,
@@ -28,11 +28,15 @@ export function DocumentRowsEditor({
   serverErrors,
   labelledBy,
   types,
+  note,
 }: {
-  rows: readonly EditableDocumentRow[];
-  onChange: (key: number, patch: Partial<EditableDocumentRow>) => void;
-  onAdd: () => void;
+  rows: readonly DocumentRow[];
+  onChange: (key: number, patch: Partial<DocumentRow>) => void;
+  /** Shows an "Add document" button under the rows (the storage form has its own above). */
+  onAdd?: (() => void) | undefined;
   onRemove: (key: number) => void;
+  /** A line under the rows (what removing a row means here). */
+  note?: string | undefined;
   attempted: boolean;
   serverErrors: readonly Record<string, string>[];
   labelledBy: string;
@@ -40,9 +44,11 @@ export function DocumentRowsEditor({
   types?: readonly RetentionType[] | undefined;
 }) {
   const typeOf = (code: string) => types?.find((type) => type.code === code);
+  const typeOptions =
+    types?.map((type) => ({ value: type.code, label: type.name })) ?? DOCUMENT_TYPES;
   return (
     <>
-      <ScrollTable minWidth={1120} label="Document rows">
+      <ScrollTable minWidth={1000} label="Document rows">
         <Table aria-labelledby={labelledBy}>
           <Table.Thead>
             <Table.Tr>
@@ -61,7 +67,9 @@ export function DocumentRowsEditor({
             {rows.map((row, index) => {
               const n = String(index + 1);
               const server = serverErrors[index] ?? {};
-              const invalid = attempted && !rowComplete(row);
+              const type = typeOf(row.docType);
+              const invalid = attempted && !rowComplete(row, type);
+              const needsRetention = retentionRequired(row, type);
               const missing = (empty: boolean, message: string) =>
                 invalid && empty ? message : null;
               return (
@@ -69,7 +77,7 @@ export function DocumentRowsEditor({
                   <Table.Td>
                     <TextInput
                       aria-label={`Document ${n} number`}
-                      miw={170}
+                      miw={150}
                       value={row.number}
                       error={
                         server.number ?? server.id ?? missing(row.number.trim() === '', 'Required')
@@ -82,7 +90,7 @@ export function DocumentRowsEditor({
                   <Table.Td>
                     <TextInput
                       aria-label={`Document ${n} title`}
-                      miw={260}
+                      miw={220}
                       value={row.title}
                       error={server.title ?? missing(row.title.trim() === '', 'Required')}
                       onChange={(event) => {
@@ -93,7 +101,7 @@ export function DocumentRowsEditor({
                   <Table.Td>
                     <Select
                       aria-label={`Document ${n} type`}
-                      data={DOCUMENT_TYPES}
+                      data={typeOptions}
                       value={row.docType}
                       allowDeselect={false}
                       error={server.doc_type ?? server.department ?? null}
@@ -124,16 +132,22 @@ export function DocumentRowsEditor({
                       placeholder="YYYY-MM-DD"
                       value={row.retentionUntil}
                       disabled={row.permanent}
-                      required={retentionRequired(row, typeOf(row.docType))}
-                      description={retentionHint(row, typeOf(row.docType))}
+                      required={needsRetention}
+                      description={retentionHint(row, type)}
                       error={
                         server.retention_until ??
-                        missing(retentionRequired(row, typeOf(row.docType)), 'Required')
+                        missing(needsRetention, 'Required') ??
+                        missing(
+                          !row.permanent &&
+                            row.retentionUntil !== '' &&
+                            !ISO_DATE.test(row.retentionUntil),
+                          'A date, YYYY-MM-DD',
+                        )
                       }
                       onChange={(event) => {
                         onChange(row.key, { retentionUntil: event.currentTarget.value });
                       }}
-                      w={170}
+                      w={200}
                     />
                   </Table.Td>
                   <Table.Td>
@@ -165,14 +179,18 @@ export function DocumentRowsEditor({
           </Table.Tbody>
         </Table>
       </ScrollTable>
-      <Group justify="space-between" mt="xs">
-        <Text size="xs" c="dimmed">
-          A row removed here removes the document from the crate; at least one stays.
-        </Text>
-        <Button variant="default" onClick={onAdd}>
-          Add document
-        </Button>
-      </Group>
+      {(note !== undefined || onAdd !== undefined) && (
+        <Group justify="space-between" mt="xs">
+          <Text size="xs" c="dimmed">
+            {note}
+          </Text>
+          {onAdd !== undefined && (
+            <Button variant="default" onClick={onAdd}>
+              Add document
+            </Button>
+          )}
+        </Group>
+      )}
     </>
   );
 }

@@ -296,6 +296,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
                 onRemove={(key) => {
                   setRows((current) => current.filter((row) => row.key !== key));
                 }}
+                note="A row removed here removes the document from the crate; at least one stays."
               />
             )}
             {(shown('rows') ?? rowErrors.list) !== null && (

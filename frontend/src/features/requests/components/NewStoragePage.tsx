@@ -1,15 +1,12 @@
 import {
-  ActionIcon,
   Alert,
   Anchor,
   Button,
-  Checkbox,
   FileButton,
   Group,
   Paper,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Textarea,
@@ -29,16 +26,14 @@ import { useCreateRequest } from '../api/create-request';
 import { useDepartments } from '@/entities/departments/get-departments';
 import { useParseDocumentsCsv } from '../api/parse-documents-csv';
 import {
-  DOCUMENT_TYPES,
   emptyRow,
-  retentionHint,
-  retentionRequired,
   rowComplete,
   rowFromCsv,
   toDocumentInput,
   type DocumentRow,
   type RetentionType,
 } from './document-rows';
+import { DocumentRowsEditor } from './DocumentRowsEditor';
 import { SubmitSignatureFields } from './SubmitSignatureFields';
 
 /** The request fields this form shows; a server message for any other goes in the alert. */
@@ -123,8 +118,6 @@ export function NewStoragePage({ me }: { me: Me }) {
   const [rowErrors, setRowErrors] = useState<Record<number, RowErrors>>({});
   const { ref: formRef, refused: focusFirstInvalid } = useFocusFirstInvalid();
 
-  const typeOptions =
-    documentTypes.data?.map((t) => ({ value: t.code, label: t.name })) ?? DOCUMENT_TYPES;
   const typeOf = (code: string): RetentionType | undefined =>
     documentTypes.data?.find((t) => t.code === code);
   const chosen = departments.data?.results.find((d) => String(d.id) === department);
@@ -302,128 +295,17 @@ export function NewStoragePage({ me }: { me: Me }) {
                 )}
               </Alert>
             )}
-            <Table.ScrollContainer minWidth={900}>
-              <Table aria-labelledby="storage-documents">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Number</Table.Th>
-                    <Table.Th>Title</Table.Th>
-                    <Table.Th>Type</Table.Th>
-                    <Table.Th>Prepared on</Table.Th>
-                    <Table.Th>Retain until</Table.Th>
-                    <Table.Th>Permanent</Table.Th>
-                    <Table.Th>
-                      <span className="visually-hidden">Remove</span>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((row, index) => {
-                    const n = String(index + 1);
-                    const type = typeOf(row.docType);
-                    const invalid = attempted && !rowComplete(row, type);
-                    const errors = placedRowErrors(rowErrors[row.key]);
-                    const needsRetention = retentionRequired(row, type);
-                    return (
-                      <Table.Tr key={row.key}>
-                        <Table.Td>
-                          <TextInput
-                            aria-label={`Document ${n} number`}
-                            value={row.number}
-                            error={errors.number ?? (invalid && row.number.trim() === '')}
-                            onChange={(event) => {
-                              update(row.key, { number: event.currentTarget.value });
-                            }}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <TextInput
-                            aria-label={`Document ${n} title`}
-                            value={row.title}
-                            error={errors.title ?? (invalid && row.title.trim() === '')}
-                            onChange={(event) => {
-                              update(row.key, { title: event.currentTarget.value });
-                            }}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <Select
-                            aria-label={`Document ${n} type`}
-                            data={typeOptions}
-                            value={row.docType}
-                            allowDeselect={false}
-                            error={errors.doc_type}
-                            onChange={(value) => {
-                              update(row.key, { docType: value ?? 'BMR' });
-                            }}
-                            w={150}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <TextInput
-                            aria-label={`Document ${n} prepared on`}
-                            placeholder="YYYY-MM-DD"
-                            value={row.preparedOn}
-                            error={
-                              errors.prepared_on ??
-                              (invalid && !/^\d{4}-\d{2}-\d{2}$/.test(row.preparedOn))
-                            }
-                            onChange={(event) => {
-                              update(row.key, { preparedOn: event.currentTarget.value });
-                            }}
-                            w={130}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <TextInput
-                            aria-label={`Document ${n} retain until`}
-                            placeholder="YYYY-MM-DD"
-                            value={row.retentionUntil}
-                            disabled={row.permanent}
-                            required={needsRetention}
-                            description={retentionHint(row, type)}
-                            error={
-                              errors.retention_until ??
-                              (invalid &&
-                                (needsRetention ||
-                                  (!row.permanent &&
-                                    row.retentionUntil !== '' &&
-                                    !/^\d{4}-\d{2}-\d{2}$/.test(row.retentionUntil))))
-                            }
-                            onChange={(event) => {
-                              update(row.key, { retentionUntil: event.currentTarget.value });
-                            }}
-                            w={200}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <Checkbox
-                            aria-label={`Document ${n} retain permanently`}
-                            checked={row.permanent}
-                            onChange={(event) => {
-                              update(row.key, { permanent: event.currentTarget.checked });
-                            }}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={`Remove document ${n}`}
-                            disabled={rows.length === 1}
-                            onClick={() => {
-                              setRows((current) => current.filter((r) => r.key !== row.key));
-                            }}
-                          >
-                            ×
-                          </ActionIcon>
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DocumentRowsEditor
+              rows={rows}
+              labelledBy="storage-documents"
+              attempted={attempted}
+              types={documentTypes.data}
+              serverErrors={rows.map((row) => placedRowErrors(rowErrors[row.key]))}
+              onChange={update}
+              onRemove={(key) => {
+                setRows((current) => current.filter((r) => r.key !== key));
+              }}
+            />
             {server['new_documents.non_field_errors'] !== undefined && (
               <Text c="red" size="sm" role="alert">
                 {server['new_documents.non_field_errors']}
