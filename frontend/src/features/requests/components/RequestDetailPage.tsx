@@ -13,7 +13,6 @@ import {
   Text,
   Title,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 
@@ -250,13 +249,8 @@ export function RequestDetailPage({ me }: { me: Me }) {
           onClose={() => {
             setAction(null);
           }}
-          onDone={(updated) => {
+          onDone={() => {
             setAction(null);
-            notifications.show({
-              color: 'green',
-              title: 'Signed',
-              message: `${updated.number} is now ${humanize(updated.status ?? '')}.`,
-            });
           }}
         />
       )}

@@ -1,5 +1,4 @@
 import { Alert, Anchor, Badge, Button, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'react-router';
 
@@ -135,11 +134,6 @@ export function RequestReviewDrawer({ me, requestId, onClose, onSigned }: Reques
           }}
           onDone={(updated) => {
             setAction(null);
-            notifications.show({
-              color: 'green',
-              title: 'Signed',
-              message: `${updated.number} is now ${humanize(updated.status ?? '')}.`,
-            });
             onSigned?.(updated);
             onClose();
           }}

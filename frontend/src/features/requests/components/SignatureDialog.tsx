@@ -1,5 +1,6 @@
 import { Group, Paper, PasswordInput, Select, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import { fieldErrors } from '@/lib/api/field-errors';
@@ -195,5 +196,19 @@ export function RequestSignatureDialog(props: Omit<SignatureDialogProps, 'docume
   } else if (page !== undefined && (page.next === null || page.next === undefined)) {
     count = page.results.length;
   }
-  return <SignatureDialog {...props} documentCount={count} />;
+  return (
+    <SignatureDialog
+      {...props}
+      documentCount={count}
+      onDone={(updated) => {
+        // Wherever a request is signed (its page, a dashboard review), the same confirmation.
+        notifications.show({
+          color: 'green',
+          title: 'Signed',
+          message: `${updated.number} is now ${humanize(updated.status ?? '')}.`,
+        });
+        props.onDone(updated);
+      }}
+    />
+  );
 }
