@@ -27,6 +27,7 @@ from strongroom.core.models import Sequence
 from strongroom.core.task_queue import task_enqueue_on_commit
 from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
+from strongroom.records.disposal import crate_destruction_refusal
 from strongroom.records.models import Crate, Document
 from strongroom.requests.models import (
     IdempotencyKey,
@@ -129,18 +130,9 @@ def _require_crate_status(crate: Crate, wanted: str) -> None:
 
 
 def destruction_preconditions(crate: Crate) -> None:
-    today = timezone.localdate()
-    if crate.legal_hold:
-        raise ConflictError(f"Crate {crate.code} is on legal hold.", code="crate_on_hold")
-    if crate.retain_permanently or crate.destroy_after is None:
-        raise ConflictError(
-            f"Crate {crate.code} is retained permanently.", code="retention_permanent"
-        )
-    if crate.destroy_after > today:
-        raise ConflictError(
-            f"Crate {crate.code} must be kept until {crate.destroy_after}.",
-            code="retention_not_reached",
-        )
+    refusal = crate_destruction_refusal(crate, on=timezone.localdate())
+    if refusal is not None:
+        raise refusal
 
 
 # --- Creation ------------------------------------------------------------------------------------
