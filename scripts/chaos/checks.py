@@ -20,50 +20,64 @@ if TYPE_CHECKING:
 
 Outcome = tuple[bool, str, list[str]]
 
-OPEN_STATUSES = frozenset({"SUBMITTED", "APPROVED", "ISSUED", "SENT_BACK"})
 TRANSITIONS_PATH = "/api/v1/requests/transitions/"
-# A status -> the statuses one transition leads to: the server's status machine, read from
-# GET /api/v1/requests/transitions/ at the start of a run (status_machine).
-Machine = dict[str, frozenset[str]]
-# Signature meaning -> the notification event its transition queues (strongroom/requests).
-NOTIFYING_MEANINGS = {
-    "SUBMITTED": "submitted",
-    "RESUBMITTED": "submitted",
-    "APPROVED": "approved",
-    "REJECTED": "rejected",
-    "SENT_BACK": "sent_back",
-    "ISSUED": "issued",
-    "DESTROYED": "destroyed",
-}
-# Notification event -> the kinds it creates (strongroom/requests/notifying.py).
-EVENT_KINDS: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"REQUEST_SUBMITTED"}),
-    "approved": frozenset({"REQUEST_APPROVED", "READY_TO_FULFIL"}),
-    "rejected": frozenset({"REQUEST_REJECTED"}),
-    "sent_back": frozenset({"REQUEST_SENT_BACK"}),
-    "issued": frozenset({"CRATE_ISSUED"}),
-    "destroyed": frozenset({"CRATE_DESTROYED"}),
-}
+REQUESTER = "requester"
 
 
-def status_machine(table: Iterable[dict[str, Any]]) -> Machine:
-    """The statuses each status leads to in one transition, from the transition table the API
-    serves (each row's ``sources`` and ``target``)."""
-    machine: dict[str, set[str]] = {}
+@dataclass(frozen=True)
+class StatusMachine:
+    """The request status machine as the server serves it (GET /api/v1/requests/transitions/,
+    read at the start of a run): never a copy of strongroom/requests/transitions.py."""
+
+    # A status -> the statuses one transition leads to. A status no transition starts from is
+    # final; the others are open.
+    leads_to: dict[str, frozenset[str]]
+    # Signature meaning of a transition -> the notification event it queues.
+    notifying: dict[str, str]
+    # Notification event -> the notification kinds it creates.
+    event_kinds: dict[str, frozenset[str]]
+    # The kinds sent to every holder of a permission in the request's unit (not to one person).
+    unit_kinds: frozenset[str]
+
+    @property
+    def open_statuses(self) -> frozenset[str]:
+        return frozenset(self.leads_to)
+
+
+def status_machine(table: Iterable[dict[str, Any]]) -> StatusMachine:
+    """The status machine from the transition table the API serves: each row's ``sources`` and
+    ``target``, its ``meaning`` and notification ``event``, and what that event ``notifies``."""
+    leads_to: dict[str, set[str]] = {}
+    notifying: dict[str, str] = {}
+    event_kinds: dict[str, set[str]] = {}
+    unit_kinds: set[str] = set()
     for transition in table:
         for source in transition["sources"]:
-            machine.setdefault(str(source), set()).add(str(transition["target"]))
-    return {status: frozenset(targets) for status, targets in machine.items()}
+            leads_to.setdefault(str(source), set()).add(str(transition["target"]))
+        event = transition.get("event")
+        if not event:
+            continue
+        notifying[str(transition["meaning"])] = str(event)
+        for notification in transition.get("notifies", []):
+            event_kinds.setdefault(str(event), set()).add(str(notification["kind"]))
+            if notification["audience"] != REQUESTER:
+                unit_kinds.add(str(notification["kind"]))
+    return StatusMachine(
+        leads_to={status: frozenset(targets) for status, targets in leads_to.items()},
+        notifying=notifying,
+        event_kinds={event: frozenset(kinds) for event, kinds in event_kinds.items()},
+        unit_kinds=frozenset(unit_kinds),
+    )
 
 
-def reachable(machine: Machine, source: str, target: str) -> bool:
+def reachable(machine: StatusMachine, source: str, target: str) -> bool:
     """Whether a request in ``source`` can be in ``target`` after zero or more transitions."""
     seen, todo = {source}, [source]
     while todo:
         status = todo.pop()
         if status == target:
             return True
-        for following in machine.get(status, frozenset()):
+        for following in machine.leads_to.get(status, frozenset()):
             if following not in seen:
                 seen.add(following)
                 todo.append(following)
@@ -83,7 +97,7 @@ class Ack:
 
 
 def ack_problems(
-    acks: Iterable[Ack], rows: dict[int, tuple[str, int]], machine: Machine
+    acks: Iterable[Ack], rows: dict[int, tuple[str, int]], machine: StatusMachine
 ) -> list[str]:
     """Acknowledged changes that the database does not hold (``rows``: id -> status, version;
     ``machine``: what a status may lead to)."""
@@ -170,6 +184,7 @@ def notification_problems(
     signatures: Iterable[tuple[int, str]],
     notifications: Iterable[tuple[int, int, str, int]],
     request_units: dict[int, int],
+    machine: StatusMachine,
 ) -> list[str]:
     """Exactly one effect per notifying transition.
 
@@ -178,7 +193,7 @@ def notification_problems(
     ``request:<id>:<event>:<version>:<kind>``: one group per (request, event, version)."""
     wanted: Counter[tuple[int, str]] = Counter()
     for request_id, meaning in signatures:
-        event = NOTIFYING_MEANINGS.get(meaning)
+        event = machine.notifying.get(meaning)
         if event is not None:
             wanted[(request_id, event)] += 1
     groups: dict[tuple[int, str, str], dict[str, set[int]]] = {}
@@ -204,16 +219,13 @@ def notification_problems(
             )
     audience: dict[tuple[int, str], set[int]] = {}
     for (request_id, event, version), kinds in sorted(groups.items()):
-        missing_kinds = EVENT_KINDS.get(event, frozenset()) - set(kinds)
+        missing_kinds = machine.event_kinds.get(event, frozenset()) - set(kinds)
         if missing_kinds:
             problems.append(
                 f"request #{request_id} {event} v{version}: no {', '.join(sorted(missing_kinds))}"
             )
         for kind, recipients in kinds.items():
-            if kind in (
-                "REQUEST_SUBMITTED",
-                "READY_TO_FULFIL",
-            ):  # the unit's approvers, store heads:
+            if kind in machine.unit_kinds:  # the unit's approvers, store heads:
                 unit_kind = (request_units.get(request_id, 0), kind)  # the same for every group
                 audience.setdefault(unit_kind, set()).update(recipients)
     for (request_id, event, version), kinds in sorted(groups.items()):
@@ -420,13 +432,13 @@ def check_notifications(run: ChaosRun) -> Outcome:
             "SELECT id, unit_id FROM workflow_request WHERE id > %s", [run.baseline_request]
         )
     }
-    problems = notification_problems(signatures, notifications, units)
+    problems = notification_problems(signatures, notifications, units, run.machine)
     left = run.results.get("left_in_queues", {})
     if left.get("broker") or left.get("pending_tasks"):
         problems.append(f"tasks never run: {left}")
     if problems:  # when, relative to the faults, the transitions that went unnotified were
         run.results["notification_timeline"] = signature_timeline(run, problems)
-    notifying = sum(1 for _, m in signatures if m in NOTIFYING_MEANINGS)
+    notifying = sum(1 for _, m in signatures if m in run.machine.notifying)
     return (
         not problems,
         f"{notifying} notifying transitions, {len(notifications)} notifications",

@@ -14,7 +14,14 @@ from typing import Any
 
 from lib import api
 
-from chaos.checks import TRANSITIONS_PATH, Ack, EventRow, Machine, expected_ids, status_machine
+from chaos.checks import (
+    TRANSITIONS_PATH,
+    Ack,
+    EventRow,
+    StatusMachine,
+    expected_ids,
+    status_machine,
+)
 from chaos.common import SUBSCRIBER_USERS, ChaosError, UnitRef, log
 from chaos.faults import ChaosTopology, FaultResult, inject, recover
 from chaos.invariants import EVENT_MAX
@@ -47,7 +54,7 @@ class ChaosRun:
         self.ports: list[int] = []
         self.results: dict[str, Any] = {"run": index + 1, "seed": self.seed}
         self.probe_ok: list[float] = []
-        self.machine: Machine = {}
+        self.machine: StatusMachine = status_machine([])
 
     def acknowledge(self, body: dict[str, Any], action: str, client: str) -> None:
         self.acks.append(
@@ -203,7 +210,7 @@ class ChaosRun:
         if response is None or response.status_code != 200:
             raise ChaosError(f"GET {TRANSITIONS_PATH} did not answer 200")
         self.machine = status_machine(response.json())
-        if not self.machine:
+        if not self.machine.leads_to:
             raise ChaosError(f"GET {TRANSITIONS_PATH} served no transition")
 
     async def until(self, condition: Any, timeout: float, step: float = 0.1) -> bool:

@@ -17,7 +17,7 @@ from lib import api
 from lib.ws import EVENTS_PATH, connect_events, send_auth
 from websockets.exceptions import ConnectionClosed
 
-from chaos.checks import OPEN_STATUSES, utc_today
+from chaos.checks import utc_today
 from chaos.common import ChaosError, UnitRef, log
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ class Client:
             if request is None:
                 return
             request = await self.drive(request)
-            if request["status"] in OPEN_STATUSES:
+            if request["status"] in self.run.machine.open_statuses:
                 return  # left open (stopping, or given up): this crate is done with
         if expired and not self.run.stopping:
             request = await self.create({"type": "DESTRUCTION", "crate": crate_id})
@@ -190,7 +190,7 @@ class Client:
 
     async def drive(self, request: dict[str, Any]) -> dict[str, Any]:
         steps = 0
-        while request["status"] in OPEN_STATUSES and not self.run.stopping:
+        while request["status"] in self.run.machine.open_statuses and not self.run.stopping:
             steps += 1
             if steps > 14:
                 raise GaveUp(f"request #{request['id']} still {request['status']} after 14 steps")

@@ -11,7 +11,13 @@ from typing import Any
 
 from strongroom.accounts.models import User
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.requests.models import Request
+from strongroom.requests.models import Request, RequestStatus, RequestType
+from strongroom.requests.notifying import REQUEST_EVENT_ROUTES
+from strongroom.requests.services import (
+    SUBMISSION_EVENT,
+    SUBMISSION_MEANING,
+    SUBMISSION_PERMISSION,
+)
 from strongroom.requests.transitions import TRANSITIONS, Transition, transition_refusal
 
 
@@ -35,10 +41,37 @@ def _action(transition: Transition) -> dict[str, Any]:
     }
 
 
+def _notifies(event: str | None) -> list[dict[str, str]]:
+    """The notifications a request event creates after commit, and for whom: the requester, or
+    everyone of the request's unit who holds the permission named."""
+    routes = REQUEST_EVENT_ROUTES.get(event or "", ())
+    return [{"kind": route.kind.value, "audience": route.audience} for route in routes]
+
+
 def transition_table() -> list[dict[str, Any]]:
     """Every transition: from which statuses to which, for which request types, the permission
-    it needs, whether only (or never) the requester may perform it, and how it is asked for."""
-    return [
+    it needs, whether only (or never) the requester may perform it, how it is asked for, and the
+    notification event it queues with the notifications that event creates. The first row,
+    "submit", is filing a request (POST /api/v1/requests/): it starts from no status. A status no
+    transition starts from is final."""
+    submit = {
+        "name": "submit",
+        "path": "",
+        "label": "Submit",
+        "meaning": SUBMISSION_MEANING.value,
+        "meaning_label": SUBMISSION_MEANING.label,
+        "reason_required": False,
+        "shelf": "none",
+        "witness": False,
+        "sources": [],
+        "target": RequestStatus.SUBMITTED.value,
+        "types": list(RequestType.values),
+        "permission": SUBMISSION_PERMISSION,
+        "requester": "any",
+        "event": SUBMISSION_EVENT,
+        "notifies": _notifies(SUBMISSION_EVENT),
+    }
+    return [submit] + [
         {
             **_action(t),
             "sources": list(t.sources),
@@ -46,6 +79,8 @@ def transition_table() -> list[dict[str, Any]]:
             "types": list(t.types),
             "permission": t.permission,
             "requester": _requester_rule(t),
+            "event": t.event,
+            "notifies": _notifies(t.event),
         }
         for t in TRANSITIONS.values()
     ]

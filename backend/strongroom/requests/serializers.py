@@ -47,6 +47,14 @@ class AvailableActionSerializer(serializers.Serializer):
     )
 
 
+class TransitionNotificationSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="The notification kind created.")
+    audience = serializers.CharField(
+        help_text='"requester", or the permission (app_label.codename) whose holders in the '
+        "request's unit are notified."
+    )
+
+
 class TransitionTableEntrySerializer(AvailableActionSerializer):
     sources = serializers.ListField(
         child=serializers.ChoiceField(choices=RequestStatus.choices),
@@ -60,6 +68,13 @@ class TransitionTableEntrySerializer(AvailableActionSerializer):
     permission = serializers.CharField(help_text="The permission it needs (app_label.codename).")
     requester = serializers.ChoiceField(
         choices=REQUESTER_RULE_CHOICES, help_text="Who among the permitted may perform it."
+    )
+    event = serializers.CharField(
+        allow_null=True,
+        help_text="The request event notified after commit (the dedupe key's event), if any.",
+    )
+    notifies = TransitionNotificationSerializer(
+        many=True, help_text="The notifications that event creates, and for whom."
     )
 
 

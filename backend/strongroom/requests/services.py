@@ -46,6 +46,13 @@ def request_number_allocate(*, year: int | None = None) -> str:
     return f"REQ-{year}-{Sequence.next_value(f'request:{year}'):06d}"
 
 
+# Filing a request is signed SUBMITTED and notified as "submitted": GET
+# /api/v1/requests/transitions/ serves it as the "submit" row, the transition from no status.
+SUBMISSION_MEANING = SignatureMeaning.SUBMITTED
+SUBMISSION_EVENT = "submitted"
+SUBMISSION_PERMISSION = "workflow.add_request"
+
+
 def notify_after_commit(request: Request, event: str) -> None:
     from strongroom.requests.tasks import notify_request_event
 
@@ -238,7 +245,7 @@ def request_create(
 ) -> tuple[Request, bool]:
     """Raise a request (signed SUBMITTED). Returns ``(request, created)``: with an
     Idempotency-Key already used by this user, the first request and ``False``."""
-    require_permission(actor, "workflow.add_request")
+    require_permission(actor, SUBMISSION_PERMISSION)
     if idempotency_key:
         first = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
         if first is not None:
@@ -262,7 +269,7 @@ def request_create(
             signer=actor,
             password=password,
             username=username,
-            meaning=SignatureMeaning.SUBMITTED,
+            meaning=SUBMISSION_MEANING,
             object_type="request",
             object_id="",
         ) as change:
@@ -296,7 +303,7 @@ def request_create(
             )
             if idempotency_key:
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, request=request)
-            notify_after_commit(request, "submitted")
+            notify_after_commit(request, SUBMISSION_EVENT)
     except IntegrityError as exc:
         if (
             idempotency_key

@@ -27,13 +27,29 @@ def machine(chaos: ModuleType) -> Any:
 def test_the_status_machine_comes_from_the_served_transition_table(
     chaos: ModuleType, machine: Any
 ) -> None:
-    assert machine == {
+    assert machine.leads_to == {
         "SUBMITTED": {"APPROVED", "REJECTED", "SENT_BACK", "CANCELLED"},
         "APPROVED": {"COMPLETED", "ISSUED", "SENT_BACK"},
         "ISSUED": {"COMPLETED"},
         "SENT_BACK": {"SUBMITTED", "CANCELLED"},
     }
-    assert chaos.status_machine([]) == {}
+    assert machine.open_statuses == {"SUBMITTED", "APPROVED", "ISSUED", "SENT_BACK"}
+    assert chaos.status_machine([]).leads_to == {}
+
+
+def test_what_notifies_whom_comes_from_the_served_transition_table(machine: Any) -> None:
+    assert machine.notifying == {
+        "SUBMITTED": "submitted",
+        "RESUBMITTED": "submitted",
+        "APPROVED": "approved",
+        "REJECTED": "rejected",
+        "SENT_BACK": "sent_back",
+        "ISSUED": "issued",
+        "DESTROYED": "destroyed",
+    }
+    assert machine.event_kinds["approved"] == {"REQUEST_APPROVED", "READY_TO_FULFIL"}
+    assert machine.event_kinds["destroyed"] == {"CRATE_DESTROYED"}
+    assert machine.unit_kinds == {"REQUEST_SUBMITTED", "READY_TO_FULFIL"}
 
 
 def test_reachable_follows_the_request_status_machine(chaos: ModuleType, machine: Any) -> None:
@@ -120,7 +136,9 @@ def _notification_rows(
     ]
 
 
-def test_notifications_exactly_once_per_notifying_transition(chaos: ModuleType) -> None:
+def test_notifications_exactly_once_per_notifying_transition(
+    chaos: ModuleType, machine: Any
+) -> None:
     signatures = [(5, "SUBMITTED"), (5, "APPROVED"), (5, "ISSUED"), (6, "SUBMITTED")]
     complete = [
         *_notification_rows(5, "submitted", 1),
@@ -129,21 +147,21 @@ def test_notifications_exactly_once_per_notifying_transition(chaos: ModuleType) 
         *_notification_rows(6, "submitted", 1),
     ]
     units = {5: 1, 6: 1}
-    assert chaos.notification_problems(signatures, complete, units) == []
+    assert chaos.notification_problems(signatures, complete, units, machine) == []
 
     lost = [row for row in complete if row[0] != 6]
-    assert chaos.notification_problems(signatures, lost, units) == [
+    assert chaos.notification_problems(signatures, lost, units, machine) == [
         "request #6: 1 signed 'submitted' transition(s), 0 notified"
     ]
     partial = [row for row in complete if row[2] != "request:5:approved:2:READY_TO_FULFIL"]
-    assert chaos.notification_problems(signatures, partial, units) == [
+    assert chaos.notification_problems(signatures, partial, units, machine) == [
         "request #5 approved v2: no READY_TO_FULFIL"
     ]
     one_short = [row for row in complete if row[:2] != (6, 22)]
-    assert chaos.notification_problems(signatures, one_short, units) == [
+    assert chaos.notification_problems(signatures, one_short, units, machine) == [
         "request #6 submitted v1 REQUEST_SUBMITTED: 1 of 2 recipients"
     ]
     not_mailed = [(*row[:3], 0) if row[0] == 6 else row for row in complete]
-    assert chaos.notification_problems(signatures, not_mailed, units) == [
+    assert chaos.notification_problems(signatures, not_mailed, units, machine) == [
         "2 notification(s) never e-mailed"
     ]

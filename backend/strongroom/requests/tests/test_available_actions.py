@@ -165,7 +165,7 @@ def test_the_transition_table_is_the_status_machine_of_transitions_py(plant: Pla
     response = plant.client("viewer").get("/api/v1/requests/transitions/")
     assert response.status_code == 200
     table = {row["name"]: row for row in response.json()}
-    assert list(table) == list(TRANSITIONS)
+    assert list(table) == ["submit", *TRANSITIONS]
     for name, transition in TRANSITIONS.items():
         row = table[name]
         assert row["sources"] == list(transition.sources)
@@ -173,6 +173,7 @@ def test_the_transition_table_is_the_status_machine_of_transitions_py(plant: Pla
         assert row["types"] == list(transition.types)
         assert row["permission"] == transition.permission
         assert row["meaning"] == transition.meaning
+        assert row["event"] == transition.event
     assert table["approve"]["requester"] == "never"
     assert table["cancel"]["requester"] == "only"
     assert table["issue"]["requester"] == "any"
@@ -193,4 +194,12 @@ def test_the_transition_table_is_the_status_machine_of_transitions_py(plant: Pla
         "types": ["STORAGE", "WITHDRAWAL", "TRANSFER", "DESTRUCTION"],
         "permission": "workflow.approve_request",
         "requester": "never",
+        "event": "sent_back",
+        "notifies": [{"kind": "REQUEST_SENT_BACK", "audience": "requester"}],
     }
+    # Filing is the transition from no status, notified to the unit's approvers.
+    assert table["submit"]["sources"] == []
+    assert table["submit"]["target"] == "SUBMITTED"
+    assert table["submit"]["notifies"] == [
+        {"kind": "REQUEST_SUBMITTED", "audience": "workflow.approve_request"}
+    ]

@@ -2349,6 +2349,12 @@ export interface components {
          * @enum {string}
          */
         TopicEnum: "request" | "sendback" | "crate" | "location" | "notification";
+        TransitionNotification: {
+            /** @description The notification kind created. */
+            kind: string;
+            /** @description "requester", or the permission (app_label.codename) whose holders in the request's unit are notified. */
+            audience: string;
+        };
         TransitionRequest: {
             version: number;
             signature: components["schemas"]["RequestSignatureRequest"];
@@ -2423,6 +2429,10 @@ export interface components {
              *     * `never` - Anyone with the permission but the requester
              */
             requester: components["schemas"]["RequesterEnum"];
+            /** @description The request event notified after commit (the dedupe key's event), if any. */
+            event: string | null;
+            /** @description The notifications that event creates, and for whom. */
+            notifies: components["schemas"]["TransitionNotification"][];
         };
         /**
          * @description * `STORAGE` - Storage
