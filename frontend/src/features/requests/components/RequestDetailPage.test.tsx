@@ -10,6 +10,21 @@ import { RequestDetailPage } from './RequestDetailPage';
 
 type Signature = RequestDetail['signatures'][number];
 
+/** The words the server gives each status (strongroom/compliance/signing.py STATUSES). */
+const SERVER_STATUS_LABELS: Record<Signature['status'], string> = {
+  valid: 'Valid',
+  superseded: 'Superseded by a later version',
+  record_changed: 'Invalid — record changed outside an audited edit',
+  not_bound: 'Invalid — not bound to this record (copied, re-pointed or altered)',
+  no_audit_event: 'Invalid — no matching audit event',
+};
+
+function serverStatusLabel(status: Signature['status'], supersededBy: number | null): string {
+  return status === 'superseded' && supersededBy !== null
+    ? `Superseded by version ${String(supersededBy)}`
+    : SERVER_STATUS_LABELS[status];
+}
+
 function signature(
   id: number,
   meaning: string,
@@ -36,7 +51,7 @@ function signature(
     record_digest: 'b'.repeat(64),
     valid: status === 'valid',
     status,
-    status_display: status,
+    status_display: serverStatusLabel(status, supersededByVersion),
     superseded_by_version: supersededByVersion,
     manifestation: 'Document Manager GOA1 — Submitted — 2026-11-23 01:00:00 UTC',
   };
@@ -168,10 +183,10 @@ describe('RequestDetailPage signatures', () => {
     expect(rows.map((row) => within(row).getAllByRole('cell').at(-1)?.textContent)).toEqual([
       'Invalid — record changed outside an audited edit' +
         'The record was changed after this signature without an audited edit: it no longer signs what is shown.',
-      'Invalid — not bound to this record' +
+      'Invalid — not bound to this record (copied, re-pointed or altered)' +
         'The signature was copied, re-pointed or altered: it does not belong to this record as it stands.',
       'Valid',
-      'Invalid — no audit event' + 'No audit event records this signature being made.',
+      'Invalid — no matching audit event' + 'No audit event records this signature being made.',
     ]);
   });
 

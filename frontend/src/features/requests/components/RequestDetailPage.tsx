@@ -204,7 +204,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
                     <SignatureValidityBadge
                       status={signature.status}
                       valid={signature.valid}
-                      supersededByVersion={signature.superseded_by_version}
+                      label={signature.status_display}
                     />
                   </Table.Td>
                 </Table.Tr>

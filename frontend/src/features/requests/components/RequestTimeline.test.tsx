@@ -286,7 +286,7 @@ describe('RequestTimeline', () => {
       valid: false,
       // The status another change adds to the server: not in this schema's enum yet.
       status: 'superseded' as TimelineSignature['status'],
-      status_label: 'Superseded',
+      status_label: 'Superseded by version 3', // the server's words
       superseded_by_version: 3,
     });
     renderTimeline([entry({ key: 'event-2', signatures: [superseded] })]);

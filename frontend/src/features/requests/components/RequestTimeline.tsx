@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Code, Group, List, Stack, Text, Timeline } from '@mantine/core';
+import { Anchor, Button, Code, Group, List, Stack, Text, Timeline } from '@mantine/core';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 
 import type { Schemas } from '@/lib/api/types';
-import { TONES } from '@/components/ui/status-colors';
 import { formatDateTime, formatDateTimeUtc } from '@/lib/format';
+
+import { SignatureValidityBadge } from './SignatureValidity';
 
 export type TimelineEntry = Schemas['TimelineEntry'];
 export type TimelineSignature = Schemas['TimelineSignature'];
@@ -37,32 +38,6 @@ function PersonName({ person }: { person: Person }) {
   );
 }
 
-/** "Superseded by version N" (grey) when a later version replaced the signed one; valid in
- *  green; any other status red, its reason in words. Never cut off: the text wraps. */
-export function TimelineSignatureStatus({ signature }: { signature: TimelineSignature }) {
-  const status: string = signature.status;
-  const superseded = status === 'superseded';
-  const label =
-    superseded && signature.superseded_by_version !== null
-      ? `Superseded by version ${String(signature.superseded_by_version)}`
-      : signature.status_label;
-  const tone = signature.valid ? 'valid' : superseded ? 'superseded' : 'invalid';
-  return (
-    <Badge
-      {...TONES[tone]}
-      data-tone={tone}
-      tt="none"
-      data-status={status}
-      styles={{
-        root: { height: 'auto', maxWidth: '100%', paddingBlock: 2 },
-        label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' },
-      }}
-    >
-      {label}
-    </Badge>
-  );
-}
-
 function SignatureLine({ signature }: { signature: TimelineSignature }) {
   return (
     <Group gap={6} wrap="wrap" align="center">
@@ -74,7 +49,11 @@ function SignatureLine({ signature }: { signature: TimelineSignature }) {
         · {/* A signature's time is part of its manifestation: UTC for every reader. */}
         <time dateTime={signature.signed_at}>{formatDateTimeUtc(signature.signed_at)}</time>
       </Text>
-      <TimelineSignatureStatus signature={signature} />
+      <SignatureValidityBadge
+        status={signature.status}
+        valid={signature.valid}
+        label={signature.status_label}
+      />
     </Group>
   );
 }

@@ -5,38 +5,41 @@ import { TONES } from '@/components/ui/status-colors';
 import {
   signatureTone,
   signatureValidityExplanation,
-  signatureValidityLabel,
   type SignatureStatus,
 } from './signature-validity';
 
 /**
- * A signature's validity. Valid is green; superseded by a later version is grey (neutral: an
- * audited correction, not a fault); any other status is red and says why, in full — the label
- * wraps rather than being cut off, with the explanation under it.
+ * A signature's validity, in the server's words (``label``: the signature's status_display, a
+ * timeline signature's status_label — "Superseded by version N" included). Valid is green;
+ * superseded by a later version is grey (neutral: an audited correction, not a fault); any other
+ * status is red and says why, in full — the label wraps rather than being cut off, with the
+ * explanation under it. The request page's signature table and its timeline both show this.
  */
 export function SignatureValidityBadge({
   status,
   valid,
-  supersededByVersion,
+  label,
 }: {
   status?: SignatureStatus | undefined;
   valid: boolean;
-  supersededByVersion?: number | null | undefined;
+  label: string;
 }) {
   const tone = signatureTone(status, valid);
   const explanation = signatureValidityExplanation(status);
   return (
-    <Stack gap={2} align="flex-start" data-tone={tone}>
+    <Stack gap={2} align="flex-start">
       <Badge
-        color={TONES[tone].color}
-        variant={TONES[tone].variant}
+        {...TONES[tone]}
+        data-tone={tone}
+        data-status={status}
         tt="none"
         title={explanation}
         h="auto"
         maw="100%"
+        py={2}
         styles={{ label: { whiteSpace: 'normal', overflow: 'visible', textOverflow: 'clip' } }}
       >
-        {signatureValidityLabel(status, valid, supersededByVersion)}
+        {label}
       </Badge>
       {tone === 'invalid' && explanation !== undefined && (
         <Text size="xs" c="red.8">
