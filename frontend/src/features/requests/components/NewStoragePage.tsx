@@ -13,16 +13,12 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 
 import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
-import { useSignatureCredentials } from '@/lib/auth/signing-session';
-import { useFocusFirstInvalid } from '@/lib/focus-invalid';
-import { newIdempotencyKey } from '@/lib/idempotency';
 
-import { useCreateRequest } from '../api/create-request';
 import { useDepartments } from '@/entities/departments/get-departments';
 import { useParseDocumentsCsv } from '../api/parse-documents-csv';
 import {
@@ -35,6 +31,7 @@ import {
 } from './document-rows';
 import { DocumentRowsEditor } from './DocumentRowsEditor';
 import { SubmitSignatureFields } from './SubmitSignatureFields';
+import { useRequestWizard } from './use-request-wizard';
 
 /** The request fields this form shows; a server message for any other goes in the alert. */
 const FORM_FIELDS = ['department', 'description', 'purpose', 'new_documents'] as const;
@@ -101,29 +98,26 @@ function csvMessages(error: Error): string[] {
 
 /** A storage request: a new crate with its documents, typed in or imported from CSV. */
 export function NewStoragePage({ me }: { me: Me }) {
-  const navigate = useNavigate();
   const departments = useDepartments();
   const parseCsv = useParseDocumentsCsv();
-  const create = useCreateRequest();
+  // One step: the whole form. Its refused fields are the page's.
+  const { credentials, attempted, setAttempted, create, serverErrors, wizardRef, ...wizard } =
+    useRequestWizard<HTMLFormElement>([[]]);
   const [department, setDepartment] = useState<string | null>(null);
   const [description, setDescription] = useState('');
   const [purpose, setPurpose] = useState('');
   const [rows, setRows] = useState<DocumentRow[]>(() => [emptyRow()]);
-  const credentials = useSignatureCredentials();
-  const [attempted, setAttempted] = useState(false);
-  const [idempotencyKey] = useState(newIdempotencyKey);
   const documentTypes = useDocumentTypes();
   // The server's messages per row, by the row's key (rows can be added or removed meanwhile);
   // a field's message goes when the field is changed.
   const [rowErrors, setRowErrors] = useState<Record<number, RowErrors>>({});
-  const { ref: formRef, refused: focusFirstInvalid } = useFocusFirstInvalid();
 
   const typeOf = (code: string): RetentionType | undefined =>
     documentTypes.data?.find((t) => t.code === code);
   const chosen = departments.data?.results.find((d) => String(d.id) === department);
   const rowsValid = rows.length > 0 && rows.every((row) => rowComplete(row, typeOf(row.docType)));
   const valid = chosen !== undefined && purpose.trim() !== '' && rowsValid && credentials.complete;
-  const server = fieldErrors(create.error);
+  const server = serverErrors;
 
   const update = (key: number, patch: Partial<DocumentRow>) => {
     setRows((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
@@ -166,39 +160,30 @@ export function NewStoragePage({ me }: { me: Me }) {
       </Title>
       <form
         noValidate
-        ref={formRef}
+        ref={wizardRef}
         onSubmit={(event) => {
           event.preventDefault();
           setAttempted(true);
           if (!valid) {
-            focusFirstInvalid();
+            wizard.focusFirstInvalid();
             return;
           }
           const sent = rows.map((row) => row.key);
           setRowErrors({});
-          create.mutate(
+          wizard.submit(
             {
-              idempotencyKey,
-              body: {
-                type: 'STORAGE',
-                purpose: purpose.trim(),
-                department: chosen.id,
-                description: description.trim(),
-                new_documents: rows.map(toDocumentInput),
-                signature: credentials.signature,
-              },
+              type: 'STORAGE',
+              purpose: purpose.trim(),
+              department: chosen.id,
+              description: description.trim(),
+              new_documents: rows.map(toDocumentInput),
             },
             {
-              onSuccess: (detail) => {
-                void navigate(`/requests/${String(detail.id)}`);
-              },
-              onError: (error) => {
-                credentials.onError(error);
+              onRefused: (error) => {
                 const byRow = rowFieldErrors(error, 'new_documents');
                 setRowErrors(
                   Object.fromEntries(sent.map((key, index) => [key, byRow[index] ?? {}] as const)),
                 );
-                focusFirstInvalid();
               },
             },
           );

@@ -10,13 +10,16 @@ import { useCreateRequest, type CreateRequestBody } from '../api/create-request'
 import { stepOfServerError } from './wizard-errors';
 
 /**
- * What every stepped request wizard (withdrawal, transfer, destruction) shares: the step, the
- * requester's signature, one Idempotency-Key for the form (a retried submit reuses it), the
- * server's field errors, and the submit that creates the request, opens it on success and, on a
- * refusal, goes back to the first step showing a refused field (`stepFields[i]`: the request
- * fields step `i` shows) and focuses it.
+ * What every request form shares — the stepped wizards (withdrawal, transfer, destruction) and
+ * the one-page storage form (one step): the step, the requester's signature, one
+ * Idempotency-Key for the form (a retried submit reuses it), the server's field errors, and the
+ * submit that creates the request, opens it on success and, on a refusal, goes back to the first
+ * step showing a refused field (`stepFields[i]`: the request fields step `i` shows) and focuses
+ * it. `wizardRef` goes on the element (`T`) holding the fields.
  */
-export function useRequestWizard(stepFields: readonly (readonly string[])[]) {
+export function useRequestWizard<T extends HTMLElement = HTMLDivElement>(
+  stepFields: readonly (readonly string[])[],
+) {
   const navigate = useNavigate();
   const [step, setStep] = useState(0);
   const credentials = useSignatureCredentials();
@@ -24,10 +27,16 @@ export function useRequestWizard(stepFields: readonly (readonly string[])[]) {
   const [idempotencyKey] = useState(newIdempotencyKey);
   const create = useCreateRequest();
   const serverErrors = fieldErrors(create.error);
-  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<HTMLDivElement>();
+  const { ref: wizardRef, refused: focusFirstInvalid } = useFocusFirstInvalid<T>();
 
-  /** Marks the wizard attempted; sends `body` (null: not complete yet) once it is signed. */
-  const submit = (body: Omit<CreateRequestBody, 'signature'> | null) => {
+  /**
+   * Marks the wizard attempted; sends `body` (null: not complete yet) once it is signed.
+   * `onRefused` sees a refusal first (a form keeping per-row messages files them).
+   */
+  const submit = (
+    body: Omit<CreateRequestBody, 'signature'> | null,
+    { onRefused }: { onRefused?: (error: Error) => void } = {},
+  ) => {
     setAttempted(true);
     if (body === null || !credentials.complete) {
       return;
@@ -40,6 +49,7 @@ export function useRequestWizard(stepFields: readonly (readonly string[])[]) {
         },
         onError: (error) => {
           credentials.onError(error);
+          onRefused?.(error);
           const back = stepOfServerError(error, stepFields);
           if (back !== null) {
             setStep(back);
@@ -59,6 +69,7 @@ export function useRequestWizard(stepFields: readonly (readonly string[])[]) {
     create,
     serverErrors,
     wizardRef,
+    focusFirstInvalid,
     submit,
   };
 }
