@@ -234,7 +234,6 @@ def test_ten_years_is_the_longest_range(client: Any, world: dict[str, Crate]) ->
     assert len(response.json()["periods"]) == 40
 
 
-@pytest.mark.compliance("11.10(b)")
 def test_csv_has_the_json_figures_and_is_audited(client: Any, world: dict[str, Crate]) -> None:
     body = client.get(URL, {**RANGE, "period": "quarter"}).json()
     response = client.get(CSV_URL, {**RANGE, "period": "quarter"})
