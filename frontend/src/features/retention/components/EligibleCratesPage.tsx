@@ -64,7 +64,7 @@ export function EligibleCratesPage({ me }: { me: Me }) {
         </Title>
         <Text c="dimmed" data-testid="eligible-description">
           {describe(filters)}{' '}
-          <Anchor component={Link} to="/retention/forecast">
+          <Anchor component={Link} to="/retention/forecast" underline="always">
             Back to the forecast
           </Anchor>
         </Text>
@@ -83,6 +83,7 @@ export function EligibleCratesPage({ me }: { me: Me }) {
           />
           <DateInput
             label="Eligible on"
+            clearButtonProps={{ 'aria-label': 'Clear eligible on' }}
             placeholder="Today"
             valueFormat="YYYY-MM-DD"
             clearable
@@ -94,6 +95,7 @@ export function EligibleCratesPage({ me }: { me: Me }) {
           />
           <DateInput
             label="Retention ends from"
+            clearButtonProps={{ 'aria-label': 'Clear retention ends from' }}
             placeholder="YYYY-MM-DD"
             valueFormat="YYYY-MM-DD"
             clearable
@@ -105,6 +107,7 @@ export function EligibleCratesPage({ me }: { me: Me }) {
           />
           <DateInput
             label="Retention ends by"
+            clearButtonProps={{ 'aria-label': 'Clear retention ends by' }}
             placeholder="YYYY-MM-DD"
             valueFormat="YYYY-MM-DD"
             clearable
