@@ -205,9 +205,10 @@ describe('retention forecast', () => {
     const count = tableRow.getByRole('link', { name: /becoming eligible in/ });
     expect(await count.innerText()).toBe(String(row?.crates));
     expect(await page.title()).toBe('Retention forecast · Strongroom');
-    const problems = await accessibilityProblems(page, 'retention forecast');
+    // The screenshot first: the width changes of the accessibility pass start transitions.
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: resolve(SCREENSHOTS, 'retention-forecast.png') });
+    const problems = await accessibilityProblems(page, 'retention forecast');
 
     // Quarters: the same crate, counted in its quarter (the segmented control's label is what
     // a pointer clicks; its radio input is visually hidden).

@@ -3,6 +3,7 @@ import {
   Anchor,
   Button,
   Group,
+  Input,
   Paper,
   SegmentedControl,
   Select,
@@ -215,9 +216,9 @@ export function RetentionForecastPage({ me }: { me: Me }) {
       <Paper withBorder p="md" component="section" aria-label="Filters">
         <Group align="flex-end" wrap="wrap">
           <div>
-            <Text size="sm" fw={500} id="forecast-period-label" mb={4}>
+            <Input.Label id="forecast-period-label" display="block" mb={4}>
               Period
-            </Text>
+            </Input.Label>
             <SegmentedControl
               aria-labelledby="forecast-period-label"
               value={filters.period}
@@ -256,9 +257,9 @@ export function RetentionForecastPage({ me }: { me: Me }) {
             w={260}
           />
           <div>
-            <Text size="sm" fw={500} id="forecast-grouping-label" mb={4}>
+            <Input.Label id="forecast-grouping-label" display="block" mb={4}>
               Chart stacks
-            </Text>
+            </Input.Label>
             <SegmentedControl
               aria-labelledby="forecast-grouping-label"
               value={grouping}
