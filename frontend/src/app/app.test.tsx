@@ -84,6 +84,12 @@ describe('navigation by role', () => {
       'New destruction',
       'System status',
     ]);
+    expect(labels(['records.view_crate'])).toEqual([
+      'Dashboard',
+      'Crates',
+      'Retention forecast',
+      'System status',
+    ]);
     expect(labels(['compliance.view_audit_trail', 'accounts.view_user'])).toEqual([
       'Dashboard',
       'Audit trail',

@@ -86,3 +86,13 @@ export const DocumentsSearchPage = lazy(() =>
     default: m.DocumentsSearchPage,
   })),
 );
+export const RetentionForecastPage = lazy(() =>
+  import('@/features/retention/components/RetentionForecastPage').then((m) => ({
+    default: m.RetentionForecastPage,
+  })),
+);
+export const EligibleCratesPage = lazy(() =>
+  import('@/features/retention/components/EligibleCratesPage').then((m) => ({
+    default: m.EligibleCratesPage,
+  })),
+);

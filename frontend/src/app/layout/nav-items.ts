@@ -21,6 +21,11 @@ const NAV: NavItem[] = [
     permission: PERMISSIONS.raiseRequest,
   },
   { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
+  {
+    to: '/retention/forecast',
+    label: 'Retention forecast',
+    permission: PERMISSIONS.viewCrate,
+  },
   { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
   { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
   { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },

@@ -19,6 +19,10 @@ export type DocumentType = Schemas['DocumentType'];
 export type HistoryEvent = Schemas['HistoryEvent'];
 export type Unit = Schemas['Unit'];
 export type Dashboard = Schemas['Dashboard'];
+export type Forecast = Schemas['Forecast'];
+export type ForecastPeriod = Schemas['ForecastPeriod'];
+export type ForecastRow = Schemas['ForecastRow'];
+export type EligibleCrate = Schemas['EligibleCrate'];
 export type RealtimeEvent = Schemas['Event'];
 export type TopicName = Schemas['TopicEnum'];
 
