@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -49,7 +49,7 @@ from strongroom.disposition.models import (
 from strongroom.records.codes import InvalidCrateCodeError, normalise
 from strongroom.records.disposal import crate_destruction_refusal, crates_eligible
 from strongroom.records.models import Crate, CrateClaim, CrateClaimKind
-from strongroom.records.services.claims import crate_claims_release
+from strongroom.records.services.claims import crate_claim, crate_claims_release
 from strongroom.records.services.destruction import crate_destroy
 
 MAX_BATCH_CRATES = 500
@@ -195,16 +195,8 @@ def _selected_crates(
 
 
 def _items_add(batch: DestructionBatch, crates: list[Crate]) -> None:
-    for crate in crates:
-        try:
-            with transaction.atomic():
-                CrateClaim.objects.create(crate=crate, holder_kind=BATCH, holder_id=batch.pk)
-        except IntegrityError as exc:  # claimed by another transaction meanwhile
-            raise ConflictError(
-                f"Crate {crate.code} was just taken by another request or batch.",
-                code="crate_claimed",
-                details={"crates": {str(crate.pk): ["Held by another request or batch."]}},
-            ) from exc
+    for crate in crates:  # a claim taken meanwhile by another transaction: 409 crate_claimed
+        crate_claim(crate_id=crate.pk, kind=BATCH, holder_id=batch.pk)
     BatchItem.objects.bulk_create([BatchItem(batch=batch, crate=crate) for crate in crates])
 
 
