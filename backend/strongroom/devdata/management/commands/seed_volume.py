@@ -475,18 +475,19 @@ class Command(BaseCommand):
         )
 
     def _claim_open_requests(self) -> None:
-        """Each open request holds its crate (records.CrateClaim), as request_create makes it."""
+        """Each open request holds its crate (records.CrateClaim), as request_create makes it:
+        the seeded ones get their claims here (those made through the workflow have theirs)."""
         claims, requests = CrateClaim._meta.db_table, Request._meta.db_table
         # The models' own table names; the values are parameters.
         statement = (
             f'INSERT INTO "{claims}" (crate_id, holder_kind, holder_id, claimed_at) '  # noqa: S608
-            f'SELECT crate_id, %s, id, NOW() FROM "{requests}" WHERE status = ANY(%s)'
+            f'SELECT r.crate_id, %s, r.id, NOW() FROM "{requests}" r WHERE r.status = ANY(%s) '
+            f'AND NOT EXISTS (SELECT 1 FROM "{claims}" c WHERE c.holder_kind = %s '
+            "AND c.holder_id = r.id)"
         )
+        kind = CrateClaimKind.REQUEST.value
         with connection.cursor() as cursor:
-            cursor.execute(
-                statement,
-                [CrateClaimKind.REQUEST.value, [status.value for status in OPEN_STATUSES]],
-            )
+            cursor.execute(statement, [kind, [s.value for s in OPEN_STATUSES], kind])
             self._say(f"{cursor.rowcount:,} crate claims of open requests")
 
 
