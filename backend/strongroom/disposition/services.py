@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
@@ -844,12 +843,3 @@ def batch_items_drop_ineligible(crate_ids: list[int], code: str, reason: str) ->
         )
         if items:
             _items_drop(batch, items, code=code, reason=reason)
-
-
-def batch_open_for_crates(crate_ids: Iterable[int]) -> QuerySet[DestructionBatch]:
-    """The open batches holding any of the crates (pending items)."""
-    return DestructionBatch.objects.filter(
-        status__in=OPEN_BATCH_STATUSES,
-        items__crate_id__in=list(crate_ids),
-        items__state=ItemState.PENDING,
-    ).distinct()
