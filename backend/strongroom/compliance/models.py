@@ -26,6 +26,7 @@ class SignatureMeaning(models.TextChoices):
     WITNESSED = "WITNESSED", "Witnessed"
     HOLD_PLACED = "HOLD_PLACED", "Legal hold placed"
     HOLD_RELEASED = "HOLD_RELEASED", "Legal hold released"
+    RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
 
 
 class Signature(models.Model):

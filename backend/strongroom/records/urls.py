@@ -1,12 +1,15 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from strongroom.records import api
+from strongroom.records import api, retention_api
 
 router = SimpleRouter()
 router.register("crates", api.CrateViewSet, basename="crate")
 router.register("documents", api.DocumentViewSet, basename="document")
 router.register("document-types", api.DocumentTypeViewSet, basename="document-type")
+router.register("retention-rules", retention_api.RetentionRuleViewSet, basename="retention-rule")
+router.register("retention-events", retention_api.RetentionEventViewSet, basename="retention-event")
+router.register("document-events", retention_api.DocumentEventViewSet, basename="document-event")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -20,6 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "attachments/<int:pk>/download/",
         api.AttachmentDownloadView.as_view(),
         name="attachment-download",
+    ),
+    path(
+        "integrations/document-events/",
+        retention_api.IntegrationDocumentEventsView.as_view(),
+        name="integration-document-events",
     ),
     path("", include(router.urls)),
 ]
