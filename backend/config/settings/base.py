@@ -297,6 +297,11 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "strongroom.records.models.Document.Status",
         "LocationKindEnum": "strongroom.storage.models.Location.Kind",
         "SignatureStatusEnum": "strongroom.compliance.signing.STATUS_CHOICES",
+        "RetentionRuleStatusEnum": "strongroom.records.models.RetentionRule.Status",
+        "RetentionRuleActionEnum": "strongroom.records.models.RetentionRule.Action",
+        "RetentionRuleTriggerEnum": "strongroom.records.models.RetentionRule.Trigger",
+        "DocumentEventSourceEnum": "strongroom.records.models.DocumentEvent.Source",
+        "RetentionBasisEnum": "strongroom.records.models.Document.RetentionBasis",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
