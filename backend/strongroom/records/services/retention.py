@@ -655,7 +655,11 @@ def retention_rule_approve(
 def retention_rule_approve_unsigned(*, rule: RetentionRule, reason: str) -> RecomputeResult:
     """Approve a rule ``initial_setup`` seeds: there is no one to sign yet, so it is recorded
     as approved by the setup (no signer, no signature) with an audit event saying so."""
-    rule = RetentionRule.objects.select_for_update().select_related("event").get(pk=rule.pk)
+    rule = (
+        RetentionRule.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=rule.pk)
+    )
     on = timezone.localdate()
     _previous, result = _approve(rule, actor=None, on=on)
     audit_event_record(
