@@ -36,7 +36,12 @@ MANAGE_USERS = {"accounts.view_user", "accounts.add_user", "accounts.change_user
 MANAGE_UNITS = {"accounts.add_unit", "accounts.change_unit"}
 MANAGE_DEPARTMENTS = {"accounts.add_department", "accounts.change_department"}
 MANAGE_LOCATIONS = {"storage.add_location", "storage.change_location"}
-MANAGE_DOCUMENT_TYPES = {"records.add_documenttype", "records.change_documenttype"}
+MANAGE_DOCUMENT_TYPES = {
+    "records.add_documenttype",
+    "records.change_documenttype",
+    "records.add_retentionevent",
+    "records.change_retentionevent",
+}
 RAISE_REQUESTS = {
     "workflow.add_request",
     "workflow.change_request",

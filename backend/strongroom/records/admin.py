@@ -4,12 +4,19 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from strongroom.compliance.admin_audit import AuditedAdmin
-from strongroom.records.models import Attachment, Crate, Document, DocumentType
+from strongroom.records.models import Attachment, Crate, Document, DocumentType, RetentionEvent
 
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "default_retention_years", "is_active"]
+
+
+@admin.register(RetentionEvent)
+class RetentionEventAdmin(AuditedAdmin):
+    """The named events retention rules run from; a records manager's list to extend."""
+
+    list_display = ["code", "name", "is_active"]
 
 
 class DocumentInline(admin.TabularInline):

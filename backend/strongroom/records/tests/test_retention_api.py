@@ -208,7 +208,7 @@ def _integration(secret: str, rows: list[dict[str, Any]]) -> Any:
     return client.post(INTEGRATION, {"events": rows}, format="json")
 
 
-@pytest.mark.compliance("11.10(d)", "11.300")
+@pytest.mark.compliance("11.10(d)", "A11-12.1")
 def test_service_tokens_are_hashed_scoped_and_refused_when_revoked_or_expired(
     site: Site, api_client_for: Any
 ) -> None:
