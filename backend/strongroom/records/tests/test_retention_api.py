@@ -275,3 +275,36 @@ def test_service_tokens_are_hashed_scoped_and_refused_when_revoked_or_expired(
     assert revoked.status_code == 200
     assert _integration(secret, [row | {"date": "2020-01-31"}]).status_code == 401
     assert AuditEvent.objects.filter(action="service_token.revoke", reason="Rotated").exists()
+
+
+def test_rule_and_event_date_lists_cost_the_same_queries_for_one_row_or_many(
+    site: Site, api_client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client_for(site.drafter)
+    crate = site.crate()
+
+    def counts() -> tuple[int, int]:
+        found = []
+        for path in (RULES, EVENTS):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found[0], found[1]
+
+    def add(n: int) -> None:
+        site.rule(f"R-{n}", site.log, unit=site.goa if n % 2 else None)
+        DocumentEvent.objects.create(
+            document=site.document(crate, site.bmr),
+            event=site.expiry,
+            date=dt.date(2020, 1, 1),
+            recorded_by=site.drafter,
+        )
+
+    add(0)
+    one = counts()
+    for n in range(1, 6):
+        add(n)
+    assert counts() == one
