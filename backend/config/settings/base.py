@@ -253,6 +253,8 @@ REST_FRAMEWORK = {
         "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="300/5m"),
         # Sign-ins naming one username, from any address (above AXES_FAILURE_LIMIT).
         "login_username": env.str("STRONGROOM_THROTTLE_LOGIN_USERNAME", default="10/5m"),
+        # Calls of an integration (a LIMS or ERP) per service token.
+        "integration": env.str("STRONGROOM_THROTTLE_INTEGRATION", default="120/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

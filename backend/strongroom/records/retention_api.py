@@ -23,6 +23,7 @@ from strongroom.accounts.service_tokens import (
     ServiceTokenAuthentication,
     service_token_unit_ids,
 )
+from strongroom.accounts.throttles import ServiceTokenThrottle
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
 from strongroom.core.pagination import StrongroomCursorPagination
 from strongroom.records.models import Document, DocumentEvent, RetentionEvent, RetentionRule
@@ -307,7 +308,7 @@ class IntegrationDocumentEventsView(APIView):
     authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [HasServiceScope]
     required_scope = SCOPE_DOCUMENT_EVENTS_WRITE
-    throttle_classes: list[Any] = []
+    throttle_classes = [ServiceTokenThrottle]
 
     @extend_schema(
         request=inline_serializer(

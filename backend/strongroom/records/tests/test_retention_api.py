@@ -308,3 +308,17 @@ def test_rule_and_event_date_lists_cost_the_same_queries_for_one_row_or_many(
     for n in range(1, 6):
         add(n)
     assert counts() == one
+
+
+def test_integration_calls_are_limited_per_token(
+    site: Site, api_client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strongroom.accounts.throttles import ServiceTokenThrottle
+
+    monkeypatch.setattr(ServiceTokenThrottle, "rate", "2/minute", raising=False)
+    admin = api_client_for(UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR))
+    first, second = _token(admin, site, name="LIMS")["secret"], _token(admin, site, name="ERP")
+    row = {"document_number": "NONE", "unit": "GOA1", "event": "BATCH_EXPIRY", "date": "2020-01-31"}
+    statuses = [_integration(first, [row]).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    assert _integration(second["secret"], [row]).status_code == 400  # another token's own count
