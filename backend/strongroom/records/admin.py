@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from strongroom.compliance.admin_audit import AuditedAdmin
-from strongroom.records.models import Attachment, Crate, Document, DocumentType, RetentionEvent
+from strongroom.records.models import (
+    Attachment,
+    Crate,
+    Document,
+    DocumentEvent,
+    DocumentType,
+    RetentionEvent,
+    RetentionRule,
+)
 
 
 @admin.register(DocumentType)
@@ -92,3 +100,32 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ShownOnly(admin.ModelAdmin):
+    """Changed through the API's services only (signed and audited): the admin shows them."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(_ShownOnly):
+    list_display = ["code", "revision", "title", "doc_type", "unit", "status", "effective_from"]
+    list_filter = ["status", "doc_type"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(_ShownOnly):
+    list_display = ["document", "event", "date", "source", "recorded_at"]
+    list_filter = ["event", "source"]
