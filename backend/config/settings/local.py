@@ -28,6 +28,9 @@ STRONGROOM_WS_ALLOWED_ORIGINS = env.list(
 
 _broker_dir = BASE_DIR / "var" / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL == "filesystem://":
+    # kombu's, with messages that appear in the folder only once complete (see the module).
+    CELERY_BROKER_TRANSPORT = "strongroom.core.dev_broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_broker_dir),
     "data_folder_out": str(_broker_dir),
