@@ -4,14 +4,14 @@
 #
 # Ctrl-C, or SIGTERM to this script or to its whole process group, stops everything within
 # seconds: the services get SIGTERM, and what is left of them (and their children) after
-# STRONGROOM_DEV_STOP_SECONDS (default 5) gets SIGKILL.
+# STRONGROOM_DEV_STOP_SECONDS (default 6) gets SIGKILL.
 set -euo pipefail
 cd "$(dirname "$0")/../backend"
 export DJANGO_SETTINGS_MODULE=config.settings.local
 PY=.venv/bin/python
 HOST=${STRONGROOM_DEV_HOST:-127.0.0.1}
 PORT=${STRONGROOM_DEV_PORT:-8000}
-STOP_SECONDS=${STRONGROOM_DEV_STOP_SECONDS:-5}
+STOP_SECONDS=${STRONGROOM_DEV_STOP_SECONDS:-6}
 
 # What the stack writes (database, broker folder, media, static files, audit signing key, demo
 # password) lives in one folder: backend/var (git-ignored), or STRONGROOM_DEV_VAR.
@@ -44,9 +44,10 @@ stop() {
     kill -TERM "${all[@]}" 2>/dev/null || true
     deadline=$((SECONDS + STOP_SECONDS))
     while alive "${all[@]}" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-    # What has not stopped by now is killed with its children. A SIGTERM to the whole process
-    # group (not only a Ctrl-C) also reaches the worker's pool processes; the worker then starts new
-    # ones and can hang for good in its warm shutdown. A killed worker loses the messages it held:
+    # What has not stopped by now is killed with its children. The worker notices a warm shutdown
+    # only between two waits for the broker (up to 2 s each) and then waits for its pool: some 5 s
+    # in all. A SIGTERM to the whole process group (not a Ctrl-C) also reaches its pool processes;
+    # it then starts new ones and can hang for good. A killed worker loses the messages it held:
     # the file-system broker hands a message out by moving its file away and keeps it only in the
     # worker's memory until the ack (acks_late does not bring it back as it does with Redis). The
     # tasks queued by a transaction (strongroom.core.task_queue) are sent again by
