@@ -405,4 +405,43 @@ describe('BatchDetailPage: destroying a crate', () => {
       'Request REQ-2026-000041 opened',
     );
   });
+
+  it('marks a crate not found with a reason (required), not signed', async () => {
+    const after = makeBatch({
+      ...inProgress,
+      version: 8,
+      items: ITEMS.map((item) =>
+        item.id === 13
+          ? {
+              ...item,
+              state: 'NOT_FOUND' as const,
+              state_display: 'Not found',
+              reason: 'Not on S1',
+            }
+          : item,
+      ),
+    });
+    const api = renderDetail(inProgress, {
+      'POST /api/v1/destruction-batches/5/items/13/not-found/': [{ body: after }],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'GOA1-QC-2020-000033-0 not found' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.queryByLabelText(/^Your password/)).not.toBeInTheDocument();
+    await userEvent.click(dialog.getByRole('button', { name: 'Mark not found' }));
+    expect(await dialog.findByText('A reason is required')).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    await userEvent.type(dialog.getByLabelText(/^Reason/), 'Not on S1');
+    await userEvent.click(dialog.getByRole('button', { name: 'Mark not found' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      version: 7,
+      reason: 'Not on S1',
+    });
+    const row = screen.getByTestId('batch-item-GOA1-QC-2020-000033-0');
+    expect(within(row).getByTestId('item-reason')).toHaveTextContent('Not on S1');
+  });
 });
