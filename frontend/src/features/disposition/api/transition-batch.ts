@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 import { crateKeys } from '@/entities/crates/crate-keys';
+import { ApiError } from '@/lib/api-client';
 import { api, unwrap } from '@/lib/api/client';
 import type { Schemas } from '@/lib/api/types';
 import { invalidateSigningSession } from '@/lib/auth/signing-session';
@@ -78,6 +79,13 @@ export function useBatchMutation<V>(id: number, call: (variables: V) => Promise<
     onSuccess: (detail) => {
       settle(queryClient, id, detail);
       invalidateSigningSession(queryClient);
+    },
+    onError: (error) => {
+      // Someone else changed the batch: read it again, so the page (and the version the next
+      // attempt sends) shows it as it is now.
+      if (error instanceof ApiError && error.code === 'stale_version') {
+        void queryClient.invalidateQueries({ queryKey: batchKeys.detail(id) });
+      }
     },
   });
 }

@@ -248,7 +248,7 @@ describe('BatchDetailPage: approval', () => {
   });
 
   it('says a stale version was changed by someone else and keeps what was typed', async () => {
-    renderDetail(
+    const api = renderDetail(
       makeBatch({
         status: 'SUBMITTED',
         items: ITEMS.slice(2, 3),
@@ -276,6 +276,12 @@ describe('BatchDetailPage: approval', () => {
     expect(alert).toHaveTextContent('Changed by someone else — nothing was changed');
     expect(within(dialog).getByLabelText(/^Reason/)).toHaveValue('Add crate 35');
     expect(within(dialog).getByLabelText(/^Your password/)).toHaveValue('secret');
+    // The page reads the batch again, so a second attempt sends the version as it is now.
+    await waitFor(() => {
+      expect(
+        api.calls.filter((c) => c.method === 'GET' && c.path === '/api/v1/destruction-batches/5/'),
+      ).toHaveLength(2);
+    });
   });
 });
 

@@ -371,10 +371,11 @@ export function BatchDetailPage({ me }: { me: Me }) {
           }}
         />
       )}
-      {dialog?.kind === 'destroy' && (
+      {dialog?.kind === 'destroy' && destroy !== undefined && (
         <DestroyItemDialog
           batch={detail}
           item={dialog.item}
+          spec={destroy}
           signerName={me.full_name}
           onClose={() => {
             setDialog(null);

@@ -156,6 +156,8 @@ export function BatchTransitionDialog({ batch, spec, signerName, onClose }: Tran
 interface ItemDialogProps {
   batch: BatchDetail;
   item: BatchItem;
+  /** The action as the server offers it (its meaning). */
+  spec: BatchAction;
   signerName: string;
   onClose: () => void;
 }
@@ -177,7 +179,7 @@ function nextFieldOnEnter(event: KeyboardEvent<HTMLInputElement>): void {
  * (DESTROYED) and a witness signs with their own user ID and password in the same call. A
  * crate that stopped being eligible is dropped by the server instead (nothing signed).
  */
-export function DestroyItemDialog({ batch, item, signerName, onClose }: ItemDialogProps) {
+export function DestroyItemDialog({ batch, item, spec, signerName, onClose }: ItemDialogProps) {
   const destroy = useDestroyItem(batch.id);
   const signerId = useSignerIdPrompt();
   const form = useForm({
@@ -201,7 +203,7 @@ export function DestroyItemDialog({ batch, item, signerName, onClose }: ItemDial
     <SignedActionDialog
       title={`Destroy crate ${item.crate_code}`}
       signerName={signerName}
-      meaning="Destroyed"
+      meaning={spec.meaning_label ?? 'Destroyed'}
       verb="destroy"
       color="red"
       reasonRequired={false}
@@ -304,7 +306,11 @@ export function DestroyItemDialog({ batch, item, signerName, onClose }: ItemDial
 
 /** The crate is not where the pick-list says: it leaves the batch NOT_FOUND with the reason
  *  (not signed: nothing is destroyed). */
-export function NotFoundDialog({ batch, item, onClose }: Omit<ItemDialogProps, 'signerName'>) {
+export function NotFoundDialog({
+  batch,
+  item,
+  onClose,
+}: Omit<ItemDialogProps, 'signerName' | 'spec'>) {
   const mark = useMarkItemNotFound(batch.id);
   const form = useForm({
     initialValues: { reason: '' },
