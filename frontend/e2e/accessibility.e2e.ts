@@ -218,6 +218,8 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['documents', '/documents'],
       ['retention forecast', '/retention/forecast'],
       ['eligible crates', '/retention/eligible'],
+      ['destruction batches', '/destruction-batches'],
+      ['new destruction batch', '/destruction-batches/new'],
       ['system status', '/system'],
       ['page not found', '/no-such-page'],
     ]);

@@ -11,6 +11,8 @@ import { AA_NORMAL_TEXT, contrastRatio } from '@/lib/contrast';
 import { renderWithProviders } from '@/test/render';
 
 import {
+  BATCH_ITEM_STATE_TONES,
+  BATCH_STATUS_TONES,
   CRATE_STATUS_TONES,
   REQUEST_STATUS_TONES,
   TONES,
@@ -32,6 +34,14 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(CRATE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
     `crate ${name}`,
+    tone,
+  ]),
+  ...Object.entries(BATCH_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `batch ${name}`,
+    tone,
+  ]),
+  ...Object.entries(BATCH_ITEM_STATE_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `batch item ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),

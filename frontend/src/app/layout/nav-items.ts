@@ -26,6 +26,11 @@ const NAV: NavItem[] = [
     label: 'Retention forecast',
     permission: PERMISSIONS.viewCrate,
   },
+  {
+    to: '/destruction-batches',
+    label: 'Destruction batches',
+    permission: PERMISSIONS.viewBatch,
+  },
   { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
   { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
   { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },

@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   addDepartment: 'accounts.add_department',
   changeDepartment: 'accounts.change_department',
   accessAllUnits: 'accounts.access_all_units',
+  viewBatch: 'disposition.view_destructionbatch',
+  prepareBatch: 'disposition.prepare_batch',
+  approveBatch: 'disposition.approve_batch',
+  destroyBatchItem: 'disposition.destroy_batch_item',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {
