@@ -227,7 +227,7 @@ class SignatureCheckCache:
     signatures): each record's content and sign events are read once."""
 
     records: dict[tuple[str, str], Model | None] = field(default_factory=dict)
-    contents: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    contents: dict[tuple[str, str, int, Any], str] = field(default_factory=dict)
     events: dict[tuple[str, str], dict[Any, AuditEvent]] = field(default_factory=dict)
     edits: dict[tuple[str, str], list[AuditEvent]] = field(default_factory=dict)
     results: dict[int, tuple[str, int | None]] = field(default_factory=dict)
@@ -252,9 +252,13 @@ def _record(signature: Signature, cache: SignatureCheckCache) -> Model | None:
 
 
 def _content(signature: Signature, record: Model, cache: SignatureCheckCache) -> str:
-    key = (signature.object_type, signature.object_id, signature.scheme)
+    """The record's content as the signature's scheme defines it; for an earlier scheme, with
+    the values it keeps a history of as they were at the signing time (compliance.canonical)."""
+    earlier = signature.scheme < CURRENT_SCHEME
+    as_of = signature.signed_at if earlier else None
+    key = (signature.object_type, signature.object_id, signature.scheme, as_of)
     if key not in cache.contents:
-        cache.contents[key] = content_digest(record, scheme=signature.scheme)
+        cache.contents[key] = content_digest(record, scheme=signature.scheme, as_of=as_of)
     return cache.contents[key]
 
 
