@@ -327,3 +327,31 @@ def test_the_recomputation_costs_the_same_queries_for_one_document_or_many(site:
     assert DocumentRetentionChange.objects.count() == 21
     assert CrateRetentionChange.objects.count() == 5
     assert counts[0] == counts[1]
+
+
+def test_the_document_detail_lists_its_retention_history(site: Site, api_client_for: Any) -> None:
+    crate = site.crate()
+    document = site.document(crate, site.log, retention_until=dt.date(2040, 1, 1))
+    rule, _result = site.approve(site.rule("LOG-7Y", site.log, period_years=7))
+
+    client = api_client_for(site.drafter)
+    body = client.get(f"/api/v1/documents/{document.pk}/").json()
+
+    assert body["retention_until"] == "2017-01-01"
+    assert [
+        {k: row[k] for k in ("cause", "old_retention_until", "new_retention_until", "old_basis")}
+        for row in body["retention_history"]
+    ] == [
+        {
+            "cause": "RULE_APPROVED",
+            "old_retention_until": "2040-01-01",
+            "new_retention_until": "2017-01-01",
+            "old_basis": "MANUAL",
+        }
+    ]
+    row = body["retention_history"][0]
+    assert (row["rule"], row["rule_code"], row["rule_revision"]) == (rule.pk, "LOG-7Y", 1)
+    assert (row["event_code"], row["by_name"]) == (None, site.approver.full_name)
+    # The list stays as it was (no history per row).
+    listed = client.get("/api/v1/documents/", {"search": document.number}).json()
+    assert "retention_history" not in listed["results"][0]
