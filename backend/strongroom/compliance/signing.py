@@ -18,11 +18,13 @@ Every signed action goes through :func:`signed_change`::
    ``signature.sign`` audit event, then the action's audit event.
 
 Validity (:func:`signature_check`): the digest must recompute from the signature's own fields and
-the record's current content, the navigation link must agree with the object id, and the
-signature must have its ``signature.sign`` audit event (same signer, meaning, object, signature
-id and digest). A signature whose content no longer matches is *superseded* when the audit trail
-shows an audited edit (an action the record type declares in ``supersede_actions``), recorded
-after the signature's sign event, whose "before" content digest is the one the signature signed
+the record's current content (for a signature of an earlier scheme, with the values its record
+type keeps a history of as they were at the signing time: ``as_of``, compliance.canonical), the
+navigation link must agree with the object id, and the signature must have its
+``signature.sign`` audit event (same signer, meaning, object, signature id and digest). A
+signature whose content no longer matches is *superseded* when the audit trail shows an audited
+edit (an action the record type declares in ``supersede_actions``), recorded after the
+signature's sign event, whose "before" content digest is the one the signature signed
 (:func:`signature_check_detail` also gives the version it was superseded by); otherwise the
 record was changed outside such an edit and the signature is invalid (``record_changed``).
 """
