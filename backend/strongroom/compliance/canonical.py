@@ -23,6 +23,17 @@ an old content function.
 * **3**: digests as scheme 2; a storage request's content also covers the document rows of its
   crate (number, title, type, preparation date, retention), so the approver signs the documents
   they see and a correction of a row supersedes the earlier signatures.
+* **4**: digests as scheme 2; request and crate content no longer cover the retention the
+  retention schedule governs (documents' ``retention_until`` / ``retain_permanently``, a
+  crate's ``destroy_after`` / ``retain_permanently``). A signature signs what was asked; the
+  schedule changes retention afterwards (a rule approved, an event date recorded), each change
+  signed by the rule's approval and traced in the records' retention history.
+
+An earlier scheme's content function (registered in ``earlier_contents``) takes a keyword
+``as_of``: a signature's signing time, given when the signature is checked, so that values the
+record type keeps a history of (the retention history) are read as they were when it was
+signed. The current ``content`` takes the record alone, and so do the digests an edit's audit
+event records (current content).
 
 Each signable record type registers its newest content function as ``content`` and, in
 ``earlier_contents``, the content function an older scheme used where it differs: the function
@@ -48,10 +59,11 @@ from django.db.models import Model
 from strongroom.compliance.audit import canonical_json
 
 LEGACY_SCHEME = 1
-CURRENT_SCHEME = 3
-SCHEMES = (1, 2, 3)
+CURRENT_SCHEME = 4
+SCHEMES = (1, 2, 3, 4)
 
-Content = Callable[[Any], dict[str, Any]]
+# ``content(record)``; an earlier scheme's also ``content(record, as_of=signed_at)``.
+Content = Callable[..., dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -118,13 +130,20 @@ def content_function(entry: Signable, scheme: int) -> Content:
     return entry.earlier_contents[min(later)] if later else entry.content
 
 
-def content_digest(record: Model, *, scheme: int = CURRENT_SCHEME) -> str:
-    """SHA-256 of the record's canonical content as the given scheme defines it."""
-    return digest(content_function(signable_for(record), scheme)(record))
+def content_digest(
+    record: Model, *, scheme: int = CURRENT_SCHEME, as_of: dt.datetime | None = None
+) -> str:
+    """SHA-256 of the record's canonical content as the given scheme defines it; ``as_of`` (a
+    signature's signing time) reaches the content functions of earlier schemes only."""
+    entry = signable_for(record)
+    function = content_function(entry, scheme)
+    if as_of is not None and function is not entry.content:
+        return digest(function(record, as_of=as_of))
+    return digest(function(record))
 
 
 def content_digests(record: Model) -> dict[str, str]:
-    """The record's content digest under every scheme (``{"1": …, "2": …, "3": …}``), as an
+    """The record's current content digest under every scheme (``{"1": …, …, "4": …}``), as an
     edit's audit event records them before and after, so that a signature of any scheme can be
     found superseded. Scheme 1's is the digest its ``record_digest`` holds."""
     entry = signable_for(record)

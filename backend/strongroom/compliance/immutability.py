@@ -27,6 +27,9 @@ IMMUTABLE_TABLES = (
     "compliance_auditevent",
     "compliance_signature",
     "compliance_auditcheckpoint",
+    # The retention history: what the schedule changed, which signatures of schemes 1-3 rely on.
+    "records_documentretentionchange",
+    "records_crateretentionchange",
 )
 
 

@@ -42,7 +42,8 @@ class Signature(models.Model):
 
     ``scheme`` 2 and 3: ``content_digest`` is the SHA-256 of the record's canonical content at
     signing and ``record_digest`` binds scheme, signer, meaning, UTC time, object type and id and
-    that content (scheme 3's content of a storage request also covers its crate's documents).
+    that content (scheme 3's content of a storage request also covers its crate's documents;
+    scheme 4's request and crate content leave out the retention the schedule governs).
     ``scheme`` 1 (legacy rows): ``record_digest`` is the content digest alone. The schemes are
     described in ``strongroom.compliance.canonical``.
     """
@@ -72,9 +73,10 @@ class Signature(models.Model):
         "records.Crate", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
     )
     scheme = models.PositiveSmallIntegerField(
-        default=3,
+        default=4,
         help_text="Digest scheme: 1 = content only (legacy), 2 = bound, 3 = bound, storage "
-        "requests' content with their documents.",
+        "requests' content with their documents, 4 = bound, without the retention the "
+        "schedule governs.",
     )
     content_digest = models.CharField(max_length=64, blank=True)
     record_digest = models.CharField(max_length=64)
@@ -100,7 +102,7 @@ class Signature(models.Model):
                 name="signature_content_digest_format",
             ),
             models.CheckConstraint(
-                condition=Q(scheme__in=[1, 2, 3]), name="signature_scheme_known"
+                condition=Q(scheme__in=[1, 2, 3, 4]), name="signature_scheme_known"
             ),
             models.CheckConstraint(condition=~Q(printed_name=""), name="signature_printed_name"),
         ]

@@ -18,11 +18,13 @@ Every signed action goes through :func:`signed_change`::
    ``signature.sign`` audit event, then the action's audit event.
 
 Validity (:func:`signature_check`): the digest must recompute from the signature's own fields and
-the record's current content, the navigation link must agree with the object id, and the
-signature must have its ``signature.sign`` audit event (same signer, meaning, object, signature
-id and digest). A signature whose content no longer matches is *superseded* when the audit trail
-shows an audited edit (an action the record type declares in ``supersede_actions``), recorded
-after the signature's sign event, whose "before" content digest is the one the signature signed
+the record's current content (for a signature of an earlier scheme, with the values its record
+type keeps a history of as they were at the signing time: ``as_of``, compliance.canonical), the
+navigation link must agree with the object id, and the signature must have its
+``signature.sign`` audit event (same signer, meaning, object, signature id and digest). A
+signature whose content no longer matches is *superseded* when the audit trail shows an audited
+edit (an action the record type declares in ``supersede_actions``), recorded after the
+signature's sign event, whose "before" content digest is the one the signature signed
 (:func:`signature_check_detail` also gives the version it was superseded by); otherwise the
 record was changed outside such an edit and the signature is invalid (``record_changed``).
 """
@@ -227,7 +229,7 @@ class SignatureCheckCache:
     signatures): each record's content and sign events are read once."""
 
     records: dict[tuple[str, str], Model | None] = field(default_factory=dict)
-    contents: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    contents: dict[tuple[str, str, int, Any], str] = field(default_factory=dict)
     events: dict[tuple[str, str], dict[Any, AuditEvent]] = field(default_factory=dict)
     edits: dict[tuple[str, str], list[AuditEvent]] = field(default_factory=dict)
     results: dict[int, tuple[str, int | None]] = field(default_factory=dict)
@@ -252,9 +254,13 @@ def _record(signature: Signature, cache: SignatureCheckCache) -> Model | None:
 
 
 def _content(signature: Signature, record: Model, cache: SignatureCheckCache) -> str:
-    key = (signature.object_type, signature.object_id, signature.scheme)
+    """The record's content as the signature's scheme defines it; for an earlier scheme, with
+    the values it keeps a history of as they were at the signing time (compliance.canonical)."""
+    earlier = signature.scheme < CURRENT_SCHEME
+    as_of = signature.signed_at if earlier else None
+    key = (signature.object_type, signature.object_id, signature.scheme, as_of)
     if key not in cache.contents:
-        cache.contents[key] = content_digest(record, scheme=signature.scheme)
+        cache.contents[key] = content_digest(record, scheme=signature.scheme, as_of=as_of)
     return cache.contents[key]
 
 

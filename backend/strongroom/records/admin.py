@@ -9,8 +9,10 @@ from strongroom.records.models import (
     Attachment,
     Crate,
     CrateClaim,
+    CrateRetentionChange,
     Document,
     DocumentEvent,
+    DocumentRetentionChange,
     DocumentType,
     RetentionEvent,
     RetentionRule,
@@ -124,3 +126,39 @@ class RetentionRuleAdmin(ReadOnlyAdmin):
 class DocumentEventAdmin(ReadOnlyAdmin):
     list_display = ["document", "event", "date", "source", "recorded_at"]
     list_filter = ["event", "source"]
+
+
+@admin.register(DocumentRetentionChange)
+class DocumentRetentionChangeAdmin(ReadOnlyAdmin):
+    """The retention history: written by the schedule's recomputation, append-only."""
+
+    list_display = [
+        "document",
+        "at",
+        "cause",
+        "rule",
+        "old_retention_until",
+        "new_retention_until",
+        "old_retain_permanently",
+        "new_retain_permanently",
+        "by",
+    ]
+    list_filter = ["cause"]
+    search_fields = ["document__number"]
+
+
+@admin.register(CrateRetentionChange)
+class CrateRetentionChangeAdmin(ReadOnlyAdmin):
+    list_display = [
+        "crate",
+        "at",
+        "cause",
+        "rule",
+        "old_destroy_after",
+        "new_destroy_after",
+        "old_retain_permanently",
+        "new_retain_permanently",
+        "by",
+    ]
+    list_filter = ["cause"]
+    search_fields = ["crate__code"]

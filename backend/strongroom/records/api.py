@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
 from strongroom.core.pagination import OldestFirstCursorPagination
-from strongroom.records import codes, selectors
+from strongroom.records import codes, retention_history, selectors
 from strongroom.records.filters import CrateFilter, DocumentFilter
 from strongroom.records.labels import crate_labels_pdf
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
@@ -30,6 +30,8 @@ from strongroom.records.serializers import (
     AttachmentUploadSerializer,
     CrateDetailSerializer,
     CrateSerializer,
+    DocumentDetailSerializer,
+    DocumentRetentionChangeSerializer,
     DocumentSerializer,
     DocumentTypeSerializer,
     HoldSerializer,
@@ -257,6 +259,15 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(parameters=[SEARCH_PARAMETER])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: DocumentDetailSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document = self.get_object()
+        data = dict(self.get_serializer(document).data)
+        data["retention_history"] = DocumentRetentionChangeSerializer(
+            retention_history.document_retention_history(document_id=document.pk), many=True
+        ).data
+        return Response(data)
 
     def _document(self, pk: Any) -> Document:
         try:

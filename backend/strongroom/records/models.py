@@ -490,3 +490,115 @@ class DocumentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.event_id} {self.date}"
+
+
+class RetentionChangeCause(models.TextChoices):
+    RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
+    EVENT_DATE = "EVENT_DATE", "Event date recorded"
+
+
+class DocumentRetentionChange(models.Model):
+    """A change the retention schedule made to a document's retention: its values before and
+    after, and why (the rule version approved, or the event date recorded). Written set-based by
+    the recomputation, in its transaction; append-only (database triggers,
+    :mod:`strongroom.compliance.immutability`). It answers "why did this document's retention
+    change on that day?", and gives the retention a document had at any earlier time (the
+    values before the first change after it), which signatures of digest schemes 1-3 signed.
+
+    ``document`` has no database constraint: a document removed from a pending crate's rows
+    (an audited correction) leaves its history behind, which no one may delete."""
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="retention_changes",
+    )
+    old_retention_until = models.DateField(null=True, blank=True)
+    old_retain_permanently = models.BooleanField()
+    old_basis = models.CharField(max_length=13, choices=Document.RetentionBasis.choices)
+    new_retention_until = models.DateField(null=True, blank=True)
+    new_retain_permanently = models.BooleanField()
+    new_basis = models.CharField(max_length=13, choices=Document.RetentionBasis.choices)
+    cause = models.CharField(max_length=13, choices=RetentionChangeCause.choices)
+    rule = models.ForeignKey(
+        RetentionRule,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The rule version that gave the new retention.",
+    )
+    document_event = models.ForeignKey(
+        DocumentEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The event date whose recording caused the change (cause EVENT_DATE).",
+    )
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who approved the rule or recorded the date (empty: the setup or a service "
+        "token, which the audit event names).",
+    )
+
+    class Meta:
+        ordering = ["document", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cause__in=["RULE_APPROVED", "EVENT_DATE"]),
+                name="document_retention_change_cause_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["document", "at"], name="document_retention_change_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.at:%Y-%m-%d} {self.cause}"
+
+
+class CrateRetentionChange(models.Model):
+    """A change the retention schedule made to a crate's ``destroy_after`` /
+    ``retain_permanently`` (refreshed from its documents after a recomputation): before, after,
+    why. Append-only, like :class:`DocumentRetentionChange`."""
+
+    crate = models.ForeignKey(Crate, on_delete=models.PROTECT, related_name="retention_changes")
+    old_destroy_after = models.DateField(null=True, blank=True)
+    old_retain_permanently = models.BooleanField()
+    new_destroy_after = models.DateField(null=True, blank=True)
+    new_retain_permanently = models.BooleanField()
+    cause = models.CharField(max_length=13, choices=RetentionChangeCause.choices)
+    rule = models.ForeignKey(
+        RetentionRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rule version approved (cause RULE_APPROVED).",
+    )
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["crate", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cause__in=["RULE_APPROVED", "EVENT_DATE"]),
+                name="crate_retention_change_cause_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["crate", "at"], name="crate_retention_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.crate_id} {self.at:%Y-%m-%d} {self.cause}"

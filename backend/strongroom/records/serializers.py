@@ -6,7 +6,13 @@ from rest_framework import serializers
 from strongroom.compliance.models import AuditEvent
 from strongroom.core.filters import MAX_ID
 from strongroom.core.serializers import FastRepresentationMixin
-from strongroom.records.models import Attachment, Crate, Document, DocumentType
+from strongroom.records.models import (
+    Attachment,
+    Crate,
+    Document,
+    DocumentRetentionChange,
+    DocumentType,
+)
 
 
 class CrateSerializer(FastRepresentationMixin, serializers.ModelSerializer):
@@ -148,6 +154,54 @@ class DocumentSerializer(DocumentInCrateSerializer):
             "unit_code",
             "created_at",
         ]
+        read_only_fields = fields
+
+
+class DocumentRetentionChangeSerializer(serializers.ModelSerializer):
+    """One change the retention schedule made to the document's retention (the history)."""
+
+    rule_code = serializers.CharField(source="rule.code", read_only=True)
+    rule_revision = serializers.IntegerField(source="rule.revision", read_only=True)
+    event_code = serializers.CharField(
+        source="document_event.event.code", read_only=True, allow_null=True, default=None
+    )
+    event_date = serializers.DateField(
+        source="document_event.date", read_only=True, allow_null=True, default=None
+    )
+    by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentRetentionChange
+        fields = [
+            "id",
+            "at",
+            "cause",
+            "old_retention_until",
+            "old_retain_permanently",
+            "old_basis",
+            "new_retention_until",
+            "new_retain_permanently",
+            "new_basis",
+            "rule",
+            "rule_code",
+            "rule_revision",
+            "event_code",
+            "event_date",
+            "by_name",
+        ]
+        read_only_fields = fields
+
+    def get_by_name(self, change: DocumentRetentionChange) -> str | None:
+        return (change.by.full_name or change.by.username) if change.by else None
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    """A document with its retention history (oldest first): why its retention changed, when."""
+
+    retention_history = DocumentRetentionChangeSerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "retention_history"]
         read_only_fields = fields
 
 

@@ -1,24 +1,54 @@
-"""The canonical content of a crate, as its signatures (legal holds) sign it: its identity,
-retention and the documents in it (see compliance.canonical)."""
+"""The canonical content of a crate, as its signatures (legal holds) sign it: its identity and
+the documents in it (see compliance.canonical).
 
+Schemes 1-3 also signed the crate's retention (``destroy_after``, ``retain_permanently``) and
+its documents' (``retention_until``, ``retain_permanently``); the retention schedule changes
+those after a hold is signed (a rule approved, an event date recorded), so since scheme 4 a
+crate's signature leaves them out, and the earlier schemes' content reads them back as they
+were at the signing time (``as_of``) from the retention history
+(:mod:`strongroom.records.retention_history`)."""
+
+import datetime as dt
 from typing import Any
 
 from strongroom.compliance.canonical import signable
 from strongroom.records.models import Crate, RetentionRule
+from strongroom.records.retention_history import crate_retention_as_of, documents_retention_as_of
 
 
-def crate_content(crate: Crate) -> dict[str, Any]:
+def crate_content_scheme_3(crate: Crate, *, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """Schemes 1-3: with the crate's and its documents' retention (as of ``as_of``)."""
+    documents = list(crate.documents.order_by("number"))
+    retention = {d.pk: (d.retention_until, d.retain_permanently) for d in documents}
+    crate_retention = (crate.destroy_after, crate.retain_permanently)
+    if as_of is not None:
+        if documents:
+            retention = documents_retention_as_of(current=retention, as_of=as_of)
+        crate_retention = crate_retention_as_of(
+            crate_id=crate.pk, current=crate_retention, as_of=as_of
+        )
     return {
         "record": "crate",
         "code": crate.code,
         "unit": crate.unit_id,
         "department": crate.department_id,
         "description": crate.description,
-        "destroy_after": crate.destroy_after,
-        "retain_permanently": crate.retain_permanently,
+        "destroy_after": crate_retention[0],
+        "retain_permanently": crate_retention[1],
+        "documents": [[d.number, d.title, d.doc_type_id, *retention[d.pk]] for d in documents],
+    }
+
+
+def crate_content(crate: Crate) -> dict[str, Any]:
+    """Scheme 4 (current): the crate's identity and its documents' number, title and type."""
+    return {
+        "record": "crate",
+        "code": crate.code,
+        "unit": crate.unit_id,
+        "department": crate.department_id,
+        "description": crate.description,
         "documents": [
-            [d.number, d.title, d.doc_type_id, d.retention_until, d.retain_permanently]
-            for d in crate.documents.order_by("number")
+            [d.number, d.title, d.doc_type_id] for d in crate.documents.order_by("number")
         ],
     }
 
@@ -44,6 +74,12 @@ def retention_rule_content(rule: RetentionRule) -> dict[str, Any]:
 
 
 def register() -> None:
-    # The content has not changed since scheme 1: both schemes use it.
-    signable("crate", model=Crate, content=crate_content, link="crate")
+    # The crate's content was the same from scheme 1 to 3; scheme 4 leaves the retention out.
+    signable(
+        "crate",
+        model=Crate,
+        content=crate_content,
+        earlier_contents={3: crate_content_scheme_3},
+        link="crate",
+    )
     signable("retention_rule", model=RetentionRule, content=retention_rule_content)

@@ -7,6 +7,7 @@ from strongroom.accounts.tests.factories import UserFactory
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.realtime.models import Event
+from strongroom.records.models import CrateRetentionChange, DocumentRetentionChange
 
 STRONGROOM_APPS = {
     "core",
@@ -27,7 +28,9 @@ def test_the_admin_registers_every_model() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("model", [AuditEvent, Signature, Event])
+@pytest.mark.parametrize(
+    "model", [AuditEvent, Signature, Event, DocumentRetentionChange, CrateRetentionChange]
+)
 @pytest.mark.compliance("11.10(c)", "11.10(e)")
 def test_append_only_records_are_read_only_in_the_admin(model: type) -> None:
     model_admin = admin.site._registry[model]

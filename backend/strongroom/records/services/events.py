@@ -191,7 +191,11 @@ def _record(
     if not changed:
         return result
     before = {d.pk: _retention(d) for d in Document.objects.filter(pk__in=document_ids)}
-    recomputed = documents_retention_recompute(document_ids=[d.pk for d, _, _, _ in changed])
+    recomputed = documents_retention_recompute(
+        document_ids=[d.pk for d, _, _, _ in changed],
+        by=actor,
+        document_events={d.pk: recorded.pk for d, _, _, recorded in changed},
+    )
     after = {d.pk: _retention(d) for d in Document.objects.filter(pk__in=document_ids)}
     for document, event, old, recorded in changed:
         changes: dict[str, list[Any]] = {

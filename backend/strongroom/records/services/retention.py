@@ -16,7 +16,11 @@ its old and new dates, and stays permanent if it was; a rule that makes it perma
 still applies (neither makes it eligible).
 
 Everything is set-based (UPDATE … over the governed documents, batch by batch of crates), so an
-approval over a million documents runs as a few hundred statements.
+approval over a million documents runs as a few hundred statements. Each change of a document's
+or a crate's retention is written to the retention history (``DocumentRetentionChange``,
+``CrateRetentionChange``: before, after, the rule version or event date that caused it, when,
+by whom) in the same transaction, with bulk INSERTs: the schedule's changes are traced, and the
+retention a record had when a signature of scheme 1-3 signed it can be read back.
 """
 
 import datetime as dt
@@ -53,9 +57,12 @@ from strongroom.core.errors import ApplicationError, ConflictError, version_chec
 from strongroom.records.disposal import crates_eligible, crates_left_eligibility
 from strongroom.records.models import (
     Crate,
+    CrateRetentionChange,
     Document,
     DocumentEvent,
+    DocumentRetentionChange,
     DocumentType,
+    RetentionChangeCause,
     RetentionEvent,
     RetentionRule,
 )
@@ -187,11 +194,64 @@ def rule_governed_documents(rule: RetentionRule) -> QuerySet[Document]:
 # --- Recomputation ----------------------------------------------------------------------------
 
 
-def _eligible_documents(documents: QuerySet[Document], *, on: dt.date) -> set[int]:
-    return set(
-        documents.filter(
-            retain_permanently=False, retention_until__isnull=False, retention_until__lte=on
-        ).values_list("pk", flat=True)
+_DOCUMENT_RETENTION = ("pk", "retention_until", "retain_permanently", "retention_basis")
+_CRATE_RETENTION = ("pk", "destroy_after", "retain_permanently")
+
+
+@dataclass
+class RetentionTrace:
+    """Why the schedule is changing retention, for the history rows the change writes
+    (:class:`~strongroom.records.models.DocumentRetentionChange`,
+    :class:`~strongroom.records.models.CrateRetentionChange`): one time for the whole change."""
+
+    cause: str
+    by: User | None = None
+    rule: RetentionRule | None = None  # the rule approved (cause RULE_APPROVED)
+    document_events: dict[int, int] = field(default_factory=dict)  # document -> DocumentEvent
+    at: dt.datetime = field(default_factory=timezone.now)
+
+
+def _retention_rows(documents: QuerySet[Document]) -> dict[int, tuple[Any, ...]]:
+    return {row[0]: row[1:] for row in documents.order_by().values_list(*_DOCUMENT_RETENTION)}
+
+
+def _eligible(rows: dict[int, tuple[Any, ...]], *, on: dt.date) -> set[int]:
+    return {
+        pk for pk, (until, permanent, *_rest) in rows.items() if _is_eligible(until, permanent, on)
+    }
+
+
+def _is_eligible(until: dt.date | None, permanent: bool, on: dt.date) -> bool:
+    return not permanent and until is not None and until <= on
+
+
+def _document_changes_record(
+    rule: RetentionRule,
+    before: dict[int, tuple[Any, ...]],
+    after: dict[int, tuple[Any, ...]],
+    trace: RetentionTrace,
+) -> None:
+    """The history rows of the documents whose retention changed (one INSERT per 1000)."""
+    DocumentRetentionChange.objects.bulk_create(
+        (
+            DocumentRetentionChange(
+                document_id=pk,
+                old_retention_until=old[0],
+                old_retain_permanently=old[1],
+                old_basis=old[2],
+                new_retention_until=new[0],
+                new_retain_permanently=new[1],
+                new_basis=new[2],
+                cause=trace.cause,
+                rule=rule,
+                document_event_id=trace.document_events.get(pk),
+                at=trace.at,
+                by=trace.by,
+            )
+            for pk, old in before.items()
+            if (new := after.get(pk, old)) != old
+        ),
+        batch_size=1000,
     )
 
 
@@ -253,8 +313,12 @@ class RecomputeResult:
 
 
 def _recompute(
-    pairs: list[tuple[RetentionRule, QuerySet[Document]]], *, on: dt.date
+    pairs: list[tuple[RetentionRule, QuerySet[Document]]], *, on: dt.date, trace: RetentionTrace
 ) -> RecomputeResult:
+    """Per batch of crates: the documents' retention read, the rule applied (a few UPDATEs),
+    read again, and the changes written to the history (bulk INSERTs); then the crates
+    refreshed, with their own history. The filters of ``documents`` still hold after the
+    UPDATEs (they select by type, scope, status, rule), so the second read sees the same rows."""
     result = RecomputeResult()
     crate_ids: set[int] = set()
     for rule, documents in pairs:
@@ -262,22 +326,30 @@ def _recompute(
         for start in range(0, len(ids), CRATE_BATCH):
             batch = ids[start : start + CRATE_BATCH]
             in_batch = documents.filter(crate_id__in=batch)
-            before = _eligible_documents(in_batch, on=on)
-            result.documents += in_batch.count()
+            before = _retention_rows(in_batch)
+            result.documents += len(before)
             _rule_apply(rule, in_batch)
-            result.eligibility_changed += len(before ^ _eligible_documents(in_batch, on=on))
+            after = _retention_rows(in_batch)
+            result.eligibility_changed += len(_eligible(before, on=on) ^ _eligible(after, on=on))
+            _document_changes_record(rule, before, after, trace)
             crate_ids.update(batch)
     result.crates = len(crate_ids)
-    result.crates_left_eligibility = crate_retention_refresh(crate_ids=crate_ids, on=on)
+    result.crates_left_eligibility = crate_retention_refresh(
+        crate_ids=crate_ids, on=on, trace=trace
+    )
     return result
 
 
-def retention_recompute(*, rule: RetentionRule, on: dt.date | None = None) -> RecomputeResult:
+def retention_recompute(
+    *, rule: RetentionRule, on: dt.date | None = None, by: User | None = None
+) -> RecomputeResult:
     """Give the documents an approved ``rule`` governs their retention from it, refresh their
     crates, and tell :mod:`strongroom.records.disposal`'s listeners which crates left
-    eligibility. Run inside the approval's transaction."""
+    eligibility; every change is written to the retention history (approved by ``by``). Run
+    inside the approval's transaction."""
     on = on or timezone.localdate()
-    result = _recompute([(rule, rule_governed_documents(rule))], on=on)
+    trace = RetentionTrace(cause=RetentionChangeCause.RULE_APPROVED, by=by, rule=rule)
+    result = _recompute([(rule, rule_governed_documents(rule))], on=on, trace=trace)
     crates_left_eligibility(
         result.crates_left_eligibility,
         code=LEFT_ELIGIBILITY_CODE,
@@ -287,11 +359,19 @@ def retention_recompute(*, rule: RetentionRule, on: dt.date | None = None) -> Re
 
 
 def documents_retention_recompute(
-    *, document_ids: Iterable[int], on: dt.date | None = None
+    *,
+    document_ids: Iterable[int],
+    on: dt.date | None = None,
+    by: User | None = None,
+    document_events: dict[int, int] | None = None,
 ) -> RecomputeResult:
     """Recompute the documents governed by an EVENT rule (their event dates changed): each from
-    the rule version that set it. Documents typed by hand are left as they are."""
+    the rule version that set it. Documents typed by hand are left as they are. The history
+    rows name ``by`` and, per document, the DocumentEvent recorded (``document_events``)."""
     on = on or timezone.localdate()
+    trace = RetentionTrace(
+        cause=RetentionChangeCause.EVENT_DATE, by=by, document_events=document_events or {}
+    )
     documents = Document.objects.filter(
         pk__in=set(document_ids),
         status=Document.Status.ACTIVE,
@@ -300,14 +380,19 @@ def documents_retention_recompute(
     ).exclude(retention_basis=Document.RetentionBasis.MANUAL)
     rule_ids = set(documents.values_list("retention_rule_id", flat=True))
     rules = RetentionRule.objects.filter(pk__in=rule_ids).order_by("pk")
-    return _recompute([(rule, documents.filter(retention_rule=rule)) for rule in rules], on=on)
+    return _recompute(
+        [(rule, documents.filter(retention_rule=rule)) for rule in rules], on=on, trace=trace
+    )
 
 
-def crate_retention_refresh(*, crate_ids: Iterable[int], on: dt.date | None = None) -> list[int]:
+def crate_retention_refresh(
+    *, crate_ids: Iterable[int], on: dt.date | None = None, trace: RetentionTrace | None = None
+) -> list[int]:
     """Set each crate's ``destroy_after`` / ``retain_permanently`` from its active documents:
     permanent if any is permanent; else no date if any waits for an event (or none is left);
     else the latest date. Set-based; returns the crates that were eligible for destruction on
-    ``on`` (default today) and no longer are (the caller tells the listeners)."""
+    ``on`` (default today) and no longer are (the caller tells the listeners). With a ``trace``
+    (a change of the schedule), each crate whose values changed gets a history row."""
     on = on or timezone.localdate()
     ids = sorted(set(crate_ids))
     left: list[int] = []
@@ -322,6 +407,7 @@ def crate_retention_refresh(*, crate_ids: Iterable[int], on: dt.date | None = No
             status=Crate.Status.DESTROYED
         )
         before = set(crates_eligible(on=on, crates=crates).values_list("pk", flat=True))
+        values = _crate_rows(crates) if trace is not None else {}
         crates.update(
             retain_permanently=Case(When(permanent, then=Value(True)), default=Value(False)),
             destroy_after=Case(
@@ -333,7 +419,36 @@ def crate_retention_refresh(*, crate_ids: Iterable[int], on: dt.date | None = No
         )
         after = set(crates_eligible(on=on, crates=crates).values_list("pk", flat=True))
         left.extend(sorted(before - after))
+        if trace is not None:
+            _crate_changes_record(values, _crate_rows(crates), trace)
     return left
+
+
+def _crate_rows(crates: QuerySet[Crate]) -> dict[int, tuple[Any, ...]]:
+    return {row[0]: row[1:] for row in crates.order_by().values_list(*_CRATE_RETENTION)}
+
+
+def _crate_changes_record(
+    before: dict[int, tuple[Any, ...]], after: dict[int, tuple[Any, ...]], trace: RetentionTrace
+) -> None:
+    CrateRetentionChange.objects.bulk_create(
+        (
+            CrateRetentionChange(
+                crate_id=pk,
+                old_destroy_after=old[0],
+                old_retain_permanently=old[1],
+                new_destroy_after=new[0],
+                new_retain_permanently=new[1],
+                cause=trace.cause,
+                rule=trace.rule,
+                at=trace.at,
+                by=trace.by,
+            )
+            for pk, old in before.items()
+            if (new := after.get(pk, old)) != old
+        ),
+        batch_size=1000,
+    )
 
 
 # --- Drafting, editing, discarding ------------------------------------------------------------
@@ -600,7 +715,7 @@ def _approve(
     rule.effective_from = on
     rule.version += 1
     rule.save()
-    return previous, retention_recompute(rule=rule, on=on)
+    return previous, retention_recompute(rule=rule, on=on, by=actor)
 
 
 def retention_rule_approve(

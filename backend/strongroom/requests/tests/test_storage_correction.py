@@ -108,8 +108,9 @@ def test_a_sent_back_storage_request_corrects_its_rows_and_supersedes_earlier_si
     ]
     assert changes["version"] == [body["version"], body["version"] + 1]
     old_digests, new_digests = changes["content_digest"]
-    assert set(old_digests) == {"1", "2", "3"}
+    assert set(old_digests) == {"1", "2", "3", "4"}
     assert old_digests["3"] != new_digests["3"]
+    assert old_digests["4"] != new_digests["4"]
     crate_event = AuditEvent.objects.filter(action="crate.update", object_id=str(crate.pk)).get()
     assert crate_event.changes["documents.BMR-1.title"] == ["Batch recrod 1", "Batch record 1"]
     assert crate_event.changes["destroy_after"] == ["2036-12-31", "2040-06-30"]
@@ -127,8 +128,9 @@ def test_a_sent_back_storage_request_corrects_its_rows_and_supersedes_earlier_si
         "SENT_BACK": ("superseded", superseded, False, f"Superseded by version {superseded}"),
         "RESUBMITTED": ("valid", None, True, "Valid"),
     }
-    # The approver signs the rows they see: a scheme-3 signature covers them.
-    assert Signature.objects.get(meaning="RESUBMITTED").scheme == 3
+    # The approver signs the rows they see: a scheme-4 signature covers them (not their
+    # retention, which the schedule governs).
+    assert Signature.objects.get(meaning="RESUBMITTED").scheme == 4
 
 
 @pytest.mark.compliance("11.70", "A11-14")
@@ -159,7 +161,7 @@ def test_an_edit_of_another_record_does_not_supersede(plant: Plant) -> None:
         object_type="request",
         object_id=plant.crate.pk + 1000,
         changes={
-            "content_digest": [{"3": signature.content_digest}, {"3": "0" * 64}],
+            "content_digest": [{"4": signature.content_digest}, {"4": "0" * 64}],
             "version": [1, 9],
         },
     )

@@ -1970,6 +1970,12 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        /**
+         * @description * `RULE_APPROVED` - Retention rule approved
+         *     * `EVENT_DATE` - Event date recorded
+         * @enum {string}
+         */
+        CauseEnum: "RULE_APPROVED" | "EVENT_DATE";
         ChainReport: {
             /** @description The chain and every checkpoint verify. */
             intact: boolean;
@@ -2154,6 +2160,44 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        /** @description A document with its retention history (oldest first): why its retention changed, when. */
+        DocumentDetail: {
+            readonly id: number;
+            readonly number: string;
+            readonly title: string;
+            readonly doc_type: number;
+            readonly doc_type_code: string;
+            readonly doc_type_name: string;
+            readonly department: number;
+            readonly department_code: string;
+            /** Format: date */
+            readonly prepared_on: string;
+            /** Format: date */
+            readonly retention_until: string | null;
+            readonly retain_permanently: boolean;
+            /**
+             * @description Where the retention comes from: typed by hand (or a type's default), an approved retention rule, or a rule that waits for an event date (no date yet).
+             *
+             *     * `MANUAL` - Typed by hand
+             *     * `RULE` - Retention rule
+             *     * `PENDING_EVENT` - Pending event
+             */
+            readonly retention_basis: components["schemas"]["RetentionBasisEnum"];
+            /** @description The rule version that set the retention (empty: typed by hand). */
+            readonly retention_rule: number | null;
+            readonly status: components["schemas"]["DocumentStatusEnum"];
+            readonly attachment_count: number;
+            readonly crate: number;
+            readonly crate_code: string;
+            readonly crate_status: string;
+            readonly location_code: string | null;
+            /** @description The unit that owns the number (the crate's unit when it was filed). */
+            readonly unit: number;
+            readonly unit_code: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly retention_history: components["schemas"]["DocumentRetentionChange"][];
+        };
         DocumentEditInputRequest: {
             number: string;
             title: string;
@@ -2244,6 +2288,29 @@ export interface components {
             id: number;
             number: string;
             title: string;
+        };
+        /** @description One change the retention schedule made to the document's retention (the history). */
+        DocumentRetentionChange: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly at: string;
+            readonly cause: components["schemas"]["CauseEnum"];
+            /** Format: date */
+            readonly old_retention_until: string | null;
+            readonly old_retain_permanently: boolean;
+            readonly old_basis: components["schemas"]["RetentionBasisEnum"];
+            /** Format: date */
+            readonly new_retention_until: string | null;
+            readonly new_retain_permanently: boolean;
+            readonly new_basis: components["schemas"]["RetentionBasisEnum"];
+            /** @description The rule version that gave the new retention. */
+            readonly rule: number;
+            readonly rule_code: string;
+            readonly rule_revision: number;
+            readonly event_code: string | null;
+            /** Format: date */
+            readonly event_date: string | null;
+            readonly by_name: string | null;
         };
         /**
          * @description * `ACTIVE` - Active
@@ -3379,7 +3446,7 @@ export interface components {
             unit?: number | null;
             /**
              * Format: int64
-             * @description Digest scheme: 1 = content only (legacy), 2 = bound, 3 = bound, storage requests' content with their documents.
+             * @description Digest scheme: 1 = content only (legacy), 2 = bound, 3 = bound, storage requests' content with their documents, 4 = bound, without the retention the schedule governs.
              */
             scheme?: number;
             content_digest?: string;
@@ -7485,16 +7552,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Document"];
+                    "application/json": components["schemas"]["DocumentDetail"];
                 };
             };
-            /** @description Invalid input or a broken rule */
+            /** @description Invalid input or a broken rule (error envelope) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not authenticated, or the session ended */
@@ -7503,7 +7570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not allowed for your role, or a password change is required */
@@ -7512,7 +7579,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not found (or outside your units) */
@@ -7521,7 +7588,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many requests */
@@ -7530,7 +7606,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
