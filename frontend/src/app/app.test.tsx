@@ -92,6 +92,24 @@ describe('navigation by role', () => {
     ]);
   });
 
+  it('lists the retention screens under one heading, by permission', () => {
+    const items = (permissions: string[]) =>
+      navItemsFor(makeMe({ permissions }))
+        .filter((item) => item.group === 'Retention')
+        .map((item) => item.label);
+    expect(items(['workflow.view_request'])).toEqual([]);
+    // Viewer: the schedule; Approver: also the drafts waiting; Document Manager: event dates.
+    expect(items(['records.view_retentionrule'])).toEqual(['Retention schedule']);
+    expect(items(['records.view_retentionrule', 'records.approve_retention_rule'])).toEqual([
+      'Retention schedule',
+      'Rules to approve',
+    ]);
+    expect(items(['records.view_retentionrule', 'records.add_documentevent'])).toEqual([
+      'Retention schedule',
+      'Event dates',
+    ]);
+  });
+
   it('only redirects to same-origin paths after login', () => {
     expect(safeNext('/requests/4')).toBe('/requests/4');
     expect(safeNext('//evil.example')).toBe('/');

@@ -12,6 +12,7 @@ import {
   DashboardPage,
   DocumentsSearchPage,
   EditRequestPage,
+  EventDatesImportPage,
   GridCreatePage,
   LocationDetailPage,
   LocationsPage,
@@ -22,6 +23,9 @@ import {
   RequestDetailPage,
   RequestReviewDrawer,
   RequestsListPage,
+  RetentionRulePage,
+  RetentionSchedulePage,
+  RuleEditorPage,
 } from './pages';
 import {
   Layout,
@@ -202,6 +206,50 @@ export function createRouter() {
             <RequirePermission permission={PERMISSIONS.viewDocument}>
               <Titled title="Documents">
                 <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewRetentionRule}>
+              <Titled title="Retention schedule">
+                <WithMe render={(me) => <RetentionSchedulePage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/new',
+          element: (
+            <RequirePermission permission={PERMISSIONS.addRetentionRule}>
+              <WithMe render={(me) => <RuleEditorPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/:ruleId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewRetentionRule}>
+              <WithMe render={(me) => <RetentionRulePage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/:ruleId/edit',
+          element: (
+            <RequirePermission permission={PERMISSIONS.changeRetentionRule}>
+              <WithMe render={(me) => <RuleEditorPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/events/import',
+          element: (
+            <RequirePermission permission={PERMISSIONS.recordEventDate}>
+              <Titled title="Event dates">
+                <WithMe render={(me) => <EventDatesImportPage me={me} />} />
               </Titled>
             </RequirePermission>
           ),

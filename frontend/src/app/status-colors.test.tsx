@@ -13,6 +13,7 @@ import { renderWithProviders } from '@/test/render';
 import {
   CRATE_STATUS_TONES,
   REQUEST_STATUS_TONES,
+  RULE_STATUS_TONES,
   TONES,
   type BadgeTone,
 } from '@/components/ui/status-colors';
@@ -32,6 +33,10 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(CRATE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
     `crate ${name}`,
+    tone,
+  ]),
+  ...Object.entries(RULE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `retention rule ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),

@@ -6,6 +6,8 @@ export interface NavItem {
   label: string;
   permission: string | null;
   end?: boolean;
+  /** The heading the item is listed under (items of a group are adjacent). */
+  group?: string;
 }
 
 /** Only screens that exist and that the role may use appear here. */
@@ -23,6 +25,24 @@ const NAV: NavItem[] = [
   { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
   { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
   { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
+  {
+    to: '/retention/rules',
+    label: 'Retention schedule',
+    permission: PERMISSIONS.viewRetentionRule,
+    group: 'Retention',
+  },
+  {
+    to: '/retention/rules?status=DRAFT',
+    label: 'Rules to approve',
+    permission: PERMISSIONS.approveRetentionRule,
+    group: 'Retention',
+  },
+  {
+    to: '/retention/events/import',
+    label: 'Event dates',
+    permission: PERMISSIONS.recordEventDate,
+    group: 'Retention',
+  },
   { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },
   { to: '/administration', label: 'Administration', permission: PERMISSIONS.viewUser },
   { to: '/system', label: 'System status', permission: null },

@@ -24,6 +24,12 @@ export const PERMISSIONS = {
   addDepartment: 'accounts.add_department',
   changeDepartment: 'accounts.change_department',
   accessAllUnits: 'accounts.access_all_units',
+  viewRetentionRule: 'records.view_retentionrule',
+  addRetentionRule: 'records.add_retentionrule',
+  changeRetentionRule: 'records.change_retentionrule',
+  approveRetentionRule: 'records.approve_retention_rule',
+  viewRetentionEvent: 'records.view_retentionevent',
+  recordEventDate: 'records.add_documentevent',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {
