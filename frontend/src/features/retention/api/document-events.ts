@@ -1,16 +1,46 @@
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 
 import { ApiError } from '@/lib/api-client';
 import { api, unwrap } from '@/lib/api/client';
-import type { Schemas } from '@/lib/api/types';
+import { cursorOf } from '@/lib/api/cursor';
+import type { CursorPage, Schemas } from '@/lib/api/types';
 
 import { crateKeys } from '@/entities/crates/crate-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
+import { retentionKeys } from './retention-keys';
 
 export type EventsResult = Schemas['EventsResult'];
+export type DocumentEvent = Schemas['DocumentEvent'];
+
+/** GET /document-events/ — recorded event dates of the caller's units, newest first. */
+export function getEventDates(cursor?: string): Promise<CursorPage<DocumentEvent>> {
+  return unwrap(
+    api.GET('/api/v1/document-events/', {
+      params: { query: { page_size: 20, ...(cursor === undefined ? {} : { cursor }) } },
+    }),
+  );
+}
+
+export function useEventDates() {
+  return useInfiniteQuery(
+    infiniteQueryOptions({
+      queryKey: retentionKeys.eventDates(),
+      queryFn: ({ pageParam }) => getEventDates(pageParam),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (page) => cursorOf(page.next),
+    }),
+  );
+}
 
 /** Event dates move documents' retention, hence their crates' destroy dates and the forecast. */
 function retentionMoved(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: retentionKeys.eventDates() });
   void queryClient.invalidateQueries({ queryKey: documentKeys.all });
   void queryClient.invalidateQueries({ queryKey: crateKeys.all });
 }

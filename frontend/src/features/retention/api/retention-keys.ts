@@ -8,7 +8,7 @@ export interface RuleFilters {
 
 /**
  * retentionKeys.all → rules → list(filters) → versions(code) → details → detail(id); events
- * (the named events a rule can run from).
+ * (the named events a rule can run from); eventDates (documents' recorded event dates).
  */
 export const retentionKeys = {
   all: ['retention'] as const,
@@ -20,4 +20,6 @@ export const retentionKeys = {
   details: () => [...retentionKeys.rules(), 'detail'] as const,
   detail: (id: number) => [...retentionKeys.details(), id] as const,
   events: () => [...retentionKeys.all, 'events'] as const,
+  /** Documents' recorded event dates, newest first. */
+  eventDates: () => [...retentionKeys.all, 'event-dates'] as const,
 };

@@ -15,6 +15,21 @@ const MANAGER = makeMe({
   permissions: ['records.view_retentionrule', 'records.add_documentevent'],
 });
 
+const RECORDED = {
+  id: 3,
+  document: 41,
+  document_number: 'BMR-0001',
+  unit_code: 'GOA1',
+  event: 1,
+  event_code: 'BATCH_EXPIRY',
+  date: '2027-01-31',
+  source: 'MANUAL',
+  recorded_by: 1,
+  recorded_by_name: 'Document Manager GOA1',
+  recorded_at: '2026-12-06T11:00:00Z',
+  version: 1,
+};
+
 const CSV = [
   'unit,document_number,event,date',
   'GOA1,BMR-0001,BATCH_EXPIRY,2027-01-31',
@@ -46,6 +61,7 @@ describe('EventDatesImportPage', () => {
     // mockFetch, not stubApi: the body is multipart, not JSON.
     const { fetchMock } = mockFetch({
       '/api/v1/retention-events/': { body: EVENTS },
+      '/api/v1/document-events/': { body: page([]) },
       '/api/v1/document-events/import/': {
         status: 201,
         body: { created: 2, updated: 0, unchanged: 1, crates_left_eligibility: 1 },
@@ -85,6 +101,7 @@ describe('EventDatesImportPage', () => {
   it('shows each refused row by its line and field, and that nothing was recorded', async () => {
     mockFetch({
       '/api/v1/retention-events/': { body: EVENTS },
+      '/api/v1/document-events/': { body: page([]) },
       '/api/v1/document-events/import/': {
         status: 400,
         body: envelope('invalid_events', '2 row(s) are not valid: nothing was recorded.', {
@@ -123,6 +140,7 @@ describe('EventDatesImportPage', () => {
   it('shows a refusal of the whole file', async () => {
     mockFetch({
       '/api/v1/retention-events/': { body: EVENTS },
+      '/api/v1/document-events/': { body: page([]) },
       '/api/v1/document-events/import/': {
         status: 400,
         body: envelope('invalid_csv', 'The header misses: date.', {
@@ -143,6 +161,7 @@ describe('EventDatesImportPage', () => {
   it('records one date: finds the document by number in the unit, then sends its id', async () => {
     const api = stubApi({
       'GET /api/v1/retention-events/': [{ body: EVENTS }],
+      'GET /api/v1/document-events/': [{ body: page([]) }, { body: page([RECORDED]) }],
       'GET /api/v1/documents/': [
         {
           body: page([
@@ -186,11 +205,16 @@ describe('EventDatesImportPage', () => {
       event: 'BATCH_EXPIRY',
       date: '2027-01-31',
     });
+    // The list of recorded dates is read again and shows it.
+    const recent = screen.getByRole('table', { name: 'Recorded event dates' });
+    expect(await within(recent).findByText('BMR-0001')).toBeInTheDocument();
+    expect(within(recent).getAllByRole('row')[1]).toHaveTextContent('By hand');
   });
 
   it('puts an unknown document number on its field and sends nothing', async () => {
     const api = stubApi({
       'GET /api/v1/retention-events/': [{ body: EVENTS }],
+      'GET /api/v1/document-events/': [{ body: page([]) }],
       'GET /api/v1/documents/': [{ body: page([]) }],
     });
     vi.stubGlobal('fetch', api.fetchMock);

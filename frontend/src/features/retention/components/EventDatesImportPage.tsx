@@ -12,10 +12,12 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 
+import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me } from '@/lib/api/types';
+import { formatDate, formatDateTime } from '@/lib/format';
 
-import { useImportEventsCsv, type EventsResult } from '../api/document-events';
+import { useEventDates, useImportEventsCsv, type EventsResult } from '../api/document-events';
 import { EventDateForm } from './EventDateForm';
 import { EVENT_CSV_COLUMNS, csvRowErrors, previewEventsCsv, type CsvPreview } from './events-csv';
 
@@ -33,6 +35,66 @@ function ImportResult({ result, fileName }: { result: EventsResult; fileName: st
         </List.Item>
       </List>
     </Alert>
+  );
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  MANUAL: 'By hand',
+  CSV: 'CSV import',
+  INTEGRATION: 'Integration',
+};
+
+/** The dates recorded last, by whom and how (newest first). */
+function RecentEventDates() {
+  const dates = useEventDates();
+  const rows = dates.data?.pages.flatMap((page) => page.results) ?? [];
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="events-recent">
+      <Title order={2} size="h4" id="events-recent" mb="sm">
+        Recorded event dates
+      </Title>
+      {dates.isError && (
+        <Alert color="red" role="alert">
+          {dates.error.message}
+        </Alert>
+      )}
+      <ScrollTable minWidth={760} label="Recorded event dates">
+        <Table aria-label="Recorded event dates" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Document</Table.Th>
+              <Table.Th>Event</Table.Th>
+              <Table.Th>Date</Table.Th>
+              <Table.Th>Source</Table.Th>
+              <Table.Th>Recorded</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={row.id}>
+                <Table.Td ff="monospace">
+                  {row.document_number}
+                  <Text size="xs" c="dimmed" span ml={6}>
+                    {row.unit_code}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{row.event_code}</Table.Td>
+                <Table.Td>{formatDate(row.date)}</Table.Td>
+                <Table.Td>{SOURCE_LABELS[row.source] ?? row.source}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{row.recorded_by_name}</Text>
+                  <Text size="xs" c="dimmed">
+                    {formatDateTime(row.recorded_at)}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollTable>
+      <ListStatus query={dates} rows={rows.length} emptyText="No event date recorded yet." />
+      <LoadMore query={dates} />
+    </Paper>
   );
 }
 
@@ -228,6 +290,8 @@ export function EventDatesImportPage({ me }: { me: Me }) {
         )}
         <EventDateForm me={me} onRecorded={setRecorded} />
       </Paper>
+
+      <RecentEventDates />
     </Stack>
   );
 }
