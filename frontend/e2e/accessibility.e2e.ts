@@ -216,6 +216,8 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['locations', '/locations'],
       ['location', `/locations/${String(crate.location)}`],
       ['documents', '/documents'],
+      ['retention forecast', '/retention/forecast'],
+      ['eligible crates', '/retention/eligible'],
       ['system status', '/system'],
       ['page not found', '/no-such-page'],
     ]);

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from strongroom.records import api
+from strongroom.records import api, forecast_api
 
 router = SimpleRouter()
 router.register("crates", api.CrateViewSet, basename="crate")
@@ -20,6 +20,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "attachments/<int:pk>/download/",
         api.AttachmentDownloadView.as_view(),
         name="attachment-download",
+    ),
+    path(
+        "retention/forecast/",
+        forecast_api.RetentionForecastView.as_view(),
+        name="retention-forecast",
+    ),
+    path(
+        "retention/forecast.csv",
+        forecast_api.RetentionForecastCSVView.as_view(),
+        name="retention-forecast-csv",
+    ),
+    path(
+        "retention/eligible-crates/",
+        forecast_api.EligibleCrateListView.as_view(),
+        name="retention-eligible-crates",
     ),
     path("", include(router.urls)),
 ]

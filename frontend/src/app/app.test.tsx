@@ -84,6 +84,12 @@ describe('navigation by role', () => {
       'New destruction',
       'System status',
     ]);
+    expect(labels(['records.view_crate'])).toEqual([
+      'Dashboard',
+      'Crates',
+      'Retention forecast',
+      'System status',
+    ]);
     expect(labels(['compliance.view_audit_trail', 'accounts.view_user'])).toEqual([
       'Dashboard',
       'Audit trail',
@@ -100,10 +106,9 @@ describe('navigation by role', () => {
     expect(items(['workflow.view_request'])).toEqual([]);
     // Viewer: the schedule; Approver: also the drafts waiting; Document Manager: event dates.
     expect(items(['records.view_retentionrule'])).toEqual(['Retention schedule']);
-    expect(items(['records.view_retentionrule', 'records.approve_retention_rule'])).toEqual([
-      'Retention schedule',
-      'Rules to approve',
-    ]);
+    expect(
+      items(['records.view_retentionrule', 'records.approve_retention_rule', 'records.view_crate']),
+    ).toEqual(['Retention schedule', 'Rules to approve', 'Retention forecast']);
     expect(items(['records.view_retentionrule', 'records.add_documentevent'])).toEqual([
       'Retention schedule',
       'Event dates',

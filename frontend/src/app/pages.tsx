@@ -106,3 +106,13 @@ export const EventDatesImportPage = lazy(() =>
     default: m.EventDatesImportPage,
   })),
 );
+export const RetentionForecastPage = lazy(() =>
+  import('@/features/retention/components/RetentionForecastPage').then((m) => ({
+    default: m.RetentionForecastPage,
+  })),
+);
+export const EligibleCratesPage = lazy(() =>
+  import('@/features/retention/components/EligibleCratesPage').then((m) => ({
+    default: m.EligibleCratesPage,
+  })),
+);

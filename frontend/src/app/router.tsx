@@ -12,6 +12,7 @@ import {
   DashboardPage,
   DocumentsSearchPage,
   EditRequestPage,
+  EligibleCratesPage,
   EventDatesImportPage,
   GridCreatePage,
   LocationDetailPage,
@@ -23,6 +24,7 @@ import {
   RequestDetailPage,
   RequestReviewDrawer,
   RequestsListPage,
+  RetentionForecastPage,
   RetentionRulePage,
   RetentionSchedulePage,
   RuleEditorPage,
@@ -206,6 +208,26 @@ export function createRouter() {
             <RequirePermission permission={PERMISSIONS.viewDocument}>
               <Titled title="Documents">
                 <WithMe render={(me) => <DocumentsSearchPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/forecast',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewCrate}>
+              <Titled title="Retention forecast">
+                <WithMe render={(me) => <RetentionForecastPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/eligible',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewCrate}>
+              <Titled title="Crates eligible for destruction">
+                <WithMe render={(me) => <EligibleCratesPage me={me} />} />
               </Titled>
             </RequirePermission>
           ),

@@ -83,6 +83,10 @@ ENDPOINTS = [
         format="multipart",
     ),
     Endpoint("get", "/api/v1/attachments/{attachment}/download/", EVERYONE),
+    # retention forecast
+    Endpoint("get", "/api/v1/retention/forecast/", EVERYONE),
+    Endpoint("get", "/api/v1/retention/forecast.csv", EVERYONE),
+    Endpoint("get", "/api/v1/retention/eligible-crates/", EVERYONE),
     # reports
     Endpoint("get", "/api/v1/reports/dashboard/", EVERYONE),
     Endpoint("get", "/api/v1/reports/inventory/", EVERYONE),

@@ -38,6 +38,12 @@ const NAV: NavItem[] = [
     group: 'Retention',
   },
   {
+    to: '/retention/forecast',
+    label: 'Retention forecast',
+    permission: PERMISSIONS.viewCrate,
+    group: 'Retention',
+  },
+  {
     to: '/retention/events/import',
     label: 'Event dates',
     permission: PERMISSIONS.recordEventDate,

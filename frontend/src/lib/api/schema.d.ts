@@ -969,6 +969,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/retention/eligible-crates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Crates eligible for destruction (the list behind a forecast figure)
+         * @description Crates that may be destroyed on a day (default today), soonest retention date first.
+         */
+        get: operations["retention_eligible_crates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/forecast/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Crates becoming eligible for destruction per month or quarter */
+        get: operations["retention_forecast_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/forecast.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retention forecast as a CSV file */
+        get: operations["retention_forecast_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles/": {
         parameters: {
             query?: never;
@@ -1495,6 +1549,22 @@ export interface components {
             default_retention_years?: number | null;
             is_active?: boolean;
         };
+        /** @description A crate as lists show it. */
+        EligibleCrate: {
+            readonly id: number;
+            readonly code: string;
+            readonly unit: number;
+            readonly unit_code: string;
+            readonly department: number;
+            readonly department_code: string;
+            readonly location_code: string | null;
+            /**
+             * Format: date
+             * @description Latest retention date of its documents.
+             */
+            readonly destroy_after: string | null;
+            readonly document_count: number;
+        };
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -1528,6 +1598,68 @@ export interface components {
             /** @description Pass as `after` next time. While `next` is set: the last result's id. On the last page: a little below the newest id, because an event with a lower id can commit after a higher one — the events of the last few seconds come again; drop the ids you hold. */
             last_event_id: number;
             next: string | null;
+        };
+        Forecast: {
+            period: components["schemas"]["PeriodEnum"];
+            /**
+             * Format: date
+             * @description First day of the first period
+             */
+            start: string;
+            /**
+             * Format: date
+             * @description Last day of the last period
+             */
+            end: string;
+            /** Format: date */
+            today: string;
+            /** @description Every period, with its totals */
+            periods: components["schemas"]["ForecastPeriod"][];
+            /** @description Per period, unit and department (non-zero) */
+            rows: components["schemas"]["ForecastRow"][];
+            /** @description Eligible before the first period, per unit and department */
+            already_eligible: components["schemas"]["ForecastCounts"][];
+            summary: components["schemas"]["ForecastSummary"];
+        };
+        ForecastCounts: {
+            unit: number;
+            unit_code: string;
+            department: number;
+            department_code: string;
+            crates: number;
+            documents: number;
+        };
+        ForecastPeriod: {
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            label: string;
+            crates: number;
+            documents: number;
+        };
+        ForecastRow: {
+            unit: number;
+            unit_code: string;
+            department: number;
+            department_code: string;
+            crates: number;
+            documents: number;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+        };
+        ForecastSummary: {
+            already_eligible_crates: number;
+            already_eligible_documents: number;
+            forecast_crates: number;
+            forecast_documents: number;
+            /** @description In storage, not on hold, waiting for a retention event (no date yet) */
+            pending_event_crates: number;
+            /** @description In storage and on legal hold */
+            on_hold_crates: number;
+            retained_permanently_crates: number;
         };
         HistoryEvent: {
             readonly id: number;
@@ -1860,6 +1992,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Document"][];
         };
+        PaginatedEligibleCrateList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["EligibleCrate"][];
+        };
         PaginatedInventoryRowList: {
             /**
              * Format: uri
@@ -2012,6 +2157,12 @@ export interface components {
             role?: string;
             units?: number[];
         };
+        /**
+         * @description * `month` - month
+         *     * `quarter` - quarter
+         * @enum {string}
+         */
+        PeriodEnum: "month" | "quarter";
         ReasonRequest: {
             reason: string;
         };
@@ -7902,6 +8053,261 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_eligible_crates_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Only this department */
+                department?: number;
+                /** @description Eligible on this day (today) */
+                on?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Retention date on or before */
+                period_end?: string;
+                /** @description Retention date on or after */
+                period_start?: string;
+                /** @description Words or fragments of crate codes */
+                search?: string;
+                /** @description Only this unit (one of yours) */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEligibleCrateList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_forecast_retrieve: {
+        parameters: {
+            query?: {
+                /** @description Only this department */
+                department?: number;
+                /** @description First day of the forecast (widened to its period's start; default: today's) */
+                from?: string;
+                period?: "month" | "quarter";
+                /** @description Last day (widened to its period's end; default: 24 months of periods; at most 10 years) */
+                to?: string;
+                /** @description Only this unit (one of yours) */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retention_forecast_csv: {
+        parameters: {
+            query?: {
+                /** @description Only this department */
+                department?: number;
+                format?: "csv" | "json";
+                /** @description First day of the forecast (widened to its period's start; default: today's) */
+                from?: string;
+                period?: "month" | "quarter";
+                /** @description Last day (widened to its period's end; default: 24 months of periods; at most 10 years) */
+                to?: string;
+                /** @description Only this unit (one of yours) */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -56,9 +56,45 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
           },
         ],
         '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+        '/api/v1/retention/forecast/': [
+          {
+            body: {
+              period: 'month',
+              start: '2026-11-01',
+              end: '2026-11-30',
+              today: '2026-11-23',
+              periods: [
+                {
+                  start: '2026-11-01',
+                  end: '2026-11-30',
+                  label: '2026-11',
+                  crates: 3,
+                  documents: 8,
+                },
+              ],
+              rows: [],
+              already_eligible: [],
+              summary: {
+                already_eligible_crates: 2,
+                already_eligible_documents: 4,
+                forecast_crates: 3,
+                forecast_documents: 8,
+                pending_event_crates: 0,
+                on_hold_crates: 1,
+                retained_permanently_crates: 0,
+              },
+            },
+          },
+        ],
       }).fetchMock,
     );
-    renderRoute('/', '/', <DashboardPage me={makeMe()} />);
+    renderRoute(
+      '/',
+      '/',
+      <DashboardPage
+        me={makeMe({ permissions: ['workflow.view_request', 'records.view_crate'] })}
+      />,
+    );
 
     expect(await screen.findByTestId('kpi-pending_approvals')).toHaveTextContent('5');
     expect(screen.getByRole('link', { name: /Pending approvals: 5/ })).toHaveAttribute(
@@ -77,6 +113,14 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
     const table = await screen.findByRole('table', { name: 'Requests per week' });
     expect(table).toHaveTextContent('Storage');
     expect(table).toHaveTextContent('4');
+
+    expect(await screen.findByTestId('forecast-card-summary')).toHaveTextContent(
+      '3 crates in the next 12 months · 2 already eligible · 1 on legal hold',
+    );
+    expect(screen.getByRole('link', { name: 'Retention forecast' })).toHaveAttribute(
+      'href',
+      '/retention/forecast',
+    );
   });
 
   it('links every crate figure and each crate whose retention ends to the crates', async () => {

@@ -20,11 +20,14 @@ import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import { ForecastChart } from '@/components/ui/ForecastChart';
+import { periodName } from '@/components/ui/forecast-chart-data';
 import { REQUEST_STATUS_TONES, TONES } from '@/components/ui/status-colors';
 import type { Dashboard, Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
+import { useRetentionForecast } from '@/entities/crates/get-retention-forecast';
 import { dashboardKeys } from '../api/dashboard-keys';
 import { useDashboard } from '../api/get-dashboard';
 import { useMyTasks } from '../api/get-my-tasks';
@@ -473,6 +476,47 @@ function DestructionDuePreview({ me }: { me: Me }) {
   );
 }
 
+/** The next 12 months of the retention forecast: one request, a small chart, a link to the page. */
+function RetentionForecastCard() {
+  const from = dayjs().startOf('month');
+  const forecast = useRetentionForecast({
+    period: 'month',
+    from: from.format('YYYY-MM-DD'),
+    to: from.add(11, 'month').endOf('month').format('YYYY-MM-DD'),
+  });
+  const data = forecast.data;
+  return (
+    <Section
+      id="retention-forecast"
+      title="Becoming eligible for destruction (12 months)"
+      action={
+        <Anchor component={Link} to="/retention/forecast" size="sm">
+          Retention forecast
+        </Anchor>
+      }
+    >
+      {forecast.isError && <Alert color="red">{forecast.error.message}</Alert>}
+      {data !== undefined && (
+        <>
+          <ForecastChart
+            forecast={data}
+            grouping="unit"
+            height={180}
+            caption={`Crates becoming eligible per month: ${data.periods
+              .map((p) => `${periodName(p, data.period)} ${String(p.crates)}`)
+              .join('; ')}.`}
+          />
+          <Text size="sm" c="dimmed" mt="xs" data-testid="forecast-card-summary">
+            {data.summary.forecast_crates} crates in the next 12 months ·{' '}
+            {data.summary.already_eligible_crates} already eligible · {data.summary.on_hold_crates}{' '}
+            on legal hold
+          </Text>
+        </>
+      )}
+    </Section>
+  );
+}
+
 export function DashboardPage({ me, review }: { me: Me; review?: TaskReview }) {
   const dashboard = useDashboard();
   const readsRequests = can(me, PERMISSIONS.viewRequest);
@@ -504,6 +548,7 @@ export function DashboardPage({ me, review }: { me: Me; review?: TaskReview }) {
         {readsRequests && <OverduePreview />}
         <DestructionDuePreview me={me} />
       </SimpleGrid>
+      {can(me, PERMISSIONS.viewCrate) && <RetentionForecastCard />}
       {dashboard.data !== undefined && (
         <Text size="xs" c="dimmed">
           Figures as of {formatDateTime(dashboard.data.generated_at)}

@@ -157,7 +157,8 @@ describe('RuleEditorPage', () => {
     await waitFor(() => {
       expect(code).toHaveAccessibleDescription(/Already used\./);
     });
-    expect(screen.getByRole('alert')).toHaveTextContent(
+    const notSaved = present(screen.getByText('Not saved').closest<HTMLElement>('[role=alert]'));
+    expect(notSaved).toHaveTextContent(
       'Rule BMR-EXP+1Y exists: edit it to draft its next version.',
     );
     expect(code).toHaveValue('BMR-EXP+1Y');

@@ -1,0 +1,237 @@
+"""The retention forecast: which crates become eligible for destruction, per month or quarter,
+unit and department, and the list of crates behind each figure.
+
+"Eligible" is :func:`strongroom.records.disposal.crates_eligible` (in storage, no legal hold, not
+retained permanently, ``destroy_after`` reached); the forecast groups the crates that predicate
+admits by the period their ``destroy_after`` falls in. Periods are grouped in SQL (one query for
+the periods, one for the crates that are not forecast: waiting for an event, on hold, kept for
+good), so the cost does not grow with the number of crates in Python.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+
+from strongroom.accounts.models import User
+from strongroom.accounts.scope import units_filter, user_unit_ids
+from strongroom.records.disposal import crates_eligible
+from strongroom.records.models import Crate, Document
+from strongroom.records.selectors import crate_list_for_user
+
+Period = Literal["month", "quarter"]
+PERIODS: tuple[Period, ...] = ("month", "quarter")
+DEFAULT_MONTHS = 24
+MAX_YEARS = 10
+
+
+def _document_count() -> Subquery:
+    """The documents of the crate of the outer row: an index lookup per crate. Summed per group,
+    it costs the crates counted, where joining the documents and counting distinct crates
+    sorted every document of them (about six times slower at 1M documents)."""
+    return Subquery(
+        Document.objects.filter(crate_id=OuterRef("pk"))
+        .order_by()
+        .values("crate_id")
+        .annotate(n=Count("*"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def period_start(day: dt.date, *, period: Period) -> dt.date:
+    """The first day of the month or quarter ``day`` falls in."""
+    month = day.month if period == "month" else 3 * ((day.month - 1) // 3) + 1
+    return day.replace(month=month, day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` (a first of the month) ``months`` months later."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_end(day: dt.date, *, period: Period) -> dt.date:
+    """The last day of the month or quarter ``day`` falls in."""
+    start = period_start(day, period=period)
+    last_month = _add_months(start, 0 if period == "month" else 2)
+    return last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
+
+
+def period_label(start: dt.date, *, period: Period) -> str:
+    if period == "month":
+        return start.strftime("%Y-%m")
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def forecast_default_range(*, period: Period, today: dt.date) -> tuple[dt.date, dt.date]:
+    """This month (or quarter) and the periods of the next 24 months."""
+    start = period_start(today, period=period)
+    return start, period_end(_add_months(start, DEFAULT_MONTHS - 1), period=period)
+
+
+def forecast_range_too_long(start: dt.date, end: dt.date) -> bool:
+    """Whether ``start`` … ``end`` spans more than MAX_YEARS years."""
+    try:
+        limit = start.replace(year=start.year + MAX_YEARS)
+    except ValueError:  # 29 February
+        limit = start.replace(year=start.year + MAX_YEARS, day=28)
+    return end >= limit
+
+
+def forecast_periods(
+    *, period: Period, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """Every period (first day, last day) from ``start``'s to ``end``'s, in order."""
+    periods = []
+    current = period_start(start, period=period)
+    step = 1 if period == "month" else 3
+    while current <= end:
+        periods.append((current, period_end(current, period=period)))
+        current = _add_months(current, step)
+    return periods
+
+
+@dataclass(frozen=True)
+class ForecastScope:
+    """Which crates a forecast counts: the caller's units, optionally one unit or department."""
+
+    user: User
+    unit_id: int | None = None
+    department_id: int | None = None
+
+    def crates(self) -> QuerySet[Crate]:
+        crates = units_filter(Crate.objects.all(), user_unit_ids(self.user))
+        if self.unit_id is not None:
+            crates = crates.filter(unit_id=self.unit_id)
+        if self.department_id is not None:
+            crates = crates.filter(department_id=self.department_id)
+        return crates
+
+
+def retention_forecast(
+    *, scope: ForecastScope, period: Period, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """The forecast from ``start``'s period to ``end``'s (both widened to whole periods).
+
+    - ``rows``: per period, unit and department, the crates whose ``destroy_after`` falls in the
+      period and that will be eligible then (as things stand today), and their documents;
+    - ``already_eligible``: per unit and department, the eligible crates whose ``destroy_after``
+      is before the first period (overdue for destruction);
+    - ``summary``: totals, plus the crates in storage that are not forecast at all — on legal
+      hold (whatever their dates), waiting for a retention event, or retained permanently.
+    """
+    start = period_start(start, period=period)
+    end = period_end(end, period=period)
+    crates = scope.crates()
+    trunc = TruncMonth if period == "month" else TruncQuarter
+    grouped = (
+        crates_eligible(on=end, crates=crates)
+        .annotate(
+            bucket=Case(
+                When(destroy_after__lt=start, then=Value(None, output_field=DateField())),
+                default=trunc("destroy_after", output_field=DateField()),
+                output_field=DateField(),
+            )
+        )
+        .values("bucket", "unit_id", "unit__code", "department_id", "department__code")
+        .annotate(crate_total=Count("pk"), document_total=Coalesce(Sum(_document_count()), 0))
+        .order_by()
+    )
+    periods = forecast_periods(period=period, start=start, end=end)
+    ends = dict(periods)
+    totals: dict[dt.date, dict[str, int]] = {s: {"crates": 0, "documents": 0} for s, _ in periods}
+    rows: list[dict[str, Any]] = []
+    already: list[dict[str, Any]] = []
+    for row in grouped:
+        bucket = row["bucket"]
+        if isinstance(bucket, dt.datetime):  # SQLite's truncation of a date
+            bucket = bucket.date()
+        item = {
+            "unit": row["unit_id"],
+            "unit_code": row["unit__code"],
+            "department": row["department_id"],
+            "department_code": row["department__code"],
+            "crates": row["crate_total"],
+            "documents": row["document_total"],
+        }
+        if bucket is None:
+            already.append(item)
+            continue
+        rows.append({"period_start": bucket, "period_end": ends[bucket], **item})
+        totals[bucket]["crates"] += item["crates"]
+        totals[bucket]["documents"] += item["documents"]
+    rows.sort(key=lambda r: (r["period_start"], r["unit_code"], r["department_code"]))
+    already.sort(key=lambda r: (r["unit_code"], r["department_code"]))
+    not_forecast = crates.filter(status=Crate.Status.IN_STORAGE).aggregate(
+        on_hold=Count("pk", filter=Q(legal_hold=True)),
+        pending_event=Count(
+            "pk",
+            filter=Q(legal_hold=False, retain_permanently=False, destroy_after__isnull=True),
+        ),
+        retained_permanently=Count("pk", filter=Q(legal_hold=False, retain_permanently=True)),
+    )
+    return {
+        "period": period,
+        "start": start,
+        "end": end,
+        "periods": [
+            {
+                "start": s,
+                "end": e,
+                "label": period_label(s, period=period),
+                **totals[s],
+            }
+            for s, e in periods
+        ],
+        "rows": rows,
+        "already_eligible": already,
+        "summary": {
+            "already_eligible_crates": sum(r["crates"] for r in already),
+            "already_eligible_documents": sum(r["documents"] for r in already),
+            "forecast_crates": sum(t["crates"] for t in totals.values()),
+            "forecast_documents": sum(t["documents"] for t in totals.values()),
+            "pending_event_crates": not_forecast["pending_event"],
+            "on_hold_crates": not_forecast["on_hold"],
+            "retained_permanently_crates": not_forecast["retained_permanently"],
+        },
+    }
+
+
+def crate_list_eligible_for_user(
+    *,
+    user: User,
+    on: dt.date,
+    search: str | None = None,
+    unit_id: int | None = None,
+    department_id: int | None = None,
+    destroy_after_from: dt.date | None = None,
+    destroy_after_to: dt.date | None = None,
+) -> QuerySet[Crate]:
+    """The caller's crates that may be destroyed on ``on``, optionally those whose retention
+    date falls in a forecast period — what a destruction batch is chosen from."""
+    crates = crates_eligible(on=on, crates=crate_list_for_user(user=user, search=search))
+    if unit_id is not None:
+        crates = crates.filter(unit_id=unit_id)
+    if department_id is not None:
+        crates = crates.filter(department_id=department_id)
+    if destroy_after_from is not None:
+        crates = crates.filter(destroy_after__gte=destroy_after_from)
+    if destroy_after_to is not None:
+        crates = crates.filter(destroy_after__lte=destroy_after_to)
+    return crates
