@@ -121,7 +121,7 @@ export function RetentionSchedulePage({ me }: { me: Me }) {
       )}
 
       <Paper withBorder>
-        <ScrollTable minWidth={1180} label="Retention rules">
+        <ScrollTable minWidth={1000} label="Retention rules">
           <Table striped highlightOnHover aria-label="Retention rules" aria-busy={rules.isFetching}>
             <Table.Thead>
               <Table.Tr>

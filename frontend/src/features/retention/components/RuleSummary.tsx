@@ -12,6 +12,7 @@ export function RuleSummary({ rule, cols = 2 }: { rule: RetentionRule; cols?: nu
       <Field label="Code">
         <span style={{ fontFamily: 'monospace' }}>{rule.code}</span> · version {rule.revision}
       </Field>
+      <Field label="Title">{rule.title}</Field>
       <Field label="Scope">{scopeText(rule)}</Field>
       <Field label="Trigger">{triggerText(rule)}</Field>
       <Field label="Period">
