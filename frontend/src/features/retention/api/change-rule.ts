@@ -58,6 +58,11 @@ export function useApproveRule(id: number) {
       unwrap(api.POST('/api/v1/retention-rules/{id}/approve/', { params: { path: { id } }, body })),
     onSuccess: (approved) => {
       rulesChanged(queryClient, approved.rule);
+      // The version it replaces is superseded now (the approved one is up to date already).
+      void queryClient.invalidateQueries({
+        queryKey: retentionKeys.details(),
+        predicate: (query) => query.queryKey.at(-1) !== approved.rule.id,
+      });
       void queryClient.invalidateQueries({ queryKey: documentKeys.all });
       void queryClient.invalidateQueries({ queryKey: crateKeys.all });
       invalidateSigningSession(queryClient);
