@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "strongroom.storage",
     "strongroom.records",
     "strongroom.requests",
+    "strongroom.disposition",
     "strongroom.compliance",
     "strongroom.notifications",
     "strongroom.realtime",
@@ -297,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "strongroom.records.models.Document.Status",
         "LocationKindEnum": "strongroom.storage.models.Location.Kind",
         "SignatureStatusEnum": "strongroom.compliance.signing.STATUS_CHOICES",
+        "BatchStatusEnum": "strongroom.disposition.models.BatchStatus",
+        "BatchItemStateEnum": "strongroom.disposition.models.ItemState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

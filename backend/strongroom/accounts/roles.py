@@ -28,6 +28,8 @@ READ_RECORDS = {
     "workflow.view_request",
     "workflow.view_sendback",
     "compliance.view_signature",
+    "disposition.view_destructionbatch",
+    "disposition.view_batchitem",
 }
 MANAGE_USERS = {"accounts.view_user", "accounts.add_user", "accounts.change_user"}
 MANAGE_UNITS = {"accounts.add_unit", "accounts.change_unit"}
@@ -46,6 +48,9 @@ APPROVE = {"workflow.approve_request"}
 FULFIL = {"workflow.fulfil_request"}
 WITNESS = {"workflow.witness_destruction"}
 LEGAL_HOLD = {"records.place_legal_hold"}
+PREPARE_BATCHES = {"disposition.prepare_batch"}
+APPROVE_BATCHES = {"disposition.approve_batch"}
+DESTROY_BATCH_ITEMS = {"disposition.destroy_batch_item"}
 AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
 AUDIT_VERIFY = {"compliance.verify_audit_chain", "compliance.view_auditcheckpoint"}
 PRINT_LABELS = {"records.print_label"}
@@ -79,10 +84,13 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | LEGAL_HOLD
         | AUDIT_READ
         | PRINT_LABELS
+        | PREPARE_BATCHES
     ),
-    DOCUMENT_MANAGER: frozenset(READ_RECORDS | RAISE_REQUESTS | PRINT_LABELS),
-    APPROVER: frozenset(READ_RECORDS | APPROVE | WITNESS | AUDIT_READ),
-    STORE_HEAD: frozenset(READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS),
+    DOCUMENT_MANAGER: frozenset(READ_RECORDS | RAISE_REQUESTS | PRINT_LABELS | PREPARE_BATCHES),
+    APPROVER: frozenset(READ_RECORDS | APPROVE | WITNESS | AUDIT_READ | APPROVE_BATCHES),
+    STORE_HEAD: frozenset(
+        READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS | DESTROY_BATCH_ITEMS
+    ),
     VIEWER: frozenset(READ_RECORDS | AUDIT_READ),
 }
 

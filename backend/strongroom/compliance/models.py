@@ -26,6 +26,8 @@ class SignatureMeaning(models.TextChoices):
     WITNESSED = "WITNESSED", "Witnessed"
     HOLD_PLACED = "HOLD_PLACED", "Legal hold placed"
     HOLD_RELEASED = "HOLD_RELEASED", "Legal hold released"
+    BATCH_APPROVED = "BATCH_APPROVED", "Destruction batch approved"
+    BATCH_COMPLETED = "BATCH_COMPLETED", "Destruction batch completed"
 
 
 class Signature(models.Model):

@@ -12,6 +12,7 @@ class EventTopic(models.TextChoices):
     CRATE = "crate", "Crate"
     LOCATION = "location", "Location"
     NOTIFICATION = "notification", "Notification"
+    BATCH = "batch", "Destruction batch"
 
 
 class EventAction(models.TextChoices):

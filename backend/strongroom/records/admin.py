@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from strongroom.compliance.admin_audit import AuditedAdmin
-from strongroom.records.models import Attachment, Crate, Document, DocumentType
+from strongroom.core.admin import ReadOnlyAdmin
+from strongroom.records.models import Attachment, Crate, CrateClaim, Document, DocumentType
 
 
 @admin.register(DocumentType)
@@ -85,3 +86,12 @@ class AttachmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CrateClaim)
+class CrateClaimAdmin(ReadOnlyAdmin):
+    """Claims are taken and released by the requests and batches that hold the crates."""
+
+    list_display = ["crate", "holder_kind", "holder_id", "claimed_at"]
+    list_filter = ["holder_kind"]
+    search_fields = ["crate__code"]

@@ -222,3 +222,40 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CrateClaimKind(models.TextChoices):
+    REQUEST = "REQUEST", "Request"
+    BATCH = "BATCH", "Destruction batch"
+
+
+class CrateClaim(models.Model):
+    """Who holds a crate right now: an open request or an open destruction batch, never two.
+
+    One row per held crate (``crate`` is unique), so a crate in two open batches, or in a batch
+    and an open request, is impossible in the database and not only in code. The holder is named
+    by kind and id, without a foreign key: records sits below the apps that hold crates
+    (requests, disposition), which claim and release through
+    :mod:`strongroom.records.services.claims`.
+    """
+
+    Kind = CrateClaimKind
+
+    crate = models.OneToOneField(Crate, on_delete=models.PROTECT, related_name="claim")
+    holder_kind = models.CharField(max_length=7, choices=CrateClaimKind.choices)
+    holder_id = models.PositiveBigIntegerField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(holder_kind__in=CrateClaimKind.values), name="crate_claim_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(holder_id__gte=1), name="crate_claim_holder_set"),
+        ]
+        indexes = [
+            models.Index(fields=["holder_kind", "holder_id"], name="crate_claim_holder_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crate_id} held by {self.holder_kind} {self.holder_id}"

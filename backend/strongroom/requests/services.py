@@ -27,8 +27,9 @@ from strongroom.core.models import Sequence
 from strongroom.core.task_queue import task_enqueue_on_commit
 from strongroom.notifications.models import NotificationKind
 from strongroom.notifications.services import notification_create_many
-from strongroom.records.disposal import crate_destruction_refusal
-from strongroom.records.models import Crate, Document
+from strongroom.records.disposal import crate_destruction_refusal, crates_left_eligibility
+from strongroom.records.models import Crate, CrateClaimKind, Document
+from strongroom.records.services.claims import crate_claim, crate_claim_holder
 from strongroom.requests.models import (
     IdempotencyKey,
     Request,
@@ -140,6 +141,30 @@ def destruction_preconditions(crate: Crate) -> None:
     refusal = crate_destruction_refusal(crate, on=timezone.localdate())
     if refusal is not None:
         raise refusal
+
+
+def request_crate_claim(request: Request) -> None:
+    """The new open request holds its crate (records.CrateClaim: one holder per crate).
+
+    A crate in an open destruction batch: a withdrawal or a transfer takes it out of the batch
+    (the batch item is dropped with the reason, through
+    :func:`strongroom.records.disposal.crates_left_eligibility`), then claims it; a destruction
+    request is refused — the batch destroys the crate."""
+    claim = crate_claim_holder(crate_id=request.crate_id, lock=True)
+    if claim is not None and claim.holder_kind == CrateClaimKind.BATCH:
+        if request.type == RequestType.DESTRUCTION:
+            raise ConflictError(
+                f"Crate {request.crate.code} is in an open destruction batch: it is destroyed "
+                "with the batch.",
+                code="crate_in_destruction_batch",
+                details={"crate": ["In an open destruction batch."]},
+            )
+        crates_left_eligibility(
+            [request.crate_id],
+            code="crate_request_opened",
+            reason=f"Request {request.number} opened",
+        )
+    crate_claim(crate_id=request.crate_id, kind=CrateClaimKind.REQUEST, holder_id=request.pk)
 
 
 # --- Creation ------------------------------------------------------------------------------------
@@ -291,6 +316,7 @@ def request_create(
             )
             if data.type == RequestType.WITHDRAWAL and data.document_ids:
                 request.documents.set(data.document_ids)
+            request_crate_claim(request)
             change.sign(request)
             change.audit(
                 action="request.create",

@@ -31,14 +31,21 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import User
-from strongroom.accounts.passwords import password_expires_at
-from strongroom.accounts.scope import not_found, require_unit, unit_allowed
-from strongroom.accounts.selectors import user_is_locked_out
+from strongroom.accounts.scope import not_found, require_unit
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.signing import SignedChange, signature_verify, signed_change
+from strongroom.compliance.signing import SignedChange, signed_change
+from strongroom.compliance.witness import witness_verify
 from strongroom.core.errors import ApplicationError, ConflictError
-from strongroom.records.models import Crate, Document
-from strongroom.requests.models import Request, RequestStatus, RequestType, SendBack
+from strongroom.records.models import Crate, CrateClaimKind
+from strongroom.records.services.claims import crate_release
+from strongroom.records.services.destruction import crate_destroy
+from strongroom.requests.models import (
+    FINAL_STATUSES,
+    Request,
+    RequestStatus,
+    RequestType,
+    SendBack,
+)
 from strongroom.requests.services import (
     destruction_preconditions,
     notify_after_commit,
@@ -252,6 +259,11 @@ def request_transition(
             raise ConflictError(
                 "The crate has another open request.", code="crate_has_open_request"
             ) from exc
+        if transition.target in FINAL_STATUSES:
+            # A closed request no longer holds its crate (records.CrateClaim).
+            crate_release(
+                crate_id=request.crate_id, kind=CrateClaimKind.REQUEST, holder_id=request.pk
+            )
         if data.witness is not None:
             change.cosign(signer=data.witness, meaning=SignatureMeaning.WITNESSED)
         # The effects keep request.crate current (they save the locked crate they changed).
@@ -468,10 +480,8 @@ def _destroy(request: Request, actor: User, data: TransitionInput, http: HttpReq
     destruction_preconditions(crate)
     witness = data.witness
     assert witness is not None  # verified before the transaction
-    now = timezone.now()
     request.witness = witness
-    crate.documents.update(status=Document.Status.DESTROYED)
-    _crate_save(crate, status=Crate.Status.DESTROYED, location=None, destroyed_at=now)
+    crate_destroy(crate=crate)
 
 
 def _witness_sign(
@@ -487,15 +497,6 @@ def _witness_sign(
     data.witness = _witness_verify(http, actor, request_id, unit_id, requester_id, data)
 
 
-def _witness_refusal(code: str, message: str, field: str) -> ApplicationError:
-    return ApplicationError(
-        message,
-        code=code,
-        status_code=status.HTTP_403_FORBIDDEN,
-        details={"witness": {"username": [field]}},
-    )
-
-
 def _witness_verify(
     http: HttpRequest,
     actor: User,
@@ -504,84 +505,19 @@ def _witness_verify(
     requester_id: int,
     data: TransitionInput,
 ) -> User:
-    """The second signatory of a destruction: another person, allowed to witness in this unit,
-    whose account may sign (active, not locked, password neither to be changed nor expired), who
-    signs with their own user ID and password in the same call (verified, audited as the
-    executor's attempt naming the witness, and counted like any signature)."""
-    refusal = ApplicationError(
-        "A witness who may witness destructions in this unit must sign with their password.",
-        code="witness_invalid",
-        status_code=status.HTTP_403_FORBIDDEN,
-        details={"witness": ["Invalid witness."]},
+    """The second signatory of a destruction (:func:`strongroom.compliance.witness.
+    witness_verify`): someone other than the executor and the requester."""
+    return witness_verify(
+        http_request=http,
+        actor=actor,
+        username=data.witness_username,
+        password=data.witness_password,
+        unit_id=unit_id,
+        object_type="request",
+        object_id=request_id,
+        excluded_user_ids=(requester_id,),
+        excluded_words="the executor and the requester",
     )
-    witness = User.objects.filter(username=data.witness_username).first()
-    if witness is None:
-        raise refusal
-    if witness.pk in (actor.pk, requester_id):
-        raise ApplicationError(
-            "The witness must be someone other than the executor and the requester.",
-            code="separation_of_duties",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"witness": ["Same person."]},
-        )
-    if not witness.is_active:
-        # Said only of a person of this unit (an inactive user has no units to act in).
-        if not witness.units.filter(pk=unit_id).exists():
-            raise refusal
-        raise _witness_refusal(
-            "witness_inactive", "The witness's account is deactivated.", "Deactivated."
-        )
-    if not unit_allowed(user=witness, unit_id=unit_id):
-        raise refusal
-    if not witness.has_perm("workflow.witness_destruction"):
-        raise refusal
-    if user_is_locked_out(username=witness.username):
-        raise _witness_refusal(
-            "witness_locked",
-            "The witness's account is locked after failed sign-ins; an administrator can unlock "
-            "it.",
-            "Locked.",
-        )
-    if witness.must_change_password:
-        raise _witness_refusal(
-            "witness_password_change_required",
-            "The witness must change their password (sign in once) before they can sign.",
-            "Must change their password.",
-        )
-    expires = password_expires_at(witness)
-    if expires is not None and expires <= timezone.now():
-        raise _witness_refusal(
-            "witness_password_expired",
-            "The witness's password has expired: they must sign in and change it before they "
-            "can sign.",
-            "Password expired.",
-        )
-    try:
-        signature_verify(
-            http_request=http,
-            signer=witness,
-            password=data.witness_password,
-            username=data.witness_username,
-            actor=actor,
-            meaning=SignatureMeaning.WITNESSED,
-            object_type="request",
-            object_id=request_id,
-            unit=None,
-        )
-    except ApplicationError as exc:
-        if exc.code == "signature_required":
-            raise ApplicationError(
-                "The witness's password is required.",
-                code="witness_signature_required",
-                details={"witness": {"password": ["Required."]}},
-            ) from exc
-        raise ApplicationError(
-            "The witness's signature password is wrong; nothing was changed.",
-            code="witness_signature_invalid",
-            status_code=status.HTTP_403_FORBIDDEN,
-            details={"witness": {"password": ["Wrong password."]}},
-        ) from exc
-    return witness
 
 
 EFFECTS: dict[str, Callable[[Request, User, TransitionInput, HttpRequest], None]] = {

@@ -46,4 +46,6 @@ export const TOPIC_KEYS: TopicKeyMap = {
   ],
   location: () => [locationKeys.all, dashboardKeys.all, auditKeys.lists()],
   notification: () => [notificationKeys.all],
+  // A destruction batch's changes are audited; the batch screens add their own keys here.
+  batch: () => [auditKeys.lists()],
 };

@@ -14,6 +14,7 @@ STRONGROOM_APPS = {
     "storage",
     "records",
     "workflow",
+    "disposition",
     "compliance",
     "notifications",
     "realtime",

@@ -167,6 +167,7 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
         "documents": [goa.document.pk, mum.document.pk],
         "attachments": [goa.attachment.pk, mum.attachment.pk],
         "requests": [goa.withdrawal.pk, goa.destruction.pk, mum.withdrawal.pk],
+        "destruction-batches": [goa.batch.pk, mum.batch.pk],
         "audit-events": [goa.audit_event.pk, mum.audit_event.pk],
         "signatures": [goa.signature.pk, mum.signature.pk],
         "roles": list(Group.objects.values_list("pk", flat=True)[:2]),

@@ -225,6 +225,55 @@ def _fresh_document(world: World) -> dict[str, Any]:
     return {"pk": ids["document"]}
 
 
+def _batch(status: str, *, done: bool = False) -> Callable[[World], dict[str, Any]]:
+    """A fresh destruction batch of one eligible crate, prepared by the manager, in ``status``
+    (``done``: its crate already marked not found, so the batch may be completed)."""
+
+    def prepare(world: World) -> dict[str, Any]:
+        from strongroom.disposition.models import BatchItem, DestructionBatch
+        from strongroom.disposition.services import CrateSelection, batch_create
+
+        p = world.plant
+        batch = batch_create(
+            actor=p.manager,
+            unit_id=p.goa.pk,
+            selection=CrateSelection(crate_ids=[_eligible_crate(world)]),
+        )
+        now = timezone.now()
+        fields: dict[str, Any] = {"status": status}
+        if status == "APPROVED":
+            fields |= {"approved_by": p.approver, "approved_at": now}
+        DestructionBatch.objects.filter(pk=batch.pk).update(**fields)
+        item = BatchItem.objects.select_related("crate").get(batch=batch)
+        if done:
+            BatchItem.objects.filter(pk=item.pk).update(
+                state="NOT_FOUND",
+                reason_code="not_found",
+                reason="Gone",
+                resolved_at=now,
+                resolved_by=p.storehead,
+            )
+        return {
+            "pk": batch.pk,
+            "version": batch.version,
+            "item_id": item.pk,
+            "code": item.crate.code,
+            "free_crate": _eligible_crate(world),
+        }
+
+    return prepare
+
+
+def _eligible_crate(world: World) -> int:
+    ids = _crate(world)
+    Crate.objects.filter(pk=ids["pk"]).update(destroy_after=dt.date(2020, 1, 1))
+    return int(ids["pk"])
+
+
+def _new_batch(world: World) -> dict[str, Any]:
+    return {"unit": world.plant.goa.pk, "crate": _eligible_crate(world)}
+
+
 REASON = "Audit completeness check"
 
 WRITES: dict[tuple[str, str], Write] = {
@@ -490,6 +539,84 @@ WRITES: dict[tuple[str, str], Write] = {
         _signed(witness={"username": "goa1-approver2", "password": TEST_PASSWORD}),
         ("request.destroy", "signature.sign", "signature.sign"),
         witness="approver2",
+    ),
+    # --- destruction batches
+    ("POST", "/api/v1/destruction-batches/"): Write(
+        "manager",
+        _new_batch,
+        lambda ids: {"unit": ids["unit"], "crates": [ids["crate"]]},
+        ("batch.create",),
+        status=201,
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/items/"): Write(
+        "manager",
+        _batch("DRAFT"),
+        lambda ids: {"version": ids["version"], "crates": [ids["free_crate"]]},
+        ("batch.items_add",),
+    ),
+    ("DELETE", "/api/v1/destruction-batches/{pk}/items/"): Write(
+        "manager",
+        _batch("DRAFT"),
+        lambda ids: {"version": ids["version"], "items": [ids["item_id"]]},
+        ("batch.items_remove",),
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/submit/"): Write(
+        "manager",
+        _batch("DRAFT"),
+        _signed(),
+        ("batch.submit", "signature.sign"),
+        changes={"status": ["DRAFT", "SUBMITTED"]},
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/send-back/"): Write(
+        "approver",
+        _batch("SUBMITTED"),
+        _signed(REASON),
+        ("batch.send_back", "signature.sign"),
+        changes={"status": ["SUBMITTED", "DRAFT"]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/approve/"): Write(
+        "approver",
+        _batch("SUBMITTED"),
+        _signed(),
+        ("batch.approve", "signature.sign"),
+        changes={"status": ["SUBMITTED", "APPROVED"]},
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/cancel/"): Write(
+        "manager",
+        _batch("SUBMITTED"),
+        _signed(REASON),
+        ("batch.cancel", "signature.sign"),
+        changes={"status": ["SUBMITTED", "CANCELLED"]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/complete/"): Write(
+        "storehead",
+        _batch("APPROVED", done=True),
+        _signed(),
+        ("batch.complete", "signature.sign"),
+        changes={"status": ["APPROVED", "COMPLETED"]},
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/items/{item_id}/destroy/"): Write(
+        "storehead",
+        _batch("APPROVED"),
+        lambda ids: {
+            "version": ids["version"],
+            "scanned_code": ids["code"],
+            **SIGNED,
+            "witness": {"username": "goa1-approver2", "password": TEST_PASSWORD},
+        },
+        ("batch.item_destroy", "signature.sign", "signature.sign"),
+        changes={"state": ["PENDING", "DESTROYED"], "status": ["APPROVED", "IN_PROGRESS"]},
+        witness="approver2",
+    ),
+    ("POST", "/api/v1/destruction-batches/{pk}/items/{item_id}/not-found/"): Write(
+        "storehead",
+        _batch("APPROVED"),
+        lambda ids: {"version": ids["version"], "reason": REASON},
+        ("batch.item_not_found",),
+        changes={"state": ["PENDING", "NOT_FOUND"]},
+        reason=REASON,
     ),
 }
 

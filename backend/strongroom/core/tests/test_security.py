@@ -28,6 +28,7 @@ from strongroom.accounts.tests.factories import TEST_PASSWORD, DepartmentFactory
 from strongroom.accounts.tokens import SESSION_CLAIM, session_tokens_issue
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.compliance.signing_session import signing_session_touch
+from strongroom.disposition.models import DestructionBatch
 from strongroom.records.models import Attachment, Crate, Document, DocumentType
 from strongroom.records.services.attachments import attachment_create
 from strongroom.records.tests.factories import (
@@ -72,6 +73,7 @@ class UnitWorld:
     attachment: Attachment
     withdrawal: Request  # SUBMITTED
     destruction: Request  # COMPLETED (a certificate exists)
+    batch: DestructionBatch  # DRAFT, one crate past its retention
     signature: Signature
     audit_event: AuditEvent
 
@@ -213,6 +215,14 @@ def _unit_world(unit: Unit, doc_type: DocumentType) -> UnitWorld:
     )
     assert destruction["status"] == "COMPLETED"
     doomed.refresh_from_db()
+    batch_crate = stored()
+    Crate.objects.filter(pk=batch_crate.pk).update(destroy_after=dt.date(2020, 1, 1))
+    batch = _ok(
+        manager_client.post(
+            "/api/v1/destruction-batches/", {"unit": unit.pk, "crates": [batch_crate.pk]}
+        ),
+        201,
+    )
     signature = Signature.objects.filter(request_id=withdrawal["id"]).get()
     audit_event = AuditEvent.objects.filter(unit=unit).order_by("-id").first()
     assert audit_event is not None
@@ -231,6 +241,7 @@ def _unit_world(unit: Unit, doc_type: DocumentType) -> UnitWorld:
         attachment=attachment,
         withdrawal=Request.objects.get(pk=withdrawal["id"]),
         destruction=Request.objects.get(pk=destruction["id"]),
+        batch=DestructionBatch.objects.get(pk=batch["id"]),
         signature=signature,
         audit_event=audit_event,
     )

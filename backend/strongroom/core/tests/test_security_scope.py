@@ -74,6 +74,7 @@ def goa1_objects(world: World) -> dict[str, Any]:
         "attachments": goa.attachment,
         "requests": goa.withdrawal,
         "requests/{id}/certificate.pdf": goa.destruction,
+        "destruction-batches": goa.batch,
         "audit-events": goa.audit_event,
         "signatures": goa.signature,
     }
@@ -163,6 +164,8 @@ def test_a_mum1_user_gets_404_on_every_goa1_object_endpoint(world: World, role: 
             continue
         target = _target(world, template)
         path = template.replace("{id}", str(target.pk))
+        if "{item_id}" in path:  # an item of the batch
+            path = path.replace("{item_id}", str(target.items.order_by("pk")[0].pk))
         body = _body(world, target)
 
         def probe(
@@ -403,4 +406,5 @@ def test_bodies_naming_goa1_objects_are_refused(world: World) -> None:
     assert mum.department.unit_id == Department.objects.get(pk=mum.department.pk).unit_id
     assert set(mum.people["target"].units.values_list("code", flat=True)) == {"MUM1"}
     assert not goa.user(roles.APPROVER).notifications.filter(read_at__isnull=False).exists()
-    assert Crate.objects.filter(unit=goa.unit, status=Crate.Status.IN_STORAGE).count() == 3
+    # The crate, the held crate, the free crate and the batch's crate: none moved.
+    assert Crate.objects.filter(unit=goa.unit, status=Crate.Status.IN_STORAGE).count() == 4

@@ -29,9 +29,11 @@ from strongroom.accounts.tests.factories import TEST_PASSWORD
 from strongroom.accounts.tokens import session_tokens_issue
 from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.core.tests.test_security import PDF, World, client_for, signed, world_build
+from strongroom.disposition.models import BatchItem, DestructionBatch
+from strongroom.disposition.services import CrateSelection, batch_create
 from strongroom.notifications.models import Notification
 from strongroom.records.models import Attachment, Crate, Document
-from strongroom.records.tests.factories import CrateFactory, DocumentFactory
+from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 from strongroom.requests.models import Request
 from strongroom.storage.models import Location
 
@@ -52,6 +54,11 @@ class States:
     approved_transfer: Request
     approved_destruction: Request
     inactive_shelf: Location
+    eligible_crate: Crate  # past its retention, in no batch nor request
+    draft_batch: DestructionBatch
+    submitted_batch: DestructionBatch
+    approved_batch: DestructionBatch
+    done_batch: DestructionBatch  # approved, its one crate marked not found
 
 
 def _stored_crate(world: World, **fields: Any) -> Crate:
@@ -122,7 +129,43 @@ def _states(world: World) -> States:
         unit=goa.unit, parent=goa.shelf.parent, kind=Location.Kind.SHELF, code="S9", capacity=3
     )
     Location.objects.filter(pk=inactive.pk).update(is_active=False)
+
+    batch_shelf = shelf_create(unit=goa.unit, code="S7", capacity=10)
+
+    def past_retention() -> Crate:
+        crate = _stored_crate(world)
+        Crate.objects.filter(pk=crate.pk).update(
+            destroy_after=dt.date(2020, 1, 1), location=batch_shelf, last_location=batch_shelf
+        )
+        return crate
+
+    def batch(status: str, *, done: bool = False) -> DestructionBatch:
+        crate = past_retention()
+        made = batch_create(
+            actor=goa.user(DM), unit_id=goa.unit.pk, selection=CrateSelection(crate_ids=[crate.pk])
+        )
+        now = timezone.now()
+        fields: dict[str, Any] = {"status": status}
+        if status == "APPROVED":
+            fields |= {"approved_by": goa.user(AP), "approved_at": now}
+        DestructionBatch.objects.filter(pk=made.pk).update(**fields)
+        if done:
+            BatchItem.objects.filter(batch=made).update(
+                state="NOT_FOUND",
+                reason_code="not_found",
+                reason="Gone",
+                resolved_at=now,
+                resolved_by=goa.user(SH),
+            )
+        return DestructionBatch.objects.get(pk=made.pk)
+
+    eligible = past_retention()
     return States(
+        eligible_crate=Crate.objects.get(pk=eligible.pk),
+        draft_batch=batch("DRAFT"),
+        submitted_batch=batch("SUBMITTED"),
+        approved_batch=batch("APPROVED"),
+        done_batch=batch("APPROVED", done=True),
         submitted=goa.withdrawal,
         sent_back=Request.objects.get(pk=sent_back["id"]),
         approved_withdrawal=Request.objects.get(pk=approved_withdrawal["id"]),
@@ -289,6 +332,33 @@ WRITES: dict[str, Write] = {
             r.version,
             witness={"username": w.goa.people["approver2"].username, "password": TEST_PASSWORD},
         ),
+    ),
+    "POST /api/v1/destruction-batches/": Write(
+        DM,
+        lambda w, s: None,
+        lambda w, s, t: {"unit": w.goa.unit.pk, "crates": [s.eligible_crate.pk]},
+    ),
+    "POST /api/v1/destruction-batches/{id}/items/": Write(
+        DM,
+        lambda w, s: s.draft_batch,
+        lambda w, s, b: {"version": b.version, "crates": [s.eligible_crate.pk]},
+    ),
+    "POST /api/v1/destruction-batches/{id}/submit/": _transition("draft_batch", DM),
+    "POST /api/v1/destruction-batches/{id}/cancel/": _transition("draft_batch", DM),
+    "POST /api/v1/destruction-batches/{id}/send-back/": _transition("submitted_batch", AP),
+    "POST /api/v1/destruction-batches/{id}/approve/": _transition("submitted_batch", AP),
+    "POST /api/v1/destruction-batches/{id}/complete/": _transition("done_batch", SH),
+    "POST /api/v1/destruction-batches/{id}/items/{item_id}/destroy/": Write(
+        SH,
+        lambda w, s: s.approved_batch,
+        lambda w, s, b: signed(
+            b.version,
+            scanned_code=b.items.get().crate.code,
+            witness={"username": w.goa.people["approver2"].username, "password": TEST_PASSWORD},
+        ),
+    ),
+    "POST /api/v1/destruction-batches/{id}/items/{item_id}/not-found/": Write(
+        SH, lambda w, s: s.approved_batch, lambda w, s, b: {"version": b.version, "reason": "Gone"}
     ),
     "POST /api/v1/units/": Write(
         roles.SYSTEM_ADMINISTRATOR,
@@ -459,6 +529,31 @@ def _state() -> dict[str, Any]:
         "attachments": sorted(
             Attachment.objects.values_list("sha256", "document__number", "uploaded_by__username")
         ),
+        "batches": sorted(
+            DestructionBatch.objects.values_list(
+                "number",
+                "unit__code",
+                "status",
+                "version",
+                "note",
+                "prepared_by__username",
+                "approved_by__username",
+                "completed_by__username",
+            ),
+            key=str,
+        ),
+        "batch_items": sorted(
+            BatchItem.objects.values_list(
+                "batch__number",
+                "crate__code",
+                "state",
+                "reason",
+                "scanned_code",
+                "destroyed_by__username",
+                "witness__username",
+            ),
+            key=str,
+        ),
         "requests": sorted(
             Request.objects.values_list(
                 "number",
@@ -533,6 +628,8 @@ def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:
             if target is not None:
                 target.refresh_from_db()
             path = template.replace("{id}", str(target.pk)) if target is not None else template
+            if "{item_id}" in path:  # the batch's item
+                path = path.replace("{item_id}", str(target.items.get().pk))
             body = {**write.body(world, states, target), **body_extra}
             if write.role == "anonymous":
                 client = APIClient()

@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q
 from strongroom.accounts.models import User
 from strongroom.core.models import Sequence
 from strongroom.records.codes import normalise
-from strongroom.records.models import Crate, Document
+from strongroom.records.models import Crate, CrateClaim, Document
 from strongroom.records.services.crates import crate_code_allocate
 from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
 from strongroom.requests.services import request_number_allocate
@@ -85,6 +85,11 @@ def test_seed_volume_creates_consistent_data_the_api_serves(
         .filter(n__gt=1)
     )
     assert not open_per_crate.exists()
+    # Every open request holds its crate, as request_create makes it hold it.
+    open_requests = Request.objects.filter(status__in=OPEN_STATUSES)
+    assert set(
+        CrateClaim.objects.filter(holder_kind="REQUEST").values_list("holder_id", "crate_id")
+    ) == set(open_requests.values_list("pk", "crate_id"))
     assert (
         not Crate.objects.filter(status="ISSUED")
         .exclude(requests__status="ISSUED", requests__type="WITHDRAWAL")

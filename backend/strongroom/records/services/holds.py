@@ -14,6 +14,7 @@ from strongroom.accounts.models import User
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signed_change
 from strongroom.core.errors import ApplicationError, ConflictError
+from strongroom.records.disposal import crates_left_eligibility
 from strongroom.records.models import Crate
 
 
@@ -92,6 +93,11 @@ def _hold_change(
             k: [before[k], after[k]] for k in before if before[k] != after[k]
         }
         changes["version"] = [crate.version - 1, crate.version]
+        if place:
+            # A crate on hold may not be destroyed: whatever holds it for destruction lets go.
+            crates_left_eligibility(
+                [crate.pk], code="crate_on_hold", reason=f"Legal hold placed: {reason}"
+            )
         change.audit(
             action="crate.hold_place" if place else "crate.hold_release",
             changes=changes,

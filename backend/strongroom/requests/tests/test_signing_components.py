@@ -26,6 +26,7 @@ from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.compliance.signing import signature_verify
 from strongroom.compliance.signing_session import signing_session_touch
 from strongroom.core.errors import ApplicationError
+from strongroom.disposition.models import DestructionBatch
 from strongroom.records.models import Crate
 from strongroom.records.tests.factories import CrateFactory
 from strongroom.requests.models import Request
@@ -59,6 +60,7 @@ def _unchanged() -> tuple[Any, ...]:
         ),
         Signature.objects.count(),
         list(AuditEvent.objects.exclude(action="signature.failed").values_list("pk", flat=True)),
+        list(DestructionBatch.objects.order_by("pk").values_list("pk", "status", "version")),
     )
 
 
@@ -303,6 +305,43 @@ def _release(plant: Plant) -> Target:
 
 WITNESS = {"username": "goa1-approver2", "password": TEST_PASSWORD}
 
+
+def _batch(action: str, signer: str, status: str, **extra: Any):  # type: ignore[no-untyped-def]
+    """A destruction batch of one eligible crate, prepared by the manager, in ``status``
+    (``APPROVED_DONE``: approved, its crate marked not found, ready to complete)."""
+
+    def build(plant: Plant) -> Target:
+        from strongroom.disposition.models import BatchItem
+        from strongroom.disposition.services import CrateSelection, batch_create
+
+        Crate.objects.filter(pk=plant.crate.pk).update(destroy_after=dt.date(2020, 1, 1))
+        batch = batch_create(
+            actor=plant.manager,
+            unit_id=plant.goa.pk,
+            selection=CrateSelection(crate_ids=[plant.crate.pk]),
+        )
+        now = timezone.now()
+        fields: dict[str, Any] = {"status": status.removesuffix("_DONE")}
+        if status.startswith("APPROVED"):
+            fields |= {"approved_by": plant.approver, "approved_at": now}
+        DestructionBatch.objects.filter(pk=batch.pk).update(**fields)
+        item = BatchItem.objects.get(batch=batch)
+        if status.endswith("_DONE"):
+            BatchItem.objects.filter(pk=item.pk).update(
+                state="NOT_FOUND", reason_code="not_found", reason="Gone", resolved_at=now,
+                resolved_by=plant.storehead,
+            )  # fmt: skip
+        path = f"/api/v1/destruction-batches/{batch.pk}/{action.format(item=item.pk)}/"
+        body = {"version": batch.version, "reason": "Signed on purpose", **extra}
+        if "scanned_code" in body:
+            body["scanned_code"] = plant.crate.code
+        return Target(signer, path, body)
+
+    return build
+
+
+_BATCHES = "/api/v1/destruction-batches/{id}"
+
 # Every operation whose request body carries a signature, with how to bring a record to it.
 # test_every_signed_endpoint_is_listed fails when the schema has one that is not listed here.
 SIGNED_OPERATIONS: dict[str, Callable[[Plant], Target]] = {
@@ -325,6 +364,14 @@ SIGNED_OPERATIONS: dict[str, Callable[[Plant], Target]] = {
     ),
     "POST /api/v1/crates/{id}/hold/": _hold,
     "POST /api/v1/crates/{id}/release-hold/": _release,
+    f"POST {_BATCHES}/submit/": _batch("submit", "manager", "DRAFT"),
+    f"POST {_BATCHES}/send-back/": _batch("send-back", "approver", "SUBMITTED"),
+    f"POST {_BATCHES}/approve/": _batch("approve", "approver", "SUBMITTED"),
+    f"POST {_BATCHES}/cancel/": _batch("cancel", "manager", "SUBMITTED"),
+    f"POST {_BATCHES}/complete/": _batch("complete", "storehead", "APPROVED_DONE"),
+    f"POST {_BATCHES}/items/{{item_id}}/destroy/": _batch(
+        "items/{item}/destroy", "storehead", "APPROVED", scanned_code="", witness=WITNESS
+    ),
 }
 
 

@@ -73,8 +73,8 @@ from strongroom.devdata.volume import (
     document_rows,
 )
 from strongroom.records.codes import format_code
-from strongroom.records.models import Crate, Document, DocumentType
-from strongroom.requests.models import Request, SendBack
+from strongroom.records.models import Crate, CrateClaim, CrateClaimKind, Document, DocumentType
+from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
 from strongroom.storage.models import Location
 
 PROGRESS_EVERY = 100_000
@@ -160,8 +160,11 @@ class Command(BaseCommand):
                 self._copy_crates(contexts, crates)
                 self._copy_documents(contexts, crates, n_docs)
                 self._copy_requests(contexts, crates, n_requests)
+                self._claim_open_requests()
             self._say("committed")
-            tables = [m._meta.db_table for m in (Location, Crate, Document, Request, SendBack)]
+            tables = [
+                m._meta.db_table for m in (Location, Crate, Document, Request, SendBack, CrateClaim)
+            ]
             verb = "VACUUM (ANALYZE)" if options["vacuum"] else "ANALYZE"
             with connection.cursor() as cursor:
                 for table in tables:
@@ -470,6 +473,22 @@ class Command(BaseCommand):
                 for request_id, by, at in send_backs
             ),
         )
+
+    def _claim_open_requests(self) -> None:
+        """Each open request holds its crate (records.CrateClaim), as request_create makes it:
+        the seeded ones get their claims here (those made through the workflow have theirs)."""
+        claims, requests = CrateClaim._meta.db_table, Request._meta.db_table
+        # The models' own table names; the values are parameters.
+        statement = (
+            f'INSERT INTO "{claims}" (crate_id, holder_kind, holder_id, claimed_at) '  # noqa: S608
+            f'SELECT r.crate_id, %s, r.id, NOW() FROM "{requests}" r WHERE r.status = ANY(%s) '
+            f'AND NOT EXISTS (SELECT 1 FROM "{claims}" c WHERE c.holder_kind = %s '
+            "AND c.holder_id = r.id)"
+        )
+        kind = CrateClaimKind.REQUEST.value
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [kind, [s.value for s in OPEN_STATUSES], kind])
+            self._say(f"{cursor.rowcount:,} crate claims of open requests")
 
 
 def _sequence_reserve(key: str, count: int) -> int:
