@@ -254,6 +254,8 @@ REST_FRAMEWORK = {
         "login": env.str("STRONGROOM_THROTTLE_LOGIN", default="300/5m"),
         # Sign-ins naming one username, from any address (above AXES_FAILURE_LIMIT).
         "login_username": env.str("STRONGROOM_THROTTLE_LOGIN_USERNAME", default="10/5m"),
+        # Calls of an integration (a LIMS or ERP) per service token.
+        "integration": env.str("STRONGROOM_THROTTLE_INTEGRATION", default="120/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -300,6 +302,11 @@ SPECTACULAR_SETTINGS = {
         "SignatureStatusEnum": "strongroom.compliance.signing.STATUS_CHOICES",
         "BatchStatusEnum": "strongroom.disposition.models.BatchStatus",
         "BatchItemStateEnum": "strongroom.disposition.models.ItemState",
+        "RetentionRuleStatusEnum": "strongroom.records.models.RetentionRule.Status",
+        "RetentionRuleActionEnum": "strongroom.records.models.RetentionRule.Action",
+        "RetentionRuleTriggerEnum": "strongroom.records.models.RetentionRule.Trigger",
+        "DocumentEventSourceEnum": "strongroom.records.models.DocumentEvent.Source",
+        "RetentionBasisEnum": "strongroom.records.models.Document.RetentionBasis",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
-from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+from strongroom.accounts.models import Department, PasswordHistory, ServiceToken, Unit, User
 from strongroom.accounts.passwords import password_change_required
 from strongroom.compliance.admin_audit import AuditedAdmin
 
@@ -130,3 +130,23 @@ class PasswordHistoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a deleted entry would let that old password be reused
+
+
+@admin.register(ServiceToken)
+class ServiceTokenAdmin(admin.ModelAdmin):
+    """Created and revoked through the API (the secret is shown once, audited): shown here."""
+
+    list_display = ["name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    exclude = ["sha256"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in ServiceToken._meta.fields if f.name != "sha256"] + ["units"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -127,3 +127,45 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.created_at:%Y-%m-%d}"
+
+
+class ServiceToken(models.Model):
+    """A credential for a system (a LIMS, an ERP) calling the integration endpoints.
+
+    The secret (``srv_`` + 43 URL-safe characters from 32 random bytes) is shown once, at
+    creation; only its SHA-256 is stored. A token acts in its units only, with its scopes only
+    (``document_events:write``), until it is revoked or expires. It is accepted by the
+    integration endpoints alone, never by the endpoints people use.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    units = models.ManyToManyField(Unit, related_name="+")
+    scopes = models.JSONField(default=list)
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        max_length=12, editable=False, help_text="The secret's first characters, to recognise it."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="service_token_hash_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),
+                name="service_token_revoked_by",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

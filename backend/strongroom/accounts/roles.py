@@ -30,12 +30,20 @@ READ_RECORDS = {
     "compliance.view_signature",
     "disposition.view_destructionbatch",
     "disposition.view_batchitem",
+    "records.view_retentionrule",
+    "records.view_retentionevent",
+    "records.view_documentevent",
 }
 MANAGE_USERS = {"accounts.view_user", "accounts.add_user", "accounts.change_user"}
 MANAGE_UNITS = {"accounts.add_unit", "accounts.change_unit"}
 MANAGE_DEPARTMENTS = {"accounts.add_department", "accounts.change_department"}
 MANAGE_LOCATIONS = {"storage.add_location", "storage.change_location"}
-MANAGE_DOCUMENT_TYPES = {"records.add_documenttype", "records.change_documenttype"}
+MANAGE_DOCUMENT_TYPES = {
+    "records.add_documenttype",
+    "records.change_documenttype",
+    "records.add_retentionevent",
+    "records.change_retentionevent",
+}
 RAISE_REQUESTS = {
     "workflow.add_request",
     "workflow.change_request",
@@ -54,6 +62,14 @@ DESTROY_BATCH_ITEMS = {"disposition.destroy_batch_item"}
 AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
 AUDIT_VERIFY = {"compliance.verify_audit_chain", "compliance.view_auditcheckpoint"}
 PRINT_LABELS = {"records.print_label"}
+DRAFT_RETENTION_RULES = {"records.add_retentionrule", "records.change_retentionrule"}
+APPROVE_RETENTION_RULES = {"records.approve_retention_rule"}
+RECORD_EVENT_DATES = {"records.add_documentevent", "records.change_documentevent"}
+MANAGE_SERVICE_TOKENS = {
+    "accounts.view_servicetoken",
+    "accounts.add_servicetoken",
+    "accounts.change_servicetoken",
+}
 MANAGE_SCHEDULE = {
     f"django_celery_beat.{action}_{model}"
     for action in ("view", "change")
@@ -74,6 +90,7 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | AUDIT_VERIFY
         | PRINT_LABELS
         | MANAGE_SCHEDULE
+        | MANAGE_SERVICE_TOKENS
     ),
     UNIT_ADMIN: frozenset(
         READ_RECORDS
@@ -85,9 +102,20 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | AUDIT_READ
         | PRINT_LABELS
         | PREPARE_BATCHES
+        | DRAFT_RETENTION_RULES
+        | RECORD_EVENT_DATES
     ),
-    DOCUMENT_MANAGER: frozenset(READ_RECORDS | RAISE_REQUESTS | PRINT_LABELS | PREPARE_BATCHES),
-    APPROVER: frozenset(READ_RECORDS | APPROVE | WITNESS | AUDIT_READ | APPROVE_BATCHES),
+    DOCUMENT_MANAGER: frozenset(
+        READ_RECORDS
+        | RAISE_REQUESTS
+        | PRINT_LABELS
+        | PREPARE_BATCHES
+        | DRAFT_RETENTION_RULES
+        | RECORD_EVENT_DATES
+    ),
+    APPROVER: frozenset(
+        READ_RECORDS | APPROVE | WITNESS | AUDIT_READ | APPROVE_BATCHES | APPROVE_RETENTION_RULES
+    ),
     STORE_HEAD: frozenset(
         READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS | DESTROY_BATCH_ITEMS
     ),
@@ -98,7 +126,9 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 # of them is granted, and its holders are managed, only by a user who holds every one of them the
 # role carries (PRODUCT.md: a Unit Admin never creates or edits a System Administrator). Every
 # other role may be granted by any user manager (``accounts.change_user``), within their units.
-BEYOND_UNITS: Final = frozenset(ACCESS_ALL_UNITS | MANAGE_UNITS | AUDIT_VERIFY | MANAGE_SCHEDULE)
+BEYOND_UNITS: Final = frozenset(
+    ACCESS_ALL_UNITS | MANAGE_UNITS | AUDIT_VERIFY | MANAGE_SCHEDULE | MANAGE_SERVICE_TOKENS
+)
 
 # Roles that may sign in to the Django admin (staff). Everyone else uses the browser app only.
 STAFF_ROLES: Final = frozenset({SYSTEM_ADMINISTRATOR})

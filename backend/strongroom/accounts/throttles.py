@@ -59,3 +59,15 @@ class LoginUsernameThrottle(_PeriodRateThrottle):
         # Hashed: a username is user input, the cache key must stay short and plain.
         digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class ServiceTokenThrottle(_PeriodRateThrottle):
+    """Calls per service token (``STRONGROOM_THROTTLE_INTEGRATION``), whatever the address."""
+
+    scope = "integration"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        token_id = getattr(request.auth, "pk", None)
+        if token_id is None:
+            return None  # not authenticated: refused before any work
+        return self.cache_format % {"scope": self.scope, "ident": f"token-{token_id}"}

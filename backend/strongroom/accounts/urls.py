@@ -2,12 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from strongroom.accounts import api
+from strongroom.accounts.service_tokens_api import ServiceTokenViewSet
 
 router = SimpleRouter()
 router.register("users", api.UserViewSet, basename="user")
 router.register("units", api.UnitViewSet, basename="unit")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("roles", api.RoleViewSet, basename="role")
+router.register("service-tokens", ServiceTokenViewSet, basename="service-token")
 
 urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="auth-login"),

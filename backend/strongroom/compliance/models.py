@@ -28,6 +28,7 @@ class SignatureMeaning(models.TextChoices):
     HOLD_RELEASED = "HOLD_RELEASED", "Legal hold released"
     BATCH_APPROVED = "BATCH_APPROVED", "Destruction batch approved"
     BATCH_COMPLETED = "BATCH_COMPLETED", "Destruction batch completed"
+    RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
 
 
 class Signature(models.Model):

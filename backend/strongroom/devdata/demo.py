@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.records.models import Crate, DocumentType
+from strongroom.records.models import Crate, DocumentEvent, DocumentType, RetentionRule
+from strongroom.records.services.events import document_events_record
 from strongroom.records.services.holds import crate_hold_place
 from strongroom.requests.models import Request, RequestType
 from strongroom.requests.services import RequestInput, request_create
@@ -156,22 +157,32 @@ class _Workflow:
         self.types = dict(DocumentType.objects.values_list("code", "name"))
         self.serial = 0
 
-    def documents(self, count: int, retention: dt.date | None) -> list[dict[str, object]]:
+    def documents(
+        self,
+        count: int,
+        retention: dt.date | None,
+        *,
+        doc_type: str = "",
+        by_schedule: bool = False,
+    ) -> list[dict[str, object]]:
+        """Rows of ``count`` documents (of ``doc_type``, else of every type in turn) retained
+        until ``retention`` (None: permanently), or, ``by_schedule``, with no retention given
+        (the approved retention rule of their type sets it)."""
         codes = sorted(self.types)
         rows: list[dict[str, object]] = []
         for _ in range(count):
             self.serial += 1
-            code = codes[self.serial % len(codes)]
-            rows.append(
-                {
-                    "number": f"{self.unit.code}-{code}-{self.serial:05d}",
-                    "title": f"{self.types[code]} {self.serial}",
-                    "doc_type": code,
-                    "prepared_on": dt.date(2015, 1, 15),
-                    "retention_until": retention,
-                    "retain_permanently": retention is None,
-                }
-            )
+            code = doc_type or codes[self.serial % len(codes)]
+            row: dict[str, object] = {
+                "number": f"{self.unit.code}-{code}-{self.serial:05d}",
+                "title": f"{self.types[code]} {self.serial}",
+                "doc_type": code,
+                "prepared_on": dt.date(2015, 1, 15),
+            }
+            if not by_schedule:
+                row["retention_until"] = retention
+                row["retain_permanently"] = retention is None
+            rows.append(row)
         return rows
 
     def raise_request(self, data: RequestInput) -> Request:
@@ -191,6 +202,7 @@ class _Workflow:
         retention: dt.date | None,
         docs: int = 3,
         until: str = "COMPLETED",
+        rows: list[dict[str, object]] | None = None,
     ) -> Request:
         request = self.raise_request(
             RequestInput(
@@ -198,7 +210,7 @@ class _Workflow:
                 purpose=f"Archive {department.name} records",
                 department_id=department.pk,
                 description=f"{department.name} records",
-                documents=self.documents(docs, retention),
+                documents=rows or self.documents(docs, retention),
             )
         )
         if until == "SUBMITTED":
@@ -329,7 +341,46 @@ def _records(unit: Unit, password: str, report: DemoReport) -> None:
             crate_id=old.pk,
         )
     )
+    _scheduled_batch_records(flow, Department.objects.get(unit=unit, code="PROD"), report)
     report.changes.append(
         f"records {unit.code}: {Crate.objects.filter(unit=unit).count()} crates, "
         f"{Request.objects.filter(unit=unit).count()} requests (signed and audited)"
+    )
+
+
+def _scheduled_batch_records(flow: _Workflow, department: Department, report: DemoReport) -> None:
+    """Batch records filed without a retention date: the approved rule for batch records
+    (BMR-EXP+1Y, one year after batch expiry) makes them wait for their batches' expiry. One
+    crate's batches expired years ago (recorded here: the crate becomes eligible for
+    destruction), another's expire next year (dated, not yet eligible), a third's are not
+    recorded yet (pending event: never eligible)."""
+    if not RetentionRule.objects.filter(
+        code="BMR-EXP+1Y", status=RetentionRule.Status.APPROVED
+    ).exists():
+        return
+    today = timezone.localdate()
+    expiries = (dt.date(2017, 6, 30), today.replace(day=1) + dt.timedelta(days=366), None)
+    manager = flow.users["manager"]
+    for expiry in expiries:
+        rows = flow.documents(3, None, doc_type="BMR", by_schedule=True)
+        flow.store(department, None, rows=rows)
+        if expiry is None:
+            continue
+        document_events_record(
+            rows=[
+                {
+                    "unit": flow.unit.code,
+                    "document_number": row["number"],
+                    "event": "BATCH_EXPIRY",
+                    "date": expiry,
+                }
+                for row in rows
+            ],
+            source=DocumentEvent.Source.MANUAL,
+            actor=manager,
+            unit_ids=frozenset({flow.unit.pk}),
+        )
+    report.changes.append(
+        f"batch records {flow.unit.code}: 3 crates under BMR-EXP+1Y (expired and eligible, "
+        "dated, pending the batch expiry)"
     )

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.records.models import Crate, DocumentType
+from strongroom.records.models import Crate, DocumentType, RetentionRule
+from strongroom.records.services.retention import add_months
 from strongroom.requests.models import RequestStatus, RequestType
 
 # Crate i's story, by i % 100: (status, open-or-last request type, its status).
@@ -151,8 +152,35 @@ def crate_rows(
 
 DOCUMENT_FIELDS = [
     "crate", "unit", "number", "title", "doc_type", "department", "prepared_on",
-    "retention_until", "retain_permanently", "status", "created_at", "updated_at",
+    "retention_until", "retain_permanently", "retention_basis", "retention_rule", "status",
+    "created_at", "updated_at",
 ]  # fmt: skip
+
+# The volume's event dates: two documents in three governed by an EVENT rule have their event
+# recorded, two years after preparation (seed_volume inserts the same dates with SQL).
+EVENT_AFTER_MONTHS = 24
+
+
+def event_recorded(k: int) -> bool:
+    return k % 3 != 0
+
+
+def document_retention(
+    rule: RetentionRule | None, *, prepared: dt.date, k: int, manual: dt.date | None
+) -> tuple[dt.date | None, bool, str, int | None]:
+    """``(retention_until, retain_permanently, basis, rule id)`` of volume document ``k``: what
+    its type's approved rule gives it (as a rule approval would compute it), else the crate's
+    date typed by hand (``manual``; None: permanent)."""
+    if rule is None:
+        return manual, manual is None, "MANUAL", None
+    if rule.is_permanent:
+        return None, True, "RULE", rule.pk
+    if rule.trigger == RetentionRule.Trigger.EVENT:
+        if not event_recorded(k):
+            return None, False, "PENDING_EVENT", rule.pk
+        event = add_months(prepared, EVENT_AFTER_MONTHS)
+        return add_months(event, rule.period_total_months), False, "RULE", rule.pk
+    return add_months(prepared, rule.period_total_months), False, "RULE", rule.pk
 
 
 def document_rows(
@@ -161,9 +189,14 @@ def document_rows(
     crates: list[CratePlan],
     n_docs: int,
     types: list[DocumentType],
+    rules: dict[int, RetentionRule] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """``n_docs`` documents spread over the crates, in the order of :data:`DOCUMENT_FIELDS`:
-    a crate's documents are contiguous and numbered after it; counts differ by at most one."""
+    a crate's documents are contiguous and numbered after it; counts differ by at most one.
+    ``rules`` (document type id → approved rule) sets their retention
+    (:func:`document_retention`), except in crates that go to destruction: those keep the
+    crate's past date, typed by hand, so their story holds."""
+    rules = rules or {}
     n_crates = len(crates)
     k = 0
     for index, c in enumerate(crates):
@@ -176,10 +209,14 @@ def document_rows(
             n += 1
             doc_type = types[k % len(types)]
             prepared = dt.date(c.year, 1, 1) + dt.timedelta(days=k % 300)
+            rule = None if c.kind == D else rules.get(doc_type.pk)
+            until, permanent, basis, rule_id = document_retention(
+                rule, prepared=prepared, k=k, manual=c.retention
+            )
             yield (
                 c.id, unit_id, f"{prefix}-{n:02d}",
                 f"{doc_type.name} {c.dept.code} {c.year} lot {c.serial}-{n}",
-                doc_type.pk, c.dept.pk, prepared, c.retention, c.retention is None,
+                doc_type.pk, c.dept.pk, prepared, until, permanent, basis, rule_id,
                 status, c.created_at, c.created_at,
             )  # fmt: skip
             k += 1

@@ -5,12 +5,28 @@ from django.http import HttpRequest
 
 from strongroom.compliance.admin_audit import AuditedAdmin
 from strongroom.core.admin import ReadOnlyAdmin
-from strongroom.records.models import Attachment, Crate, CrateClaim, Document, DocumentType
+from strongroom.records.models import (
+    Attachment,
+    Crate,
+    CrateClaim,
+    Document,
+    DocumentEvent,
+    DocumentType,
+    RetentionEvent,
+    RetentionRule,
+)
 
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(AuditedAdmin):
     list_display = ["code", "name", "default_retention_years", "is_active"]
+
+
+@admin.register(RetentionEvent)
+class RetentionEventAdmin(AuditedAdmin):
+    """The named events retention rules run from; a records manager's list to extend."""
+
+    list_display = ["code", "name", "is_active"]
 
 
 class DocumentInline(admin.TabularInline):
@@ -95,3 +111,16 @@ class CrateClaimAdmin(ReadOnlyAdmin):
     list_display = ["crate", "holder_kind", "holder_id", "claimed_at"]
     list_filter = ["holder_kind"]
     search_fields = ["crate__code"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(ReadOnlyAdmin):
+    list_display = ["code", "revision", "title", "doc_type", "unit", "status", "effective_from"]
+    list_filter = ["status", "doc_type"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(ReadOnlyAdmin):
+    list_display = ["document", "event", "date", "source", "recorded_at"]
+    list_filter = ["event", "source"]

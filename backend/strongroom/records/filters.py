@@ -39,6 +39,8 @@ class DocumentFilter(django_filters.FilterSet):
         field_name="retention_until", lookup_expr="gte"
     )
     retention_until_to = django_filters.DateFilter(field_name="retention_until", lookup_expr="lte")
+    retention_basis = django_filters.ChoiceFilter(choices=Document.RetentionBasis.choices)
+    retention_rule = IdFilter(field_name="retention_rule_id")
 
     class Meta:
         model = Document
@@ -50,4 +52,6 @@ class DocumentFilter(django_filters.FilterSet):
             "status",
             "retention_until_from",
             "retention_until_to",
+            "retention_basis",
+            "retention_rule",
         ]

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from strongroom.accounts.models import Department, Unit
 from strongroom.storage.models import Location
@@ -151,9 +152,30 @@ class Document(models.Model):
     title = models.CharField(max_length=300)
     doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="documents")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="documents")
+
+    class RetentionBasis(models.TextChoices):
+        MANUAL = "MANUAL", "Typed by hand"
+        RULE = "RULE", "Retention rule"
+        PENDING_EVENT = "PENDING_EVENT", "Pending event"
+
     prepared_on = models.DateField()
     retention_until = models.DateField(null=True, blank=True)
     retain_permanently = models.BooleanField(default=False)
+    retention_basis = models.CharField(
+        max_length=13,
+        choices=RetentionBasis.choices,
+        default=RetentionBasis.MANUAL,
+        help_text="Where the retention comes from: typed by hand (or a type's default), an "
+        "approved retention rule, or a rule that waits for an event date (no date yet).",
+    )
+    retention_rule = models.ForeignKey(
+        "records.RetentionRule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The rule version that set the retention (empty: typed by hand).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,10 +186,23 @@ class Document(models.Model):
             models.UniqueConstraint(
                 fields=["unit", "number"], name="document_number_unique_in_unit"
             ),
+            # A date, or permanent, or (only when a rule waits for an event) neither.
             models.CheckConstraint(
                 condition=Q(retain_permanently=True, retention_until__isnull=True)
-                | Q(retain_permanently=False, retention_until__isnull=False),
+                | Q(retain_permanently=False, retention_until__isnull=False)
+                & ~Q(retention_basis="PENDING_EVENT")
+                | Q(
+                    retain_permanently=False,
+                    retention_until__isnull=True,
+                    retention_basis="PENDING_EVENT",
+                    retention_rule__isnull=False,
+                ),
                 name="document_retention_date_or_permanent",
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_basis__in=["MANUAL", "RULE", "PENDING_EVENT"])
+                & (Q(retention_basis="MANUAL") | Q(retention_rule__isnull=False)),
+                name="document_retention_basis_valid",
             ),
             models.CheckConstraint(
                 condition=Q(retention_until__isnull=True)
@@ -182,6 +217,7 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["crate", "number"], name="document_crate_idx"),
             models.Index(fields=["unit", "doc_type", "status"], name="document_unit_type_idx"),
+            models.Index(fields=["doc_type", "crate"], name="document_type_crate_idx"),
         ]
 
     def __str__(self) -> str:
@@ -259,3 +295,198 @@ class CrateClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crate_id} held by {self.holder_kind} {self.holder_id}"
+
+
+class RetentionEvent(models.Model):
+    """A named event a retention period can run from (batch expiry, product discontinued, study
+    closed…): a master list a records manager extends."""
+
+    code = models.CharField(max_length=30, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9_]{1,30}$"), name="retention_event_code_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RetentionRule(models.Model):
+    """One version of a rule of the retention schedule (file plan).
+
+    ``code`` names the rule across its versions; ``revision`` is its version in the schedule
+    (1, 2, …; editing an approved rule drafts the next one); ``version`` is the row's optimistic
+    lock, as on every edited record. Scope: a document type, optionally narrowed to a unit or to
+    a department (a department belongs to one unit, so a department rule is also a unit rule);
+    the most specific approved rule governs a document (department > unit > type), and two
+    approved rules never share a scope.
+    """
+
+    class Trigger(models.TextChoices):
+        PREPARED = "PREPARED", "From the preparation date"
+        EVENT = "EVENT", "From an event date"
+        PERMANENT = "PERMANENT", "Permanent"
+
+    class Action(models.TextChoices):
+        DESTROY = "DESTROY", "Destroy"
+        REVIEW = "REVIEW", "Review"
+        PERMANENT = "PERMANENT", "Keep permanently"
+
+    class Status(models.TextChoices):
+        DRAFT = "DRAFT", "Draft"
+        APPROVED = "APPROVED", "Approved"
+        SUPERSEDED = "SUPERSEDED", "Superseded"
+        DISCARDED = "DISCARDED", "Discarded"
+
+    code = models.CharField(max_length=30)
+    revision = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    event = models.ForeignKey(
+        RetentionEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="rules"
+    )
+    period_years = models.PositiveSmallIntegerField(default=0)
+    period_months = models.PositiveSmallIntegerField(default=0)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    citation = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    effective_from = models.DateField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code", "-revision"]
+        permissions = [("approve_retention_rule", "Can approve retention rules (signed)")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9][A-Z0-9_+.-]{0,29}$"),
+                name="retention_rule_code_format",
+            ),
+            models.UniqueConstraint(fields=["code", "revision"], name="retention_rule_revision"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(status="DRAFT"),
+                name="retention_rule_one_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(status="APPROVED"),
+                name="retention_rule_one_approved",
+            ),
+            # Two approved rules never share a scope: the most specific one is always one rule.
+            models.UniqueConstraint(
+                F("doc_type"),
+                Coalesce(F("unit"), Value(0)),
+                Coalesce(F("department"), Value(0)),
+                condition=Q(status="APPROVED"),
+                name="retention_rule_scope_approved_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["DRAFT", "APPROVED", "SUPERSEDED", "DISCARDED"]),
+                name="retention_rule_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(trigger="EVENT", event__isnull=False)
+                | Q(~Q(trigger="EVENT"), event__isnull=True),
+                name="retention_rule_event_with_trigger",
+            ),
+            models.CheckConstraint(
+                condition=Q(department__isnull=True) | Q(unit__isnull=False),
+                name="retention_rule_department_in_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_months__lte=11), name="retention_rule_months_below_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="DRAFT")
+                | Q(status="DISCARDED")
+                | Q(approved_at__isnull=False, effective_from__isnull=False),
+                name="retention_rule_approval_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1) & Q(version__gte=1),
+                name="retention_rule_versions_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["doc_type", "status"], name="retention_rule_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.revision}"
+
+    @property
+    def period_total_months(self) -> int:
+        return self.period_years * 12 + self.period_months
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.trigger == self.Trigger.PERMANENT or self.action == self.Action.PERMANENT
+
+
+class DocumentEvent(models.Model):
+    """The date an event happened for a document (its batch expired on…), from which an EVENT
+    rule's period runs. One date per (document, event); a change is an audited update."""
+
+    class Source(models.TextChoices):
+        MANUAL = "MANUAL", "Entered by hand"
+        CSV = "CSV", "CSV import"
+        INTEGRATION = "INTEGRATION", "Integration"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="events")
+    event = models.ForeignKey(RetentionEvent, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    source = models.CharField(max_length=11, choices=Source.choices, default=Source.MANUAL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by_token = models.ForeignKey(
+        "accounts.ServiceToken",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["document", "event"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "event"], name="document_event_unique"),
+            models.CheckConstraint(
+                condition=Q(source__in=["MANUAL", "CSV", "INTEGRATION"]),
+                name="document_event_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(recorded_by_token__isnull=False),
+                name="document_event_recorded_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "date"], name="document_event_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.event_id} {self.date}"

@@ -63,6 +63,8 @@ class DocumentInCrateSerializer(FastRepresentationMixin, serializers.ModelSerial
             "prepared_on",
             "retention_until",
             "retain_permanently",
+            "retention_basis",
+            "retention_rule",
             "status",
             "attachment_count",
         ]

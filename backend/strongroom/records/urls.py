@@ -1,12 +1,15 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from strongroom.records import api, forecast_api
+from strongroom.records import api, forecast_api, retention_api
 
 router = SimpleRouter()
 router.register("crates", api.CrateViewSet, basename="crate")
 router.register("documents", api.DocumentViewSet, basename="document")
 router.register("document-types", api.DocumentTypeViewSet, basename="document-type")
+router.register("retention-rules", retention_api.RetentionRuleViewSet, basename="retention-rule")
+router.register("retention-events", retention_api.RetentionEventViewSet, basename="retention-event")
+router.register("document-events", retention_api.DocumentEventViewSet, basename="document-event")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -35,6 +38,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "retention/eligible-crates/",
         forecast_api.EligibleCrateListView.as_view(),
         name="retention-eligible-crates",
+    ),
+    path(
+        "integrations/document-events/",
+        retention_api.IntegrationDocumentEventsView.as_view(),
+        name="integration-document-events",
     ),
     path("", include(router.urls)),
 ]

@@ -28,6 +28,8 @@ export function makeDocument(overrides: Partial<Document> = {}): Document {
     prepared_on: '2020-01-15',
     retention_until: '2030-12-31',
     retain_permanently: false,
+    retention_basis: 'MANUAL',
+    retention_rule: null,
     status: 'ACTIVE',
     attachment_count: 0,
     crate: 3,

@@ -1,3 +1,4 @@
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -170,6 +171,35 @@ def test_demo_creates_every_role_per_unit_and_records_in_every_status() -> None:
     assert list(goa_viewer.units.values_list("code", flat=True)) == ["GOA1"]
     assert set(Crate.objects.values_list("status", flat=True)) == set(Crate.Status.values)
     assert set(Request.objects.values_list("status", flat=True)) == set(RequestStatus.values)
+    # The starter schedule governs the batch records filed without a date: some wait for their
+    # batch's expiry (never eligible), some are dated by it and eligible.
+    from strongroom.records.disposal import crates_eligible
+    from strongroom.records.models import Document
+
+    scheduled = Document.objects.filter(retention_rule__code="BMR-EXP+1Y")
+    assert scheduled.filter(retention_basis="PENDING_EVENT").exists()
+    expired = scheduled.filter(retention_basis="RULE", retention_until__lt=dt.date.today())
+    assert crates_eligible(on=dt.date.today()).filter(documents__in=expired).exists()
+
+
+def test_the_starter_schedule_is_approved_by_the_setup_without_a_signature() -> None:
+    from strongroom.compliance.models import AuditEvent, Signature
+    from strongroom.records.models import RetentionRule
+
+    run()
+    approved = RetentionRule.objects.filter(status="APPROVED")
+    assert set(approved.values_list("code", flat=True)) == {
+        "BMR-EXP+1Y",
+        "VAL-PERM",
+        "SOP-SUP+5Y",
+        "LOG-PREP+7Y",
+        "RPT-PREP+7Y",
+    }
+    assert all(rule.citation and rule.approved_by is None for rule in approved)
+    assert not Signature.objects.filter(meaning="RULE_APPROVED").exists()
+    events = AuditEvent.objects.filter(action="retention_rule.approve")
+    assert events.count() == approved.count()
+    assert all(e.actor is None and "initial_setup" in e.reason for e in events)
 
 
 @override_settings(STRONGROOM_ALLOW_DEMO_DATA=False)

@@ -156,6 +156,12 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
     """Real ids per collection, of both units, for path parameters."""
     from django.contrib.auth.models import Group
 
+    from strongroom.core.tests.test_security_scope import (
+        _goa1_document_event,
+        _goa1_rule,
+        _goa1_service_token,
+    )
+
     goa, mum = world.goa, world.mum
     users = [u.pk for u in (goa.people["target"], goa.user(roles.APPROVER), mum.people["target"])]
     return {
@@ -172,6 +178,10 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
         "signatures": [goa.signature.pk, mum.signature.pk],
         "roles": list(Group.objects.values_list("pk", flat=True)[:2]),
         "document-types": [world.doc_type.pk],
+        "retention-rules": [_goa1_rule(world).pk],
+        "document-events": [_goa1_document_event(world).pk],
+        "retention-events": [_goa1_document_event(world).event_id],
+        "service-tokens": [_goa1_service_token(world).pk],
     }
 
 

@@ -25,8 +25,8 @@ from strongroom.accounts import roles
 from strongroom.accounts.models import Unit, User
 from strongroom.accounts.tests.factories import TEST_PASSWORD, DepartmentFactory, UserFactory
 from strongroom.compliance.models import AuditEvent
-from strongroom.records.models import Crate
-from strongroom.records.tests.factories import CrateFactory, shelf_create
+from strongroom.records.models import Crate, Document, DocumentEvent
+from strongroom.records.tests.factories import CrateFactory, DocumentTypeFactory, shelf_create
 from strongroom.requests.models import Request
 from strongroom.requests.tests.conftest import Plant, plant, stored_crate  # noqa: F401 (fixture)
 from strongroom.requests.tests.factories import RequestFactory
@@ -272,6 +272,84 @@ def _eligible_crate(world: World) -> int:
 
 def _new_batch(world: World) -> dict[str, Any]:
     return {"unit": world.plant.goa.pk, "crate": _eligible_crate(world)}
+
+
+def _rule_draft(world: World) -> dict[str, Any]:
+    from strongroom.records.services.retention import retention_rule_draft
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    rule = retention_rule_draft(
+        actor=world.plant.manager,
+        code=f"LOG-{world.n()}",
+        data={
+            "title": "Logbooks",
+            "doc_type": DocumentTypeFactory(code="LOG", name="Logbook"),
+            "unit": world.plant.goa,
+            "trigger": "PREPARED",
+            "period_years": 7,
+            "action": "DESTROY",
+            "citation": "21 CFR 211.182",
+        },
+    )
+    return {"pk": rule.pk, "version": rule.version}
+
+
+def _expiry(world: World) -> dict[str, Any]:
+    from strongroom.records.models import RetentionEvent
+
+    RetentionEvent.objects.get_or_create(code="BATCH_EXPIRY", defaults={"name": "Batch expiry"})
+    ids = _crate(world)
+    document = Document.objects.get(pk=ids["document"])
+    return {
+        "document": document.pk,
+        "number": document.number,
+        "csv": f"unit,document_number,event,date\nGOA1,{document.number},BATCH_EXPIRY,2020-01-31\n",
+    }
+
+
+def _recorded_expiry(world: World) -> dict[str, Any]:
+    from strongroom.records.services.events import document_events_record
+
+    ids = _expiry(world)
+    document_events_record(
+        rows=[
+            {
+                "unit": "GOA1",
+                "document_number": ids["number"],
+                "event": "BATCH_EXPIRY",
+                "date": "2020-01-31",
+            }
+        ],
+        source="MANUAL",
+        actor=world.plant.manager,
+    )
+    event = DocumentEvent.objects.get(document_id=ids["document"])
+    return {"pk": event.pk, "version": event.version}
+
+
+def _integration_token(world: World) -> dict[str, Any]:
+    from strongroom.accounts.service_tokens import service_token_create
+
+    ids = _expiry(world)
+    _, secret = service_token_create(
+        actor=world.sysadmin,
+        name=f"LIMS {world.n()}",
+        units=[world.plant.goa],
+        scopes=["document_events:write"],
+    )
+    return ids | {"secret": secret}
+
+
+def _service_token(world: World) -> dict[str, Any]:
+    from strongroom.accounts.service_tokens import service_token_create
+
+    token, _ = service_token_create(
+        actor=world.sysadmin,
+        name=f"ERP {world.n()}",
+        units=[world.plant.goa],
+        scopes=["document_events:write"],
+    )
+    return {"pk": token.pk}
 
 
 REASON = "Audit completeness check"
@@ -616,6 +694,104 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"version": ids["version"], "reason": REASON},
         ("batch.item_not_found",),
         changes={"state": ["PENDING", "NOT_FOUND"]},
+    ),
+    # --- retention schedule, event dates, service tokens
+    ("POST", "/api/v1/retention-rules/"): Write(
+        "manager",
+        _none,
+        lambda ids: {
+            "code": "RPT-7Y",
+            "title": "Reports",
+            "doc_type": DocumentTypeFactory(code="RPT", name="Report").pk,
+            "trigger": "PREPARED",
+            "period_years": 7,
+            "action": "DESTROY",
+            "citation": "EU GMP Ch. 4",
+        },
+        ("retention_rule.create",),
+        changes={"code": [None, "RPT-7Y"]},
+        status=201,
+    ),
+    ("PATCH", "/api/v1/retention-rules/{pk}/"): Write(
+        "manager",
+        _rule_draft,
+        lambda ids: {"version": ids["version"], "period_years": 10},
+        ("retention_rule.update",),
+        changes={"period_years": [7, 10]},
+    ),
+    ("POST", "/api/v1/retention-rules/{pk}/approve/"): Write(
+        "approver",
+        _rule_draft,
+        _signed(),
+        ("retention_rule.approve", "signature.sign"),
+        changes={"status": ["DRAFT", "APPROVED"]},
+    ),
+    ("POST", "/api/v1/retention-rules/{pk}/discard/"): Write(
+        "manager",
+        _rule_draft,
+        lambda ids: {"version": ids["version"], "reason": REASON},
+        ("retention_rule.discard",),
+        changes={"status": ["DRAFT", "DISCARDED"]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/document-events/"): Write(
+        "manager",
+        _expiry,
+        lambda ids: {"document": ids["document"], "event": "BATCH_EXPIRY", "date": "2020-01-31"},
+        ("document_event.create",),
+        changes={"date": [None, "2020-01-31"]},
+        status=201,
+    ),
+    ("PATCH", "/api/v1/document-events/{pk}/"): Write(
+        "manager",
+        _recorded_expiry,
+        lambda ids: {"version": ids["version"], "date": "2021-01-31"},
+        ("document_event.update",),
+        changes={"date": ["2020-01-31", "2021-01-31"]},
+    ),
+    ("POST", "/api/v1/document-events/import/"): Write(
+        "manager",
+        _expiry,
+        lambda ids: {"file": SimpleUploadedFile("events.csv", ids["csv"].encode())},
+        ("document_event.create",),
+        changes={"date": [None, "2020-01-31"]},
+        status=201,
+        format="multipart",
+    ),
+    ("POST", "/api/v1/integrations/document-events/"): Write(
+        "service_token",
+        _integration_token,
+        lambda ids: {
+            "events": [
+                {
+                    "unit": "GOA1",
+                    "document_number": ids["number"],
+                    "event": "BATCH_EXPIRY",
+                    "date": "2020-01-31",
+                }
+            ]
+        },
+        ("document_event.create", "service_token.use"),
+        changes={"date": [None, "2020-01-31"]},
+        status=201,
+    ),
+    ("POST", "/api/v1/service-tokens/"): Write(
+        "sysadmin",
+        _none,
+        lambda ids: {
+            "name": "LIMS",
+            "units": [Unit.objects.get(code="GOA1").pk],
+            "scopes": ["document_events:write"],
+        },
+        ("service_token.create",),
+        changes={"name": [None, "LIMS"]},
+        status=201,
+    ),
+    ("POST", "/api/v1/service-tokens/{pk}/revoke/"): Write(
+        "sysadmin",
+        _service_token,
+        lambda ids: {"reason": REASON},
+        ("service_token.revoke",),
         reason=REASON,
     ),
 }
@@ -644,12 +820,14 @@ def test_each_write_operation_adds_its_audit_events(
     write = WRITES[operation]
     site: Plant = request.getfixturevalue("plant")
     world = World(plant=site, sysadmin=UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR))
-    if write.actor == "anonymous":
+    if write.actor in ("anonymous", "service_token"):
         client, actor = APIClient(), None
     else:
         actor = world.sysadmin if write.actor == "sysadmin" else getattr(site, write.actor)
         client = api_client_for(actor)
     ids = write.prepare(world)
+    if write.actor == "service_token":  # a system, not a person: the events name the token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {ids['secret']}")
     body = write.body(ids)
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     before = timezone.now()
@@ -662,13 +840,20 @@ def test_each_write_operation_adds_its_audit_events(
     assert sorted(e.action for e in events) == sorted(write.actions), [
         (e.action, e.changes) for e in events
     ]
-    if actor is None:  # a login: the event is the user's own
-        actor = User.objects.get(username=ids["username"])
-    witness = getattr(site, write.witness) if write.witness else None
-    expected_actors = [actor.pk] * (len(events) - bool(witness)) + ([witness.pk] if witness else [])
-    assert sorted(e.actor_id for e in events) == sorted(expected_actors)
+    if write.actor == "service_token":  # no person: each event names the token
+        assert all(e.actor_id is None and e.actor_username == "" for e in events)
+        assert all(e.changes.get("service_token", e.changes.get("name")) for e in events)
+    else:
+        if actor is None:  # a login: the event is the user's own
+            actor = User.objects.get(username=ids["username"])
+        witness = getattr(site, write.witness) if write.witness else None
+        expected_actors = [actor.pk] * (len(events) - bool(witness)) + (
+            [witness.pk] if witness else []
+        )
+        assert sorted(e.actor_id for e in events) == sorted(expected_actors)
     for event in events:
-        assert event.actor_username == User.objects.get(pk=event.actor_id).username
+        if event.actor_id is not None:
+            assert event.actor_username == User.objects.get(pk=event.actor_id).username
         assert event.at.utcoffset() == dt.timedelta(0), event.at
         assert before <= event.at <= after
         assert event.request_id, event.action  # tied to the HTTP request that caused it

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 GLOBAL = {
     "roles": "the six roles, the same for everyone",
     "document-types": "the master list of document types, shared by all units",
+    "retention-events": "the master list of retention events, shared by all units",
 }
 
 
@@ -77,7 +78,63 @@ def goa1_objects(world: World) -> dict[str, Any]:
         "destruction-batches": goa.batch,
         "audit-events": goa.audit_event,
         "signatures": goa.signature,
+        "retention-rules": _goa1_rule(world),
+        "document-events": _goa1_document_event(world),
+        "service-tokens": _goa1_service_token(world),
     }
+
+
+def _goa1_rule(world: World) -> Any:
+    """A draft retention rule scoped to GOA1 (drafted by its Unit Admin)."""
+    from strongroom.records.models import RetentionRule
+    from strongroom.records.services.retention import retention_rule_draft
+
+    existing = RetentionRule.objects.filter(code="GOA1-LOG").first()
+    if existing is not None:
+        return existing
+    return retention_rule_draft(
+        actor=world.goa.user(roles.UNIT_ADMIN),
+        code="GOA1-LOG",
+        data={
+            "title": "GOA1 logbooks",
+            "doc_type": world.doc_type,
+            "unit": world.goa.unit,
+            "trigger": "PREPARED",
+            "period_years": 7,
+            "action": "DESTROY",
+            "citation": "Site policy",
+        },
+    )
+
+
+def _goa1_document_event(world: World) -> Any:
+    from strongroom.records.models import DocumentEvent, RetentionEvent
+
+    event, _ = RetentionEvent.objects.get_or_create(
+        code="BATCH_EXPIRY", defaults={"name": "Batch expiry"}
+    )
+    recorded, _ = DocumentEvent.objects.get_or_create(
+        document=world.goa.document,
+        event=event,
+        defaults={"date": "2020-01-31", "recorded_by": world.goa.user(roles.DOCUMENT_MANAGER)},
+    )
+    return recorded
+
+
+def _goa1_service_token(world: World) -> Any:
+    from strongroom.accounts.models import ServiceToken
+    from strongroom.accounts.service_tokens import service_token_create
+
+    existing = ServiceToken.objects.filter(name="GOA1 LIMS").first()
+    if existing is not None:
+        return existing
+    token, _ = service_token_create(
+        actor=world.sysadmin,
+        name="GOA1 LIMS",
+        units=[world.goa.unit],
+        scopes=["document_events:write"],
+    )
+    return token
 
 
 def _target(world: World, path: str) -> Any:

@@ -24,7 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from strongroom.accounts import roles
-from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.models import Department, ServiceToken, Unit, User
 from strongroom.accounts.tests.factories import TEST_PASSWORD
 from strongroom.accounts.tokens import session_tokens_issue
 from strongroom.compliance.models import AuditEvent, Signature
@@ -32,7 +32,13 @@ from strongroom.core.tests.test_security import PDF, World, client_for, signed, 
 from strongroom.disposition.models import BatchItem, DestructionBatch
 from strongroom.disposition.services import CrateSelection, batch_create
 from strongroom.notifications.models import Notification
-from strongroom.records.models import Attachment, Crate, Document
+from strongroom.records.models import (
+    Attachment,
+    Crate,
+    Document,
+    DocumentEvent,
+    RetentionRule,
+)
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 from strongroom.requests.models import Request
 from strongroom.storage.models import Location
@@ -196,6 +202,67 @@ def _transition(state: str, role: str, **extra: Any) -> Write:
 
 
 UA, DM, AP, SH = roles.UNIT_ADMIN, roles.DOCUMENT_MANAGER, roles.APPROVER, roles.STORE_HEAD
+
+
+DAY = "2020-01-31"
+
+
+def _rule_body(world: World) -> dict[str, Any]:
+    return {
+        "title": "Logbooks",
+        "doc_type": world.doc_type.pk,
+        "unit": world.goa.unit.pk,
+        "trigger": "PREPARED",
+        "period_years": 7,
+        "action": "DESTROY",
+        "citation": "21 CFR 211.182",
+    }
+
+
+def _rule(world: World) -> Any:
+    from strongroom.records.services.retention import retention_rule_draft
+
+    data = _rule_body(world) | {"doc_type": world.doc_type, "unit": world.goa.unit}
+    return retention_rule_draft(actor=world.goa.user(UA), code="LOG-7Y", data=data)
+
+
+def _expiry() -> Any:
+    from strongroom.records.models import RetentionEvent
+
+    RetentionEvent.objects.get_or_create(code="BATCH_EXPIRY", defaults={"name": "Batch expiry"})
+    return None
+
+
+def _recorded(world: World) -> Any:
+    from strongroom.records.models import DocumentEvent, RetentionEvent
+
+    _expiry()
+    return DocumentEvent.objects.create(
+        document=world.goa.document,
+        event=RetentionEvent.objects.get(code="BATCH_EXPIRY"),
+        date=dt.date(2020, 1, 31),
+        recorded_by=world.goa.user(DM),
+    )
+
+
+def _token(world: World) -> Any:
+    from strongroom.accounts.service_tokens import service_token_create
+
+    token, _ = service_token_create(
+        actor=world.sysadmin, name="ERP", units=[world.goa.unit], scopes=["document_events:write"]
+    )
+    return token
+
+
+def _token_secret(world: World) -> str:
+    from strongroom.accounts.service_tokens import service_token_create
+
+    _, secret = service_token_create(
+        actor=world.sysadmin, name="LIMS", units=[world.goa.unit], scopes=["document_events:write"]
+    )
+    return secret
+
+
 WRITES: dict[str, Write] = {
     "POST /api/v1/auth/login/": Write(
         "anonymous",
@@ -408,6 +475,65 @@ WRITES: dict[str, Write] = {
     "POST /api/v1/users/{id}/unlock/": Write(
         UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Locked out"}
     ),
+    # retention schedule, event dates, service tokens
+    "POST /api/v1/retention-rules/": Write(
+        DM, lambda w, s: None, lambda w, s, t: _rule_body(w) | {"code": "RPT-7Y"}
+    ),
+    "PATCH /api/v1/retention-rules/{id}/": Write(
+        DM, lambda w, s: _rule(w), lambda w, s, r: {"version": r.version, "title": "Renamed"}
+    ),
+    "POST /api/v1/retention-rules/{id}/approve/": Write(
+        AP, lambda w, s: _rule(w), lambda w, s, r: signed(r.version)
+    ),
+    "POST /api/v1/retention-rules/{id}/discard/": Write(
+        DM, lambda w, s: _rule(w), lambda w, s, r: {"version": r.version, "reason": "Wrong"}
+    ),
+    "POST /api/v1/document-events/": Write(
+        DM,
+        lambda w, s: _expiry(),
+        lambda w, s, t: {"document": w.goa.document.pk, "event": "BATCH_EXPIRY", "date": DAY},
+    ),
+    "PATCH /api/v1/document-events/{id}/": Write(
+        DM, lambda w, s: _recorded(w), lambda w, s, e: {"version": e.version, "date": "2021-01-31"}
+    ),
+    "POST /api/v1/document-events/import/": Write(
+        DM,
+        lambda w, s: _expiry(),
+        lambda w, s, t: {
+            "file": SimpleUploadedFile(
+                "events.csv",
+                f"document_number,event,date\n{w.goa.document.number},BATCH_EXPIRY,{DAY}\n".encode(),
+            )
+        },
+        multipart=True,
+    ),
+    "POST /api/v1/integrations/document-events/": Write(
+        "service token",
+        lambda w, s: _expiry(),
+        lambda w, s, t: {
+            "_bearer": _token_secret(w),
+            "events": [
+                {
+                    "unit": w.goa.unit.code,
+                    "document_number": w.goa.document.number,
+                    "event": "BATCH_EXPIRY",
+                    "date": DAY,
+                }
+            ],
+        },
+    ),
+    "POST /api/v1/service-tokens/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "name": "LIMS",
+            "units": [w.goa.unit.pk],
+            "scopes": ["document_events:write"],
+        },
+    ),
+    "POST /api/v1/service-tokens/{id}/revoke/": Write(
+        roles.SYSTEM_ADMINISTRATOR, lambda w, s: _token(w), lambda w, s, t: {"reason": "Rotated"}
+    ),
 }
 
 
@@ -554,6 +680,24 @@ def _state() -> dict[str, Any]:
             ),
             key=str,
         ),
+        "retention_rules": sorted(
+            RetentionRule.objects.values_list(
+                "code", "revision", "status", "version", "unit__code", "drafted_by__username"
+            ),
+            key=str,
+        ),
+        "document_events": sorted(
+            DocumentEvent.objects.values_list(
+                "document__number", "event__code", "date", "source", "recorded_by__username"
+            ),
+            key=str,
+        ),
+        "service_tokens": sorted(
+            ServiceToken.objects.values_list(
+                "name", "scopes", "revoked_by__username", "created_by__username"
+            ),
+            key=str,
+        ),
         "requests": sorted(
             Request.objects.values_list(
                 "number",
@@ -631,8 +775,12 @@ def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:
             if "{item_id}" in path:  # the batch's item
                 path = path.replace("{item_id}", str(target.items.get().pk))
             body = {**write.body(world, states, target), **body_extra}
+            bearer = body.pop("_bearer", None)
             if write.role == "anonymous":
                 client = APIClient()
+            elif write.role == "service token":  # a system calling with its token
+                client = APIClient()
+                client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer}")
             elif write.role == "own session":
                 client = client_for(world.goa.user(DM))
             else:

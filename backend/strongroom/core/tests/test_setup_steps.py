@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 STEPS = [
     "Roles and permissions…",
     "Document types…",
+    "Retention schedule…",
     "System Administrator…",
     "Periodic tasks…",
     "Audit signing key…",

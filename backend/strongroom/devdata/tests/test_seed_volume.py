@@ -11,8 +11,9 @@ from django.db.models import Count, Max, Q
 from strongroom.accounts.models import User
 from strongroom.core.models import Sequence
 from strongroom.records.codes import normalise
-from strongroom.records.models import Crate, CrateClaim, Document
+from strongroom.records.models import Crate, CrateClaim, Document, DocumentEvent, RetentionRule
 from strongroom.records.services.crates import crate_code_allocate
+from strongroom.records.services.retention import retention_recompute
 from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
 from strongroom.requests.services import request_number_allocate
 from strongroom.storage.models import Location
@@ -110,6 +111,24 @@ def test_seed_volume_creates_consistent_data_the_api_serves(
         assert len(body["results"]) == 50
         assert body["next"]
         assert client.get(body["next"]).status_code == 200
+
+    # Retention from the starter schedule: documents dated by their rule, some waiting for an
+    # event (their crates have no date), event dates recorded; an approval recomputing the
+    # rules now would give those documents the same values (it would also take over the
+    # destruction story's crates, whose past dates are typed by hand).
+    assert Document.objects.filter(retention_basis="PENDING_EVENT").exists()
+    assert DocumentEvent.objects.filter(source="INTEGRATION").exists()
+    waiting = Crate.objects.filter(
+        documents__retention_basis="PENDING_EVENT", documents__status="ACTIVE"
+    ).exclude(status="DESTROYED")
+    assert waiting.exists()
+    assert not waiting.filter(destroy_after__isnull=False).exists()
+    ruled = Document.objects.filter(retention_basis__in=["RULE", "PENDING_EVENT"])
+    seeded = set(ruled.values_list("pk", "retention_until", "retain_permanently"))
+    for rule in RetentionRule.objects.filter(status="APPROVED"):
+        retention_recompute(rule=rule)
+    again = Document.objects.filter(pk__in=[pk for pk, _, _ in seeded])
+    assert set(again.values_list("pk", "retention_until", "retain_permanently")) == seeded
 
 
 @pytest.mark.postgres

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0003_documenttype_default_retention_help'),
+        ('records', '0004_retention_rules'),
     ]
 
     operations = [

@@ -23,9 +23,9 @@ from strongroom.records.models import Crate, Document
 from strongroom.records.services.documents import (
     _documents_check,
     _raise_bad_rows,
-    _retention_of,
     documents_validate,
 )
+from strongroom.records.services.retention import crate_retention_refresh
 
 
 def crate_code_allocate(
@@ -72,7 +72,6 @@ def crate_create_pending(
         )
     rows = documents_validate(unit=unit, department=department, documents=documents)
     year, serial, code = crate_code_allocate(unit=unit, department=department)
-    destroy_after, permanent = _retention_of(rows)
     crate = Crate.objects.create(
         unit=unit,
         department=department,
@@ -81,8 +80,6 @@ def crate_create_pending(
         serial=serial,
         description=(description or "").strip()[:300],
         status=Crate.Status.PENDING,
-        destroy_after=destroy_after,
-        retain_permanently=permanent,
         created_by=actor,
     )
     try:
@@ -95,6 +92,8 @@ def crate_create_pending(
             "A document number was taken meanwhile; check the numbers and try again.",
             code="document_number_taken",
         ) from exc
+    crate_retention_refresh(crate_ids=[crate.pk])
+    crate.refresh_from_db(fields=["destroy_after", "retain_permanently"])
     audit_event_record(
         action="crate.create",
         actor=actor,
@@ -106,8 +105,8 @@ def crate_create_pending(
             "department": [None, department.code],
             "description": [None, crate.description],
             "status": [None, crate.status],
-            "destroy_after": [None, destroy_after],
-            "retain_permanently": [None, permanent],
+            "destroy_after": [None, crate.destroy_after],
+            "retain_permanently": [None, crate.retain_permanently],
             "documents": [None, [row["number"] for row in rows]],
         },
     )
@@ -198,6 +197,10 @@ def crate_documents_correct(
                 document = current[row["id"]]
                 old = _document_values(document)
                 new = _document_values(row)
+                basis = (row["retention_basis"], row["retention_rule"])
+                if (document.retention_basis, document.retention_rule) != basis:
+                    document.retention_basis, document.retention_rule = basis
+                    document.save(update_fields=["retention_basis", "retention_rule"])
                 if old == new:
                     continue
                 for name in DOCUMENT_FIELDS:
@@ -237,17 +240,9 @@ def crate_documents_correct(
 
 
 def crate_destroy_after_recompute(crate: Crate) -> Crate:
-    """Set ``destroy_after`` / ``retain_permanently`` from the crate's active documents and save
-    those two fields when they changed (the caller's transaction audits and versions)."""
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in crate.documents.filter(status=Document.Status.ACTIVE).values(
-            "retention_until", "retain_permanently"
-        )
-    ]
-    destroy_after, permanent = _retention_of(rows) if rows else (None, False)
-    if (crate.destroy_after, crate.retain_permanently) != (destroy_after, permanent):
-        crate.destroy_after = destroy_after
-        crate.retain_permanently = permanent
-        crate.save(update_fields=["destroy_after", "retain_permanently", "updated_at"])
+    """Set ``destroy_after`` / ``retain_permanently`` from the crate's active documents
+    (:func:`~strongroom.records.services.retention.crate_retention_refresh`) and reload them
+    (the caller's transaction audits and versions)."""
+    crate_retention_refresh(crate_ids=[crate.pk])
+    crate.refresh_from_db(fields=["destroy_after", "retain_permanently"])
     return crate

@@ -1,6 +1,7 @@
 """The rules of a crate's document rows, one copy for every service that files or corrects
 documents: each row checked (number, title, type, department, dates), the retention default of
-a document type applied to a row that gives none, and a crate's retention from its rows.
+a document type applied to a row that gives none (the approved retention rule that governs the
+row, else the type's default years), and a crate's retention from its rows.
 
 Nothing here writes: :mod:`strongroom.records.services.crates` files and corrects the rows,
 :mod:`strongroom.records.services.csv_import` reads them from a file.
@@ -12,6 +13,11 @@ from typing import Any
 from strongroom.accounts.models import Department, Unit
 from strongroom.core.errors import ApplicationError
 from strongroom.records.models import Crate, Document, DocumentType
+from strongroom.records.services.retention import (
+    retention_of_new_document,
+    retention_rule_governing,
+    retention_rules_approved,
+)
 
 MAX_DOCUMENTS = 5000
 PERMANENT = "permanent"
@@ -118,6 +124,7 @@ def _documents_check(
         )
     errors: list[dict[str, list[str]]] = [{} for _ in documents]
     doc_types = {t.code: t for t in DocumentType.objects.filter(is_active=True)}
+    rules = retention_rules_approved(doc_type_ids=[t.pk for t in doc_types.values()])
     departments = {d.code: d for d in Department.objects.filter(unit=unit, is_active=True)}
     numbers = [str(row.get("number") or "").strip() for row in documents]
     others = Document.objects.filter(unit=unit, number__in=[n for n in numbers if n])
@@ -172,6 +179,8 @@ def _documents_check(
                 bad("prepared_on", "Required.")
         except ValueError:
             bad("prepared_on", "Not a date (use YYYY-MM-DD).")
+        basis: str = Document.RetentionBasis.MANUAL
+        rule = None
         permanent = bool(row.get("retain_permanently"))
         raw_retention = row.get("retention_until")
         if isinstance(raw_retention, str) and raw_retention.strip().lower() == PERMANENT:
@@ -189,8 +198,21 @@ def _documents_check(
             and doc_type is not None  # without a type or a date, their own fields say why
             and prepared_on is not None
         ):
-            retention_until = document_retention_default(doc_type=doc_type, prepared_on=prepared_on)
-            if retention_until is None:
+            rule = retention_rule_governing(
+                rules,
+                doc_type_id=doc_type.pk,
+                unit_id=unit.pk,
+                department_id=doc_department.pk if doc_department else -1,
+            )
+            if rule is not None:
+                retention_until, permanent, basis = retention_of_new_document(
+                    rule, prepared_on=prepared_on
+                )
+            else:
+                retention_until = document_retention_default(
+                    doc_type=doc_type, prepared_on=prepared_on
+                )
+            if rule is None and retention_until is None:
                 bad(
                     "retention_until",
                     f"Required: {doc_type.name} has no default retention "
@@ -210,13 +232,8 @@ def _documents_check(
                 "prepared_on": prepared_on,
                 "retention_until": None if permanent else retention_until,
                 "retain_permanently": permanent,
+                "retention_basis": basis,
+                "retention_rule": rule,
             }
         )
     return cleaned, errors
-
-
-def _retention_of(rows: list[dict[str, Any]]) -> tuple[dt.date | None, bool]:
-    if any(row["retain_permanently"] for row in rows):
-        return None, True
-    dates = [row["retention_until"] for row in rows if row["retention_until"]]
-    return (max(dates) if dates else None), False

@@ -303,6 +303,27 @@ def _release(plant: Plant) -> Target:
     )
 
 
+def _rule_approve(plant: Plant) -> Target:
+    from strongroom.records.services.retention import retention_rule_draft
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    rule = retention_rule_draft(
+        actor=plant.manager,
+        code="LOG-7Y",
+        data={
+            "title": "Logbooks",
+            "doc_type": DocumentTypeFactory(code="LOG", name="Logbook"),
+            "trigger": "PREPARED",
+            "period_years": 7,
+            "action": "DESTROY",
+            "citation": "21 CFR 211.182",
+        },
+    )
+    return Target(
+        "approver", f"/api/v1/retention-rules/{rule.pk}/approve/", {"version": rule.version}
+    )
+
+
 WITNESS = {"username": "goa1-approver2", "password": TEST_PASSWORD}
 
 
@@ -372,6 +393,7 @@ SIGNED_OPERATIONS: dict[str, Callable[[Plant], Target]] = {
     f"POST {_BATCHES}/items/{{item_id}}/destroy/": _batch(
         "items/{item}/destroy", "storehead", "APPROVED", scanned_code="", witness=WITNESS
     ),
+    "POST /api/v1/retention-rules/{id}/approve/": _rule_approve,
 }
 
 

@@ -578,6 +578,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/document-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Documents' event dates in the caller's units. */
+        get: operations["document_events_list"];
+        put?: never;
+        /**
+         * Record a document's event date (the same date again changes nothing: 200)
+         * @description Documents' event dates in the caller's units.
+         */
+        post: operations["document_events_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-events/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Documents' event dates in the caller's units. */
+        get: operations["document_events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a recorded date (audited; retention recomputed)
+         * @description Documents' event dates in the caller's units.
+         */
+        patch: operations["document_events_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/document-events/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import event dates from CSV (unit,document_number,event,date): all or nothing, errors by line number
+         * @description Documents' event dates in the caller's units.
+         */
+        post: operations["document_events_import_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/document-types/": {
         parameters: {
             query?: never;
@@ -688,6 +750,27 @@ export interface paths {
         get: operations["events_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/document-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record event dates (service token; up to 1000 rows; all or nothing; rows already recorded with the same date change nothing)
+         * @description Event dates from a LIMS or ERP, authenticated by a service token (``Authorization:
+         *     Bearer srv_…``) with the scope ``document_events:write``, within the token's units.
+         */
+        post: operations["integrations_document_events_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,6 +1260,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/retention-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The named events a rule can run from (System Administrators add them in the admin). */
+        get: operations["retention_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-events/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The named events a rule can run from (System Administrators add them in the admin). */
+        get: operations["retention_events_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-rules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Rules of every unit (no unit) and of the caller's units; each version is a row. */
+        get: operations["retention_rules_list"];
+        put?: never;
+        /**
+         * Draft a new rule (version 1)
+         * @description Rules of every unit (no unit) and of the caller's units; each version is a row.
+         */
+        post: operations["retention_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-rules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Rules of every unit (no unit) and of the caller's units; each version is a row. */
+        get: operations["retention_rules_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft; on an approved rule, draft its next version (201)
+         * @description Rules of every unit (no unit) and of the caller's units; each version is a row.
+         */
+        patch: operations["retention_rules_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/retention-rules/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a draft (signed RULE_APPROVED; not by its drafter): supersedes the approved version and recomputes the governed documents
+         * @description Rules of every unit (no unit) and of the caller's units; each version is a row.
+         */
+        post: operations["retention_rules_approve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention-rules/{id}/discard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard a draft (reason required)
+         * @description Rules of every unit (no unit) and of the caller's units; each version is a row.
+         */
+        post: operations["retention_rules_discard_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/retention/eligible-crates/": {
         parameters: {
             query?: never;
@@ -1257,6 +1456,64 @@ export interface paths {
         get: operations["roles_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service tokens for integrations (System Administrators). */
+        get: operations["service_tokens_list"];
+        put?: never;
+        /**
+         * Create a token (its secret is in this answer only)
+         * @description Service tokens for integrations (System Administrators).
+         */
+        post: operations["service_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service tokens for integrations (System Administrators). */
+        get: operations["service_tokens_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-tokens/{id}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a token (reason required)
+         * @description Service tokens for integrations (System Administrators).
+         */
+        post: operations["service_tokens_revoke_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1420,13 +1677,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description * `created` - Created
-         *     * `updated` - Updated
-         *     * `deleted` - Deleted
-         * @enum {string}
-         */
-        ActionEnum: "created" | "updated" | "deleted";
         Attachment: {
             readonly id: number;
             readonly document: number;
@@ -1501,6 +1751,7 @@ export interface components {
              *     * `HOLD_RELEASED` - Legal hold released
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
+             *     * `RULE_APPROVED` - Retention rule approved
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -1541,6 +1792,7 @@ export interface components {
              *     * `HOLD_RELEASED` - Legal hold released
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
+             *     * `RULE_APPROVED` - Retention rule approved
              */
             meaning: (components["schemas"]["MeaningEnum"] | components["schemas"]["NullEnum"]) | null;
             meaning_label: string | null;
@@ -1880,6 +2132,16 @@ export interface components {
             /** Format: date */
             readonly retention_until: string | null;
             readonly retain_permanently: boolean;
+            /**
+             * @description Where the retention comes from: typed by hand (or a type's default), an approved retention rule, or a rule that waits for an event date (no date yet).
+             *
+             *     * `MANUAL` - Typed by hand
+             *     * `RULE` - Retention rule
+             *     * `PENDING_EVENT` - Pending event
+             */
+            readonly retention_basis: components["schemas"]["RetentionBasisEnum"];
+            /** @description The rule version that set the retention (empty: typed by hand). */
+            readonly retention_rule: number | null;
             readonly status: components["schemas"]["DocumentStatusEnum"];
             readonly attachment_count: number;
             readonly crate: number;
@@ -1909,6 +2171,36 @@ export interface components {
              */
             id?: number | null;
         };
+        DocumentEvent: {
+            readonly id: number;
+            readonly document: number;
+            readonly document_number: string;
+            readonly unit_code: string;
+            readonly event: number;
+            readonly event_code: string;
+            /** Format: date */
+            readonly date: string;
+            readonly source: components["schemas"]["DocumentEventSourceEnum"];
+            readonly recorded_by: number | null;
+            readonly recorded_by_name: string;
+            /** Format: date-time */
+            readonly recorded_at: string;
+            readonly version: number;
+        };
+        DocumentEventCreateRequest: {
+            document: number;
+            /** @description The event's code */
+            event: string;
+            /** Format: date */
+            date: string;
+        };
+        /**
+         * @description * `MANUAL` - Entered by hand
+         *     * `CSV` - CSV import
+         *     * `INTEGRATION` - Integration
+         * @enum {string}
+         */
+        DocumentEventSourceEnum: "MANUAL" | "CSV" | "INTEGRATION";
         DocumentInCrate: {
             readonly id: number;
             readonly number: string;
@@ -1923,6 +2215,16 @@ export interface components {
             /** Format: date */
             readonly retention_until: string | null;
             readonly retain_permanently: boolean;
+            /**
+             * @description Where the retention comes from: typed by hand (or a type's default), an approved retention rule, or a rule that waits for an event date (no date yet).
+             *
+             *     * `MANUAL` - Typed by hand
+             *     * `RULE` - Retention rule
+             *     * `PENDING_EVENT` - Pending event
+             */
+            readonly retention_basis: components["schemas"]["RetentionBasisEnum"];
+            /** @description The rule version that set the retention (empty: typed by hand). */
+            readonly retention_rule: number | null;
             readonly status: components["schemas"]["DocumentStatusEnum"];
             readonly attachment_count: number;
         };
@@ -1994,7 +2296,7 @@ export interface components {
             type: string;
             id: number;
             topic: components["schemas"]["TopicEnum"];
-            action: components["schemas"]["ActionEnum"];
+            action: components["schemas"]["EventActionEnum"];
             object_id: string;
             unit_id: number | null;
             version: number | null;
@@ -2004,11 +2306,28 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /**
+         * @description * `created` - Created
+         *     * `updated` - Updated
+         *     * `deleted` - Deleted
+         * @enum {string}
+         */
+        EventActionEnum: "created" | "updated" | "deleted";
         EventPage: {
             results: components["schemas"]["Event"][];
             /** @description Pass as `after` next time. While `next` is set: the last result's id. On the last page: a little below the newest id, because an event with a lower id can commit after a higher one — the events of the last few seconds come again; drop the ids you hold. */
             last_event_id: number;
             next: string | null;
+        };
+        EventsImportRequest: {
+            /** Format: binary */
+            file: string;
+        };
+        EventsResult: {
+            created: number;
+            updated: number;
+            unchanged: number;
+            crates_left_eligibility: number;
         };
         Forecast: {
             period: components["schemas"]["PeriodEnum"];
@@ -2095,6 +2414,18 @@ export interface components {
             password: string;
             /** @description The signer's user ID: required for the first signature of a session (GET auth/signing-session/ says when). */
             username?: string;
+        };
+        IntegrationDocumentEventsRequest: {
+            events: components["schemas"]["IntegrationEventRowRequest"][];
+        };
+        IntegrationEventRowRequest: {
+            document_number: string;
+            /** @description The unit's code */
+            unit: string;
+            /** @description The event's code, e.g. BATCH_EXPIRY */
+            event: string;
+            /** @description YYYY-MM-DD */
+            date: string;
         };
         InventoryRow: {
             readonly id: number;
@@ -2270,9 +2601,10 @@ export interface components {
          *     * `HOLD_RELEASED` - Legal hold released
          *     * `BATCH_APPROVED` - Destruction batch approved
          *     * `BATCH_COMPLETED` - Destruction batch completed
+         *     * `RULE_APPROVED` - Retention rule approved
          * @enum {string}
          */
-        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED";
+        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED";
         Notification: {
             readonly id: number;
             readonly kind: components["schemas"]["NotificationKindEnum"];
@@ -2413,6 +2745,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["DestructionScheduleRow"][];
         };
+        PaginatedDocumentEventList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["DocumentEvent"][];
+        };
         PaginatedDocumentList: {
             /**
              * Format: uri
@@ -2517,6 +2862,32 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["RequestRow"][];
         };
+        PaginatedRetentionRuleList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["RetentionRule"][];
+        };
+        PaginatedServiceTokenList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["ServiceToken"][];
+        };
         PaginatedUnitList: {
             /**
              * Format: uri
@@ -2553,6 +2924,11 @@ export interface components {
             name?: string;
             is_active?: boolean;
         };
+        PatchedDocumentEventUpdateRequest: {
+            /** Format: date */
+            date?: string;
+            version?: number;
+        };
         PatchedLocationUpdateRequest: {
             version?: number;
             code?: string;
@@ -2571,6 +2947,19 @@ export interface components {
             target_location?: number;
             /** @description A storage request: every document row of its pending crate, as on creation; a row with an id corrects that document, a row without adds one, a document not listed is removed (at least one remains). Errors come back per row in details.new_documents, a list aligned with these rows ({} for a valid row). */
             new_documents?: components["schemas"]["DocumentEditInputRequest"][];
+        };
+        PatchedRetentionRuleEditRequest: {
+            title?: string;
+            doc_type?: number;
+            unit?: number | null;
+            department?: number | null;
+            trigger?: components["schemas"]["RetentionRuleTriggerEnum"];
+            event?: number | null;
+            period_years?: number;
+            period_months?: number;
+            action?: components["schemas"]["RetentionRuleActionEnum"];
+            citation?: string;
+            version?: number;
         };
         PatchedUnitRequest: {
             /** @description Short upper-case code, e.g. GOA1. */
@@ -2604,6 +2993,12 @@ export interface components {
         };
         ReasonRequest: {
             reason: string;
+        };
+        RecomputeResult: {
+            documents: number;
+            eligibility_changed: number;
+            crates: number;
+            crates_left_eligibility: number[];
         };
         RequestCreateRequest: {
             type: components["schemas"]["TypeEnum"];
@@ -2749,6 +3144,107 @@ export interface components {
             weeks: string[];
             series: components["schemas"]["WeeklySeries"][];
         };
+        /**
+         * @description * `MANUAL` - Typed by hand
+         *     * `RULE` - Retention rule
+         *     * `PENDING_EVENT` - Pending event
+         * @enum {string}
+         */
+        RetentionBasisEnum: "MANUAL" | "RULE" | "PENDING_EVENT";
+        RetentionEvent: {
+            readonly id: number;
+            code: string;
+            name: string;
+            description?: string;
+            is_active?: boolean;
+        };
+        /**
+         * @description A rule version. ``revision`` is its version in the schedule (the code's 1, 2, …);
+         *     ``version`` is the row's optimistic lock, sent back with every change.
+         */
+        RetentionRule: {
+            readonly id: number;
+            readonly code: string;
+            /** @default 1 */
+            readonly revision: number;
+            readonly title: string;
+            readonly doc_type: number;
+            readonly doc_type_code: string;
+            readonly unit: number | null;
+            readonly unit_code: string | null;
+            readonly department: number | null;
+            readonly department_code: string | null;
+            readonly trigger: components["schemas"]["RetentionRuleTriggerEnum"];
+            readonly event: number | null;
+            readonly event_code: string | null;
+            readonly period_years: number;
+            readonly period_months: number;
+            readonly action: components["schemas"]["RetentionRuleActionEnum"];
+            readonly citation: string;
+            readonly status: components["schemas"]["RetentionRuleStatusEnum"];
+            readonly drafted_by: number | null;
+            readonly drafted_by_name: string | null;
+            /** Format: date-time */
+            readonly drafted_at: string;
+            readonly approved_by: number | null;
+            readonly approved_by_name: string | null;
+            /** Format: date-time */
+            readonly approved_at: string | null;
+            /** Format: date */
+            readonly effective_from: string | null;
+            /** Format: date-time */
+            readonly superseded_at: string | null;
+            readonly version: number;
+        };
+        /**
+         * @description * `DESTROY` - Destroy
+         *     * `REVIEW` - Review
+         *     * `PERMANENT` - Keep permanently
+         * @enum {string}
+         */
+        RetentionRuleActionEnum: "DESTROY" | "REVIEW" | "PERMANENT";
+        RetentionRuleApproveRequest: {
+            signature: components["schemas"]["HoldSignatureRequest"];
+            /** @default  */
+            reason: string;
+            version: number;
+        };
+        RetentionRuleApproved: {
+            rule: components["schemas"]["RetentionRule"];
+            recomputed: components["schemas"]["RecomputeResult"];
+        };
+        RetentionRuleCreateRequest: {
+            title?: string;
+            doc_type?: number;
+            unit?: number | null;
+            department?: number | null;
+            trigger?: components["schemas"]["RetentionRuleTriggerEnum"];
+            event?: number | null;
+            period_years?: number;
+            period_months?: number;
+            action?: components["schemas"]["RetentionRuleActionEnum"];
+            citation?: string;
+            code: string;
+        };
+        RetentionRuleDiscardRequest: {
+            reason: string;
+            version: number;
+        };
+        /**
+         * @description * `DRAFT` - Draft
+         *     * `APPROVED` - Approved
+         *     * `SUPERSEDED` - Superseded
+         *     * `DISCARDED` - Discarded
+         * @enum {string}
+         */
+        RetentionRuleStatusEnum: "DRAFT" | "APPROVED" | "SUPERSEDED" | "DISCARDED";
+        /**
+         * @description * `PREPARED` - From the preparation date
+         *     * `EVENT` - From an event date
+         *     * `PERMANENT` - Permanent
+         * @enum {string}
+         */
+        RetentionRuleTriggerEnum: "PREPARED" | "EVENT" | "PERMANENT";
         Role: {
             readonly id: number;
             name: string;
@@ -2781,6 +3277,11 @@ export interface components {
         RotatingRefreshRequest: {
             refresh: string;
         };
+        /**
+         * @description * `document_events:write` - document_events:write
+         * @enum {string}
+         */
+        ScopesEnum: "document_events:write";
         SendBack: {
             readonly id: number;
             sent_by: number;
@@ -2792,6 +3293,56 @@ export interface components {
             response?: string;
             /** Format: date-time */
             resolved_at?: string | null;
+        };
+        ServiceToken: {
+            readonly id: number;
+            readonly name: string;
+            readonly units: number[];
+            readonly unit_codes: string[];
+            readonly scopes: unknown;
+            /** @description The secret's first characters, to recognise it. */
+            readonly prefix: string;
+            readonly created_by: number;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string | null;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+        };
+        ServiceTokenCreateRequest: {
+            name: string;
+            units: number[];
+            scopes: components["schemas"]["ScopesEnum"][];
+            /** Format: date-time */
+            expires_at?: string | null;
+        };
+        ServiceTokenCreated: {
+            readonly id: number;
+            readonly name: string;
+            readonly units: number[];
+            readonly unit_codes: string[];
+            readonly scopes: unknown;
+            /** @description The secret's first characters, to recognise it. */
+            readonly prefix: string;
+            readonly created_by: number;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string | null;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            /** @description Shown this once: store it now. */
+            readonly secret: string;
+        };
+        ServiceTokenRevokeRequest: {
+            reason: string;
         };
         Session: {
             access: string;
@@ -2981,6 +3532,7 @@ export interface components {
              *     * `HOLD_RELEASED` - Legal hold released
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
+             *     * `RULE_APPROVED` - Retention rule approved
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -6268,6 +6820,425 @@ export interface operations {
             };
         };
     };
+    document_events_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                document?: number;
+                event?: number;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDocumentEventList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    document_events_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentEventCreateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    document_events_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this document event. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentEvent"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    document_events_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this document event. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDocumentEventUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    document_events_import_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["EventsImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     document_types_list: {
         parameters: {
             query?: {
@@ -6416,6 +7387,15 @@ export interface operations {
                 ordering?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /**
+                 * @description Where the retention comes from: typed by hand (or a type's default), an approved retention rule, or a rule that waits for an event date (no date yet).
+                 *
+                 *     * `MANUAL` - Typed by hand
+                 *     * `RULE` - Retention rule
+                 *     * `PENDING_EVENT` - Pending event
+                 */
+                retention_basis?: "MANUAL" | "PENDING_EVENT" | "RULE";
+                retention_rule?: number;
                 retention_until_from?: string;
                 retention_until_to?: string;
                 /** @description Words or fragments of crate codes, descriptions, document numbers and titles */
@@ -6794,6 +7774,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_document_events_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer srv_… */
+                Authorization?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationDocumentEventsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsResult"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -9702,6 +10779,653 @@ export interface operations {
             };
         };
     };
+    retention_events_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionEvent"][];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_events_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this retention event. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionEvent"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_rules_list: {
+        parameters: {
+            query?: {
+                code?: string;
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                doc_type?: number;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `DRAFT` - Draft
+                 *     * `APPROVED` - Approved
+                 *     * `SUPERSEDED` - Superseded
+                 *     * `DISCARDED` - Discarded
+                 */
+                status?: "APPROVED" | "DISCARDED" | "DRAFT" | "SUPERSEDED";
+                /**
+                 * @description * `PREPARED` - From the preparation date
+                 *     * `EVENT` - From an event date
+                 *     * `PERMANENT` - Permanent
+                 */
+                trigger?: "EVENT" | "PERMANENT" | "PREPARED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRetentionRuleList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionRuleCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retention_rules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this retention rule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retention_rules_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this retention rule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRetentionRuleEditRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retention_rules_approve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this retention rule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionRuleApproveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRuleApproved"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retention_rules_discard_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this retention rule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionRuleDiscardRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     retention_eligible_crates_list: {
         parameters: {
             query?: {
@@ -10089,6 +11813,317 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    service_tokens_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServiceTokenList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    service_tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceTokenCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceTokenCreated"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    service_tokens_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this service token. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceToken"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    service_tokens_revoke_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this service token. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceTokenRevokeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceToken"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -56,6 +56,7 @@ from strongroom.devdata.volume import (
     COM,
     CRATE_FIELDS,
     DOCUMENT_FIELDS,
+    EVENT_AFTER_MONTHS,
     IN_STORAGE,
     ISS,
     PENDING,
@@ -73,7 +74,16 @@ from strongroom.devdata.volume import (
     document_rows,
 )
 from strongroom.records.codes import format_code
-from strongroom.records.models import Crate, CrateClaim, CrateClaimKind, Document, DocumentType
+from strongroom.records.models import (
+    Crate,
+    CrateClaim,
+    CrateClaimKind,
+    Document,
+    DocumentEvent,
+    DocumentType,
+    RetentionRule,
+)
+from strongroom.records.services.retention import crate_retention_refresh
 from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
 from strongroom.storage.models import Location
 
@@ -376,8 +386,53 @@ class Command(BaseCommand):
         self, contexts: list[UnitContext], crates: list[CratePlan], n_docs: int
     ) -> None:
         types = list(DocumentType.objects.filter(is_active=True).order_by("code"))
-        rows = document_rows(contexts=contexts, crates=crates, n_docs=n_docs, types=types)
+        rules = {
+            rule.doc_type_id: rule
+            for rule in RetentionRule.objects.filter(
+                status=RetentionRule.Status.APPROVED, unit__isnull=True
+            ).select_related("event")
+        }
+        rows = document_rows(
+            contexts=contexts, crates=crates, n_docs=n_docs, types=types, rules=rules
+        )
         self._copy(Document, DOCUMENT_FIELDS, rows)
+        self._insert_event_dates(contexts, crates, rules)
+        crate_retention_refresh(crate_ids=[c.id for c in crates], on=self.today)
+        self._say("retention: event dates recorded, crates refreshed from their documents")
+
+    def _insert_event_dates(
+        self,
+        contexts: list[UnitContext],
+        crates: list[CratePlan],
+        rules: dict[int, RetentionRule],
+    ) -> None:
+        """The event dates :func:`document_retention` counted on, in one INSERT … SELECT: for
+        the documents an EVENT rule dated, the event two years after preparation, recorded by
+        their unit's Document Manager."""
+        event_rules = [r for r in rules.values() if r.trigger == RetentionRule.Trigger.EVENT]
+        if not event_rules or not crates:
+            return
+        event_of = " ".join("WHEN %s THEN %s" for _ in event_rules)
+        managers = " ".join("WHEN %s THEN %s" for _ in contexts)
+        params: list[Any] = [v for r in event_rules for v in (r.pk, r.event_id)]
+        params += [v for c in contexts for v in (c.unit.pk, c.manager.pk)]
+        params += [[r.pk for r in event_rules], [c.id for c in crates]]
+        table, documents = DocumentEvent._meta.db_table, Document._meta.db_table
+        months = int(EVENT_AFTER_MONTHS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO "{table}"
+                    (document_id, event_id, date, source, recorded_by_id, recorded_at, version)
+                SELECT d.id, CASE d.retention_rule_id {event_of} END,
+                       (d.prepared_on + interval '{months} months')::date,
+                       'INTEGRATION', CASE d.unit_id {managers} END, now(), 1
+                FROM "{documents}" d
+                WHERE d.retention_rule_id = ANY(%s) AND d.retention_basis = 'RULE'
+                  AND d.crate_id = ANY(%s)
+                """,  # noqa: S608 - names and counts from the code; values are parameters
+                params,
+            )
 
     # ------------------------------------------------------------------ requests
 

@@ -43,6 +43,8 @@ export function makeCrate(overrides: Partial<CrateDetail> = {}): CrateDetail {
         prepared_on: '2015-01-15',
         retention_until: '2035-12-31',
         retain_permanently: false,
+        retention_basis: 'MANUAL',
+        retention_rule: null,
         status: 'ACTIVE',
         attachment_count: 0,
       },

@@ -23,6 +23,7 @@ MEANINGS = [
     ("HOLD_RELEASED", "Legal hold released"),
     ("BATCH_APPROVED", "Destruction batch approved"),
     ("BATCH_COMPLETED", "Destruction batch completed"),
+    ("RULE_APPROVED", "Retention rule approved"),
 ]
 
 
@@ -36,7 +37,7 @@ def triggers_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0006_signature_scheme_3"),
+        ("compliance", "0007_meaning_rule_approved"),
     ]
 
     operations = [
