@@ -230,6 +230,8 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['documents', '/documents'],
       ['retention forecast', '/retention/forecast'],
       ['eligible crates', '/retention/eligible'],
+      ['destruction batches', '/destruction-batches'],
+      ['new destruction batch', '/destruction-batches/new'],
       ['retention schedule', '/retention/rules'],
       [`retention rule ${rule.code}`, `/retention/rules/${String(rule.id)}`],
       [`edit retention rule ${rule.code}`, `/retention/rules/${String(rule.id)}/edit`],

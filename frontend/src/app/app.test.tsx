@@ -115,6 +115,17 @@ describe('navigation by role', () => {
     ]);
   });
 
+  it('offers the destruction batches to every role that may see them', () => {
+    const labels = (permissions: string[]) =>
+      navItemsFor(makeMe({ permissions })).map((item) => item.label);
+    expect(labels(['disposition.view_destructionbatch'])).toEqual([
+      'Dashboard',
+      'Destruction batches',
+      'System status',
+    ]);
+    expect(labels(['workflow.view_request'])).not.toContain('Destruction batches');
+  });
+
   it('only redirects to same-origin paths after login', () => {
     expect(safeNext('/requests/4')).toBe('/requests/4');
     expect(safeNext('//evil.example')).toBe('/');

@@ -116,3 +116,18 @@ export const EligibleCratesPage = lazy(() =>
     default: m.EligibleCratesPage,
   })),
 );
+export const BatchesListPage = lazy(() =>
+  import('@/features/disposition/components/BatchesListPage').then((m) => ({
+    default: m.BatchesListPage,
+  })),
+);
+export const BatchBuilderPage = lazy(() =>
+  import('@/features/disposition/components/BatchBuilderPage').then((m) => ({
+    default: m.BatchBuilderPage,
+  })),
+);
+export const BatchDetailPage = lazy(() =>
+  import('@/features/disposition/components/BatchDetailPage').then((m) => ({
+    default: m.BatchDetailPage,
+  })),
+);

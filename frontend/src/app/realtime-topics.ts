@@ -1,6 +1,7 @@
 import { auditKeys } from '@/features/audit/api/audit-keys';
 import { crateKeys } from '@/entities/crates/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
+import { batchKeys } from '@/features/disposition/api/batch-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
 import { locationKeys } from '@/entities/locations/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
@@ -45,7 +46,13 @@ export const TOPIC_KEYS: TopicKeyMap = {
     auditKeys.lists(),
   ],
   location: () => [locationKeys.all, dashboardKeys.all, auditKeys.lists()],
+  // Every change of a batch's crates saves the batch (a hold placed elsewhere drops its item):
+  // one event for the lists and the page; destroyed or released crates change crate screens.
+  batch: (event) => [
+    batchKeys.lists(),
+    batchKeys.detail(Number(event.object_id)),
+    crateKeys.all,
+    auditKeys.lists(),
+  ],
   notification: () => [notificationKeys.all],
-  // A destruction batch's changes are audited; the batch screens add their own keys here.
-  batch: () => [auditKeys.lists()],
 };

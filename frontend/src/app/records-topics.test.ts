@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 
 import { crateKeys } from '@/entities/crates/crate-keys';
+import { batchKeys } from '@/features/disposition/api/batch-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
 import { locationKeys } from '@/entities/locations/location-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
@@ -72,5 +73,19 @@ describe('live events for records screens', () => {
     invalidateForEvent(client, TOPIC_KEYS, event('location', '3'));
     expect(client.getQueryState(locationKeys.tree(1, true))?.isInvalidated).toBe(true);
     expect(client.getQueryState(locationKeys.detail(3))?.isInvalidated).toBe(true);
+  });
+
+  it("a batch event refreshes the batch lists, that batch's page and the crates, not other batches", () => {
+    const keys = [
+      batchKeys.list({}),
+      batchKeys.list({ status: ['APPROVED'] }),
+      batchKeys.detail(5),
+      batchKeys.detail(6),
+      crateKeys.detail(31),
+    ];
+    const client = cached(keys);
+    invalidateForEvent(client, TOPIC_KEYS, event('batch', '5'));
+    const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
+    expect(stale).toEqual([true, true, true, false, true]);
   });
 });

@@ -7,6 +7,9 @@ import { AuthGate } from './AuthGate';
 import {
   AdministrationPage,
   AuditTrailPage,
+  BatchBuilderPage,
+  BatchDetailPage,
+  BatchesListPage,
   CrateDetailPage,
   CratesListPage,
   DashboardPage,
@@ -229,6 +232,34 @@ export function createRouter() {
               <Titled title="Crates eligible for destruction">
                 <WithMe render={(me) => <EligibleCratesPage me={me} />} />
               </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'destruction-batches',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewBatch}>
+              <Titled title="Destruction batches">
+                <WithMe render={(me) => <BatchesListPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'destruction-batches/new',
+          element: (
+            <RequirePermission permission={PERMISSIONS.prepareBatch}>
+              <Titled title="New destruction batch">
+                <WithMe render={(me) => <BatchBuilderPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'destruction-batches/:batchId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewBatch}>
+              <WithMe render={(me) => <BatchDetailPage me={me} />} />
             </RequirePermission>
           ),
         },

@@ -11,6 +11,8 @@ import { AA_NORMAL_TEXT, contrastRatio } from '@/lib/contrast';
 import { renderWithProviders } from '@/test/render';
 
 import {
+  BATCH_ITEM_STATE_TONES,
+  BATCH_STATUS_TONES,
   CRATE_STATUS_TONES,
   REQUEST_STATUS_TONES,
   RULE_STATUS_TONES,
@@ -37,6 +39,14 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(RULE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
     `retention rule ${name}`,
+    tone,
+  ]),
+  ...Object.entries(BATCH_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `batch ${name}`,
+    tone,
+  ]),
+  ...Object.entries(BATCH_ITEM_STATE_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `batch item ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),

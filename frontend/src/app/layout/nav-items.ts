@@ -44,6 +44,12 @@ const NAV: NavItem[] = [
     group: 'Retention',
   },
   {
+    to: '/destruction-batches',
+    label: 'Destruction batches',
+    permission: PERMISSIONS.viewBatch,
+    group: 'Retention',
+  },
+  {
     to: '/retention/events/import',
     label: 'Event dates',
     permission: PERMISSIONS.recordEventDate,

@@ -23,13 +23,17 @@ interface SignedActionDialogProps {
   verb: string;
   color?: string;
   reasonRequired: boolean;
-  reason: FieldProps;
+  /** The reason field; none when the action takes no reason (its signature says what it is). */
+  reason?: FieldProps | undefined;
   /** The user ID field, shown when given: the first signature of a session takes it. */
   username?: FieldProps | undefined;
   password: FieldProps;
   pending: boolean;
   /** The server's refusal; nothing changed. */
   error: Error | null;
+  /** More request fields the action's own inputs show the server's messages on (e.g. a
+   *  scanned label), so the alert does not repeat them. */
+  fields?: readonly string[];
   onSubmit: SubmitEventHandler<HTMLFormElement>;
   onClose: () => void;
   /**
@@ -72,6 +76,7 @@ export function SignedActionDialog({
   password,
   pending,
   error,
+  fields = [],
   onSubmit,
   onClose,
   children,
@@ -102,20 +107,22 @@ export function SignedActionDialog({
           </Alert>
           {error !== null && (
             <Alert color="red" role="alert" title="Not signed — nothing was changed">
-              {formErrorOf(error, DIALOG_FIELDS)}
+              {formErrorOf(error, [...DIALOG_FIELDS, ...fields])}
             </Alert>
           )}
           {children}
-          <Textarea
-            label={reasonRequired ? 'Reason' : 'Reason (optional)'}
-            required={reasonRequired}
-            autosize
-            minRows={2}
-            // The first field takes the focus (unless an action field above it does: the
-            // focus trap takes the first [data-autofocus]), not the password below it.
-            data-autofocus
-            {...reason}
-          />
+          {reason !== undefined && (
+            <Textarea
+              label={reasonRequired ? 'Reason' : 'Reason (optional)'}
+              required={reasonRequired}
+              autosize
+              minRows={2}
+              // The first field takes the focus (unless an action field above it does: the
+              // focus trap takes the first [data-autofocus]), not the password below it.
+              data-autofocus
+              {...reason}
+            />
+          )}
           {username !== undefined && (
             // Below the reason, so it does not take the focus when the dialog opens (only
             // when the server refuses it).

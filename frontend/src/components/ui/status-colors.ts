@@ -1,6 +1,6 @@
 import type { MantineColor } from '@mantine/core';
 
-import type { CrateStatus, RequestStatus, RetentionRuleStatus } from '@/lib/api/types';
+import type { CrateStatus, RequestStatus, RetentionRuleStatus, Schemas } from '@/lib/api/types';
 
 /**
  * The colours of every status word on the screens, in one place. Their contrast (text on
@@ -34,6 +34,23 @@ export const RULE_STATUS_TONES: Record<RetentionRuleStatus, BadgeTone> = {
   APPROVED: { color: 'green', variant: 'light' },
   SUPERSEDED: { color: 'gray', variant: 'light' },
   DISCARDED: { color: 'gray', variant: 'light' },
+};
+
+export const BATCH_STATUS_TONES: Record<Schemas['BatchStatusEnum'], BadgeTone> = {
+  DRAFT: { color: 'gray', variant: 'light' },
+  SUBMITTED: { color: 'blue', variant: 'light' },
+  APPROVED: { color: 'teal', variant: 'light' },
+  IN_PROGRESS: { color: 'violet', variant: 'light' },
+  COMPLETED: { color: 'green', variant: 'light' },
+  CANCELLED: { color: 'gray', variant: 'light' },
+};
+
+/** What became of a crate of a destruction batch. */
+export const BATCH_ITEM_STATE_TONES: Record<Schemas['BatchItemStateEnum'], BadgeTone> = {
+  PENDING: { color: 'yellow', variant: 'light' },
+  DESTROYED: { color: 'gray', variant: 'light' },
+  NOT_FOUND: { color: 'red', variant: 'light' },
+  DROPPED: { color: 'orange', variant: 'light' },
 };
 
 /** Other status words: overdue and legal hold stand out filled; the rest are light. */

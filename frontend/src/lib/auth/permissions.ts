@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   approveRetentionRule: 'records.approve_retention_rule',
   viewRetentionEvent: 'records.view_retentionevent',
   recordEventDate: 'records.add_documentevent',
+  viewBatch: 'disposition.view_destructionbatch',
+  prepareBatch: 'disposition.prepare_batch',
+  approveBatch: 'disposition.approve_batch',
+  destroyBatchItem: 'disposition.destroy_batch_item',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {

@@ -1,8 +1,9 @@
-import { Group, Paper, PasswordInput, Select, Text, TextInput } from '@mantine/core';
+import { Paper, Select, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
+import { WitnessFields } from '@/components/ui/WitnessFields';
 import { fieldErrors } from '@/lib/api/field-errors';
 import type { RequestDetail } from '@/lib/api/types';
 import { humanize } from '@/lib/format';
@@ -166,21 +167,10 @@ export function SignatureDialog({
         />
       )}
       {spec.witness && (
-        <Group grow align="flex-start">
-          <TextInput
-            label="Witness username"
-            required
-            autoComplete="off"
-            data-autofocus
-            {...form.getInputProps('witnessUsername')}
-          />
-          <PasswordInput
-            label="Witness password"
-            required
-            autoComplete="off"
-            {...form.getInputProps('witnessPassword')}
-          />
-        </Group>
+        <WitnessFields
+          username={form.getInputProps('witnessUsername')}
+          password={form.getInputProps('witnessPassword')}
+        />
       )}
     </SignedActionDialog>
   );

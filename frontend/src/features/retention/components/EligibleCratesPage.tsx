@@ -1,6 +1,7 @@
 import {
   Alert,
   Anchor,
+  Button,
   Group,
   Paper,
   Select,
@@ -17,12 +18,17 @@ import { Link, useSearchParams } from 'react-router';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me } from '@/lib/api/types';
+import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
 import { formatDate } from '@/lib/format';
 
 import type { EligibleFilters } from '@/entities/crates/crate-keys';
 import { useEligibleCrates } from '@/entities/crates/get-eligible-crates';
-import { eligibleFiltersFromParams, paramsFromEligibleFilters } from './forecast-filters';
+import {
+  batchBuilderLink,
+  eligibleFiltersFromParams,
+  paramsFromEligibleFilters,
+} from './forecast-filters';
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -59,9 +65,16 @@ export function EligibleCratesPage({ me }: { me: Me }) {
   return (
     <Stack>
       <div>
-        <Title order={1} size="h2">
-          Crates eligible for destruction
-        </Title>
+        <Group justify="space-between" align="flex-start">
+          <Title order={1} size="h2">
+            Crates eligible for destruction
+          </Title>
+          {can(me, PERMISSIONS.prepareBatch) && (
+            <Button component={Link} to={batchBuilderLink(filters)}>
+              Prepare a destruction batch
+            </Button>
+          )}
+        </Group>
         <Text c="dimmed" data-testid="eligible-description">
           {describe(filters)}{' '}
           <Anchor component={Link} to="/retention/forecast" underline="always">

@@ -56,3 +56,11 @@ export function paramsFromEligibleFilters(filters: EligibleFilters): URLSearchPa
 export function eligibleLink(filters: EligibleFilters): string {
   return `/retention/eligible?${paramsFromEligibleFilters(filters).toString()}`;
 }
+
+/** The batch builder (destruction batches) over the same crates: the unit, department and
+ *  retention period of the list (a batch takes the crates eligible today). */
+export function batchBuilderLink(filters: EligibleFilters): string {
+  const { unit, department, period_start, period_end } = filters;
+  const query = toParams({ unit, department, period_start, period_end }).toString();
+  return query === '' ? '/destruction-batches/new' : `/destruction-batches/new?${query}`;
+}
