@@ -158,6 +158,7 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
   let storeHead: Session;
   let requests: RequestRow[] = [];
   let crate: CrateRow;
+  let rule: { id: number; code: string };
 
   beforeAll(async () => {
     browser = await launch();
@@ -186,6 +187,17 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       throw new Error('The demo data has no crate on a shelf');
     }
     crate = first;
+    const rules = await apiAs<Listed<{ id: number; code: string }>>(
+      baseUrl,
+      'goa1-manager',
+      password,
+      '/api/v1/retention-rules/?status=APPROVED&page_size=5',
+    );
+    const firstRule = rules.results[0];
+    if (firstRule === undefined) {
+      throw new Error('The demo data has no approved retention rule');
+    }
+    rule = firstRule;
   });
 
   afterAll(async () => {
@@ -220,6 +232,11 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['eligible crates', '/retention/eligible'],
       ['destruction batches', '/destruction-batches'],
       ['new destruction batch', '/destruction-batches/new'],
+      ['retention schedule', '/retention/rules'],
+      [`retention rule ${rule.code}`, `/retention/rules/${String(rule.id)}`],
+      [`edit retention rule ${rule.code}`, `/retention/rules/${String(rule.id)}/edit`],
+      ['new retention rule', '/retention/rules/new'],
+      ['event dates', '/retention/events/import'],
       ['system status', '/system'],
       ['page not found', '/no-such-page'],
     ]);

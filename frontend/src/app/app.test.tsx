@@ -98,6 +98,23 @@ describe('navigation by role', () => {
     ]);
   });
 
+  it('lists the retention screens under one heading, by permission', () => {
+    const items = (permissions: string[]) =>
+      navItemsFor(makeMe({ permissions }))
+        .filter((item) => item.group === 'Retention')
+        .map((item) => item.label);
+    expect(items(['workflow.view_request'])).toEqual([]);
+    // Viewer: the schedule; Approver: also the drafts waiting; Document Manager: event dates.
+    expect(items(['records.view_retentionrule'])).toEqual(['Retention schedule']);
+    expect(
+      items(['records.view_retentionrule', 'records.approve_retention_rule', 'records.view_crate']),
+    ).toEqual(['Retention schedule', 'Rules to approve', 'Retention forecast']);
+    expect(items(['records.view_retentionrule', 'records.add_documentevent'])).toEqual([
+      'Retention schedule',
+      'Event dates',
+    ]);
+  });
+
   it('offers the destruction batches to every role that may see them', () => {
     const labels = (permissions: string[]) =>
       navItemsFor(makeMe({ permissions })).map((item) => item.label);

@@ -86,6 +86,26 @@ export const DocumentsSearchPage = lazy(() =>
     default: m.DocumentsSearchPage,
   })),
 );
+export const RetentionSchedulePage = lazy(() =>
+  import('@/features/retention/components/RetentionSchedulePage').then((m) => ({
+    default: m.RetentionSchedulePage,
+  })),
+);
+export const RetentionRulePage = lazy(() =>
+  import('@/features/retention/components/RetentionRulePage').then((m) => ({
+    default: m.RetentionRulePage,
+  })),
+);
+export const RuleEditorPage = lazy(() =>
+  import('@/features/retention/components/RuleEditorPage').then((m) => ({
+    default: m.RuleEditorPage,
+  })),
+);
+export const EventDatesImportPage = lazy(() =>
+  import('@/features/retention/components/EventDatesImportPage').then((m) => ({
+    default: m.EventDatesImportPage,
+  })),
+);
 export const RetentionForecastPage = lazy(() =>
   import('@/features/retention/components/RetentionForecastPage').then((m) => ({
     default: m.RetentionForecastPage,

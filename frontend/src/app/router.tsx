@@ -16,6 +16,7 @@ import {
   DocumentsSearchPage,
   EditRequestPage,
   EligibleCratesPage,
+  EventDatesImportPage,
   GridCreatePage,
   LocationDetailPage,
   LocationsPage,
@@ -27,6 +28,9 @@ import {
   RequestReviewDrawer,
   RequestsListPage,
   RetentionForecastPage,
+  RetentionRulePage,
+  RetentionSchedulePage,
+  RuleEditorPage,
 } from './pages';
 import {
   Layout,
@@ -256,6 +260,50 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.viewBatch}>
               <WithMe render={(me) => <BatchDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewRetentionRule}>
+              <Titled title="Retention schedule">
+                <WithMe render={(me) => <RetentionSchedulePage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/new',
+          element: (
+            <RequirePermission permission={PERMISSIONS.addRetentionRule}>
+              <WithMe render={(me) => <RuleEditorPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/:ruleId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewRetentionRule}>
+              <WithMe render={(me) => <RetentionRulePage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/rules/:ruleId/edit',
+          element: (
+            <RequirePermission permission={PERMISSIONS.changeRetentionRule}>
+              <WithMe render={(me) => <RuleEditorPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'retention/events/import',
+          element: (
+            <RequirePermission permission={PERMISSIONS.recordEventDate}>
+              <Titled title="Event dates">
+                <WithMe render={(me) => <EventDatesImportPage me={me} />} />
+              </Titled>
             </RequirePermission>
           ),
         },

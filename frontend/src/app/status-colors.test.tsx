@@ -15,6 +15,7 @@ import {
   BATCH_STATUS_TONES,
   CRATE_STATUS_TONES,
   REQUEST_STATUS_TONES,
+  RULE_STATUS_TONES,
   TONES,
   type BadgeTone,
 } from '@/components/ui/status-colors';
@@ -34,6 +35,10 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(CRATE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
     `crate ${name}`,
+    tone,
+  ]),
+  ...Object.entries(RULE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `retention rule ${name}`,
     tone,
   ]),
   ...Object.entries(BATCH_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [

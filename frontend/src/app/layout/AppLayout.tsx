@@ -1,5 +1,5 @@
 import { AppShell, Burger, Button, Group, Loader, Menu, NavLink, Text } from '@mantine/core';
-import { Suspense } from 'react';
+import { Fragment, Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 
@@ -16,6 +16,9 @@ function isActive(item: NavItem, pathname: string): boolean {
   }
   if (item.to === '/requests') {
     return pathname.startsWith('/requests') && !pathname.startsWith('/requests/new');
+  }
+  if (item.to.includes('?')) {
+    return false; // a filtered list: the list's own item is the one highlighted
   }
   return pathname.startsWith(item.to);
 }
@@ -72,18 +75,27 @@ export function AppLayout({ me }: { me: Me }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
-        {navItemsFor(me).map((item) => (
-          <NavLink
-            key={item.to}
-            component={RouterNavLink}
-            to={item.to}
-            // aria-current only on the exact page: a prefix match would also mark "Requests"
-            // on a wizard (isActive decides what is highlighted).
-            end
-            label={item.label}
-            active={isActive(item, location.pathname)}
-            onClick={close}
-          />
+        {navItemsFor(me).map((item, index, items) => (
+          <Fragment key={item.to}>
+            {item.group !== undefined && item.group !== items[index - 1]?.group && (
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
+                {item.group}
+              </Text>
+            )}
+            <NavLink
+              component={RouterNavLink}
+              to={item.to}
+              // aria-current only on the exact page: a prefix match would also mark "Requests"
+              // on a wizard (isActive decides what is highlighted).
+              end
+              // A filtered list (to="…?status=DRAFT") shares its path with the list: only the
+              // list's own item is the current page.
+              {...(item.to.includes('?') ? { 'aria-current': 'false' as const } : {})}
+              label={item.label}
+              active={isActive(item, location.pathname)}
+              onClick={close}
+            />
+          </Fragment>
         ))}
       </AppShell.Navbar>
       <AppShell.Main>

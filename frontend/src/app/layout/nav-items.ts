@@ -6,6 +6,8 @@ export interface NavItem {
   label: string;
   permission: string | null;
   end?: boolean;
+  /** The heading the item is listed under (items of a group are adjacent). */
+  group?: string;
 }
 
 /** Only screens that exist and that the role may use appear here. */
@@ -21,18 +23,38 @@ const NAV: NavItem[] = [
     permission: PERMISSIONS.raiseRequest,
   },
   { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
+  { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
+  { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
+  {
+    to: '/retention/rules',
+    label: 'Retention schedule',
+    permission: PERMISSIONS.viewRetentionRule,
+    group: 'Retention',
+  },
+  {
+    to: '/retention/rules?status=DRAFT',
+    label: 'Rules to approve',
+    permission: PERMISSIONS.approveRetentionRule,
+    group: 'Retention',
+  },
   {
     to: '/retention/forecast',
     label: 'Retention forecast',
     permission: PERMISSIONS.viewCrate,
+    group: 'Retention',
   },
   {
     to: '/destruction-batches',
     label: 'Destruction batches',
     permission: PERMISSIONS.viewBatch,
+    group: 'Retention',
   },
-  { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
-  { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
+  {
+    to: '/retention/events/import',
+    label: 'Event dates',
+    permission: PERMISSIONS.recordEventDate,
+    group: 'Retention',
+  },
   { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },
   { to: '/administration', label: 'Administration', permission: PERMISSIONS.viewUser },
   { to: '/system', label: 'System status', permission: null },

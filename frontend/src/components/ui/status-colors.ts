@@ -1,6 +1,6 @@
 import type { MantineColor } from '@mantine/core';
 
-import type { CrateStatus, RequestStatus, Schemas } from '@/lib/api/types';
+import type { CrateStatus, RequestStatus, RetentionRuleStatus, Schemas } from '@/lib/api/types';
 
 /**
  * The colours of every status word on the screens, in one place. Their contrast (text on
@@ -27,6 +27,13 @@ export const CRATE_STATUS_TONES: Record<CrateStatus, BadgeTone> = {
   IN_STORAGE: { color: 'green', variant: 'light' },
   ISSUED: { color: 'violet', variant: 'light' },
   DESTROYED: { color: 'gray', variant: 'light' },
+};
+
+export const RULE_STATUS_TONES: Record<RetentionRuleStatus, BadgeTone> = {
+  DRAFT: { color: 'yellow', variant: 'light' },
+  APPROVED: { color: 'green', variant: 'light' },
+  SUPERSEDED: { color: 'gray', variant: 'light' },
+  DISCARDED: { color: 'gray', variant: 'light' },
 };
 
 export const BATCH_STATUS_TONES: Record<Schemas['BatchStatusEnum'], BadgeTone> = {

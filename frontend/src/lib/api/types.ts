@@ -25,6 +25,9 @@ export type ForecastRow = Schemas['ForecastRow'];
 export type EligibleCrate = Schemas['EligibleCrate'];
 export type RealtimeEvent = Schemas['Event'];
 export type TopicName = Schemas['TopicEnum'];
+export type RetentionRule = Schemas['RetentionRule'];
+export type RetentionRuleStatus = Schemas['RetentionRuleStatusEnum'];
+export type RetentionEvent = Schemas['RetentionEvent'];
 
 /** A cursor page as every list endpoint returns it. */
 export interface CursorPage<T> {

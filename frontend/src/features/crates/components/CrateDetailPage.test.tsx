@@ -79,6 +79,28 @@ describe('CrateDetailPage', () => {
     expect(screen.getByTestId('legal-hold')).toHaveTextContent('Not on legal hold.');
   });
 
+  it('says a crate whose document waits for its event date is pending, not dated', async () => {
+    const crate = makeCrate();
+    const [document] = crate.documents;
+    if (document === undefined) {
+      throw new Error('the crate fixture has a document');
+    }
+    mockFetch({
+      '/api/v1/crates/5/': {
+        body: makeCrate({
+          destroy_after: null,
+          documents: [{ ...document, retention_until: null, retention_basis: 'PENDING_EVENT' }],
+        }),
+      },
+      '/api/v1/requests/': { body: OPEN_REQUESTS },
+    });
+    renderPage(VIEWER);
+    expect(
+      await screen.findByText('Pending event (a document waits for its event date)'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('cell', { name: 'Pending event' })).toBeInTheDocument();
+  });
+
   it("links a request's tag in the history to the request", async () => {
     const crate = makeCrate();
     mockFetch({

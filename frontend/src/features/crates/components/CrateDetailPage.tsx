@@ -26,6 +26,7 @@ import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useCrate } from '@/entities/crates/get-crate';
+import { retentionText } from '@/entities/documents/retention-text';
 import { useCrateDestruction, useCrateOpenRequest } from '../api/get-crate-requests';
 import { crateActions, type HoldSpec } from './crate-actions';
 import { CrateStatusBadge, LegalHoldBadge } from './CrateBadges';
@@ -181,7 +182,10 @@ export function CrateDetailPage({ me }: { me: Me }) {
               <Field label="Destroy after">
                 {detail.retain_permanently
                   ? 'Retain permanently'
-                  : formatDate(detail.destroy_after)}
+                  : detail.destroy_after === null &&
+                      detail.documents.some((doc) => retentionText(doc) === 'Pending event')
+                    ? 'Pending event (a document waits for its event date)'
+                    : formatDate(detail.destroy_after)}
               </Field>
               <Field label="Created">{formatDateTime(detail.created_at)}</Field>
               {detail.destroyed_at !== null && (
@@ -247,9 +251,7 @@ export function CrateDetailPage({ me }: { me: Me }) {
                   <Table.Td>{doc.doc_type_name}</Table.Td>
                   <Table.Td>{doc.department_code}</Table.Td>
                   <Table.Td>{formatDate(doc.prepared_on)}</Table.Td>
-                  <Table.Td>
-                    {doc.retain_permanently ? 'Permanently' : formatDate(doc.retention_until)}
-                  </Table.Td>
+                  <Table.Td>{retentionText(doc)}</Table.Td>
                   <Table.Td>{humanize(doc.status)}</Table.Td>
                   <Table.Td>{doc.attachment_count}</Table.Td>
                 </Table.Tr>

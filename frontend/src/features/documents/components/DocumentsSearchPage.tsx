@@ -20,10 +20,11 @@ import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
-import { formatDate, humanize } from '@/lib/format';
+import { humanize } from '@/lib/format';
 
 import type { DocumentFilters } from '@/entities/documents/document-keys';
 import { useDocumentTypes } from '@/entities/documents/get-document-types';
+import { retentionText } from '@/entities/documents/retention-text';
 import { useDocuments } from '../api/get-documents';
 import { documentFiltersFromParams, paramsFromDocumentFilters } from './document-filters';
 
@@ -192,9 +193,7 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
                   <Table.Td ff="monospace" style={NOWRAP}>
                     {doc.location_code ?? '—'}
                   </Table.Td>
-                  <Table.Td style={NOWRAP}>
-                    {doc.retain_permanently ? 'Permanently' : formatDate(doc.retention_until)}
-                  </Table.Td>
+                  <Table.Td style={NOWRAP}>{retentionText(doc)}</Table.Td>
                   <Table.Td>{doc.attachment_count}</Table.Td>
                 </Table.Tr>
               ))}

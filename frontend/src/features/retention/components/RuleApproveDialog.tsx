@@ -1,0 +1,103 @@
+import { Paper, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
+
+import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
+import type { RetentionRule } from '@/lib/api/types';
+import {
+  isPasswordRefusal,
+  signatureFieldErrors,
+  useSignerIdPrompt,
+} from '@/lib/auth/signing-session';
+
+import { useApproveRule, type RuleApproved } from '../api/change-rule';
+import { RuleSummary } from './RuleSummary';
+import { StaleNotice } from './StaleNotice';
+
+/** The meaning the server records (SignatureMeaning.RULE_APPROVED). */
+export const RULE_APPROVED_MEANING = 'Retention rule approved';
+
+interface RuleApproveDialogProps {
+  rule: RetentionRule;
+  /** The approved version this one replaces, if any. */
+  supersedes: RetentionRule | null;
+  signerName: string;
+  reloading: boolean;
+  onReload: () => void;
+  onClose: () => void;
+  onDone: (result: RuleApproved) => void;
+}
+
+/**
+ * Approves a draft with an electronic signature (RULE_APPROVED): the dialog shows exactly the
+ * rule content signed, the version read goes with it, and a refusal changes nothing.
+ */
+export function RuleApproveDialog({
+  rule,
+  supersedes,
+  signerName,
+  reloading,
+  onReload,
+  onClose,
+  onDone,
+}: RuleApproveDialogProps) {
+  const approve = useApproveRule(rule.id);
+  const signerId = useSignerIdPrompt();
+  const form = useForm({
+    initialValues: { username: '', password: '', reason: '' },
+    validate: {
+      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+    },
+  });
+  return (
+    <SignedActionDialog
+      title={`Approve ${rule.code} version ${String(rule.revision)}`}
+      signerName={signerName}
+      meaning={RULE_APPROVED_MEANING}
+      verb="approve"
+      color="green"
+      reasonRequired={false}
+      reason={form.getInputProps('reason')}
+      username={signerId.usernameRequired ? form.getInputProps('username') : undefined}
+      password={form.getInputProps('password')}
+      pending={approve.isPending}
+      error={approve.isError ? approve.error : null}
+      onClose={onClose}
+      onSubmit={form.onSubmit((values) => {
+        if (signerId.usernameRequired && values.username.trim() === '') {
+          form.setFieldError('username', 'Enter your user ID to sign');
+          return;
+        }
+        approve.mutate(
+          {
+            version: rule.version,
+            reason: values.reason.trim(),
+            signature: signerId.usernameRequired
+              ? { username: values.username.trim(), password: values.password }
+              : { password: values.password },
+          },
+          {
+            onSuccess: onDone,
+            onError: (error) => {
+              if (!signerId.noteError(error) && isPasswordRefusal(error)) {
+                form.setFieldValue('password', '');
+              }
+              form.setErrors(signatureFieldErrors(error));
+            },
+          },
+        );
+      })}
+    >
+      <StaleNotice error={approve.error} onReload={onReload} reloading={reloading} />
+      <Paper withBorder p="sm" role="group" aria-label="What you sign" data-testid="signing-what">
+        <RuleSummary rule={rule} cols={1} />
+        <Text size="xs" c="dimmed" mt="sm">
+          {supersedes === null
+            ? 'Once approved, this rule governs the documents in its scope from today.'
+            : `Once approved, it replaces version ${String(supersedes.revision)} from today.`}{' '}
+          The retention dates of the documents it governs are recomputed (never shortened for
+          records on legal hold).
+        </Text>
+      </Paper>
+    </SignedActionDialog>
+  );
+}
