@@ -28,7 +28,7 @@ describe('the storage form says what is wrong', () => {
     await browser.close();
   });
 
-  it('marks the refused row, keeps what was typed and stores the default retention', async () => {
+  it('marks the refused row, keeps what was typed and files by the retention schedule', async () => {
     const page = manager.page;
     await page.goto('/requests/new/storage');
     await page
@@ -41,8 +41,13 @@ describe('the storage form says what is wrong', () => {
     await page.getByLabel('Document 1 number').fill(number);
     await page.getByLabel('Document 1 title').fill('Batch record 1');
     await page.getByLabel('Document 1 prepared on').fill('2026-01-05');
-    // Batch Record keeps 10 years by default: the form says what an empty field stores.
-    await page.getByText('Default: 5 Jan 2036 (10 years for Batch Record)').waitFor();
+    // The starter schedule governs batch records from the batch's expiry: the form says what an
+    // empty field stores (pending until that date is recorded), not the type's default years.
+    await page
+      .getByText(
+        'Schedule BMR-EXP+1Y: pending until the Batch expiry date is recorded, then 1 year after it',
+      )
+      .waitFor();
 
     // A second row repeating the number: only the server sees it.
     await page.getByRole('button', { name: 'Add document' }).click();
@@ -85,6 +90,7 @@ describe('the storage form says what is wrong', () => {
       `/api/v1/crates/${String(request.crate)}/`,
     );
     const stored = Object.fromEntries(crate.documents.map((d) => [d.number, d.retention_until]));
-    expect(stored).toEqual({ [number]: '2036-01-05', [`${number}-2`]: '2031-01-06' });
+    // Row 1 waits for its batch's expiry date; row 2 keeps the date typed.
+    expect(stored).toEqual({ [number]: null, [`${number}-2`]: '2031-01-06' });
   });
 });

@@ -18,8 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from strongroom.accounts.models import Department
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
+from strongroom.accounts.scope import not_found, require_unit
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
+from strongroom.core.filters import MAX_ID
 from strongroom.core.pagination import OldestFirstCursorPagination
 from strongroom.records import codes, retention_history, selectors
 from strongroom.records.filters import CrateFilter, DocumentFilter
@@ -39,6 +42,10 @@ from strongroom.records.serializers import (
 )
 from strongroom.records.services.attachments import CONTENT_TYPES, attachment_create
 from strongroom.records.services.holds import crate_hold_place, crate_hold_release
+from strongroom.records.services.retention import (
+    retention_rule_governing,
+    retention_rules_approved,
+)
 
 
 class PaginatedAttachmentSerializer(serializers.Serializer):
@@ -400,3 +407,43 @@ class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet):
         "retrieve": "records.view_documenttype",
     }
     queryset = DocumentType.objects.filter(is_active=True).order_by("name")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """``?department=<id>`` (a department of the caller's units, else 404): each type says
+        which approved retention rule governs a document filed there (records services
+        ``retention_rule_governing``, the rule filing applies)."""
+        context = super().get_serializer_context()
+        department_id = self.request.query_params.get("department")
+        if department_id is None or self.action != "list":
+            return context
+        if not department_id.isdigit() or int(department_id) > MAX_ID:
+            raise ApplicationError(
+                "Not a department id.",
+                code="invalid",
+                details={"department": ["A whole number."]},
+            )
+        department = Department.objects.filter(pk=int(department_id)).first()
+        if department is None:
+            raise not_found()
+        require_unit(user=request_user(self.request), unit_id=department.unit_id)
+        types = list(self.get_queryset().values_list("pk", flat=True))
+        rules = retention_rules_approved(doc_type_ids=types)
+        context["governing_rules"] = {
+            pk: retention_rule_governing(
+                rules, doc_type_id=pk, unit_id=department.unit_id, department_id=department.pk
+            )
+            for pk in types
+        }
+        return context
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "department",
+                int,
+                description="Say which approved retention rule governs each type there.",
+            )
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

@@ -264,7 +264,32 @@ class LabelsRequestSerializer(serializers.Serializer):
     layout = serializers.ChoiceField(choices=["sheet", "single"], default="sheet")
 
 
+class GoverningRuleSerializer(serializers.Serializer):
+    """The approved retention rule a document of this type filed in the asked department gets."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    revision = serializers.IntegerField()
+    trigger = serializers.CharField()
+    event_name = serializers.CharField(source="event.name", default=None, allow_null=True)
+    period_years = serializers.IntegerField()
+    period_months = serializers.IntegerField()
+    action = serializers.CharField()
+    permanent = serializers.BooleanField(source="is_permanent")
+
+
 class DocumentTypeSerializer(serializers.ModelSerializer):
+    retention_rule = serializers.SerializerMethodField(
+        help_text="With ?department=: the approved retention rule that governs a document of "
+        "this type filed in that department (it takes precedence over "
+        "default_retention_years), or null. Without the parameter: always null."
+    )
+
     class Meta:
         model = DocumentType
-        fields = ["id", "code", "name", "default_retention_years", "is_active"]
+        fields = ["id", "code", "name", "default_retention_years", "is_active", "retention_rule"]
+
+    @extend_schema_field(GoverningRuleSerializer(allow_null=True))
+    def get_retention_rule(self, doc_type: DocumentType) -> dict[str, Any] | None:
+        rule = self.context.get("governing_rules", {}).get(doc_type.pk)
+        return None if rule is None else GoverningRuleSerializer(rule).data

@@ -322,3 +322,37 @@ def test_integration_calls_are_limited_per_token(
     statuses = [_integration(first, [row]).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
     assert _integration(second["secret"], [row]).status_code == 400  # another token's own count
+
+
+def test_document_types_say_which_rule_governs_a_department(
+    site: Site, api_client_for: Any
+) -> None:
+    """The storage form asks, per department, which approved rule a new document of each type
+    gets (it takes precedence over the type's default years): the rule filing applies."""
+    drafter, approver = api_client_for(site.drafter), api_client_for(site.approver)
+    general = _draft(drafter, site, code="LOG-7Y")
+    approver.post(f"{RULES}{general['id']}/approve/", _sign(1), format="json")
+    qc = _draft(drafter, site, code="LOG-QC-2Y", unit=site.goa.pk, department=site.goa_qc.pk)
+    drafter_rule = RetentionRule.objects.get(pk=qc["id"])
+    RetentionRule.objects.filter(pk=drafter_rule.pk).update(period_years=2)
+    approver.post(f"{RULES}{qc['id']}/approve/", _sign(1), format="json")
+
+    def governing(department: Any) -> dict[str, Any]:
+        response = drafter.get("/api/v1/document-types/", {"department": department})
+        assert response.status_code == 200, response.json()
+        return {t["code"]: t["retention_rule"] for t in response.json()}
+
+    in_qa, in_qc = governing(site.goa_qa.pk), governing(site.goa_qc.pk)
+    assert in_qa[site.log.code]["code"] == "LOG-7Y"
+    assert in_qc[site.log.code]["code"] == "LOG-QC-2Y"  # the department's rule is more specific
+    assert in_qc[site.log.code]["period_years"] == 2
+    assert in_qa[site.val.code] is None  # no approved rule for validation files here
+    without = drafter.get("/api/v1/document-types/").json()
+    assert all(t["retention_rule"] is None for t in without)
+    # Outside the caller's units the department is not found; a non-number is refused on its field.
+    goa_only = api_client_for(UserFactory(role_name=roles.DOCUMENT_MANAGER, units=[site.goa]))
+    outside = goa_only.get("/api/v1/document-types/", {"department": site.mum_qa.pk})
+    assert outside.status_code == 404
+    bad = drafter.get("/api/v1/document-types/", {"department": "qa"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["details"] == {"department": ["A whole number."]}

@@ -21,5 +21,5 @@ export const documentKeys = {
   lists: () => [...documentKeys.all, 'list'] as const,
   list: (filters: DocumentFilters) => [...documentKeys.lists(), filters] as const,
   crate: (crate: number) => [...documentKeys.all, 'crate', crate] as const,
-  types: () => [...documentKeys.all, 'types'] as const,
+  types: (department?: number) => [...documentKeys.all, 'types', department ?? null] as const,
 };

@@ -5,13 +5,24 @@ import type { DocumentType } from '@/lib/api/types';
 
 import { documentKeys } from './document-keys';
 
-/** GET /document-types/ — the master list (not paginated). */
-export function getDocumentTypes(): Promise<DocumentType[]> {
-  return unwrap(api.GET('/api/v1/document-types/'));
+/**
+ * GET /document-types/ — the master list (not paginated). With a department, each type also
+ * says which approved retention rule governs a document filed there (`retention_rule`).
+ */
+export function getDocumentTypes(department?: number): Promise<DocumentType[]> {
+  return unwrap(
+    api.GET('/api/v1/document-types/', {
+      params: { query: department === undefined ? {} : { department } },
+    }),
+  );
 }
 
-export function useDocumentTypes() {
+export function useDocumentTypes(department?: number) {
   return useQuery(
-    queryOptions({ queryKey: documentKeys.types(), queryFn: getDocumentTypes, staleTime: 600_000 }),
+    queryOptions({
+      queryKey: documentKeys.types(department),
+      queryFn: () => getDocumentTypes(department),
+      staleTime: department === undefined ? 600_000 : 60_000,
+    }),
   );
 }

@@ -2328,6 +2328,8 @@ export interface components {
              */
             default_retention_years?: number | null;
             is_active?: boolean;
+            /** @description With ?department=: the approved retention rule that governs a document of this type filed in that department (it takes precedence over default_retention_years), or null. Without the parameter: always null. */
+            readonly retention_rule: components["schemas"]["GoverningRule"] | null;
         };
         /** @description A crate as lists show it. */
         EligibleCrate: {
@@ -2457,6 +2459,18 @@ export interface components {
             /** @description In storage and on legal hold */
             on_hold_crates: number;
             retained_permanently_crates: number;
+        };
+        /** @description The approved retention rule a document of this type filed in the asked department gets. */
+        GoverningRule: {
+            id: number;
+            code: string;
+            revision: number;
+            trigger: string;
+            event_name?: string | null;
+            period_years: number;
+            period_months: number;
+            action: string;
+            permanent: boolean;
         };
         HistoryEvent: {
             readonly id: number;
@@ -7309,6 +7323,8 @@ export interface operations {
     document_types_list: {
         parameters: {
             query?: {
+                /** @description Say which approved retention rule governs each type there. */
+                department?: number;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description A search term. */

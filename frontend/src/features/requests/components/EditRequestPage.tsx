@@ -70,7 +70,8 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
   const crate = useCrate(detail.crate);
   const shelves = useTargetShelves(detail.type === 'TRANSFER');
   const resubmit = useEditAndResubmit(detail.id);
-  const documentTypes = useDocumentTypes();
+  // The rows' hints: which approved retention rule each type gets in the crate's department.
+  const documentTypes = useDocumentTypes(crate.data?.department);
   const serverErrors = fieldErrors(resubmit.error);
   const storage = detail.type === 'STORAGE';
   const crateDocuments = crate.data?.documents;

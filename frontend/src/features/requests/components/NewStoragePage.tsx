@@ -107,7 +107,9 @@ export function NewStoragePage({ me }: { me: Me }) {
   const [description, setDescription] = useState('');
   const [purpose, setPurpose] = useState('');
   const [rows, setRows] = useState<DocumentRow[]>(() => [emptyRow()]);
-  const documentTypes = useDocumentTypes();
+  const chosenDepartment = department === null ? undefined : Number(department);
+  // Per department: which approved retention rule each type gets there (the rows' hints).
+  const documentTypes = useDocumentTypes(chosenDepartment);
   // The server's messages per row, by the row's key (rows can be added or removed meanwhile);
   // a field's message goes when the field is changed.
   const [rowErrors, setRowErrors] = useState<Record<number, RowErrors>>({});

@@ -60,6 +60,34 @@ describe('storage document rows', () => {
     expect(rowComplete(row, bmr)).toBe(true);
   });
 
+  it('says what the governing schedule rule stores, before the type default', () => {
+    const rule = {
+      code: 'LOG-18M',
+      trigger: 'PREPARED',
+      event_name: null,
+      period_years: 1,
+      period_months: 6,
+      permanent: false,
+    };
+    const val = { code: 'VAL', name: 'Validation', default_retention_years: null };
+    const row = { ...emptyRow(), number: 'X-1', title: 'T', preparedOn: '2026-08-31' };
+    // 31 August + 18 months: February has no 31st; the schedule keeps its last day (2028: the 29th).
+    expect(retentionHint(row, { ...val, retention_rule: rule })).toBe(
+      'Schedule LOG-18M: 29 Feb 2028 (1 year 6 months from preparation)',
+    );
+    expect(retentionDefault('2026-08-31', 1, 6)).toBe('2028-02-29');
+    const event = { ...rule, code: 'BMR-EXP+1Y', trigger: 'EVENT', event_name: 'Batch expiry' };
+    expect(retentionHint(row, { ...val, retention_rule: { ...event, period_months: 0 } })).toBe(
+      'Schedule BMR-EXP+1Y: pending until the Batch expiry date is recorded, then 1 year after it',
+    );
+    const permanent = { ...rule, code: 'VAL-PERM', trigger: 'PERMANENT', permanent: true };
+    expect(retentionHint(row, { ...val, retention_rule: permanent })).toBe(
+      'Schedule VAL-PERM: kept permanently',
+    );
+    // A governed type needs no typed date even without a default.
+    expect(rowComplete({ ...row, docType: 'VAL' }, { ...val, retention_rule: rule })).toBe(true);
+  });
+
   it("keeps a CSV row's department and sends it", () => {
     const row = rowFromCsv({
       number: 'BMR-2',

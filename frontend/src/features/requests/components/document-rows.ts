@@ -55,11 +55,22 @@ export function rowFromCsv(row: CsvDocumentRow): DocumentRow {
   };
 }
 
-/** What the form needs to know of a document type (GET /document-types/). */
+/** The approved retention rule that governs a new document of a type in the chosen department. */
+export interface GoverningRule {
+  code: string;
+  trigger: string;
+  event_name?: string | null;
+  period_years: number;
+  period_months: number;
+  permanent: boolean;
+}
+
+/** What the form needs to know of a document type (GET /document-types/?department=). */
 export interface RetentionType {
   code: string;
   name: string;
   default_retention_years?: number | null;
+  retention_rule?: GoverningRule | null;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -72,6 +83,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function retentionDefault(
   preparedOn: string,
   years: number | null | undefined,
+  months = 0,
 ): string | null {
   const match = ISO_DATE.exec(preparedOn);
   if (match === null || years === null || years === undefined) {
@@ -82,17 +94,44 @@ export function retentionDefault(
   if (prepared.getUTCMonth() !== month - 1 || prepared.getUTCDate() !== day) {
     return null; // not a calendar date
   }
-  const target = new Date(Date.UTC(year + years, month - 1, day));
-  if (target.getUTCMonth() !== month - 1) {
-    target.setUTCDate(0); // 29 February of a year without one: the 28th
+  const total = month - 1 + months;
+  const targetMonth = ((total % 12) + 12) % 12;
+  const target = new Date(Date.UTC(year + years + Math.floor(total / 12), targetMonth, day));
+  if (target.getUTCMonth() !== targetMonth) {
+    target.setUTCDate(0); // a day the month lacks (31 April, 29 February): its last day
   }
   return target.toISOString().slice(0, 10);
+}
+
+function periodText(years: number, months: number): string {
+  const parts = [
+    years > 0 ? `${String(years)} ${years === 1 ? 'year' : 'years'}` : '',
+    months > 0 ? `${String(months)} ${months === 1 ? 'month' : 'months'}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : 'no time';
+}
+
+/** What the retention schedule gives a row left without a date (records services
+ *  `retention_of_new_document`). */
+function scheduleHint(rule: GoverningRule, preparedOn: string): string {
+  if (rule.permanent) {
+    return `Schedule ${rule.code}: kept permanently`;
+  }
+  const period = periodText(rule.period_years, rule.period_months);
+  if (rule.trigger === 'EVENT') {
+    return `Schedule ${rule.code}: pending until the ${rule.event_name ?? 'event'} date is recorded, then ${period} after it`;
+  }
+  const date = retentionDefault(preparedOn, rule.period_years, rule.period_months);
+  return date === null
+    ? `Schedule ${rule.code}: ${period} from the preparation date`
+    : `Schedule ${rule.code}: ${formatDate(date)} (${period} from preparation)`;
 }
 
 /** The row states no retention, and its type gives none: a date or "permanent" is needed. */
 export function retentionRequired(row: DocumentRow, type: RetentionType | undefined): boolean {
   return (
     type !== undefined &&
+    (type.retention_rule ?? null) === null &&
     (type.default_retention_years ?? null) === null &&
     !row.permanent &&
     row.retentionUntil.trim() === ''
@@ -103,6 +142,10 @@ export function retentionRequired(row: DocumentRow, type: RetentionType | undefi
 export function retentionHint(row: DocumentRow, type: RetentionType | undefined): string | null {
   if (type === undefined || row.permanent || row.retentionUntil.trim() !== '') {
     return null;
+  }
+  const rule = type.retention_rule ?? null;
+  if (rule !== null) {
+    return scheduleHint(rule, row.preparedOn);
   }
   const years = type.default_retention_years ?? null;
   if (years === null) {
