@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
-import { apiClient, sign } from './flows';
+import { apiClient, fileCrate, sign, type FiledCrate } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -31,12 +31,6 @@ const WITNESS = 'goa1-unitadmin';
 
 interface Listed<T> {
   results: T[];
-}
-interface Filed {
-  id: number;
-  version: number;
-  crate: number;
-  crate_code: string;
 }
 interface Shelf {
   id: number;
@@ -56,18 +50,16 @@ interface BatchState {
   signatures: { meaning: string; printed_name: string }[];
 }
 
-const signature = (username: string) => ({ username, password });
-
 /**
  * A crate in storage on `shelf` holding one document whose retention ended in 2020, filed
  * through the real workflow (storage request raised, approved, a shelf allocated).
  */
-async function fileExpiredCrate(department: number, shelf: Shelf, n: string): Promise<Filed> {
-  const raised = await api.post<Filed>('goa1-manager', '/api/v1/requests/', {
-    type: 'STORAGE',
-    purpose: `Batch records of 2012 (e2e batch ${n})`,
+function fileExpiredCrate(department: number, shelf: Shelf, n: string): Promise<FiledCrate> {
+  return fileCrate(api, password, {
     department,
-    new_documents: [
+    shelf: shelf.id,
+    purpose: `Batch records of 2012 (e2e batch ${n})`,
+    documents: [
       {
         number: `E2E-DB-${n}`,
         title: `Batch record ${n}, line 3, 2012`,
@@ -76,19 +68,6 @@ async function fileExpiredCrate(department: number, shelf: Shelf, n: string): Pr
         retention_until: '2020-03-01',
       },
     ],
-    signature: signature('goa1-manager'),
-  });
-  const path = `/api/v1/requests/${String(raised.id)}`;
-  const approved = await api.post<Filed>('goa1-approver', `${path}/approve/`, {
-    version: raised.version,
-    reason: '',
-    signature: signature('goa1-approver'),
-  });
-  return api.post<Filed>('goa1-storehead', `${path}/allocate/`, {
-    version: approved.version,
-    reason: '',
-    shelf: shelf.id,
-    signature: signature('goa1-storehead'),
   });
 }
 
@@ -143,7 +122,7 @@ describe('a destruction batch from selection to certificate', () => {
   let storehead: Session;
   let unitAdmin: Session;
   const stamp = String(Date.now()).slice(-7);
-  let crates: Filed[] = [];
+  let crates: FiledCrate[] = [];
   let batch = { id: 0, number: '', path: '' };
 
   beforeAll(async () => {

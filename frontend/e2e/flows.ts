@@ -127,3 +127,100 @@ export async function sign(
   await dialog.getByLabel('Your password').fill(password);
   await dialog.getByRole('button', { name: /^Sign and / }).click();
 }
+
+/** A document of a new storage request; with no `retention_until` the retention schedule dates it. */
+export interface NewDocument {
+  number: string;
+  title: string;
+  doc_type: string;
+  prepared_on: string;
+  retention_until?: string;
+}
+
+/** A storage request as the Store Head's allocation leaves it (COMPLETED: its crate in storage). */
+export interface FiledCrate {
+  id: number;
+  version: number;
+  status: string;
+  crate: number;
+  crate_code: string;
+}
+
+interface Shelf {
+  id: number;
+  unit_code: string;
+  kind: string;
+  full_code: string;
+  free: number;
+  is_active: boolean;
+}
+
+/** The first GOA1 department of the demo data. */
+export async function goa1Department(api: Api): Promise<{ id: number; code: string }> {
+  const departments = await api.get<Paged<{ id: number; unit_code: string; code: string }>>(
+    'goa1-manager',
+    '/api/v1/departments/?page_size=100',
+  );
+  const department = departments.results.find((d) => d.unit_code === 'GOA1');
+  if (department === undefined) {
+    throw new Error('The demo data has no GOA1 department');
+  }
+  return { id: department.id, code: department.code };
+}
+
+/** A free GOA1 shelf outside room R02 (request-types.e2e.ts fills shelves there). */
+async function freeShelf(api: Api): Promise<number> {
+  const shelves = await api.get<Paged<Shelf>>(
+    'goa1-storehead',
+    '/api/v1/locations/?kind=SHELF&page_size=200',
+  );
+  const shelf = shelves.results.find(
+    (s) =>
+      s.kind === 'SHELF' &&
+      s.unit_code === 'GOA1' &&
+      s.is_active &&
+      s.free > 0 &&
+      !s.full_code.startsWith('GOA1/R02/'),
+  );
+  if (shelf === undefined) {
+    throw new Error('The demo data has no free GOA1 shelf');
+  }
+  return shelf.id;
+}
+
+/**
+ * Files a GOA1 crate of `documents` through the real workflow, each step signed by its demo
+ * user: the storage request raised (goa1-manager), approved (goa1-approver), a shelf allocated
+ * (goa1-storehead) — `shelf`, or a free one outside room R02. Returns the request as allocated.
+ */
+export async function fileCrate(
+  api: Api,
+  password: string,
+  {
+    department,
+    purpose,
+    documents,
+    shelf,
+  }: { department: number; purpose: string; documents: NewDocument[]; shelf?: number },
+): Promise<FiledCrate> {
+  const signature = (username: string) => ({ username, password });
+  const raised = await api.post<FiledCrate>('goa1-manager', '/api/v1/requests/', {
+    type: 'STORAGE',
+    purpose,
+    department,
+    new_documents: documents,
+    signature: signature('goa1-manager'),
+  });
+  const path = `/api/v1/requests/${String(raised.id)}`;
+  const approved = await api.post<FiledCrate>('goa1-approver', `${path}/approve/`, {
+    version: raised.version,
+    reason: '',
+    signature: signature('goa1-approver'),
+  });
+  return api.post<FiledCrate>('goa1-storehead', `${path}/allocate/`, {
+    version: approved.version,
+    reason: '',
+    shelf: shelf ?? (await freeShelf(api)),
+    signature: signature('goa1-storehead'),
+  });
+}

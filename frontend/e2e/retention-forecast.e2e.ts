@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
-import { apiClient } from './flows';
+import { apiClient, fileCrate, goa1Department } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -24,23 +24,6 @@ const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const WCAG_21_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const LIVE = { timeout: 15_000 };
 
-interface Paged<T> {
-  results: T[];
-}
-interface RequestRow {
-  id: number;
-  version: number;
-  status: string;
-  crate: number;
-}
-interface Shelf {
-  id: number;
-  unit_code: string;
-  kind: string;
-  full_code: string;
-  free: number;
-  is_active: boolean;
-}
 interface ForecastBody {
   periods: { start: string; end: string; label: string; crates: number }[];
   rows: {
@@ -61,60 +44,22 @@ function retentionDay(): Date {
 }
 
 /** A GOA1 crate in storage whose documents are kept until `until`, filed as people would. */
-async function fileCrate(until: Date): Promise<{ id: number; code: string; department: string }> {
-  const departments = await api.get<Paged<{ id: number; unit_code: string; code: string }>>(
-    'goa1-manager',
-    '/api/v1/departments/?page_size=100',
-  );
-  const department = departments.results.find((d) => d.unit_code === 'GOA1');
-  if (department === undefined) {
-    throw new Error('The demo data has no GOA1 department');
-  }
+async function fileCrateKeptUntil(
+  until: Date,
+): Promise<{ id: number; code: string; department: string }> {
+  const department = await goa1Department(api);
   const stamp = Date.now().toString(36).toUpperCase();
-  const created = await api.post<RequestRow>('goa1-manager', '/api/v1/requests/', {
-    type: 'STORAGE',
-    purpose: 'Archive records for the retention forecast (e2e)',
+  const allocated = await fileCrate(api, password, {
     department: department.id,
-    new_documents: [1, 2].map((n) => ({
+    purpose: 'Archive records for the retention forecast (e2e)',
+    documents: [1, 2].map((n) => ({
       number: `FC-${stamp}-${String(n)}`,
       title: `Forecast record ${String(n)}`,
       doc_type: 'BMR',
       prepared_on: '2020-01-15',
       retention_until: iso(until),
     })),
-    signature: { username: 'goa1-manager', password },
   });
-  const approved = await api.post<RequestRow>(
-    'goa1-approver',
-    `/api/v1/requests/${String(created.id)}/approve/`,
-    { version: created.version, reason: '', signature: { username: 'goa1-approver', password } },
-  );
-  // A free shelf outside room R02 (request-types.e2e.ts fills shelves there).
-  const shelves = await api.get<Paged<Shelf>>(
-    'goa1-storehead',
-    '/api/v1/locations/?kind=SHELF&page_size=200',
-  );
-  const shelf = shelves.results.find(
-    (s) =>
-      s.kind === 'SHELF' &&
-      s.unit_code === 'GOA1' &&
-      s.is_active &&
-      s.free > 0 &&
-      !s.full_code.startsWith('GOA1/R02/'),
-  );
-  if (shelf === undefined) {
-    throw new Error('The demo data has no free GOA1 shelf');
-  }
-  const allocated = await api.post<RequestRow>(
-    'goa1-storehead',
-    `/api/v1/requests/${String(created.id)}/allocate/`,
-    {
-      version: approved.version,
-      reason: '',
-      shelf: shelf.id,
-      signature: { username: 'goa1-storehead', password },
-    },
-  );
   expect(allocated.status).toBe('COMPLETED');
   const crate = await api.get<{ id: number; code: string; destroy_after: string }>(
     'goa1-manager',
@@ -184,7 +129,7 @@ describe('retention forecast', () => {
 
   it("shows a filed crate in its month's figures and lists it behind the count", async () => {
     const until = retentionDay();
-    const crate = await fileCrate(until);
+    const crate = await fileCrateKeptUntil(until);
     const forecast = await api.get<ForecastBody>('goa1-manager', '/api/v1/retention/forecast/');
     const month = iso(until).slice(0, 7);
     const period = forecast.periods.find((p) => p.label === month);

@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { launch, signIn, type Session } from './browser';
-import { apiClient } from './flows';
+import { apiClient, fileCrate, goa1Department } from './flows';
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -35,20 +35,6 @@ interface Rule {
   period_years: number;
   period_months: number;
   version: number;
-}
-interface RequestRow {
-  id: number;
-  version: number;
-  status: string;
-  crate: number;
-}
-interface Shelf {
-  id: number;
-  unit_code: string;
-  kind: string;
-  full_code: string;
-  free: number;
-  is_active: boolean;
 }
 interface ForecastBody {
   rows: { period_start: string; unit_code: string; department_code: string; crates: number }[];
@@ -72,58 +58,18 @@ async function visit(page: Page, path: string): Promise<void> {
 async function fileReports(
   prepared: Date,
 ): Promise<{ id: number; code: string; department: string }> {
-  const departments = await api.get<Paged<{ id: number; unit_code: string; code: string }>>(
-    'goa1-manager',
-    '/api/v1/departments/?page_size=100',
-  );
-  const department = departments.results.find((d) => d.unit_code === 'GOA1');
-  if (department === undefined) {
-    throw new Error('The demo data has no GOA1 department');
-  }
+  const department = await goa1Department(api);
   const stamp = Date.now().toString(36).toUpperCase();
-  const created = await api.post<RequestRow>('goa1-manager', '/api/v1/requests/', {
-    type: 'STORAGE',
-    purpose: 'Archive reports (retention schedule e2e)',
+  const allocated = await fileCrate(api, password, {
     department: department.id,
-    new_documents: [1, 2].map((n) => ({
+    purpose: 'Archive reports (retention schedule e2e)',
+    documents: [1, 2].map((n) => ({
       number: `RR-${stamp}-${String(n)}`,
       title: `Schedule report ${String(n)}`,
       doc_type: 'RPT',
       prepared_on: iso(prepared),
     })),
-    signature: { username: 'goa1-manager', password },
   });
-  const approved = await api.post<RequestRow>(
-    'goa1-approver',
-    `/api/v1/requests/${String(created.id)}/approve/`,
-    { version: created.version, reason: '', signature: { username: 'goa1-approver', password } },
-  );
-  // A free shelf outside room R02 (request-types.e2e.ts fills shelves there).
-  const shelves = await api.get<Paged<Shelf>>(
-    'goa1-storehead',
-    '/api/v1/locations/?kind=SHELF&page_size=200',
-  );
-  const shelf = shelves.results.find(
-    (s) =>
-      s.kind === 'SHELF' &&
-      s.unit_code === 'GOA1' &&
-      s.is_active &&
-      s.free > 0 &&
-      !s.full_code.startsWith('GOA1/R02/'),
-  );
-  if (shelf === undefined) {
-    throw new Error('The demo data has no free GOA1 shelf');
-  }
-  const allocated = await api.post<RequestRow>(
-    'goa1-storehead',
-    `/api/v1/requests/${String(created.id)}/allocate/`,
-    {
-      version: approved.version,
-      reason: '',
-      shelf: shelf.id,
-      signature: { username: 'goa1-storehead', password },
-    },
-  );
   expect(allocated.status).toBe('COMPLETED');
   const crate = await api.get<{ code: string }>(
     'goa1-manager',

@@ -7,7 +7,6 @@ import {
   MultiSelect,
   Paper,
   SegmentedControl,
-  Select,
   Stack,
   Switch,
   Table,
@@ -20,6 +19,7 @@ import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
@@ -104,14 +104,14 @@ export function CratesListPage({ me }: { me: Me }) {
             w={250}
           />
           {units.length > 1 && (
-            <Select
+            <IdFilterSelect
               label="Unit"
               placeholder="All my units"
               clearable
               data={units.map((unit) => ({ value: String(unit.id), label: unit.code }))}
-              value={filters.unit === undefined ? null : String(filters.unit)}
+              value={filters.unit}
               onChange={(value) => {
-                update({ unit: value === null ? undefined : Number(value) });
+                update({ unit: value });
               }}
               w={150}
             />

@@ -5,18 +5,17 @@ import {
   Checkbox,
   Group,
   Paper,
-  Select,
   Stack,
   Table,
   Text,
   Textarea,
   Title,
 } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
+import { DateFilterInput, IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import { useDepartments } from '@/entities/departments/get-departments';
@@ -134,51 +133,43 @@ export function BatchBuilderPage({ me }: { me: Me }) {
 
       <Paper withBorder p="md" component="section" aria-label="Filters">
         <Group align="flex-end" wrap="wrap">
-          <Select
+          <IdFilterSelect
             label="Unit"
             placeholder="Choose a unit"
             required
             data={units.map((u) => ({ value: String(u.id), label: `${u.code} — ${u.name}` }))}
-            value={unit === undefined ? null : String(unit)}
+            value={unit}
             onChange={(value) => {
               setSelected(new Set());
-              update({ unit: value === null ? undefined : Number(value), department: undefined });
+              update({ unit: value, department: undefined });
             }}
             w={240}
           />
-          <Select
+          <IdFilterSelect
             label="Department"
             placeholder="All departments"
             clearable
             disabled={unit === undefined}
             data={unitDepartments.map((d) => ({ value: String(d.id), label: d.code }))}
-            value={filters.department === undefined ? null : String(filters.department)}
+            value={filters.department}
             onChange={(value) => {
-              update({ department: value === null ? undefined : Number(value) });
+              update({ department: value });
             }}
             w={180}
           />
-          <DateInput
+          <DateFilterInput
             label="Retention ended from"
-            clearButtonProps={{ 'aria-label': 'Clear retention ended from' }}
-            placeholder="YYYY-MM-DD"
-            valueFormat="YYYY-MM-DD"
-            clearable
-            value={filters.period_start ?? null}
+            value={filters.period_start}
             onChange={(value) => {
-              update({ period_start: value ?? undefined });
+              update({ period_start: value });
             }}
             w={180}
           />
-          <DateInput
+          <DateFilterInput
             label="Retention ended by"
-            clearButtonProps={{ 'aria-label': 'Clear retention ended by' }}
-            placeholder="YYYY-MM-DD"
-            valueFormat="YYYY-MM-DD"
-            clearable
-            value={filters.period_end ?? null}
+            value={filters.period_end}
             onChange={(value) => {
-              update({ period_end: value ?? undefined });
+              update({ period_end: value });
             }}
             w={180}
           />

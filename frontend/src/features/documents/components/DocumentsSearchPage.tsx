@@ -15,6 +15,7 @@ import { DateInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import type { Me } from '@/lib/api/types';
@@ -94,14 +95,14 @@ export function DocumentsSearchPage({ me }: { me: Me }) {
             w={150}
           />
           {units.length > 1 && (
-            <Select
+            <IdFilterSelect
               label="Unit"
               placeholder="All my units"
               clearable
               data={units.map((u) => ({ value: String(u.id), label: u.code }))}
-              value={filters.unit === undefined ? null : String(filters.unit)}
+              value={filters.unit}
               onChange={(value) => {
-                update({ unit: value === null ? undefined : Number(value) });
+                update({ unit: value });
               }}
               w={140}
             />

@@ -4,17 +4,16 @@ import {
   Button,
   Group,
   Paper,
-  Select,
   Stack,
   Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Link, useSearchParams } from 'react-router';
 
+import { DateFilterInput, IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me } from '@/lib/api/types';
@@ -94,51 +93,40 @@ export function EligibleCratesPage({ me }: { me: Me }) {
             }}
             style={{ flex: '1 1 220px', maxWidth: 360 }}
           />
-          <DateInput
+          <DateFilterInput
             label="Eligible on"
-            clearButtonProps={{ 'aria-label': 'Clear eligible on' }}
             placeholder="Today"
-            valueFormat="YYYY-MM-DD"
-            clearable
-            value={filters.on ?? null}
+            value={filters.on}
             onChange={(value) => {
-              update({ on: value ?? undefined });
+              update({ on: value });
             }}
             w={160}
           />
-          <DateInput
+          <DateFilterInput
             label="Retention ends from"
-            clearButtonProps={{ 'aria-label': 'Clear retention ends from' }}
-            placeholder="YYYY-MM-DD"
-            valueFormat="YYYY-MM-DD"
-            clearable
-            value={filters.period_start ?? null}
+            value={filters.period_start}
             onChange={(value) => {
-              update({ period_start: value ?? undefined });
+              update({ period_start: value });
             }}
             w={170}
           />
-          <DateInput
+          <DateFilterInput
             label="Retention ends by"
-            clearButtonProps={{ 'aria-label': 'Clear retention ends by' }}
-            placeholder="YYYY-MM-DD"
-            valueFormat="YYYY-MM-DD"
-            clearable
-            value={filters.period_end ?? null}
+            value={filters.period_end}
             onChange={(value) => {
-              update({ period_end: value ?? undefined });
+              update({ period_end: value });
             }}
             w={170}
           />
           {units.length > 1 && (
-            <Select
+            <IdFilterSelect
               label="Unit"
               placeholder="All my units"
               clearable
               data={units.map((u) => ({ value: String(u.id), label: u.code }))}
-              value={filters.unit === undefined ? null : String(filters.unit)}
+              value={filters.unit}
               onChange={(value) => {
-                update({ unit: value === null ? undefined : Number(value), department: undefined });
+                update({ unit: value, department: undefined });
               }}
               w={140}
             />

@@ -6,7 +6,6 @@ import {
   Input,
   Paper,
   SegmentedControl,
-  Select,
   SimpleGrid,
   Stack,
   Table,
@@ -17,6 +16,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
+import { IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ForecastChart } from '@/components/ui/ForecastChart';
 import { periodName, type ForecastGrouping } from '@/components/ui/forecast-chart-data';
 import { ScrollTable } from '@/components/ui/ScrollTable';
@@ -232,27 +232,27 @@ export function RetentionForecastPage({ me }: { me: Me }) {
             />
           </div>
           {units.length > 1 && (
-            <Select
+            <IdFilterSelect
               label="Unit"
               placeholder="All my units"
               clearable
               data={units.map((u) => ({ value: String(u.id), label: u.code }))}
-              value={filters.unit === undefined ? null : String(filters.unit)}
+              value={filters.unit}
               onChange={(value) => {
-                update({ unit: value === null ? undefined : Number(value), department: undefined });
+                update({ unit: value, department: undefined });
               }}
               w={150}
             />
           )}
-          <Select
+          <IdFilterSelect
             label="Department"
             placeholder="All departments"
             clearable
             searchable
             data={departmentChoices}
-            value={filters.department === undefined ? null : String(filters.department)}
+            value={filters.department}
             onChange={(value) => {
-              update({ department: value === null ? undefined : Number(value) });
+              update({ department: value });
             }}
             w={260}
           />

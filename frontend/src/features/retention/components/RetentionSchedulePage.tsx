@@ -12,6 +12,7 @@ import {
 } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 
+import { IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me, RetentionRule } from '@/lib/api/types';
@@ -79,7 +80,7 @@ export function RetentionSchedulePage({ me }: { me: Me }) {
       </Group>
       <Paper withBorder p="md" component="section" aria-label="Filters">
         <Group align="flex-end" wrap="wrap">
-          <Select
+          <IdFilterSelect
             label="Document type"
             placeholder="All types"
             clearable
@@ -88,9 +89,9 @@ export function RetentionSchedulePage({ me }: { me: Me }) {
               value: String(t.id),
               label: `${t.code} — ${t.name}`,
             }))}
-            value={filters.doc_type === undefined ? null : String(filters.doc_type)}
+            value={filters.doc_type}
             onChange={(value) => {
-              update({ doc_type: value === null ? undefined : Number(value) });
+              update({ doc_type: value });
             }}
             w={240}
           />
