@@ -9,9 +9,7 @@ date is written with its audit event, the documents' retention recomputed from t
 changes nothing (an integration may send the same rows again).
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -23,6 +21,7 @@ from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError, version_check
 from strongroom.records.disposal import crates_left_eligibility
 from strongroom.records.models import Document, DocumentEvent, RetentionEvent
+from strongroom.records.services.csv_import import csv_table_read
 from strongroom.records.services.retention import (
     LEFT_ELIGIBILITY_CODE,
     documents_retention_recompute,
@@ -259,53 +258,11 @@ def document_events_parse_csv(
     """The rows of an event-date CSV (``unit,document_number,event,date``; the unit column may
     be left out or blank when the number is in one of your units only; UTF-8, ``,`` or ``;``)
     and each row's line number."""
-    raw = file.read(MAX_ROWS * 200 + 1)
-    if isinstance(raw, str):
-        raw = raw.encode()
-    if len(raw) > MAX_ROWS * 200:
-        raise ApplicationError(
-            "The file is too large.", code="invalid_csv", details={"file": ["Too large."]}
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ApplicationError(
-            "The file is not UTF-8 text.",
-            code="invalid_csv",
-            details={"file": ["Save it as CSV UTF-8."]},
-        ) from exc
-    if not text.strip():
-        raise ApplicationError(
-            "The file is empty.", code="invalid_csv", details={"file": ["Empty."]}
-        )
-    first = text.splitlines()[0]
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ","
+    rows, lines = csv_table_read(
+        file=file,
+        header=CSV_HEADER,
+        optional=("unit",),
+        max_rows=MAX_ROWS,
+        max_bytes=MAX_ROWS * 200,
     )
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [h for h in CSV_HEADER if h != "unit" and h not in header]
-    if missing:
-        raise ApplicationError(
-            f"The header misses: {', '.join(missing)}.",
-            code="invalid_csv",
-            details={"file": [f"Expected the header {','.join(CSV_HEADER)}."]},
-        )
-    rows: list[dict[str, Any]] = []
-    lines: list[int] = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ApplicationError(
-                f"At most {MAX_ROWS} rows per file.",
-                code="invalid_csv",
-                details={"file": [f"At most {MAX_ROWS} rows."]},
-            )
-        record = dict(zip(header, (v.strip() for v in values), strict=False))
-        rows.append({key: record.get(key, "") for key in CSV_HEADER})
-        lines.append(reader.line_num)
-    if not rows:
-        raise ApplicationError(
-            "The file has no rows.", code="invalid_csv", details={"file": ["No rows."]}
-        )
-    return rows, lines
+    return list(rows), lines
