@@ -7,6 +7,7 @@ cd "$ROOT/backend"
 mkdir -p var
 export DJANGO_SETTINGS_MODULE=config.settings.test
 PY=.venv/bin/python
+DEV_RUNTIME_TESTS=strongroom/core/tests/test_dev_runtime.py
 started=$(date +%s)
 
 # The validation evidence bundle (scripts/evidence_bundle.py): each step's outcome, the JUnit XML of
@@ -30,9 +31,11 @@ step() {
   printf '\n==> %s\n' "$*"
 }
 services_up=0
+sqlite_pid=""
 on_exit() {
   local code=$?
   if [ "$code" -eq 0 ]; then step_done passed; else step_done failed; fi
+  if [ -n "$sqlite_pid" ]; then kill "$sqlite_pid" 2>/dev/null || true; fi
   if [ "$services_up" = 1 ]; then services_stop || true; fi
   "$ROOT/backend/.venv/bin/python" "$ROOT/scripts/evidence_bundle.py" --exit-code "$code" || true
   exit "$code"
@@ -54,10 +57,15 @@ step "manage.py check, makemigrations --check"
 step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
 "$PY" manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-step "pytest on SQLite (schema fuzzing runs in the PostgreSQL pass)"
-"$PY" -m pytest -q -p no:cacheprovider -m "not fuzz" --junitxml="$EVIDENCE/junit-sqlite.xml"
+step "make dev's runtime on SQLite (alone on the machine: it times a notification against 2 s)"
+"$PY" -m pytest -q -p no:cacheprovider "$DEV_RUNTIME_TESTS" --junitxml="$EVIDENCE/junit-sqlite-dev.xml"
 
-step "pytest on PostgreSQL 15 + Redis"
+step "pytest on SQLite and on PostgreSQL 15 + Redis, side by side (schema fuzzing on PostgreSQL only)"
+# Two processes for two cores: the SQLite pass runs in the background (its output is shown when it
+# ends), the PostgreSQL pass in the foreground; both must pass.
+"$PY" -m pytest -q -p no:cacheprovider -m "not fuzz" --ignore="$DEV_RUNTIME_TESTS" \
+  --junitxml="$EVIDENCE/junit-sqlite.xml" >"$EVIDENCE/pytest-sqlite.log" 2>&1 &
+sqlite_pid=$!
 # shellcheck source=scripts/services.sh
 source "$ROOT/scripts/services.sh"
 services_up=1
@@ -65,10 +73,21 @@ services_start
 "$PY" "$ROOT/scripts/evidence_bundle.py" --services
 # As the owner (pytest creates and migrates the test database; post_migrate grants the application
 # role); test_database_roles.py logs in as the application role to that same database.
+postgresql_status=0
 STRONGROOM_APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$DATABASE_OWNER_URL" \
-  "$PY" -m pytest -q -p no:cacheprovider --junitxml="$EVIDENCE/junit-postgresql.xml"
+  "$PY" -m pytest -q -p no:cacheprovider --junitxml="$EVIDENCE/junit-postgresql.xml" || postgresql_status=$?
 services_up=0
 services_stop
+sqlite_status=0
+wait "$sqlite_pid" || sqlite_status=$?
+sqlite_pid=""
+printf '\n--- the SQLite pass ---\n'
+cat "$EVIDENCE/pytest-sqlite.log"
+"$PY" "$ROOT/scripts/junit_merge.py" "$EVIDENCE/junit-sqlite.xml" "$EVIDENCE/junit-sqlite-dev.xml"
+if [ "$sqlite_status" -ne 0 ] || [ "$postgresql_status" -ne 0 ]; then
+  printf 'pytest failed: SQLite pass exit %s, PostgreSQL pass exit %s\n' "$sqlite_status" "$postgresql_status" >&2
+  exit 1
+fi
 
 step "compliance traceability (docs/COMPLIANCE.md current; every clause proven by tests that passed in this run, none skipped on PostgreSQL)"
 "$PY" "$ROOT/scripts/compliance_matrix.py" --check \
