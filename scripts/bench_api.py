@@ -5,6 +5,7 @@
     backend/.venv/bin/python scripts/bench_api.py                    # 1M documents / 200k crates
                                                                      # / 200k requests (~11 min)
     backend/.venv/bin/python scripts/bench_api.py --out /tmp/bench --duration 30
+    backend/.venv/bin/python scripts/bench_api.py --endpoint /api/v1/retention/forecast/
 
 What it builds (no containers; everything on 127.0.0.1, free ports, a temporary directory):
   PostgreSQL 15 + Redis   its own, from scripts/services.sh (or --use-env: DATABASE_URL,
@@ -195,7 +196,7 @@ class Bench(Topology):
         found = []
         with self.client() as client:
             headers = api.bearer(self.token(client))
-            for path in ENDPOINTS:
+            for path in self.args.endpoint or ENDPOINTS:
                 response = client.get(path, headers=headers)
                 if response.status_code == 404:
                     log(f"skipping {path}: 404")
@@ -448,6 +449,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--deep-pages", type=int, default=50)
     p.add_argument("--deep-concurrency", type=int, default=4)
     p.add_argument("--username", default="goa1-approver")
+    p.add_argument("--endpoint", action="append", choices=ENDPOINTS, metavar="PATH",
+                   help="measure only this endpoint (repeatable; default: all of "
+                   f"{', '.join(ENDPOINTS)})")  # fmt: skip
     p.add_argument("--no-profile", action="store_true")
     p.add_argument("--py-spy", metavar="BIN", help="py-spy binary: sample Daphne 1 during the "
                    "closed loops (raw collapsed stacks beside the reports)")  # fmt: skip

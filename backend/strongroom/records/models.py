@@ -64,6 +64,12 @@ class Crate(models.Model):
         null=True, blank=True, help_text="Latest retention date of its documents."
     )
     retain_permanently = models.BooleanField(default=False)
+    document_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Its documents, kept with its retention by crate_retention_refresh: the "
+        "forecast sums it instead of counting a million documents.",
+    )
     legal_hold = models.BooleanField(default=False)
     legal_hold_reason = models.TextField(blank=True)
     legal_hold_by = models.ForeignKey(

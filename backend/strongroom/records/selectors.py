@@ -30,12 +30,12 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 
 
 def _crate_display(crates: QuerySet[Crate]) -> QuerySet[Crate]:
-    """What CrateSerializer shows besides the crate's own columns."""
+    """What CrateSerializer shows besides the crate's own columns (``document_count`` is one:
+    kept by crate_retention_refresh, not counted per row)."""
     return crates.annotate(
         unit_code=F("unit__code"),
         department_code=F("department__code"),
         location_code=F("location__full_code"),
-        document_count=_count(Document.objects.filter(crate_id=OuterRef("pk"))),
     )
 
 

@@ -31,10 +31,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
+    Count,
     DateField,
     Exists,
     F,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -390,9 +392,10 @@ def crate_retention_refresh(
 ) -> list[int]:
     """Set each crate's ``destroy_after`` / ``retain_permanently`` from its active documents:
     permanent if any is permanent; else no date if any waits for an event (or none is left);
-    else the latest date. Set-based; returns the crates that were eligible for destruction on
-    ``on`` (default today) and no longer are (the caller tells the listeners). With a ``trace``
-    (a change of the schedule), each crate whose values changed gets a history row."""
+    else the latest date; and its ``document_count`` (every document it holds). Set-based;
+    returns the crates that were eligible for destruction on ``on`` (default today) and no
+    longer are (the caller tells the listeners). With a ``trace`` (a change of the schedule),
+    each crate whose values changed gets a history row."""
     on = on or timezone.localdate()
     ids = sorted(set(crate_ids))
     left: list[int] = []
@@ -401,6 +404,17 @@ def crate_retention_refresh(
     pending = Exists(active.filter(retain_permanently=False, retention_until__isnull=True))
     latest = Subquery(
         active.order_by().values("crate").annotate(latest=Max("retention_until")).values("latest")
+    )
+    held = Coalesce(
+        Subquery(
+            Document.objects.filter(crate=OuterRef("pk"))
+            .order_by()
+            .values("crate")
+            .annotate(n=Count("*"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
     for start in range(0, len(ids), CRATE_BATCH):
         crates = Crate.objects.filter(pk__in=ids[start : start + CRATE_BATCH]).exclude(
@@ -416,6 +430,7 @@ def crate_retention_refresh(
                 default=latest,
                 output_field=DateField(),
             ),
+            document_count=held,
         )
         after = set(crates_eligible(on=on, crates=crates).values_list("pk", flat=True))
         left.extend(sorted(before - after))

@@ -297,3 +297,21 @@ def test_csv_import_caps_the_row_count(setup: dict[str, Any], monkeypatch: Any) 
     with pytest.raises(ApplicationError) as excinfo:
         csv_import.documents_parse_csv(file=_csv("\n".join(lines)), unit=setup["unit"])
     assert excinfo.value.code == "invalid_csv"
+
+
+def test_the_crate_counts_its_documents_at_filing_and_after_a_correction(
+    setup: dict[str, Any],
+) -> None:
+    """``document_count`` (summed by the retention forecast) follows the rows: set at filing,
+    and after a correction that removes one row and adds two."""
+    crate = _create(setup, [_row("BMR-1"), _row("BMR-2"), _row("BMR-3")])
+    crate.refresh_from_db()
+    assert crate.document_count == 3
+    kept = crate.documents.get(number="BMR-1")
+    crates.crate_documents_correct(
+        actor=setup["actor"],
+        crate=crate,
+        documents=[{"id": kept.pk, **_row("BMR-1")}, _row("BMR-4"), _row("BMR-5"), _row("BMR-6")],
+    )
+    crate.refresh_from_db()
+    assert crate.document_count == crate.documents.count() == 4
