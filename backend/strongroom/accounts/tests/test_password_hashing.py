@@ -99,7 +99,7 @@ def with_hash(user: User, encoded: str) -> User:
     return user
 
 
-def test_the_production_list_hashes_with_argon2id_and_still_verifies_pbkdf2() -> None:
+def test_the_production_list_starts_with_argon2id_and_keeps_pbkdf2() -> None:
     assert PRODUCTION_HASHERS[0] == "strongroom.accounts.hashers.StrongroomArgon2PasswordHasher"
     assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in PRODUCTION_HASHERS
     # One hasher per algorithm name: Django verifies an "argon2$" hash with the last one listed.
