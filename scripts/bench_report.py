@@ -15,7 +15,10 @@ deployment and removes it when it ends):
   2. scripts/bench_ws.py    10,000 authenticated sockets held over 2 Daphne processes (accept
                             rate, RSS per socket), then one change at a time fanned out to 1,000
                             subscribed sockets (delivery, commit → receipt latency)
-  3. scripts/chaos          (with --chaos) faults under a workload, recovery times
+  3. scripts/bench_sign.py  N users approving requests with a signature through nginx → 2 Daphne:
+                            signatures per second (closed loop), p95 at 20/s (open loop), with
+                            the load generator's CPU (figures of a CPU-bound client withheld)
+  4. scripts/chaos          (with --chaos) faults under a workload, recovery times
 
 Results go to --out (default ``var/bench/<timestamp>`` under the repository); the document is
 generated from them, so every figure in it comes from a file beside the command that made it.
@@ -85,6 +88,11 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         (out / "bench_ws.json").write_text(
             json.dumps(ws_results((out / "bench_ws.log").read_text()), indent=2) + "\n"
         )
+    if not args.skip_sign:
+        cmd = [py, str(SCRIPTS / "bench_sign.py"), "--out", str(out / "sign")]
+        code, shown = run(cmd, out / "bench_sign.log", timeout=3600)
+        summary["commands"]["sign"] = shown
+        summary["sign_exit"] = code
     if args.chaos:
         cmd = [py, str(SCRIPTS / "chaos"), "--runs", "3", "--json", str(out / "chaos.json")]
         code, shown = run(cmd, out / "chaos.log", timeout=3600)
@@ -120,6 +128,50 @@ FAULT_TARGETS = {
     "daphne": ("(none) API answering through nginx", "api_s", None),
     "worker": ("exactly one effect (checks below)", "worker_s", None),
 }
+
+
+def sign_rows(sign: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Signed actions (scripts/bench_sign.py): a withheld phase (client-bound) is not measured."""
+    phases = sign.get("phases") or {}
+    users = sign.get("settings", {}).get("users")
+    rows: list[tuple[str, str, str, str]] = []
+
+    def cpu(p: dict[str, Any]) -> str:
+        return (
+            f"client {f(p.get('client_cpu_share_of_a_core'), 2)} of a core, Daphne "
+            f"{f(p.get('server_cpu_ms_per_signature'))} ms CPU per signature, machine busy "
+            f"{f(100 * (p.get('machine_cpu_busy') or 0), 0)} %, load average "
+            f"{(p.get('load_average_before') or ['?'])[0]}"
+        )
+
+    opened = phases.get("open")
+    if opened:
+        lat = opened.get("latency_ms") or {}
+        shown = (
+            f"{f(lat.get('p50'))} / {f(lat.get('p95'))} ms ({opened['errors']} errors of "
+            f"{opened['signatures'] + opened['errors']}; {cpu(opened)})"
+            if not opened.get("withheld")
+            else f"withheld: {opened['withheld']}"
+        )
+        p95 = lat.get("p95")
+        rows.append((
+            f"signed action p50 / p95 at {sign['settings']['rate']:g}/s open loop ({users} users)",
+            "p95 ≤ 150 ms", shown,
+            verdict(None if p95 is None else p95 <= 150 and not opened["errors"]),
+        ))  # fmt: skip
+    closed = phases.get("closed")
+    if closed:
+        rate = closed.get("signatures_per_second")
+        shown = (
+            f"{f(rate)}/s ({cpu(closed)})"
+            if not closed.get("withheld")
+            else f"withheld: {closed['withheld']}"
+        )
+        rows.append((
+            f"signatures per second, {users} users in a closed loop", "≥ 20/s", shown,
+            verdict(None if rate is None else rate >= 20),
+        ))  # fmt: skip
+    return rows
 
 
 def faults_section(chaos: dict[str, Any]) -> list[str]:
@@ -181,6 +233,7 @@ def document(out: Path) -> str:
     api = load(out / "api" / "bench_api.json") or {}
     ws = load(out / "bench_ws.json") or []
     chaos = load(out / "chaos.json")
+    sign = load(out / "sign" / "bench_sign.json")
     m = summary.get("machine") or api.get("machine") or machine()
     rows: list[tuple[str, str, str, str]] = []
 
@@ -233,6 +286,9 @@ def document(out: Path) -> str:
             f"{f(fan['delivered_pct'], 2)} % delivered, p50 {f(fan['p50_ms'])} / p95 "
             f"{f(fan['p95_ms'])} / p99 {f(fan['p99_ms'])} ms", verdict(ok),
         ))  # fmt: skip
+
+    if sign:
+        rows += sign_rows(sign)
 
     vol = api.get("volume", {})
     lines = [
@@ -292,6 +348,7 @@ def main() -> int:
     p.add_argument("--changes", type=int, default=20)
     p.add_argument("--skip-api", action="store_true")
     p.add_argument("--skip-ws", action="store_true")
+    p.add_argument("--skip-sign", action="store_true")
     p.add_argument("--chaos", action="store_true", help="also run scripts/chaos --runs 3")
     p.add_argument("--out", help="result directory (default var/bench/<timestamp>)")
     p.add_argument("--from", dest="source", help="only write the document from DIR's results")

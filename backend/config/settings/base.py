@@ -160,6 +160,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "strongroom.accounts.backends.RoleBackend",
 ]
+# New and re-hashed passwords: Argon2id at OWASP's parameters (strongroom/accounts/hashers.py,
+# docs/SECURITY.md). The others verify hashes made before (Django's default list: PBKDF2 until
+# Argon2id, and the development PBKDF2, whose hashes carry their own iteration count); Django
+# rewrites such a hash with the first hasher at the next successful sign-in or signature.
+PASSWORD_HASHERS = [
+    "strongroom.accounts.hashers.StrongroomArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

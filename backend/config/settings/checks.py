@@ -16,6 +16,8 @@ ACCESS_TOKEN_MAX = timedelta(minutes=60)
 REFRESH_TOKEN_MAX = timedelta(hours=24)
 SESSION_LIFETIME_MAX = timedelta(hours=24)
 SIGNING_SESSION_IDLE_MINUTES_MAX = 120
+# New and re-hashed passwords: Argon2id at OWASP's parameters (docs/SECURITY.md).
+PASSWORD_HASHER = "strongroom.accounts.hashers.StrongroomArgon2PasswordHasher"
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -82,5 +84,13 @@ def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
             f"STRONGROOM_SIGNING_SESSION_IDLE_MINUTES must be at most "
             f"{SIGNING_SESSION_IDLE_MINUTES_MAX} (got {idle!r}): after a pause the next "
             "signature must take the user ID again (21 CFR 11.200(a)(1))."
+        )
+    hashers = settings.get("PASSWORD_HASHERS") or []
+    if not hashers or hashers[0] != PASSWORD_HASHER:
+        first = hashers[0] if hashers else None
+        problems.append(
+            f"PASSWORD_HASHERS must start with {PASSWORD_HASHER} (got {first!r}): passwords, "
+            "which every signature re-checks, are stored as Argon2id at OWASP's parameters "
+            "(21 CFR 11.300(d), docs/SECURITY.md)."
         )
     return problems

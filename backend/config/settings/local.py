@@ -57,8 +57,10 @@ for _folder in (_var, _broker_dir / "processed", _broker_dir / "control"):
     _folder.mkdir(parents=True, exist_ok=True)
 
 # Development only: cheaper password hashing, so that seeding the signed demo workflow takes
-# seconds (strongroom/accounts/hashers.py). Production keeps Django's defaults.
+# seconds (strongroom/accounts/hashers.py). Production hashes with Argon2id (base.py); hashes it
+# made still verify here (a database shared with a production-settings process: the benchmarks).
 PASSWORD_HASHERS = [
     "strongroom.accounts.hashers.DevelopmentPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "strongroom.accounts.hashers.StrongroomArgon2PasswordHasher",
 ]

@@ -12,7 +12,8 @@ SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": STRONGROOM_JWT_SIGNING_KEY}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STRONGROOM_WS_ALLOWED_ORIGINS = ["testserver", "localhost", "127.0.0.1"]
 
-# Fast hashing: the suite creates many users. Production keeps Django's PBKDF2 default.
+# Fast hashing: the suite creates many users. Production hashes with Argon2id (base.py); the
+# tests of that list override this one (strongroom/accounts/tests/test_password_hashing.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")

@@ -1,5 +1,9 @@
 """The reports of scripts/bench_api.py (scripts/lib/bench_api_report.py): a run that stopped
-early still writes its report."""
+early still writes its report; scripts/bench_report.py judges faults per run and signed actions
+without the figures of a client-bound phase."""
+
+import json
+from pathlib import Path
 
 from strongroom.core.testing import script_module
 
@@ -61,3 +65,34 @@ def test_fault_targets_are_judged_per_run() -> None:
     rows = {line.split(" | ")[0]: line for line in bench_report.faults_section(chaos)}
     assert "— met" in rows["| postgres"]
     assert "— met" in rows["| redis"]
+
+
+def test_signed_actions_are_judged_and_a_client_bound_phase_is_not(tmp_path: Path) -> None:
+    bench_report = script_module("bench_report")
+    common = {"errors": 0, "machine_cpu_busy": 0.9, "load_average_before": [1.5, 1.0, 0.5],
+              "server_cpu_ms_per_signature": 61.0}  # fmt: skip
+    sign = {
+        "settings": {"users": 8, "rate": 20.0},
+        "phases": {
+            "open": {**common, "signatures": 600, "withheld": None,
+                     "latency_ms": {"p50": 48.0, "p95": 121.5}, "client_cpu_share_of_a_core": 0.1},
+            "closed": {**common, "signatures": 900, "signatures_per_second": None,
+                       "latency_ms": None, "client_cpu_share_of_a_core": 0.7,
+                       "withheld": "client-bound: the load generator used 70% of a core"},
+        },
+    }  # fmt: skip
+    (tmp_path / "sign").mkdir()
+    (tmp_path / "sign" / "bench_sign.json").write_text(json.dumps(sign))
+    (tmp_path / "summary.json").write_text(json.dumps({"machine": MACHINE, "commands": {}}))
+    rows = {
+        line.split(" | ")[0]: line
+        for line in bench_report.document(tmp_path).splitlines()
+        if line.startswith("| sig")
+    }
+    opened = rows["| signed action p50 / p95 at 20/s open loop (8 users)"]
+    assert "48.0 / 121.5 ms (0 errors of 600; client 0.10 of a core, Daphne 61.0 ms" in opened
+    assert "load average 1.5" in opened
+    assert opened.endswith("| met |")
+    closed = rows["| signatures per second, 8 users in a closed loop"]
+    assert "withheld: client-bound" in closed
+    assert closed.endswith("| not measured |")

@@ -1,85 +1,26 @@
 """scripts/load_test.py against a real Daphne on a free loopback port, and its loopback guard.
 
-Daphne runs config.settings.test on a SQLite file of this test's own (DATABASE_URL and the Redis
-URLs are removed from its environment, so the PostgreSQL pass does not change what it uses)."""
+Daphne runs config.settings.test on a SQLite file of its own (strongroom/core/tests/conftest.py:
+DATABASE_URL and the Redis URLs are removed from its environment, so the PostgreSQL pass does
+not change what it uses)."""
 
 import json
 import os
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from strongroom.core.testing import script_module
+from strongroom.core.tests.conftest import PYTHON, REPO, ScriptDaphne
 
-REPO = Path(__file__).resolve().parents[4]
-BACKEND = REPO / "backend"
-PYTHON = BACKEND / ".venv" / "bin" / "python"
 SCRIPT = REPO / "scripts" / "load_test.py"
-APP = ["config.asgi:application"]
-_SERVER_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def daphne(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One Daphne for the module's tests (starting one takes a few seconds)."""
-    tmp_path = tmp_path_factory.mktemp("daphne")
-    env = {k: v for k, v in os.environ.items() if k not in _SERVER_VARIABLES}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "STRONGROOM_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-            "MEDIA_ROOT": str(tmp_path / "media"),
-        }
-    )
-    subprocess.run(  # noqa: S603
-        [str(PYTHON), "manage.py", "migrate", "--noinput"],
-        cwd=BACKEND,
-        env=env,
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
-    port = _free_port()
-    log = (tmp_path / "daphne.log").open("w")
-    process = subprocess.Popen(  # noqa: S603
-        [str(BACKEND / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), *APP],
-        cwd=BACKEND,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (tmp_path / "daphne.log").read_text()[-3000:]
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "Daphne did not answer /healthz within 60 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+def daphne(script_daphne: ScriptDaphne) -> str:
+    """The session's Daphne (strongroom/core/tests/conftest.py)."""
+    return script_daphne.base
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

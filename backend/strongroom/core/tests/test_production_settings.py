@@ -215,10 +215,22 @@ def test_production_refuses_to_start_with_compliance_unsafe_settings(
             "STRONGROOM_SIGNING_SESSION_IDLE_MINUTES must be",
             id="signing-session-idle-8-hours",
         ),
+        pytest.param(
+            {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]},
+            "PASSWORD_HASHERS must start with strongroom.accounts.hashers.Strongroom",
+            id="hasher-pbkdf2-first",
+        ),
+        pytest.param(
+            {"PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]},
+            "PASSWORD_HASHERS must start with",
+            id="hasher-md5",
+        ),
     ],
 )
 def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], message: str) -> None:
-    """Lockout off, absurd lockout limits and unbounded ageing or token lifetimes are refused.
+    """Lockout off, absurd lockout limits, unbounded lifetimes or another first hasher: refused.
+
+    Another first hasher: anything but Argon2id at OWASP's parameters (docs/SECURITY.md).
 
     Checked in-process for values no environment variable sets (django-axes is configured in
     base.py): an edit of the settings that turns lockout off is refused too."""
