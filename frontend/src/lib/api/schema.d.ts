@@ -3569,9 +3569,11 @@ export interface components {
          *     * `location` - Location
          *     * `notification` - Notification
          *     * `batch` - Destruction batch
+         *     * `rule` - Retention rule
+         *     * `event_date` - Event date
          * @enum {string}
          */
-        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch";
+        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date";
         TransitionNotification: {
             /** @description The notification kind created. */
             kind: string;

@@ -1,8 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeDocument, makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderRoute } from '@/test/render-route';
 import { mockFetch } from '@/test/fetch-mock';
 import { envelope, present, stubApi } from '@/test/stub-api';
@@ -240,5 +242,28 @@ describe('EventDatesImportPage', () => {
     });
     expect(number).toHaveValue('BMR-404');
     expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('follows the live stream: a date recorded or changed elsewhere shows in the list', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        'GET /api/v1/retention-events/': [{ body: EVENTS }],
+        'GET /api/v1/document-events/': [
+          { body: page([RECORDED]) },
+          { body: page([{ ...RECORDED, date: '2027-06-30', source: 'INTEGRATION', version: 2 }]) },
+        ],
+      }).fetchMock,
+    );
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter>
+        <EventDatesImportPage me={MANAGER} />
+      </MemoryRouter>,
+    );
+    const list = await screen.findByRole('table', { name: 'Recorded event dates' });
+    expect(await within(list).findByText('31 Jan 2027')).toBeInTheDocument();
+    send(liveEvent('event_date', 3, { document_id: 41, event_id: 1, date: '2027-06-30' }));
+    expect(await within(list).findByText('30 Jun 2027')).toBeInTheDocument();
+    expect(within(list).getByText('Integration')).toBeInTheDocument();
   });
 });
