@@ -178,6 +178,9 @@ describe('RetentionRulePage', () => {
     ]) {
       expect(signed).toHaveTextContent(text);
     }
+    expect(within(dialog).getByTestId('every-unit')).toHaveTextContent(
+      'only an approver of every unit may approve it',
+    );
     // The password is required before anything is sent.
     await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and approve' }));
     expect(await within(dialog).findByText('Enter your password to sign')).toBeInTheDocument();
@@ -385,5 +388,32 @@ describe('RetentionRulePage', () => {
     });
     const posts = api.calls.filter((c) => c.method === 'POST');
     expect(posts.map((c) => (c.body as { version: number }).version)).toEqual([2]);
+  });
+
+  it("shows the refusal of a unit's approver to approve a rule of every unit, and changes nothing", async () => {
+    const message =
+      'Rule BMR-EXP+1Y v2 has no unit: it governs every unit, so an approver of every unit approves it. You do not approve for MUM1.';
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        'GET /api/v1/retention-rules/8/': [{ body: DRAFT }],
+        'GET /api/v1/retention-rules/': [{ body: page([DRAFT, APPROVED]) }],
+        'POST /api/v1/retention-rules/8/approve/': [
+          {
+            status: 403,
+            body: envelope('rule_beyond_your_units', message, {
+              unit: ['Not one of your units: MUM1.'],
+            }),
+          },
+        ],
+      }).fetchMock,
+    );
+    renderPage(APPROVER, 8);
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and approve' }));
+    expect(await within(dialog).findByText(/You do not approve for MUM1\./)).toBeVisible();
+    expect(screen.getByTestId('rule-status')).toHaveTextContent('Draft');
   });
 });

@@ -115,6 +115,12 @@ export function RuleApproveDialog({
           The retention dates of the documents it governs are recomputed (never shortened for
           records on legal hold).
         </Text>
+        {rule.unit === null && (
+          <Text size="xs" mt="xs" data-testid="every-unit">
+            This rule has no unit: it governs the records of every unit, so only an approver of
+            every unit may approve it.
+          </Text>
+        )}
       </Paper>
     </SignedActionDialog>
   );
