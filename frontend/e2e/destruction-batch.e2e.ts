@@ -186,6 +186,14 @@ describe('a destruction batch from selection to certificate', () => {
       path,
     };
     await waitForBatchStatus(page, 'Draft');
+    // A crate taken out of the draft goes back to the crates it can add, and is added again.
+    const third = crates[2]?.crate_code ?? '';
+    await page.getByRole('button', { name: `Remove ${third}` }).click();
+    await page.getByTestId(`batch-item-${third}`).waitFor({ ...LIVE, state: 'detached' });
+    const add = page.getByRole('region', { name: 'Add crates' });
+    await add.getByRole('checkbox', { name: `Select ${third}` }).check(LIVE);
+    await add.getByRole('button', { name: 'Add 1 crate' }).click();
+    await page.getByTestId(`batch-item-${third}`).waitFor(LIVE);
     // The crates stand in the pick-list's order: room, rack, shelf.
     const codes = await page
       .getByRole('table', { name: 'Crates, in pick-list order' })

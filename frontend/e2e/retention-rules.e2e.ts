@@ -2,8 +2,9 @@
  * Issue 18, items 1 and 5: a rule approved changes the forecast, through the browser against
  * the real backend. A crate of reports is filed through the API without retention dates, so the
  * starter rule RPT-PREP+7Y dates it (seven years from preparation: 15 months ahead). A Document
- * Manager drafts the rule's next version with one year less on the rule page; a QA Approver
- * approves it through the signature dialog (a wrong password first: refused, nothing changes),
+ * Manager drafts the rule's next version with one year less on the rule page; the QA Approver
+ * of every unit (the rule has no unit, so a unit's approver may not) approves it through the
+ * signature dialog (a wrong password first: refused, nothing changes),
  * seeing exactly what is signed and then the recomputation's counts. The crate's destroy-after
  * date moves to 3 months ahead, and so does the forecast: the crates behind its figures (the
  * crate counted in the new month, no longer in the old one) and the forecast screen's figure.
@@ -118,7 +119,8 @@ describe('retention schedule', () => {
   beforeAll(async () => {
     browser = await launch();
     manager = await signIn(browser, baseUrl, 'goa1-manager', password);
-    approver = await signIn(browser, baseUrl, 'goa1-approver', password);
+    // RPT-PREP+7Y has no unit: it governs every unit, and an approver of every unit signs it.
+    approver = await signIn(browser, baseUrl, 'qa-approver', password);
   });
 
   afterAll(async () => {
@@ -194,7 +196,7 @@ describe('retention schedule', () => {
     await dialog.getByLabel(/^Reason/).fill('Annual review of the retention schedule');
     const userId = dialog.getByLabel(/^User ID/);
     if ((await userId.count()) > 0) {
-      await userId.fill('goa1-approver');
+      await userId.fill('qa-approver');
     }
     await dialog.getByLabel('Your password').fill('not-the-password');
     await dialog.getByRole('button', { name: 'Sign and approve' }).click();

@@ -64,6 +64,9 @@ def demo_seed(*, password: str) -> DemoReport:
             for suffix, role, title in UNIT_ROLE_USERS:
                 username = f"{unit.code.lower()}-{suffix}"
                 _user(username, f"{title} {unit.code}", role, [unit], password, report)
+        # The retention rules without a unit govern every unit: an approver of every unit
+        # approves them (a unit's approver cannot).
+        _user("qa-approver", "QA Approver (all units)", roles.APPROVER, units, password, report)
         for unit in units:
             if not Crate.objects.filter(unit=unit).exists():
                 _records(unit, password, report)

@@ -25,7 +25,7 @@ def _demo_step(options: SetupOptions) -> StepResult:
     if generated and not report.changes:
         result.notes.append("  (demo users existed already; their passwords were not changed)")
         return result
-    result.notes.append("Demo logins (one per role and unit):")
+    result.notes.append("Demo logins (one per role and unit, and an approver of every unit):")
     result.notes.extend(f"  {username:<20} {role}" for username, role in report.logins)
     result.notes.append(f"  password for all of them: {password}")
     return result

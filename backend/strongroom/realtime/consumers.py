@@ -58,6 +58,7 @@ from strongroom.realtime.relay import Hub, hub_for_this_loop
 from strongroom.realtime.selectors import Replay, event_replay_for_user
 from strongroom.realtime.services import (
     ALL_UNITS_GROUP,
+    EVERYONE_GROUP,
     event_text,
     in_db_thread,
     unit_group,
@@ -267,7 +268,8 @@ class EventsConsumer(AsyncWebsocketConsumer):
         assert self.user is not None
         changed = unit_ids != self.unit_ids
         self.unit_ids = unit_ids
-        groups = {user_group(self.user.pk)}
+        # Every socket hears the events every signed-in user may see (Event.everyone).
+        groups = {user_group(self.user.pk), EVERYONE_GROUP}
         if unit_ids is None:
             groups.add(ALL_UNITS_GROUP)
         else:
@@ -278,18 +280,19 @@ class EventsConsumer(AsyncWebsocketConsumer):
         if announce and changed:
             await self.send(text_data='{"type":"resync"}')
 
-    def _in_scope(self, unit_ids: list[int], user_id: int | None) -> bool:
+    def _in_scope(self, unit_ids: list[int] | None, user_id: int | None) -> bool:
+        """``unit_ids`` None: an event every signed-in user may see."""
         if self.user is None:
             return False
         if user_id is not None:
             return user_id == self.user.pk
-        if self.unit_ids is None:
+        if self.unit_ids is None or unit_ids is None:
             return True
         return any(unit_id in self.unit_ids for unit_id in unit_ids)
 
     # --- delivery -----------------------------------------------------------------------------
     async def deliver(
-        self, event_id: int, text: str, unit_ids: list[int], user_id: int | None
+        self, event_id: int, text: str, unit_ids: list[int] | None, user_id: int | None
     ) -> None:
         """One event, already encoded: from the layer or the poller."""
         if self.closing or not self._in_scope(unit_ids, user_id):

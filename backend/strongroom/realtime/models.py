@@ -13,6 +13,8 @@ class EventTopic(models.TextChoices):
     LOCATION = "location", "Location"
     NOTIFICATION = "notification", "Notification"
     BATCH = "batch", "Destruction batch"
+    RULE = "rule", "Retention rule"
+    EVENT_DATE = "event_date", "Event date"
 
 
 class EventAction(models.TextChoices):
@@ -46,6 +48,11 @@ class Event(models.Model):
         related_name="+",
         help_text="Set for events only one user may see (notifications).",
     )
+    everyone = models.BooleanField(
+        default=False,
+        help_text="Every signed-in user may see it, whatever their units: a retention rule "
+        "without a unit, which governs every unit.",
+    )
     topic = models.CharField(max_length=12, choices=EventTopic.choices)
     action = models.CharField(max_length=7, choices=EventAction.choices)
     object_id = models.CharField(max_length=64)
@@ -62,8 +69,10 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(action__in=EventAction.values), name="event_action_valid"
             ),
+            # Exactly one audience: a unit (and maybe a second one), one user, or everyone.
             models.CheckConstraint(
-                condition=Q(unit__isnull=False) | Q(user__isnull=False),
+                condition=Q(everyone=False) & (Q(unit__isnull=False) | Q(user__isnull=False))
+                | Q(everyone=True, unit__isnull=True, also_unit__isnull=True, user__isnull=True),
                 name="event_has_audience",
             ),
         ]

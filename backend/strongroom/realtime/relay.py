@@ -3,12 +3,13 @@ the outbox poller.
 
 **One subscription per process, not per socket.** The hub owns a single channel of the layer
 and adds it to every group one of its sockets needs (``unit.<id>``, ``user.<id>``,
-``units.all``); sockets themselves have no channel. An event therefore crosses Redis once per
-Daphne process — one PUBLISH per group with the pub/sub layer, one list push per process (not
-per socket) with RedisChannelLayer — is unpacked once, and its pre-encoded text is written to
-each socket in scope. Joining costs a socket no Redis round trip unless it is the process's first
-member of a group. (Per-socket channels were measured first: ~17 ms more per handshake with the
-pub/sub layer, and a msgpack decode plus a consumer wake-up per socket per event.)
+``units.all``, ``everyone``); sockets themselves have no channel. An event therefore crosses
+Redis once per Daphne process — one PUBLISH per group with the pub/sub layer, one list push per
+process (not per socket) with RedisChannelLayer — is unpacked once, and its pre-encoded text is
+written to each socket in scope. Joining costs a socket no Redis round trip unless it is the
+process's first member of a group. (Per-socket channels were measured first: ~17 ms more per
+handshake with the pub/sub layer, and a msgpack decode plus a consumer wake-up per socket per
+event.)
 
 **The poller.** The layer only carries what reached it:
 
@@ -203,7 +204,11 @@ class Hub:
 
     @staticmethod
     async def _deliver_to(
-        consumer: "EventsConsumer", event_id: int, text: str, unit_ids: list[int], user_id: Any
+        consumer: "EventsConsumer",
+        event_id: int,
+        text: str,
+        unit_ids: list[int] | None,
+        user_id: Any,
     ) -> None:
         try:
             await consumer.deliver(event_id, text, unit_ids, user_id)

@@ -17,12 +17,15 @@ RESUME_OVERLAP_MAX_IDS = 2000
 
 
 def event_scope_q(*, user_id: int, unit_ids: frozenset[int] | None) -> Q:
-    """Events a user may see: their own (notifications), and unit events of their units
-    (``unit_ids`` None: every unit). A user event is never shown to anybody else."""
+    """Events a user may see: their own (notifications), unit events of their units
+    (``unit_ids`` None: every unit) and events for everyone (a rule without a unit). A user
+    event is never shown to anybody else."""
     own = Q(user_id=user_id)
     if unit_ids is None:
         return own | Q(user__isnull=True)
-    return own | Q(user__isnull=True) & (Q(unit_id__in=unit_ids) | Q(also_unit_id__in=unit_ids))
+    return own | Q(user__isnull=True) & (
+        Q(unit_id__in=unit_ids) | Q(also_unit_id__in=unit_ids) | Q(everyone=True)
+    )
 
 
 def event_pruned_through() -> int:

@@ -10,9 +10,11 @@ save it again with its location" is one ``created`` event carrying the final dat
 **Publishing.** Each event is encoded to JSON once (:func:`event_text`) and sent as that text to
 the groups that may see it: ``user.<id>`` for a user's own events (notifications), otherwise
 ``unit.<id>`` (the crate's old unit too after a cross-unit transfer) and ``units.all`` (System
-Administrators). Consumers forward the text as it is, so fan-out costs no per-socket encoding
-(PRODUCT.md §7). A layer that is down loses the live message, never the event: each Daphne
-process's outbox poller (:mod:`strongroom.realtime.relay`) and the replay on reconnect deliver it.
+Administrators), or ``everyone`` for an event every signed-in user may see (a retention rule
+without a unit, which governs every unit: every socket joins that group). Consumers forward the
+text as it is, so fan-out costs no per-socket encoding (PRODUCT.md §7). A layer that is down
+loses the live message, never the event: each Daphne process's outbox poller
+(:mod:`strongroom.realtime.relay`) and the replay on reconnect deliver it.
 
 **Layer choice: RedisPubSubChannelLayer.** Measured with ``scripts/bench_ws.py`` (loopback, this
 2-core machine, 2 Daphne processes, 1,000 subscribed sockets, 20 committed crate changes per
@@ -62,6 +64,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ALL_UNITS_GROUP = "units.all"
+EVERYONE_GROUP = "everyone"
 LAYER_FIGURES = ""  # filled in below the measurement (kept next to the code it justifies)
 
 
@@ -103,7 +106,11 @@ def event_text(event: Event) -> str:
     return json.dumps(event_wire(event), separators=(",", ":"), default=str)
 
 
-def event_unit_ids(event: Event) -> list[int]:
+def event_unit_ids(event: Event) -> list[int] | None:
+    """The units whose users may see the event; None: every signed-in user may
+    (``Event.everyone``)."""
+    if event.everyone:
+        return None
     return [unit_id for unit_id in (event.unit_id, event.also_unit_id) if unit_id is not None]
 
 
@@ -132,7 +139,10 @@ def event_layer_messages(event: Event) -> list[tuple[str, dict[str, Any]]]:
 def event_groups(event: Event) -> list[str]:
     if event.user_id is not None:
         return [user_group(event.user_id)]
-    return [unit_group(unit_id) for unit_id in event_unit_ids(event)] + [ALL_UNITS_GROUP]
+    unit_ids = event_unit_ids(event)
+    if unit_ids is None:
+        return [EVERYONE_GROUP]
+    return [unit_group(unit_id) for unit_id in unit_ids] + [ALL_UNITS_GROUP]
 
 
 # --- Sending to the channel layer from sync or async code ----------------------------------------
@@ -215,16 +225,20 @@ def outbox_record(
     unit_id: int | None,
     also_unit_id: int | None = None,
     user_id: int | None = None,
+    everyone: bool = False,
     version: int | None = None,
     data: dict[str, Any],
     using: str = DEFAULT_DB_ALIAS,
 ) -> Event:
-    """Record one change in the outbox, in the current transaction (see the module docstring)."""
+    """Record one change in the outbox, in the current transaction (see the module docstring).
+    ``everyone``: every signed-in user may see it (then no unit and no user)."""
     connection = transaction.get_connection(using)
     pending = _pending_map(connection)
     key = (topic, str(object_id))
-    if also_unit_id == unit_id:
+    if also_unit_id == unit_id or everyone:
         also_unit_id = None
+    if everyone:
+        unit_id = user_id = None
 
     entry = pending.get(key)
     if entry is not None and _still_pending(connection, entry):
@@ -236,6 +250,9 @@ def outbox_record(
             event.also_unit_id = None
         event.unit_id = unit_id
         event.user_id = user_id
+        event.everyone = everyone
+        if everyone:
+            event.also_unit_id = None
         event.version = version
         event.data = data
         updated = (
@@ -246,6 +263,7 @@ def outbox_record(
                 unit_id=event.unit_id,
                 also_unit_id=event.also_unit_id,
                 user_id=event.user_id,
+                everyone=event.everyone,
                 version=event.version,
                 data=event.data,
             )
@@ -260,6 +278,7 @@ def outbox_record(
         unit_id=unit_id,
         also_unit_id=also_unit_id,
         user_id=user_id,
+        everyone=everyone,
         version=version,
         data=data,
     )

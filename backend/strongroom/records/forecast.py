@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    F,
     Q,
     QuerySet,
     Sum,
@@ -207,8 +208,12 @@ def crate_list_eligible_for_user(
     destroy_after_to: dt.date | None = None,
 ) -> QuerySet[Crate]:
     """The caller's crates that may be destroyed on ``on``, optionally those whose retention
-    date falls in a forecast period — what a destruction batch is chosen from."""
-    crates = crates_eligible(on=on, crates=crate_list_for_user(user=user, search=search))
+    date falls in a forecast period — what a destruction batch is chosen from. Each carries who
+    holds it (``claim_kind``, ``claim_holder_id``: an open request or batch, or None), joined in
+    the same query."""
+    crates = crates_eligible(on=on, crates=crate_list_for_user(user=user, search=search)).annotate(
+        claim_kind=F("claim__holder_kind"), claim_holder_id=F("claim__holder_id")
+    )
     if unit_id is not None:
         crates = crates.filter(unit_id=unit_id)
     if department_id is not None:

@@ -9,7 +9,12 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -24,7 +29,7 @@ from strongroom.core.csv_export import CSVRenderer, csv_response
 from strongroom.core.errors import ERROR_RESPONSES
 from strongroom.core.pagination import StrongroomCursorPagination
 from strongroom.records import forecast
-from strongroom.records.models import Crate
+from strongroom.records.models import Crate, CrateClaimKind
 from strongroom.records.serializers import CrateSerializer
 
 # --- Query parameters -------------------------------------------------------------------------
@@ -170,7 +175,18 @@ class ForecastSerializer(serializers.Serializer):
     summary = ForecastSummarySerializer()
 
 
+class CrateHolderSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CrateClaimKind.choices)
+    id = serializers.IntegerField()
+
+
 class EligibleCrateSerializer(CrateSerializer):
+    # Annotated by strongroom.records.forecast.crate_list_eligible_for_user (the same query).
+    claimed_by = serializers.SerializerMethodField(
+        help_text="The open request or destruction batch that holds the crate (a batch cannot "
+        "take it until that one closes), or null"
+    )
+
     class Meta(CrateSerializer.Meta):
         fields = [
             "id",
@@ -182,8 +198,16 @@ class EligibleCrateSerializer(CrateSerializer):
             "location_code",
             "destroy_after",
             "document_count",
+            "claimed_by",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CrateHolderSerializer(allow_null=True))
+    def get_claimed_by(self, crate: Crate) -> dict[str, Any] | None:
+        kind = getattr(crate, "claim_kind", None)
+        if kind is None:
+            return None
+        return {"kind": kind, "id": crate.claim_holder_id}  # type: ignore[attr-defined]
 
 
 # --- Views ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { documentKeys } from '@/entities/documents/document-keys';
 import { locationKeys } from '@/entities/locations/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
 import { requestKeys } from '@/features/requests/api/request-keys';
+import { retentionKeys } from '@/features/retention/api/retention-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import type { TopicKeyMap } from '@/lib/realtime/topics';
 
@@ -52,6 +53,24 @@ export const TOPIC_KEYS: TopicKeyMap = {
     batchKeys.lists(),
     batchKeys.detail(Number(event.object_id)),
     crateKeys.all,
+    auditKeys.lists(),
+  ],
+  // Every version of a rule is an event (a rule of every unit reaches everyone). Approving one
+  // recomputes the retention of the documents it governs: their crates' destroy dates, the
+  // forecast and what is eligible move too (approval also supersedes the previous version).
+  rule: (event) => [
+    retentionKeys.rules(),
+    auditKeys.lists(),
+    ...(event.data.status === 'APPROVED'
+      ? [documentKeys.all, crateKeys.all, dashboardKeys.all]
+      : []),
+  ],
+  // A document's event date recomputes its retention and its crate's destroy date.
+  event_date: () => [
+    retentionKeys.eventDates(),
+    documentKeys.all,
+    crateKeys.all,
+    dashboardKeys.all,
     auditKeys.lists(),
   ],
   notification: () => [notificationKeys.all],

@@ -5,12 +5,17 @@ import { crateKeys } from '@/entities/crates/crate-keys';
 import { batchKeys } from '@/features/disposition/api/batch-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
 import { locationKeys } from '@/entities/locations/location-keys';
+import { retentionKeys } from '@/features/retention/api/retention-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import { invalidateForEvent } from '@/lib/realtime/topics';
 
 import { TOPIC_KEYS } from './realtime-topics';
 
-function event(topic: RealtimeEvent['topic'], objectId: string): RealtimeEvent {
+function event(
+  topic: RealtimeEvent['topic'],
+  objectId: string,
+  data: Record<string, unknown> = {},
+): RealtimeEvent {
   return {
     id: 1,
     type: 'event',
@@ -19,7 +24,7 @@ function event(topic: RealtimeEvent['topic'], objectId: string): RealtimeEvent {
     object_id: objectId,
     unit_id: 1,
     version: 2,
-    data: {},
+    data,
     at: '',
   };
 }
@@ -87,5 +92,58 @@ describe('live events for records screens', () => {
     invalidateForEvent(client, TOPIC_KEYS, event('batch', '5'));
     const stale = keys.map((key) => client.getQueryState(key)?.isInvalidated);
     expect(stale).toEqual([true, true, true, false, true]);
+  });
+
+  it('a rule event refreshes the schedule and the rule; an approval also what it recomputed', () => {
+    const keys = [
+      retentionKeys.list({}),
+      retentionKeys.versions('BMR-EXP+1Y'),
+      retentionKeys.detail(8),
+      crateKeys.forecast({ period: 'month' }),
+      crateKeys.eligible({}),
+      documentKeys.list({}),
+      retentionKeys.eventDates(),
+    ];
+    const drafted = cached(keys);
+    invalidateForEvent(drafted, TOPIC_KEYS, event('rule', '8', { status: 'DRAFT' }));
+    expect(keys.map((key) => drafted.getQueryState(key)?.isInvalidated)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    const approved = cached(keys);
+    invalidateForEvent(approved, TOPIC_KEYS, event('rule', '8', { status: 'APPROVED' }));
+    expect(keys.map((key) => approved.getQueryState(key)?.isInvalidated)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('an event-date event refreshes the recorded dates and the retention they move, not the schedule', () => {
+    const keys = [
+      retentionKeys.eventDates(),
+      crateKeys.forecast({ period: 'month' }),
+      crateKeys.detail(31),
+      documentKeys.list({}),
+      retentionKeys.list({}),
+    ];
+    const client = cached(keys);
+    invalidateForEvent(client, TOPIC_KEYS, event('event_date', '3'));
+    expect(keys.map((key) => client.getQueryState(key)?.isInvalidated)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });

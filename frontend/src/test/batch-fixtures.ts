@@ -144,3 +144,23 @@ export function makeBatch(overrides: Partial<BatchDetail> = {}): BatchDetail {
     items,
   };
 }
+
+/** A crate as GET /retention/eligible-crates/ lists it (tests only). */
+export function makeEligibleCrate(
+  id: number,
+  overrides: Partial<Schemas['EligibleCrate']> = {},
+): Schemas['EligibleCrate'] {
+  return {
+    id,
+    code: `GOA1-QA-2020-0000${String(id)}-0`,
+    unit: 1,
+    unit_code: 'GOA1',
+    department: 4,
+    department_code: 'QA',
+    location_code: `GOA1/R01/K01/S${String(id % 10)}`,
+    destroy_after: '2021-01-31',
+    document_count: 2,
+    claimed_by: null,
+    ...overrides,
+  };
+}

@@ -169,6 +169,14 @@ def test_demo_creates_every_role_per_unit_and_records_in_every_status() -> None:
         assert username in out
     goa_viewer = User.objects.get(username="goa1-viewer")
     assert list(goa_viewer.units.values_list("code", flat=True)) == ["GOA1"]
+    # The rules without a unit govern every unit: one approver of every unit approves them.
+    qa = User.objects.get(username="qa-approver")
+    assert (qa.role.name if qa.role else None, qa.check_password(DEMO_PASSWORD)) == (
+        "Approver",
+        True,
+    )
+    assert sorted(qa.units.values_list("code", flat=True)) == ["GOA1", "MUM1"]
+    assert "qa-approver" in out
     assert set(Crate.objects.values_list("status", flat=True)) == set(Crate.Status.values)
     assert set(Request.objects.values_list("status", flat=True)) == set(RequestStatus.values)
     # The starter schedule governs the batch records filed without a date: some wait for their

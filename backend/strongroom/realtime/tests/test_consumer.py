@@ -490,3 +490,88 @@ async def test_live_and_replayed_text_are_the_same(
         "at",
     }
     assert json.dumps(live)  # plain JSON
+
+
+# --- retention rules and event dates --------------------------------------------------------------
+
+
+def _rule(code: str, unit: Unit | None) -> Any:
+    from strongroom.records.models import RetentionRule
+    from strongroom.records.tests.factories import DocumentTypeFactory
+
+    return RetentionRule.objects.create(
+        code=code,
+        title=f"Rule {code}",
+        doc_type=DocumentTypeFactory(),
+        unit=unit,
+        trigger="PREPARED",
+        period_years=7,
+        action="DESTROY",
+        citation="21 CFR 211.180(a)",
+    )
+
+
+def _event_date(unit: Unit) -> Any:
+    from strongroom.records.models import DocumentEvent, RetentionEvent
+    from strongroom.records.tests.factories import DocumentFactory
+
+    document = DocumentFactory(crate=make_crate(unit))
+    event, _ = RetentionEvent.objects.get_or_create(code="BATCH_EXPIRY", name="Batch expiry")
+    return DocumentEvent.objects.create(
+        document=document, event=event, date="2027-03-31", recorded_by=make_user(unit)
+    )
+
+
+@pytest.mark.compliance("11.10(g)")
+async def test_a_rule_without_a_unit_reaches_every_unit_and_a_units_rule_only_that_unit(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa, mum = units["GOA1"], units["MUM1"]
+    mum_user = await adb(make_user, mum)
+    goa_client, _ = await ready_client(clients, await adb(make_user, goa))
+    mum_client, mum_ready = await ready_client(clients, mum_user)
+    admin_client, _ = await ready_client(
+        clients, await adb(make_user, role=roles.SYSTEM_ADMINISTRATOR)
+    )
+    unitless_client, _ = await ready_client(clients, await adb(make_user))  # a role, no unit
+
+    everywhere = await adb(_rule, "BMR-ALL", None)
+    seen = [await c.receive() for c in (goa_client, mum_client, admin_client, unitless_client)]
+    assert {(e["topic"], e["object_id"], e["unit_id"]) for e in seen} == {
+        ("rule", str(everywhere.pk), None)
+    }
+    assert len({e["id"] for e in seen}) == 1
+    assert seen[0]["data"]["status"] == "DRAFT"
+
+    goa_rule = await adb(_rule, "BMR-GOA", goa)
+    event = await goa_client.receive()
+    assert (event["topic"], event["object_id"], event["unit_id"]) == (
+        "rule",
+        str(goa_rule.pk),
+        goa.pk,
+    )
+    assert (await admin_client.receive())["id"] == event["id"]
+    assert await mum_client.nothing(0.4)
+    assert await unitless_client.nothing(0.1)
+
+    # Replayed the same way: MUM1 gets the rule of every unit back, never GOA1's.
+    await mum_client.disconnect()
+    again, _ = await ready_client(clients, mum_user, last_event_id=mum_ready["last_event_id"])
+    assert (await again.receive())["object_id"] == str(everywhere.pk)
+    assert await again.nothing(0.4)
+
+
+async def test_an_event_date_reaches_its_documents_unit_only(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    goa_client, _ = await ready_client(clients, await adb(make_user, units["GOA1"]))
+    mum_client, _ = await ready_client(clients, await adb(make_user, units["MUM1"]))
+    recorded = await adb(_event_date, units["GOA1"])
+    while (event := await goa_client.receive())["topic"] != "event_date":
+        pass  # the crate the document was filed in comes first
+    assert (event["object_id"], event["unit_id"], event["data"]["date"]) == (
+        str(recorded.pk),
+        units["GOA1"].pk,
+        "2027-03-31",
+    )
+    assert await mum_client.nothing(0.6)

@@ -16,6 +16,16 @@ def test_event_rules() -> None:
         Event.objects.create(topic="crate", action="created", object_id="2")
 
 
+def test_an_event_for_everyone_has_no_unit_and_no_user() -> None:
+    unit = UnitFactory()
+    Event.objects.create(everyone=True, topic="rule", action="created", object_id="1")
+    for audience in ({"unit": unit}, {"also_unit": unit}):
+        with pytest.raises(IntegrityError, match="event_has_audience"), transaction.atomic():
+            Event.objects.create(
+                everyone=True, topic="rule", action="created", object_id="2", **audience
+            )
+
+
 def test_event_ids_increase() -> None:
     unit = UnitFactory()
     ids = [

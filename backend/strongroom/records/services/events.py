@@ -181,6 +181,7 @@ def _record(
             )
             result.created += 1
         else:
+            current.document = document  # loaded already: its unit names the live event's
             current.date, current.source = date, source
             current.recorded_by, current.recorded_by_token = actor, token
             current.version += 1

@@ -51,7 +51,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Department, Unit, User
-from strongroom.accounts.scope import require_unit_choice
+from strongroom.accounts.scope import require_unit_choice, user_unit_ids
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import signed_change
@@ -685,6 +685,35 @@ def retention_rule_discard(
 # --- Approval (signed) ------------------------------------------------------------------------
 
 
+def _approver_of_every_unit(rule: RetentionRule, *, actor: User) -> None:
+    """A rule without a unit governs the records of every unit: it is approved only by someone
+    who approves for every unit it can govern — each active unit, and a closed one that still
+    holds active records of the rule's type (403 ``rule_beyond_your_units`` naming the others).
+    A unit's approver approves their unit's rules, never the whole plant's schedule."""
+    unit_ids = user_unit_ids(actor)
+    if unit_ids is None:  # acts in every unit
+        return
+    holds_records = Exists(
+        Document.objects.filter(
+            unit=OuterRef("pk"), doc_type_id=rule.doc_type_id, status=Document.Status.ACTIVE
+        )
+    )
+    missing = list(
+        Unit.objects.filter(Q(is_active=True) | holds_records)
+        .exclude(pk__in=unit_ids)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if missing:
+        raise ApplicationError(
+            f"Rule {rule} has no unit: it governs every unit, so an approver of every unit "
+            f"approves it. You do not approve for {', '.join(missing)}.",
+            code="rule_beyond_your_units",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"unit": [f"Not one of your units: {', '.join(missing)}."]},
+        )
+
+
 def _approve_checks(rule: RetentionRule, *, actor: User | None) -> RetentionRule | None:
     """Refusals of an approval; returns the version it supersedes (or None)."""
     if rule.status != RetentionRule.Status.DRAFT:
@@ -698,6 +727,8 @@ def _approve_checks(rule: RetentionRule, *, actor: User | None) -> RetentionRule
             code="separation_of_duties",
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    if actor is not None and rule.unit_id is None:
+        _approver_of_every_unit(rule, actor=actor)
     if rule.trigger == RetentionRule.Trigger.EVENT and rule.event and not rule.event.is_active:
         raise ConflictError("The rule's event is no longer in use.", code="event_inactive")
     scope: dict[str, Any] = {"unit_id": rule.unit_id, "department_id": rule.department_id}

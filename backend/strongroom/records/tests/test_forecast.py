@@ -16,7 +16,7 @@ from strongroom.accounts import roles
 from strongroom.accounts.tests.factories import DepartmentFactory, UserFactory
 from strongroom.compliance.models import AuditEvent
 from strongroom.records import forecast
-from strongroom.records.models import Crate
+from strongroom.records.models import Crate, CrateClaim
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +314,23 @@ def test_eligible_crates_on_a_day_and_in_a_period(client: Any, world: dict[str, 
         "location_code": w["jan31"].location.full_code,  # type: ignore[union-attr]
         "destroy_after": "2027-01-31",
         "document_count": 2,
+        "claimed_by": None,
+    }
+
+
+def test_eligible_crates_say_which_open_request_or_batch_holds_them(
+    client: Any, world: dict[str, Crate]
+) -> None:
+    w = world
+    CrateClaim.objects.create(crate=w["jan31"], holder_kind="BATCH", holder_id=5)
+    CrateClaim.objects.create(crate=w["mar31"], holder_kind="REQUEST", holder_id=12)
+    rows = client.get(ELIGIBLE_URL, {"on": "2027-06-30"}).json()["results"]
+    assert {row["code"]: row["claimed_by"] for row in rows} == {
+        w["overdue"].code: None,
+        w["jan31"].code: {"kind": "BATCH", "id": 5},
+        w["feb1"].code: None,
+        w["mar31"].code: {"kind": "REQUEST", "id": 12},
+        w["apr1"].code: None,
     }
 
 
@@ -342,9 +359,14 @@ def test_eligible_crates_query_count(
 ) -> None:
     from strongroom.core.testing import list_request_queries
 
+    # Held crates on the page: who holds them comes with the page's one query (no N+1).
+    for index, name in enumerate(("overdue", "jan31", "apr1")):
+        CrateClaim.objects.create(crate=world[name], holder_kind="BATCH", holder_id=index + 1)
     with django_assert_max_num_queries(list_request_queries()):
         response = client.get(ELIGIBLE_URL, {"on": "2027-06-30", "page_size": page_size})
-    assert len(response.json()["results"]) == min(page_size, 5)
+    results = response.json()["results"]
+    assert len(results) == min(page_size, 5)
+    assert results[0]["claimed_by"] == {"kind": "BATCH", "id": 1}
 
 
 def test_period_helpers() -> None:

@@ -356,3 +356,44 @@ def test_document_types_say_which_rule_governs_a_department(
     bad = drafter.get("/api/v1/document-types/", {"department": "qa"})
     assert bad.status_code == 400
     assert bad.json()["error"]["details"] == {"department": ["A whole number."]}
+
+
+@pytest.mark.compliance("11.10(g)")
+def test_a_rule_of_every_unit_is_approved_only_by_an_approver_of_every_unit(
+    site: Site, api_client_for: Any
+) -> None:
+    """A rule without a unit governs every unit's records: a unit's approver approves their
+    unit's rules (and the department rules in it), not the plant's schedule."""
+    from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory
+
+    drafter = api_client_for(site.drafter)
+    goa_approver = UserFactory(role_name=roles.APPROVER, units=[site.goa])
+    goa_client = api_client_for(goa_approver)
+    everywhere = _draft(drafter, site)
+    in_goa = _draft(drafter, site, code="LOG-GOA", unit=site.goa.pk)
+
+    refused = goa_client.post(f"{RULES}{everywhere['id']}/approve/", _sign(1), format="json")
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["code"] == "rule_beyond_your_units"
+    assert "MUM1" in error["message"]
+    assert error["details"] == {"unit": ["Not one of your units: MUM1."]}
+    assert RetentionRule.objects.get(pk=everywhere["id"]).status == "DRAFT"
+    assert not Signature.objects.filter(meaning="RULE_APPROVED").exists()
+
+    # Their own unit's rule, yes.
+    mine = goa_client.post(f"{RULES}{in_goa['id']}/approve/", _sign(1), format="json")
+    assert mine.status_code == 200, mine.json()
+
+    # A closed unit that still holds records of the type counts; one without them does not.
+    closed = UnitFactory(code="PUN1", is_active=False)
+    UnitFactory(code="HYD1", is_active=False)
+    site.document(site.crate(closed, DepartmentFactory(unit=closed, code="QA")), site.log)
+    approver = api_client_for(site.approver)
+    closed_refused = approver.post(f"{RULES}{everywhere['id']}/approve/", _sign(1), format="json")
+    assert closed_refused.status_code == 403
+    assert closed_refused.json()["error"]["details"] == {"unit": ["Not one of your units: PUN1."]}
+    site.approver.units.add(closed)
+    approved = approver.post(f"{RULES}{everywhere['id']}/approve/", _sign(1), format="json")
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["rule"]["unit"] is None

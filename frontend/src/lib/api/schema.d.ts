@@ -2064,6 +2064,16 @@ export interface components {
             readonly documents: components["schemas"]["DocumentInCrate"][];
             readonly history: components["schemas"]["HistoryEvent"][];
         };
+        CrateHolder: {
+            kind: components["schemas"]["CrateHolderKindEnum"];
+            id: number;
+        };
+        /**
+         * @description * `REQUEST` - Request
+         *     * `BATCH` - Destruction batch
+         * @enum {string}
+         */
+        CrateHolderKindEnum: "REQUEST" | "BATCH";
         /**
          * @description * `PENDING` - Pending storage
          *     * `IN_STORAGE` - In storage
@@ -2346,6 +2356,8 @@ export interface components {
              */
             readonly destroy_after: string | null;
             readonly document_count: number;
+            /** @description The open request or destruction batch that holds the crate (a batch cannot take it until that one closes), or null */
+            readonly claimed_by: components["schemas"]["CrateHolder"] | null;
         };
         Error: {
             error: components["schemas"]["ErrorDetail"];
@@ -3569,9 +3581,11 @@ export interface components {
          *     * `location` - Location
          *     * `notification` - Notification
          *     * `batch` - Destruction batch
+         *     * `rule` - Retention rule
+         *     * `event_date` - Event date
          * @enum {string}
          */
-        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch";
+        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date";
         TransitionNotification: {
             /** @description The notification kind created. */
             kind: string;

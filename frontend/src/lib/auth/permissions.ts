@@ -30,6 +30,7 @@ export const PERMISSIONS = {
   approveRetentionRule: 'records.approve_retention_rule',
   viewRetentionEvent: 'records.view_retentionevent',
   recordEventDate: 'records.add_documentevent',
+  changeEventDate: 'records.change_documentevent',
   viewBatch: 'disposition.view_destructionbatch',
   prepareBatch: 'disposition.prepare_batch',
   approveBatch: 'disposition.approve_batch',

@@ -18,6 +18,7 @@ function crate(
   code: string,
   shelf: string,
   documents: number,
+  claimedBy: Schemas['EligibleCrate']['claimed_by'] = null,
 ): Schemas['EligibleCrate'] {
   return {
     id,
@@ -29,6 +30,7 @@ function crate(
     location_code: shelf,
     destroy_after: '2021-01-31',
     document_count: documents,
+    claimed_by: claimedBy,
   };
 }
 
@@ -43,9 +45,13 @@ const DEPARTMENTS = [
   { id: 5, unit: 1, unit_code: 'GOA1', code: 'QC', name: 'Quality control', is_active: true },
 ];
 
-function renderBuilder(url: string, create: { status?: number; body: unknown }[] = []) {
+function renderBuilder(
+  url: string,
+  create: { status?: number; body: unknown }[] = [],
+  crates = CRATES,
+) {
   const api = stubApi({
-    [ELIGIBLE]: [{ body: { next: null, previous: null, results: CRATES } }],
+    [ELIGIBLE]: [{ body: { next: null, previous: null, results: crates } }],
     '/api/v1/departments/': [{ body: { next: null, previous: null, results: DEPARTMENTS } }],
     [CREATE]: create,
   });
@@ -133,5 +139,42 @@ describe('BatchBuilderPage', () => {
     ).not.toBeInTheDocument();
     expect(screen.getByTestId('selected-count')).toHaveTextContent('3 crates selected');
     expect(router.state.location.pathname).toBe('/destruction-batches/new');
+  });
+
+  it('marks the crates an open request or batch holds before the draft is made, and leaves them out', async () => {
+    const { api, router } = renderBuilder(
+      '/destruction-batches/new',
+      [{ status: 201, body: makeBatch({ id: 9 }) }],
+      [
+        crate(31, 'GOA1-QA-2020-000031-4', 'GOA1/R01/K01/S1', 3),
+        crate(32, 'GOA1-QA-2020-000032-2', 'GOA1/R01/K01/S2', 1, { kind: 'REQUEST', id: 12 }),
+        crate(33, 'GOA1-QA-2020-000033-0', 'GOA1/R01/K02/S1', 5, { kind: 'BATCH', id: 4 }),
+      ],
+    );
+    const held = await row('GOA1-QA-2020-000032-2');
+    expect(within(held).getByTestId('held-GOA1-QA-2020-000032-2')).toHaveTextContent(
+      'Held by open request #12',
+    );
+    expect(within(held).getByRole('link', { name: 'open request #12' })).toHaveAttribute(
+      'href',
+      '/requests/12',
+    );
+    expect(
+      within(held).getByRole('checkbox', { name: 'Select GOA1-QA-2020-000032-2' }),
+    ).toBeDisabled();
+    const inBatch = await row('GOA1-QA-2020-000033-0');
+    expect(within(inBatch).getByRole('link', { name: 'open batch #4' })).toHaveAttribute(
+      'href',
+      '/destruction-batches/4',
+    );
+    expect(within(await row('GOA1-QA-2020-000031-4')).queryByText(/Held by/)).toBeNull();
+
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select all crates on this page' }));
+    expect(screen.getByTestId('selected-count')).toHaveTextContent('1 crate selected');
+    await userEvent.click(screen.getByRole('button', { name: 'Create draft batch' }));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/destruction-batches/9');
+    });
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toMatchObject({ crates: [31] });
   });
 });

@@ -1,30 +1,15 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { DateFilterInput, IdFilterSelect } from '@/components/ui/FilterInputs';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
-import { ScrollTable } from '@/components/ui/ScrollTable';
 import { useDepartments } from '@/entities/departments/get-departments';
 import { eligibleCratesQueryOptions } from '@/entities/crates/get-eligible-crates';
-import { ApiError } from '@/lib/api-client';
 import { formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
-import { formatDate } from '@/lib/format';
 
 import { useCreateBatch } from '../api/create-batch';
 import {
@@ -32,25 +17,8 @@ import {
   paramsFromBuilderFilters,
   type BuilderFilters,
 } from './builder-filters';
-
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
-
-/** The server's refusal of single crates (409 `crates_not_eligible`): crate id → message. */
-function crateRefusals(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) {
-    return {};
-  }
-  const crates = error.details.crates;
-  if (typeof crates !== 'object' || crates === null || Array.isArray(crates)) {
-    return {};
-  }
-  return Object.fromEntries(
-    Object.entries(crates as Record<string, unknown>).map(([crate, messages]) => [
-      crate,
-      Array.isArray(messages) ? messages.map(String).join(' ') : String(messages),
-    ]),
-  );
-}
+import { choosable, crateRefusals } from './eligible-crates';
+import { EligibleCratesTable } from './EligibleCratesTable';
 
 /**
  * The batch builder: the crates whose retention has ended (in storage, no legal hold, not
@@ -85,29 +53,31 @@ export function BatchBuilderPage({ me }: { me: Me }) {
   };
   const rows = crates.data?.pages.flatMap((page) => page.results) ?? [];
   const refusals = crateRefusals(create.error);
-  const onPage = rows.map((crate) => crate.id);
-  const selectedOnPage = onPage.filter((crateId) => selected.has(crateId)).length;
-  const allOnPage = onPage.length > 0 && selectedOnPage === onPage.length;
   const unitDepartments = (departments.data?.results ?? []).filter((d) => d.unit === unit);
+  // A crate chosen, then held by a request or batch meanwhile (the list refreshes live), stays
+  // marked on its row but is not sent.
+  const chosen = choosable(selected, rows);
 
-  const toggle = (crateId: number, on: boolean) => {
+  const select = (crateIds: readonly number[], on: boolean) => {
     setSelected((previous) => {
       const next = new Set(previous);
-      if (on) {
-        next.add(crateId);
-      } else {
-        next.delete(crateId);
+      for (const crateId of crateIds) {
+        if (on) {
+          next.add(crateId);
+        } else {
+          next.delete(crateId);
+        }
       }
       return next;
     });
   };
 
   const submit = () => {
-    if (unit === undefined || selected.size === 0) {
+    if (unit === undefined || chosen.length === 0) {
       return;
     }
     create.mutate(
-      { unit, crates: [...selected], note: note.trim() },
+      { unit, crates: chosen, note: note.trim() },
       {
         onSuccess: (batch) => {
           void navigate(`/destruction-batches/${String(batch.id)}`);
@@ -126,7 +96,8 @@ export function BatchBuilderPage({ me }: { me: Me }) {
           New destruction batch
         </Title>
         <Text c="dimmed">
-          Crates whose retention has ended: in storage, not on legal hold, not kept permanently. The
+          Crates whose retention has ended: in storage, not on legal hold, not kept permanently. A
+          crate an open request or another open batch holds says which and cannot be chosen. The
           batch starts as a draft; you submit it, signed, for approval from its page.
         </Text>
       </div>
@@ -188,94 +159,14 @@ export function BatchBuilderPage({ me }: { me: Me }) {
             </Alert>
           )}
           <Paper withBorder>
-            <ScrollTable minWidth={760} label="Eligible crates">
-              <Table
-                striped
-                highlightOnHover
-                aria-label="Eligible crates"
-                aria-busy={crates.isFetching}
-              >
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col" w={48}>
-                      <Checkbox
-                        aria-label="Select all crates on this page"
-                        checked={allOnPage}
-                        indeterminate={selectedOnPage > 0 && !allOnPage}
-                        disabled={onPage.length === 0}
-                        onChange={(event) => {
-                          const on = event.currentTarget.checked;
-                          setSelected((previous) => {
-                            const next = new Set(previous);
-                            for (const crateId of onPage) {
-                              if (on) {
-                                next.add(crateId);
-                              } else {
-                                next.delete(crateId);
-                              }
-                            }
-                            return next;
-                          });
-                        }}
-                      />
-                    </Table.Th>
-                    <Table.Th scope="col">Crate</Table.Th>
-                    <Table.Th scope="col">Department</Table.Th>
-                    <Table.Th scope="col">Shelf</Table.Th>
-                    <Table.Th scope="col">Retention ended</Table.Th>
-                    <Table.Th scope="col">Documents</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((crate) => {
-                    const refusal = refusals[String(crate.id)];
-                    const refusalId = `crate-refusal-${String(crate.id)}`;
-                    return (
-                      <Table.Tr
-                        key={crate.id}
-                        data-testid={`eligible-${crate.code}`}
-                        data-refused={refusal === undefined ? undefined : true}
-                      >
-                        <Table.Td>
-                          <Checkbox
-                            aria-label={`Select ${crate.code}`}
-                            aria-describedby={refusal === undefined ? undefined : refusalId}
-                            aria-invalid={refusal === undefined ? undefined : true}
-                            checked={selected.has(crate.id)}
-                            onChange={(event) => {
-                              toggle(crate.id, event.currentTarget.checked);
-                            }}
-                          />
-                        </Table.Td>
-                        <Table.Td>
-                          <Anchor
-                            component={Link}
-                            to={`/crates/${String(crate.id)}`}
-                            ff="monospace"
-                            fw={600}
-                            style={NOWRAP}
-                            className="crate-code"
-                          >
-                            {crate.code}
-                          </Anchor>
-                          {refusal !== undefined && (
-                            <Text size="sm" c="red.8" id={refusalId} role="status">
-                              {refusal}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{crate.department_code}</Table.Td>
-                        <Table.Td ff="monospace" style={NOWRAP}>
-                          {crate.location_code ?? '—'}
-                        </Table.Td>
-                        <Table.Td style={NOWRAP}>{formatDate(crate.destroy_after)}</Table.Td>
-                        <Table.Td>{crate.document_count}</Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </ScrollTable>
+            <EligibleCratesTable
+              label="Eligible crates"
+              rows={rows}
+              selected={selected}
+              onSelect={select}
+              refusals={refusals}
+              busy={crates.isFetching}
+            />
             <ListStatus
               query={crates}
               rows={rows.length}
@@ -307,14 +198,14 @@ export function BatchBuilderPage({ me }: { me: Me }) {
           )}
           <Group justify="space-between">
             <Text size="sm" data-testid="selected-count">
-              {selected.size === 1
+              {chosen.length === 1
                 ? '1 crate selected'
-                : `${String(selected.size)} crates selected`}
+                : `${String(chosen.length)} crates selected`}
             </Text>
             <Button
               onClick={submit}
               loading={create.isPending}
-              disabled={unit === undefined || selected.size === 0}
+              disabled={unit === undefined || chosen.length === 0}
             >
               Create draft batch
             </Button>

@@ -4,7 +4,12 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { formatDateTime } from '@/lib/format';
-import { makeBatch, makeBatchActions, makeBatchItem } from '@/test/batch-fixtures';
+import {
+  makeBatch,
+  makeBatchActions,
+  makeBatchItem,
+  makeEligibleCrate,
+} from '@/test/batch-fixtures';
 import { makeMe } from '@/test/fixtures';
 import { renderRoute } from '@/test/render-route';
 import { envelope, present, stubApi } from '@/test/stub-api';
@@ -449,5 +454,104 @@ describe('BatchDetailPage: destroying a crate', () => {
     });
     const row = screen.getByTestId('batch-item-GOA1-QC-2020-000033-0');
     expect(within(row).getByTestId('item-reason')).toHaveTextContent('Not on S1');
+  });
+});
+
+describe('BatchDetailPage: the crates of a draft', () => {
+  const DRAFT_ITEMS = [
+    makeBatchItem({ id: 21, crate: 31, crate_code: 'GOA1-QA-2020-000031-4' }),
+    makeBatchItem({ id: 22, crate: 32, crate_code: 'GOA1-QA-2020-000032-2' }),
+  ];
+  const draft = makeBatch({
+    status: 'DRAFT',
+    items: DRAFT_ITEMS,
+    available_actions: makeBatchActions('submit', 'cancel', 'edit_items'),
+  });
+  const eligible = (results: unknown[]) => ({ body: { next: null, previous: null, results } });
+
+  it('takes a crate out of the draft with the version read', async () => {
+    const api = renderDetail(draft, {
+      'GET /api/v1/retention/eligible-crates/': [eligible([])],
+      'DELETE /api/v1/destruction-batches/5/items/': [
+        { body: { ...draft, version: 4, items: [DRAFT_ITEMS[1]], item_count: 1 } },
+      ],
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Remove GOA1-QA-2020-000031-4' }),
+    );
+    await waitFor(() => {
+      expect(screen.queryByTestId('batch-item-GOA1-QA-2020-000031-4')).not.toBeInTheDocument();
+    });
+    expect(screen.getByTestId('batch-item-GOA1-QA-2020-000032-2')).toBeInTheDocument();
+    const deleted = api.calls.find((c) => c.method === 'DELETE');
+    expect(deleted?.path).toBe('/api/v1/destruction-batches/5/items/');
+    expect(deleted?.body).toEqual({ version: 3, items: [21] });
+  });
+
+  it('adds eligible crates not in it yet; a refused crate says why on its row and the choice stays', async () => {
+    const api = renderDetail(draft, {
+      'GET /api/v1/retention/eligible-crates/': [
+        eligible([
+          makeEligibleCrate(31, { code: 'GOA1-QA-2020-000031-4' }),
+          makeEligibleCrate(35, { claimed_by: { kind: 'REQUEST', id: 12 } }),
+          makeEligibleCrate(36),
+          makeEligibleCrate(37),
+        ]),
+      ],
+      'POST /api/v1/destruction-batches/5/items/': [
+        {
+          status: 409,
+          body: envelope(
+            'crates_not_eligible',
+            'Some crates cannot be destroyed now; nothing was changed.',
+            { crates: { '37': ['Crate GOA1-QA-2020-000037-0 is on legal hold.'] } },
+          ),
+        },
+        {
+          body: {
+            ...draft,
+            version: 4,
+            items: [...DRAFT_ITEMS, makeBatchItem({ id: 23, crate: 36, crate_code: 'C36' })],
+          },
+        },
+      ],
+    });
+    const panel = await screen.findByRole('region', { name: 'Add crates' });
+    const table = await within(panel).findByRole('table', { name: 'Crates to add' });
+    // The crate already in the batch is not offered; the one a request holds cannot be chosen.
+    expect(within(table).queryByText('GOA1-QA-2020-000031-4')).not.toBeInTheDocument();
+    expect(
+      within(table).getByRole('checkbox', { name: /Select GOA1-QA-2020-000035/ }),
+    ).toBeDisabled();
+    expect(within(table).getByText('open request #12')).toBeInTheDocument();
+
+    await userEvent.click(
+      within(table).getByRole('checkbox', { name: 'Select all crates on this page' }),
+    );
+    expect(within(panel).getByTestId('add-count')).toHaveTextContent('2 crates chosen');
+    await userEvent.click(within(panel).getByRole('button', { name: 'Add 2 crates' }));
+    const refused = await within(table).findByTestId('eligible-GOA1-QA-2020-000037-0');
+    expect(within(refused).getByRole('status')).toHaveTextContent(
+      'Crate GOA1-QA-2020-000037-0 is on legal hold.',
+    );
+    expect(within(panel).getByRole('alert')).toHaveTextContent('No crate was added');
+    expect(within(panel).getByTestId('add-count')).toHaveTextContent('2 crates chosen');
+
+    // Unchecked, the refused crate stays behind; the other is added.
+    await userEvent.click(within(refused).getByRole('checkbox'));
+    await userEvent.click(within(panel).getByRole('button', { name: 'Add 1 crate' }));
+    expect(await screen.findByTestId('batch-item-C36')).toBeInTheDocument();
+    const posts = api.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.body)).toEqual([
+      { version: 3, crates: [36, 37] },
+      { version: 3, crates: [36] },
+    ]);
+  });
+
+  it('offers no crate editing to someone the API does not offer it', async () => {
+    renderDetail({ ...draft, available_actions: makeBatchActions('submit') });
+    await screen.findByTestId('batch-item-GOA1-QA-2020-000031-4');
+    expect(screen.queryByRole('button', { name: /^Remove/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Add crates' })).not.toBeInTheDocument();
   });
 });

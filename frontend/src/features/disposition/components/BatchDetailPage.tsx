@@ -26,17 +26,20 @@ import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { useBatchPdf, type BatchPdf } from '../api/batch-pdfs';
+import { useRemoveBatchItems } from '../api/edit-batch-items';
 import { useBatch } from '../api/get-batch';
 import type { BatchAction, BatchDetail, BatchItem, BatchSignature } from '../api/types';
 import {
   actionColor,
   actionVariant,
   handledCount,
+  isStale,
   itemAction,
   place,
   transitionActions,
 } from './batch-actions';
 import { BatchStatusBadge, ItemStateBadge } from './batch-badges';
+import { AddCratesPanel } from './AddCratesPanel';
 import { BatchTransitionDialog, DestroyItemDialog, NotFoundDialog } from './BatchDialogs';
 
 const NOWRAP = { whiteSpace: 'nowrap' } as const;
@@ -102,6 +105,7 @@ function SignatureStatus({ signature }: { signature: BatchSignature }) {
 export function BatchDetailPage({ me }: { me: Me }) {
   const id = Number(useParams().batchId);
   const batch = useBatch(id);
+  const remove = useRemoveBatchItems(id);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   useDocumentTitle(batch.data ? `Destruction batch ${batch.data.number}` : 'Destruction batch');
 
@@ -131,6 +135,8 @@ export function BatchDetailPage({ me }: { me: Me }) {
   const transitions = transitionActions(detail);
   const destroy = itemAction(detail, 'destroy_item');
   const notFound = itemAction(detail, 'mark_not_found');
+  // A DRAFT's crates are edited by its preparers (the API offers `edit_items`).
+  const editItems = detail.available_actions.some((action) => action.name === 'edit_items');
   const handled = handledCount(detail.items);
   const total = detail.items.length;
   const crateCodes = new Map(detail.items.map((item) => [String(item.id), item.crate_code]));
@@ -224,6 +230,13 @@ export function BatchDetailPage({ me }: { me: Me }) {
         <Title order={2} size="h4" id="batch-items" mb="sm">
           Crates, in pick-list order
         </Title>
+        {remove.isError && (
+          <Alert color="red" role="alert" title="No crate was taken out" mb="sm">
+            {isStale(remove.error)
+              ? 'The batch was changed by someone else; it has been reloaded. Try again.'
+              : remove.error.message}
+          </Alert>
+        )}
         <ScrollTable minWidth={900} label="Crates of the batch">
           <Table aria-labelledby="batch-items">
             <Table.Thead>
@@ -235,7 +248,7 @@ export function BatchDetailPage({ me }: { me: Me }) {
                 <Table.Th scope="col">Reason</Table.Th>
                 <Table.Th scope="col">Destroyed</Table.Th>
                 <Table.Th scope="col">Witness</Table.Th>
-                {(destroy !== undefined || notFound !== undefined) && (
+                {(destroy !== undefined || notFound !== undefined || editItems) && (
                   <Table.Th scope="col">Actions</Table.Th>
                 )}
               </Table.Tr>
@@ -276,6 +289,21 @@ export function BatchDetailPage({ me }: { me: Me }) {
                     )}
                   </Table.Td>
                   <Table.Td>{person(item.witness)}</Table.Td>
+                  {editItems && (
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        aria-label={`Remove ${item.crate_code}`}
+                        loading={remove.isPending && remove.variables.items.includes(item.id)}
+                        onClick={() => {
+                          remove.mutate({ version: detail.version, items: [item.id] });
+                        }}
+                      >
+                        Remove
+                      </Button>
+                    </Table.Td>
+                  )}
                   {(destroy !== undefined || notFound !== undefined) && (
                     <Table.Td>
                       {item.state === 'PENDING' && (
@@ -314,6 +342,8 @@ export function BatchDetailPage({ me }: { me: Me }) {
           </Table>
         </ScrollTable>
       </Paper>
+
+      {editItems && <AddCratesPanel batch={detail} />}
 
       <Paper withBorder p="md" component="section" aria-labelledby="batch-signatures">
         <Title order={2} size="h4" id="batch-signatures" mb="sm">

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-q
 import { api, unwrap } from '@/lib/api/client';
 import type { RetentionRule, Schemas } from '@/lib/api/types';
 import { invalidateSigningSession } from '@/lib/auth/signing-session';
+import { markOwnChange } from '@/lib/realtime/own-changes';
 
 import { crateKeys } from '@/entities/crates/crate-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
@@ -15,6 +16,7 @@ export type RuleApproved = Schemas['RetentionRuleApproved'];
 export type RecomputeResult = Schemas['RecomputeResult'];
 
 function rulesChanged(queryClient: QueryClient, rule: RetentionRule): void {
+  markOwnChange('rule', rule.id); // its live event is ours: no "changed by someone else"
   queryClient.setQueryData(retentionKeys.detail(rule.id), rule);
   void queryClient.invalidateQueries({ queryKey: retentionKeys.lists() });
   void queryClient.invalidateQueries({ queryKey: retentionKeys.versions(rule.code) });
@@ -54,8 +56,12 @@ export function useEditRule(id: number) {
 export function useApproveRule(id: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: RuleApproveBody) =>
-      unwrap(api.POST('/api/v1/retention-rules/{id}/approve/', { params: { path: { id } }, body })),
+    mutationFn: (body: RuleApproveBody) => {
+      markOwnChange('rule', id);
+      return unwrap(
+        api.POST('/api/v1/retention-rules/{id}/approve/', { params: { path: { id } }, body }),
+      );
+    },
     onSuccess: (approved) => {
       rulesChanged(queryClient, approved.rule);
       // The version it replaces is superseded now (the approved one is up to date already).

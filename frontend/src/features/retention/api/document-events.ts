@@ -10,6 +10,7 @@ import { ApiError } from '@/lib/api-client';
 import { api, unwrap } from '@/lib/api/client';
 import { cursorOf } from '@/lib/api/cursor';
 import type { CursorPage, Schemas } from '@/lib/api/types';
+import { markOwnChange } from '@/lib/realtime/own-changes';
 
 import { crateKeys } from '@/entities/crates/crate-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
@@ -116,6 +117,36 @@ export function useRecordEventDate() {
     mutationFn: recordEventDate,
     onSuccess: () => {
       retentionMoved(queryClient);
+    },
+  });
+}
+
+export type EventDateChangeBody = Schemas['PatchedDocumentEventUpdateRequest'];
+
+/**
+ * PATCH /document-events/{id}/ with the version read — a recorded date changed (audited): the
+ * document's retention is recomputed from its rule, and its crate's destroy-after date; the
+ * answer counts the crates that left eligibility for destruction (they leave their batches).
+ */
+export function changeEventDate(id: number, body: EventDateChangeBody): Promise<EventsResult> {
+  return unwrap(api.PATCH('/api/v1/document-events/{id}/', { params: { path: { id } }, body }));
+}
+
+export function useChangeEventDate(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EventDateChangeBody) => {
+      markOwnChange('event_date', id);
+      return changeEventDate(id, body);
+    },
+    onSuccess: () => {
+      retentionMoved(queryClient);
+    },
+    onError: (error) => {
+      // Changed by someone else meanwhile: the list shows it as it is now.
+      if (error instanceof ApiError && error.code === 'stale_version') {
+        void queryClient.invalidateQueries({ queryKey: retentionKeys.eventDates() });
+      }
     },
   });
 }

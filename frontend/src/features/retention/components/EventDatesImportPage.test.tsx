@@ -1,8 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeDocument, makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderRoute } from '@/test/render-route';
 import { mockFetch } from '@/test/fetch-mock';
 import { envelope, present, stubApi } from '@/test/stub-api';
@@ -240,5 +242,92 @@ describe('EventDatesImportPage', () => {
     });
     expect(number).toHaveValue('BMR-404');
     expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
+  });
+
+  it('follows the live stream: a date recorded or changed elsewhere shows in the list', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        'GET /api/v1/retention-events/': [{ body: EVENTS }],
+        'GET /api/v1/document-events/': [
+          { body: page([RECORDED]) },
+          { body: page([{ ...RECORDED, date: '2027-06-30', source: 'INTEGRATION', version: 2 }]) },
+        ],
+      }).fetchMock,
+    );
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter>
+        <EventDatesImportPage me={MANAGER} />
+      </MemoryRouter>,
+    );
+    const list = await screen.findByRole('table', { name: 'Recorded event dates' });
+    expect(await within(list).findByText('31 Jan 2027')).toBeInTheDocument();
+    send(liveEvent('event_date', 3, { document_id: 41, event_id: 1, date: '2027-06-30' }));
+    expect(await within(list).findByText('30 Jun 2027')).toBeInTheDocument();
+    expect(within(list).getByText('Integration')).toBeInTheDocument();
+  });
+
+  it('changes a recorded date from its row, keeps the date typed on a refusal, and says what it did', async () => {
+    const api = stubApi({
+      'GET /api/v1/retention-events/': [{ body: EVENTS }],
+      'GET /api/v1/document-events/': [
+        { body: page([RECORDED]) },
+        { body: page([{ ...RECORDED, date: '2027-06-30', version: 2 }]) },
+      ],
+      'PATCH /api/v1/document-events/3/': [
+        {
+          status: 400,
+          body: envelope('invalid', 'The date is not valid.', { date: ['Not after today.'] }),
+        },
+        { body: { created: 0, updated: 1, unchanged: 0, crates_left_eligibility: 2 } },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderRoute(
+      '/retention/events/import',
+      '/retention/events/import',
+      <EventDatesImportPage
+        me={{ ...MANAGER, permissions: [...MANAGER.permissions, 'records.change_documentevent'] }}
+      />,
+    );
+    const list = await screen.findByRole('table', { name: 'Recorded event dates' });
+    await userEvent.click(
+      await within(list).findByRole('button', { name: 'Change the BATCH_EXPIRY date of BMR-0001' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const date = within(dialog).getByLabelText(/^New date/);
+    expect(date).toHaveValue('2027-01-31');
+    await userEvent.clear(date);
+    await userEvent.type(date, '2027-06-30');
+    fireEvent.blur(date);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Change date' }));
+    expect(await within(dialog).findByText('Not after today.')).toBeInTheDocument();
+    expect(within(dialog).getByLabelText(/^New date/)).toHaveValue('2027-06-30');
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Change date' }));
+    expect(await screen.findByTestId('date-changed')).toHaveTextContent(
+      'BMR-0001 (GOA1): BATCH_EXPIRY changed from 31 Jan 2027 to 30 Jun 2027; its retention was recomputed. 2 crate(s) left eligibility for destruction',
+    );
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    const patches = api.calls.filter((c) => c.method === 'PATCH');
+    expect(patches.map((c) => c.body)).toEqual([
+      { version: 1, date: '2027-06-30' },
+      { version: 1, date: '2027-06-30' },
+    ]);
+    expect(await within(list).findByText('30 Jun 2027')).toBeInTheDocument();
+  });
+
+  it('offers no change of a date without the permission', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        'GET /api/v1/retention-events/': [{ body: EVENTS }],
+        'GET /api/v1/document-events/': [{ body: page([RECORDED]) }],
+      }).fetchMock,
+    );
+    renderPage();
+    const list = await screen.findByRole('table', { name: 'Recorded event dates' });
+    await within(list).findByText('BMR-0001');
+    expect(within(list).queryByRole('button', { name: /^Change/ })).not.toBeInTheDocument();
   });
 });

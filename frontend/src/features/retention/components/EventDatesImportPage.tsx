@@ -15,9 +15,16 @@ import { useState } from 'react';
 import { ListStatus, LoadMore } from '@/components/ui/LoadMore';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me } from '@/lib/api/types';
+import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { formatDate, formatDateTime } from '@/lib/format';
 
-import { useEventDates, useImportEventsCsv, type EventsResult } from '../api/document-events';
+import {
+  useEventDates,
+  useImportEventsCsv,
+  type DocumentEvent,
+  type EventsResult,
+} from '../api/document-events';
+import { EventDateChangeDialog } from './EventDateChangeDialog';
 import { EventDateForm } from './EventDateForm';
 import { EVENT_CSV_COLUMNS, csvRowErrors, previewEventsCsv, type CsvPreview } from './events-csv';
 
@@ -44,15 +51,31 @@ const SOURCE_LABELS: Record<string, string> = {
   INTEGRATION: 'Integration',
 };
 
-/** The dates recorded last, by whom and how (newest first). */
-function RecentEventDates() {
+/** The dates recorded last, by whom and how (newest first); a date changed from its row. */
+function RecentEventDates({ mayChange }: { mayChange: boolean }) {
   const dates = useEventDates();
   const rows = dates.data?.pages.flatMap((page) => page.results) ?? [];
+  const [changing, setChanging] = useState<DocumentEvent | null>(null);
+  const [changed, setChanged] = useState<string | null>(null);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="events-recent">
       <Title order={2} size="h4" id="events-recent" mb="sm">
         Recorded event dates
       </Title>
+      {changed !== null && (
+        <Alert
+          color="green"
+          mb="sm"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => {
+            setChanged(null);
+          }}
+          data-testid="date-changed"
+        >
+          {changed}
+        </Alert>
+      )}
       {dates.isError && (
         <Alert color="red" role="alert">
           {dates.error.message}
@@ -67,6 +90,7 @@ function RecentEventDates() {
               <Table.Th>Date</Table.Th>
               <Table.Th>Source</Table.Th>
               <Table.Th>Recorded</Table.Th>
+              {mayChange && <Table.Th>Actions</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -87,6 +111,20 @@ function RecentEventDates() {
                     {formatDateTime(row.recorded_at)}
                   </Text>
                 </Table.Td>
+                {mayChange && (
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={`Change the ${row.event_code} date of ${row.document_number}`}
+                      onClick={() => {
+                        setChanging(row);
+                      }}
+                    >
+                      Change
+                    </Button>
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -94,6 +132,15 @@ function RecentEventDates() {
       </ScrollTable>
       <ListStatus query={dates} rows={rows.length} emptyText="No event date recorded yet." />
       <LoadMore query={dates} />
+      {changing !== null && (
+        <EventDateChangeDialog
+          recorded={changing}
+          onClose={() => {
+            setChanging(null);
+          }}
+          onChanged={setChanged}
+        />
+      )}
     </Paper>
   );
 }
@@ -291,7 +338,7 @@ export function EventDatesImportPage({ me }: { me: Me }) {
         <EventDateForm me={me} onRecorded={setRecorded} />
       </Paper>
 
-      <RecentEventDates />
+      <RecentEventDates mayChange={can(me, PERMISSIONS.changeEventDate)} />
     </Stack>
   );
 }

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Me } from '@/lib/api/types';
 import { makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderWithProviders } from '@/test/render';
 import { envelope, stubApi } from '@/test/stub-api';
 
@@ -177,6 +178,9 @@ describe('RetentionRulePage', () => {
     ]) {
       expect(signed).toHaveTextContent(text);
     }
+    expect(within(dialog).getByTestId('every-unit')).toHaveTextContent(
+      'only an approver of every unit may approve it',
+    );
     // The password is required before anything is sent.
     await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and approve' }));
     expect(await within(dialog).findByText('Enter your password to sign')).toBeInTheDocument();
@@ -301,5 +305,115 @@ describe('RetentionRulePage', () => {
       reason: 'Superseded by a unit rule',
     });
     expect(screen.getByTestId('rule-status')).toHaveTextContent('Discarded');
+  });
+
+  it('follows the live stream: a change made elsewhere refreshes the rule and its versions', async () => {
+    // Another id than the other tests': this tab changed rule 8 itself a moment ago.
+    const draft = { ...DRAFT, id: 18 };
+    const approvedDraft = { ...APPROVAL.rule, id: 18, approved_by_name: 'QA Approver MUM1' };
+    const api = stubApi({
+      'GET /api/v1/retention-rules/18/': [{ body: draft }, { body: approvedDraft }],
+      'GET /api/v1/retention-rules/': [
+        { body: page([draft, APPROVED]) },
+        { body: page([approvedDraft, { ...APPROVED, status: 'SUPERSEDED' }]) },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter initialEntries={['/retention/rules/18']}>
+        <Routes>
+          <Route path="/retention/rules/:ruleId" element={<RetentionRulePage me={MANAGER} />} />
+        </Routes>
+      </MemoryRouter>,
+    );
+    expect(await screen.findByTestId('rule-status')).toHaveTextContent('Draft');
+    expect(await screen.findByTestId('version-1')).toHaveTextContent('Approved');
+
+    // Another rule's event changes nothing here.
+    send(liveEvent('rule', 99, { code: 'LOG-7Y', revision: 1, status: 'DRAFT' }, 1));
+    expect(screen.queryByText('Changed by someone else')).not.toBeInTheDocument();
+
+    send(liveEvent('rule', 18, { code: 'BMR-EXP+1Y', revision: 2, status: 'APPROVED' }, 2));
+    expect(await screen.findByText('Changed by someone else')).toBeInTheDocument();
+    expect(screen.getByText('BMR-EXP+1Y version 2 is approved.')).toBeInTheDocument();
+    await waitFor(() => {
+      expect(screen.getByTestId('rule-status')).toHaveTextContent('Approved');
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId('version-1')).toHaveTextContent('Superseded');
+    });
+    expect(screen.getByRole('region', { name: 'Rule' })).toHaveTextContent('QA Approver MUM1');
+    expect(screen.queryByRole('link', { name: 'Edit draft' })).not.toBeInTheDocument();
+  });
+
+  it('keeps the content an open approval shows when the rule changes elsewhere, and says so', async () => {
+    const changed = makeDraft({ period_years: 3, version: 2 });
+    const api = stubApi({
+      'GET /api/v1/retention-rules/8/': [{ body: DRAFT }, { body: changed }],
+      'GET /api/v1/retention-rules/': [{ body: page([DRAFT, APPROVED]) }],
+      'POST /api/v1/retention-rules/8/approve/': [
+        { body: { ...APPROVAL, rule: { ...APPROVAL.rule, period_years: 3, version: 3 } } },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter initialEntries={['/retention/rules/8']}>
+        <Routes>
+          <Route path="/retention/rules/:ruleId" element={<RetentionRulePage me={APPROVER} />} />
+        </Routes>
+      </MemoryRouter>,
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/Your password/), 'secret-password');
+
+    send(liveEvent('rule', 8, { code: 'BMR-EXP+1Y', revision: 2, status: 'DRAFT' }));
+    const stale = await within(dialog).findByTestId('stale-notice');
+    expect(stale).toHaveTextContent('Sending now would be refused');
+    // Still what the approver read, not what arrived meanwhile.
+    expect(within(dialog).getByRole('group', { name: 'What you sign' })).toHaveTextContent(
+      '2 years',
+    );
+    await userEvent.click(within(stale).getByRole('button', { name: 'Reload the rule' }));
+    await waitFor(() => {
+      expect(within(dialog).getByRole('group', { name: 'What you sign' })).toHaveTextContent(
+        '3 years',
+      );
+    });
+    expect(within(dialog).queryByTestId('stale-notice')).not.toBeInTheDocument();
+    expect(within(dialog).getByLabelText(/Your password/)).toHaveValue('secret-password');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and approve' }));
+    await waitFor(() => {
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+    const posts = api.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => (c.body as { version: number }).version)).toEqual([2]);
+  });
+
+  it("shows the refusal of a unit's approver to approve a rule of every unit, and changes nothing", async () => {
+    const message =
+      'Rule BMR-EXP+1Y v2 has no unit: it governs every unit, so an approver of every unit approves it. You do not approve for MUM1.';
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        'GET /api/v1/retention-rules/8/': [{ body: DRAFT }],
+        'GET /api/v1/retention-rules/': [{ body: page([DRAFT, APPROVED]) }],
+        'POST /api/v1/retention-rules/8/approve/': [
+          {
+            status: 403,
+            body: envelope('rule_beyond_your_units', message, {
+              unit: ['Not one of your units: MUM1.'],
+            }),
+          },
+        ],
+      }).fetchMock,
+    );
+    renderPage(APPROVER, 8);
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(within(dialog).getByLabelText(/Your password/), 'secret-password');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Sign and approve' }));
+    expect(await within(dialog).findByText(/You do not approve for MUM1\./)).toBeVisible();
+    expect(screen.getByTestId('rule-status')).toHaveTextContent('Draft');
   });
 });

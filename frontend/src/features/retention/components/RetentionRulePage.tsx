@@ -19,7 +19,8 @@ import { Field } from '@/components/ui/Field';
 import { ScrollTable } from '@/components/ui/ScrollTable';
 import type { Me, RetentionRule } from '@/lib/api/types';
 import { PERMISSIONS, can } from '@/lib/auth/permissions';
-import { formatDate, formatDateTime } from '@/lib/format';
+import { formatDate, formatDateTime, humanize } from '@/lib/format';
+import { useChangedElsewhere } from '@/lib/realtime/use-changed-elsewhere';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import type { RuleApproved } from '../api/change-rule';
@@ -109,6 +110,16 @@ export function RetentionRulePage({ me }: { me: Me }) {
   useDocumentTitle(
     rule.data ? `Rule ${rule.data.code} v${String(rule.data.revision)}` : 'Retention rule',
   );
+  // The live stream refreshes the rule and its versions; this says who changed what.
+  useChangedElsewhere('rule', id, (event) => {
+    const code = typeof event.data.code === 'string' ? event.data.code : 'This rule';
+    const revision =
+      typeof event.data.revision === 'number' ? ` version ${String(event.data.revision)}` : '';
+    const status = typeof event.data.status === 'string' ? humanize(event.data.status) : null;
+    return status === null
+      ? `${code}${revision} was updated.`
+      : `${code}${revision} is ${status.toLowerCase()}.`;
+  });
 
   if (!valid) {
     return <Alert color="red">Unknown rule.</Alert>;
@@ -130,9 +141,9 @@ export function RetentionRulePage({ me }: { me: Me }) {
   const allVersions = versions.data ?? [detail];
   const actions = ruleActions(me, detail, allVersions);
   const current = allVersions.find((v) => v.status === 'APPROVED' && v.id !== detail.id) ?? null;
-  const reload = () => {
-    void rule.refetch();
+  const reload = async () => {
     void versions.refetch();
+    return (await rule.refetch()).data;
   };
 
   return (
@@ -283,7 +294,9 @@ export function RetentionRulePage({ me }: { me: Me }) {
         <RuleDiscardDialog
           rule={detail}
           reloading={rule.isFetching}
-          onReload={reload}
+          onReload={() => {
+            void reload();
+          }}
           onClose={() => {
             setDialog(null);
           }}

@@ -1,5 +1,6 @@
 import { Paper, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useState } from 'react';
 
 import { SignedActionDialog } from '@/components/ui/SignedActionDialog';
 import type { RetentionRule } from '@/lib/api/types';
@@ -22,17 +23,20 @@ interface RuleApproveDialogProps {
   supersedes: RetentionRule | null;
   signerName: string;
   reloading: boolean;
-  onReload: () => void;
+  /** Reads the rule again; resolves to the version now current. */
+  onReload: () => Promise<RetentionRule | undefined>;
   onClose: () => void;
   onDone: (result: RuleApproved) => void;
 }
 
 /**
  * Approves a draft with an electronic signature (RULE_APPROVED): the dialog shows exactly the
- * rule content signed, the version read goes with it, and a refusal changes nothing.
+ * rule content signed, the version read goes with it, and a refusal changes nothing. The content
+ * shown stays the one the dialog opened with: when the live stream brings a newer version, the
+ * dialog says so (signing would be refused) until the signer reloads and reads it.
  */
 export function RuleApproveDialog({
-  rule,
+  rule: current,
   supersedes,
   signerName,
   reloading,
@@ -40,7 +44,16 @@ export function RuleApproveDialog({
   onClose,
   onDone,
 }: RuleApproveDialogProps) {
+  const [rule, setRule] = useState(current);
   const approve = useApproveRule(rule.id);
+  const reload = () => {
+    void onReload().then((fresh) => {
+      if (fresh !== undefined) {
+        setRule(fresh);
+        approve.reset();
+      }
+    });
+  };
   const signerId = useSignerIdPrompt();
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
@@ -87,7 +100,12 @@ export function RuleApproveDialog({
         );
       })}
     >
-      <StaleNotice error={approve.error} onReload={onReload} reloading={reloading} />
+      <StaleNotice
+        error={approve.error}
+        changed={current.version !== rule.version}
+        onReload={reload}
+        reloading={reloading}
+      />
       <Paper withBorder p="sm" role="group" aria-label="What you sign" data-testid="signing-what">
         <RuleSummary rule={rule} cols={1} />
         <Text size="xs" c="dimmed" mt="sm">
@@ -97,6 +115,12 @@ export function RuleApproveDialog({
           The retention dates of the documents it governs are recomputed (never shortened for
           records on legal hold).
         </Text>
+        {rule.unit === null && (
+          <Text size="xs" mt="xs" data-testid="every-unit">
+            This rule has no unit: it governs the records of every unit, so only an approver of
+            every unit may approve it.
+          </Text>
+        )}
       </Paper>
     </SignedActionDialog>
   );

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import type { Me } from '@/lib/api/types';
 import { makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderWithProviders } from '@/test/render';
 import { envelope, present, stubApi } from '@/test/stub-api';
 
@@ -236,5 +237,43 @@ describe('RuleEditorPage', () => {
     const patches = api.calls.filter((c) => c.method === 'PATCH');
     expect(patches.map((c) => (c.body as { version: number }).version)).toEqual([1, 3]);
     expect(patches[1]?.body).toMatchObject({ title: 'Batch records (amended)' });
+  });
+
+  it('says as soon as the live stream tells that the draft changed elsewhere, and sends the version read until reloaded', async () => {
+    const draft = makeDraft();
+    const api = stubApi({
+      ...COMMON,
+      'GET /api/v1/retention-rules/8/': [{ body: draft }, { body: { ...draft, version: 3 } }],
+      'PATCH /api/v1/retention-rules/8/': [
+        { body: { ...draft, title: 'Batch records (amended)', version: 4 } },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const router = createMemoryRouter(
+      [
+        { path: '/retention/rules/:ruleId/edit', element: <RuleEditorPage me={MANAGER} /> },
+        { path: '/retention/rules/:ruleId', element: <RuleStub /> },
+      ],
+      { initialEntries: ['/retention/rules/8/edit'] },
+    );
+    const { send } = renderWithLiveEvents(<RouterProvider router={router} />);
+    const title = await screen.findByLabelText(/^Title/);
+    fireEvent.change(title, { target: { value: 'Batch records (amended)' } });
+    expect(screen.queryByTestId('stale-notice')).not.toBeInTheDocument();
+
+    send(liveEvent('rule', 8, { code: 'BMR-EXP+1Y', revision: 2, status: 'DRAFT' }));
+    const stale = await screen.findByTestId('stale-notice');
+    expect(stale).toHaveTextContent('Sending now would be refused');
+    expect(screen.getByLabelText(/^Title/)).toHaveValue('Batch records (amended)');
+
+    await userEvent.click(within(stale).getByRole('button', { name: 'Reload the rule' }));
+    await waitFor(() => {
+      expect(screen.queryByTestId('stale-notice')).not.toBeInTheDocument();
+    });
+    expect(screen.getByLabelText(/^Title/)).toHaveValue('Batch records (amended)');
+    await userEvent.click(screen.getByRole('button', { name: 'Save draft' }));
+    expect(await screen.findByText('Rule page 8')).toBeInTheDocument();
+    const patches = api.calls.filter((c) => c.method === 'PATCH');
+    expect(patches.map((c) => (c.body as { version: number }).version)).toEqual([3]);
   });
 });

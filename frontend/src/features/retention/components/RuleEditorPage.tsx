@@ -15,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
@@ -51,8 +52,13 @@ function serverFieldErrors(error: unknown): Partial<Record<keyof RuleFormValues,
   );
 }
 
-function RuleForm({ me, rule }: { me: Me; rule: RetentionRule | null }) {
+function RuleForm({ me, rule: current }: { me: Me; rule: RetentionRule | null }) {
   const navigate = useNavigate();
+  // The version the form was opened with: what is typed is based on it and it is the version
+  // sent. A live refresh (someone else saved the rule meanwhile) does not move it — the notice
+  // says so before saving is refused; reloading takes the new version and keeps what is typed.
+  const [rule, setRule] = useState(current);
+  const changedElsewhere = current !== null && rule !== null && current.version !== rule.version;
   const creating = rule === null;
   const create = useCreateRule();
   const edit = useEditRule(rule?.id ?? 0);
@@ -118,9 +124,15 @@ function RuleForm({ me, rule }: { me: Me; rule: RetentionRule | null }) {
         )}
         <StaleNotice
           error={save.error}
+          changed={changedElsewhere}
           reloading={original.isFetching}
           onReload={() => {
-            void original.refetch();
+            void original.refetch().then((reloaded) => {
+              if (reloaded.data !== undefined) {
+                setRule(reloaded.data);
+                save.reset();
+              }
+            });
           }}
         />
         {rule !== null && rule.status === 'APPROVED' && (
