@@ -61,6 +61,9 @@ class ReviewFlagSerializer(serializers.ModelSerializer):
     decided_by_name = serializers.CharField(
         source="decided_by.full_name", default=None, allow_null=True
     )
+    event_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every audit event flagged, by id."
+    )
     event_count = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField(
         help_text=f"The first {MAX_EVENTS_SHOWN} events flagged (all of them: event_ids)."
