@@ -20,7 +20,7 @@ function cursorOf(next: string | null | undefined): string | undefined {
   return new URL(next, window.location.origin).searchParams.get('cursor') ?? undefined;
 }
 
-/** GET /audit-reviews/ — the caller's units' reviews, newest month first. */
+/** GET /audit-reviews/ — the caller's units' reviews, most recently opened first. */
 export function getReviews(
   filters: ReviewFilters,
   cursor?: string,

@@ -102,7 +102,7 @@ export function OpenReviewDialog({ me, onClose }: { me: Me; onClose: () => void 
   );
 }
 
-/** The audit-trail reviews of the caller's units, newest month first. */
+/** The audit-trail reviews of the caller's units, most recently opened first. */
 export function ReviewsListPage({ me }: { me: Me }) {
   const [params, setParams] = useSearchParams();
   const status = params
