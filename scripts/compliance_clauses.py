@@ -309,7 +309,12 @@ CLAUSES: tuple[Clause, ...] = (
         "shared",
         "Every change is recorded with old and new values, actor, UTC time and the reason where "
         "the action requires one, in a chain nobody can edit; the trail is filtered on screen "
-        "and exports as CSV; its regular review is the customer's procedure.",
+        "and exports as CSV. Its regular review is done in Strongroom, to the customer's "
+        "procedure: per unit and month, rules flag exceptions (changes outside working hours, "
+        "edits of signed records, configuration and permission changes, failed-login bursts, "
+        "refused self-approvals, actions of accounts deactivated since, administrators signing "
+        "in from new addresses); each flag is acknowledged or raised as a finding with a "
+        "comment and the month is signed REVIEWED; a coverage report shows overdue months.",
     ),
     _a11(
         "A11-10",

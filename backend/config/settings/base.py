@@ -5,7 +5,7 @@ module (``local``, ``test``, ``production``) starts with ``from .base import *``
 what differs.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "strongroom.notifications",
     "strongroom.realtime",
     "strongroom.reports",
+    "strongroom.review",
     "strongroom.devdata",
 ]
 
@@ -211,6 +212,36 @@ TIME_ZONE = env.str("STRONGROOM_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+# --- Audit-trail review (strongroom.review) ------------------------------------------------------
+# Working hours in the review time zone ("HH:MM-HH:MM") and working days (ISO: 1 = Monday): a
+# change outside them is flagged. A burst of failed logins is THRESHOLD failures for one username
+# within WINDOW minutes. A month not signed as reviewed GRACE days after it ended is overdue (the
+# coverage report, and a weekly reminder to the unit's reviewers); the coverage report looks
+# back COVERAGE_MONTHS months.
+STRONGROOM_REVIEW_TIME_ZONE = env.str("STRONGROOM_REVIEW_TIME_ZONE", default=TIME_ZONE)
+
+
+def _working_hours(value: str) -> tuple[time, time]:
+    start, _, end = value.partition("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
+STRONGROOM_REVIEW_WORKING_HOURS = _working_hours(
+    env.str("STRONGROOM_REVIEW_WORKING_HOURS", default="07:00-19:00")
+)
+STRONGROOM_REVIEW_WORKING_DAYS: list[int] = [
+    int(day)
+    for day in env.list("STRONGROOM_REVIEW_WORKING_DAYS", default=["1", "2", "3", "4", "5"])
+]
+STRONGROOM_REVIEW_FAILED_LOGIN_THRESHOLD = env.int(
+    "STRONGROOM_REVIEW_FAILED_LOGIN_THRESHOLD", default=5
+)
+STRONGROOM_REVIEW_FAILED_LOGIN_WINDOW_MINUTES = env.int(
+    "STRONGROOM_REVIEW_FAILED_LOGIN_WINDOW_MINUTES", default=15
+)
+STRONGROOM_REVIEW_GRACE_DAYS = env.int("STRONGROOM_REVIEW_GRACE_DAYS", default=15)
+STRONGROOM_REVIEW_COVERAGE_MONTHS = env.int("STRONGROOM_REVIEW_COVERAGE_MONTHS", default=12)
+
 # --- Static files and the SPA -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
@@ -318,6 +349,10 @@ SPECTACULAR_SETTINGS = {
         "RetentionRuleTriggerEnum": "strongroom.records.models.RetentionRule.Trigger",
         "DocumentEventSourceEnum": "strongroom.records.models.DocumentEvent.Source",
         "RetentionBasisEnum": "strongroom.records.models.Document.RetentionBasis",
+        "AuditReviewStatusEnum": "strongroom.review.models.ReviewStatus",
+        "ReviewFlagStateEnum": "strongroom.review.models.FlagState",
+        "ReviewFlagRuleEnum": "strongroom.review.models.FlagRule",
+        "CoverageStatusEnum": "strongroom.review.selectors.COVERAGE_STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -60,6 +60,7 @@ PREPARE_BATCHES = {"disposition.prepare_batch"}
 APPROVE_BATCHES = {"disposition.approve_batch"}
 DESTROY_BATCH_ITEMS = {"disposition.destroy_batch_item"}
 AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
+REVIEW_AUDIT_TRAIL = {"review.review_audit_trail"}
 AUDIT_VERIFY = {"compliance.verify_audit_chain", "compliance.view_auditcheckpoint"}
 PRINT_LABELS = {"records.print_label"}
 DRAFT_RETENTION_RULES = {"records.add_retentionrule", "records.change_retentionrule"}
@@ -100,6 +101,7 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | WITNESS
         | LEGAL_HOLD
         | AUDIT_READ
+        | REVIEW_AUDIT_TRAIL
         | PRINT_LABELS
         | PREPARE_BATCHES
         | DRAFT_RETENTION_RULES
@@ -114,7 +116,13 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | RECORD_EVENT_DATES
     ),
     APPROVER: frozenset(
-        READ_RECORDS | APPROVE | WITNESS | AUDIT_READ | APPROVE_BATCHES | APPROVE_RETENTION_RULES
+        READ_RECORDS
+        | APPROVE
+        | WITNESS
+        | AUDIT_READ
+        | REVIEW_AUDIT_TRAIL
+        | APPROVE_BATCHES
+        | APPROVE_RETENTION_RULES
     ),
     STORE_HEAD: frozenset(
         READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS | DESTROY_BATCH_ITEMS

@@ -29,6 +29,7 @@ class SignatureMeaning(models.TextChoices):
     BATCH_APPROVED = "BATCH_APPROVED", "Destruction batch approved"
     BATCH_COMPLETED = "BATCH_COMPLETED", "Destruction batch completed"
     RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
+    REVIEWED = "REVIEWED", "Audit trail reviewed"
 
 
 class Signature(models.Model):

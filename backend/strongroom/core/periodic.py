@@ -73,4 +73,12 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="0",
         hour="7",
     ),
+    PeriodicTaskSpec(
+        name="Audit-trail review reminders",
+        task="strongroom.review.tasks.audit_review_reminders",
+        description="Reminds each unit's reviewers, once a week, of the months whose audit-trail "
+        "review is overdue (not signed within the grace period after the month ended).",
+        minute="30",
+        hour="7",
+    ),
 )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
+from strongroom.compliance.audit import audit_event_record
 from strongroom.records.models import Crate, DocumentEvent, DocumentType, RetentionRule
 from strongroom.records.services.events import document_events_record
 from strongroom.records.services.holds import crate_hold_place
@@ -70,7 +71,59 @@ def demo_seed(*, password: str) -> DemoReport:
         for unit in units:
             if not Crate.objects.filter(unit=unit).exists():
                 _records(unit, password, report)
+                _last_month_activity(unit, report)
     return report
+
+
+def _last_month_activity(unit: Unit, report: DemoReport) -> None:
+    """A few audit events dated in the month before this one, so that the audit-trail review
+    (strongroom.review) of a demo unit has something to flag: a crate changed at night, a shelf's
+    capacity changed, and a burst of failed sign-ins. Demo data only: a real trail is never
+    written with a past time."""
+    first_of_this = timezone.localdate().replace(day=1)
+    start = (first_of_this - dt.timedelta(days=1)).replace(day=1)
+    zone = timezone.get_current_timezone()
+
+    def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(start.replace(day=day), dt.time(hour, minute), tzinfo=zone)
+
+    prefix = unit.code.lower()
+    manager = User.objects.get(username=f"{prefix}-manager")
+    unitadmin = User.objects.get(username=f"{prefix}-unitadmin")
+    viewer = User.objects.get(username=f"{prefix}-viewer")
+    crate = Crate.objects.filter(unit=unit).order_by("pk").first()
+    shelf = Location.objects.filter(unit=unit, kind=Location.Kind.SHELF).order_by("pk").first()
+    if crate is not None:
+        audit_event_record(
+            action="crate.update",
+            actor=manager,
+            object_type="crate",
+            object_id=crate.pk,
+            unit=unit,
+            changes={"description": [crate.description, crate.description]},
+            at=at(9, 2, 30),
+        )
+    if shelf is not None:
+        audit_event_record(
+            action="location.update",
+            actor=unitadmin,
+            object_type="location",
+            object_id=shelf.pk,
+            unit=unit,
+            changes={"capacity": [shelf.capacity, shelf.capacity]},
+            at=at(14, 11),
+        )
+    for minute in range(5):
+        audit_event_record(
+            action="auth.login_failed",
+            actor=viewer,
+            object_type="user",
+            object_id=viewer.pk,
+            changes={"username": [None, viewer.username]},
+            reason="invalid_credentials",
+            at=at(16, 9, minute),
+        )
+    report.changes.append(f"unit {unit.code}: audit events of {start:%Y-%m} for its review")
 
 
 def _unit(code: str, name: str, address: str, report: DemoReport) -> Unit:

@@ -495,7 +495,46 @@ def batch_transition(
     username: str = "",
     reason: str = "",
 ) -> DestructionBatch:
-    """One signed status change of :data:`TRANSITIONS`."""
+    """One signed status change of :data:`TRANSITIONS`. A refusal for separation of duties (the
+    preparer deciding on their own batch) is audited ``batch.refused`` after the rollback, for
+    the audit-trail review (strongroom.review)."""
+    try:
+        return _batch_transition(
+            http_request=http_request,
+            actor=actor,
+            batch_id=batch_id,
+            name=name,
+            version=version,
+            password=password,
+            username=username,
+            reason=reason,
+        )
+    except ApplicationError as exc:
+        if exc.code == "separation_of_duties":
+            batch = DestructionBatch.objects.select_related("unit").filter(pk=batch_id).first()
+            audit_event_record(
+                action="batch.refused",
+                actor=actor,
+                object_type=OBJECT_TYPE,
+                object_id=batch_id,
+                unit=batch.unit if batch is not None else None,
+                changes={"transition": [None, name]},
+                reason=exc.code,
+            )
+        raise
+
+
+def _batch_transition(
+    *,
+    http_request: HttpRequest,
+    actor: User,
+    batch_id: int,
+    name: str,
+    version: int | None,
+    password: str,
+    username: str = "",
+    reason: str = "",
+) -> DestructionBatch:
     transition = TRANSITIONS[name]
     _require_permission(actor, transition.permission)
     reason = _require_reason(reason) if transition.reason_required else (reason or "").strip()

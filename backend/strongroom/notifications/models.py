@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     RETENTION_DUE = "RETENTION_DUE", "Retention due"
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN", "Audit chain broken"
     PASSWORD_EXPIRING = "PASSWORD_EXPIRING", "Password expiring"
+    AUDIT_REVIEW_DUE = "AUDIT_REVIEW_DUE", "Audit-trail review overdue"
 
 
 class Notification(models.Model):

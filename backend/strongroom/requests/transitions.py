@@ -32,6 +32,7 @@ from rest_framework import status
 
 from strongroom.accounts.models import User
 from strongroom.accounts.scope import not_found, require_unit
+from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import SignedChange, signed_change
 from strongroom.compliance.witness import witness_verify
@@ -210,6 +211,31 @@ class TransitionInput:
 
 
 def request_transition(
+    *, http_request: HttpRequest, actor: User, request_id: int, name: str, data: TransitionInput
+) -> Request:
+    """One signed transition of :data:`TRANSITIONS`. A refusal for separation of duties (the
+    requester deciding on their own request) is audited ``request.refused`` after the rollback,
+    for the audit-trail review (strongroom.review)."""
+    try:
+        return _request_transition(
+            http_request=http_request, actor=actor, request_id=request_id, name=name, data=data
+        )
+    except ApplicationError as exc:
+        if exc.code == "separation_of_duties":
+            request = Request.objects.select_related("unit").filter(pk=request_id).first()
+            audit_event_record(
+                action="request.refused",
+                actor=actor,
+                object_type="request",
+                object_id=request_id,
+                unit=request.unit if request is not None else None,
+                changes={"transition": [None, name]},
+                reason=exc.code,
+            )
+        raise
+
+
+def _request_transition(
     *, http_request: HttpRequest, actor: User, request_id: int, name: str, data: TransitionInput
 ) -> Request:
     transition = TRANSITIONS[name]

@@ -93,6 +93,7 @@ describe('navigation by role', () => {
     expect(labels(['compliance.view_audit_trail', 'accounts.view_user'])).toEqual([
       'Dashboard',
       'Audit trail',
+      'Audit-trail reviews',
       'Administration',
       'System status',
     ]);

@@ -131,3 +131,18 @@ export const BatchDetailPage = lazy(() =>
     default: m.BatchDetailPage,
   })),
 );
+export const ReviewsListPage = lazy(() =>
+  import('@/features/review/components/ReviewsListPage').then((m) => ({
+    default: m.ReviewsListPage,
+  })),
+);
+export const ReviewPage = lazy(() =>
+  import('@/features/review/components/ReviewPage').then((m) => ({
+    default: m.ReviewPage,
+  })),
+);
+export const CoveragePage = lazy(() =>
+  import('@/features/review/components/CoveragePage').then((m) => ({
+    default: m.CoveragePage,
+  })),
+);

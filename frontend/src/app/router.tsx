@@ -10,6 +10,7 @@ import {
   BatchBuilderPage,
   BatchDetailPage,
   BatchesListPage,
+  CoveragePage,
   CrateDetailPage,
   CratesListPage,
   DashboardPage,
@@ -30,6 +31,8 @@ import {
   RetentionForecastPage,
   RetentionRulePage,
   RetentionSchedulePage,
+  ReviewPage,
+  ReviewsListPage,
   RuleEditorPage,
 } from './pages';
 import {
@@ -260,6 +263,34 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.viewBatch}>
               <WithMe render={(me) => <BatchDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'audit-reviews',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewAudit}>
+              <Titled title="Audit-trail reviews">
+                <WithMe render={(me) => <ReviewsListPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'audit-reviews/coverage',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewAudit}>
+              <Titled title="Audit-trail review coverage">
+                <WithMe render={(me) => <CoveragePage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'audit-reviews/:reviewId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewAudit}>
+              <WithMe render={(me) => <ReviewPage me={me} />} />
             </RequirePermission>
           ),
         },

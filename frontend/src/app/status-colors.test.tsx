@@ -13,8 +13,11 @@ import { renderWithProviders } from '@/test/render';
 import {
   BATCH_ITEM_STATE_TONES,
   BATCH_STATUS_TONES,
+  COVERAGE_STATUS_TONES,
   CRATE_STATUS_TONES,
+  FLAG_STATE_TONES,
   REQUEST_STATUS_TONES,
+  REVIEW_STATUS_TONES,
   RULE_STATUS_TONES,
   TONES,
   type BadgeTone,
@@ -47,6 +50,18 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(BATCH_ITEM_STATE_TONES).map(([name, tone]): [string, BadgeTone] => [
     `batch item ${name}`,
+    tone,
+  ]),
+  ...Object.entries(REVIEW_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `review ${name}`,
+    tone,
+  ]),
+  ...Object.entries(FLAG_STATE_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `review flag ${name}`,
+    tone,
+  ]),
+  ...Object.entries(COVERAGE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `coverage ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from strongroom.accounts import roles
@@ -69,6 +70,7 @@ def test_matrix_key_capabilities() -> None:
             "accounts.access_all_units",
             "records.print_label",
             "compliance.view_audit_trail",
+            "review.review_audit_trail",
             "workflow.add_request",
         )
     }
@@ -91,6 +93,7 @@ def test_matrix_key_capabilities() -> None:
         roles.APPROVER,
         roles.VIEWER,
     }
+    assert holders["review.review_audit_trail"] == {roles.UNIT_ADMIN, roles.APPROVER}
 
 
 @pytest.mark.compliance("11.10(g)")
@@ -188,6 +191,14 @@ def test_demo_creates_every_role_per_unit_and_records_in_every_status() -> None:
     assert scheduled.filter(retention_basis="PENDING_EVENT").exists()
     expired = scheduled.filter(retention_basis="RULE", retention_until__lt=dt.date.today())
     assert crates_eligible(on=dt.date.today()).filter(documents__in=expired).exists()
+    # Last month has audit events for the audit-trail review of each unit to flag.
+    this_month = timezone.localdate().replace(day=1)
+    earlier = AuditEvent.objects.filter(at__date__lt=this_month)
+    assert earlier.filter(action="auth.login_failed").count() == 10
+    assert set(earlier.filter(action="crate.update").values_list("unit__code", flat=True)) == {
+        "GOA1",
+        "MUM1",
+    }
 
 
 def test_the_starter_schedule_is_approved_by_the_setup_without_a_signature() -> None:

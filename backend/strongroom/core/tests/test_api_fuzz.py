@@ -158,6 +158,7 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
 
     from strongroom.core.tests.test_security_scope import (
         _goa1_document_event,
+        _goa1_review,
         _goa1_rule,
         _goa1_service_token,
     )
@@ -182,6 +183,7 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
         "document-events": [_goa1_document_event(world).pk],
         "retention-events": [_goa1_document_event(world).event_id],
         "service-tokens": [_goa1_service_token(world).pk],
+        "audit-reviews": [_goa1_review(world).pk],
     }
 
 

@@ -352,6 +352,33 @@ def _service_token(world: World) -> dict[str, Any]:
     return {"pk": token.pk}
 
 
+def _review(*, flag: bool = False) -> Callable[[World], dict[str, Any]]:
+    """A fresh open audit-trail review of GOA1 for a month of its own (``flag``: with one open
+    flag to decide)."""
+
+    def prepare(world: World) -> dict[str, Any]:
+        from strongroom.review.models import ReviewFlag
+        from strongroom.review.services import review_open
+
+        review = review_open(
+            actor=world.plant.approver, unit_id=world.plant.goa.pk, period=f"{2000 + world.n()}-01"
+        )
+        ids: dict[str, Any] = {"pk": review.pk, "version": review.version}
+        if flag:
+            made = ReviewFlag.objects.create(
+                review=review,
+                rule="CONFIGURATION_CHANGE",
+                key="CONFIGURATION_CHANGE:1",
+                summary="role.permissions_change",
+                event_ids=[1],
+                occurred_at=timezone.now(),
+            )
+            ids |= {"flag_id": made.pk, "flag_version": made.version}
+        return ids
+
+    return prepare
+
+
 REASON = "Audit completeness check"
 
 WRITES: dict[tuple[str, str], Write] = {
@@ -793,6 +820,37 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"reason": REASON},
         ("service_token.revoke",),
         reason=REASON,
+    ),
+    # --- audit-trail review
+    ("POST", "/api/v1/audit-reviews/"): Write(
+        "approver",
+        _none,
+        lambda ids: {"unit": Unit.objects.get(code="GOA1").pk, "period": "2001-02"},
+        ("audit_review.open",),
+        changes={"period": [None, "2001-02"], "status": [None, "OPEN"]},
+        status=201,
+    ),
+    ("POST", "/api/v1/audit-reviews/{pk}/refresh/"): Write(
+        "approver",
+        _review(),
+        lambda ids: {"version": ids["version"]},
+        ("audit_review.refresh",),
+        changes={"version": [1, 2]},
+    ),
+    ("POST", "/api/v1/audit-reviews/{pk}/flags/{flag_id}/decide/"): Write(
+        "approver",
+        _review(flag=True),
+        lambda ids: {"version": ids["flag_version"], "decision": "FINDING", "comment": REASON},
+        ("audit_review.flag_finding",),
+        changes={"state": ["OPEN", "FINDING"], "comment": [None, REASON]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/audit-reviews/{pk}/sign/"): Write(
+        "unitadmin",
+        _review(),
+        _signed(),
+        ("audit_review.sign", "signature.sign"),
+        changes={"status": ["OPEN", "SIGNED"]},
     ),
 }
 

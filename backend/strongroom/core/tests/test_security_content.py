@@ -80,6 +80,7 @@ def test_the_csv_exports_are_found_in_the_schema() -> None:
         "/api/v1/reports/destruction-schedule/",
         "/api/v1/reports/activity/",
         "/api/v1/retention/forecast.csv",
+        "/api/v1/audit-reviews/coverage/",
     }
 
 

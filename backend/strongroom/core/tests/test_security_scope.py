@@ -81,6 +81,7 @@ def goa1_objects(world: World) -> dict[str, Any]:
         "retention-rules": _goa1_rule(world),
         "document-events": _goa1_document_event(world),
         "service-tokens": _goa1_service_token(world),
+        "audit-reviews": _goa1_review(world),
     }
 
 
@@ -135,6 +136,30 @@ def _goa1_service_token(world: World) -> Any:
         scopes=["document_events:write"],
     )
     return token
+
+
+def _goa1_review(world: World) -> Any:
+    """An open audit-trail review of GOA1 (opened by its Approver) with one open flag."""
+    from django.utils import timezone
+
+    from strongroom.review.models import AuditReview, ReviewFlag
+    from strongroom.review.services import review_open
+
+    existing = AuditReview.objects.filter(unit=world.goa.unit, period_start__year=2001).first()
+    if existing is not None:
+        return existing
+    review = review_open(
+        actor=world.goa.user(roles.APPROVER), unit_id=world.goa.unit.pk, period="2001-01"
+    )
+    ReviewFlag.objects.create(
+        review=review,
+        rule="CONFIGURATION_CHANGE",
+        key="CONFIGURATION_CHANGE:probe",
+        summary="A probe's flag",
+        event_ids=[world.goa.audit_event.pk],
+        occurred_at=timezone.now(),
+    )
+    return review
 
 
 def _target(world: World, path: str) -> Any:
@@ -223,6 +248,8 @@ def test_a_mum1_user_gets_404_on_every_goa1_object_endpoint(world: World, role: 
         path = template.replace("{id}", str(target.pk))
         if "{item_id}" in path:  # an item of the batch
             path = path.replace("{item_id}", str(target.items.order_by("pk")[0].pk))
+        if "{flag_id}" in path:  # a flag of the review
+            path = path.replace("{flag_id}", str(target.flags.order_by("pk")[0].pk))
         body = _body(world, target)
 
         def probe(
@@ -281,11 +308,15 @@ def _list_paths(world: World) -> Iterator[str]:
     for method, path in schema_operations():
         if method != "GET" or "{id}" in path or path.endswith("/schema/"):
             continue
+        if path.endswith(".pdf"):
+            # Compressed text: the coverage PDF reads the rows coverage/ serves (JSON and CSV,
+            # below).
+            continue
         yield path
         yield f"{path}?unit={goa}"
         if path.startswith("/api/v1/reports/") and not path.endswith("dashboard/"):
             yield f"{path}?unit={goa}&format=csv"
-        if path.startswith("/api/v1/audit-events/"):
+        if path.startswith("/api/v1/audit-events/") or path.endswith("/audit-reviews/coverage/"):
             yield f"{path}?unit={goa}&format=csv"
     yield "/api/v1/events/?after=0"
     yield f"/api/v1/locations/tree/?unit={goa}&include_inactive=true"

@@ -41,6 +41,7 @@ from strongroom.records.models import (
 )
 from strongroom.records.tests.factories import CrateFactory, DocumentFactory, shelf_create
 from strongroom.requests.models import Request
+from strongroom.review.models import AuditReview, ReviewFlag
 from strongroom.storage.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,24 @@ def _token_secret(world: World) -> str:
     return secret
 
 
+def _review(world: World, period: str, *, flag: bool) -> Any:
+    """An open audit-trail review of GOA1 for ``period`` (``flag``: with one open flag)."""
+    from strongroom.review.models import ReviewFlag
+    from strongroom.review.services import review_open
+
+    review = review_open(actor=world.goa.user(AP), unit_id=world.goa.unit.pk, period=period)
+    if flag:
+        ReviewFlag.objects.create(
+            review=review,
+            rule="CONFIGURATION_CHANGE",
+            key="CONFIGURATION_CHANGE:probe",
+            summary="A probe's flag",
+            event_ids=[1],
+            occurred_at=timezone.now(),
+        )
+    return review
+
+
 WRITES: dict[str, Write] = {
     "POST /api/v1/auth/login/": Write(
         "anonymous",
@@ -426,6 +445,28 @@ WRITES: dict[str, Write] = {
     ),
     "POST /api/v1/destruction-batches/{id}/items/{item_id}/not-found/": Write(
         SH, lambda w, s: s.approved_batch, lambda w, s, b: {"version": b.version, "reason": "Gone"}
+    ),
+    "POST /api/v1/audit-reviews/": Write(
+        AP,
+        lambda w, s: None,
+        lambda w, s, t: {"unit": w.goa.unit.pk, "period": "2001-03"},
+    ),
+    "POST /api/v1/audit-reviews/{id}/refresh/": Write(
+        AP,
+        lambda w, s: _review(w, "2001-04", flag=True),
+        lambda w, s, r: {"version": r.version},
+    ),
+    "POST /api/v1/audit-reviews/{id}/flags/{flag_id}/decide/": Write(
+        AP,
+        lambda w, s: _review(w, "2001-05", flag=True),
+        lambda w, s, r: {
+            "version": r.flags.get().version,
+            "decision": "ACKNOWLEDGED",
+            "comment": "Expected",
+        },
+    ),
+    "POST /api/v1/audit-reviews/{id}/sign/": Write(
+        UA, lambda w, s: _review(w, "2001-06", flag=False), lambda w, s, r: signed(r.version)
     ),
     "POST /api/v1/units/": Write(
         roles.SYSTEM_ADMINISTRATOR,
@@ -726,6 +767,23 @@ def _state() -> dict[str, Any]:
             )
         ),
         "lockouts": AccessAttempt.objects.count(),
+        "reviews": sorted(
+            AuditReview.objects.values_list(
+                "unit__code",
+                "period_start",
+                "status",
+                "version",
+                "opened_by__username",
+                "signed_by__username",
+            ),
+            key=str,
+        ),
+        "review_flags": sorted(
+            ReviewFlag.objects.values_list(
+                "review__period_start", "key", "state", "comment", "decided_by__username"
+            ),
+            key=str,
+        ),
     }
 
 
@@ -774,6 +832,8 @@ def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:
             path = template.replace("{id}", str(target.pk)) if target is not None else template
             if "{item_id}" in path:  # the batch's item
                 path = path.replace("{item_id}", str(target.items.get().pk))
+            if "{flag_id}" in path:  # the review's flag
+                path = path.replace("{flag_id}", str(target.flags.get().pk))
             body = {**write.body(world, states, target), **body_extra}
             bearer = body.pop("_bearer", None)
             if write.role == "anonymous":

@@ -324,6 +324,16 @@ def _rule_approve(plant: Plant) -> Target:
     )
 
 
+def _review_sign(plant: Plant) -> Target:
+    """An open audit-trail review of GOA1 with no flag left open."""
+    from strongroom.review.services import review_open
+
+    review = review_open(actor=plant.approver, unit_id=plant.goa.pk, period="2001-01")
+    return Target(
+        "approver", f"/api/v1/audit-reviews/{review.pk}/sign/", {"version": review.version}
+    )
+
+
 WITNESS = {"username": "goa1-approver2", "password": TEST_PASSWORD}
 
 
@@ -394,6 +404,7 @@ SIGNED_OPERATIONS: dict[str, Callable[[Plant], Target]] = {
         "items/{item}/destroy", "storehead", "APPROVED", scanned_code="", witness=WITNESS
     ),
     "POST /api/v1/retention-rules/{id}/approve/": _rule_approve,
+    "POST /api/v1/audit-reviews/{id}/sign/": _review_sign,
 }
 
 

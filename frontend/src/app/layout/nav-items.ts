@@ -56,6 +56,7 @@ const NAV: NavItem[] = [
     group: 'Retention',
   },
   { to: '/audit', label: 'Audit trail', permission: PERMISSIONS.viewAudit },
+  { to: '/audit-reviews', label: 'Audit-trail reviews', permission: PERMISSIONS.viewAudit },
   { to: '/administration', label: 'Administration', permission: PERMISSIONS.viewUser },
   { to: '/system', label: 'System status', permission: null },
 ];

@@ -53,6 +53,25 @@ export const BATCH_ITEM_STATE_TONES: Record<Schemas['BatchItemStateEnum'], Badge
   DROPPED: { color: 'orange', variant: 'light' },
 };
 
+/** An audit-trail review, its flags and the coverage of unit-months (features/review). */
+export const REVIEW_STATUS_TONES: Record<Schemas['AuditReviewStatusEnum'], BadgeTone> = {
+  OPEN: { color: 'yellow', variant: 'light' },
+  SIGNED: { color: 'green', variant: 'light' },
+};
+
+export const FLAG_STATE_TONES: Record<Schemas['ReviewFlagStateEnum'], BadgeTone> = {
+  OPEN: { color: 'yellow', variant: 'light' },
+  ACKNOWLEDGED: { color: 'green', variant: 'light' },
+  FINDING: { color: 'red', variant: 'light' },
+};
+
+export const COVERAGE_STATUS_TONES: Record<Schemas['CoverageStatusEnum'], BadgeTone> = {
+  REVIEWED: { color: 'green', variant: 'light' },
+  IN_REVIEW: { color: 'blue', variant: 'light' },
+  DUE: { color: 'orange', variant: 'light' },
+  OVERDUE: { color: 'red', variant: 'filled' },
+};
+
 /** Other status words: overdue and legal hold stand out filled; the rest are light. */
 export const TONES = {
   overdue: { color: 'red', variant: 'filled' },

@@ -101,6 +101,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-reviews/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_reviews_list"];
+        put?: never;
+        /** @description Open the review of a unit's month (ended) and compute its flags. */
+        post: operations["audit_reviews_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["audit_reviews_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/{id}/flags/{flag_id}/decide/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a flag with a comment, or raise it as a finding */
+        post: operations["audit_reviews_flags_decide_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/{id}/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute the flags again, adding the new ones */
+        post: operations["audit_reviews_refresh_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/{id}/sign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign the period as reviewed (REVIEWED) once every flag is decided */
+        post: operations["audit_reviews_sign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/coverage/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which months of which units were reviewed, by whom, and what is overdue */
+        get: operations["audit_reviews_coverage_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-reviews/coverage.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The coverage report (PDF), with the review signatures */
+        get: operations["audit_reviews_coverage_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/change-password/": {
         parameters: {
             query?: never;
@@ -1724,6 +1842,12 @@ export interface components {
             /** @description The key new checkpoints are signed with. */
             signing: boolean;
         };
+        /**
+         * @description * `OPEN` - Open
+         *     * `SIGNED` - Signed
+         * @enum {string}
+         */
+        AuditReviewStatusEnum: "OPEN" | "SIGNED";
         /** @description A transition as a client asks for it (strongroom.requests.actions). */
         AvailableAction: {
             /** @description The transition (approve, send_back, ...). */
@@ -1752,6 +1876,7 @@ export interface components {
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
+             *     * `REVIEWED` - Audit trail reviewed
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -1793,6 +1918,7 @@ export interface components {
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
+             *     * `REVIEWED` - Audit trail reviewed
              */
             meaning: (components["schemas"]["MeaningEnum"] | components["schemas"]["NullEnum"]) | null;
             meaning_label: string | null;
@@ -1997,6 +2123,36 @@ export interface components {
             /** @description Fingerprint (SHA-256, hex) of the signing public key. */
             key_id: string;
         };
+        CoverageRow: {
+            unit: number;
+            unit_code: string;
+            unit_name: string;
+            period: string;
+            /** Format: date */
+            period_start: string;
+            /** Format: date */
+            period_end: string;
+            /** Format: date */
+            due_on: string;
+            status: components["schemas"]["CoverageStatusEnum"];
+            review: number | null;
+            flag_count: number;
+            finding_count: number;
+            open_count: number;
+            opened_by_name: string;
+            signed_by_name: string;
+            /** Format: date-time */
+            signed_at: string | null;
+            signature: components["schemas"]["ReviewSignature"] | null;
+        };
+        /**
+         * @description * `REVIEWED` - Reviewed
+         *     * `IN_REVIEW` - In review
+         *     * `DUE` - Due
+         *     * `OVERDUE` - Overdue
+         * @enum {string}
+         */
+        CoverageStatusEnum: "REVIEWED" | "IN_REVIEW" | "DUE" | "OVERDUE";
         /** @description A crate as lists show it. */
         Crate: {
             readonly id: number;
@@ -2100,6 +2256,12 @@ export interface components {
             pending_approvals: number;
             awaiting_fulfilment: number;
         };
+        /**
+         * @description * `ACKNOWLEDGED` - Acknowledge
+         *     * `FINDING` - Raise a finding
+         * @enum {string}
+         */
+        DecisionEnum: "ACKNOWLEDGED" | "FINDING";
         Department: {
             readonly id: number;
             unit: number;
@@ -2410,6 +2572,23 @@ export interface components {
             unchanged: number;
             crates_left_eligibility: number;
         };
+        FlagDecideRequest: {
+            /** @description The flag's version. */
+            version: number;
+            decision: components["schemas"]["DecisionEnum"];
+            comment: string;
+        };
+        FlagEvent: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor_username: string;
+            action: string;
+            object_type: string;
+            object_id: string;
+            reason: string;
+            ip_address: string | null;
+        };
         Forecast: {
             period: components["schemas"]["PeriodEnum"];
             /**
@@ -2695,9 +2874,10 @@ export interface components {
          *     * `BATCH_APPROVED` - Destruction batch approved
          *     * `BATCH_COMPLETED` - Destruction batch completed
          *     * `RULE_APPROVED` - Retention rule approved
+         *     * `REVIEWED` - Audit trail reviewed
          * @enum {string}
          */
-        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED";
+        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED" | "REVIEWED";
         Notification: {
             readonly id: number;
             readonly kind: components["schemas"]["NotificationKindEnum"];
@@ -2727,9 +2907,10 @@ export interface components {
          *     * `RETENTION_DUE` - Retention due
          *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
          *     * `PASSWORD_EXPIRING` - Password expiring
+         *     * `AUDIT_REVIEW_DUE` - Audit-trail review overdue
          * @enum {string}
          */
-        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "CRATE_DESTROYED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING";
+        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "CRATE_DESTROYED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING" | "AUDIT_REVIEW_DUE";
         /** @enum {unknown} */
         NullEnum: null;
         /**
@@ -2967,6 +3148,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["RetentionRule"][];
+        };
+        PaginatedReviewListList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["ReviewList"][];
         };
         PaginatedServiceTokenList: {
             /**
@@ -3338,6 +3532,142 @@ export interface components {
          * @enum {string}
          */
         RetentionRuleTriggerEnum: "PREPARED" | "EVENT" | "PERMANENT";
+        ReviewDetail: {
+            readonly id: number;
+            readonly unit: number;
+            unit_code: string;
+            /** @description The month reviewed, YYYY-MM. */
+            period: string;
+            /**
+             * Format: date
+             * @description First day of the month reviewed.
+             */
+            readonly period_start: string;
+            /**
+             * Format: date
+             * @description Last day of the month reviewed.
+             */
+            readonly period_end: string;
+            readonly status: components["schemas"]["AuditReviewStatusEnum"];
+            opened_by_name: string;
+            /** Format: date-time */
+            readonly opened_at: string;
+            /** Format: date-time */
+            readonly flags_computed_at: string;
+            signed_by_name: string | null;
+            /** Format: date-time */
+            readonly signed_at: string | null;
+            flag_count: number;
+            /** @description Flags neither acknowledged nor findings. */
+            open_count: number;
+            finding_count: number;
+            readonly version: number;
+            unit_name: string;
+            /** @description Whether the caller may decide flags, refresh and sign (permission and status). */
+            readonly can_review: boolean;
+            readonly flags: components["schemas"]["ReviewFlag"][];
+            readonly signatures: components["schemas"]["ReviewSignature"][];
+        };
+        ReviewFlag: {
+            readonly id: number;
+            readonly rule: components["schemas"]["ReviewFlagRuleEnum"];
+            rule_display: string;
+            readonly summary: string;
+            readonly actor_username: string;
+            /**
+             * Format: date-time
+             * @description Time of the first event flagged.
+             */
+            readonly occurred_at: string;
+            /** @description Every audit event flagged, by id. */
+            event_ids: number[];
+            readonly event_count: number;
+            /** @description The first 25 events flagged (all of them: event_ids). */
+            readonly events: components["schemas"]["FlagEvent"][];
+            readonly state: components["schemas"]["ReviewFlagStateEnum"];
+            state_display: string;
+            readonly comment: string;
+            decided_by_name?: string | null;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            readonly version: number;
+        };
+        /**
+         * @description * `OUTSIDE_HOURS` - Changes outside working hours
+         *     * `SIGNED_RECORD_EDIT` - Edit of a signed record
+         *     * `CONFIGURATION_CHANGE` - Configuration or permission change
+         *     * `FAILED_LOGIN_BURST` - Burst of failed logins
+         *     * `SELF_APPROVAL_REFUSED` - Refused self-approval
+         *     * `DEACTIVATED_ACTOR` - Actions by an account deactivated since
+         *     * `ADMIN_NEW_ADDRESS` - Administrator sign-in from a new address
+         * @enum {string}
+         */
+        ReviewFlagRuleEnum: "OUTSIDE_HOURS" | "SIGNED_RECORD_EDIT" | "CONFIGURATION_CHANGE" | "FAILED_LOGIN_BURST" | "SELF_APPROVAL_REFUSED" | "DEACTIVATED_ACTOR" | "ADMIN_NEW_ADDRESS";
+        /**
+         * @description * `OPEN` - Open
+         *     * `ACKNOWLEDGED` - Acknowledged
+         *     * `FINDING` - Finding raised
+         * @enum {string}
+         */
+        ReviewFlagStateEnum: "OPEN" | "ACKNOWLEDGED" | "FINDING";
+        ReviewList: {
+            readonly id: number;
+            readonly unit: number;
+            unit_code: string;
+            /** @description The month reviewed, YYYY-MM. */
+            period: string;
+            /**
+             * Format: date
+             * @description First day of the month reviewed.
+             */
+            readonly period_start: string;
+            /**
+             * Format: date
+             * @description Last day of the month reviewed.
+             */
+            readonly period_end: string;
+            readonly status: components["schemas"]["AuditReviewStatusEnum"];
+            opened_by_name: string;
+            /** Format: date-time */
+            readonly opened_at: string;
+            /** Format: date-time */
+            readonly flags_computed_at: string;
+            signed_by_name: string | null;
+            /** Format: date-time */
+            readonly signed_at: string | null;
+            flag_count: number;
+            /** @description Flags neither acknowledged nor findings. */
+            open_count: number;
+            finding_count: number;
+            readonly version: number;
+        };
+        ReviewOpenRequest: {
+            /** Format: int64 */
+            unit: number;
+            /** @description The month to review, YYYY-MM. */
+            period: string;
+        };
+        ReviewRefreshRequest: {
+            version: number;
+        };
+        ReviewSignRequest: {
+            version: number;
+            signature: components["schemas"]["RequestSignatureRequest"];
+            /** @default  */
+            reason: string;
+        };
+        /** @description The review's signature: its manifestation and validity. */
+        ReviewSignature: {
+            id: number;
+            printed_name: string;
+            signer: number;
+            meaning: components["schemas"]["MeaningEnum"];
+            meaning_display: string;
+            /** Format: date-time */
+            signed_at: string;
+            reason: string;
+            readonly status: components["schemas"]["SignatureStatusEnum"];
+        };
         Role: {
             readonly id: number;
             name: string;
@@ -3628,6 +3958,7 @@ export interface components {
              *     * `BATCH_APPROVED` - Destruction batch approved
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
+             *     * `REVIEWED` - Audit trail reviewed
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -4217,6 +4548,688 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `OPEN` - Open
+                 *     * `SIGNED` - Signed
+                 */
+                status?: ("OPEN" | "SIGNED")[];
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReviewListList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_reviews_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewOpenRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this audit review. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_flags_decide_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag_id: string;
+                /** @description A unique integer value identifying this audit review. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagDecideRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_refresh_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this audit review. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_sign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this audit review. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewSignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_coverage_list: {
+        parameters: {
+            query?: {
+                /** @description csv: the rows as a CSV file */
+                format?: "csv" | "json";
+                /** @description Months to look back (1-36) */
+                months?: number;
+                /** @description One unit only */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageRow"][];
+                    "text/csv": components["schemas"]["CoverageRow"][];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/csv": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_reviews_coverage_pdf: {
+        parameters: {
+            query?: {
+                format?: "json" | "pdf";
+                /** @description Months to look back (1-36) */
+                months?: number;
+                /** @description One unit only */
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A PDF document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
                 };
             };
         };
@@ -8753,8 +9766,9 @@ export interface operations {
                  *     * `RETENTION_DUE` - Retention due
                  *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
                  *     * `PASSWORD_EXPIRING` - Password expiring
+                 *     * `AUDIT_REVIEW_DUE` - Audit-trail review overdue
                  */
-                kind?: "AUDIT_CHAIN_BROKEN" | "CRATE_DESTROYED" | "CRATE_ISSUED" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
+                kind?: "AUDIT_CHAIN_BROKEN" | "AUDIT_REVIEW_DUE" | "CRATE_DESTROYED" | "CRATE_ISSUED" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description Number of results to return per page. */

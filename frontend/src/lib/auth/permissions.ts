@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   prepareBatch: 'disposition.prepare_batch',
   approveBatch: 'disposition.approve_batch',
   destroyBatchItem: 'disposition.destroy_batch_item',
+  reviewAuditTrail: 'review.review_audit_trail',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {

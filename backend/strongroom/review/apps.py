@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "strongroom.review"
+    label = "review"
+    verbose_name = "Audit-trail review"
+
+    def ready(self) -> None:
+        from strongroom.review import signable
+
+        signable.register()
