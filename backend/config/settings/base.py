@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strongroom.records",
     "strongroom.requests",
     "strongroom.disposition",
+    "strongroom.inventory",
     "strongroom.compliance",
     "strongroom.notifications",
     "strongroom.realtime",
@@ -307,6 +308,9 @@ SPECTACULAR_SETTINGS = {
         "RetentionRuleTriggerEnum": "strongroom.records.models.RetentionRule.Trigger",
         "DocumentEventSourceEnum": "strongroom.records.models.DocumentEvent.Source",
         "RetentionBasisEnum": "strongroom.records.models.Document.RetentionBasis",
+        "InventoryAuditStatusEnum": "strongroom.inventory.models.AuditStatus",
+        "InventoryResultEnum": "strongroom.inventory.serializers.RESULT_CHOICES",
+        "ReconcileActionEnum": "strongroom.inventory.services.ReconcileAction.CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

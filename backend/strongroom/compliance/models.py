@@ -29,6 +29,8 @@ class SignatureMeaning(models.TextChoices):
     BATCH_APPROVED = "BATCH_APPROVED", "Destruction batch approved"
     BATCH_COMPLETED = "BATCH_COMPLETED", "Destruction batch completed"
     RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
+    RECONCILED = "RECONCILED", "Inventory discrepancy reconciled"
+    AUDIT_CLOSED = "AUDIT_CLOSED", "Inventory audit closed"
 
 
 class Signature(models.Model):

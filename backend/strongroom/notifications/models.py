@@ -22,6 +22,8 @@ class NotificationKind(models.TextChoices):
     RETENTION_DUE = "RETENTION_DUE", "Retention due"
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN", "Audit chain broken"
     PASSWORD_EXPIRING = "PASSWORD_EXPIRING", "Password expiring"
+    CRATE_MISSING = "CRATE_MISSING", "Crate missing"
+    CYCLE_COUNT_DUE = "CYCLE_COUNT_DUE", "Cycle count due"
 
 
 class Notification(models.Model):

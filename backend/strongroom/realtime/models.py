@@ -13,6 +13,7 @@ class EventTopic(models.TextChoices):
     LOCATION = "location", "Location"
     NOTIFICATION = "notification", "Notification"
     BATCH = "batch", "Destruction batch"
+    INVENTORY = "inventory", "Inventory audit"
 
 
 class EventAction(models.TextChoices):
