@@ -131,3 +131,13 @@ export const BatchDetailPage = lazy(() =>
     default: m.BatchDetailPage,
   })),
 );
+export const AuditsListPage = lazy(() =>
+  import('@/features/inventory/components/AuditsListPage').then((m) => ({
+    default: m.AuditsListPage,
+  })),
+);
+export const AuditDetailPage = lazy(() =>
+  import('@/features/inventory/components/AuditDetailPage').then((m) => ({
+    default: m.AuditDetailPage,
+  })),
+);

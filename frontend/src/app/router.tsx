@@ -6,6 +6,8 @@ import { PERMISSIONS } from '@/lib/auth/permissions';
 import { AuthGate } from './AuthGate';
 import {
   AdministrationPage,
+  AuditDetailPage,
+  AuditsListPage,
   AuditTrailPage,
   BatchBuilderPage,
   BatchDetailPage,
@@ -260,6 +262,24 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.viewBatch}>
               <WithMe render={(me) => <BatchDetailPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'inventory-audits',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewInventoryAudit}>
+              <Titled title="Inventory audits">
+                <WithMe render={(me) => <AuditsListPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'inventory-audits/:auditId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewInventoryAudit}>
+              <WithMe render={(me) => <AuditDetailPage me={me} />} />
             </RequirePermission>
           ),
         },

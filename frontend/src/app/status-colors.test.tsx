@@ -14,6 +14,8 @@ import {
   BATCH_ITEM_STATE_TONES,
   BATCH_STATUS_TONES,
   CRATE_STATUS_TONES,
+  INVENTORY_RESULT_TONES,
+  INVENTORY_STATUS_TONES,
   REQUEST_STATUS_TONES,
   RULE_STATUS_TONES,
   TONES,
@@ -47,6 +49,14 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(BATCH_ITEM_STATE_TONES).map(([name, tone]): [string, BadgeTone] => [
     `batch item ${name}`,
+    tone,
+  ]),
+  ...Object.entries(INVENTORY_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `inventory audit ${name}`,
+    tone,
+  ]),
+  ...Object.entries(INVENTORY_RESULT_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `inventory result ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),
