@@ -30,6 +30,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("strongroom.records.urls")),
     path("", include("strongroom.requests.urls")),
     path("", include("strongroom.disposition.urls")),
+    path("", include("strongroom.inventory.urls")),
     path("", include("strongroom.reports.urls")),
     path("", include("strongroom.review.urls")),
     path("", include("strongroom.notifications.urls")),

@@ -2,7 +2,7 @@
  * Accessibility of every screen (WCAG 2.1 A and AA, checked by axe-core in chromium): each
  * route of src/app/router.tsx, signed in as the role that uses it, with real records of the
  * demo data (a crate, a location, a request of every type and status the demo has, a document
- * search with results, the audit trail, administration), plus the open signature dialog, the
+ * search with results, the audit trail, administration, an inventory audit), plus the open signature dialog, the
  * destruction wizard's crate choices and the notifications popover — each at 1280×800 and
  * 820×1180. No serious or critical violation may remain; a failure lists each one's rule,
  * elements and help. At the same widths: every page names its browser tab, no status badge is
@@ -329,7 +329,21 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['administration: units', '/administration/units'],
       ['administration: departments', '/administration/departments'],
     ]);
-    await checkRoutes(storeHead, [['new storage grid', '/locations/new-grid']]);
+    const audits = await apiAs<Listed<{ id: number; scope: number }>>(
+      baseUrl,
+      'goa1-storehead',
+      password,
+      '/api/v1/inventory-audits/?page_size=1',
+    );
+    const audit = audits.results[0];
+    if (audit === undefined) {
+      throw new Error('The demo data has no inventory audit');
+    }
+    await checkRoutes(storeHead, [
+      ['new storage grid', '/locations/new-grid'],
+      ['inventory audits', '/inventory-audits'],
+      ['inventory audit', `/inventory-audits/${String(audit.id)}?shelf=${String(audit.scope)}`],
+    ]);
     expect(report()).toBe('');
   });
 });

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "strongroom.records",
     "strongroom.requests",
     "strongroom.disposition",
+    "strongroom.inventory",
     "strongroom.compliance",
     "strongroom.notifications",
     "strongroom.realtime",
@@ -353,6 +354,9 @@ SPECTACULAR_SETTINGS = {
         "ReviewFlagStateEnum": "strongroom.review.models.FlagState",
         "ReviewFlagRuleEnum": "strongroom.review.models.FlagRule",
         "CoverageStatusEnum": "strongroom.review.selectors.COVERAGE_STATUS_CHOICES",
+        "InventoryAuditStatusEnum": "strongroom.inventory.models.AuditStatus",
+        "InventoryResultEnum": "strongroom.inventory.serializers.RESULT_CHOICES",
+        "ReconcileActionEnum": "strongroom.inventory.services.ReconcileAction.CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -33,6 +33,7 @@ READ_RECORDS = {
     "records.view_retentionrule",
     "records.view_retentionevent",
     "records.view_documentevent",
+    "inventory.view_inventoryaudit",
 }
 MANAGE_USERS = {"accounts.view_user", "accounts.add_user", "accounts.change_user"}
 MANAGE_UNITS = {"accounts.add_unit", "accounts.change_unit"}
@@ -59,6 +60,8 @@ LEGAL_HOLD = {"records.place_legal_hold"}
 PREPARE_BATCHES = {"disposition.prepare_batch"}
 APPROVE_BATCHES = {"disposition.approve_batch"}
 DESTROY_BATCH_ITEMS = {"disposition.destroy_batch_item"}
+RUN_INVENTORY_AUDITS = {"inventory.run_inventory_audit"}
+RECONCILE_INVENTORY_AUDITS = {"inventory.reconcile_inventory_audit"}
 AUDIT_READ = {"compliance.view_auditevent", "compliance.view_audit_trail"}
 REVIEW_AUDIT_TRAIL = {"review.review_audit_trail"}
 AUDIT_VERIFY = {"compliance.verify_audit_chain", "compliance.view_auditcheckpoint"}
@@ -125,7 +128,13 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | APPROVE_RETENTION_RULES
     ),
     STORE_HEAD: frozenset(
-        READ_RECORDS | MANAGE_LOCATIONS | FULFIL | PRINT_LABELS | DESTROY_BATCH_ITEMS
+        READ_RECORDS
+        | MANAGE_LOCATIONS
+        | FULFIL
+        | PRINT_LABELS
+        | DESTROY_BATCH_ITEMS
+        | RUN_INVENTORY_AUDITS
+        | RECONCILE_INVENTORY_AUDITS
     ),
     VIEWER: frozenset(READ_RECORDS | AUDIT_READ),
 }

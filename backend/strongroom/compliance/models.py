@@ -30,6 +30,8 @@ class SignatureMeaning(models.TextChoices):
     BATCH_COMPLETED = "BATCH_COMPLETED", "Destruction batch completed"
     RULE_APPROVED = "RULE_APPROVED", "Retention rule approved"
     REVIEWED = "REVIEWED", "Audit trail reviewed"
+    RECONCILED = "RECONCILED", "Inventory discrepancy reconciled"
+    AUDIT_CLOSED = "AUDIT_CLOSED", "Inventory audit closed"
 
 
 class Signature(models.Model):

@@ -37,6 +37,14 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         hour="6",
     ),
     PeriodicTaskSpec(
+        name="Propose cycle counts",
+        task="strongroom.inventory.tasks.propose_cycle_counts",
+        description="Tells Store Heads which rooms are due for an inventory audit, by risk "
+        "(security class, days since their shelves were last verified).",
+        minute="30",
+        hour="6",
+    ),
+    PeriodicTaskSpec(
         name="Verify audit chain",
         task="strongroom.compliance.tasks.verify_audit_chain",
         description="Recomputes the audit hash chain and checks its signed checkpoints; alerts "

@@ -17,6 +17,7 @@ from django.utils import timezone
 from strongroom.accounts import roles
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.compliance.audit import audit_event_record
+from strongroom.inventory import services as inventory
 from strongroom.records.models import Crate, DocumentEvent, DocumentType, RetentionRule
 from strongroom.records.services.events import document_events_record
 from strongroom.records.services.holds import crate_hold_place
@@ -398,6 +399,7 @@ def _records(unit: Unit, password: str, report: DemoReport) -> None:
         )
     )
     _scheduled_batch_records(flow, Department.objects.get(unit=unit, code="PROD"), report)
+    _inventory_audit(flow, qa, report)
     report.changes.append(
         f"records {unit.code}: {Crate.objects.filter(unit=unit).count()} crates, "
         f"{Request.objects.filter(unit=unit).count()} requests (signed and audited)"
@@ -440,3 +442,45 @@ def _scheduled_batch_records(flow: _Workflow, department: Department, report: De
         f"batch records {flow.unit.code}: 3 crates under BMR-EXP+1Y (expired and eligible, "
         "dated, pending the batch expiry)"
     )
+
+
+def _inventory_audit(flow: _Workflow, department: Department, report: DemoReport) -> None:
+    """A closed inventory audit of one shelf: every crate recorded there found but one, which
+    is marked MISSING (signed), then the audit closed (signed): the shelf is verified today."""
+    lost = flow.store(department, dt.date(2035, 12, 31), docs=1).crate
+    lost.refresh_from_db()
+    assert lost.location is not None
+    shelf = lost.location
+    storehead = flow.users["storehead"]
+    audit = inventory.audit_open(actor=storehead, scope_id=shelf.pk, note="Quarterly cycle count")
+    for crate in Crate.objects.filter(location=shelf, status=Crate.Status.IN_STORAGE).exclude(
+        pk=lost.pk
+    ):
+        inventory.audit_scan(actor=storehead, audit_id=audit.pk, shelf_id=shelf.pk, code=crate.code)
+    audit = inventory.audit_shelf_done(actor=storehead, audit_id=audit.pk, shelf_id=shelf.pk)
+    audit = inventory.audit_count_complete(
+        actor=storehead, audit_id=audit.pk, version=audit.version
+    )
+    finding = audit.findings.get(crate=lost)
+    audit = inventory.finding_reconcile(
+        http_request=flow.http,
+        actor=storehead,
+        audit_id=audit.pk,
+        finding_id=finding.pk,
+        data=inventory.ReconcileInput(
+            version=audit.version,
+            action=inventory.ReconcileAction.MARK_MISSING,
+            note="Not on the shelf or the rack; searched the room",
+            password=flow.password,
+            username=storehead.username,
+        ),
+    )
+    inventory.audit_close(
+        http_request=flow.http,
+        actor=storehead,
+        audit_id=audit.pk,
+        version=audit.version,
+        password=flow.password,
+        username=storehead.username,
+    )
+    report.changes.append(f"inventory audit {audit.number}: {shelf.full_code}, 1 crate missing")

@@ -15,7 +15,12 @@ from strongroom.records.services.retention import add_months
 from strongroom.requests.models import RequestStatus, RequestType
 
 # Crate i's story, by i % 100: (status, open-or-last request type, its status).
-PENDING, IN_STORAGE, ISSUED, DESTROYED = (s.value for s in Crate.Status)
+PENDING, IN_STORAGE, ISSUED, DESTROYED = (
+    Crate.Status.PENDING.value,
+    Crate.Status.IN_STORAGE.value,
+    Crate.Status.ISSUED.value,
+    Crate.Status.DESTROYED.value,
+)
 S, W, T, D = (
     RequestType.STORAGE,
     RequestType.WITHDRAWAL,

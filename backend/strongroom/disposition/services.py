@@ -50,6 +50,7 @@ from strongroom.records.disposal import crate_destruction_refusal, crates_eligib
 from strongroom.records.models import Crate, CrateClaim, CrateClaimKind
 from strongroom.records.services.claims import crate_claim, crate_claims_release
 from strongroom.records.services.destruction import crate_destroy
+from strongroom.records.services.inventory import crate_missing_refusal
 
 MAX_BATCH_CRATES = 500
 OBJECT_TYPE = "destruction_batch"
@@ -126,6 +127,9 @@ class CrateSelection:
 def _crate_refusal(crate: Crate | None, *, unit_id: int, today: dt.date) -> str | None:
     if crate is None or crate.unit_id != unit_id:
         return "No such crate in this unit."
+    missing = crate_missing_refusal(crate)
+    if missing is not None:
+        return missing.message
     if crate.status != Crate.Status.IN_STORAGE:
         return f"Crate {crate.code} is {crate.get_status_display().lower()}, not in storage."
     refusal = crate_destruction_refusal(crate, on=today)
@@ -641,6 +645,9 @@ def _started(batch: DestructionBatch, now: dt.datetime) -> dict[str, Any]:
 
 
 def _eligibility_refusal(crate: Crate) -> ConflictError | None:
+    missing = crate_missing_refusal(crate)
+    if missing is not None:
+        return missing
     if crate.status != Crate.Status.IN_STORAGE:
         return ConflictError(
             f"Crate {crate.code} is {crate.get_status_display().lower()}, not in storage.",

@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     AUDIT_CHAIN_BROKEN = "AUDIT_CHAIN_BROKEN", "Audit chain broken"
     PASSWORD_EXPIRING = "PASSWORD_EXPIRING", "Password expiring"
     AUDIT_REVIEW_DUE = "AUDIT_REVIEW_DUE", "Audit-trail review overdue"
+    CRATE_MISSING = "CRATE_MISSING", "Crate missing"
+    CYCLE_COUNT_DUE = "CYCLE_COUNT_DUE", "Cycle count due"
 
 
 class Notification(models.Model):

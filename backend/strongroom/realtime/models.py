@@ -15,6 +15,7 @@ class EventTopic(models.TextChoices):
     BATCH = "batch", "Destruction batch"
     RULE = "rule", "Retention rule"
     EVENT_DATE = "event_date", "Event date"
+    INVENTORY = "inventory", "Inventory audit"
 
 
 class EventAction(models.TextChoices):

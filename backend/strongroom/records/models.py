@@ -41,6 +41,10 @@ class Crate(models.Model):
         IN_STORAGE = "IN_STORAGE", "In storage"
         ISSUED = "ISSUED", "Issued"
         DESTROYED = "DESTROYED", "Destroyed"
+        # Not found where it was recorded by an inventory audit's signed reconciliation: off
+        # its shelf (``last_location`` keeps where it should be), no request or batch may take
+        # it until a later audit finds it again (strongroom.inventory).
+        MISSING = "MISSING", "Missing"
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="crates")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="crates")
@@ -92,7 +96,7 @@ class Crate(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["PENDING", "IN_STORAGE", "ISSUED", "DESTROYED"]),
+                condition=Q(status__in=["PENDING", "IN_STORAGE", "ISSUED", "DESTROYED", "MISSING"]),
                 name="crate_status_valid",
             ),
             models.UniqueConstraint(

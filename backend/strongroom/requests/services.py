@@ -30,6 +30,7 @@ from strongroom.notifications.services import notification_create_many
 from strongroom.records.disposal import crate_destruction_refusal, crates_left_eligibility
 from strongroom.records.models import Crate, CrateClaimKind, Document
 from strongroom.records.services.claims import crate_claim, crate_claim_holder
+from strongroom.records.services.inventory import crate_missing_refusal
 from strongroom.requests.models import (
     IdempotencyKey,
     Request,
@@ -128,6 +129,9 @@ def _crate_for_request(*, crate_id: int | None, user: User) -> Crate:
 
 
 def _require_crate_status(crate: Crate, wanted: str) -> None:
+    missing = crate_missing_refusal(crate)
+    if missing is not None:
+        raise missing
     if crate.status != wanted:
         raise ApplicationError(
             f"Crate {crate.code} is {crate.get_status_display().lower()}; this needs it "

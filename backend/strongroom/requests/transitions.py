@@ -40,6 +40,7 @@ from strongroom.core.errors import ApplicationError, ConflictError
 from strongroom.records.models import Crate, CrateClaimKind
 from strongroom.records.services.claims import crate_release
 from strongroom.records.services.destruction import crate_destroy
+from strongroom.records.services.inventory import crate_missing_refusal
 from strongroom.requests.models import (
     FINAL_STATUSES,
     Request,
@@ -407,6 +408,13 @@ def _locked_crate(request: Request) -> Crate:
     return crate
 
 
+def _refuse_missing(crate: Crate) -> None:
+    """A crate an inventory audit marked missing cannot be issued, transferred or destroyed."""
+    refusal = crate_missing_refusal(crate)
+    if refusal is not None:
+        raise refusal
+
+
 def _crate_save(crate: Crate, **changes: Any) -> None:
     for key, value in changes.items():
         setattr(crate, key, value)
@@ -428,6 +436,7 @@ def _allocate(request: Request, actor: User, data: TransitionInput, http: HttpRe
 
 def _issue(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
+    _refuse_missing(crate)
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
     _crate_save(crate, status=Crate.Status.ISSUED, last_location=crate.location, location=None)
@@ -467,6 +476,7 @@ def _approve(request: Request, actor: User, data: TransitionInput, http: HttpReq
 
 def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
+    _refuse_missing(crate)
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
     target, department = _transfer_target_recheck(request, crate)
@@ -501,6 +511,7 @@ def _transfer(request: Request, actor: User, data: TransitionInput, http: HttpRe
 
 def _destroy(request: Request, actor: User, data: TransitionInput, http: HttpRequest) -> None:
     crate = _locked_crate(request)
+    _refuse_missing(crate)
     if crate.status != Crate.Status.IN_STORAGE:
         raise ConflictError(f"Crate {crate.code} is not in storage.", code="crate_wrong_status")
     destruction_preconditions(crate)

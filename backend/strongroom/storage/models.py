@@ -33,6 +33,11 @@ class Location(models.Model):
         default=0, help_text="Rooms: higher is more secure. Moving to a lower class needs a reason."
     )
     is_active = models.BooleanField(default=True)
+    last_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Shelves: when a closed inventory audit last counted it (empty: never).",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -120,6 +120,7 @@ def location_tree_for_user(
             "capacity": location.capacity,
             "security_class": location.security_class,
             "is_active": location.is_active,
+            "last_verified_at": location.last_verified_at,
             "version": location.version,
             "occupancy": location.occupancy,  # type: ignore[attr-defined]
             "total_capacity": location.total_capacity,  # type: ignore[attr-defined]

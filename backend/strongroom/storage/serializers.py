@@ -29,6 +29,7 @@ class LocationSerializer(serializers.ModelSerializer):
             "capacity",
             "security_class",
             "is_active",
+            "last_verified_at",
             "version",
             "occupancy",
             "total_capacity",
@@ -36,7 +37,14 @@ class LocationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["full_code", "is_active", "version", "created_at", "updated_at"]
+        read_only_fields = [
+            "full_code",
+            "is_active",
+            "last_verified_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_free(self, location: Location) -> int:
         total = getattr(location, "total_capacity", 0) or 0
@@ -104,6 +112,9 @@ class LocationNodeSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(allow_null=True)
     security_class = serializers.IntegerField()
     is_active = serializers.BooleanField()
+    last_verified_at = serializers.DateTimeField(
+        allow_null=True, help_text="Shelves: when a closed inventory audit last counted it."
+    )
     version = serializers.IntegerField()
     occupancy = serializers.IntegerField()
     total_capacity = serializers.IntegerField()

@@ -146,3 +146,13 @@ export const CoveragePage = lazy(() =>
     default: m.CoveragePage,
   })),
 );
+export const AuditsListPage = lazy(() =>
+  import('@/features/inventory/components/AuditsListPage').then((m) => ({
+    default: m.AuditsListPage,
+  })),
+);
+export const AuditDetailPage = lazy(() =>
+  import('@/features/inventory/components/AuditDetailPage').then((m) => ({
+    default: m.AuditDetailPage,
+  })),
+);

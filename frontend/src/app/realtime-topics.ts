@@ -3,6 +3,7 @@ import { crateKeys } from '@/entities/crates/crate-keys';
 import { dashboardKeys } from '@/features/dashboard/api/dashboard-keys';
 import { batchKeys } from '@/features/disposition/api/batch-keys';
 import { documentKeys } from '@/entities/documents/document-keys';
+import { inventoryKeys } from '@/features/inventory/api/audit-keys';
 import { locationKeys } from '@/entities/locations/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
 import { requestKeys } from '@/features/requests/api/request-keys';
@@ -71,6 +72,16 @@ export const TOPIC_KEYS: TopicKeyMap = {
     documentKeys.all,
     crateKeys.all,
     dashboardKeys.all,
+    auditKeys.lists(),
+  ],
+  // Every scan, shelf and reconciliation saves the audit: one event refetches its page (and the
+  // open shelf's scans, under its detail key) and the lists; a reconciliation moves crates.
+  inventory: (event) => [
+    inventoryKeys.lists(),
+    inventoryKeys.detail(Number(event.object_id)),
+    inventoryKeys.proposals(),
+    crateKeys.all,
+    locationKeys.all,
     auditKeys.lists(),
   ],
   notification: () => [notificationKeys.all],

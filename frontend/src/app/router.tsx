@@ -6,6 +6,8 @@ import { PERMISSIONS } from '@/lib/auth/permissions';
 import { AuthGate } from './AuthGate';
 import {
   AdministrationPage,
+  AuditDetailPage,
+  AuditsListPage,
   AuditTrailPage,
   BatchBuilderPage,
   BatchDetailPage,
@@ -277,6 +279,16 @@ export function createRouter() {
           ),
         },
         {
+          path: 'inventory-audits',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewInventoryAudit}>
+              <Titled title="Inventory audits">
+                <WithMe render={(me) => <AuditsListPage me={me} />} />
+              </Titled>
+            </RequirePermission>
+          ),
+        },
+        {
           path: 'audit-reviews/coverage',
           element: (
             <RequirePermission permission={PERMISSIONS.viewAudit}>
@@ -291,6 +303,14 @@ export function createRouter() {
           element: (
             <RequirePermission permission={PERMISSIONS.viewAudit}>
               <WithMe render={(me) => <ReviewPage me={me} />} />
+            </RequirePermission>
+          ),
+        },
+        {
+          path: 'inventory-audits/:auditId',
+          element: (
+            <RequirePermission permission={PERMISSIONS.viewInventoryAudit}>
+              <WithMe render={(me) => <AuditDetailPage me={me} />} />
             </RequirePermission>
           ),
         },

@@ -16,6 +16,8 @@ import {
   COVERAGE_STATUS_TONES,
   CRATE_STATUS_TONES,
   FLAG_STATE_TONES,
+  INVENTORY_RESULT_TONES,
+  INVENTORY_STATUS_TONES,
   REQUEST_STATUS_TONES,
   REVIEW_STATUS_TONES,
   RULE_STATUS_TONES,
@@ -62,6 +64,14 @@ const ENTRIES: [string, BadgeTone][] = [
   ]),
   ...Object.entries(COVERAGE_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
     `coverage ${name}`,
+    tone,
+  ]),
+  ...Object.entries(INVENTORY_STATUS_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `inventory audit ${name}`,
+    tone,
+  ]),
+  ...Object.entries(INVENTORY_RESULT_TONES).map(([name, tone]): [string, BadgeTone] => [
+    `inventory result ${name}`,
     tone,
   ]),
   ...Object.entries(TONES).map(([name, tone]): [string, BadgeTone] => [name, tone]),

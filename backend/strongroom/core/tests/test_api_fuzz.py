@@ -48,7 +48,9 @@ from schemathesis.core.parameters import ParameterLocation
 from strongroom.accounts import roles
 from strongroom.accounts.models import Unit, User
 from strongroom.accounts.tokens import session_tokens_issue
-from strongroom.core.tests.test_security import World, world_build
+from strongroom.core.tests.test_security import UnitWorld, World, world_build
+from strongroom.inventory.models import InventoryAudit
+from strongroom.inventory.services import audit_open
 from strongroom.records.models import Crate
 
 MAX_EXAMPLES = int(os.environ.get("STRONGROOM_FUZZ_MAX_EXAMPLES", "4"))
@@ -184,7 +186,14 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
         "retention-events": [_goa1_document_event(world).event_id],
         "service-tokens": [_goa1_service_token(world).pk],
         "audit-reviews": [_goa1_review(world).pk],
+        "inventory-audits": [_inventory_audit(goa).pk, _inventory_audit(mum).pk],
     }
+
+
+def _inventory_audit(site: UnitWorld) -> InventoryAudit:
+    """An open inventory audit of the site's shelf (made once per world)."""
+    existing = InventoryAudit.objects.filter(scope=site.shelf).first()
+    return existing or audit_open(actor=site.user(roles.STORE_HEAD), scope_id=site.shelf.pk)
 
 
 def _strategy(operation: Any, ids: dict[str, list[int]]) -> Any:

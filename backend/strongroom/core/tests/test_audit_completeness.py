@@ -264,6 +264,41 @@ def _batch(status: str, *, done: bool = False) -> Callable[[World], dict[str, An
     return prepare
 
 
+def _inventory(stage: str, *, with_crate: bool = True) -> Callable[[World], dict[str, Any]]:
+    """A fresh inventory audit of one new shelf, opened by the Store Head, taken to ``stage``:
+    OPEN; DONE (the shelf completed without scanning its crate); RECONCILING (counted: the
+    shelf's crate, if any, is a MISSING finding)."""
+
+    def prepare(world: World) -> dict[str, Any]:
+        from strongroom.inventory import services as inventory
+        from strongroom.inventory.models import AuditFinding
+
+        p = world.plant
+        shelf = shelf_create(unit=p.goa, code=f"V{world.n()}")
+        crate = stored_crate(p.goa, shelf, p.manager) if with_crate else None
+        audit = inventory.audit_open(actor=p.storehead, scope_id=shelf.pk)
+        if stage in ("DONE", "RECONCILING"):
+            audit = inventory.audit_shelf_done(
+                actor=p.storehead, audit_id=audit.pk, shelf_id=shelf.pk
+            )
+        if stage == "RECONCILING":
+            audit = inventory.audit_count_complete(
+                actor=p.storehead, audit_id=audit.pk, version=audit.version
+            )
+        finding = AuditFinding.objects.filter(audit=audit).first()
+        return {
+            "pk": audit.pk,
+            "version": audit.version,
+            "shelf": shelf.pk,
+            "shelf_id": shelf.pk,
+            "scope": shelf.pk,
+            "code": crate.code if crate else "",
+            "finding_id": finding.pk if finding else 0,
+        }
+
+    return prepare
+
+
 def _eligible_crate(world: World) -> int:
     ids = _crate(world)
     Crate.objects.filter(pk=ids["pk"]).update(destroy_after=dt.date(2020, 1, 1))
@@ -721,6 +756,68 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"version": ids["version"], "reason": REASON},
         ("batch.item_not_found",),
         changes={"state": ["PENDING", "NOT_FOUND"]},
+    ),
+    # --- inventory audits
+    ("POST", "/api/v1/inventory-audits/"): Write(
+        "storehead",
+        _shelf,
+        lambda ids: {"scope": ids["pk"], "note": "Cycle count"},
+        ("inventory_audit.open",),
+        changes={"status": [None, "OPEN"]},
+        status=201,
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/scans/"): Write(
+        "storehead",
+        _inventory("OPEN"),
+        lambda ids: {"shelf": ids["shelf"], "code": ids["code"], "client_key": "k-1"},
+        ("inventory_audit.scan",),
+        changes={"result": [None, "FOUND"], "status": ["OPEN", "IN_PROGRESS"]},
+        status=201,
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/shelves/{shelf_id}/done/"): Write(
+        "storehead",
+        _inventory("OPEN"),
+        lambda ids: {},
+        ("inventory_audit.shelf_done",),
+        changes={"expected": [None, 1], "scanned": [None, 0]},
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/shelves/{shelf_id}/reopen/"): Write(
+        "storehead",
+        _inventory("DONE"),
+        lambda ids: {"reason": REASON},
+        ("inventory_audit.shelf_reopen",),
+        changes={"done": [True, False]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/count-complete/"): Write(
+        "storehead",
+        _inventory("DONE"),
+        lambda ids: {"version": ids["version"]},
+        ("inventory_audit.count_complete",),
+        changes={"status": ["IN_PROGRESS", "RECONCILING"]},
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/findings/{finding_id}/reconcile/"): Write(
+        "storehead",
+        _inventory("RECONCILING"),
+        lambda ids: {"version": ids["version"], "action": "MARK_MISSING", "note": REASON, **SIGNED},
+        ("inventory_audit.reconcile", "signature.sign", "crate.mark_missing"),
+        changes={"resolution": [None, "MARKED_MISSING"]},
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/close/"): Write(
+        "storehead",
+        _inventory("RECONCILING", with_crate=False),
+        _signed(),
+        ("inventory_audit.close", "signature.sign"),
+        changes={"status": ["RECONCILING", "CLOSED"], "shelves_verified": [None, 1]},
+    ),
+    ("POST", "/api/v1/inventory-audits/{pk}/cancel/"): Write(
+        "storehead",
+        _inventory("OPEN"),
+        _signed(REASON),
+        ("inventory_audit.cancel", "signature.sign"),
+        changes={"status": ["OPEN", "CANCELLED"]},
+        reason=REASON,
     ),
     # --- retention schedule, event dates, service tokens
     ("POST", "/api/v1/retention-rules/"): Write(

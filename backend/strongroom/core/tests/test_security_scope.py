@@ -82,7 +82,28 @@ def goa1_objects(world: World) -> dict[str, Any]:
         "document-events": _goa1_document_event(world),
         "service-tokens": _goa1_service_token(world),
         "audit-reviews": _goa1_review(world),
+        "inventory-audits": _goa1_inventory_audit(world),
     }
+
+
+def _goa1_inventory_audit(world: World) -> Any:
+    """An inventory audit of the shelf of GOA1's crate, counted (RECONCILING: its crate is a
+    finding), by GOA1's Store Head."""
+    from strongroom.inventory.models import InventoryAudit
+    from strongroom.inventory.services import (
+        audit_count_complete,
+        audit_open,
+        audit_shelf_done,
+    )
+
+    shelf_id = world.goa.crate.location_id
+    existing = InventoryAudit.objects.filter(scope_id=shelf_id).first()
+    if existing is not None:
+        return existing
+    storehead = world.goa.user(roles.STORE_HEAD)
+    audit = audit_open(actor=storehead, scope_id=shelf_id)
+    audit = audit_shelf_done(actor=storehead, audit_id=audit.pk, shelf_id=shelf_id)
+    return audit_count_complete(actor=storehead, audit_id=audit.pk, version=audit.version)
 
 
 def _goa1_rule(world: World) -> Any:
@@ -250,6 +271,10 @@ def test_a_mum1_user_gets_404_on_every_goa1_object_endpoint(world: World, role: 
             path = path.replace("{item_id}", str(target.items.order_by("pk")[0].pk))
         if "{flag_id}" in path:  # a flag of the review
             path = path.replace("{flag_id}", str(target.flags.order_by("pk")[0].pk))
+        if "{shelf_id}" in path:  # a shelf of the inventory audit
+            path = path.replace("{shelf_id}", str(target.shelves.order_by("pk")[0].shelf_id))
+        if "{finding_id}" in path:  # a finding of the inventory audit
+            path = path.replace("{finding_id}", str(target.findings.order_by("pk")[0].pk))
         body = _body(world, target)
 
         def probe(

@@ -31,6 +31,8 @@ from strongroom.compliance.models import AuditEvent, Signature
 from strongroom.core.tests.test_security import PDF, World, client_for, signed, world_build
 from strongroom.disposition.models import BatchItem, DestructionBatch
 from strongroom.disposition.services import CrateSelection, batch_create
+from strongroom.inventory.models import InventoryAudit
+from strongroom.inventory.services import audit_count_complete, audit_open, audit_shelf_done
 from strongroom.notifications.models import Notification
 from strongroom.records.models import (
     Attachment,
@@ -66,6 +68,10 @@ class States:
     submitted_batch: DestructionBatch
     approved_batch: DestructionBatch
     done_batch: DestructionBatch  # approved, its one crate marked not found
+    open_audit: InventoryAudit  # of a shelf with one crate
+    counted_shelf_audit: InventoryAudit  # its shelf (one crate, not scanned) completed
+    reconciling_audit: InventoryAudit  # counted: its crate a MISSING finding
+    closable_audit: InventoryAudit  # counted, of an empty shelf: nothing to reconcile
 
 
 def _stored_crate(world: World, **fields: Any) -> Crate:
@@ -166,8 +172,24 @@ def _states(world: World) -> States:
             )
         return DestructionBatch.objects.get(pk=made.pk)
 
+    def audit(code: str, stage: str, *, with_crate: bool = True) -> InventoryAudit:
+        shelf = shelf_create(unit=goa.unit, code=code, capacity=5)
+        if with_crate:
+            crate = _stored_crate(world)
+            Crate.objects.filter(pk=crate.pk).update(location=shelf, last_location=shelf)
+        made = audit_open(actor=goa.user(SH), scope_id=shelf.pk)
+        if stage != "OPEN":
+            made = audit_shelf_done(actor=goa.user(SH), audit_id=made.pk, shelf_id=shelf.pk)
+        if stage == "RECONCILING":
+            made = audit_count_complete(actor=goa.user(SH), audit_id=made.pk, version=made.version)
+        return InventoryAudit.objects.get(pk=made.pk)
+
     eligible = past_retention()
     return States(
+        open_audit=audit("IA1", "OPEN"),
+        counted_shelf_audit=audit("IA2", "DONE"),
+        reconciling_audit=audit("IA3", "RECONCILING"),
+        closable_audit=audit("IA4", "RECONCILING", with_crate=False),
         eligible_crate=Crate.objects.get(pk=eligible.pk),
         draft_batch=batch("DRAFT"),
         submitted_batch=batch("SUBMITTED"),
@@ -468,6 +490,30 @@ WRITES: dict[str, Write] = {
     "POST /api/v1/audit-reviews/{id}/sign/": Write(
         UA, lambda w, s: _review(w, "2001-06", flag=False), lambda w, s, r: signed(r.version)
     ),
+    "POST /api/v1/inventory-audits/": Write(
+        SH, lambda w, s: None, lambda w, s, t: {"scope": w.goa.spare_shelf.pk, "note": "Count"}
+    ),
+    "POST /api/v1/inventory-audits/{id}/scans/": Write(
+        SH,
+        lambda w, s: s.open_audit,
+        lambda w, s, a: {"shelf": a.scope_id, "code": a.expectations.get().crate.code},
+    ),
+    "POST /api/v1/inventory-audits/{id}/shelves/{shelf_id}/done/": Write(
+        SH, lambda w, s: s.open_audit, lambda w, s, a: {}
+    ),
+    "POST /api/v1/inventory-audits/{id}/shelves/{shelf_id}/reopen/": Write(
+        SH, lambda w, s: s.counted_shelf_audit, lambda w, s, a: {"reason": "Recount"}
+    ),
+    "POST /api/v1/inventory-audits/{id}/count-complete/": Write(
+        SH, lambda w, s: s.counted_shelf_audit, lambda w, s, a: {"version": a.version}
+    ),
+    "POST /api/v1/inventory-audits/{id}/findings/{finding_id}/reconcile/": Write(
+        SH,
+        lambda w, s: s.reconciling_audit,
+        lambda w, s, a: signed(a.version, action="MARK_MISSING", note="Not on the shelf"),
+    ),
+    "POST /api/v1/inventory-audits/{id}/close/": _transition("closable_audit", SH),
+    "POST /api/v1/inventory-audits/{id}/cancel/": _transition("open_audit", SH),
     "POST /api/v1/units/": Write(
         roles.SYSTEM_ADMINISTRATOR,
         lambda w, s: None,
@@ -696,6 +742,11 @@ def _state() -> dict[str, Any]:
         "attachments": sorted(
             Attachment.objects.values_list("sha256", "document__number", "uploaded_by__username")
         ),
+        "inventory_audits": sorted(
+            InventoryAudit.objects.values_list(
+                "number", "unit__code", "status", "version", "opened_by__username", "note"
+            )
+        ),
         "batches": sorted(
             DestructionBatch.objects.values_list(
                 "number",
@@ -834,6 +885,10 @@ def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:
                 path = path.replace("{item_id}", str(target.items.get().pk))
             if "{flag_id}" in path:  # the review's flag
                 path = path.replace("{flag_id}", str(target.flags.get().pk))
+            if "{shelf_id}" in path:  # the inventory audit's shelf
+                path = path.replace("{shelf_id}", str(target.scope_id))
+            if "{finding_id}" in path:  # the inventory audit's finding
+                path = path.replace("{finding_id}", str(target.findings.get().pk))
             body = {**write.body(world, states, target), **body_extra}
             bearer = body.pop("_bearer", None)
             if write.role == "anonymous":

@@ -7,5 +7,7 @@ function; this package re-exports nothing):
   default of a document type;
 - :mod:`~strongroom.records.services.csv_import`: CSV import of document rows;
 - :mod:`~strongroom.records.services.holds`: legal hold placed and released (signed);
-- :mod:`~strongroom.records.services.attachments`: scans attached to documents.
+- :mod:`~strongroom.records.services.attachments`: scans attached to documents;
+- :mod:`~strongroom.records.services.inventory`: what an inventory audit's reconciliation does
+  to a crate (its location corrected, marked missing) and the refusal of a missing crate.
 """

@@ -371,7 +371,36 @@ def _batch(action: str, signer: str, status: str, **extra: Any):  # type: ignore
     return build
 
 
+def _inventory(path: str, stage: str, **extra: Any):  # type: ignore[no-untyped-def]
+    """An inventory audit by the Store Head: OPEN over plant.crate's shelf, or RECONCILING
+    (counted: the crate a MISSING finding; ``empty``: over an empty shelf, nothing to
+    reconcile)."""
+
+    def build(plant: Plant) -> Target:
+        from strongroom.inventory import services as inventory
+
+        shelf_id = plant.shelf2.pk if stage == "EMPTY" else plant.shelf.pk
+        audit = inventory.audit_open(actor=plant.storehead, scope_id=shelf_id)
+        if stage != "OPEN":
+            audit = inventory.audit_shelf_done(
+                actor=plant.storehead, audit_id=audit.pk, shelf_id=shelf_id
+            )
+            audit = inventory.audit_count_complete(
+                actor=plant.storehead, audit_id=audit.pk, version=audit.version
+            )
+        finding = audit.findings.first()
+        where = path.format(finding=finding.pk if finding else 0)
+        return Target(
+            "storehead",
+            f"/api/v1/inventory-audits/{audit.pk}/{where}",
+            {"version": audit.version, **extra},
+        )
+
+    return build
+
+
 _BATCHES = "/api/v1/destruction-batches/{id}"
+_AUDITS = "/api/v1/inventory-audits/{id}"
 
 # Every operation whose request body carries a signature, with how to bring a record to it.
 # test_every_signed_endpoint_is_listed fails when the schema has one that is not listed here.
@@ -405,6 +434,11 @@ SIGNED_OPERATIONS: dict[str, Callable[[Plant], Target]] = {
     ),
     "POST /api/v1/retention-rules/{id}/approve/": _rule_approve,
     "POST /api/v1/audit-reviews/{id}/sign/": _review_sign,
+    f"POST {_AUDITS}/findings/{{finding_id}}/reconcile/": _inventory(
+        "findings/{finding}/reconcile/", "RECONCILING", action="MARK_MISSING", note="Not found"
+    ),
+    f"POST {_AUDITS}/close/": _inventory("close/", "EMPTY"),
+    f"POST {_AUDITS}/cancel/": _inventory("cancel/", "OPEN", reason="Restart the count"),
 }
 
 

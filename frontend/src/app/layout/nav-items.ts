@@ -24,6 +24,11 @@ const NAV: NavItem[] = [
   },
   { to: '/crates', label: 'Crates', permission: PERMISSIONS.viewCrate },
   { to: '/locations', label: 'Locations', permission: PERMISSIONS.viewLocation },
+  {
+    to: '/inventory-audits',
+    label: 'Inventory audits',
+    permission: PERMISSIONS.viewInventoryAudit,
+  },
   { to: '/documents', label: 'Documents', permission: PERMISSIONS.viewDocument },
   {
     to: '/retention/rules',

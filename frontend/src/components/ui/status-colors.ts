@@ -27,6 +27,7 @@ export const CRATE_STATUS_TONES: Record<CrateStatus, BadgeTone> = {
   IN_STORAGE: { color: 'green', variant: 'light' },
   ISSUED: { color: 'violet', variant: 'light' },
   DESTROYED: { color: 'gray', variant: 'light' },
+  MISSING: { color: 'red', variant: 'light' },
 };
 
 export const RULE_STATUS_TONES: Record<RetentionRuleStatus, BadgeTone> = {
@@ -70,6 +71,24 @@ export const COVERAGE_STATUS_TONES: Record<Schemas['CoverageStatusEnum'], BadgeT
   IN_REVIEW: { color: 'blue', variant: 'light' },
   DUE: { color: 'orange', variant: 'light' },
   OVERDUE: { color: 'red', variant: 'filled' },
+};
+
+export const INVENTORY_STATUS_TONES: Record<Schemas['InventoryAuditStatusEnum'], BadgeTone> = {
+  OPEN: { color: 'blue', variant: 'light' },
+  IN_PROGRESS: { color: 'violet', variant: 'light' },
+  RECONCILING: { color: 'orange', variant: 'light' },
+  CLOSED: { color: 'green', variant: 'light' },
+  CANCELLED: { color: 'gray', variant: 'light' },
+};
+
+/** What an inventory audit found of a crate or code. */
+export const INVENTORY_RESULT_TONES: Record<Schemas['InventoryResultEnum'], BadgeTone> = {
+  FOUND: { color: 'green', variant: 'light' },
+  MISPLACED: { color: 'orange', variant: 'light' },
+  MISSING: { color: 'red', variant: 'light' },
+  UNEXPECTED: { color: 'violet', variant: 'light' },
+  UNKNOWN: { color: 'gray', variant: 'light' },
+  PENDING: { color: 'yellow', variant: 'light' },
 };
 
 /** Other status words: overdue and legal hold stand out filled; the rest are light. */

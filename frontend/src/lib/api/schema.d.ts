@@ -895,6 +895,231 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory-audits/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inventory_audits_list"];
+        put?: never;
+        /**
+         * @description Open an audit of a room, rack or shelf: the crates recorded on its shelves now are
+         *     what the count is compared with.
+         */
+        post: operations["inventory_audits_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inventory_audits_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the audit (signed) */
+        post: operations["inventory_audits_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the audit (signed)
+         * @description Every discrepancy must be reconciled (409 ``findings_open``); each shelf of the
+         *     audit gets ``last_verified_at``.
+         */
+        post: operations["inventory_audits_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/count-complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Counting is complete
+         * @description Every shelf must be completed (409 ``shelves_not_done`` lists the others); the
+         *     results are frozen into findings to reconcile.
+         */
+        post: operations["inventory_audits_count_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/findings/{finding_id}/reconcile/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile one discrepancy (signed RECONCILED)
+         * @description RELOCATE (misplaced or unexpected: the crate is recorded on the shelf it was found
+         *     on), MARK_MISSING (missing: the crate becomes MISSING and its Unit Admins are told) or
+         *     EXPLAIN; the note is required.
+         */
+        post: operations["inventory_audits_findings_reconcile_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit report (CSV): one row per expected crate and scanned code */
+        get: operations["inventory_audits_report_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit report (PDF): results, reconciliations, shelves, signatures */
+        get: operations["inventory_audits_report_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/scans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scans of the audit (of one shelf), newest first */
+        get: operations["inventory_audits_scans_list"];
+        put?: never;
+        /**
+         * Record a code read on a shelf of the audit
+         * @description 201 with the new scan; 200 with the scan already recorded when this code was read on
+         *     this shelf before or the client_key was used (a retry). A shelf another open audit is
+         *     counting: 409 ``shelf_in_other_audit``.
+         */
+        post: operations["inventory_audits_scans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/shelves/{shelf_id}/done/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The shelf is counted */
+        post: operations["inventory_audits_shelves_done_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/{id}/shelves/{shelf_id}/reopen/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count a completed shelf again */
+        post: operations["inventory_audits_shelves_reopen_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory-audits/proposals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rooms of the caller's units due for a cycle count, most at risk first */
+        get: operations["inventory_audits_proposals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/locations/": {
         parameters: {
             query?: never;
@@ -1877,6 +2102,8 @@ export interface components {
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
              *     * `REVIEWED` - Audit trail reviewed
+             *     * `RECONCILED` - Inventory discrepancy reconciled
+             *     * `AUDIT_CLOSED` - Inventory audit closed
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -1919,6 +2146,8 @@ export interface components {
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
              *     * `REVIEWED` - Audit trail reviewed
+             *     * `RECONCILED` - Inventory discrepancy reconciled
+             *     * `AUDIT_CLOSED` - Inventory audit closed
              */
             meaning: (components["schemas"]["MeaningEnum"] | components["schemas"]["NullEnum"]) | null;
             meaning_label: string | null;
@@ -2235,9 +2464,20 @@ export interface components {
          *     * `IN_STORAGE` - In storage
          *     * `ISSUED` - Issued
          *     * `DESTROYED` - Destroyed
+         *     * `MISSING` - Missing
          * @enum {string}
          */
-        CrateStatusEnum: "PENDING" | "IN_STORAGE" | "ISSUED" | "DESTROYED";
+        CrateStatusEnum: "PENDING" | "IN_STORAGE" | "ISSUED" | "DESTROYED" | "MISSING";
+        CycleCountProposal: {
+            room_id: number;
+            unit_id: number;
+            full_code: string;
+            security_class: number;
+            shelves: number;
+            days_since_verified: number;
+            interval_days: number;
+            never_verified: boolean;
+        };
         Dashboard: {
             /** Format: date-time */
             generated_at: string;
@@ -2699,6 +2939,165 @@ export interface components {
             /** @description YYYY-MM-DD */
             date: string;
         };
+        InventoryAuditAction: {
+            /** @description scan (POST …/{id}/scans/, …/{id}/shelves/{shelf}/done|reopen/), count_complete, close, cancel (POST …/{id}/<path>/), reconcile (POST …/{id}/findings/{finding}/reconcile/). */
+            name: string;
+            path: string;
+            label: string;
+            /**
+             * @description What the signature means.
+             *
+             *     * `SUBMITTED` - Submitted
+             *     * `APPROVED` - Approved
+             *     * `REJECTED` - Rejected
+             *     * `SENT_BACK` - Sent back
+             *     * `RESUBMITTED` - Resubmitted
+             *     * `CANCELLED` - Cancelled
+             *     * `ALLOCATED` - Allocated
+             *     * `ISSUED` - Issued
+             *     * `RECEIVED` - Received
+             *     * `TRANSFERRED` - Transferred
+             *     * `DESTROYED` - Destroyed
+             *     * `WITNESSED` - Witnessed
+             *     * `HOLD_PLACED` - Legal hold placed
+             *     * `HOLD_RELEASED` - Legal hold released
+             *     * `BATCH_APPROVED` - Destruction batch approved
+             *     * `BATCH_COMPLETED` - Destruction batch completed
+             *     * `RULE_APPROVED` - Retention rule approved
+             *     * `REVIEWED` - Audit trail reviewed
+             *     * `RECONCILED` - Inventory discrepancy reconciled
+             *     * `AUDIT_CLOSED` - Inventory audit closed
+             */
+            meaning: (components["schemas"]["MeaningEnum"] | components["schemas"]["NullEnum"]) | null;
+            meaning_label: string | null;
+            reason_required: boolean;
+        };
+        InventoryAuditDetail: {
+            readonly id: number;
+            readonly number: string;
+            readonly unit: number;
+            readonly unit_code: string;
+            /** @description The room, rack or shelf whose shelves are counted. */
+            readonly scope: number;
+            readonly scope_code: string;
+            readonly status: components["schemas"]["InventoryAuditStatusEnum"];
+            readonly note: string;
+            readonly opened_by: number;
+            readonly opened_by_name: string;
+            /** Format: date-time */
+            readonly opened_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly counted_at: string | null;
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            /** Format: date-time */
+            readonly cancelled_at: string | null;
+            readonly cancel_reason: string;
+            readonly version: number;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly shelf_count: number;
+            readonly shelves_done: number;
+            readonly expected_count: number;
+            readonly scan_count: number;
+            /** @description Discrepancies not reconciled yet (once counting completed). */
+            readonly open_findings: number;
+            readonly available_actions: components["schemas"]["InventoryAuditAction"][];
+            counted_by_name?: string | null;
+            closed_by_name?: string | null;
+            readonly shelves: components["schemas"]["InventoryShelf"][];
+            readonly results: components["schemas"]["InventoryResult"][];
+            readonly signatures: components["schemas"]["InventorySignature"][];
+        };
+        InventoryAuditList: {
+            readonly id: number;
+            readonly number: string;
+            readonly unit: number;
+            readonly unit_code: string;
+            /** @description The room, rack or shelf whose shelves are counted. */
+            readonly scope: number;
+            readonly scope_code: string;
+            readonly status: components["schemas"]["InventoryAuditStatusEnum"];
+            readonly note: string;
+            readonly opened_by: number;
+            readonly opened_by_name: string;
+            /** Format: date-time */
+            readonly opened_at: string;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly counted_at: string | null;
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            /** Format: date-time */
+            readonly cancelled_at: string | null;
+            readonly cancel_reason: string;
+            readonly version: number;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly shelf_count: number;
+            readonly shelves_done: number;
+            readonly expected_count: number;
+            readonly scan_count: number;
+            /** @description Discrepancies not reconciled yet (once counting completed). */
+            readonly open_findings: number;
+            readonly available_actions: components["schemas"]["InventoryAuditAction"][];
+        };
+        InventoryAuditOpenRequest: {
+            /**
+             * Format: int64
+             * @description The room, rack or shelf to count.
+             */
+            scope: number;
+            /** @default  */
+            note: string;
+        };
+        /**
+         * @description * `OPEN` - Open
+         *     * `IN_PROGRESS` - In progress
+         *     * `RECONCILING` - Reconciling
+         *     * `CLOSED` - Closed
+         *     * `CANCELLED` - Cancelled
+         * @enum {string}
+         */
+        InventoryAuditStatusEnum: "OPEN" | "IN_PROGRESS" | "RECONCILING" | "CLOSED" | "CANCELLED";
+        InventoryReconcileRequest: {
+            /** @description The audit's version. */
+            version: number;
+            action: components["schemas"]["ReconcileActionEnum"];
+            /** @description The explanation (required). */
+            note: string;
+            signature: components["schemas"]["RequestSignatureRequest"];
+        };
+        InventoryResult: {
+            code: string;
+            crate_id: number | null;
+            /** @description Set once counting completed: what …/findings/{id}/ acts on. */
+            finding_id: number | null;
+            result: components["schemas"]["InventoryResultEnum"];
+            expected_shelf: string | null;
+            found_shelf: string | null;
+            recorded_status: string;
+            /** @description RELOCATED, MARKED_MISSING, EXPLAINED, or empty. */
+            resolution: string;
+            note: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+            resolved_by_name: string | null;
+            readonly allowed_actions: components["schemas"]["ReconcileActionEnum"][];
+        };
+        /**
+         * @description * `FOUND` - Found
+         *     * `MISPLACED` - Misplaced
+         *     * `MISSING` - Missing
+         *     * `UNEXPECTED` - Unexpected
+         *     * `UNKNOWN` - Unknown code
+         *     * `PENDING` - Not scanned yet
+         * @enum {string}
+         */
+        InventoryResultEnum: "FOUND" | "MISPLACED" | "MISSING" | "UNEXPECTED" | "UNKNOWN" | "PENDING";
         InventoryRow: {
             readonly id: number;
             readonly code: string;
@@ -2716,6 +3115,72 @@ export interface components {
             readonly legal_hold: boolean;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        InventoryScan: {
+            id: number;
+            shelf_id: number;
+            shelf_code: string;
+            code: string;
+            crate_id: number | null;
+            scanned_by_name: string;
+            /** Format: date-time */
+            scanned_at: string;
+        };
+        InventoryScanInputRequest: {
+            /** Format: int64 */
+            shelf: number;
+            code: string;
+            /**
+             * @description A key the client makes for each scan (a UUID): a retried submission with the same key returns the scan already made. The Idempotency-Key header does the same.
+             * @default
+             */
+            client_key: string;
+        };
+        InventoryScanOutcome: {
+            scan: components["schemas"]["InventoryScan"];
+            /** @description False: this code on this shelf (or this client_key) was already recorded. */
+            created: boolean;
+            result: components["schemas"]["InventoryResultEnum"];
+            audit_version: number;
+        };
+        InventoryShelf: {
+            shelf_id: number;
+            full_code: string;
+            readonly expected_count: number;
+            scanned_count: number;
+            /** @description This audit is counting the shelf; no other audit may scan it. */
+            readonly holds_shelf: boolean;
+            /** Format: date-time */
+            readonly started_at: string | null;
+            /** Format: date-time */
+            readonly done_at: string | null;
+            done_by_name?: string | null;
+        };
+        InventoryShelfReopenRequest: {
+            reason: string;
+        };
+        InventorySignature: {
+            id: number;
+            /** @description inventory_audit (the audit) or inventory_finding (a finding). */
+            object_type: string;
+            object_id: string;
+            printed_name: string;
+            signer: number;
+            meaning: components["schemas"]["MeaningEnum"];
+            meaning_display: string;
+            /** Format: date-time */
+            signed_at: string;
+            reason: string;
+            readonly status: components["schemas"]["SignatureStatusEnum"];
+        };
+        InventorySignedRequest: {
+            version: number;
+            signature: components["schemas"]["RequestSignatureRequest"];
+            /** @default  */
+            reason: string;
+        };
+        InventoryVersionRequest: {
+            version: number;
         };
         LabelsRequestRequest: {
             crates: number[];
@@ -2753,6 +3218,11 @@ export interface components {
              */
             security_class?: number;
             readonly is_active: boolean;
+            /**
+             * Format: date-time
+             * @description Shelves: when a closed inventory audit last counted it (empty: never).
+             */
+            readonly last_verified_at: string | null;
             readonly version: number;
             readonly occupancy: number;
             readonly total_capacity: number;
@@ -2814,6 +3284,11 @@ export interface components {
             capacity: number | null;
             security_class: number;
             is_active: boolean;
+            /**
+             * Format: date-time
+             * @description Shelves: when a closed inventory audit last counted it.
+             */
+            last_verified_at: string | null;
             version: number;
             occupancy: number;
             total_capacity: number;
@@ -2875,9 +3350,11 @@ export interface components {
          *     * `BATCH_COMPLETED` - Destruction batch completed
          *     * `RULE_APPROVED` - Retention rule approved
          *     * `REVIEWED` - Audit trail reviewed
+         *     * `RECONCILED` - Inventory discrepancy reconciled
+         *     * `AUDIT_CLOSED` - Inventory audit closed
          * @enum {string}
          */
-        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED" | "REVIEWED";
+        MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED" | "REVIEWED" | "RECONCILED" | "AUDIT_CLOSED";
         Notification: {
             readonly id: number;
             readonly kind: components["schemas"]["NotificationKindEnum"];
@@ -2908,9 +3385,11 @@ export interface components {
          *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
          *     * `PASSWORD_EXPIRING` - Password expiring
          *     * `AUDIT_REVIEW_DUE` - Audit-trail review overdue
+         *     * `CRATE_MISSING` - Crate missing
+         *     * `CYCLE_COUNT_DUE` - Cycle count due
          * @enum {string}
          */
-        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "CRATE_DESTROYED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING" | "AUDIT_REVIEW_DUE";
+        NotificationKindEnum: "REQUEST_SUBMITTED" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "READY_TO_FULFIL" | "CRATE_ISSUED" | "CRATE_DESTROYED" | "WITHDRAWAL_OVERDUE" | "RETENTION_DUE" | "AUDIT_CHAIN_BROKEN" | "PASSWORD_EXPIRING" | "AUDIT_REVIEW_DUE" | "CRATE_MISSING" | "CYCLE_COUNT_DUE";
         /** @enum {unknown} */
         NullEnum: null;
         /**
@@ -3057,6 +3536,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["EligibleCrate"][];
+        };
+        PaginatedInventoryAuditListList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["InventoryAuditList"][];
         };
         PaginatedInventoryRowList: {
             /**
@@ -3287,6 +3779,13 @@ export interface components {
             crates: number;
             crates_left_eligibility: number[];
         };
+        /**
+         * @description * `RELOCATE` - Correct the location to the shelf it was found on
+         *     * `MARK_MISSING` - Mark the crate missing
+         *     * `EXPLAIN` - Explain
+         * @enum {string}
+         */
+        ReconcileActionEnum: "RELOCATE" | "MARK_MISSING" | "EXPLAIN";
         RequestCreateRequest: {
             type: components["schemas"]["TypeEnum"];
             purpose: string;
@@ -3913,9 +4412,10 @@ export interface components {
          *     * `batch` - Destruction batch
          *     * `rule` - Retention rule
          *     * `event_date` - Event date
+         *     * `inventory` - Inventory audit
          * @enum {string}
          */
-        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date";
+        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date" | "inventory";
         TransitionNotification: {
             /** @description The notification kind created. */
             kind: string;
@@ -3959,6 +4459,8 @@ export interface components {
              *     * `BATCH_COMPLETED` - Destruction batch completed
              *     * `RULE_APPROVED` - Retention rule approved
              *     * `REVIEWED` - Audit trail reviewed
+             *     * `RECONCILED` - Inventory discrepancy reconciled
+             *     * `AUDIT_CLOSED` - Inventory audit closed
              */
             meaning: components["schemas"]["MeaningEnum"];
             /** @description The meaning in words. */
@@ -5745,8 +6247,9 @@ export interface operations {
                  *     * `IN_STORAGE` - In storage
                  *     * `ISSUED` - Issued
                  *     * `DESTROYED` - Destroyed
+                 *     * `MISSING` - Missing
                  */
-                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "PENDING")[];
+                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "MISSING" | "PENDING")[];
                 unit?: number;
             };
             header?: never;
@@ -8994,6 +9497,1209 @@ export interface operations {
             };
         };
     };
+    inventory_audits_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+                /**
+                 * @description * `OPEN` - Open
+                 *     * `IN_PROGRESS` - In progress
+                 *     * `RECONCILING` - Reconciling
+                 *     * `CLOSED` - Closed
+                 *     * `CANCELLED` - Cancelled
+                 */
+                status?: ("CANCELLED" | "CLOSED" | "IN_PROGRESS" | "OPEN" | "RECONCILING")[];
+                unit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInventoryAuditListList"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    inventory_audits_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryAuditOpenRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventorySignedRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventorySignedRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_count_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryVersionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_findings_reconcile_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: string;
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryReconcileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_report_csv: {
+        parameters: {
+            query?: {
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_report_pdf: {
+        parameters: {
+            query?: {
+                format?: "json" | "pdf";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A PDF document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "application/pdf": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_scans_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A search term. */
+                search?: string;
+                shelf?: number;
+                /**
+                 * @description * `OPEN` - Open
+                 *     * `IN_PROGRESS` - In progress
+                 *     * `RECONCILING` - Reconciling
+                 *     * `CLOSED` - Closed
+                 *     * `CANCELLED` - Cancelled
+                 */
+                status?: ("CANCELLED" | "CLOSED" | "IN_PROGRESS" | "OPEN" | "RECONCILING")[];
+                unit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryScan"][];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_scans_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same as client_key. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryScanInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryScanOutcome"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryScanOutcome"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_shelves_done_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+                shelf_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_shelves_reopen_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this inventory audit. */
+                id: number;
+                shelf_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryShelfReopenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryAuditDetail"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inventory_audits_proposals_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleCountProposal"][];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     locations_list: {
         parameters: {
             query?: {
@@ -9767,8 +11473,10 @@ export interface operations {
                  *     * `AUDIT_CHAIN_BROKEN` - Audit chain broken
                  *     * `PASSWORD_EXPIRING` - Password expiring
                  *     * `AUDIT_REVIEW_DUE` - Audit-trail review overdue
+                 *     * `CRATE_MISSING` - Crate missing
+                 *     * `CYCLE_COUNT_DUE` - Cycle count due
                  */
-                kind?: "AUDIT_CHAIN_BROKEN" | "AUDIT_REVIEW_DUE" | "CRATE_DESTROYED" | "CRATE_ISSUED" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
+                kind?: "AUDIT_CHAIN_BROKEN" | "AUDIT_REVIEW_DUE" | "CRATE_DESTROYED" | "CRATE_ISSUED" | "CRATE_MISSING" | "CYCLE_COUNT_DUE" | "PASSWORD_EXPIRING" | "READY_TO_FULFIL" | "REQUEST_APPROVED" | "REQUEST_REJECTED" | "REQUEST_SENT_BACK" | "REQUEST_SUBMITTED" | "RETENTION_DUE" | "WITHDRAWAL_OVERDUE";
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description Number of results to return per page. */
@@ -10169,8 +11877,9 @@ export interface operations {
                  *     * `IN_STORAGE` - In storage
                  *     * `ISSUED` - Issued
                  *     * `DESTROYED` - Destroyed
+                 *     * `MISSING` - Missing
                  */
-                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "PENDING")[];
+                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "MISSING" | "PENDING")[];
                 unit?: number;
                 until?: string;
             };
@@ -10253,8 +11962,9 @@ export interface operations {
                  *     * `IN_STORAGE` - In storage
                  *     * `ISSUED` - Issued
                  *     * `DESTROYED` - Destroyed
+                 *     * `MISSING` - Missing
                  */
-                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "PENDING")[];
+                status?: ("DESTROYED" | "IN_STORAGE" | "ISSUED" | "MISSING" | "PENDING")[];
                 unit?: number;
             };
             header?: never;

@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   approveBatch: 'disposition.approve_batch',
   destroyBatchItem: 'disposition.destroy_batch_item',
   reviewAuditTrail: 'review.review_audit_trail',
+  viewInventoryAudit: 'inventory.view_inventoryaudit',
+  runInventoryAudit: 'inventory.run_inventory_audit',
+  reconcileInventoryAudit: 'inventory.reconcile_inventory_audit',
 } as const;
 
 export function can(me: Pick<Me, 'permissions'> | null | undefined, permission: string): boolean {

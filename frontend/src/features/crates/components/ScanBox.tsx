@@ -1,10 +1,10 @@
 import { Alert, Button, Group, Paper, Stack, TextInput } from '@mantine/core';
 import { useRef, useState } from 'react';
 
+import { CameraScanner } from '@/components/ui/CameraScanner';
 import type { CrateDetail } from '@/lib/api/types';
 
 import { useLookupCrate } from '../api/lookup-crate';
-import { CameraScanner } from './CameraScanner';
 import { scanProblem, type ScanProblem } from './scan-errors';
 
 interface ScanBoxProps {

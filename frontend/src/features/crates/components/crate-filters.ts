@@ -7,6 +7,7 @@ export const CRATE_STATUSES: readonly CrateStatus[] = [
   'IN_STORAGE',
   'ISSUED',
   'DESTROYED',
+  'MISSING',
 ];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

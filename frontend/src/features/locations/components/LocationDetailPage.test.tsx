@@ -23,6 +23,7 @@ const ROOM: Location = {
   capacity: null,
   security_class: 2,
   is_active: true,
+  last_verified_at: null,
   version: 4,
   occupancy: 3,
   total_capacity: 24,

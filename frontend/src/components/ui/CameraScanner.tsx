@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 
-import { cameraAvailable, cameraErrorMessage } from './scan-errors';
+import { cameraAvailable, cameraErrorMessage } from './camera';
 
 interface CameraScannerProps {
   onCode: (code: string) => void;
@@ -12,7 +12,7 @@ type CameraState =
   { kind: 'starting' } | { kind: 'scanning' } | { kind: 'failed'; message: string };
 
 /**
- * Reads a crate label's QR code (segno, error level M: the crate code as text) from the
+ * Reads a crate label's QR code for any scan box (crate lookup, inventory audits) (segno, error level M: the crate code as text) from the
  * camera with @zxing/browser, loaded on first use. Without a camera, or when permission is
  * refused, it says so and the scan box still takes typed or wedge-scanned codes.
  */
