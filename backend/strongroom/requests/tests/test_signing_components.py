@@ -313,6 +313,7 @@ def _rule_approve(plant: Plant) -> Target:
         data={
             "title": "Logbooks",
             "doc_type": DocumentTypeFactory(code="LOG", name="Logbook"),
+            "unit": plant.goa,  # the approver's unit (a rule of every unit needs every unit's)
             "trigger": "PREPARED",
             "period_years": 7,
             "action": "DESTROY",
