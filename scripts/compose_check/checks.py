@@ -75,6 +75,17 @@ class World:
     request: dict[str, Any] = field(default_factory=dict)
 
 
+def last_words(output: str, limit: int = 300) -> str:
+    """The last line of a command's output that is not Compose's own progress."""
+    lines = [
+        x.strip()
+        for x in output.splitlines()
+        if x.strip()
+        and not re.match(r"(Creating|Starting|Stopping|Removing) \S+ \.\.\.", x.strip())
+    ]
+    return lines[-1][:limit] if lines else ""
+
+
 def parse_time(value: str) -> dt.datetime:
     """Docker's RFC 3339 times with nanoseconds."""
     m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z", value)
@@ -593,21 +604,28 @@ class Checks:
 
     def check_logs(self) -> None:
         self.report.section("logs: JSON with request ids, no token or password")
-        backend = "".join(self.stack.logs(c) for c in self.stack.service("backend"))
-        lines = [x for x in backend.splitlines() if x.strip()]
-        parsed = []
-        for line in lines:
-            with contextlib.suppress(ValueError):
-                value = json.loads(line)
-                if isinstance(value, dict):
-                    parsed.append(value)
-        with_id = [x for x in parsed if x.get("request_id") not in (None, "", "-")]
+        with_id: list[dict[str, Any]] = []
+        for service in ("backend", "worker", "beat"):
+            lines = [x for x in self.stack.service_logs(service).splitlines() if x.strip()]
+            parsed = []
+            for line in lines:
+                with contextlib.suppress(ValueError):
+                    value = json.loads(line)
+                    if isinstance(value, dict):
+                        parsed.append(value)
+            bad = [x for x in lines if not x.startswith("{")][:2]
+            self.check(
+                f"{service}: every log line is a JSON object",
+                lines and len(parsed) == len(lines),
+                f"{len(parsed)} of {len(lines)} lines" + (f"; not JSON: {bad}" if bad else ""),
+            )
+            if service == "backend":
+                with_id = [x for x in parsed if x.get("request_id") not in (None, "", "-")]
         self.check(
-            "the backend logs JSON lines",
-            parsed and len(parsed) >= len(lines) * 0.9,
-            f"{len(parsed)} of {len(lines)} lines are JSON objects",
+            "  ... the backend's request lines carry request ids",
+            with_id,
+            f"{len(with_id)} lines carry a request_id",
         )
-        self.check("  ... with request ids", with_id, f"{len(with_id)} lines carry a request_id")
         access = self.access_records()
         ids = [x for x in access if re.fullmatch(r"[0-9a-f]{32}", str(x.get("request_id", "")))]
         self.check(
@@ -667,9 +685,10 @@ class Checks:
 
     def check_audit_chain(self, when: str) -> None:
         code, out = self.stack.manage("verify_audit_chain", "--no-checkpoint")
-        tail = " ".join(out.strip().splitlines()[-2:])[:300]
         self.check(
-            f"{when}: the audit chain verifies (manage.py verify_audit_chain)", code == 0, tail
+            f"{when}: the audit chain verifies (manage.py verify_audit_chain)",
+            code == 0,
+            last_words(out),
         )
 
     def check_backup_restore(self, world: World, backups: Path) -> None:
@@ -704,7 +723,9 @@ class Checks:
         self.check(
             "scripts/restore.sh --compose into empty volumes (verifies the audit chain)",
             code == 0,
-            out.strip().splitlines()[-1][:300] if out.strip() else f"exit {code}",
+            "; ".join(x.strip() for x in out.splitlines() if "audit chain" in x.lower())[:300]
+            or last_words(out)
+            or f"exit {code}",
         )
         if code != 0:
             sys.stdout.write(out[-3000:] + "\n")
