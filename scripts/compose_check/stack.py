@@ -80,7 +80,9 @@ def source_tree(repo: Path, ref: str | None, into: Path) -> Path:
     into.mkdir(parents=True)
     if ref is not None:
         archive = subprocess.run(
-            ["git", "-C", str(repo), "archive", "--format=tar", ref],
+            # The working tree's modes (644/755), not git archive's default 664/775: the same
+            # files then hit the same build cache.
+            ["git", "-C", str(repo), "-c", "tar.umask=0022", "archive", "--format=tar", ref],
             check=True,
             capture_output=True,
         ).stdout
