@@ -11,7 +11,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(BACKEND)/.venv
 
 .PHONY: help dev test install backend-install frontend-install frontend-build lint typecheck \
-        test-backend test-frontend migrate seed clean
+        test-backend test-frontend migrate seed clean test-compose
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ dev: install frontend-build ## Install what is missing, migrate, seed demo data 
 
 test: install ## Install what is missing and run every test suite (SQLite, then PostgreSQL + Redis)
 	@bash scripts/test.sh
+
+test-compose: backend-install ## Build and run the Docker Compose production stack for real and check it (root; scripts/check_compose_stack.sh)
+	@bash scripts/check_compose_stack.sh
 
 install: backend-install frontend-install ## Install backend and frontend dependencies (locked versions)
 

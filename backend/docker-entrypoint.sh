@@ -20,16 +20,20 @@ cmd="${1:-web}"
 
 case "$cmd" in
     web)
-        exec daphne -b 0.0.0.0 -p "${PORT:-8000}" --proxy-headers "$@" config.asgi:application
+        # No Daphne access log: its plain-text lines would break the JSON log stream, and nginx's
+        # JSON access log records every request with its request id already.
+        exec daphne -b 0.0.0.0 -p "${PORT:-8000}" --proxy-headers --access-log /dev/null "$@" \
+            config.asgi:application
         ;;
     worker)
         if [ -n "${CELERY_WORKER_CONCURRENCY:-}" ]; then
             set -- --concurrency "$CELERY_WORKER_CONCURRENCY" "$@"
         fi
-        exec celery -A config worker -l info -Q default,email,maintenance "$@"
+        # --quiet: no start-up banner (plain text on stdout); the logs are JSON lines.
+        exec celery --quiet -A config worker -l info -Q default,email,maintenance "$@"
         ;;
     beat)
-        exec celery -A config beat -l info \
+        exec celery --quiet -A config beat -l info \
             --scheduler django_celery_beat.schedulers:DatabaseScheduler "$@"
         ;;
     migrate)

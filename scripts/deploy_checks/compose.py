@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+ROLES_SCRIPT = "./deploy/postgres/initdb/10-strongroom-roles.sh"
+
 
 # Each container gets only the secrets it needs: what postgres, redis and nginx receive (their
 # env_files, read from the committed *.example beside each, and their environment) is checked
@@ -73,8 +75,10 @@ def compose_rules(compose_file: Path) -> tuple[list[str], list[str]]:
             source = vol.split(":")[0] if isinstance(vol, str) else str(vol.get("source", ""))
             if source.startswith((".", "/", "~")):
                 rule(
-                    name == "nginx" and source in ("./nginx/certs", "./nginx/acme"),
-                    f"{name} bind mount {source} is only certificates or the ACME webroot",
+                    (name == "nginx" and source in ("./nginx/certs", "./nginx/acme"))
+                    or (name == "postgres" and source == ROLES_SCRIPT and str(vol).endswith(":ro")),
+                    f"{name} bind mount {source} is only certificates, the ACME webroot or the "
+                    "database roles script (read-only)",
                 )
         env = svc.get("environment") or {}
         keys = env.keys() if isinstance(env, dict) else [e.split("=")[0] for e in env]
@@ -135,19 +139,27 @@ def compose_rules(compose_file: Path) -> tuple[list[str], list[str]]:
     for name in ["backend", "worker", "beat"]:
         files = services.get(name, {}).get("env_file") or []
         rule(".env.production.owner" not in files, f"{name} does not read .env.production.owner")
-    roles_script = "./deploy/postgres/initdb/10-strongroom-roles.sh"
-    rule(
-        ((doc.get("configs") or {}).get("postgres_roles") or {}).get("file") == roles_script,
-        f"config postgres_roles is {roles_script}",
-    )
+    # A read-only bind mount, not `configs:` (which Compose 1.29 ignores without swarm).
     rule(
         any(
-            isinstance(c, dict)
-            and c.get("source") == "postgres_roles"
-            and str(c.get("target", "")).startswith("/docker-entrypoint-initdb.d/")
-            for c in services["postgres"].get("configs", [])
+            str(v).startswith(f"{ROLES_SCRIPT}:/docker-entrypoint-initdb.d/")
+            and str(v).endswith(":ro")
+            for v in services["postgres"].get("volumes", [])
         ),
-        "postgres runs the roles script from /docker-entrypoint-initdb.d",
+        f"postgres runs the roles script {ROLES_SCRIPT} from /docker-entrypoint-initdb.d "
+        "(read-only bind mount)",
+    )
+    # What Compose 1.29 (Debian's docker-compose) rejects or ignores: the file runs on both.
+    rule("name" not in doc, "no top-level name: (Compose 1.29 rejects it)")
+    rule("configs" not in doc, "no configs: (Compose 1.29 ignores them without swarm)")
+    rule(
+        not any(
+            isinstance(dep, dict) and "restart" in dep
+            for svc in services.values()
+            for dep in (svc.get("depends_on") or {}).values()
+            if isinstance(svc.get("depends_on"), dict)
+        ),
+        "no restart: under depends_on (Compose 1.29 rejects it)",
     )
     for name in app:
         svc = services.get(name, {})

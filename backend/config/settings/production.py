@@ -86,6 +86,9 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING["handlers"]["console"]["formatter"] = "json"
+# The Celery worker and Beat log through the same JSON handler instead of replacing it with
+# their plain-text one (what a task prints, too: Celery redirects it to a logger).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 STRONGROOM_ALLOW_DEMO_DATA = False
 
 # The attachment download view authorises, then nginx sends the file (X-Accel-Redirect to its
