@@ -66,8 +66,12 @@ die() { echo "FAILED: $*" >&2; exit 1; }
 [ -x "$py" ] || die "backend/.venv is missing: run make backend-install (make test-compose does)"
 [ -r "$ca_bundle" ] || die "$ca_bundle is missing (the CA bundle the images are to trust)"
 if [ "$upgrade" = 1 ] && [ -z "$from_tag" ]; then
+    # The newest release tag; a clone made without tags upgrades from the commit that
+    # deploy/previous-release names (the previous release's commit).
     from_tag="$(git -C "$repo_root" describe --tags --abbrev=0 --match 'v*' 2>/dev/null)" \
-        || die "no v* release tag to upgrade from (git fetch --tags, --from TAG or --no-upgrade)"
+        || from_tag="$(sed -n 's/^commit //p' "$repo_root/deploy/previous-release")"
+    git -C "$repo_root" cat-file -e "${from_tag:-none}^{commit}" 2>/dev/null \
+        || die "no previous release to upgrade from (git fetch --tags, --from TAG or --no-upgrade)"
 fi
 
 # ------------------------------------------------------------------ 1. tools
