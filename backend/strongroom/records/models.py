@@ -70,6 +70,7 @@ class Crate(models.Model):
     retain_permanently = models.BooleanField(default=False)
     document_count = models.PositiveIntegerField(
         default=0,
+        db_default=0,  # bulk loads (seed_volume's COPY) leave it to crate_retention_refresh
         editable=False,
         help_text="Its documents, kept with its retention by crate_retention_refresh: the "
         "forecast sums it instead of counting a million documents.",

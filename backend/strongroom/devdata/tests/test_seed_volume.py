@@ -68,7 +68,8 @@ def test_seed_volume_creates_consistent_data_the_api_serves(
 
     # Every story the design allows, and nothing it does not.
     statuses = set(Crate.objects.values_list("status", flat=True))
-    assert statuses == {"PENDING", "IN_STORAGE", "ISSUED", "DESTROYED"}
+    # (MISSING: the demo's closed inventory audit, which the volume seeds beside)
+    assert statuses == {"PENDING", "IN_STORAGE", "ISSUED", "DESTROYED", "MISSING"}
     kinds = set(Request.objects.values_list("type", "status"))
     assert {
         ("WITHDRAWAL", "ISSUED"),

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
             name="document_count",
             field=models.PositiveIntegerField(
                 default=0,
+                db_default=0,
                 editable=False,
                 help_text="Its documents, kept with its retention by crate_retention_refresh: the forecast sums it instead of counting a million documents.",
             ),
