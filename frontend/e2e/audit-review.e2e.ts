@@ -6,10 +6,15 @@
  * signature covers; the review shows the signature, and the coverage report shows the month
  * reviewed by them.
  */
+import { resolve } from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
+
+const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -95,6 +100,8 @@ describe('a reviewer works through a month of the audit trail and signs it', () 
     const signatures = page.getByRole('table', { name: 'Signatures' });
     await signatures.getByText('Audit trail reviewed').waitFor(LIVE);
     expect(await signatures.textContent()).toContain('Valid');
+    // The README's screenshot.
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'audit-review.png'), fullPage: true });
 
     await page.getByRole('link', { name: '← Audit-trail reviews' }).click();
     await page.getByRole('link', { name: 'Coverage' }).click();

@@ -8,11 +8,16 @@
  * each signed with the dialog showing what is signed; the audit is closed, signed. The server
  * then shows the crate MISSING, the other on A1, and both shelves verified.
  */
+import { resolve } from 'node:path';
+
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
+import { FRONTEND_DIR } from './backend';
 import { launch, signIn, type Session } from './browser';
 import { apiClient, fileCrate, goa1Department, type FiledCrate } from './flows';
+
+const SCREENSHOTS = resolve(FRONTEND_DIR, '..', 'docs', 'screenshots');
 
 const baseUrl = inject('baseUrl');
 const password = inject('demoPassword');
@@ -216,6 +221,8 @@ describe('an inventory audit: one crate missing, one misplaced', () => {
       .click();
     await signDialog(page);
     await waitForAuditStatus(page, 'Closed');
+    // The README's screenshot.
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'inventory-audit.png'), fullPage: true });
 
     const id = auditPath.split('/').at(-1) ?? '';
     const audit = await api.get<AuditState>('goa1-storehead', `/api/v1/inventory-audits/${id}/`);
