@@ -43,7 +43,8 @@ def notification_create_many(
             )
             if is_new:
                 created.append(notification)
-                _email_later(notification.pk)
+                if recipient.email:  # no address, no e-mail task
+                    _email_later(notification.pk)
     return created
 
 

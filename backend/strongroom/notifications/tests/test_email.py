@@ -7,6 +7,7 @@ from django.core import mail
 
 from config.celery import app as celery_app
 from strongroom.accounts.tests.factories import UserFactory
+from strongroom.core.models import PendingTask
 from strongroom.notifications.models import Notification, NotificationKind
 from strongroom.notifications.services import notification_create_many
 from strongroom.notifications.tasks import send_notification_email
@@ -25,6 +26,18 @@ def notify(users: list[Any], key: str = "k") -> list[Notification]:
         object_id="7",
         link="/requests/7",
     )
+
+
+def test_a_recipient_without_an_address_is_notified_in_the_app_and_queues_no_email(
+    roles_synced: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    nobody, alice = UserFactory(email=""), UserFactory(email="alice@example.com")
+    with django_capture_on_commit_callbacks(execute=False):
+        created = notify([nobody, alice])
+        queued = list(PendingTask.objects.filter(task=send_notification_email.name))
+    assert {n.recipient_id for n in created} == {nobody.pk, alice.pk}
+    mine = {n.recipient_id: n.pk for n in created}
+    assert [t.args for t in queued] == [[mine[alice.pk]]]  # one e-mail task: alice's
 
 
 def test_each_new_notification_is_mailed_once_after_commit(
