@@ -24,7 +24,9 @@ scripts/check_compose_stack.sh, which provides the private dockerd and the stand
    started on new volumes, data put in (users, an approved request, signatures), a backup, then
    the working tree's files, `docker-compose build`, `docker-compose up -d`: the data, the audit
    chain and the sessions (an access and a refresh token from before) survive; then the rollback
-   (TAG's files and images again, `up -d`).
+   (TAG's files and its kept images, and the backup taken before the upgrade restored into
+   empty volumes: the working tree's migrations and its Argon2id password hashes are not
+   readable by TAG).
 
 Exit status 1 if any check failed.
 """
@@ -103,6 +105,7 @@ def upgrade(stack: Stack, report: Report, work: Path, tag: str, current: Path) -
         before = checks.counts()
         checks.check_audit_chain(f"at {tag}")
         report.section("upgrade, part 2: PRODUCTION_DEPLOYMENT.md section 9")
+        at_backup = checks.counts()
         code, out = stack.run_script(
             "backup.sh", "--compose", "--dir", str(work / "backups-upgrade")
         )
@@ -149,15 +152,27 @@ def upgrade(stack: Stack, report: Report, work: Path, tag: str, current: Path) -
                 (current / "docker-compose.production.yml").read_text()
             )
         stack.tag = tag
+        # The working tree has migrations and rewrites password hashes as Argon2id at sign-in,
+        # which TAG cannot read: the rollback restores the backup of step 2 (section 9).
+        backups = sorted(
+            p for p in (work / "backups-upgrade").iterdir() if p.name.startswith("strongroom-")
+        )
         began = time.monotonic()
-        stack.up()
-        stack.wait_ready()
-        say(f"up -d with the kept {tag} images: {time.monotonic() - began:.0f} s")
+        checks.restore_production(
+            backups[-1], f"rollback: {tag}'s restore.sh --compose puts back the step 2 backup"
+        )
+        say(f"rollback with the kept {tag} images and the backup: {time.monotonic() - began:.0f} s")
         images = {c.image for c in stack.containers() if c.service in ("backend", "nginx")}
         checks.check(
             f"the backend and nginx run the {tag} images again",
             images == {f"strongroom-backend:{tag}", f"strongroom-nginx:{tag}"},
             str(sorted(images)),
+        )
+        restored = checks.counts()
+        checks.check(
+            "after the rollback the database is the one backed up before the upgrade",
+            restored == at_backup,
+            f"at the backup {at_backup}, after the rollback {restored}",
         )
         checks.check_world(world, "after the rollback")
     stack.down(volumes=True)

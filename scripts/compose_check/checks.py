@@ -707,8 +707,21 @@ class Checks:
         )
         if not folders:
             return
-        # Section 8's restore of production: stop, remove the database and media volumes, start
-        # postgres and redis on empty ones, restore, start everything.
+        self.restore_production(
+            folders[-1],
+            "scripts/restore.sh --compose into empty volumes (verifies the audit chain)",
+        )
+        after = self.counts()
+        self.check(
+            "the restored database has every user, request and audit event",
+            all(after[k] >= v for k, v in before.items()),
+            f"before {before}, after {after}",
+        )
+        self.check_world(world, "after the restore")
+
+    def restore_production(self, folder: Path, name: str) -> bool:
+        """Section 8's restore of production: stop, remove the database and media volumes, start
+        postgres and redis on empty ones, restore FOLDER, start everything."""
         self.stack.down()
         for volume in ("postgres_data", "media_files"):
             self.stack.docker("volume", "rm", f"strongroom_{volume}")
@@ -719,9 +732,9 @@ class Checks:
             if states.get("postgres") == "healthy" and states.get("redis") == "healthy":
                 break
             time.sleep(2)
-        code, out = self.stack.run_script("restore.sh", "--compose", str(folders[-1]))
+        code, out = self.stack.run_script("restore.sh", "--compose", str(folder))
         self.check(
-            "scripts/restore.sh --compose into empty volumes (verifies the audit chain)",
+            name,
             code == 0,
             "; ".join(x.strip() for x in out.splitlines() if "audit chain" in x.lower())[:300]
             or last_words(out)
@@ -731,13 +744,7 @@ class Checks:
             sys.stdout.write(out[-3000:] + "\n")
         self.stack.up()
         self.stack.wait_ready()
-        after = self.counts()
-        self.check(
-            "the restored database has every user, request and audit event",
-            all(after[k] >= v for k, v in before.items()),
-            f"before {before}, after {after}",
-        )
-        self.check_world(world, "after the restore")
+        return code == 0
 
     def check_restart(self, world: World) -> None:
         self.report.section("docker-compose down && up keeps the data (volumes)")
