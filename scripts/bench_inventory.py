@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import os
@@ -63,7 +64,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +85,7 @@ PASSWORD_ENV = "STRONGROOM_BENCH_PASSWORD"  # noqa: S105 (its name, not a passwo
 CLIENT_CPU_LIMIT = 0.5  # of one core
 MAX_IN_FLIGHT = 200
 SETTINGS = ("crates", "per_shelf", "rate", "scans", "target_ms", "daphnes", "misplaced", "missing",
-            "unknown", "seed", "max_reconcile", "refetch", "warmup")  # fmt: skip
+            "unknown", "seed", "max_reconcile", "refetch", "warmup", "access_minutes")  # fmt: skip
 
 FOUND, MISPLACED, UNKNOWN, MISSING = "FOUND", "MISPLACED", "UNKNOWN", "MISSING"
 
@@ -246,6 +247,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"| errors | {e.get('total', 0)} {e.get('kinds', {})} |",
         f"| load generator CPU | {cpu.get('percent_of_core', 'n/a')} % of one core"
         f"{' (ABOVE 50 %: the client may be the bottleneck)' if cpu.get('starved') else ''} |",
+        f"| access-token refreshes during the run | {results.get('token_refreshes', 0)} |",
     ]
     for key, label in (
         ("count_complete_ms", "count completed"),
@@ -464,6 +466,49 @@ def first_shown(shown: dict[int, float], version: int) -> float | None:
     return min(times) if times else None
 
 
+def token_times(token: str) -> tuple[float, float]:
+    """A JWT's issue and expiry times (unix seconds), read from its payload (not verified: it is
+    the client's own token, to know when to refresh it)."""
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return float(claims["iat"]), float(claims["exp"])
+
+
+def refresh_delay(token: str, now: float) -> float:
+    """Seconds until the token should be refreshed: a quarter of its lifetime (at most a minute)
+    before it expires, as the SPA refreshes ahead of expiry."""
+    issued, expires = token_times(token)
+    margin = min(60.0, (expires - issued) / 4)
+    return max(0.0, expires - margin - now)
+
+
+class Session:
+    """One user's tokens through a long run: the access token is refreshed before it expires
+    (production's lifetime is 10 minutes, a full run lasts longer); ``headers`` is updated in
+    place and each listener (the socket's re-authentication) gets the new token."""
+
+    def __init__(self, client: Any, tokens: Any) -> None:
+        self.client = client
+        self.tokens = tokens
+        self.headers = {"Authorization": f"Bearer {tokens.access}"}
+        self.listeners: list[Callable[[str], Awaitable[None]]] = []
+        self.refreshes = 0
+
+    async def keep_fresh(self) -> None:
+        from lib import api
+
+        while True:
+            await asyncio.sleep(refresh_delay(self.tokens.access, time.time()))
+            response = await self.client.post(
+                api.REFRESH_PATH, json={"refresh": self.tokens.refresh}
+            )
+            self.tokens = api.tokens_from(response, "refresh")
+            self.headers.update(api.bearer(self.tokens.access))
+            self.refreshes += 1
+            for listener in self.listeners:
+                await listener(self.tokens.access)
+
+
 @dataclass
 class Sent:
     op: Op
@@ -478,10 +523,10 @@ class Scanner:
     a shelf's done waits for the answers of that shelf's scans (the UI completes a shelf once
     its last scan shows)."""
 
-    def __init__(self, client: Any, audit_id: int, token: str, rate: float) -> None:
+    def __init__(self, client: Any, audit_id: int, headers: dict[str, str], rate: float) -> None:
         self.client = client
         self.audit_id = audit_id
-        self.headers = {"Authorization": f"Bearer {token}"}
+        self.headers = headers  # kept fresh by the user's Session
         self.rate = rate
         self.records: list[Sent] = []
         self.pending: dict[int, list[asyncio.Task[None]]] = {}
@@ -636,7 +681,8 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         results["setup_seconds"] = round(time.perf_counter() - began, 1)
         layout = json.loads(layout_file.read_text())
-        ports = topology.daphnes_up(args.daphnes)
+        lifetime = {"STRONGROOM_ACCESS_MINUTES": str(args.access_minutes)}
+        ports = topology.daphnes_up(args.daphnes, lifetime if args.access_minutes else None)
         topology.nginx_up(ports)
         topology.wait_ready()
         results["topology"] = {"nginx": topology.base, "daphne_ports": ports}
@@ -669,7 +715,7 @@ async def measure(
 ) -> None:
     import httpx
     from lib import api
-    from lib.ws import EVENTS_PATH, authenticate, connect_events
+    from lib.ws import EVENTS_PATH, authenticate, connect_events, send_auth
 
     host = f"localhost:{topology.https_port}"  # the certificate's name
     base = f"https://{host}"
@@ -678,9 +724,10 @@ async def measure(
         base_url=base, verify=tls, trust_env=False, timeout=httpx.Timeout(30.0, connect=5.0)
     )
     async with client:
-        head = await api.login_async(client, STORE_HEAD, password)
-        viewer = await api.login_async(client, WATCHER, password)
-        headers = api.bearer(head.access)
+        head = Session(client, await api.login_async(client, STORE_HEAD, password))
+        viewer = Session(client, await api.login_async(client, WATCHER, password))
+        keepers = [asyncio.create_task(session.keep_fresh()) for session in (head, viewer)]
+        headers = head.headers
 
         began = time.perf_counter()
         response = await client.post(
@@ -741,12 +788,15 @@ async def measure(
         watcher = Watcher(audit_id=audit_id)
         refetcher = None
         if args.refetch:
-            refetcher = Refetcher(
-                client, f"/api/v1/inventory-audits/{audit_id}/", api.bearer(viewer.access)
-            )
+            refetcher = Refetcher(client, f"/api/v1/inventory-audits/{audit_id}/", viewer.headers)
             watcher.on_event = refetcher.poke
         async with connect_events(f"wss://{host}{EVENTS_PATH}", origin=base, ssl_context=tls) as ws:
-            await authenticate(ws, viewer.access, timeout=10)
+            await authenticate(ws, viewer.tokens.access, timeout=10)
+
+            async def reauthenticate(token: str) -> None:
+                await send_auth(ws, token)
+
+            viewer.listeners.append(reauthenticate)
 
             async def read() -> None:
                 with contextlib.suppress(Exception):
@@ -755,7 +805,7 @@ async def measure(
 
             reader = asyncio.create_task(read())
             fetching = asyncio.create_task(refetcher.run()) if refetcher else None
-            scanner = Scanner(client, audit_id, head.access, args.rate)
+            scanner = Scanner(client, audit_id, headers, args.rate)
             results["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
             log(f"scanning: {len(ops)} operations at {args.rate:g}/s")
             cpu_before = time.process_time()
@@ -794,7 +844,14 @@ async def measure(
             f"scan-to-screen {results['scan_to_screen_ms']}, errors {results['errors']}, "
             f"client CPU {results['client_cpu']['percent_of_core']} %"
         )
-        await finish(args, client, headers, audit_id, password, results, log)
+        results["token_refreshes"] = head.refreshes + viewer.refreshes
+        try:
+            await finish(args, client, headers, audit_id, password, results, log)
+        finally:
+            if any(k.done() and not k.cancelled() and k.exception() for k in keepers):
+                results["error"] = "a token refresh failed"
+            for keeper in keepers:
+                keeper.cancel()
 
 
 async def finish(
@@ -898,6 +955,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    "SPA's page does: scan to refetched detail (not in the target)")  # fmt: skip
     p.add_argument("--warmup", type=int, default=10,
                    help="reads of the audit before scanning (two requests each)")  # fmt: skip
+    p.add_argument("--access-minutes", type=int, default=0,
+                   help="access-token lifetime for the Daphne processes (0: production's); a "
+                   "short one exercises the refresh and socket re-authentication")  # fmt: skip
     p.add_argument("--out", help="directory for the reports (default: a new temporary directory)")
     p.add_argument("--use-env", action="store_true",
                    help="use DATABASE_URL, REDIS_URL, CACHE_URL, CELERY_BROKER_URL from the "

@@ -1,6 +1,8 @@
 """scripts/bench_inventory.py's own logic (issue #20's measurement): the scan plan, the figures
 taken from the loop's records and the report's verdict. No network, no database."""
 
+import base64
+import json
 from types import ModuleType
 
 import pytest
@@ -129,3 +131,17 @@ def test_the_report_shows_the_figures_the_target_and_the_commands(bench: ModuleT
     assert "**Result: PASS**" in text
     failed = bench.markdown({**results, "verdict": ["2 error(s)"]})
     assert "**Result: FAIL: 2 error(s)**" in failed
+
+
+def _jwt(claims: dict[str, int]) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJIUzI1NiJ9.{payload}.signature"
+
+
+def test_a_token_is_refreshed_ahead_of_its_expiry(bench: ModuleType) -> None:
+    ten_minutes = _jwt({"iat": 1000, "exp": 1600, "user_id": 7})
+    assert bench.token_times(ten_minutes) == (1000.0, 1600.0)
+    assert bench.refresh_delay(ten_minutes, 1000.0) == 540.0  # a minute before it expires
+    one_minute = _jwt({"iat": 1000, "exp": 1060})
+    assert bench.refresh_delay(one_minute, 1000.0) == 45.0  # a quarter of a short lifetime
+    assert bench.refresh_delay(one_minute, 2000.0) == 0.0  # overdue: at once
