@@ -30,6 +30,7 @@ from strongroom.realtime.selectors import (
     event_gap_is_beyond_window,
     event_latest_id,
     event_list_for_user,
+    event_topics_hidden_from,
 )
 from strongroom.realtime.serializers import EventPageSerializer, EventQuerySerializer
 from strongroom.realtime.services import event_wire
@@ -68,9 +69,12 @@ class EventListApi(APIView):
                 details={"last_event_id": event_cursor(after=None, newest=latest_id)},
             )
         events = list(
-            event_list_for_user(user_id=user.pk, unit_ids=user_unit_ids(user), after=after)[
-                : limit + 1
-            ]
+            event_list_for_user(
+                user_id=user.pk,
+                unit_ids=user_unit_ids(user),
+                after=after,
+                hidden_topics=event_topics_hidden_from(user),
+            )[: limit + 1]
         )
         body: dict[str, Any] = {"results": [event_wire(event) for event in events[:limit]]}
         if len(events) > limit:

@@ -26,6 +26,10 @@ Close codes: 4401 not (or no longer) authenticated — bad, expired or revoked t
 user; 4403 forbidden — must change password, no role, lost access; 4408 no auth in time.
 The Origin header is checked before the consumer runs (config/asgi.py).
 
+Scope: a socket receives its own events, its units' events and events for everyone, except the
+topics whose permission its user lacks (an audit-trail review goes to its unit's readers of the
+audit trail only); a change of units or role re-scopes open sockets (``resync``).
+
 A socket has no channel of its own: the process's hub (:mod:`strongroom.realtime.relay`) holds
 the one channel-layer subscription and hands each event's pre-encoded text to the sockets in
 scope, and its outbox poller delivers what the layer missed. Each socket remembers the ids it
@@ -55,7 +59,7 @@ from strongroom.accounts.tokens import (
 )
 from strongroom.core.metrics import EVENTS_DELIVERED, WEBSOCKET_CONNECTIONS
 from strongroom.realtime.relay import Hub, hub_for_this_loop
-from strongroom.realtime.selectors import Replay, event_replay_for_user
+from strongroom.realtime.selectors import Replay, event_replay_for_user, event_topics_hidden_from
 from strongroom.realtime.services import (
     ALL_UNITS_GROUP,
     EVERYONE_GROUP,
@@ -108,8 +112,19 @@ def _may_connect(user: User) -> bool:
     return user.is_active and user.role_id is not None and not password_change_required(user)
 
 
-def _user_scope(user: User) -> tuple[frozenset[int] | None, dict[str, Any]]:
-    unit_ids = user_unit_ids(user)
+# What a socket may receive: its user's units (None: every unit), and the topics it may not
+# (those whose permission the user lacks: strongroom.realtime.selectors.TOPIC_PERMISSIONS).
+Scope = tuple[frozenset[int] | None, frozenset[str]]
+NO_SCOPE: Scope = (frozenset(), frozenset())
+
+
+def _scope_of(user: User) -> Scope:
+    return user_unit_ids(user), event_topics_hidden_from(user)
+
+
+def _user_scope(user: User) -> tuple[Scope, dict[str, Any]]:
+    scope = _scope_of(user)
+    unit_ids = scope[0]
     summary = {
         "id": user.pk,
         "username": user.username,
@@ -117,24 +132,24 @@ def _user_scope(user: User) -> tuple[frozenset[int] | None, dict[str, Any]]:
         "role": user.role.name if user.role else None,
         "units": None if unit_ids is None else sorted(unit_ids),
     }
-    return unit_ids, summary
+    return scope, summary
 
 
 def _token_check(
     token: str,
-) -> tuple[User, AccessToken, frozenset[int] | None, dict[str, Any]]:
+) -> tuple[User, AccessToken, Scope, dict[str, Any]]:
     """One query for the whole auth on PostgreSQL: the token's user with their role's
     permissions and their units (``user_for_request``)."""
     user, access = access_token_authenticate(token)
-    unit_ids, summary = _user_scope(user) if _may_connect(user) else (frozenset(), {})
-    return user, access, unit_ids, summary
+    scope, summary = _user_scope(user) if _may_connect(user) else (NO_SCOPE, {})
+    return user, access, scope, summary
 
 
-def _user_reload(user_id: int) -> tuple[User | None, frozenset[int] | None]:
+def _user_reload(user_id: int) -> tuple[User | None, Scope]:
     user = user_for_request(user_id)
     if user is None or not _may_connect(user):
-        return user, frozenset()
-    return user, user_unit_ids(user)
+        return user, NO_SCOPE
+    return user, _scope_of(user)
 
 
 class EventsConsumer(AsyncWebsocketConsumer):
@@ -142,10 +157,12 @@ class EventsConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "strongroom-realtime-no-per-socket-channel"
     user: User | None
     unit_ids: frozenset[int] | None
+    hidden_topics: frozenset[str]
 
     async def connect(self) -> None:
         self.user = None
         self.unit_ids = frozenset()
+        self.hidden_topics = frozenset()
         self.session_id: str | None = None
         self.joined: frozenset[str] = frozenset()
         self.sent = RecentIds()
@@ -200,7 +217,7 @@ class EventsConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_UNAUTHENTICATED)
             return
         try:
-            user, access, unit_ids, summary = await in_db_thread(_token_check)(token)
+            user, access, scope, summary = await in_db_thread(_token_check)(token)
         except TokenRejected as exc:
             logger.info("realtime: socket auth refused: %s", exc.code)
             await self._close(CLOSE_UNAUTHENTICATED)
@@ -217,7 +234,7 @@ class EventsConsumer(AsyncWebsocketConsumer):
 
         if self.user is not None:  # re-authentication with a fresh token
             self.user = user
-            await self._apply_scope(unit_ids)
+            await self._apply_scope(scope)
             await self.send(
                 text_data=json.dumps({"type": "reauthenticated", "expires_at": expires_at})
             )
@@ -237,15 +254,16 @@ class EventsConsumer(AsyncWebsocketConsumer):
         # Join first, replay second: whatever commits in between arrives live (and is dropped
         # if the replay had it already). The poller's deliveries wait in the buffer meanwhile.
         self.buffer = []
-        await self._apply_scope(unit_ids, announce=False)
+        await self._apply_scope(scope, announce=False)
         known_latest = self.hub.known_latest_id() if after is None else None
         if known_latest is not None:
             replay = Replay(latest_id=known_latest)  # nothing to replay: no query
         else:
             replay = await in_db_thread(event_replay_for_user)(
                 user_id=user.pk,
-                unit_ids=unit_ids,
+                unit_ids=scope[0],
                 after=after,
+                hidden_topics=scope[1],
                 limit=settings.STRONGROOM_REALTIME_REPLAY_LIMIT,
             )
         await self.send(
@@ -264,10 +282,12 @@ class EventsConsumer(AsyncWebsocketConsumer):
                 await self._send_event(text)
 
     # --- scope --------------------------------------------------------------------------------
-    async def _apply_scope(self, unit_ids: frozenset[int] | None, announce: bool = True) -> None:
+    async def _apply_scope(self, scope: Scope, announce: bool = True) -> None:
         assert self.user is not None
-        changed = unit_ids != self.unit_ids
+        unit_ids, hidden_topics = scope
+        changed = unit_ids != self.unit_ids or hidden_topics != self.hidden_topics
         self.unit_ids = unit_ids
+        self.hidden_topics = hidden_topics
         # Every socket hears the events every signed-in user may see (Event.everyone).
         groups = {user_group(self.user.pk), EVERYONE_GROUP}
         if unit_ids is None:
@@ -280,9 +300,11 @@ class EventsConsumer(AsyncWebsocketConsumer):
         if announce and changed:
             await self.send(text_data='{"type":"resync"}')
 
-    def _in_scope(self, unit_ids: list[int] | None, user_id: int | None) -> bool:
+    def _in_scope(
+        self, unit_ids: list[int] | None, user_id: int | None, topic: str | None = None
+    ) -> bool:
         """``unit_ids`` None: an event every signed-in user may see."""
-        if self.user is None:
+        if self.user is None or topic in self.hidden_topics:
             return False
         if user_id is not None:
             return user_id == self.user.pk
@@ -292,10 +314,15 @@ class EventsConsumer(AsyncWebsocketConsumer):
 
     # --- delivery -----------------------------------------------------------------------------
     async def deliver(
-        self, event_id: int, text: str, unit_ids: list[int] | None, user_id: int | None
+        self,
+        event_id: int,
+        text: str,
+        unit_ids: list[int] | None,
+        user_id: int | None,
+        topic: str | None = None,
     ) -> None:
         """One event, already encoded: from the layer or the poller."""
-        if self.closing or not self._in_scope(unit_ids, user_id):
+        if self.closing or not self._in_scope(unit_ids, user_id, topic):
             return
         if self.buffer is not None:
             self.buffer.append((event_id, text))
@@ -324,7 +351,7 @@ class EventsConsumer(AsyncWebsocketConsumer):
     async def realtime_rescope(self, message: dict[str, Any]) -> None:
         if self.user is None or self.closing:
             return
-        user, unit_ids = await in_db_thread(_user_reload)(self.user.pk)
+        user, scope = await in_db_thread(_user_reload)(self.user.pk)
         if user is None or not user.is_active:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
@@ -332,7 +359,7 @@ class EventsConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_FORBIDDEN)
             return
         self.user = user
-        await self._apply_scope(unit_ids)
+        await self._apply_scope(scope)
 
     # --- closing ------------------------------------------------------------------------------
     def _schedule_expiry(self, expires_at: float) -> None:

@@ -16,6 +16,7 @@ class EventTopic(models.TextChoices):
     RULE = "rule", "Retention rule"
     EVENT_DATE = "event_date", "Event date"
     INVENTORY = "inventory", "Inventory audit"
+    REVIEW = "review", "Audit-trail review"
 
 
 class EventAction(models.TextChoices):

@@ -144,6 +144,7 @@ class Hub:
                     message["text"],
                     message["unit_ids"],
                     message["user_id"],
+                    message.get("topic"),
                 )
         elif kind in ("realtime.revoke", "realtime.rescope"):
             for consumer in list(self.groups.get(message.get("group", ""), ())):
@@ -200,7 +201,7 @@ class Hub:
         text = event_text(event)  # once per event, not per socket
         unit_ids = event_unit_ids(event)
         for consumer in targets:
-            await self._deliver_to(consumer, event.id, text, unit_ids, event.user_id)
+            await self._deliver_to(consumer, event.id, text, unit_ids, event.user_id, event.topic)
 
     @staticmethod
     async def _deliver_to(
@@ -209,9 +210,10 @@ class Hub:
         text: str,
         unit_ids: list[int] | None,
         user_id: Any,
+        topic: str | None,
     ) -> None:
         try:
-            await consumer.deliver(event_id, text, unit_ids, user_id)
+            await consumer.deliver(event_id, text, unit_ids, user_id, topic)
         except Exception as exc:  # a socket closing under us must not stop the others
             logger.debug("realtime hub: delivery failed: %s", type(exc).__name__)
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from strongroom.accounts.models import User
 from strongroom.realtime.models import Event, ReplayWindow
 
 # On PostgreSQL two transactions may commit in the opposite order of their event ids: an event
@@ -16,16 +17,35 @@ SETTLE_SECONDS = 5.0
 RESUME_OVERLAP_MAX_IDS = 2000
 
 
-def event_scope_q(*, user_id: int, unit_ids: frozenset[int] | None) -> Q:
+# Topics only the holders of a permission may receive (an audit-trail review is read with
+# ``compliance.view_audit_trail``), declared by the app that owns the topic through
+# :func:`strongroom.realtime.signals.realtime_follow`; every other topic is scoped by unit alone.
+TOPIC_PERMISSIONS: dict[str, str] = {}
+
+
+def event_topics_hidden_from(user: User) -> frozenset[str]:
+    """The topics whose permission ``user`` lacks: their events never reach the user, live or
+    replayed, whatever the unit."""
+    return frozenset(
+        topic for topic, permission in TOPIC_PERMISSIONS.items() if not user.has_perm(permission)
+    )
+
+
+def event_scope_q(
+    *, user_id: int, unit_ids: frozenset[int] | None, hidden_topics: frozenset[str] = frozenset()
+) -> Q:
     """Events a user may see: their own (notifications), unit events of their units
-    (``unit_ids`` None: every unit) and events for everyone (a rule without a unit). A user
-    event is never shown to anybody else."""
+    (``unit_ids`` None: every unit) and events for everyone (a rule without a unit), less the
+    topics ``hidden_topics`` (:func:`event_topics_hidden_from`). A user event is never shown to
+    anybody else."""
     own = Q(user_id=user_id)
     if unit_ids is None:
-        return own | Q(user__isnull=True)
-    return own | Q(user__isnull=True) & (
-        Q(unit_id__in=unit_ids) | Q(also_unit_id__in=unit_ids) | Q(everyone=True)
-    )
+        scope = own | Q(user__isnull=True)
+    else:
+        scope = own | Q(user__isnull=True) & (
+            Q(unit_id__in=unit_ids) | Q(also_unit_id__in=unit_ids) | Q(everyone=True)
+        )
+    return scope & ~Q(topic__in=sorted(hidden_topics)) if hidden_topics else scope
 
 
 def event_pruned_through() -> int:
@@ -45,10 +65,15 @@ def event_list_after(*, after: int, limit: int) -> list[Event]:
 
 
 def event_list_for_user(
-    *, user_id: int, unit_ids: frozenset[int] | None, after: int
+    *,
+    user_id: int,
+    unit_ids: frozenset[int] | None,
+    after: int,
+    hidden_topics: frozenset[str] = frozenset(),
 ) -> QuerySet[Event]:
     return Event.objects.filter(
-        event_scope_q(user_id=user_id, unit_ids=unit_ids), id__gt=after
+        event_scope_q(user_id=user_id, unit_ids=unit_ids, hidden_topics=hidden_topics),
+        id__gt=after,
     ).order_by("id")
 
 
@@ -97,7 +122,12 @@ class Replay:
 
 
 def event_replay_for_user(
-    *, user_id: int, unit_ids: frozenset[int] | None, after: int | None, limit: int
+    *,
+    user_id: int,
+    unit_ids: frozenset[int] | None,
+    after: int | None,
+    limit: int,
+    hidden_topics: frozenset[str] = frozenset(),
 ) -> Replay:
     """What a (re)connecting socket gets: the missed events it may see — from a little before
     ``after`` (:func:`event_resume_floor`); the socket skips the ids its client already has —
@@ -109,7 +139,11 @@ def event_replay_for_user(
     if event_gap_is_beyond_window(after=after, latest_id=latest_id):
         return Replay(latest_id=latest_id, resync=True)
     floor = event_resume_floor(after)
-    events = list(event_list_for_user(user_id=user_id, unit_ids=unit_ids, after=floor)[: limit + 1])
+    events = list(
+        event_list_for_user(
+            user_id=user_id, unit_ids=unit_ids, after=floor, hidden_topics=hidden_topics
+        )[: limit + 1]
+    )
     if len(events) > limit:
         return Replay(latest_id=latest_id, resync=True)
     return Replay(latest_id=latest_id, events=events)

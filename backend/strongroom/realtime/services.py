@@ -129,6 +129,7 @@ def event_layer_messages(event: Event) -> list[tuple[str, dict[str, Any]]]:
                 "id": event.id,
                 "unit_ids": unit_ids,
                 "user_id": event.user_id,
+                "topic": event.topic,
                 "text": text,
             },
         )

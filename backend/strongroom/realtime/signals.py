@@ -18,6 +18,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 
 from strongroom.accounts.signals import access_changed, sessions_revoked
 from strongroom.realtime.models import EventAction
+from strongroom.realtime.selectors import TOPIC_PERMISSIONS
 from strongroom.realtime.services import layer_group_send_many, outbox_record, user_group
 
 # Snapshot of an object's unit as loaded, to tell a move between units (both must see it).
@@ -39,11 +40,19 @@ FOLLOWED: dict[type[Model], Followed] = {}
 
 
 def realtime_follow(
-    model: type[Model], *, topic: str, describe: Describe, moves_between_units: bool = False
+    model: type[Model],
+    *,
+    topic: str,
+    describe: Describe,
+    moves_between_units: bool = False,
+    permission: str | None = None,
 ) -> None:
     """Write an outbox event for every save and delete of ``model`` (call it from the owning
-    app's ``AppConfig.ready()``; a second call replaces the first)."""
+    app's ``AppConfig.ready()``; a second call replaces the first). ``permission``: only its
+    holders receive the topic's events (in the unit's audience as usual)."""
     FOLLOWED[model] = Followed(topic, describe, moves_between_units)
+    if permission is not None:
+        TOPIC_PERMISSIONS[topic] = permission
     uid = f"realtime-outbox-{model._meta.label_lower}"
     post_save.connect(on_post_save, sender=model, dispatch_uid=uid)
     post_delete.connect(on_post_delete, sender=model, dispatch_uid=uid)

@@ -32,6 +32,7 @@ from strongroom.records.api import PDF_RESPONSE, pdf_response
 from strongroom.review import selectors, services
 from strongroom.review.documents import coverage_pdf
 from strongroom.review.models import AuditReview, ReviewStatus
+from strongroom.review.realtime import READ_PERMISSION
 from strongroom.review.serializers import (
     CoverageRowSerializer,
     FlagDecideSerializer,
@@ -42,7 +43,7 @@ from strongroom.review.serializers import (
     ReviewSignSerializer,
 )
 
-VIEW = "compliance.view_audit_trail"
+VIEW = READ_PERMISSION  # reading a review; its live events go to the same users
 MAX_MONTHS = 36
 
 COVERAGE_PARAMETERS = [

@@ -7,6 +7,7 @@ class ReviewConfig(AppConfig):
     verbose_name = "Audit-trail review"
 
     def ready(self) -> None:
-        from strongroom.review import signable
+        from strongroom.review import realtime, signable
 
         signable.register()
+        realtime.register()

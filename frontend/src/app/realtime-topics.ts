@@ -8,6 +8,7 @@ import { locationKeys } from '@/entities/locations/location-keys';
 import { notificationKeys } from '@/features/notifications/api/notification-keys';
 import { requestKeys } from '@/features/requests/api/request-keys';
 import { retentionKeys } from '@/features/retention/api/retention-keys';
+import { reviewKeys } from '@/features/review/api/review-keys';
 import type { RealtimeEvent } from '@/lib/api/types';
 import type { TopicKeyMap } from '@/lib/realtime/topics';
 
@@ -82,6 +83,14 @@ export const TOPIC_KEYS: TopicKeyMap = {
     inventoryKeys.proposals(),
     crateKeys.all,
     locationKeys.all,
+    auditKeys.lists(),
+  ],
+  // Opening, refreshing, every flag decision and the signature save the review: one event
+  // refetches its page, the lists and the coverage report (sent only to readers of the trail).
+  review: (event) => [
+    reviewKeys.lists(),
+    reviewKeys.detail(Number(event.object_id)),
+    reviewKeys.coverages(),
     auditKeys.lists(),
   ],
   notification: () => [notificationKeys.all],

@@ -122,3 +122,32 @@ def test_bad_input_and_anonymous_use_the_error_envelope(units: dict[str, Unit]) 
     response = APIClient().get(URL, {"after": 0})
     assert response.status_code == 401
     assert "error" in response.json()
+
+
+def test_a_review_is_replayed_only_to_its_units_readers_of_the_audit_trail(
+    units: dict[str, Unit],
+) -> None:
+    from strongroom.accounts import roles
+    from strongroom.review.models import AuditReview
+
+    goa = units["GOA1"]
+    approver = make_user(goa, role=roles.APPROVER)
+    store_head = make_user(goa, role=roles.STORE_HEAD)
+    start = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    now = timezone.now()
+    review = AuditReview.objects.create(
+        unit=goa,
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+        opened_by=approver,
+        opened_at=now,
+        flags_computed_at=now,
+    )
+    crate = make_crate(goa)
+
+    def seen(user: User) -> list[tuple[str, str]]:
+        body = api_for(user).get(URL, {"after": start}).json()
+        return [(e["topic"], e["object_id"]) for e in body["results"]]
+
+    assert seen(approver) == [("review", str(review.pk)), ("crate", str(crate.pk))]
+    assert seen(store_head) == [("crate", str(crate.pk))]

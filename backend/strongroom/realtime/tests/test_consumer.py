@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -575,3 +575,64 @@ async def test_an_event_date_reaches_its_documents_unit_only(
         "2027-03-31",
     )
     assert await mum_client.nothing(0.6)
+
+
+def _review(unit: Unit, opener: User) -> Any:
+    from strongroom.review.models import AuditReview
+
+    now = timezone.now()
+    return AuditReview.objects.create(
+        unit=unit,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        opened_by=opener,
+        opened_at=now,
+        flags_computed_at=now,
+    )
+
+
+def _review_save(review: Any) -> None:
+    review.version += 1
+    review.save()
+
+
+@pytest.mark.compliance("11.10(g)")
+async def test_a_review_reaches_only_its_units_readers_of_the_audit_trail(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    """An audit-trail review reaches only the users of its unit who may read the audit trail.
+
+    Approver and Viewer get it; a Store Head of the same unit never does, live or replayed,
+    until their role lets them."""
+    goa = units["GOA1"]
+    approver = await adb(make_user, goa, role=roles.APPROVER)
+    store_head = await adb(make_user, goa, role=roles.STORE_HEAD)
+    approver_client, _ = await ready_client(clients, approver)
+    viewer_client, _ = await ready_client(clients, await adb(make_user, goa, role=roles.VIEWER))
+    head_client, head_ready = await ready_client(clients, store_head)
+
+    review = await adb(_review, goa, approver)
+    event = await approver_client.receive()
+    assert (event["topic"], event["object_id"], event["unit_id"]) == (
+        "review",
+        str(review.pk),
+        goa.pk,
+    )
+    assert event["data"] == {"period": "2026-10", "status": "OPEN"}
+    assert (await viewer_client.receive())["id"] == event["id"]
+    assert await head_client.nothing(0.6)
+
+    # Nor by replay, while a crate of the unit still reaches the Store Head.
+    crate = await crate_in(goa)
+    assert (await head_client.receive())["object_id"] == str(crate.pk)
+    await head_client.disconnect()
+    again, _ = await ready_client(clients, store_head, last_event_id=head_ready["last_event_id"])
+    assert (await again.receive())["object_id"] == str(crate.pk)
+    assert await again.nothing(0.4)
+
+    # Given a role that reads the audit trail, the open socket re-scopes and hears the review.
+    await adb(lambda: User.objects.filter(pk=store_head.pk).update(role=approver.role))
+    await adb(access_changed.send, sender=None, user_id=store_head.pk)
+    assert await again.receive() == {"type": "resync"}
+    await adb(_review_save, review)
+    assert (await again.receive())["object_id"] == str(review.pk)

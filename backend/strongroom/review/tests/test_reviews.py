@@ -232,3 +232,20 @@ def test_list_filters_by_unit_and_status(month: Month) -> None:
     assert month.client("approver").get(BASE, {"status": "SIGNED"}).json()["results"] == []
     start, _ = last_month()
     assert listed[0]["period_start"] == start.isoformat()
+
+
+def test_reviews_broadcast_on_their_unit_topic(month: Month) -> None:
+    from strongroom.realtime.models import Event
+
+    body = open_review(month)
+    first, second = body["flags"]
+    decide(month, body, first, "ACKNOWLEDGED", "Planned maintenance.")
+    # One test transaction: the opening and the decision coalesce into the review's one event.
+    event = Event.objects.get(topic="review", object_id=str(body["id"]))
+    assert event.unit_id == month.plant.goa.pk
+    assert (event.version, event.data) == (2, {"period": month.period, "status": "OPEN"})
+
+    done = decide(month, body, second, "FINDING", "Capacity raised without a change.")
+    assert sign(month, done.json()).status_code == 200
+    event.refresh_from_db()
+    assert (event.version, event.data["status"]) == (4, "SIGNED")

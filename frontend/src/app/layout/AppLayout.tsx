@@ -8,25 +8,14 @@ import { NotificationsBell } from '@/features/notifications/components/Notificat
 import { ConnectionIndicator } from '@/components/ui/ConnectionIndicator';
 import type { Me } from '@/lib/api/types';
 
-import { navItemsFor, type NavItem } from './nav-items';
-
-function isActive(item: NavItem, pathname: string): boolean {
-  if (item.end === true) {
-    return pathname === item.to;
-  }
-  if (item.to === '/requests') {
-    return pathname.startsWith('/requests') && !pathname.startsWith('/requests/new');
-  }
-  if (item.to.includes('?')) {
-    return false; // a filtered list: the list's own item is the one highlighted
-  }
-  return pathname.startsWith(item.to);
-}
+import { activeNavItem, navItemsFor } from './nav-items';
 
 export function AppLayout({ me }: { me: Me }) {
   const [opened, { toggle, close }] = useDisclosure();
   const logout = useLogout();
   const location = useLocation();
+  const items = navItemsFor(me);
+  const active = activeNavItem(items, location.pathname);
 
   return (
     <AppShell
@@ -75,7 +64,7 @@ export function AppLayout({ me }: { me: Me }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
-        {navItemsFor(me).map((item, index, items) => (
+        {items.map((item, index) => (
           <Fragment key={item.to}>
             {item.group !== undefined && item.group !== items[index - 1]?.group && (
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={4}>
@@ -86,13 +75,13 @@ export function AppLayout({ me }: { me: Me }) {
               component={RouterNavLink}
               to={item.to}
               // aria-current only on the exact page: a prefix match would also mark "Requests"
-              // on a wizard (isActive decides what is highlighted).
+              // on a wizard (activeNavItem decides what is highlighted).
               end
               // A filtered list (to="…?status=DRAFT") shares its path with the list: only the
               // list's own item is the current page.
               {...(item.to.includes('?') ? { 'aria-current': 'false' as const } : {})}
               label={item.label}
-              active={isActive(item, location.pathname)}
+              active={item === active}
               onClick={close}
             />
           </Fragment>

@@ -69,3 +69,26 @@ const NAV: NavItem[] = [
 export function navItemsFor(me: Pick<Me, 'permissions'>): NavItem[] {
   return NAV.filter((item) => item.permission === null || can(me, item.permission));
 }
+
+/** ``pathname`` is ``to`` or a page below it (a whole path segment: "/audit" is not a prefix of
+ * "/audit-reviews"). */
+function underPath(pathname: string, to: string): boolean {
+  return pathname === to || pathname.startsWith(to.endsWith('/') ? to : `${to}/`);
+}
+
+/** The one item to highlight on ``pathname``: of the items whose path it is or lies under, the
+ * longest (on a wizard "New withdrawal" wins over "Requests"; on a review "Audit-trail reviews"
+ * alone). A filtered list ("…?status=DRAFT") shares its path with the list: never highlighted. */
+export function activeNavItem(items: NavItem[], pathname: string): NavItem | null {
+  let best: NavItem | null = null;
+  for (const item of items) {
+    if (item.to.includes('?')) {
+      continue;
+    }
+    const matches = item.end === true ? pathname === item.to : underPath(pathname, item.to);
+    if (matches && (best === null || item.to.length > best.to.length)) {
+      best = item;
+    }
+  }
+  return best;
+}

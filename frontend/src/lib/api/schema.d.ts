@@ -4413,9 +4413,10 @@ export interface components {
          *     * `rule` - Retention rule
          *     * `event_date` - Event date
          *     * `inventory` - Inventory audit
+         *     * `review` - Audit-trail review
          * @enum {string}
          */
-        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date" | "inventory";
+        TopicEnum: "request" | "sendback" | "crate" | "location" | "notification" | "batch" | "rule" | "event_date" | "inventory" | "review";
         TransitionNotification: {
             /** @description The notification kind created. */
             kind: string;

@@ -3,14 +3,32 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 
 import type { LocationNode } from '../api/get-location-tree';
-import { OccupancyMeter, ShelfCell } from './Occupancy';
+import { OccupancyMeter, ShelfCell, VerificationSummary } from './Occupancy';
+import { verificationOf, type HeatMapMode } from './verification';
 
 import './locations.css';
 
 /** Rooms open on arrival when there are few of them; otherwise the reader opens what they need. */
 const OPEN_ROOMS_UP_TO = 6;
 
-export function RackRow({ rack }: { rack: LocationNode }) {
+/** A rack's or room's figure for the map shown: occupancy, or its oldest shelf's verification. */
+function NodeSummary({
+  node,
+  label,
+  mode,
+}: {
+  node: LocationNode;
+  label: string;
+  mode: HeatMapMode;
+}) {
+  return mode === 'verified' ? (
+    <VerificationSummary value={verificationOf(node)} label={`${label} verification`} />
+  ) : (
+    <OccupancyMeter value={node} label={label} />
+  );
+}
+
+export function RackRow({ rack, mode = 'occupancy' }: { rack: LocationNode; mode?: HeatMapMode }) {
   return (
     <li>
       <div className="location-tree__row">
@@ -18,7 +36,7 @@ export function RackRow({ rack }: { rack: LocationNode }) {
           {rack.code}
         </Anchor>
         {rack.name !== '' && <Text size="sm">{rack.name}</Text>}
-        <OccupancyMeter value={rack} label={`Rack ${rack.full_code}`} />
+        <NodeSummary node={rack} label={`Rack ${rack.full_code}`} mode={mode} />
         {!rack.is_active && <Badge color="gray">Deactivated</Badge>}
       </div>
       {rack.children.length > 0 && (
@@ -31,6 +49,8 @@ export function RackRow({ rack }: { rack: LocationNode }) {
                 fullCode={shelf.full_code}
                 value={shelf}
                 active={shelf.is_active}
+                mode={mode}
+                verification={verificationOf(shelf)}
               />
             </li>
           ))}
@@ -45,7 +65,13 @@ export function RackRow({ rack }: { rack: LocationNode }) {
  * row with its shelves as a heat map of cells (links to the shelf). Every focusable is a plain
  * button or link, so Tab, Enter and Space work as everywhere else.
  */
-export function LocationTree({ rooms }: { rooms: readonly LocationNode[] }) {
+export function LocationTree({
+  rooms,
+  mode = 'occupancy',
+}: {
+  rooms: readonly LocationNode[];
+  mode?: HeatMapMode;
+}) {
   const [closed, setClosed] = useState<ReadonlySet<number>>(
     () => new Set(rooms.length > OPEN_ROOMS_UP_TO ? rooms.map((room) => room.id) : []),
   );
@@ -101,7 +127,7 @@ export function LocationTree({ rooms }: { rooms: readonly LocationNode[] }) {
                   <span style={{ fontFamily: 'var(--font-mono)' }}>{room.full_code}</span>
                   {room.name !== '' ? ` — ${room.name}` : ''}
                 </UnstyledButton>
-                <OccupancyMeter value={room} label={`Room ${room.full_code}`} />
+                <NodeSummary node={room} label={`Room ${room.full_code}`} mode={mode} />
                 {room.security_class > 0 && (
                   <Badge variant="outline" color="indigo">
                     Security class {room.security_class}
@@ -115,7 +141,7 @@ export function LocationTree({ rooms }: { rooms: readonly LocationNode[] }) {
               {
                 <ul id={panel} hidden={!open} aria-label={`Racks of ${room.full_code}`}>
                   {room.children.map((rack) => (
-                    <RackRow key={rack.id} rack={rack} />
+                    <RackRow key={rack.id} rack={rack} mode={mode} />
                   ))}
                   {room.children.length === 0 && (
                     <li>

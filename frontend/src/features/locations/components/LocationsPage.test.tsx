@@ -54,7 +54,66 @@ function renderPage(me: Me) {
   );
 }
 
+const DAY_MS = 86_400_000;
+const twelveDaysAgo = new Date(Date.now() - 12 * DAY_MS - 3_600_000).toISOString();
+
+/** S1 verified 12 days ago, S2 never. */
+const VERIFIED_TREE = [
+  {
+    ...node(1, 'ROOM', 'GOA1/R01', 7, 12),
+    last_verified_at: null,
+    children: [
+      {
+        ...node(2, 'RACK', 'GOA1/R01/K01', 7, 12),
+        last_verified_at: null,
+        children: [
+          { ...node(3, 'SHELF', 'GOA1/R01/K01/S1', 6, 6), last_verified_at: twelveDaysAgo },
+          { ...node(4, 'SHELF', 'GOA1/R01/K01/S2', 1, 6), last_verified_at: null },
+        ],
+      },
+    ],
+  },
+];
+
 describe('LocationsPage', () => {
+  it('switches the heat map to days since verified, with its legend and words', async () => {
+    mockFetch({ '/api/v1/locations/tree/': { body: VERIFIED_TREE } });
+    renderPage(makeMe({ permissions: ['storage.view_location'] }));
+    await screen.findByRole('link', { name: /^Shelf GOA1\/R01\/K01\/S1: 6 of 6 crates/ });
+    const switcher = screen.getByRole('radiogroup', { name: 'Heat map' });
+    expect(within(switcher).getByRole('radio', { name: 'Occupancy' })).toBeChecked();
+
+    await userEvent.click(within(switcher).getByRole('radio', { name: 'Days since verified' }));
+    const day = twelveDaysAgo.slice(0, 10);
+    const verified = await screen.findByRole('link', {
+      name: `Shelf GOA1/R01/K01/S1: verified 12 days ago (${day})`,
+    });
+    expect(verified).toHaveAttribute('data-level', 'month');
+    expect(verified).toHaveTextContent('12 d');
+    // Never verified: its own band, hatched, and the word in the cell, not a colour alone.
+    const never = screen.getByRole('link', { name: 'Shelf GOA1/R01/K01/S2: never verified' });
+    expect(never).toHaveAttribute('data-level', 'never');
+    expect(never).toHaveTextContent('never');
+    expect(never.style.background).toContain('repeating-linear-gradient');
+    // Racks, rooms and the unit: their oldest shelf, and how many were never verified.
+    const summary = `oldest shelf verified 12 days ago (${day}); 1 of 2 shelves never verified`;
+    expect(screen.getByTestId('room-GOA1/R01')).toHaveTextContent(summary);
+    expect(screen.getByText(`Unit GOA1 verification:`, { exact: false })).toBeInTheDocument();
+    expect(screen.queryByRole('meter')).not.toBeInTheDocument();
+    const legend = screen.getByRole('list', { name: 'Days since verified: colours' });
+    expect(legend).toHaveTextContent('30 days or less');
+    expect(legend).toHaveTextContent('Over a year');
+    expect(legend).toHaveTextContent('Never verified (hatched)');
+    expect(screen.queryByRole('list', { name: 'Occupancy colours' })).not.toBeInTheDocument();
+
+    await userEvent.click(within(switcher).getByRole('radio', { name: 'Occupancy' }));
+    expect(
+      await screen.findByRole('link', {
+        name: 'Shelf GOA1/R01/K01/S2: 1 of 6 crates, 17 % full, 5 free',
+      }),
+    ).toHaveAttribute('data-level', 'low');
+  });
+
   it('shows occupancy as words and values, not colour alone', async () => {
     mockFetch({ '/api/v1/locations/tree/': { body: TREE } });
     renderPage(makeMe({ permissions: ['storage.view_location'] }));

@@ -4,6 +4,7 @@ import {
   Group,
   Loader,
   Paper,
+  SegmentedControl,
   Select,
   Stack,
   Switch,
@@ -17,8 +18,9 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useUnitChoices } from '@/lib/auth/unit-choices';
 
 import { useLocationTree } from '../api/get-location-tree';
-import { OccupancyLegend, OccupancyMeter } from './Occupancy';
+import { HeatMapLegend, OccupancyMeter, VerificationSummary } from './Occupancy';
 import { LocationTree } from './LocationTree';
+import { verificationOf, type HeatMapMode } from './verification';
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
@@ -30,6 +32,7 @@ export function LocationsPage({ me }: { me: Me }) {
   const rawUnit = params.get('unit');
   const unit = rawUnit !== null && /^\d+$/.test(rawUnit) ? Number(rawUnit) : null;
   const inactive = params.get('inactive') === 'true';
+  const mode: HeatMapMode = params.get('map') === 'verified' ? 'verified' : 'occupancy';
   const tree = useLocationTree(unit, inactive);
   const canCreate = can(me, PERMISSIONS.addLocation);
 
@@ -89,8 +92,24 @@ export function LocationsPage({ me }: { me: Me }) {
               }}
               mb={8}
             />
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="heat-map-label">
+                Heat map
+              </Text>
+              <SegmentedControl
+                aria-labelledby="heat-map-label"
+                data={[
+                  { value: 'occupancy', label: 'Occupancy' },
+                  { value: 'verified', label: 'Days since verified' },
+                ]}
+                value={mode}
+                onChange={(value) => {
+                  setParam('map', value === 'verified' ? 'verified' : null);
+                }}
+              />
+            </Stack>
           </Group>
-          <OccupancyLegend />
+          <HeatMapLegend mode={mode} />
         </Group>
       </Paper>
 
@@ -121,12 +140,24 @@ export function LocationsPage({ me }: { me: Me }) {
               <Title order={2} size="h4" id={`unit-${unitCode}`}>
                 {unitCode}
               </Title>
-              <OccupancyMeter
-                value={{ occupancy, total_capacity: capacity }}
-                label={`Unit ${unitCode}`}
-              />
+              {mode === 'verified' ? (
+                <VerificationSummary
+                  value={verificationOf({
+                    kind: 'UNIT',
+                    is_active: true,
+                    last_verified_at: null,
+                    children: unitRooms,
+                  })}
+                  label={`Unit ${unitCode} verification`}
+                />
+              ) : (
+                <OccupancyMeter
+                  value={{ occupancy, total_capacity: capacity }}
+                  label={`Unit ${unitCode}`}
+                />
+              )}
             </Group>
-            <LocationTree rooms={unitRooms} />
+            <LocationTree rooms={unitRooms} mode={mode} />
           </Paper>
         );
       })}

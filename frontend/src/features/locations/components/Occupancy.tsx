@@ -9,6 +9,16 @@ import {
   type Occupancy,
   type OccupancyLevel,
 } from './occupancy';
+import {
+  BAND_COLORS,
+  BAND_LABELS,
+  BANDS,
+  verificationBand,
+  verificationShort,
+  verificationText,
+  type HeatMapMode,
+  type Verification,
+} from './verification';
 
 import './locations.css';
 
@@ -42,23 +52,60 @@ export function OccupancyMeter({ value, label }: { value: Occupancy; label: stri
   );
 }
 
+/** A rack's, room's or unit's days since verification: a swatch of its band and the words. */
+export function VerificationSummary({ value, label }: { value: Verification; label: string }) {
+  const now = new Date();
+  const band = verificationBand(value, now);
+  const text = verificationText(value, now);
+  return (
+    <span className="verification-summary" data-band={band}>
+      <span
+        className="occupancy-legend__swatch"
+        style={{ background: BAND_COLORS[band] }}
+        aria-hidden="true"
+      />
+      <span className="occupancy-meter__text">
+        <span className="visually-hidden">{label}: </span>
+        {text}
+      </span>
+    </span>
+  );
+}
+
 interface ShelfCellProps {
   id: number;
   code: string;
   fullCode: string;
   value: Occupancy;
   active: boolean;
+  /** What the colour shows; with ``verification``, days since the shelf was verified. */
+  mode?: HeatMapMode;
+  verification?: Verification;
 }
 
-/** One shelf of the heat map: its code and count in the cell, the full sentence as its name. */
-export function ShelfCell({ id, code, fullCode, value, active }: ShelfCellProps) {
-  const level = occupancyLevel(value);
-  const name = `Shelf ${fullCode}: ${occupancyText(value)}${active ? '' : ', deactivated'}`;
+/** One shelf of the heat map: its code and count (or days since verified) in the cell, the full
+ *  sentence as its name. */
+export function ShelfCell({
+  id,
+  code,
+  fullCode,
+  value,
+  active,
+  mode = 'occupancy',
+  verification,
+}: ShelfCellProps) {
+  const now = new Date();
+  const byVerification = mode === 'verified' && verification !== undefined;
+  const band = byVerification ? verificationBand(verification, now) : null;
+  const level = band ?? occupancyLevel(value);
+  const background = band === null ? LEVEL_COLORS[occupancyLevel(value)] : BAND_COLORS[band];
+  const words = byVerification ? verificationText(verification, now) : occupancyText(value);
+  const name = `Shelf ${fullCode}: ${words}${active ? '' : ', deactivated'}`;
   return (
     <Link
       to={`/locations/${String(id)}`}
       className="shelf-cell"
-      style={{ background: LEVEL_COLORS[level] }}
+      style={{ background }}
       title={name}
       data-level={level}
       data-inactive={active ? 'false' : 'true'}
@@ -70,7 +117,9 @@ export function ShelfCell({ id, code, fullCode, value, active }: ShelfCellProps)
         {code}
       </span>
       <span aria-hidden="true">
-        {String(value.occupancy)}/{String(value.total_capacity)}
+        {byVerification
+          ? verificationShort(verification, now)
+          : `${String(value.occupancy)}/${String(value.total_capacity)}`}
       </span>
     </Link>
   );
@@ -93,4 +142,27 @@ export function OccupancyLegend() {
       ))}
     </ul>
   );
+}
+
+/** The bands of days since verification; "never" is hatched and written in every cell. */
+export function VerificationLegend() {
+  return (
+    <ul className="occupancy-legend" aria-label="Days since verified: colours">
+      {BANDS.map((band) => (
+        <li key={band}>
+          <span
+            className="occupancy-legend__swatch"
+            style={{ background: BAND_COLORS[band] }}
+            aria-hidden="true"
+          />
+          {BAND_LABELS[band]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The legend of the map shown. */
+export function HeatMapLegend({ mode }: { mode: HeatMapMode }) {
+  return mode === 'verified' ? <VerificationLegend /> : <OccupancyLegend />;
 }

@@ -6,6 +6,13 @@ import { asTree, findNode } from '../api/get-location-tree';
 import { gridPreview, nextFreeRoom, type GridInput } from './grid-preview';
 import { editValuesOf, hasChanges, lowersSecurityClass, updateBodyOf } from './location-edit';
 import { occupancyLevel, occupancyText } from './occupancy';
+import {
+  verificationBand,
+  verificationOf,
+  verificationShort,
+  verificationText,
+  type VerifiableNode,
+} from './verification';
 
 describe('occupancy', () => {
   it('bands the ratio and says it in words', () => {
@@ -111,5 +118,61 @@ describe('the location tree', () => {
     const tree = asTree([{ ...ROOM, children: [rack] }]);
     expect(findNode(tree, 3)?.kind).toBe('SHELF');
     expect(findNode(tree, 9)).toBeNull();
+  });
+});
+
+describe('days since verification', () => {
+  const now = new Date('2026-12-06T12:00:00Z');
+  const shelf = (at: string | null, active = true): VerifiableNode => ({
+    kind: 'SHELF',
+    is_active: active,
+    last_verified_at: at,
+    children: [],
+  });
+  const rack = (...children: VerifiableNode[]): VerifiableNode => ({
+    kind: 'RACK',
+    is_active: true,
+    last_verified_at: null,
+    children,
+  });
+  const band = (node: VerifiableNode) => verificationBand(verificationOf(node), now);
+
+  it('bands a shelf by whole days: 30, 90 and 365 are the last days of their band', () => {
+    expect(band(shelf('2026-12-06T08:00:00Z'))).toBe('month');
+    expect(band(shelf('2026-11-06T12:00:00Z'))).toBe('month'); // 30 days
+    expect(band(shelf('2026-11-05T12:00:00Z'))).toBe('quarter'); // 31
+    expect(band(shelf('2026-09-07T12:00:00Z'))).toBe('quarter'); // 90
+    expect(band(shelf('2026-09-06T12:00:00Z'))).toBe('year'); // 91
+    expect(band(shelf('2025-12-06T12:00:00Z'))).toBe('year'); // 365
+    expect(band(shelf('2025-12-05T12:00:00Z'))).toBe('older'); // 366
+    expect(band(shelf(null))).toBe('never');
+    expect(band(rack())).toBe('none');
+  });
+
+  it('says it in words, in the cell and in the name', () => {
+    const twelve = verificationOf(shelf('2026-11-24T09:00:00Z'));
+    expect(verificationText(twelve, now)).toBe('verified 12 days ago (2026-11-24)');
+    expect(verificationShort(twelve, now)).toBe('12 d');
+    const never = verificationOf(shelf(null));
+    expect(verificationText(never, now)).toBe('never verified');
+    expect(verificationShort(never, now)).toBe('never');
+    expect(verificationText(verificationOf(rack()), now)).toBe('no active shelves');
+  });
+
+  it('gives a rack its oldest active shelf, and "never" while one was never verified', () => {
+    const old = '2025-10-01T00:00:00Z';
+    const checked = rack(shelf('2026-11-24T09:00:00Z'), shelf(old), shelf(null, false));
+    expect(verificationOf(checked)).toEqual({ shelves: 2, never: 0, oldest: old });
+    expect(band(checked)).toBe('older');
+    expect(verificationText(verificationOf(checked), now)).toBe(
+      'oldest shelf verified 431 days ago (2025-10-01)',
+    );
+    const partly = rack(shelf('2026-11-24T09:00:00Z'), shelf(null));
+    expect(band(partly)).toBe('never');
+    expect(verificationText(verificationOf(partly), now)).toBe(
+      'oldest shelf verified 12 days ago (2026-11-24); 1 of 2 shelves never verified',
+    );
+    const room: VerifiableNode = { ...rack(checked, partly), kind: 'ROOM' };
+    expect(verificationOf(room)).toEqual({ shelves: 4, never: 1, oldest: old });
   });
 });

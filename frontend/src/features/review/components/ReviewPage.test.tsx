@@ -1,8 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderRoute } from '@/test/render-route';
 import { makeFlag, makeReview, makeReviewSignature } from '@/test/review-fixtures';
 import { envelope, stubApi } from '@/test/stub-api';
@@ -153,5 +155,47 @@ describe('ReviewPage', () => {
     expect(signatures).toHaveTextContent('Approver GOA1');
     expect(signatures).toHaveTextContent('Valid');
     expect(screen.queryByRole('button', { name: 'Sign as reviewed' })).not.toBeInTheDocument();
+  });
+
+  it("refetches the review on its live event, not on another review's", async () => {
+    const decided = makeReview({
+      version: 2,
+      flags: [
+        makeFlag({
+          state: 'ACKNOWLEDGED',
+          state_display: 'Acknowledged',
+          comment: 'Planned night maintenance.',
+          decided_by_name: 'Approver MUM1',
+          decided_at: '2026-12-06T09:10:00Z',
+          version: 2,
+        }),
+      ],
+    });
+    const api = stubApi({
+      [DETAIL]: [{ body: makeReview() }, { body: decided }],
+      'GET /api/v1/auth/signing-session/': [SESSION],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter initialEntries={['/audit-reviews/3']}>
+        <Routes>
+          <Route
+            path="/audit-reviews/:reviewId"
+            element={<ReviewPage me={makeMe({ full_name: 'Approver GOA1' })} />}
+          />
+        </Routes>
+      </MemoryRouter>,
+    );
+    expect(within(await flagCard()).getByText('Open')).toBeInTheDocument();
+    const detailCalls = () =>
+      api.calls.filter((c) => c.method === 'GET' && c.path === '/api/v1/audit-reviews/3/').length;
+    expect(detailCalls()).toBe(1);
+
+    send(liveEvent('review', 4, { period: '2026-11', status: 'OPEN' }, 1));
+    send(liveEvent('review', 3, { period: '2026-11', status: 'OPEN' }, 2));
+    await waitFor(() => {
+      expect(screen.getByTestId('flag-31')).toHaveTextContent('Acknowledged by Approver MUM1');
+    });
+    expect(detailCalls()).toBe(2);
   });
 });

@@ -3,9 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeMe } from '@/test/fixtures';
+import { liveEvent, renderWithLiveEvents } from '@/test/live-events';
 import { renderRoute } from '@/test/render-route';
 import { makeReview } from '@/test/review-fixtures';
 import { envelope, stubApi } from '@/test/stub-api';
+
+import { MemoryRouter } from 'react-router';
 
 import { endedMonths } from './review-months';
 import { ReviewsListPage } from './ReviewsListPage';
@@ -77,5 +80,27 @@ describe('ReviewsListPage', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Open review' }));
     expect(await within(dialog).findByText('Already reviewed or in review.')).toBeInTheDocument();
     expect(within(dialog).getByRole('alert')).toHaveTextContent('already has a review');
+  });
+
+  it("refreshes from a review's live event", async () => {
+    const signed = makeReview({ status: 'SIGNED' });
+    const api = stubApi({
+      [`GET ${LIST}`]: [
+        { body: { next: null, previous: null, results: [makeReview()] } },
+        { body: { next: null, previous: null, results: [signed] } },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    const { send } = renderWithLiveEvents(
+      <MemoryRouter initialEntries={['/audit-reviews']}>
+        <ReviewsListPage me={makeMe({ permissions: ['compliance.view_audit_trail'] })} />
+      </MemoryRouter>,
+    );
+    const row = await screen.findByTestId('review-row-3');
+    expect(row).toHaveTextContent('Open');
+    send(liveEvent('review', 3, { period: '2026-11', status: 'SIGNED' }));
+    await waitFor(() => {
+      expect(screen.getByTestId('review-row-3')).toHaveTextContent('Signed');
+    });
   });
 });
