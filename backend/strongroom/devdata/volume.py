@@ -167,15 +167,24 @@ EVENT_AFTER_MONTHS = 24
 
 
 def event_recorded(k: int) -> bool:
+    """Whether the retention event of crate ``k``'s documents is recorded (two crates in three:
+    a crate holds one batch's, study's or procedure's records, which share their event)."""
     return k % 3 != 0
+
+
+def crate_type(index: int, *, units: int, types: int) -> int:
+    """The document type (an index into ``types`` of them) of crate ``index``'s documents: one
+    type per crate, as records are boxed, and every type in every unit (crates go round-robin to
+    ``units``)."""
+    return (index // units) % types
 
 
 def document_retention(
     rule: RetentionRule | None, *, prepared: dt.date, k: int, manual: dt.date | None
 ) -> tuple[dt.date | None, bool, str, int | None]:
-    """``(retention_until, retain_permanently, basis, rule id)`` of volume document ``k``: what
-    its type's approved rule gives it (as a rule approval would compute it), else the crate's
-    date typed by hand (``manual``; None: permanent)."""
+    """``(retention_until, retain_permanently, basis, rule id)`` of a volume document of crate
+    ``k``: what its type's approved rule gives it (as a rule approval would compute it), else the
+    crate's date typed by hand (``manual``; None: permanent)."""
     if rule is None:
         return manual, manual is None, "MANUAL", None
     if rule.is_permanent:
@@ -197,8 +206,8 @@ def document_rows(
     rules: dict[int, RetentionRule] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """``n_docs`` documents spread over the crates, in the order of :data:`DOCUMENT_FIELDS`:
-    a crate's documents are contiguous and numbered after it; counts differ by at most one.
-    ``rules`` (document type id → approved rule) sets their retention
+    a crate's documents are contiguous, numbered after it and of one type (:func:`crate_type`);
+    counts differ by at most one. ``rules`` (document type id → approved rule) sets their retention
     (:func:`document_retention`), except in crates that go to destruction: those keep the
     crate's past date, typed by hand, so their story holds."""
     rules = rules or {}
@@ -209,14 +218,14 @@ def document_rows(
         unit_id = contexts[c.unit].unit.pk
         status = "DESTROYED" if c.status == DESTROYED else "ACTIVE"
         prefix = f"{c.dept.code}-{c.year}-{c.serial:06d}"
+        doc_type = types[crate_type(index, units=len(contexts), types=len(types))]
+        rule = None if c.kind == D else rules.get(doc_type.pk)
         n = 0
         while k < upto:
             n += 1
-            doc_type = types[k % len(types)]
             prepared = dt.date(c.year, 1, 1) + dt.timedelta(days=k % 300)
-            rule = None if c.kind == D else rules.get(doc_type.pk)
             until, permanent, basis, rule_id = document_retention(
-                rule, prepared=prepared, k=k, manual=c.retention
+                rule, prepared=prepared, k=index, manual=c.retention
             )
             yield (
                 c.id, unit_id, f"{prefix}-{n:02d}",

@@ -141,6 +141,27 @@ class Crate(models.Model):
                 condition=Q(status="IN_STORAGE", legal_hold=False),
                 name="crate_retention_due_idx",
             ),
+            # The retention forecast reads these two by index alone (PostgreSQL's INCLUDE): the
+            # eligible crates of a unit by retention date, and the crates in storage that are not
+            # forecast (on hold, retained permanently, waiting for an event).
+            models.Index(
+                fields=["unit", "destroy_after"],
+                include=["id", "department", "document_count"],
+                condition=Q(
+                    status="IN_STORAGE",
+                    legal_hold=False,
+                    retain_permanently=False,
+                    destroy_after__isnull=False,
+                ),
+                name="crate_eligible_idx",
+            ),
+            models.Index(
+                fields=["unit"],
+                include=["id", "legal_hold", "retain_permanently", "destroy_after"],
+                condition=Q(status="IN_STORAGE")
+                & (Q(legal_hold=True) | Q(retain_permanently=True) | Q(destroy_after__isnull=True)),
+                name="crate_not_forecast_idx",
+            ),
         ]
 
     def __str__(self) -> str:

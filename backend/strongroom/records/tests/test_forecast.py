@@ -283,6 +283,17 @@ def test_forecast_query_count_does_not_grow_with_crates(
     assert after <= 6
 
 
+def test_a_crate_filed_under_another_units_department_keeps_its_own_unit(
+    client: Any, world: dict[str, Crate], goa: Any, mum: Any
+) -> None:
+    """Codes are looked up after grouping: the unit comes from the crate, not its department."""
+    Crate.objects.filter(pk=world["feb1"].pk).update(
+        department=DepartmentFactory(unit=mum, code="PROD")
+    )
+    rows = _rows(client.get(URL, {**RANGE, "period": "month"}).json())
+    assert ("2027-02-01", "GOA1", "PROD", 1, 1) in rows
+
+
 def _eligible(client: Any, **params: Any) -> list[str]:
     response = client.get(ELIGIBLE_URL, params)
     assert response.status_code == 200, response.content
