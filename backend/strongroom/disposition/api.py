@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,9 +15,8 @@ from rest_framework.response import Response
 
 from strongroom.accounts.models import User
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
-from strongroom.accounts.scope import user_scope_remember
+from strongroom.accounts.scoped_views import UnitScopedViewSetMixin, path_id
 from strongroom.core.errors import ERROR_RESPONSES, ApplicationError
-from strongroom.core.filters import MAX_ID
 from strongroom.disposition import selectors, services
 from strongroom.disposition.documents import batch_certificate_pdf, batch_pick_list_pdf
 from strongroom.disposition.models import BatchStatus, DestructionBatch
@@ -44,23 +43,16 @@ class BatchFilter(django_filters.FilterSet):
         fields = ["status", "unit"]
 
 
-def _id(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:  # the router lets any path segment through
-        raise Http404 from exc
-    if not 0 < number <= MAX_ID:
-        raise Http404
-    return number
-
-
 _TRANSITION_SCHEMA = extend_schema(
     request=BatchTransitionSerializer, responses={200: BatchDetailSerializer, **ERROR_RESPONSES}
 )
 
 
 class DestructionBatchViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    UnitScopedViewSetMixin[DestructionBatch],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = ROLE_CHECKED
     required_permissions = {
@@ -89,32 +81,15 @@ class DestructionBatchViewSet(
             return DestructionBatch.objects.none()
         return selectors.batch_list_for_user(user=self._caller())
 
-    def _caller(self) -> User:
-        user = request_user(self.request)
-        user_scope_remember(user)
-        return user
+    def scoped_exists(self, *, user: User, pk: int) -> bool:
+        return selectors.batch_exists_for_user(user=user, batch_id=pk)
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "user": self._caller()}
+    def scoped_get(self, *, user: User, pk: int) -> DestructionBatch | None:
+        return selectors.batch_get_for_user(user=user, batch_id=pk)
 
-    def _in_scope(self, pk: Any) -> int:
-        """The batch id, refused as not found outside the caller's units before the body is
-        read (a body error must not tell another unit's user the batch exists)."""
-        batch_id = _id(pk)
-        if not selectors.batch_exists_for_user(user=self._caller(), batch_id=batch_id):
-            raise Http404
-        return batch_id
-
-    def _detail(self, pk: Any) -> DestructionBatch:
-        found = selectors.batch_get_for_user(user=self._caller(), batch_id=_id(pk))
-        if found is None:
-            raise Http404
-        return found
-
-    def _body(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
-        batch = self._detail(pk)
-        context = {"user": self._caller(), "parts": selectors.batch_detail_parts(batch)}
-        return Response(BatchDetailSerializer(batch, context=context).data, status=status_code)
+    def detail_response_data(self, obj: DestructionBatch) -> dict[str, Any]:
+        context = {"user": self._caller(), "parts": selectors.batch_detail_parts(obj)}
+        return BatchDetailSerializer(obj, context=context).data
 
     @extend_schema(responses={200: BatchDetailSerializer, **ERROR_RESPONSES})
     def retrieve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
@@ -163,7 +138,7 @@ class DestructionBatchViewSet(
             remove.is_valid(raise_exception=True)
             services.batch_items_remove(
                 actor=actor,
-                batch_id=_id(pk),
+                batch_id=path_id(pk),
                 version=remove.validated_data["version"],
                 item_ids=remove.validated_data["items"],
             )
@@ -173,7 +148,7 @@ class DestructionBatchViewSet(
         data = add.validated_data
         services.batch_items_add(
             actor=actor,
-            batch_id=_id(pk),
+            batch_id=path_id(pk),
             version=data["version"],
             selection=services.CrateSelection(
                 crate_ids=data.get("crates") or [],
@@ -191,7 +166,7 @@ class DestructionBatchViewSet(
         services.batch_transition(
             http_request=request._request,
             actor=request_user(request),
-            batch_id=_id(pk),
+            batch_id=path_id(pk),
             name=name,
             version=data["version"],
             password=data["signature"]["password"],
@@ -242,8 +217,8 @@ class DestructionBatchViewSet(
         services.batch_item_destroy(
             http_request=request._request,
             actor=request_user(request),
-            batch_id=_id(pk),
-            item_id=_id(item_id),
+            batch_id=path_id(pk),
+            item_id=path_id(item_id),
             data=services.DestroyInput(
                 version=data["version"],
                 scanned_code=data["scanned_code"],
@@ -267,8 +242,8 @@ class DestructionBatchViewSet(
         serializer.is_valid(raise_exception=True)
         services.batch_item_not_found(
             actor=request_user(request),
-            batch_id=_id(pk),
-            item_id=_id(item_id),
+            batch_id=path_id(pk),
+            item_id=path_id(item_id),
             version=serializer.validated_data["version"],
             reason=serializer.validated_data["reason"],
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from strongroom.accounts.models import User
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
-from strongroom.accounts.scope import user_scope_remember, user_unit_ids
+from strongroom.accounts.scope import user_unit_ids
+from strongroom.accounts.scoped_views import UnitScopedViewSetMixin, path_id
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.csv_export import csv_response
 from strongroom.core.errors import ERROR_RESPONSES
-from strongroom.core.filters import MAX_ID
 from strongroom.inventory import selectors, services
 from strongroom.inventory.documents import CSV_HEADER, audit_report_csv_rows, audit_report_pdf
 from strongroom.inventory.models import AuditStatus, InventoryAudit
@@ -52,21 +52,14 @@ class AuditFilter(django_filters.FilterSet):
         fields = ["status", "unit"]
 
 
-def _id(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:  # the router lets any path segment through
-        raise Http404 from exc
-    if not 0 < number <= MAX_ID:
-        raise Http404
-    return number
-
-
 _DETAIL = {200: InventoryAuditDetailSerializer, **ERROR_RESPONSES}
 
 
 class InventoryAuditViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    UnitScopedViewSetMixin[InventoryAudit],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = ROLE_CHECKED
     required_permissions = {
@@ -96,34 +89,15 @@ class InventoryAuditViewSet(
             return InventoryAudit.objects.none()
         return selectors.audit_list_for_user(user=self._caller())
 
-    def _caller(self) -> User:
-        user = request_user(self.request)
-        user_scope_remember(user)
-        return user
+    def scoped_exists(self, *, user: User, pk: int) -> bool:
+        return selectors.audit_exists_for_user(user=user, audit_id=pk)
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "user": self._caller()}
+    def scoped_get(self, *, user: User, pk: int) -> InventoryAudit | None:
+        return selectors.audit_get_for_user(user=user, audit_id=pk)
 
-    def _in_scope(self, pk: Any) -> int:
-        """The audit id, refused as not found outside the caller's units before the body is
-        read (a body error must not tell another unit's user the audit exists)."""
-        audit_id = _id(pk)
-        if not selectors.audit_exists_for_user(user=self._caller(), audit_id=audit_id):
-            raise Http404
-        return audit_id
-
-    def _detail(self, pk: Any) -> InventoryAudit:
-        found = selectors.audit_get_for_user(user=self._caller(), audit_id=_id(pk))
-        if found is None:
-            raise Http404
-        return found
-
-    def _body(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
-        audit = self._detail(pk)
-        context = {"user": self._caller(), "parts": selectors.audit_detail_parts(audit)}
-        return Response(
-            InventoryAuditDetailSerializer(audit, context=context).data, status=status_code
-        )
+    def detail_response_data(self, obj: InventoryAudit) -> dict[str, Any]:
+        context = {"user": self._caller(), "parts": selectors.audit_detail_parts(obj)}
+        return InventoryAuditDetailSerializer(obj, context=context).data
 
     @extend_schema(
         responses={200: CycleCountProposalSerializer(many=True), **ERROR_RESPONSES},
@@ -207,7 +181,7 @@ class InventoryAuditViewSet(
     def scans_list(self, request: HttpRequest, pk: Any = None) -> Response:
         audit = self._detail(pk)
         shelf = request.query_params.get("shelf")
-        shelf_id = _id(shelf) if shelf else None
+        shelf_id = path_id(shelf) if shelf else None
         return Response(
             InventoryScanSerializer(selectors.audit_scans(audit, shelf_id=shelf_id), many=True).data
         )
@@ -217,7 +191,7 @@ class InventoryAuditViewSet(
     def shelf_done(self, request: HttpRequest, pk: Any = None, shelf_id: Any = None) -> Response:
         audit_id = self._in_scope(pk)
         services.audit_shelf_done(
-            actor=request_user(request), audit_id=audit_id, shelf_id=_id(shelf_id)
+            actor=request_user(request), audit_id=audit_id, shelf_id=path_id(shelf_id)
         )
         return self._body(pk)
 
@@ -234,7 +208,7 @@ class InventoryAuditViewSet(
         services.audit_shelf_reopen(
             actor=request_user(request),
             audit_id=audit_id,
-            shelf_id=_id(shelf_id),
+            shelf_id=path_id(shelf_id),
             reason=serializer.validated_data["reason"],
         )
         return self._body(pk)
@@ -274,7 +248,7 @@ class InventoryAuditViewSet(
             http_request=request._request,
             actor=request_user(request),
             audit_id=audit_id,
-            finding_id=_id(finding_id),
+            finding_id=path_id(finding_id),
             data=services.ReconcileInput(
                 version=data["version"],
                 action=data["action"],

@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from strongroom.accounts.models import User
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
-from strongroom.accounts.scope import user_scope_remember
+from strongroom.accounts.scoped_views import UnitScopedViewSetMixin, path_id
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.signing import SignatureCheckCache, signature_check_detail
 from strongroom.core.csv_export import CSVRenderer, csv_response
@@ -79,16 +79,6 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["unit", "status"]
 
 
-def _id(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < number <= MAX_ID:
-        raise Http404
-    return number
-
-
 def _int_param(request: HttpRequest, name: str, *, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -106,7 +96,12 @@ def _int_param(request: HttpRequest, name: str, *, low: int, high: int) -> int |
     return value
 
 
-class AuditReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AuditReviewViewSet(
+    UnitScopedViewSetMixin[AuditReview],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     permission_classes = ROLE_CHECKED
     required_permissions = {
         "list": VIEW,
@@ -130,30 +125,20 @@ class AuditReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             "-period_start", "unit__code"
         )
 
-    def _caller(self) -> User:
-        user = request_user(self.request)
-        user_scope_remember(user)
-        return user
+    def scoped_exists(self, *, user: User, pk: int) -> bool:
+        return selectors.review_exists_for_user(user=user, review_id=pk)
 
-    def _in_scope(self, pk: Any) -> int:
-        """The review id, refused as not found outside the caller's units before the body is
-        read."""
-        review_id = _id(pk)
-        if not selectors.review_exists_for_user(user=self._caller(), review_id=review_id):
-            raise Http404
-        return review_id
+    def scoped_get(self, *, user: User, pk: int) -> AuditReview | None:
+        return selectors.review_get_for_user(user=user, review_id=pk)
 
-    def _body(self, pk: Any, *, status_code: int = status.HTTP_200_OK) -> Response:
-        review = selectors.review_get_for_user(user=self._caller(), review_id=_id(pk))
-        if review is None:
-            raise Http404
-        flags = selectors.review_flags(review)
+    def detail_response_data(self, obj: AuditReview) -> dict[str, Any]:
+        flags = selectors.review_flags(obj)
         context = {
             "user": self._caller(),
-            "parts": {"flags": flags, "signatures": selectors.review_signatures(review)},
+            "parts": {"flags": flags, "signatures": selectors.review_signatures(obj)},
             "events": selectors.flag_events(flags),
         }
-        return Response(ReviewDetailSerializer(review, context=context).data, status=status_code)
+        return ReviewDetailSerializer(obj, context=context).data
 
     @extend_schema(responses={200: ReviewDetailSerializer, **ERROR_RESPONSES})
     def retrieve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Response:
@@ -204,7 +189,7 @@ class AuditReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         services.review_flag_decide(
             actor=request_user(request),
             review_id=review_id,
-            flag_id=_id(flag_id),
+            flag_id=path_id(flag_id),
             decision=data["decision"],
             comment=data["comment"],
             version=data["version"],
