@@ -2,9 +2,9 @@
 touched. SQLite rebuilds the table to change a check constraint, which drops its append-only
 triggers: they are taken off and put back around it, as in 0005 and 0006."""
 
-from django.db import migrations, models
+from django.db import migrations
 
-from strongroom.compliance import immutability
+from strongroom.compliance.migrations._meanings import meaning_operations
 
 MEANINGS = [
     ("SUBMITTED", "Submitted"),
@@ -28,36 +28,9 @@ MEANINGS = [
 ]
 
 
-def triggers_off(apps, schema_editor):
-    immutability.uninstall(schema_editor.connection)
-
-
-def triggers_on(apps, schema_editor):
-    immutability.install(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("compliance", "0009_signature_scheme_4"),
     ]
 
-    operations = [
-        migrations.RunPython(triggers_off, triggers_on),
-        migrations.RemoveConstraint(
-            model_name="signature",
-            name="signature_meaning_valid",
-        ),
-        migrations.AlterField(
-            model_name="signature",
-            name="meaning",
-            field=models.CharField(choices=MEANINGS, max_length=15),
-        ),
-        migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("meaning__in", [value for value, _ in MEANINGS])),
-                name="signature_meaning_valid",
-            ),
-        ),
-        migrations.RunPython(triggers_on, triggers_off),
-    ]
+    operations = meaning_operations(MEANINGS)
