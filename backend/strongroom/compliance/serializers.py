@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from strongroom.compliance.models import AuditEvent, Signature
+from strongroom.compliance.models import AuditEvent, Signature, SignatureMeaning
 from strongroom.compliance.signing import (
     STATUS_CHOICES,
     STATUSES,
@@ -21,6 +21,24 @@ def signature_check_cache(context: dict[str, object]) -> SignatureCheckCache:
         cache = SignatureCheckCache()
         context["signature_checks"] = cache
     return cache
+
+
+class SignatureManifestationSerializer(serializers.Serializer):
+    # A signature of a record's page (a batch, an inventory audit, a review): its manifestation
+    # (Part 11 §11.50) and its validity now. No docstring: drf-spectacular would give it to
+    # every subclass's component.
+    id = serializers.IntegerField()
+    printed_name = serializers.CharField()
+    signer = serializers.IntegerField(source="signer_id")
+    meaning = serializers.ChoiceField(choices=SignatureMeaning.choices)
+    meaning_display = serializers.CharField(source="get_meaning_display")
+    signed_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    status = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
+    def get_status(self, signature: Signature) -> str:
+        return signature_check_detail(signature, cache=signature_check_cache(self.context))[0]
 
 
 class SignatureSerializer(serializers.ModelSerializer):

@@ -5,10 +5,8 @@ from rest_framework import serializers
 
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.serializers import (
-    SIGNATURE_STATUS_CHOICES,
-    signature_check_cache,
+    SignatureManifestationSerializer,
 )
-from strongroom.compliance.signing import signature_check_detail
 from strongroom.core.filters import MAX_ID
 from strongroom.disposition.actions import batch_available_actions
 from strongroom.disposition.models import BatchItem, BatchStatus, DestructionBatch, ItemState
@@ -126,25 +124,13 @@ class BatchItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BatchSignatureSerializer(serializers.Serializer):
+class BatchSignatureSerializer(SignatureManifestationSerializer):
     """A signature of the batch or of one of its crates: its manifestation and validity."""
 
-    id = serializers.IntegerField()
     object_type = serializers.ChoiceField(
         choices=[("destruction_batch", "The batch"), ("batch_item", "A crate of the batch")]
     )
     object_id = serializers.CharField()
-    printed_name = serializers.CharField()
-    signer = serializers.IntegerField(source="signer_id")
-    meaning = serializers.ChoiceField(choices=SignatureMeaning.choices)
-    meaning_display = serializers.CharField(source="get_meaning_display")
-    signed_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    status = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
-    def get_status(self, signature: Any) -> str:
-        return signature_check_detail(signature, cache=signature_check_cache(self.context))[0]
 
 
 class BatchDetailSerializer(BatchListSerializer):

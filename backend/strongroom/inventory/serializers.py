@@ -4,8 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.serializers import SIGNATURE_STATUS_CHOICES, signature_check_cache
-from strongroom.compliance.signing import signature_check_detail
+from strongroom.compliance.serializers import SignatureManifestationSerializer
 from strongroom.core.filters import MAX_ID
 from strongroom.inventory.actions import audit_available_actions
 from strongroom.inventory.models import AuditShelf, FindingResult, InventoryAudit
@@ -128,23 +127,11 @@ class InventoryResultSerializer(serializers.Serializer):
         return list(ALLOWED_ACTIONS.get(row.result, ()))
 
 
-class InventorySignatureSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class InventorySignatureSerializer(SignatureManifestationSerializer):
     object_type = serializers.CharField(
         help_text="inventory_audit (the audit) or inventory_finding (a finding)."
     )
     object_id = serializers.CharField()
-    printed_name = serializers.CharField()
-    signer = serializers.IntegerField(source="signer_id")
-    meaning = serializers.ChoiceField(choices=SignatureMeaning.choices)
-    meaning_display = serializers.CharField(source="get_meaning_display")
-    signed_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    status = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
-    def get_status(self, signature: Any) -> str:
-        return signature_check_detail(signature, cache=signature_check_cache(self.context))[0]
 
 
 class InventoryAuditDetailSerializer(InventoryAuditListSerializer):

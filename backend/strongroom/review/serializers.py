@@ -3,9 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from strongroom.compliance.models import SignatureMeaning
-from strongroom.compliance.serializers import SIGNATURE_STATUS_CHOICES, signature_check_cache
-from strongroom.compliance.signing import signature_check_detail
+from strongroom.compliance.serializers import SignatureManifestationSerializer
 from strongroom.core.filters import MAX_ID
 from strongroom.requests.serializers import RequestSignatureSerializer
 from strongroom.review.models import AuditReview, FlagRule, FlagState, ReviewFlag, ReviewStatus
@@ -100,21 +98,8 @@ class ReviewFlagSerializer(serializers.ModelSerializer):
         return FlagEventSerializer(shown, many=True).data
 
 
-class ReviewSignatureSerializer(serializers.Serializer):
+class ReviewSignatureSerializer(SignatureManifestationSerializer):
     """The review's signature: its manifestation and validity."""
-
-    id = serializers.IntegerField()
-    printed_name = serializers.CharField()
-    signer = serializers.IntegerField(source="signer_id")
-    meaning = serializers.ChoiceField(choices=SignatureMeaning.choices)
-    meaning_display = serializers.CharField(source="get_meaning_display")
-    signed_at = serializers.DateTimeField()
-    reason = serializers.CharField()
-    status = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.ChoiceField(choices=SIGNATURE_STATUS_CHOICES))
-    def get_status(self, signature: Any) -> str:
-        return signature_check_detail(signature, cache=signature_check_cache(self.context))[0]
 
 
 class ReviewDetailSerializer(ReviewListSerializer):

@@ -2298,8 +2298,6 @@ export interface components {
         /** @description A signature of the batch or of one of its crates: its manifestation and validity. */
         BatchSignature: {
             id: number;
-            object_type: components["schemas"]["ObjectTypeEnum"];
-            object_id: string;
             printed_name: string;
             signer: number;
             meaning: components["schemas"]["MeaningEnum"];
@@ -2308,6 +2306,8 @@ export interface components {
             signed_at: string;
             reason: string;
             readonly status: components["schemas"]["SignatureStatusEnum"];
+            object_type: components["schemas"]["ObjectTypeEnum"];
+            object_id: string;
         };
         /**
          * @description * `DRAFT` - Draft
@@ -3161,9 +3161,6 @@ export interface components {
         };
         InventorySignature: {
             id: number;
-            /** @description inventory_audit (the audit) or inventory_finding (a finding). */
-            object_type: string;
-            object_id: string;
             printed_name: string;
             signer: number;
             meaning: components["schemas"]["MeaningEnum"];
@@ -3172,6 +3169,9 @@ export interface components {
             signed_at: string;
             reason: string;
             readonly status: components["schemas"]["SignatureStatusEnum"];
+            /** @description inventory_audit (the audit) or inventory_finding (a finding). */
+            object_type: string;
+            object_id: string;
         };
         InventorySignedRequest: {
             version: number;
