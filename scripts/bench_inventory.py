@@ -817,6 +817,7 @@ async def measure(
             wall = await scanner.run(ops)
             cpu = time.process_time() - cpu_before
             await asyncio.sleep(3)  # the last events
+            viewer.listeners.remove(reauthenticate)  # the socket closes here
             reader.cancel()
             if fetching is not None:
                 fetching.cancel()
@@ -853,8 +854,9 @@ async def measure(
         try:
             await finish(args, client, headers, audit_id, password, results, log)
         finally:
-            if any(k.done() and not k.cancelled() and k.exception() for k in keepers):
-                results["error"] = "a token refresh failed"
+            failed = [k.exception() for k in keepers if k.done() and not k.cancelled()]
+            if any(failed):
+                results["error"] = f"a token refresh failed: {next(e for e in failed if e)!r}"
             for keeper in keepers:
                 keeper.cancel()
 
