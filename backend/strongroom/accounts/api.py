@@ -313,6 +313,7 @@ class UserViewSet(
                 failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=cutoff
             ).values_list("username", flat=True)
         )
+        context["two_factor_user_ids"] = selectors.two_factor_user_ids()
         return context
 
     @extend_schema(responses={201: OneTimePasswordSerializer, **ERROR_RESPONSES})

@@ -147,3 +147,10 @@ def two_factor_enabled(user: User) -> bool:
 def two_factor_enrolment_pending(user: User) -> bool:
     """Required for the user's role but not (yet) enrolled: no session until they enrol."""
     return two_factor_required(user) and not two_factor_enabled(user)
+
+
+def two_factor_user_ids() -> set[int]:
+    """The users with a confirmed authenticator (for the people list)."""
+    return set(
+        TwoFactorDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
+    )

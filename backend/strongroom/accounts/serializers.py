@@ -89,6 +89,7 @@ class UserSerializer(serializers.ModelSerializer):
     )
     unit_codes = serializers.SerializerMethodField()
     locked_out = serializers.SerializerMethodField()
+    two_factor_enabled = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -107,6 +108,7 @@ class UserSerializer(serializers.ModelSerializer):
             "date_joined",
             "deactivated_at",
             "locked_out",
+            "two_factor_enabled",
         ]
         read_only_fields = [
             "is_active",
@@ -124,6 +126,10 @@ class UserSerializer(serializers.ModelSerializer):
     def get_locked_out(self, user: User) -> bool:
         locked: set[str] = self.context.get("locked_usernames", set())
         return user.username in locked
+
+    def get_two_factor_enabled(self, user: User) -> bool:
+        enrolled: set[Any] | None = self.context.get("two_factor_user_ids")
+        return two_factor_enabled(user) if enrolled is None else user.pk in enrolled
 
 
 class UserUpdateSerializer(UserSerializer):

@@ -276,9 +276,12 @@ def test_a_system_administrator_resets_a_lost_authenticator(
     refused = api_client_for(unit_admin).post(path, {"reason": "Lost phone"})
     assert refused.status_code == 403
     sysadmin = UserFactory(role_name=roles.SYSTEM_ADMINISTRATOR)
+    listed = api_client_for(sysadmin).get(f"/api/v1/users/{user.pk}/")
+    assert listed.json()["two_factor_enabled"] is True
     assert api_client_for(sysadmin).post(path, {}).status_code == 400  # a reason is required
     reset = api_client_for(sysadmin).post(path, {"reason": "Lost phone"})
     assert reset.status_code == 200, reset.content
+    assert reset.json()["two_factor_enabled"] is False
     assert not TwoFactorDevice.objects.filter(user=user).exists()
     assert bearer(session["access"]).get("/api/v1/auth/me/").status_code == 401
     event = AuditEvent.objects.get(action="user.two_factor_reset")

@@ -4741,6 +4741,7 @@ export interface components {
             /** Format: date-time */
             readonly deactivated_at: string | null;
             readonly locked_out: boolean;
+            readonly two_factor_enabled: boolean;
         };
         /**
          * @description A user as administrators see them. ``username`` is written once; flags such as
@@ -4786,6 +4787,7 @@ export interface components {
             /** Format: date-time */
             readonly deactivated_at: string | null;
             readonly locked_out: boolean;
+            readonly two_factor_enabled: boolean;
         };
         /**
          * @description A user as administrators see them. ``username`` is written once; flags such as
