@@ -30,16 +30,15 @@ export function useEnrolmentStart() {
   return useMutation({ mutationFn: enrolmentStart });
 }
 
+/** The caller refreshes the user (two-factor is on) once the recovery codes were seen: the
+ *  account page would otherwise swap the codes for its "on" state before they are read. */
 export function useEnrolmentConfirm() {
+  return useMutation({ mutationFn: enrolmentConfirm });
+}
+
+export function useMeRefresh() {
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: enrolmentConfirm,
-    onSuccess: (_, input) => {
-      if (input.challenge === null) {
-        void queryClient.invalidateQueries({ queryKey: authKeys.me() });
-      }
-    },
-  });
+  return () => queryClient.invalidateQueries({ queryKey: authKeys.me() });
 }
 
 export function useRecoveryCodesRegenerate() {

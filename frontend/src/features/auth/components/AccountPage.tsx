@@ -16,7 +16,7 @@ import { useState } from 'react';
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
 
-import { useRecoveryCodesRegenerate, useTwoFactorDisable } from '../api/two-factor';
+import { useMeRefresh, useRecoveryCodesRegenerate, useTwoFactorDisable } from '../api/two-factor';
 
 import { RecoveryCodes } from './RecoveryCodes';
 import { TwoFactorEnrolment } from './TwoFactorEnrolment';
@@ -143,6 +143,7 @@ function DisableTwoFactor() {
 
 function TwoFactorSection({ me }: { me: Me }) {
   const [enrolling, setEnrolling] = useState(false);
+  const refreshMe = useMeRefresh();
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="two-factor-title">
       <Stack>
@@ -160,15 +161,16 @@ function TwoFactorSection({ me }: { me: Me }) {
             : 'Add a code from an authenticator app to your password at every sign-in.'}
           {me.two_factor_required && ' Your role requires it.'}
         </Text>
-        {!me.two_factor_enabled &&
-          (enrolling ? (
-            <TwoFactorEnrolment
-              challenge={null}
-              onDone={() => {
-                setEnrolling(false);
-              }}
-            />
-          ) : (
+        {enrolling ? (
+          <TwoFactorEnrolment
+            challenge={null}
+            onDone={() => {
+              setEnrolling(false);
+              void refreshMe();
+            }}
+          />
+        ) : (
+          !me.two_factor_enabled && (
             <Group>
               <Button
                 onClick={() => {
@@ -178,9 +180,10 @@ function TwoFactorSection({ me }: { me: Me }) {
                 Set up two-factor sign-in
               </Button>
             </Group>
-          ))}
-        {me.two_factor_enabled && <RegenerateRecoveryCodes />}
-        {me.two_factor_enabled && !me.two_factor_required && <DisableTwoFactor />}
+          )
+        )}
+        {me.two_factor_enabled && !enrolling && <RegenerateRecoveryCodes />}
+        {me.two_factor_enabled && !enrolling && !me.two_factor_required && <DisableTwoFactor />}
       </Stack>
     </Paper>
   );

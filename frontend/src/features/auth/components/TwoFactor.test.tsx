@@ -8,11 +8,19 @@ import { makeMe } from '@/test/fixtures';
 import { renderWithProviders } from '@/test/render';
 import { envelope } from '@/test/stub-api';
 
+import { useMe } from '../api/get-me';
+
 import { AccountPage } from './AccountPage';
 import { LoginScreen } from './LoginScreen';
 
 const CHALLENGE = { challenge: 'signed-challenge', expires_at: '2026-01-01T00:05:00Z' };
 const SESSION = { access: 'access-token', refresh: 'refresh-token', user: makeMe() };
+
+/** The account page as the app shows it: with the user the server says. */
+function AccountFromServer() {
+  const me = useMe();
+  return me.data === undefined ? null : <AccountPage me={me.data} />;
+}
 
 afterEach(() => {
   session.end(null);
@@ -97,6 +105,33 @@ describe('AccountPage', () => {
     renderWithProviders(<AccountPage me={makeMe()} />);
     expect(screen.getByRole('button', { name: 'Set up two-factor sign-in' })).toBeVisible();
     expect(screen.queryByRole('button', { name: 'Turn off' })).toBeNull();
+  });
+
+  it('shows the recovery codes of a new enrolment before the page says it is on', async () => {
+    const routes: Record<string, MockRoute> = {
+      '/api/v1/auth/two-factor/enrolment/': {
+        body: {
+          secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+          otpauth_uri: 'otpauth://totp/Strongroom:goa1-approver?secret=JBSW',
+          qr_svg_data_uri: 'data:image/svg+xml,%3Csvg%3E%3C/svg%3E',
+        },
+      },
+      '/api/v1/auth/two-factor/enrolment/confirm/': { body: { recovery_codes: ['abcde-fghjk'] } },
+      '/api/v1/auth/me/': { body: makeMe() },
+    };
+    mockFetch(routes);
+    session.setTokens('access-token', 'refresh-token');
+    renderWithProviders(<AccountFromServer />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Set up two-factor sign-in' }));
+    await userEvent.type(await screen.findByLabelText(/^Code from the app/), '123456');
+    routes['/api/v1/auth/me/'] = { body: makeMe({ two_factor_enabled: true }) };
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByRole('list', { name: 'Recovery codes' })).toHaveTextContent(
+      'abcde-fghjk',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'I have saved my recovery codes' }));
+    expect(await screen.findByRole('button', { name: 'Replace recovery codes' })).toBeVisible();
+    expect(screen.queryByRole('list', { name: 'Recovery codes' })).toBeNull();
   });
 
   it('does not offer to turn it off when the role requires it', () => {
