@@ -252,6 +252,24 @@ def session_login_second_factor(*, request: HttpRequest, challenge: str, code: s
     return session_start(user=user, changes={"second_factor": [None, method]})
 
 
+def two_factor_admin_check(*, request: HttpRequest, user: User, code: str) -> None:
+    """The Django admin's sign-in keeps the same rule as the API: a user with an authenticator
+    adds a code (or a recovery code), and a user whose role requires one and has none enrols in
+    the application first. A wrong code is audited and counts towards the lockout."""
+    if two_factor_enabled(user):
+        _lockout_check(request, user)
+        with transaction.atomic():
+            method = _code_consume(user=user, code=code, recovery=True)
+        if method is None:
+            _code_refuse(request=request, user=user, action="auth.login_failed")
+    elif two_factor_required(user):
+        raise ApplicationError(
+            "Your role requires two-factor sign-in: sign in to the application first to set it up.",
+            code="two_factor_required",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
 # --- Enrolment, recovery codes, disabling -----------------------------------------------------
 
 
