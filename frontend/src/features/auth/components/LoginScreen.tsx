@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Button,
   Center,
   Paper,
@@ -76,6 +77,11 @@ export function LoginScreen() {
                   }
                 }}
               />
+            )}
+            {challenge.two_factor === 'enrol' && (
+              <Anchor component="button" type="button" size="sm" onClick={restart}>
+                Start again with your password
+              </Anchor>
             )}
           </Stack>
         </Paper>
