@@ -238,6 +238,7 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
       ['new retention rule', '/retention/rules/new'],
       ['event dates', '/retention/events/import'],
       ['system status', '/system'],
+      ['your account', '/account'],
       ['page not found', '/no-such-page'],
     ]);
 

@@ -93,6 +93,8 @@ class ChaosTopology(Topology):
             "STRONGROOM_THROTTLE_USER": "1000000/minute",
             "STRONGROOM_THROTTLE_LOGIN": "1000/minute",
             "STRONGROOM_THROTTLE_LOGIN_USERNAME": "1000/minute",
+            # Its users sign in with a password alone (two-factor sign-in is not under test).
+            "STRONGROOM_2FA_REQUIRED_ROLES": "",
             # A task a killed worker held comes back after this long (production: 3600 s).
             "STRONGROOM_CELERY_VISIBILITY_TIMEOUT": str(a.visibility),
             "STRONGROOM_CELERY_RESTORE_INTERVAL": "2",

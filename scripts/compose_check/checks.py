@@ -61,6 +61,9 @@ class Person:
     access: str = ""
     refresh: str = ""
     signed: bool = False  # a signature was made in this session (the next needs no username)
+    # Production requires two-factor of System Administrators: the first administrator enrols at
+    # the first sign-in, and every later sign-in takes a code from this.
+    authenticator: api.Authenticator = field(default_factory=api.Authenticator)
 
 
 @dataclass
@@ -186,8 +189,13 @@ class Checks:
     # ------------------------------------------------------------------ API
 
     def login(self, client: httpx.Client, person: Person) -> dict[str, Any]:
-        tokens = api.login(client, person.username, person.password)
+        tokens = api.login_with_second_factor(
+            client, person.username, person.password, person.authenticator
+        )
         person.access, person.refresh, person.signed = tokens.access, tokens.refresh, False
+        self.secret(f"{person.username}'s authenticator secret", person.authenticator.secret)
+        for number, code in enumerate(person.authenticator.recovery_codes, 1):
+            self.secret(f"{person.username}'s recovery code {number}", code)
         self.secret(f"{person.username}'s access token", tokens.access)
         self.secret(f"{person.username}'s refresh token", tokens.refresh)
         return tokens.body
@@ -215,8 +223,8 @@ class Checks:
         self.secret("the first administrator's password", admin.password)
         body = self.login(client, admin)
         self.check(
-            "the first administrator signs in over HTTPS",
-            admin.access.count(".") == 2,
+            "the first administrator signs in over HTTPS, enrolling an authenticator (TOTP)",
+            admin.access.count(".") == 2 and bool(admin.authenticator.secret),
             f"user {body.get('user', {}).get('username')}, must change password "
             f"{body.get('user', {}).get('must_change_password')}",
         )
@@ -661,7 +669,9 @@ class Checks:
     def check_world(self, world: World, when: str) -> None:
         """After a restart, a restore or an upgrade: the changed password signs in, the request
         is there as it was left, the audit chain verifies (a new client: nginx was restarted)."""
-        admin = Person(world.admin.username, world.admin.password)
+        admin = Person(
+            world.admin.username, world.admin.password, authenticator=world.admin.authenticator
+        )
         with self.client() as client:
             try:
                 self.login(client, admin)

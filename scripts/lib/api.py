@@ -10,13 +10,17 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pyotp
 from lib.envelope import error_envelope
 
 LOGIN_PATH = "/api/v1/auth/login/"
+LOGIN_SECOND_FACTOR_PATH = "/api/v1/auth/login/two-factor/"
+ENROLMENT_PATH = "/api/v1/auth/two-factor/enrolment/"
+ENROLMENT_CONFIRM_PATH = "/api/v1/auth/two-factor/enrolment/confirm/"
 REFRESH_PATH = "/api/v1/auth/refresh/"
 
 
@@ -93,6 +97,58 @@ def tokens_from(response: httpx.Response, what: str) -> Tokens:
 
 def login(client: httpx.Client, username: str, password: str) -> Tokens:
     response = client.post(LOGIN_PATH, json={"username": username, "password": password})
+    return tokens_from(response, f"login as {username}")
+
+
+@dataclass
+class Authenticator:
+    """A TOTP authenticator as a script holds it (an authenticator app's part): the secret, the
+    recovery codes of its enrolment, and the last time step it gave a code for (the server takes
+    a code once, so the next sign-in waits for the next 30-second step)."""
+
+    secret: str = ""
+    recovery_codes: list[str] = field(default_factory=list)
+    last_step: int = 0
+
+    def code(self) -> str:
+        totp = pyotp.TOTP(self.secret)
+        step = totp.timecode(time.time())
+        if step <= self.last_step:
+            time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+            step = totp.timecode(time.time())
+        self.last_step = step
+        return totp.generate_otp(step)
+
+
+def login_with_second_factor(
+    client: httpx.Client, username: str, password: str, authenticator: Authenticator
+) -> Tokens:
+    """Sign in when the password step may ask for a second factor (202): a code from
+    ``authenticator``, or, when the role requires two-factor and the user has none, an
+    enrolment (the secret and recovery codes are kept in ``authenticator``)."""
+    response = client.post(LOGIN_PATH, json={"username": username, "password": password})
+    if response.status_code == 202:
+        step = response.json()
+        challenge = step.get("challenge", "")
+        if step.get("two_factor") == "enrol":
+            started = client.post(ENROLMENT_PATH, json={"challenge": challenge})
+            if started.status_code != 200:
+                raise ApiError(
+                    f"enrol {username}: HTTP {started.status_code}",
+                    status=started.status_code,
+                    code=error_code(started),
+                )
+            authenticator.secret, authenticator.last_step = started.json()["secret"], 0
+            response = client.post(
+                ENROLMENT_CONFIRM_PATH, json={"challenge": challenge, "code": authenticator.code()}
+            )
+            if response.status_code == 200:
+                authenticator.recovery_codes = list(response.json().get("recovery_codes", []))
+        else:
+            response = client.post(
+                LOGIN_SECOND_FACTOR_PATH,
+                json={"challenge": challenge, "code": authenticator.code()},
+            )
     return tokens_from(response, f"login as {username}")
 
 

@@ -185,6 +185,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 STRONGROOM_PASSWORD_EXPIRY_DAYS = env.int("STRONGROOM_PASSWORD_EXPIRY_DAYS", default=90)
 STRONGROOM_PASSWORD_HISTORY = 5
+# Two-factor sign-in (TOTP, RFC 6238) for local accounts: the roles (group names) whose holders
+# must enrol an authenticator before they get a session. Production requires it of System
+# Administrators and Unit Admins; an empty list (STRONGROOM_2FA_REQUIRED_ROLES=) makes it
+# voluntary for everyone. Recovery codes are stored as HMACs keyed with SECRET_KEY: rotating the
+# key makes the unused ones invalid (the users regenerate them).
+STRONGROOM_2FA_REQUIRED_ROLES = env.list(
+    "STRONGROOM_2FA_REQUIRED_ROLES", default=["System Administrator", "Unit Admin"]
+)
+# How long the step between the password and the code (or the enrolment) may take.
+STRONGROOM_2FA_CHALLENGE_SECONDS = 300
+# The issuer name authenticator apps show next to the account.
+STRONGROOM_2FA_ISSUER = env.str("STRONGROOM_2FA_ISSUER", default="Strongroom")
 # 21 CFR 11.200(a)(1): the first signature of a continuous session takes the user ID and the
 # password, later ones the password; a session with no signature for this many minutes is no
 # longer continuous (both components again). 0 or less: every signature takes both.

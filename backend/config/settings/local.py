@@ -64,3 +64,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "strongroom.accounts.hashers.StrongroomArgon2PasswordHasher",
 ]
+# Two-factor sign-in is voluntary in `make dev` and the end-to-end tests (the demo accounts sign in
+# with their password alone); production requires it of System Administrators and Unit Admins
+# (base.py). STRONGROOM_2FA_REQUIRED_ROLES="System Administrator,Unit Admin" tries it here.
+STRONGROOM_2FA_REQUIRED_ROLES = env.list("STRONGROOM_2FA_REQUIRED_ROLES", default=[])

@@ -55,3 +55,6 @@ if env.str("STRONGROOM_APP_DATABASE_URL", default=""):
         "PASSWORD": _app_database["PASSWORD"],
         "TEST": {"MIRROR": "default"},
     }
+# Two-factor sign-in is voluntary in the test suite; the tests of its enforcement set the roles
+# (strongroom/accounts/tests/test_two_factor.py). Production requires it (base.py).
+STRONGROOM_2FA_REQUIRED_ROLES = env.list("STRONGROOM_2FA_REQUIRED_ROLES", default=[])

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -10,21 +11,43 @@ from django.http import HttpRequest
 from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
 from strongroom.accounts.models import Department, PasswordHistory, ServiceToken, Unit, User
 from strongroom.accounts.passwords import password_change_required
+from strongroom.accounts.two_factor import two_factor_admin_check
 from strongroom.compliance.admin_audit import AuditedAdmin
+from strongroom.core.errors import ApplicationError
 
 
 class StrongroomAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin's sign-in refuses a user whose password must be changed (forced or expired),
     as the API refuses them everything but the change (AdminPasswordPolicyMiddleware ends a
-    session that was already open)."""
+    session that was already open), and takes the second factor as the API does: a code from
+    the authenticator (or a recovery code) of a user who has one; a user whose role requires one
+    and who has none enrols in the application first."""
+
+    code = forms.CharField(
+        label="Authentication code",
+        required=False,
+        max_length=64,
+        strip=True,
+        help_text="If you sign in with two-factor: the code from your authenticator app, or a "
+        "recovery code.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if isinstance(user, User) and password_change_required(user):
             raise ValidationError(ADMIN_CHANGE_FIRST_MESSAGE, code="password_change_required")
+        if isinstance(user, User) and self.request is not None:
+            try:
+                two_factor_admin_check(
+                    request=self.request, user=user, code=self.data.get("code", "") or ""
+                )
+            except ApplicationError as exc:
+                raise ValidationError(exc.message, code=exc.code) from exc
 
 
 admin.site.login_form = StrongroomAdminAuthenticationForm
+admin.site.login_template = "accounts/admin_login.html"
 
 
 @admin.register(Unit)

@@ -11,13 +11,14 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from strongroom.accounts import selectors, services
+from strongroom.accounts import selectors, services, two_factor
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.permissions import ROLE_CHECKED, request_user
 from strongroom.accounts.serializers import (
@@ -28,10 +29,19 @@ from strongroom.accounts.serializers import (
     OneTimePasswordSerializer,
     PasswordChangeSerializer,
     ReasonSerializer,
+    RecoveryCodesSerializer,
     RoleSerializer,
     RotatingRefreshSerializer,
+    SecondFactorSerializer,
     SessionSerializer,
     SigningSessionSerializer,
+    TwoFactorChallengeSerializer,
+    TwoFactorCodeSerializer,
+    TwoFactorDisableSerializer,
+    TwoFactorEnrolmentConfirmSerializer,
+    TwoFactorEnrolmentResultSerializer,
+    TwoFactorEnrolmentSerializer,
+    TwoFactorEnrolmentStartSerializer,
     UnitSerializer,
     UserSerializer,
     UserUpdateSerializer,
@@ -52,15 +62,139 @@ class LoginView(APIView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: SessionSerializer, **ERROR_RESPONSES},
-        summary="Sign in: access and refresh tokens and the user",
+        responses={200: SessionSerializer, 202: TwoFactorChallengeSerializer, **ERROR_RESPONSES},
+        summary="Sign in: access and refresh tokens and the user, or (202) the second step due",
     )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refresh = services.session_login(request=request._request, **serializer.validated_data)
-        user = User.objects.get(pk=refresh["user_id"])
-        return Response(SessionSerializer(SessionSerializer.for_refresh(refresh, user)).data)
+        result = two_factor.session_login(request=request._request, **serializer.validated_data)
+        if isinstance(result, two_factor.TwoFactorChallenge):
+            return _challenge_response(result)
+        return _session_response(result)
+
+
+def _challenge_response(challenge: two_factor.TwoFactorChallenge) -> Response:
+    body = {
+        "two_factor": challenge.purpose,
+        "challenge": challenge.challenge,
+        "expires_at": challenge.expires_at,
+    }
+    return Response(TwoFactorChallengeSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _session_response(refresh: Any) -> Response:
+    user = User.objects.get(pk=refresh["user_id"])
+    return Response(SessionSerializer(SessionSerializer.for_refresh(refresh, user)).data)
+
+
+class LoginSecondFactorView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginAddressThrottle]
+
+    @extend_schema(
+        request=SecondFactorSerializer,
+        responses={200: SessionSerializer, **ERROR_RESPONSES},
+        summary="Sign in, second step: a code from the authenticator or a recovery code",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SecondFactorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refresh = two_factor.session_login_second_factor(
+            request=request._request, **serializer.validated_data
+        )
+        return _session_response(refresh)
+
+
+def _enrolling_user(request: Request, challenge: str | None) -> User:
+    """The user enrolling: the one a sign-in's enrolment challenge names, else the signed-in
+    user."""
+    if challenge:
+        return two_factor.challenge_user(challenge=challenge, purpose="enrol")
+    if request.user and request.user.is_authenticated:
+        return request_user(request)
+    raise NotAuthenticated()
+
+
+class TwoFactorEnrolmentView(APIView):
+    """Enrol an authenticator: signed in (voluntarily), or at sign-in with the enrolment
+    challenge (the role requires it)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginAddressThrottle]
+
+    @extend_schema(
+        request=TwoFactorEnrolmentStartSerializer,
+        responses={200: TwoFactorEnrolmentSerializer, **ERROR_RESPONSES},
+        summary="Start enrolling an authenticator: a new secret, its otpauth URI and QR code",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TwoFactorEnrolmentStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = _enrolling_user(request, serializer.validated_data.get("challenge"))
+        enrolment = two_factor.two_factor_enrolment_start(user=user)
+        return Response(TwoFactorEnrolmentSerializer(enrolment).data)
+
+
+class TwoFactorEnrolmentConfirmView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginAddressThrottle]
+
+    @extend_schema(
+        request=TwoFactorEnrolmentConfirmSerializer,
+        responses={200: TwoFactorEnrolmentResultSerializer, **ERROR_RESPONSES},
+        summary="Confirm the authenticator with a code: ten recovery codes (and, at sign-in, "
+        "the session)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TwoFactorEnrolmentConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = serializer.validated_data.get("challenge")
+        code = serializer.validated_data["code"]
+        if challenge:
+            refresh, codes = two_factor.session_login_enrol(
+                request=request._request, challenge=challenge, code=code
+            )
+            user = User.objects.get(pk=refresh["user_id"])
+            body = {**SessionSerializer.for_refresh(refresh, user), "recovery_codes": codes}
+        else:
+            codes = two_factor.two_factor_enrolment_confirm(
+                request=request._request, user=_enrolling_user(request, None), code=code
+            )
+            body = {"recovery_codes": codes}
+        return Response(TwoFactorEnrolmentResultSerializer(body).data)
+
+
+class RecoveryCodesView(APIView):
+    @extend_schema(
+        request=TwoFactorCodeSerializer,
+        responses={200: RecoveryCodesSerializer, **ERROR_RESPONSES},
+        summary="Ten new recovery codes for a current code; the old ones stop working",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TwoFactorCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        codes = two_factor.two_factor_recovery_codes_regenerate(
+            request=request._request, user=request_user(request), **serializer.validated_data
+        )
+        return Response(RecoveryCodesSerializer({"recovery_codes": codes}).data)
+
+
+class TwoFactorDisableView(APIView):
+    @extend_schema(
+        request=TwoFactorDisableSerializer,
+        responses={204: None, **ERROR_RESPONSES},
+        summary="Turn two-factor sign-in off (password and code again; not when the role "
+        "requires it)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TwoFactorDisableSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        two_factor.two_factor_disable(
+            request=request._request, user=request_user(request), **serializer.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RefreshView(TokenRefreshView):
@@ -153,6 +287,7 @@ class UserViewSet(
         "activate": "accounts.change_user",
         "reset_password": "accounts.change_user",
         "unlock": "accounts.change_user",
+        "reset_two_factor": "accounts.change_user",
     }
     filterset_class = UserFilter
     search_fields = ["username", "full_name", "email"]
@@ -178,6 +313,7 @@ class UserViewSet(
                 failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=cutoff
             ).values_list("username", flat=True)
         )
+        context["two_factor_user_ids"] = selectors.two_factor_user_ids()
         return context
 
     @extend_schema(responses={201: OneTimePasswordSerializer, **ERROR_RESPONSES})
@@ -257,6 +393,20 @@ class UserViewSet(
         user.refresh_from_db()
         body = {"user": user, "one_time_password": password}
         return Response(OneTimePasswordSerializer(body, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: UserSerializer, **ERROR_RESPONSES},
+        summary="Reset a user's two-factor sign-in (System Administrators): their sessions end",
+    )
+    @action(detail=True, methods=["post"], url_path="reset-two-factor")
+    def reset_two_factor(self, request: Request, pk: str | None = None) -> Response:
+        user = self.get_object()
+        services.user_two_factor_reset(
+            actor=request_user(request), user=user, reason=self._reason(request)
+        )
+        user.refresh_from_db()
+        return Response(UserSerializer(user, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ReasonSerializer, responses={200: UserSerializer, **ERROR_RESPONSES})
     @action(detail=True, methods=["post"])

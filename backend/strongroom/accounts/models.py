@@ -169,3 +169,46 @@ class ServiceToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TwoFactorDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30-second steps, what every
+    authenticator app reads from an otpauth URI). Unconfirmed until the user typed a code from
+    it; only a confirmed device asks for a code at sign-in. ``last_step`` is the time step of the
+    last code accepted: a code of that step or an earlier one is refused (no replay)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(secret__regex=r"^[A-Z2-7]{32}$"),  # noqa: S106 (a format)
+                name="two_factor_secret_format",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} TOTP"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code, shown once; only its keyed hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique"),
+            models.CheckConstraint(
+                condition=Q(code_hash__regex=r"^[0-9a-f]{64}$"), name="recovery_code_hash_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} recovery code"

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.models import Department, TwoFactorDevice, Unit, User
 from strongroom.accounts.scope import scope_to_units, user_unit_ids
 
 
@@ -131,3 +131,26 @@ def user_is_locked_out(*, username: str) -> bool:
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     ).exists()
+
+
+def two_factor_required(user: User) -> bool:
+    """Whether the user's role must sign in with a second factor
+    (``STRONGROOM_2FA_REQUIRED_ROLES``)."""
+    role = user.role.name if user.role_id is not None and user.role is not None else None
+    return role is not None and role in settings.STRONGROOM_2FA_REQUIRED_ROLES
+
+
+def two_factor_enabled(user: User) -> bool:
+    return TwoFactorDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def two_factor_enrolment_pending(user: User) -> bool:
+    """Required for the user's role but not (yet) enrolled: no session until they enrol."""
+    return two_factor_required(user) and not two_factor_enabled(user)
+
+
+def two_factor_user_ids() -> set[int]:
+    """The users with a confirmed authenticator (for the people list)."""
+    return set(
+        TwoFactorDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
+    )

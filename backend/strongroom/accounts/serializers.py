@@ -11,6 +11,7 @@ from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
 from strongroom.accounts.permissions import request_user
 from strongroom.accounts.scope import require_unit_choice
+from strongroom.accounts.selectors import two_factor_enabled, two_factor_required
 from strongroom.accounts.services import session_refresh
 
 
@@ -88,6 +89,7 @@ class UserSerializer(serializers.ModelSerializer):
     )
     unit_codes = serializers.SerializerMethodField()
     locked_out = serializers.SerializerMethodField()
+    two_factor_enabled = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -106,6 +108,7 @@ class UserSerializer(serializers.ModelSerializer):
             "date_joined",
             "deactivated_at",
             "locked_out",
+            "two_factor_enabled",
         ]
         read_only_fields = [
             "is_active",
@@ -124,6 +127,10 @@ class UserSerializer(serializers.ModelSerializer):
         locked: set[str] = self.context.get("locked_usernames", set())
         return user.username in locked
 
+    def get_two_factor_enabled(self, user: User) -> bool:
+        enrolled: set[Any] | None = self.context.get("two_factor_user_ids")
+        return two_factor_enabled(user) if enrolled is None else user.pk in enrolled
+
 
 class UserUpdateSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
@@ -141,6 +148,8 @@ class MeSerializer(serializers.ModelSerializer):
     all_units = serializers.SerializerMethodField()
     must_change_password = serializers.SerializerMethodField()
     password_expires_at = serializers.SerializerMethodField()
+    two_factor_enabled = serializers.SerializerMethodField()
+    two_factor_required = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -155,6 +164,8 @@ class MeSerializer(serializers.ModelSerializer):
             "permissions",
             "must_change_password",
             "password_expires_at",
+            "two_factor_enabled",
+            "two_factor_required",
         ]
 
     def get_permissions(self, user: User) -> list[str]:
@@ -162,6 +173,12 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_all_units(self, user: User) -> bool:
         return user.has_perm("accounts.access_all_units")
+
+    def get_two_factor_enabled(self, user: User) -> bool:
+        return two_factor_enabled(user)
+
+    def get_two_factor_required(self, user: User) -> bool:
+        return two_factor_required(user)
 
     def get_must_change_password(self, user: User) -> bool:
         return password_change_required(user)
@@ -200,6 +217,66 @@ class SessionSerializer(serializers.Serializer):
     @staticmethod
     def for_refresh(refresh: RefreshToken, user: User) -> dict[str, Any]:
         return {"access": str(refresh.access_token), "refresh": str(refresh), "user": user}
+
+
+class TwoFactorChallengeSerializer(serializers.Serializer):
+    """The password was right and a second step is due: a code (``verify``) or the enrolment of
+    an authenticator (``enrol``, the user's role requires two-factor). The challenge is good for
+    that step only, for a few minutes; it is not a token."""
+
+    two_factor = serializers.ChoiceField(choices=["verify", "enrol"])
+    challenge = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class SecondFactorSerializer(serializers.Serializer):
+    challenge = serializers.CharField(max_length=1000)
+    code = serializers.CharField(
+        max_length=64, help_text="A 6-digit code from the authenticator, or a recovery code."
+    )
+
+
+class TwoFactorEnrolmentStartSerializer(serializers.Serializer):
+    challenge = serializers.CharField(
+        max_length=1000,
+        required=False,
+        help_text="The enrolment challenge of a sign-in; omitted when signed in.",
+    )
+
+
+class TwoFactorEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32, to type into an authenticator by hand.")
+    otpauth_uri = serializers.CharField()
+    qr_svg_data_uri = serializers.CharField(help_text="The otpauth URI as a QR code (SVG).")
+
+
+class TwoFactorEnrolmentConfirmSerializer(TwoFactorEnrolmentStartSerializer):
+    code = serializers.CharField(max_length=64, help_text="A 6-digit code from the authenticator.")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="Shown this once; each works once."
+    )
+
+
+class TwoFactorEnrolmentResultSerializer(RecoveryCodesSerializer):
+    """With a sign-in's enrolment challenge, the session too."""
+
+    access = serializers.CharField(required=False)
+    refresh = serializers.CharField(required=False)
+    user = MeSerializer(required=False)
+
+
+class TwoFactorCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64, help_text="A 6-digit code from the authenticator.")
+
+
+class TwoFactorDisableSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    code = serializers.CharField(
+        max_length=64, help_text="A 6-digit code from the authenticator, or a recovery code."
+    )
 
 
 class LogoutSerializer(serializers.Serializer):

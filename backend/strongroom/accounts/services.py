@@ -26,9 +26,16 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles, signals
 from strongroom.accounts.lockout import LOCKED_MESSAGE
-from strongroom.accounts.models import Department, PasswordHistory, Unit, User
+from strongroom.accounts.models import (
+    Department,
+    PasswordHistory,
+    RecoveryCode,
+    TwoFactorDevice,
+    Unit,
+    User,
+)
 from strongroom.accounts.scope import not_found, require_unit, require_unit_choice, user_unit_ids
-from strongroom.accounts.selectors import role_permission_names
+from strongroom.accounts.selectors import role_permission_names, two_factor_enrolment_pending
 from strongroom.accounts.setup import generate_password
 from strongroom.accounts.tokens import (
     SESSION_CLAIM,
@@ -94,11 +101,12 @@ def credentials_refuse(*, request: HttpRequest, username: str) -> NoReturn:
     )
 
 
-def session_login(*, request: HttpRequest, username: str, password: str) -> RefreshToken:
-    """Sign in. The check runs outside any transaction: a failure must stay recorded (the
-    lockout counter and the audit entry) although the sign-in is refused."""
+def session_login_password(*, request: HttpRequest, username: str, password: str) -> User:
+    """The password step of a sign-in (two_factor.session_login decides what follows). The check
+    runs outside any transaction: a failure must stay recorded (the lockout counter and the audit
+    entry) although the sign-in is refused."""
     try:
-        user = credentials_check(request=request, username=username, password=password)
+        return credentials_check(request=request, username=username, password=password)
     except ApplicationError as exc:
         known = User.objects.filter(username=username).first()
         audit_event_record(
@@ -110,6 +118,10 @@ def session_login(*, request: HttpRequest, username: str, password: str) -> Refr
             reason=exc.code,
         )
         raise
+
+
+def session_start(*, user: User, changes: dict[str, Any] | None = None) -> RefreshToken:
+    """A new session for a user who has passed every step of the sign-in; audited."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         refresh = session_tokens_issue(user)
@@ -118,7 +130,7 @@ def session_login(*, request: HttpRequest, username: str, password: str) -> Refr
             actor=user,
             object_type="user",
             object_id=user.pk,
-            changes={"session": [None, refresh[SESSION_CLAIM]]},
+            changes={"session": [None, refresh[SESSION_CLAIM]], **(changes or {})},
         )
     return refresh
 
@@ -149,7 +161,10 @@ SESSION_ENDED = "This session was ended; sign in again."
 
 
 def _refresh_refused(code: str) -> NoReturn:
-    message = SESSION_ENDED if code == "session_ended" else "The token is expired or not valid."
+    message = {
+        "session_ended": SESSION_ENDED,
+        "two_factor_required": "Your role requires two-factor sign-in; sign in again to set it up.",
+    }.get(code, "The token is expired or not valid.")
     raise ApplicationError(message, code=code, status_code=status.HTTP_401_UNAUTHORIZED)
 
 
@@ -188,6 +203,8 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
         token_user_check(refresh, user)
     except TokenRejected as exc:
         _refresh_refused("token_not_valid" if exc.code == "token_not_valid" else "session_ended")
+    if two_factor_enrolment_pending(user):  # the role requires two-factor: sign in and enrol
+        _refresh_refused("two_factor_required")
     if session_has_expired(refresh):
         _refresh_refused("session_ended")
     with transaction.atomic():
@@ -504,6 +521,39 @@ def user_password_reset(*, actor: User, user: User, reason: str) -> str:
         reason=reason,
     )
     return password
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User, reason: str) -> None:
+    """A System Administrator removes a user's authenticator and recovery codes (a lost phone):
+    every session of the user ends; at the next sign-in they enrol again when their role requires
+    two-factor. Only an administrator who acts in every unit may (a Unit Admin may not reset a
+    colleague's second factor)."""
+    if not actor.has_perm("accounts.access_all_units"):
+        raise ApplicationError(
+            "Only a System Administrator may reset two-factor sign-in.",
+            code="permission_denied",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
+    _check_may_manage(actor, user, role=None, units=None)
+    devices, _ = TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
+    if not devices:
+        raise ApplicationError(
+            "This user has no two-factor sign-in to reset.",
+            code="two_factor_not_enabled",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    _revoke_all_sessions(user)
+    audit_event_record(
+        action="user.two_factor_reset",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        changes={"two_factor": ["(set)", "(reset)"]},
+        reason=reason,
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,23 @@ router.register("service-tokens", ServiceTokenViewSet, basename="service-token")
 
 urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="auth-login"),
+    path("auth/login/two-factor/", api.LoginSecondFactorView.as_view(), name="auth-login-2fa"),
+    path(
+        "auth/two-factor/enrolment/",
+        api.TwoFactorEnrolmentView.as_view(),
+        name="auth-2fa-enrolment",
+    ),
+    path(
+        "auth/two-factor/enrolment/confirm/",
+        api.TwoFactorEnrolmentConfirmView.as_view(),
+        name="auth-2fa-enrolment-confirm",
+    ),
+    path(
+        "auth/two-factor/recovery-codes/",
+        api.RecoveryCodesView.as_view(),
+        name="auth-2fa-recovery-codes",
+    ),
+    path("auth/two-factor/disable/", api.TwoFactorDisableView.as_view(), name="auth-2fa-disable"),
     path("auth/refresh/", api.RefreshView.as_view(), name="auth-refresh"),
     path("auth/logout/", api.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", api.MeView.as_view(), name="auth-me"),

@@ -156,3 +156,8 @@ export const AuditDetailPage = lazy(() =>
     default: m.AuditDetailPage,
   })),
 );
+export const AccountPage = lazy(() =>
+  import('@/features/auth/components/AccountPage').then((m) => ({
+    default: m.AccountPage,
+  })),
+);

@@ -5,6 +5,7 @@ import { PERMISSIONS } from '@/lib/auth/permissions';
 
 import { AuthGate } from './AuthGate';
 import {
+  AccountPage,
   AdministrationPage,
   AuditDetailPage,
   AuditsListPage,
@@ -356,6 +357,14 @@ export function createRouter() {
                 <WithMe render={(me) => <EventDatesImportPage me={me} />} />
               </Titled>
             </RequirePermission>
+          ),
+        },
+        {
+          path: 'account',
+          element: (
+            <Titled title="Your account">
+              <WithMe render={(me) => <AccountPage me={me} />} />
+            </Titled>
           ),
         },
         { path: 'system', element: <SystemStatus /> },

@@ -11,6 +11,8 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     permissions: ['workflow.view_request', 'workflow.approve_request'],
     must_change_password: false,
     password_expires_at: null,
+    two_factor_enabled: false,
+    two_factor_required: false,
     ...overrides,
   };
 }

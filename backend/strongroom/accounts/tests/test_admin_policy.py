@@ -81,3 +81,39 @@ def test_wrong_passwords_on_the_admin_sign_in_lock_the_account(roles_synced: Non
     locked = _sign_in(client, user)
     assert locked.status_code == 403
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.compliance("11.300(d)")
+def test_the_admin_sign_in_takes_the_second_factor_as_the_api_does(roles_synced: None) -> None:
+    """The admin site is no way around two-factor: a code (counted and audited when wrong) for
+    a user with an authenticator; none without one when the role requires it."""
+    import pyotp
+    from django.test import override_settings
+
+    from strongroom.accounts.models import TwoFactorDevice
+    from strongroom.compliance.models import AuditEvent
+
+    user = _staff()
+    secret = pyotp.random_base32()
+    TwoFactorDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    client = Client()
+    page = client.get("/admin/login/")
+    assert b'autocomplete="one-time-code"' in page.content
+    assert _sign_in(client, user).status_code == 200  # no code: the form again
+    assert client.get("/admin/").status_code == 302
+    refused = AuditEvent.objects.filter(
+        action="auth.login_failed", reason="invalid_two_factor_code"
+    )
+    assert refused.count() == 1
+    signed_in = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": user.username, "password": TEST_PASSWORD, "code": pyotp.TOTP(secret).now()},
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+    other = _staff()
+    with override_settings(STRONGROOM_2FA_REQUIRED_ROLES=[roles.SYSTEM_ADMINISTRATOR]):
+        response = _sign_in(Client(), other)
+    assert response.status_code == 200
+    assert b"requires two-factor sign-in" in response.content

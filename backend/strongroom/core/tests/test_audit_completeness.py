@@ -141,6 +141,45 @@ def _locked_viewer(world: World) -> dict[str, Any]:
     return ids
 
 
+def _totp_code(secret: str) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
+
+
+def _two_factor_on(user: User) -> dict[str, Any]:
+    """An enrolled authenticator for ``user``: a code from it (and a sign-in challenge)."""
+    import pyotp
+
+    from strongroom.accounts.models import TwoFactorDevice
+    from strongroom.accounts.two_factor import challenge_issue
+
+    secret = pyotp.random_base32()
+    TwoFactorDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    challenge = challenge_issue(user=user, purpose="verify").challenge
+    return {
+        "pk": user.pk,
+        "username": user.username,
+        "code": _totp_code(secret),
+        "challenge": challenge,
+    }
+
+
+def _enrolled_viewer(world: World) -> dict[str, Any]:
+    return _two_factor_on(User.objects.get(pk=_viewer(world)["pk"]))
+
+
+def _enrolled_plant_viewer(world: World) -> dict[str, Any]:
+    return _two_factor_on(world.plant.viewer)
+
+
+def _enrolling_plant_viewer(world: World) -> dict[str, Any]:
+    from strongroom.accounts.two_factor import two_factor_enrolment_start
+
+    enrolment = two_factor_enrolment_start(user=world.plant.viewer)
+    return {"code": _totp_code(enrolment.secret)}
+
+
 def _inactive_viewer(world: World) -> dict[str, Any]:
     ids = _viewer(world)
     User.objects.filter(pk=ids["pk"]).update(is_active=False, deactivated_at=timezone.now())
@@ -433,6 +472,36 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"current_password": TEST_PASSWORD, "new_password": "A-newer-passphrase-7"},
         ("user.password_change",),
     ),
+    ("POST", "/api/v1/auth/login/two-factor/"): Write(
+        "anonymous",
+        _enrolled_viewer,
+        lambda ids: {"challenge": ids["challenge"], "code": ids["code"]},
+        ("auth.login",),
+    ),
+    ("POST", "/api/v1/auth/two-factor/enrolment/"): Write(
+        "viewer", _none, lambda ids: {}, ("user.two_factor_enrolment_start",)
+    ),
+    ("POST", "/api/v1/auth/two-factor/enrolment/confirm/"): Write(
+        "viewer",
+        _enrolling_plant_viewer,
+        lambda ids: {"code": ids["code"]},
+        ("user.two_factor_enable",),
+        changes={"two_factor": [False, True]},
+    ),
+    ("POST", "/api/v1/auth/two-factor/recovery-codes/"): Write(
+        "viewer",
+        _enrolled_plant_viewer,
+        lambda ids: {"code": ids["code"]},
+        ("user.two_factor_recovery_codes",),
+    ),
+    ("POST", "/api/v1/auth/two-factor/disable/"): Write(
+        "viewer",
+        _enrolled_plant_viewer,
+        lambda ids: {"password": TEST_PASSWORD, "code": ids["code"]},
+        ("user.two_factor_disable",),
+        changes={"two_factor": [True, False]},
+        status=204,
+    ),
     # --- people
     ("POST", "/api/v1/users/"): Write(
         "unitadmin",
@@ -475,6 +544,13 @@ WRITES: dict[tuple[str, str], Write] = {
         _viewer,
         lambda ids: {"reason": REASON},
         ("user.password_reset",),
+        reason=REASON,
+    ),
+    ("POST", "/api/v1/users/{pk}/reset-two-factor/"): Write(
+        "sysadmin",
+        _enrolled_viewer,
+        lambda ids: {"reason": REASON},
+        ("user.two_factor_reset",),
         reason=REASON,
     ),
     ("POST", "/api/v1/users/{pk}/unlock/"): Write(

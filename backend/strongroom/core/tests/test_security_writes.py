@@ -304,6 +304,37 @@ def _review(world: World, period: str, *, flag: bool) -> Any:
     return review
 
 
+def _two_factor_on(user: User) -> str:
+    """An enrolled authenticator for ``user``; a current code from it."""
+    import pyotp
+
+    from strongroom.accounts.models import TwoFactorDevice
+
+    secret = pyotp.random_base32()
+    TwoFactorDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    return pyotp.TOTP(secret).now()
+
+
+def _second_step(user: User) -> dict[str, Any]:
+    from strongroom.accounts.two_factor import challenge_issue
+
+    code = _two_factor_on(user)
+    return {"challenge": challenge_issue(user=user, purpose="verify").challenge, "code": code}
+
+
+def _reset_body(user: User) -> dict[str, Any]:
+    _two_factor_on(user)
+    return {"reason": "Lost phone"}
+
+
+def _enrolling(user: User) -> dict[str, Any]:
+    import pyotp
+
+    from strongroom.accounts.two_factor import two_factor_enrolment_start
+
+    return {"code": pyotp.TOTP(two_factor_enrolment_start(user=user).secret).now()}
+
+
 WRITES: dict[str, Write] = {
     "POST /api/v1/auth/login/": Write(
         "anonymous",
@@ -316,6 +347,21 @@ WRITES: dict[str, Write] = {
         lambda w, s, t: {"refresh": str(session_tokens_issue(w.goa.user(DM)))},
     ),
     "POST /api/v1/auth/logout/": Write("own session", lambda w, s: None, lambda w, s, t: {}),
+    "POST /api/v1/auth/login/two-factor/": Write(
+        "anonymous", lambda w, s: None, lambda w, s, t: _second_step(w.goa.user(DM))
+    ),
+    "POST /api/v1/auth/two-factor/enrolment/": Write(DM, lambda w, s: None, lambda w, s, t: {}),
+    "POST /api/v1/auth/two-factor/enrolment/confirm/": Write(
+        DM, lambda w, s: None, lambda w, s, t: _enrolling(w.goa.user(DM))
+    ),
+    "POST /api/v1/auth/two-factor/recovery-codes/": Write(
+        DM, lambda w, s: None, lambda w, s, t: {"code": _two_factor_on(w.goa.user(DM))}
+    ),
+    "POST /api/v1/auth/two-factor/disable/": Write(
+        DM,
+        lambda w, s: None,
+        lambda w, s, t: {"password": TEST_PASSWORD, "code": _two_factor_on(w.goa.user(DM))},
+    ),
     "POST /api/v1/auth/change-password/": Write(
         DM,
         lambda w, s: None,
@@ -558,6 +604,11 @@ WRITES: dict[str, Write] = {
     ),
     "POST /api/v1/users/{id}/reset-password/": Write(
         UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Forgot"}
+    ),
+    "POST /api/v1/users/{id}/reset-two-factor/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: w.goa.people["target"],
+        lambda w, s, u: _reset_body(u),
     ),
     "POST /api/v1/users/{id}/unlock/": Write(
         UA, lambda w, s: w.goa.people["target"], lambda w, s, u: {"reason": "Locked out"}

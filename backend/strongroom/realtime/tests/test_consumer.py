@@ -87,6 +87,21 @@ async def test_a_bad_token_closes_4401(
     assert await client.closed_with() == 4401
 
 
+@pytest.mark.compliance("11.300(d)")
+async def test_a_two_factor_challenge_is_no_token_4401(
+    units: dict[str, Unit], clients: Clients
+) -> None:
+    """The challenge between the password and the code of a sign-in never opens the stream."""
+    from strongroom.accounts.two_factor import challenge_issue
+
+    user = await adb(make_user, units["GOA1"])
+    for purpose in ("verify", "enrol"):
+        challenge = (await adb(challenge_issue, user=user, purpose=purpose)).challenge
+        client = clients()
+        assert await client.connect()
+        assert await client.auth(challenge) == {"type": "closed", "code": 4401}
+
+
 async def test_a_first_message_that_is_not_auth_closes_4401(
     units: dict[str, Unit], clients: Clients
 ) -> None:

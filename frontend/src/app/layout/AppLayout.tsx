@@ -51,6 +51,9 @@ export function AppLayout({ me }: { me: Me }) {
                 <Menu.Label>
                   {me.username} · {me.role ?? 'no role'}
                 </Menu.Label>
+                <Menu.Item component={RouterNavLink} to="/account">
+                  Your account
+                </Menu.Item>
                 <Menu.Item
                   onClick={() => {
                     logout.mutate(null);

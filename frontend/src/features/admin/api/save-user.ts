@@ -29,7 +29,8 @@ export function updateUser(id: number, changes: UserChanges): Promise<User> {
   return unwrap(api.PATCH('/api/v1/users/{id}/', { params: { path: { id } }, body }));
 }
 
-export type UserAction = 'deactivate' | 'activate' | 'unlock' | 'reset-password';
+export type UserAction =
+  'deactivate' | 'activate' | 'unlock' | 'reset-password' | 'reset-two-factor';
 
 /** The reasoned actions on a user; reset-password answers with a one-time password. */
 export function userAction(
@@ -47,6 +48,8 @@ export function userAction(
       return unwrap(api.POST('/api/v1/users/{id}/unlock/', params));
     case 'reset-password':
       return unwrap(api.POST('/api/v1/users/{id}/reset-password/', params));
+    case 'reset-two-factor':
+      return unwrap(api.POST('/api/v1/users/{id}/reset-two-factor/', params));
   }
 }
 

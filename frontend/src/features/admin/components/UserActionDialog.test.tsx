@@ -24,6 +24,7 @@ const user: User = {
   date_joined: '2026-11-23T05:00:00Z',
   deactivated_at: null,
   locked_out: true,
+  two_factor_enabled: false,
 };
 
 function open(action: UserAction, answer: { status?: number; body: unknown }) {

@@ -57,7 +57,21 @@ describe('what an administrator may grant', () => {
 });
 
 describe('actions on a user', () => {
-  const viewer = { id: 9, role: 'Viewer', units: [1], is_active: true, locked_out: false };
+  const viewer = {
+    id: 9,
+    role: 'Viewer',
+    units: [1],
+    is_active: true,
+    locked_out: false,
+    two_factor_enabled: false,
+  };
+
+  it('offers the reset of two-factor sign-in to a System Administrator only, when it is on', () => {
+    const enrolled = { ...viewer, two_factor_enabled: true };
+    expect(userActionsFor(sysadmin, enrolled, ROLES)).toContain('reset-two-factor');
+    expect(userActionsFor(sysadmin, viewer, ROLES)).not.toContain('reset-two-factor');
+    expect(userActionsFor(unitAdmin, enrolled, ROLES)).not.toContain('reset-two-factor');
+  });
 
   it('offers unlock only when locked, and never deactivates oneself', () => {
     expect(userActionsFor(unitAdmin, viewer, ROLES)).toEqual(['reset-password', 'deactivate']);

@@ -74,7 +74,7 @@ export function mayManage(
 /** The actions offered for one user, in menu order. */
 export function userActionsFor(
   me: Pick<Me, 'id' | 'permissions' | 'units'>,
-  user: Pick<User, 'id' | 'role' | 'units' | 'is_active' | 'locked_out'>,
+  user: Pick<User, 'id' | 'role' | 'units' | 'is_active' | 'locked_out' | 'two_factor_enabled'>,
   roles: readonly Role[],
 ): UserAction[] {
   if (!mayManage(me, user, roles)) {
@@ -83,6 +83,10 @@ export function userActionsFor(
   const actions: UserAction[] = ['reset-password'];
   if (user.locked_out) {
     actions.push('unlock');
+  }
+  // A lost authenticator: System Administrators only (the server refuses anyone else).
+  if (user.two_factor_enabled && can(me, PERMISSIONS.accessAllUnits)) {
+    actions.push('reset-two-factor');
   }
   if (user.id !== me.id) {
     actions.push(user.is_active ? 'deactivate' : 'activate');
@@ -99,6 +103,13 @@ export const ACTION_TEXT: Record<
     title: 'Reset the password',
     explain:
       'A new one-time password replaces the current one; every session of this user ends, and they must change it at their next sign-in.',
+    color: 'orange',
+  },
+  'reset-two-factor': {
+    label: 'Reset two-factor',
+    title: 'Reset two-factor sign-in',
+    explain:
+      'Removes the authenticator and the recovery codes of this user (a lost phone); every session of this user ends. At the next sign-in they enrol a new authenticator if their role requires one.',
     color: 'orange',
   },
   unlock: {

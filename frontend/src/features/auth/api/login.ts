@@ -11,19 +11,48 @@ export interface LoginInput {
   password: string;
 }
 
-/** POST /auth/login/ (no token yet, so the client without the session) → tokens and the user. */
-export function login(input: LoginInput): Promise<Schemas['Session']> {
+export type Session = Schemas['Session'];
+export type TwoFactorChallenge = Schemas['TwoFactorChallenge'];
+export type LoginResult = Session | TwoFactorChallenge;
+
+export function isChallenge(result: LoginResult): result is TwoFactorChallenge {
+  return 'challenge' in result;
+}
+
+/** POST /auth/login/ (no token yet, so the client without the session) → tokens and the user,
+ *  or (202) the two-factor step that is due: a code, or enrolling an authenticator. */
+export function login(input: LoginInput): Promise<LoginResult> {
   return unwrap(publicApi.POST('/api/v1/auth/login/', { body: input }));
 }
 
-export function useLogin() {
+/** POST /auth/login/two-factor/: the challenge and a code (or a recovery code) → tokens. */
+export function loginSecondFactor(body: Schemas['SecondFactorRequest']): Promise<Session> {
+  return unwrap(publicApi.POST('/api/v1/auth/login/two-factor/', { body }));
+}
+
+/** Start the session the sign-in ended with. */
+export function useSessionStart() {
   const queryClient = useQueryClient();
+  return (result: Pick<Session, 'access' | 'refresh' | 'user'>) => {
+    queryClient.clear();
+    queryClient.setQueryData(authKeys.me(), result.user);
+    session.setTokens(result.access, result.refresh);
+  };
+}
+
+export function useLogin() {
+  const start = useSessionStart();
   return useMutation({
     mutationFn: login,
     onSuccess: (result) => {
-      queryClient.clear();
-      queryClient.setQueryData(authKeys.me(), result.user);
-      session.setTokens(result.access, result.refresh);
+      if (!isChallenge(result)) {
+        start(result);
+      }
     },
   });
+}
+
+export function useLoginSecondFactor() {
+  const start = useSessionStart();
+  return useMutation({ mutationFn: loginSecondFactor, onSuccess: start });
 }

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Button,
   Center,
   Paper,
@@ -10,15 +11,21 @@ import {
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import { session } from '@/lib/auth/session';
 
-import { useLogin } from '../api/login';
+import { isChallenge, type TwoFactorChallenge, useLogin, useSessionStart } from '../api/login';
+
+import { TwoFactorCodeStep } from './TwoFactorCodeStep';
+import { TwoFactorEnrolment } from './TwoFactorEnrolment';
 
 export function LoginScreen() {
   const login = useLogin();
+  const startSession = useSessionStart();
+  const [challenge, setChallenge] = useState<TwoFactorChallenge | null>(null);
+  const stepHeading = useRef<HTMLHeadingElement>(null);
   const { endedReason } = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const form = useForm({
     initialValues: { username: '', password: '' },
@@ -27,6 +34,60 @@ export function LoginScreen() {
       password: (value) => (value === '' ? 'Enter your password' : null),
     },
   });
+
+  useEffect(() => {
+    if (challenge?.two_factor === 'enrol') {
+      stepHeading.current?.focus(); // the instructions come first; the code field is after
+    }
+  }, [challenge]);
+
+  if (challenge !== null) {
+    const restart = () => {
+      login.reset();
+      setChallenge(null);
+    };
+    return (
+      <Center mih="100vh" p="md" bg="gray.1">
+        <Paper component="main" withBorder shadow="sm" p="xl" w={440} maw="100%">
+          <Stack>
+            <div>
+              <Title order={1} size="h2" ref={stepHeading} tabIndex={-1}>
+                {challenge.two_factor === 'verify'
+                  ? 'Two-factor sign-in'
+                  : 'Set up two-factor sign-in'}
+              </Title>
+              {challenge.two_factor === 'enrol' && (
+                <Text c="dimmed" size="sm">
+                  Your role requires a code from an authenticator app at every sign-in.
+                </Text>
+              )}
+            </div>
+            {challenge.two_factor === 'verify' ? (
+              <TwoFactorCodeStep challenge={challenge.challenge} onRestart={restart} />
+            ) : (
+              <TwoFactorEnrolment
+                challenge={challenge.challenge}
+                onDone={(result) => {
+                  if (result.access !== undefined && result.refresh !== undefined && result.user) {
+                    startSession({
+                      access: result.access,
+                      refresh: result.refresh,
+                      user: result.user,
+                    });
+                  }
+                }}
+              />
+            )}
+            {challenge.two_factor === 'enrol' && (
+              <Anchor component="button" type="button" size="sm" onClick={restart}>
+                Start again with your password
+              </Anchor>
+            )}
+          </Stack>
+        </Paper>
+      </Center>
+    );
+  }
 
   return (
     <Center mih="100vh" p="md" bg="gray.1">
@@ -37,6 +98,11 @@ export function LoginScreen() {
             login.mutate(
               { username: values.username.trim(), password: values.password },
               {
+                onSuccess: (result) => {
+                  if (isChallenge(result)) {
+                    setChallenge(result);
+                  }
+                },
                 onError: (error) => {
                   form.setErrors(fieldErrors(error));
                 },
