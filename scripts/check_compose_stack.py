@@ -95,7 +95,7 @@ def upgrade(stack: Stack, report: Report, work: Path, tag: str, current: Path) -
     checks = Checks(stack, report)
     with checks.client() as client:
         report.section(f"data at {tag}")
-        world = checks.first_admin(client)
+        world = checks.first_admin(client, two_factor=False)  # before two-factor sign-in
         checks.populate(client, world)
         checks.approve(world)
         requester = world.requester

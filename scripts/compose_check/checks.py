@@ -217,14 +217,17 @@ class Checks:
                 self.secret(f"{person.username}'s refresh token (new)", person.refresh)
         return r
 
-    def first_admin(self, client: httpx.Client) -> World:
-        """The first administrator signs in with the configured password and changes it."""
+    def first_admin(self, client: httpx.Client, *, two_factor: bool = True) -> World:
+        """The first administrator signs in with the configured password (enrolling an
+        authenticator, which production requires of a System Administrator; a release before
+        two-factor, ``two_factor=False``, signs in with the password alone) and changes it."""
         admin = Person("admin", self.stack.admin_password)
         self.secret("the first administrator's password", admin.password)
         body = self.login(client, admin)
         self.check(
-            "the first administrator signs in over HTTPS, enrolling an authenticator (TOTP)",
-            admin.access.count(".") == 2 and bool(admin.authenticator.secret),
+            "the first administrator signs in over HTTPS"
+            + (", enrolling an authenticator (TOTP)" if two_factor else ""),
+            admin.access.count(".") == 2 and bool(admin.authenticator.secret) == two_factor,
             f"user {body.get('user', {}).get('username')}, must change password "
             f"{body.get('user', {}).get('must_change_password')}",
         )
