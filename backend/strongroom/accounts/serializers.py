@@ -106,8 +106,10 @@ class UserSerializer(serializers.ModelSerializer):
             "date_joined",
             "deactivated_at",
             "locked_out",
+            "auth_source",
         ]
         read_only_fields = [
+            "auth_source",
             "is_active",
             "must_change_password",
             "password_changed_at",
@@ -155,6 +157,7 @@ class MeSerializer(serializers.ModelSerializer):
             "permissions",
             "must_change_password",
             "password_expires_at",
+            "auth_source",
         ]
 
     def get_permissions(self, user: User) -> list[str]:
