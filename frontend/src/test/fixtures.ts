@@ -11,6 +11,7 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     permissions: ['workflow.view_request', 'workflow.approve_request'],
     must_change_password: false,
     password_expires_at: null,
+    auth_source: 'local',
     ...overrides,
   };
 }

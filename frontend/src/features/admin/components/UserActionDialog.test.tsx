@@ -24,6 +24,7 @@ const user: User = {
   date_joined: '2026-11-23T05:00:00Z',
   deactivated_at: null,
   locked_out: true,
+  auth_source: 'local',
 };
 
 function open(action: UserAction, answer: { status?: number; body: unknown }) {

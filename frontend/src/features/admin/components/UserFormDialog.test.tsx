@@ -38,6 +38,7 @@ const created: User = {
   date_joined: '2026-11-23T05:00:00Z',
   deactivated_at: null,
   locked_out: false,
+  auth_source: 'local',
 };
 
 function open(user: User | null, answers: { status?: number; body: unknown }[]) {
