@@ -31,7 +31,8 @@ $(UV):
 	@python3 -m venv $(TOOLS)
 	@$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-backend-install: $(UV) ## Python dependencies from backend/uv.lock into backend/.venv
+backend-install: $(UV) ## Python dependencies from backend/uv.lock into backend/.venv (and the headers python-ldap builds against)
+	@bash scripts/backend_build_deps.sh
 	@cd $(BACKEND) && $(UV) sync --frozen --quiet --python python3.11
 
 frontend-install: ## Node dependencies from frontend/package-lock.json

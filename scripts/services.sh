@@ -30,6 +30,14 @@
 #   services_restart_redis [graceful|kill] [pause]      SHUTDOWN (graceful, the default) or SIGKILL,
 #                                                       then start again on the same port
 #   services_stop_postgres / services_start_postgres, services_stop_redis / services_start_redis
+#
+# An LDAP directory (OpenLDAP's slapd from Debian, for the directory sign-in tests):
+#   services_start_ldap   installs slapd and ldap-utils when missing, loads
+#                         scripts/ldap/test-directory.ldif into a throw-away slapd on a free
+#                         loopback port and exports STRONGROOM_TEST_LDAP_URI, _BASE, _ADMIN_DN and
+#                         _ADMIN_PASSWORD (the root DN, random per instance, which the tests use
+#                         to change group membership)
+#   services_stop_ldap    stops it and removes its directory (services_stop does too)
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 _SERVICES_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -190,7 +198,66 @@ services_restart_redis() {  # [graceful|kill] [seconds down]
   services_start_redis
 }
 
+services_start_ldap() {
+  { [ -x /usr/sbin/slapd ] && command -v ldapsearch >/dev/null; } || _apt_install slapd ldap-utils
+  LDAP_DIR=$(mktemp -d /tmp/strongroom-ldap.XXXXXX)
+  LDAP_PORT=$(_free_port)
+  export LDAP_DIR LDAP_PORT
+  local base="dc=strongroom,dc=test" admin_password
+  admin_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  mkdir -p "$LDAP_DIR/data"
+  (umask 077
+   cat > "$LDAP_DIR/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+pidfile $LDAP_DIR/slapd.pid
+argsfile $LDAP_DIR/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 10485760
+suffix "$base"
+rootdn "cn=admin,$base"
+rootpw $admin_password
+directory $LDAP_DIR/data
+access to attrs=userPassword by anonymous auth by * none
+access to * by dn.exact="cn=strongroom-bind,ou=services,$base" read by * none
+CONF
+  )
+  /usr/sbin/slapadd -q -f "$LDAP_DIR/slapd.conf" -l "$_SERVICES_ROOT/scripts/ldap/test-directory.ldif"
+  /usr/sbin/slapd -f "$LDAP_DIR/slapd.conf" -h "ldap://127.0.0.1:$LDAP_PORT/"
+  export STRONGROOM_TEST_LDAP_URI="ldap://127.0.0.1:$LDAP_PORT"
+  export STRONGROOM_TEST_LDAP_BASE="$base"
+  export STRONGROOM_TEST_LDAP_ADMIN_DN="cn=admin,$base"
+  export STRONGROOM_TEST_LDAP_ADMIN_PASSWORD="$admin_password"
+  for _ in $(seq 1 100); do
+    LDAPTLS_REQCERT=never ldapsearch -x -LLL -H "$STRONGROOM_TEST_LDAP_URI" -D "cn=admin,$base" \
+      -y <(printf '%s' "$admin_password") -b "$base" -s base dn >/dev/null 2>&1 && {
+      echo "slapd on 127.0.0.1:$LDAP_PORT ($LDAP_DIR)"
+      return 0
+    }
+    sleep 0.1
+  done
+  echo "slapd did not answer on port $LDAP_PORT" >&2
+  return 1
+}
+
+services_stop_ldap() {
+  [ -n "${LDAP_DIR:-}" ] && [ -d "$LDAP_DIR" ] || return 0
+  local pid=""
+  [ -f "$LDAP_DIR/slapd.pid" ] && pid=$(cat "$LDAP_DIR/slapd.pid")
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "$LDAP_DIR"
+  unset LDAP_DIR LDAP_PORT STRONGROOM_TEST_LDAP_URI STRONGROOM_TEST_LDAP_BASE \
+    STRONGROOM_TEST_LDAP_ADMIN_DN STRONGROOM_TEST_LDAP_ADMIN_PASSWORD
+}
+
 services_stop() {
+  services_stop_ldap
   [ -n "${SERVICES_DIR:-}" ] && [ -d "$SERVICES_DIR" ] || return 0
   if [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
     _redis_cli shutdown nosave >/dev/null 2>&1 || kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true

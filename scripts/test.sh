@@ -70,6 +70,9 @@ sqlite_pid=$!
 source "$ROOT/scripts/services.sh"
 services_up=1
 services_start
+# A throw-away slapd with the test directory: the directory sign-in tests run against it on
+# PostgreSQL (the SQLite pass, started before it, skips them and says why).
+services_start_ldap
 "$PY" "$ROOT/scripts/evidence_bundle.py" --services
 # As the owner (pytest creates and migrates the test database; post_migrate grants the application
 # role); test_database_roles.py logs in as the application role to that same database.

@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import environ
+import ldap
+from django_auth_ldap.config import LDAPSearch
+
+from config.settings.directory import connection_options as ldap_connection_options
+from config.settings.directory import group_type as ldap_group_type
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # backend/
 REPO_DIR = BASE_DIR.parent
@@ -158,10 +163,46 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first (a locked account is refused before any password is checked), then the
+# directory (off while STRONGROOM_LDAP_SERVER_URI is empty), then local passwords (break-glass
+# accounts; a directory account's local password is unusable).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "strongroom.accounts.backends.DirectoryBackend",
     "strongroom.accounts.backends.RoleBackend",
 ]
+
+# LDAP / Active Directory sign-in (django-auth-ldap; strongroom/accounts/directory.py;
+# PRODUCTION_DEPLOYMENT.md, "LDAP and Active Directory"). The service account searches for the
+# user and their groups; the password is checked by binding as the user. Groups map to a role
+# and units in the table System Administrators keep (Administration → Directory groups).
+AUTH_LDAP_SERVER_URI = env.str("STRONGROOM_LDAP_SERVER_URI", default="")
+AUTH_LDAP_BIND_DN = env.str("STRONGROOM_LDAP_BIND_DN", default="")
+AUTH_LDAP_BIND_PASSWORD = env.str("STRONGROOM_LDAP_BIND_PASSWORD", default="")
+AUTH_LDAP_USER_SEARCH = LDAPSearch(
+    env.str("STRONGROOM_LDAP_USER_SEARCH_BASE", default=""),
+    ldap.SCOPE_SUBTREE,
+    env.str("STRONGROOM_LDAP_USER_FILTER", default="(uid=%(user)s)"),
+)
+AUTH_LDAP_GROUP_SEARCH = LDAPSearch(
+    env.str("STRONGROOM_LDAP_GROUP_SEARCH_BASE", default=""),
+    ldap.SCOPE_SUBTREE,
+    env.str("STRONGROOM_LDAP_GROUP_FILTER", default="(objectClass=*)"),
+)
+AUTH_LDAP_GROUP_TYPE = ldap_group_type(
+    env.str("STRONGROOM_LDAP_GROUP_TYPE", default="groupOfNames")
+)
+AUTH_LDAP_START_TLS = env.bool("STRONGROOM_LDAP_START_TLS", default=False)
+AUTH_LDAP_CONNECTION_OPTIONS = ldap_connection_options(
+    timeout=env.float("STRONGROOM_LDAP_TIMEOUT", default=5.0),
+    ca_file=env.str("STRONGROOM_LDAP_CA_FILE", default=""),
+)
+# Searches run as the service account, never as the user whose password was just checked.
+AUTH_LDAP_BIND_AS_AUTHENTICATING_USER = False
+# strongroom.accounts.directory creates and updates the user; django-auth-ldap saves nothing.
+AUTH_LDAP_ALWAYS_UPDATE_USER = False
+STRONGROOM_LDAP_ATTR_FULL_NAME = env.str("STRONGROOM_LDAP_ATTR_FULL_NAME", default="cn")
+STRONGROOM_LDAP_ATTR_EMAIL = env.str("STRONGROOM_LDAP_ATTR_EMAIL", default="mail")
 # New and re-hashed passwords: Argon2id at OWASP's parameters (strongroom/accounts/hashers.py,
 # docs/SECURITY.md). The others verify hashes made before (Django's default list: PBKDF2 until
 # Argon2id, and the development PBKDF2, whose hashes carry their own iteration count); Django
@@ -361,6 +402,8 @@ SPECTACULAR_SETTINGS = {
         "RetentionRuleActionEnum": "strongroom.records.models.RetentionRule.Action",
         "RetentionRuleTriggerEnum": "strongroom.records.models.RetentionRule.Trigger",
         "DocumentEventSourceEnum": "strongroom.records.models.DocumentEvent.Source",
+        "AuthSourceEnum": "strongroom.accounts.models.AuthSource",
+        "DirectorySourceEnum": "strongroom.accounts.models.DIRECTORY_SOURCES",
         "RetentionBasisEnum": "strongroom.records.models.Document.RetentionBasis",
         "AuditReviewStatusEnum": "strongroom.review.models.ReviewStatus",
         "ReviewFlagStateEnum": "strongroom.review.models.FlagState",

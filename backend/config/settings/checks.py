@@ -93,4 +93,16 @@ def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
             "which every signature re-checks, are stored as Argon2id at OWASP's parameters "
             "(21 CFR 11.300(d), docs/SECURITY.md)."
         )
+    uri = str(settings.get("AUTH_LDAP_SERVER_URI") or "")
+    if (
+        uri
+        and not uri.lower().startswith("ldaps://")
+        and settings.get("AUTH_LDAP_START_TLS") is not True
+    ):
+        problems.append(
+            "STRONGROOM_LDAP_SERVER_URI is ldap:// without STRONGROOM_LDAP_START_TLS=true: "
+            "directory passwords would cross the network in clear (21 CFR 11.300(a)); use "
+            "ldaps:// or StartTLS."
+        )
+
     return problems

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
-from strongroom.accounts.models import Department, PasswordHistory, ServiceToken, Unit, User
+from strongroom.accounts.models import (
+    Department,
+    DirectoryGroupMapping,
+    PasswordHistory,
+    ServiceToken,
+    Unit,
+    User,
+)
 from strongroom.accounts.passwords import password_change_required
 from strongroom.accounts.two_factor import two_factor_admin_check
 from strongroom.compliance.admin_audit import AuditedAdmin
@@ -164,6 +171,25 @@ class ServiceTokenAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [f.name for f in ServiceToken._meta.fields if f.name != "sha256"] + ["units"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DirectoryGroupMapping)
+class DirectoryGroupMappingAdmin(admin.ModelAdmin):
+    """Kept through the API (Administration → Directory groups, audited): shown here."""
+
+    list_display = ["source", "group", "role", "updated_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in DirectoryGroupMapping._meta.fields] + ["units"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

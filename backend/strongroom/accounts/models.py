@@ -9,7 +9,7 @@ permission matrix in :mod:`strongroom.accounts.roles` is the whole truth.
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 
 
 class Unit(models.Model):
@@ -57,6 +57,17 @@ class Department(models.Model):
         return f"{self.unit.code}/{self.code}"
 
 
+class AuthSource(models.TextChoices):
+    """Who vouches for a user's password: Strongroom itself, or a directory."""
+
+    LOCAL = "local", "Local password"
+    LDAP = "ldap", "LDAP / Active Directory"
+
+
+# The directories a group mapping can name (OpenID Connect may join them).
+DIRECTORY_SOURCES = [(AuthSource.LDAP.value, AuthSource.LDAP.label)]
+
+
 class User(AbstractUser):
     """A person who signs in. Never deleted (deactivated), never renamed, username never reused.
 
@@ -77,6 +88,13 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    auth_source = models.CharField(
+        max_length=10,
+        choices=AuthSource.choices,
+        default=AuthSource.LOCAL,
+        help_text="local: signs in with a Strongroom password; ldap: with the directory's "
+        "password only (the local one is unusable), role and units from its groups.",
+    )
     session_epoch = models.PositiveIntegerField(
         default=0,
         help_text="Raised to revoke every session at once (deactivation, password change or "
@@ -212,3 +230,36 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} recovery code"
+
+
+class DirectoryGroupMapping(models.Model):
+    """A directory group that grants a role and units to its members at sign-in.
+
+    A directory user's role is the one role their mapped groups grant (two different roles are
+    refused as ambiguous), their units the union of the groups' units; a user whose groups map
+    to nothing is refused. Groups are matched by DN, case-insensitively
+    (:mod:`strongroom.accounts.directory`).
+    """
+
+    source = models.CharField(max_length=10, choices=DIRECTORY_SOURCES)
+    group = models.CharField(
+        max_length=500, help_text="The group's distinguished name, e.g. cn=qa,ou=groups,dc=example"
+    )
+    role = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    units = models.ManyToManyField(Unit, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                "source", Lower("group"), name="directory_group_mapping_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(group=""), name="directory_group_mapping_group_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.group}"

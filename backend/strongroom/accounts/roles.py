@@ -74,6 +74,9 @@ MANAGE_SERVICE_TOKENS = {
     "accounts.add_servicetoken",
     "accounts.change_servicetoken",
 }
+MANAGE_DIRECTORY_GROUPS = {
+    f"accounts.{action}_directorygroupmapping" for action in ("view", "add", "change", "delete")
+}
 MANAGE_SCHEDULE = {
     f"django_celery_beat.{action}_{model}"
     for action in ("view", "change")
@@ -95,6 +98,7 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
         | PRINT_LABELS
         | MANAGE_SCHEDULE
         | MANAGE_SERVICE_TOKENS
+        | MANAGE_DIRECTORY_GROUPS
     ),
     UNIT_ADMIN: frozenset(
         READ_RECORDS
@@ -144,7 +148,12 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[str]]] = {
 # role carries (PRODUCT.md: a Unit Admin never creates or edits a System Administrator). Every
 # other role may be granted by any user manager (``accounts.change_user``), within their units.
 BEYOND_UNITS: Final = frozenset(
-    ACCESS_ALL_UNITS | MANAGE_UNITS | AUDIT_VERIFY | MANAGE_SCHEDULE | MANAGE_SERVICE_TOKENS
+    ACCESS_ALL_UNITS
+    | MANAGE_UNITS
+    | AUDIT_VERIFY
+    | MANAGE_SCHEDULE
+    | MANAGE_SERVICE_TOKENS
+    | MANAGE_DIRECTORY_GROUPS
 )
 
 # Roles that may sign in to the Django admin (staff). Everyone else uses the browser app only.

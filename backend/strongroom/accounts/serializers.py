@@ -109,8 +109,10 @@ class UserSerializer(serializers.ModelSerializer):
             "deactivated_at",
             "locked_out",
             "two_factor_enabled",
+            "auth_source",
         ]
         read_only_fields = [
+            "auth_source",
             "is_active",
             "must_change_password",
             "password_changed_at",
@@ -166,6 +168,7 @@ class MeSerializer(serializers.ModelSerializer):
             "password_expires_at",
             "two_factor_enabled",
             "two_factor_required",
+            "auth_source",
         ]
 
     def get_permissions(self, user: User) -> list[str]:

@@ -27,6 +27,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from strongroom.accounts import roles, signals
 from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import (
+    AuthSource,
     Department,
     PasswordHistory,
     RecoveryCode,
@@ -51,6 +52,18 @@ from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError
 
 INVALID_CREDENTIALS = "Invalid username or password."
+DIRECTORY_UNAVAILABLE = (
+    "The directory (LDAP) could not be reached to check the password; try again later."
+)
+DIRECTORY_ACCOUNT_MESSAGE = (
+    "This account signs in with the directory's password: it is changed or reset in the "
+    "directory, not in Strongroom."
+)
+
+
+def _refuse_directory_password(user: User) -> None:
+    if user.auth_source != AuthSource.LOCAL:
+        raise ApplicationError(DIRECTORY_ACCOUNT_MESSAGE, code="directory_account")
 
 
 def _locked(request: HttpRequest, username: str) -> bool:
@@ -68,13 +81,23 @@ def _raise_locked() -> NoReturn:
 def credentials_check(*, request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials belong to, through django-axes (failures count towards the
     lockout, which applies per username and address). The same error for an unknown user and a
-    wrong password."""
+    wrong password; a directory account that Strongroom refuses (``directory_*``, counted too)
+    or a directory that cannot be reached (503) is answered as such."""
     if _locked(request, username):
         _raise_locked()
     user = authenticate(request=request, username=username, password=password)
     if user is None:
         if _locked(request, username):
             _raise_locked()
+        refusal = vars(request).pop("strongroom_directory_refusal", None)
+        if isinstance(refusal, ApplicationError):
+            raise refusal
+        if vars(request).pop("strongroom_directory_unavailable", False):
+            raise ApplicationError(
+                DIRECTORY_UNAVAILABLE,
+                code="directory_unavailable",
+                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         raise ApplicationError(
             INVALID_CREDENTIALS,
             code="invalid_credentials",
@@ -281,7 +304,9 @@ def password_change(
 ) -> RefreshToken:
     """The user changes their own password; every session ends, and a new one starts. A wrong
     current password is audited (outside any transaction, like a failed sign-in) and counts
-    towards the lockout; neither password is recorded."""
+    towards the lockout; neither password is recorded. Refused for a directory account (its
+    password is the directory's)."""
+    _refuse_directory_password(user)
     try:
         credentials_check(request=request, username=user.username, password=current_password)
     except ApplicationError as exc:
@@ -377,6 +402,10 @@ def _user_snapshot(user: User) -> dict[str, Any]:
     }
 
 
+def _unit_ids(user: User) -> set[int]:
+    return set(user.units.values_list("pk", flat=True))
+
+
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
@@ -440,6 +469,16 @@ def user_update(
             "You cannot change your own role.",
             code="own_role",
             status_code=status.HTTP_403_FORBIDDEN,
+        )
+    if user.auth_source != AuthSource.LOCAL and (
+        (role is not None and role != user.role)
+        or (units is not None and {u.pk for u in units} != _unit_ids(user))
+    ):
+        raise ApplicationError(
+            "This user's role and units come from their directory groups (applied at each "
+            "sign-in): change the group mapping or their groups instead.",
+            code="directory_managed",
+            details={"role": ["Set by the directory groups."]},
         )
     before = _user_snapshot(user)
     if full_name is not None:
@@ -510,6 +549,7 @@ def user_password_reset(*, actor: User, user: User, reason: str) -> str:
     ends, and they must change it at their next sign-in."""
     user = User.objects.select_for_update(of=("self",)).select_related("role").get(pk=user.pk)
     _check_may_manage(actor, user, role=None, units=None)
+    _refuse_directory_password(user)
     password = generate_password()
     _password_replace(user, password, must_change=True)
     audit_event_record(

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from strongroom.accounts import api
+from strongroom.accounts.directory_api import DirectoryGroupMappingViewSet
 from strongroom.accounts.service_tokens_api import ServiceTokenViewSet
 
 router = SimpleRouter()
@@ -10,6 +11,9 @@ router.register("units", api.UnitViewSet, basename="unit")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("roles", api.RoleViewSet, basename="role")
 router.register("service-tokens", ServiceTokenViewSet, basename="service-token")
+router.register(
+    "directory-group-mappings", DirectoryGroupMappingViewSet, basename="directory-group-mapping"
+)
 
 urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="auth-login"),

@@ -130,8 +130,8 @@ def signature_verify(
             if wrong_username and exc.code != "account_locked"
             else exc.code,
         )
-        if exc.code == "account_locked":
-            raise
+        if exc.code == "account_locked" or exc.code.startswith("directory_"):
+            raise  # locked, or the directory refused or could not be reached: said as such
         if wrong_username:
             raise ApplicationError(
                 "The user ID is not yours; nothing was changed.",

@@ -13,6 +13,7 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     password_expires_at: null,
     two_factor_enabled: false,
     two_factor_required: false,
+    auth_source: 'local',
     ...overrides,
   };
 }

@@ -34,8 +34,10 @@ export function stubApi(routes: Record<string, { status?: number; body: unknown 
     const index = Math.min(used.get(key) ?? 0, answers.length - 1);
     used.set(key, index + 1);
     const answer = answers[index];
-    return new Response(JSON.stringify(answer?.body ?? null), {
-      status: answer?.status ?? 200,
+    const status = answer?.status ?? 200;
+    // A 204 has no body (the Response constructor refuses one).
+    return new Response(status === 204 ? null : JSON.stringify(answer?.body ?? null), {
+      status,
       headers: { 'Content-Type': 'application/json' },
     });
   };

@@ -426,6 +426,21 @@ def _service_token(world: World) -> dict[str, Any]:
     return {"pk": token.pk}
 
 
+def _directory_mapping(world: World) -> dict[str, Any]:
+    from django.contrib.auth.models import Group
+
+    from strongroom.accounts.directory import directory_group_mapping_create
+
+    mapping = directory_group_mapping_create(
+        actor=world.sysadmin,
+        source="ldap",
+        group=f"cn=group{world.n()},ou=groups,dc=example",
+        role=Group.objects.get(name=roles.APPROVER),
+        units=[world.plant.goa],
+    )
+    return {"pk": mapping.pk}
+
+
 def _review(*, flag: bool = False) -> Callable[[World], dict[str, Any]]:
     """A fresh open audit-trail review of GOA1 for a month of its own (``flag``: with one open
     flag to decide)."""
@@ -993,6 +1008,45 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"reason": REASON},
         ("service_token.revoke",),
         reason=REASON,
+    ),
+    # --- directory group mappings
+    ("POST", "/api/v1/directory-group-mappings/"): Write(
+        "sysadmin",
+        _none,
+        lambda ids: {
+            "group": "cn=qa,ou=groups,dc=example",
+            "role": roles.APPROVER,
+            "units": [Unit.objects.get(code="GOA1").pk],
+        },
+        ("directory_group_mapping.create",),
+        changes={"group": [None, "cn=qa,ou=groups,dc=example"]},
+        status=201,
+    ),
+    ("PUT", "/api/v1/directory-group-mappings/{pk}/"): Write(
+        "sysadmin",
+        _directory_mapping,
+        lambda ids: {
+            "group": "cn=renamed,ou=groups,dc=example",
+            "role": roles.VIEWER,
+            "units": [Unit.objects.get(code="GOA1").pk],
+        },
+        ("directory_group_mapping.update",),
+        changes={"role": [roles.APPROVER, roles.VIEWER]},
+    ),
+    ("PATCH", "/api/v1/directory-group-mappings/{pk}/"): Write(
+        "sysadmin",
+        _directory_mapping,
+        lambda ids: {"role": roles.VIEWER},
+        ("directory_group_mapping.update",),
+        changes={"role": [roles.APPROVER, roles.VIEWER]},
+    ),
+    ("DELETE", "/api/v1/directory-group-mappings/{pk}/"): Write(
+        "sysadmin",
+        _directory_mapping,
+        lambda ids: {},
+        ("directory_group_mapping.delete",),
+        changes={"role": [roles.APPROVER, None]},
+        status=204,
     ),
     # --- audit-trail review
     ("POST", "/api/v1/audit-reviews/"): Write(

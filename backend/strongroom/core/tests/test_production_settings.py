@@ -225,6 +225,11 @@ def test_production_refuses_to_start_with_compliance_unsafe_settings(
             "PASSWORD_HASHERS must start with",
             id="hasher-md5",
         ),
+        pytest.param(
+            {"AUTH_LDAP_SERVER_URI": "ldap://dc1.corp.example", "AUTH_LDAP_START_TLS": False},
+            "STRONGROOM_LDAP_SERVER_URI is ldap:// without STRONGROOM_LDAP_START_TLS=true",
+            id="ldap-in-clear",
+        ),
     ],
 )
 def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], message: str) -> None:
@@ -248,3 +253,11 @@ def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], mes
     assert message in problems[0]
     # the lockout may also be "until an administrator unlocks", with no cool-off
     assert compliance_setting_problems(shipped | {"AXES_COOLOFF_TIME": None}) == []
+    # the directory over TLS: ldaps://, or ldap:// with StartTLS
+    assert compliance_setting_problems(shipped | {"AUTH_LDAP_SERVER_URI": "ldaps://dc1"}) == []
+    assert (
+        compliance_setting_problems(
+            shipped | {"AUTH_LDAP_SERVER_URI": "ldap://dc1", "AUTH_LDAP_START_TLS": True}
+        )
+        == []
+    )

@@ -38,6 +38,8 @@ GLOBAL = {
     "roles": "the six roles, the same for everyone",
     "document-types": "the master list of document types, shared by all units",
     "retention-events": "the master list of retention events, shared by all units",
+    "directory-group-mappings": "the directory group mapping of the whole site (System "
+    "Administrators only; every unit role is refused)",
 }
 
 

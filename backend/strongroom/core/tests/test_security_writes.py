@@ -268,6 +268,20 @@ def _recorded(world: World) -> Any:
     )
 
 
+def _directory_mapping(world: World) -> Any:
+    from django.contrib.auth.models import Group
+
+    from strongroom.accounts.directory import directory_group_mapping_create
+
+    return directory_group_mapping_create(
+        actor=world.sysadmin,
+        source="ldap",
+        group="cn=qa,ou=groups,dc=example",
+        role=Group.objects.get(name=roles.APPROVER),
+        units=[world.goa.unit],
+    )
+
+
 def _token(world: World) -> Any:
     from strongroom.accounts.service_tokens import service_token_create
 
@@ -671,6 +685,25 @@ WRITES: dict[str, Write] = {
     ),
     "POST /api/v1/service-tokens/{id}/revoke/": Write(
         roles.SYSTEM_ADMINISTRATOR, lambda w, s: _token(w), lambda w, s, t: {"reason": "Rotated"}
+    ),
+    "POST /api/v1/directory-group-mappings/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: None,
+        lambda w, s, t: {
+            "group": "cn=qa,dc=example",
+            "role": roles.VIEWER,
+            "units": [w.goa.unit.pk],
+        },
+    ),
+    "PUT /api/v1/directory-group-mappings/{id}/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: _directory_mapping(w),
+        lambda w, s, t: {"group": t.group, "role": roles.VIEWER, "units": [w.goa.unit.pk]},
+    ),
+    "PATCH /api/v1/directory-group-mappings/{id}/": Write(
+        roles.SYSTEM_ADMINISTRATOR,
+        lambda w, s: _directory_mapping(w),
+        lambda w, s, t: {"role": roles.VIEWER},
     ),
 }
 

@@ -6,7 +6,7 @@ export interface UserFilters {
 }
 
 /**
- * adminKeys.users → lists → list(filters); units; departments; roles. Administration's own
+ * adminKeys.users → lists → list(filters); units; departments; roles; directoryGroups. Administration's own
  * cache: other screens keep theirs (features never share keys).
  */
 export const adminKeys = {
@@ -18,4 +18,5 @@ export const adminKeys = {
   departments: () => [...adminKeys.all, 'departments'] as const,
   departmentList: (unit: number | null) => [...adminKeys.departments(), unit] as const,
   roles: () => [...adminKeys.all, 'roles'] as const,
+  directoryGroups: () => [...adminKeys.all, 'directory-groups'] as const,
 };

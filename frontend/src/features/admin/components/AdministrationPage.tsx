@@ -6,6 +6,7 @@ import { PERMISSIONS, can } from '@/lib/auth/permissions';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
 import { DepartmentsPage } from './DepartmentsPage';
+import { DirectoryGroupsPage } from './DirectoryGroupsPage';
 import { UnitsPage } from './UnitsPage';
 import { UsersPage } from './UsersPage';
 
@@ -13,9 +14,15 @@ const TABS = [
   { value: 'users', label: 'Users', permission: PERMISSIONS.viewUser },
   { value: 'units', label: 'Units', permission: null },
   { value: 'departments', label: 'Departments', permission: null },
+  {
+    value: 'directory-groups',
+    label: 'Directory groups',
+    permission: PERMISSIONS.viewDirectoryGroups,
+  },
 ] as const;
 
-/** Users, units and departments, one tab each; the tab is part of the address. */
+/** Users, units, departments and directory groups, one tab each; the tab is part of the
+ * address. */
 export function AdministrationPage({ me }: { me: Me }) {
   const location = useLocation();
   const navigate = useNavigate();
@@ -53,6 +60,9 @@ export function AdministrationPage({ me }: { me: Me }) {
         </Tabs.Panel>
         <Tabs.Panel value="departments" pt="md">
           <DepartmentsPage me={me} />
+        </Tabs.Panel>
+        <Tabs.Panel value="directory-groups" pt="md">
+          <DirectoryGroupsPage me={me} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -25,6 +25,7 @@ const user: User = {
   deactivated_at: null,
   locked_out: true,
   two_factor_enabled: false,
+  auth_source: 'local',
 };
 
 function open(action: UserAction, answer: { status?: number; body: unknown }) {

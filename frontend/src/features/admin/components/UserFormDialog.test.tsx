@@ -39,6 +39,7 @@ const created: User = {
   deactivated_at: null,
   locked_out: false,
   two_factor_enabled: false,
+  auth_source: 'local',
 };
 
 function open(user: User | null, answers: { status?: number; body: unknown }[]) {

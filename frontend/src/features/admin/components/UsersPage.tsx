@@ -194,6 +194,11 @@ export function UsersPage({ me }: { me: Me }) {
                           <Badge color="gray">Deactivated</Badge>
                         )}
                         {user.locked_out && <Badge color="red">Locked</Badge>}
+                        {user.auth_source === 'ldap' && (
+                          <Badge color="blue" variant="light">
+                            Directory
+                          </Badge>
+                        )}
                         {user.must_change_password && user.is_active && (
                           <Badge color="yellow" variant="light">
                             Must change password

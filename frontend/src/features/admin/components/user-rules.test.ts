@@ -83,6 +83,12 @@ describe('actions on a user', () => {
     ]);
   });
 
+  it('offers no password reset for a directory account (the directory holds its password)', () => {
+    expect(userActionsFor(unitAdmin, { ...viewer, auth_source: 'ldap' }, ROLES)).toEqual([
+      'deactivate',
+    ]);
+  });
+
   it('offers nothing on a user whose role is above what the caller may grant', () => {
     expect(userActionsFor(unitAdmin, { ...viewer, role: 'System Administrator' }, ROLES)).toEqual(
       [],

@@ -74,13 +74,16 @@ export function mayManage(
 /** The actions offered for one user, in menu order. */
 export function userActionsFor(
   me: Pick<Me, 'id' | 'permissions' | 'units'>,
-  user: Pick<User, 'id' | 'role' | 'units' | 'is_active' | 'locked_out' | 'two_factor_enabled'>,
+  user: Pick<User, 'id' | 'role' | 'units' | 'is_active' | 'locked_out' | 'two_factor_enabled'> & {
+    auth_source?: string;
+  },
   roles: readonly Role[],
 ): UserAction[] {
   if (!mayManage(me, user, roles)) {
     return [];
   }
-  const actions: UserAction[] = ['reset-password'];
+  // A directory account's password is the directory's: nothing to reset here.
+  const actions: UserAction[] = user.auth_source === 'ldap' ? [] : ['reset-password'];
   if (user.locked_out) {
     actions.push('unlock');
   }
