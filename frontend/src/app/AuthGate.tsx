@@ -59,7 +59,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   if (me.data === undefined) {
     return (
       <Center mih="100vh">
-        <Loader aria-label="Loading your account" />
+        <Loader role="status" aria-label="Loading your account" />
       </Center>
     );
   }

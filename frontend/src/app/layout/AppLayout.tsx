@@ -91,7 +91,7 @@ export function AppLayout({ me }: { me: Me }) {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Suspense fallback={<Loader aria-label="Loading the page" />}>
+        <Suspense fallback={<Loader role="status" aria-label="Loading the page" />}>
           <Outlet />
         </Suspense>
       </AppShell.Main>

@@ -55,7 +55,7 @@ export function TwoFactorEnrolment({
     );
   }
   if (start.data === undefined) {
-    return <Loader aria-label="Preparing your authenticator secret" />;
+    return <Loader role="status" aria-label="Preparing your authenticator secret" />;
   }
   return (
     <form

@@ -100,7 +100,7 @@ export function CrateDetailPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown crate.</Alert>;
   }
   if (crate.isLoading) {
-    return <Loader aria-label="Loading the crate" />;
+    return <Loader role="status" aria-label="Loading the crate" />;
   }
   if (crate.isError) {
     return (

@@ -119,7 +119,7 @@ export function BatchDetailPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown destruction batch.</Alert>;
   }
   if (batch.isLoading) {
-    return <Loader aria-label="Loading the batch" />;
+    return <Loader role="status" aria-label="Loading the batch" />;
   }
   if (batch.isError) {
     return (

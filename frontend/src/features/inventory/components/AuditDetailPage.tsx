@@ -120,7 +120,7 @@ export function AuditDetailPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown inventory audit.</Alert>;
   }
   if (audit.isLoading) {
-    return <Loader aria-label="Loading the audit" />;
+    return <Loader role="status" aria-label="Loading the audit" />;
   }
   if (audit.isError) {
     return (

@@ -46,7 +46,7 @@ export function LocationDetailPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown location.</Alert>;
   }
   if (location.isLoading) {
-    return <Loader aria-label="Loading the location" />;
+    return <Loader role="status" aria-label="Loading the location" />;
   }
   if (location.isError) {
     return (

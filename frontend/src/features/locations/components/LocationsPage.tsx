@@ -118,7 +118,7 @@ export function LocationsPage({ me }: { me: Me }) {
           {tree.error.message}
         </Alert>
       )}
-      {tree.isLoading && <Loader aria-label="Loading the locations" />}
+      {tree.isLoading && <Loader role="status" aria-label="Loading the locations" />}
       {tree.isSuccess && rooms.length === 0 && (
         <Text c="dimmed">
           No storage locations yet.{canCreate ? ' Create a grid of rooms, racks and shelves.' : ''}

@@ -282,7 +282,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
               Documents ({rows.length})
             </Title>
             {crate.isLoading ? (
-              <Loader size="sm" aria-label="Loading the documents" />
+              <Loader size="sm" role="status" aria-label="Loading the documents" />
             ) : (
               <DocumentRowsEditor
                 types={documentTypes.data}
@@ -380,7 +380,7 @@ export function EditRequestPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown request.</Alert>;
   }
   if (request.isLoading) {
-    return <Loader aria-label="Loading the request" />;
+    return <Loader role="status" aria-label="Loading the request" />;
   }
   if (request.isError) {
     return (

@@ -49,7 +49,7 @@ export function RequestDetailPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown request.</Alert>;
   }
   if (request.isLoading) {
-    return <Loader aria-label="Loading the request" />;
+    return <Loader role="status" aria-label="Loading the request" />;
   }
   if (request.isError) {
     return (

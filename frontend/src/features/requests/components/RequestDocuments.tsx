@@ -28,7 +28,7 @@ export function RequestDocuments({ request }: { request: RequestDetail }) {
     </Anchor>
   );
   if (query.isLoading) {
-    return <Loader size="sm" aria-label="Loading the documents" />;
+    return <Loader size="sm" role="status" aria-label="Loading the documents" />;
   }
   if (query.isError) {
     return (

@@ -116,7 +116,7 @@ export function RequestReviewDrawer({ me, requestId, onClose, onSigned }: Reques
         title={<Text fw={700}>{title}</Text>}
         closeButtonProps={{ 'aria-label': 'Close the review' }}
       >
-        {request.isLoading && <Loader aria-label="Loading the request" />}
+        {request.isLoading && <Loader role="status" aria-label="Loading the request" />}
         {request.isError && (
           <Alert color="red" role="alert" title="The request could not be loaded">
             {request.error.message}

@@ -125,7 +125,7 @@ export function RetentionRulePage({ me }: { me: Me }) {
     return <Alert color="red">Unknown rule.</Alert>;
   }
   if (rule.isLoading) {
-    return <Loader aria-label="Loading the rule" />;
+    return <Loader role="status" aria-label="Loading the rule" />;
   }
   if (rule.isError) {
     return (

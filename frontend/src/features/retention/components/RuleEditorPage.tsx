@@ -325,7 +325,7 @@ export function RuleEditorPage({ me }: { me: Me }) {
   } else if (!editing) {
     body = <RuleForm me={me} rule={null} />;
   } else if (rule.isLoading) {
-    body = <Loader aria-label="Loading the rule" />;
+    body = <Loader role="status" aria-label="Loading the rule" />;
   } else if (rule.isError) {
     body = (
       <Alert color="red" role="alert" title="The rule could not be loaded">

@@ -128,7 +128,7 @@ export function CoveragePage({ me }: { me: Me }) {
           {coverage.error.message}
         </Alert>
       )}
-      {coverage.isLoading && <Loader aria-label="Loading the coverage" />}
+      {coverage.isLoading && <Loader role="status" aria-label="Loading the coverage" />}
       {overdue > 0 && (
         <Alert color="red" title="Overdue" role="status">
           {overdue} unit-month(s) not signed as reviewed within the grace period.

@@ -264,7 +264,7 @@ export function ReviewPage({ me }: { me: Me }) {
     return <Alert color="red">Unknown review.</Alert>;
   }
   if (review.isLoading) {
-    return <Loader aria-label="Loading the review" />;
+    return <Loader role="status" aria-label="Loading the review" />;
   }
   if (review.isError) {
     return (
