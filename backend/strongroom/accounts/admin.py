@@ -13,7 +13,9 @@ from strongroom.accounts.models import (
     Department,
     DirectoryGroupMapping,
     PasswordHistory,
+    RecoveryCode,
     ServiceToken,
+    TwoFactorDevice,
     Unit,
     User,
 )
@@ -199,3 +201,35 @@ class DirectoryGroupMappingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ShownOnly(admin.ModelAdmin):
+    """Kept through the API only: shown here, never added, changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TwoFactorDevice)
+class TwoFactorDeviceAdmin(_ShownOnly):
+    """Whether a user has an authenticator and since when; never its secret (enrolment,
+    turning off and a System Administrator's reset go through the API, audited)."""
+
+    list_display = ["user", "confirmed_at", "created_at"]
+    fields = ["user", "confirmed_at", "created_at"]
+    readonly_fields = ["user", "confirmed_at", "created_at"]
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(_ShownOnly):
+    """Which recovery codes a user has used; never the code's hash."""
+
+    list_display = ["user", "used_at"]
+    fields = ["user", "used_at"]
+    readonly_fields = ["user", "used_at"]

@@ -46,7 +46,8 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.parameters import ParameterLocation
 
 from strongroom.accounts import roles
-from strongroom.accounts.models import Unit, User
+from strongroom.accounts.directory import directory_group_mapping_create
+from strongroom.accounts.models import AuthSource, DirectoryGroupMapping, Unit, User
 from strongroom.accounts.tokens import session_tokens_issue
 from strongroom.core.tests.test_security import UnitWorld, World, world_build
 from strongroom.inventory.models import InventoryAudit
@@ -187,7 +188,23 @@ def object_ids(world: World, caller: User) -> dict[str, list[int]]:
         "service-tokens": [_goa1_service_token(world).pk],
         "audit-reviews": [_goa1_review(world).pk],
         "inventory-audits": [_inventory_audit(goa).pk, _inventory_audit(mum).pk],
+        "directory-group-mappings": [_directory_group_mapping(world).pk],
     }
+
+
+def _directory_group_mapping(world: World) -> DirectoryGroupMapping:
+    """A directory group mapped to GOA1's approvers (made once per world)."""
+    from django.contrib.auth.models import Group
+
+    group = "cn=qa-approvers,ou=groups,dc=fuzz,dc=example"
+    existing = DirectoryGroupMapping.objects.filter(group=group).first()
+    return existing or directory_group_mapping_create(
+        actor=world.user(roles.SYSTEM_ADMINISTRATOR),
+        source=AuthSource.LDAP,
+        group=group,
+        role=Group.objects.get(name=roles.APPROVER),
+        units=[world.goa.unit],
+    )
 
 
 def _inventory_audit(site: UnitWorld) -> InventoryAudit:
