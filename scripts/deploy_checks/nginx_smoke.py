@@ -18,6 +18,7 @@ import hashlib
 import http.client
 import http.server
 import json
+import math
 import re
 import socket
 import ssl
@@ -428,10 +429,16 @@ class Smoke:
         self.check(
             r.status == 429, f"the admin's sign-in form shares the sign-in limit ({r.status})"
         )
+        began = time.monotonic()
         codes = [self.request("GET", "/readyz", source="127.0.0.4")[0].status for _ in range(30)]
+        elapsed = time.monotonic() - began
+        # The burst (10) and the first request pass at once; 5/s more come back while the 30 are
+        # sent (on a loaded machine they take a second or more, so the last one may pass).
+        allowed = 11 + math.ceil(5 * elapsed)
         self.check(
-            codes[:11] == [200] * 11 and codes[-1] == 429,
-            f"/readyz limited per client to 5/s, burst 10 ({codes.count(429)} of 30 refused)",
+            codes[:11] == [200] * 11 and 429 in codes and codes.count(200) <= allowed,
+            f"/readyz limited per client to 5/s, burst 10 ({codes.count(429)} of 30 refused in "
+            f"{elapsed:.2f} s; at most {allowed} may pass)",
         )
         codes = [
             self.request("POST", "/api/v1/auth/login/", body=b"{}")[0].status for _ in range(10)
