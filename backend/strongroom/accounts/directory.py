@@ -27,9 +27,10 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from rest_framework import status
 
-from strongroom.accounts import roles, signals
+from strongroom.accounts import roles
 from strongroom.accounts.models import AuthSource, DirectoryGroupMapping, Unit, User
 from strongroom.accounts.selectors import role_permission_names
+from strongroom.accounts.services import user_change_record
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError
 
@@ -142,21 +143,8 @@ def directory_user_sign_in(
                 changes={"username": [None, username], "auth_source": [None, source], **changes},
                 reason=APPLIED_AT_SIGN_IN,
             )
-        elif changes:
-            access = {"role", "units"} & changes.keys()
-            audit_event_record(
-                action="user.access_change" if access else "user.update",
-                actor=user,
-                object_type="user",
-                object_id=user.pk,
-                changes=changes,
-                reason=APPLIED_AT_SIGN_IN,
-            )
-            if access:
-                user_id = user.pk
-                transaction.on_commit(
-                    lambda: signals.access_changed.send(sender=User, user_id=user_id)
-                )
+        else:
+            user_change_record(user=user, actor=user, changes=changes, reason=APPLIED_AT_SIGN_IN)
     return user
 
 

@@ -492,21 +492,32 @@ def user_update(
     if units is not None:
         # All of the user's units are the actor's (checked above): the new set replaces them.
         user.units.set(units)
-    changes = _diff(before, _user_snapshot(user))
-    if changes:
-        access = {"role", "units"} & changes.keys()
-        audit_event_record(
-            action="user.access_change" if access else "user.update",
-            actor=actor,
-            object_type="user",
-            object_id=user.pk,
-            changes=changes,
-            reason=reason,
-        )
-        if access:
-            user_id = user.pk
-            transaction.on_commit(lambda: signals.access_changed.send(sender=User, user_id=user_id))
+    user_change_record(
+        user=user, actor=actor, changes=_diff(before, _user_snapshot(user)), reason=reason
+    )
     return user
+
+
+def user_change_record(
+    *, user: User, actor: User, changes: dict[str, list[Any]], reason: str
+) -> None:
+    """Audit a change of ``user`` (``user.access_change`` when its role or units changed, else
+    ``user.update``; nothing when nothing changed) and, after commit, tell the user's open
+    sockets and sessions that their access changed."""
+    if not changes:
+        return
+    access = {"role", "units"} & changes.keys()
+    audit_event_record(
+        action="user.access_change" if access else "user.update",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        changes=changes,
+        reason=reason,
+    )
+    if access:
+        user_id = user.pk
+        transaction.on_commit(lambda: signals.access_changed.send(sender=User, user_id=user_id))
 
 
 @transaction.atomic
