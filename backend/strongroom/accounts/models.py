@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower, Upper
 
+from strongroom.core.sealed import SealedTextField
+
 
 class Unit(models.Model):
     """A site or plant, e.g. ``GOA1``."""
@@ -197,22 +199,16 @@ class ServiceToken(models.Model):
 class TwoFactorDevice(models.Model):
     """A user's TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30-second steps, what every
     authenticator app reads from an otpauth URI). Unconfirmed until the user typed a code from
-    it; only a confirmed device asks for a code at sign-in. ``last_step`` is the time step of the
-    last code accepted: a code of that step or an earlier one is refused (no replay)."""
+    it; only a confirmed device asks for a code at sign-in. The secret is stored sealed
+    (strongroom.core.sealed): a copy of the database does not give anyone the codes.
+    ``last_step`` is the time step of the last code accepted: a code of that step or an earlier
+    one is refused (no replay)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    secret = models.CharField(max_length=64, editable=False)
+    secret = SealedTextField(purpose="totp-secret", editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(secret__regex=r"^[A-Z2-7]{32}$"),  # noqa: S106 (a format)
-                name="two_factor_secret_format",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.user} TOTP"
@@ -349,7 +345,7 @@ class OidcSession(models.Model):
 
     session_id = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    refresh_token = models.TextField(blank=True, editable=False)
+    refresh_token = SealedTextField(purpose="oidc-refresh-token", blank=True, editable=False)
     provider_expires_at = models.DateTimeField(
         help_text="When the provider's access token expires (the session cannot be refreshed "
         "past it without a provider refresh token)."

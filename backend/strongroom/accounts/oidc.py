@@ -71,14 +71,13 @@ from strongroom.accounts.services import (
 from strongroom.accounts.tokens import SESSION_CLAIM, START_CLAIM
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError
-from strongroom.core.sealed import SealBroken, seal, unseal
+from strongroom.core.sealed import SealBroken
 
 logger = logging.getLogger(__name__)
 
 ATTEMPT_LIFETIME = timedelta(minutes=10)
 TICKET_LIFETIME = timedelta(minutes=2)
 _METADATA_CACHE_SECONDS = 3600
-_SEAL_PURPOSE = "oidc-refresh-token"
 PROVIDER_UNAVAILABLE = "The sign-in provider could not be reached; try again later."
 
 
@@ -419,14 +418,19 @@ def oidc_callback(
             code="invalid_credentials",
             status_code=status.HTTP_401_UNAUTHORIZED,
         )
+    try:  # locked by failed signatures: out until unlocked, whatever the provider says
+        credentials_locked_refuse(request=request, username=user.username)
+    except ApplicationError as exc:
+        _login_failed(request, str(answer.claims.get("sub")), exc.code)
+        raise
+    now = timezone.now()
+    OidcSession.objects.filter(created_at__lt=now - settings.STRONGROOM_SESSION_LIFETIME).delete()
     with transaction.atomic():
         refresh = session_start(user=user, changes={"auth_source": [None, AuthSource.OIDC]})
         OidcSession.objects.create(
             session_id=str(refresh[SESSION_CLAIM]),
             user=user,
-            refresh_token=seal(answer.refresh_token, purpose=_SEAL_PURPOSE)
-            if answer.refresh_token
-            else "",
+            refresh_token=answer.refresh_token,
             provider_expires_at=answer.expires_at,
         )
     return SignedIn(refresh=refresh, next_path=attempt.next)
@@ -479,6 +483,7 @@ def _reauthenticated(
             code="reauthentication_wrong_user",
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    credentials_locked_refuse(request=request, username=caller.username)
     answer = _exchange(attempt, code)
     identity = FederatedIdentity.objects.filter(user=caller).first()
     if identity is None or identity.subject != str(answer.claims.get("sub")):
@@ -551,17 +556,17 @@ def oidc_session_refresh(*, user: User, session_id: str) -> None:
     with its refresh token when it gave one (a disabled account or an ended grant is refused
     there), else the session ends when the provider's access token has. Refused with 401
     ``provider_session_ended``; 503 when the provider cannot be reached (fail closed)."""
-    row = OidcSession.objects.filter(session_id=session_id, user=user).first()
+    try:
+        row = OidcSession.objects.filter(session_id=session_id, user=user).first()
+    except SealBroken:  # sealed with a key no longer configured: sign in again
+        row = None
     if row is None:
         raise _session_ended_at_provider()
     if not row.refresh_token:
         if row.provider_expires_at <= timezone.now():
             raise _session_ended_at_provider()
         return
-    try:
-        provider_refresh = unseal(row.refresh_token, purpose=_SEAL_PURPOSE)
-    except SealBroken as exc:
-        raise _session_ended_at_provider() from exc
+    provider_refresh = row.refresh_token
     metadata = provider_metadata()
     try:
         token = _client(scope=None).fetch_token(
@@ -578,9 +583,7 @@ def oidc_session_refresh(*, user: User, session_id: str) -> None:
         raise _provider_error("refresh", str(exc.error or "")) from exc
     expires_in = int(token.get("expires_in") or 300)
     OidcSession.objects.filter(pk=row.pk).update(
-        refresh_token=seal(
-            str(token.get("refresh_token") or provider_refresh), purpose=_SEAL_PURPOSE
-        ),
+        refresh_token=str(token.get("refresh_token") or provider_refresh),
         provider_expires_at=timezone.now() + timedelta(seconds=expires_in),
     )
 

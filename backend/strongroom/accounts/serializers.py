@@ -341,8 +341,12 @@ class AuthOptionsSerializer(serializers.Serializer):
 
 class OidcStartSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=["login", "sign"])
-    next = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, help_text="login: where to go after."
+    next = serializers.RegexField(
+        r"^(/(?![/\\])[^\s]*)?$",
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="login: where to go after (a path of this site).",
     )
     method = serializers.ChoiceField(
         choices=["POST", "PUT", "PATCH", "DELETE"],

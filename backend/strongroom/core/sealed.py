@@ -7,11 +7,13 @@ rotating the key keeps sealed values readable until they are sealed again.
 """
 
 import base64
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.db import models
 
 
 class SealBroken(Exception):  # noqa: N818 (a verdict)
@@ -41,3 +43,29 @@ def unseal(sealed: str, *, purpose: str) -> str:
         return _keys(purpose).decrypt(sealed.encode("ascii")).decode()
     except (InvalidToken, UnicodeError, ValueError) as exc:
         raise SealBroken(purpose) from exc
+
+
+class SealedTextField(models.TextField):
+    """A text column stored sealed (:func:`seal`) and read back in clear: the database, its
+    backups and anyone who can read them see only ciphertext. Sealing is randomised, so the
+    column cannot be searched or compared in SQL; nothing should be."""
+
+    def __init__(self, *args: Any, purpose: str, **kwargs: Any) -> None:
+        self.purpose = purpose
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["purpose"] = self.purpose
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return unseal(value, purpose=self.purpose)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return seal(str(value), purpose=self.purpose)

@@ -490,3 +490,27 @@ def test_fields_the_oidc_operations_do_not_take_never_take_effect(
     assert (user.is_superuser, user.is_staff) == (False, False)
     assert list(user.units.values_list("code", flat=True)) == ["MUM1"]
     assert FederatedIdentity.objects.get(user=user).subject == "olivia"
+
+
+@pytest.mark.compliance("11.300(d)")
+def test_a_locked_account_neither_signs_in_nor_re_authenticates(
+    oidc: Provider, crate: Crate
+) -> None:
+    oidc.account("olivia", groups=[RECORDS])
+    client = bearer(sign_in(oidc, "olivia"))
+    AccessAttempt.objects.create(
+        username="olivia", ip_address="127.0.0.1", failures_since_start=5, user_agent="t"
+    )
+
+    refused = sign_in(oidc, "olivia")
+    reauth = reauthenticate(oidc, client, "olivia", hold_path(crate))
+
+    assert (refused.status_code, code(refused)) == (403, "account_locked")
+    assert (reauth.status_code, code(reauth)) == (403, "account_locked")
+    assert AuditEvent.objects.filter(action="auth.login_failed", reason="account_locked").exists()
+
+
+def test_the_place_to_go_after_sign_in_is_a_path_of_this_site(oidc: Provider) -> None:
+    for foreign in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        refused = APIClient().post(START, {"purpose": "login", "next": foreign}, format="json")
+        assert (refused.status_code, list(refused.json()["error"]["details"])) == (400, ["next"])
