@@ -371,15 +371,16 @@ REST_FRAMEWORK = {
     # cannot carry the nested bodies (signature.password) most writes need.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "strongroom.core.filters.FilterBackend",  # django-filter's, no form when unused
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "strongroom.core.errors.api_exception_handler",
+    # DRF's user and anonymous ceilings, kept as counters (strongroom/core/throttles.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "strongroom.core.throttles.AnonThrottle",
+        "strongroom.core.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("STRONGROOM_THROTTLE_ANON", default="60/minute"),

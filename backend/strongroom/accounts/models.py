@@ -6,6 +6,8 @@ A user has exactly one **role** (one of the six groups that ``initial_setup`` se
 permission matrix in :mod:`strongroom.accounts.roles` is the whole truth.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.db.models import Q
@@ -128,6 +130,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's answer, without its walk over every authentication backend (each imported
+        by name again on every call) for a permission of the role: RoleBackend is the only
+        source of permissions, and it keeps the role's in ``_perm_cache`` (filled with the
+        user by ``user_for_request``). Listing a page of requests asks this a few hundred times
+        (each request's available actions)."""
+        if obj is not None or not self.is_active or self.is_superuser:
+            return super().has_perm(perm, obj)
+        cached = getattr(self, "_perm_cache", None)
+        if cached is None:
+            cached = self.get_all_permissions()  # RoleBackend fills _perm_cache
+        return perm in cached
 
     def get_full_name(self) -> str:
         return self.full_name or self.username

@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 import django_filters.fields
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -50,3 +51,22 @@ class IdsFilter(django_filters.ModelMultipleChoiceFilter):
     400 instead of reaching ``pk IN (…)`` (OverflowError on SQLite, a 500)."""
 
     field_class = _BoundedModelMultipleChoiceField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, without building the filter form when the request names none of
+    its filters. With no filter value every filter leaves the queryset as it is, so the answer is
+    the same; building and validating the form for nothing cost about a millisecond of every
+    list request. A filter set with a required filter always takes the full path (the 400 for
+    the missing value is its answer)."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        filters = filterset_class.base_filters
+        required = any(f.extra.get("required") for f in filters.values())
+        params = request.query_params
+        if not required and not any(key.startswith(name) for key in params for name in filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -88,3 +88,18 @@ def test_a_user_without_units_or_role_loads_with_none(roles_synced: None) -> Non
     assert loaded is not None
     assert loaded.get_all_permissions() == set()
     assert user_unit_ids(loaded) == frozenset()
+
+
+@pytest.mark.django_db
+def test_has_perm_answers_from_the_role_without_walking_the_backends(roles_synced: None) -> None:
+    from unittest import mock
+
+    viewer = UserFactory(role_name=roles.VIEWER)
+    user = user_for_request(viewer.pk)
+    assert user is not None
+    user.has_perm("records.view_crate")  # the role's permissions, cached with the user
+    with mock.patch("django.contrib.auth.get_backends", side_effect=AssertionError):
+        assert user.has_perm("records.view_crate") is True
+        assert user.has_perm("accounts.add_user") is False  # not the viewer role's
+    user.is_active = False
+    assert user.has_perm("records.view_crate") is False  # Django's rule for inactive users

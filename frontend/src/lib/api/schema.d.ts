@@ -3712,7 +3712,7 @@ export interface components {
         };
         OidcStartRequest: {
             purpose: components["schemas"]["PurposeEnum"];
-            /** @description login: where to go after. */
+            /** @description login: where to go after (a path of this site). */
             next?: string;
             /**
              * @description sign: the method of the signed request that will carry the ticket.
