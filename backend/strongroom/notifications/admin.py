@@ -22,4 +22,5 @@ class NotificationAdmin(AuditedAdmin):
         "created_at",
         "email_sent_at",
         "email_attempts",
+        "email_due_at",
     ]
