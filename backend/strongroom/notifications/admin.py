@@ -34,8 +34,8 @@ class EmailFlushAdmin(admin.ModelAdmin):
     """Whether a flush of the pending e-mails is queued: shown, kept by the notification
     services alone."""
 
-    list_display = ["queued_at"]
-    readonly_fields = ["queued_at"]
+    list_display = ["due_at"]
+    readonly_fields = ["due_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

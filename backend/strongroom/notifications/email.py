@@ -80,7 +80,7 @@ def notification_emails_flush() -> int:
     later flush, :data:`MAX_ATTEMPTS` times in all."""
     # From now on, a new pending e-mail queues another flush (notifications.services); the
     # UPDATE waits for a transaction that found this one queued and has not committed yet.
-    EmailFlush.objects.filter(pk=1).update(queued_at=None)
+    EmailFlush.objects.filter(pk=1).update(due_at=None)
     recipient_ids = list(
         _pending()
         .order_by("recipient_id")

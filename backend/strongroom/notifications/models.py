@@ -89,12 +89,16 @@ class Notification(models.Model):
 
 class EmailFlush(models.Model):
     """One row: whether a flush of the pending e-mails (``send_notification_emails``) is queued
-    and has not started. A transaction that leaves an e-mail pending queues a flush only when
-    none is (strongroom.notifications.services); the flush clears the mark before it reads what
-    is pending. Both take the row lock, so an e-mail is always either read by a flush that has
-    started or covered by one still queued."""
+    and has not started, and when it is due. A transaction that leaves an e-mail pending queues
+    a flush unless one is due by the time the e-mail is (strongroom.notifications.services);
+    the flush clears the mark before it reads what is pending. Both take the row lock, so an
+    e-mail is always either read by a flush that has started or covered by one still queued.
+    A mark a few seconds past its due time stops nothing: that flush was lost (the broker lost
+    the task, or no worker reads that broker), and the next e-mail queues another."""
 
-    queued_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the queued flush runs (blank: none is queued)."
+    )
 
     def __str__(self) -> str:
-        return f"e-mail flush queued at {self.queued_at}" if self.queued_at else "no flush queued"
+        return f"e-mail flush due at {self.due_at}" if self.due_at else "no flush queued"

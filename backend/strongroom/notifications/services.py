@@ -6,7 +6,7 @@ INSERT, one INSERT of their live events) and cost no task per recipient: a recip
 address gets the e-mail in the next flush of pending e-mails (strongroom.notifications.email),
 which puts everything pending for one person in one message. A flush is queued, through the
 task outbox, to run ``STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS`` after the first e-mail that
-finds none queued; the e-mails that come meanwhile ride along.
+finds none queued (or only one that is lost); the e-mails that come meanwhile ride along.
 """
 
 import datetime as dt
@@ -102,32 +102,48 @@ def _create_unless_exists(row: Notification) -> bool:
     return True
 
 
+# How long after its due time an e-mail counts as forgotten (no flush on its way to it).
+LATE_AFTER_SECONDS = 30
+# How long after its due time a queued flush that has not started counts as lost.
+FLUSH_LATE_SECONDS = 10
+
+
 def email_flush_queue(*, delay: float | None = None) -> bool:
-    """In the caller's transaction: queue a flush of the pending e-mails after commit, unless one
-    is queued and has not started (see :class:`EmailFlush`). Returns whether one was queued.
+    """In the caller's transaction: queue a flush of the pending e-mails after commit to run in
+    ``delay`` seconds (default ``STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS``), unless one is
+    queued that has not started and is due by then (see :class:`EmailFlush`). Returns whether
+    one was queued.
 
     Called once the notifications have committed: a flush that has not started will read them;
     one that has cleared the mark queues no more, so this queues the next. A process that stops
     between the commit and this call leaves e-mails with no flush on its way:
-    :func:`email_flush_queue_if_late` (Beat, every minute) queues one for them."""
+    :func:`email_flush_queue_if_late` (Beat, every minute) queues one for them.
+
+    A queued flush more than :data:`FLUSH_LATE_SECONDS` past its due time covers nothing: the
+    broker lost it (a message lost in a Redis restart, a worker killed as it took it, or a
+    broker no worker reads, as ``initial_setup --demo`` in scripts/check_production_topology.py
+    uses). Its outbox row lives on until ``STRONGROOM_TASK_RESEND_SECONDS`` (15 minutes) sends
+    it again, so neither that row nor the mark may stand for a flush on its way. Nor does a
+    flush due later than this one would be (queued by a process with a longer delay). A flush
+    queued in excess (the first was only late, behind a backlog) costs two queries and sends
+    nothing twice; the mark still allows one per delay at most."""
     from strongroom.notifications.tasks import send_notification_emails
 
     flush = EmailFlush.objects.select_for_update().filter(pk=1).first()
     if flush is None:
         flush, _ = EmailFlush.objects.get_or_create(pk=1)
         flush = EmailFlush.objects.select_for_update().get(pk=1)
-    if flush.queued_at is not None:
-        return False
-    flush.queued_at = timezone.now()
-    flush.save(update_fields=["queued_at"])
     if delay is None:
         delay = settings.STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS
+    now = timezone.now()
+    due = now + dt.timedelta(seconds=delay)
+    lost = now - dt.timedelta(seconds=FLUSH_LATE_SECONDS)
+    if flush.due_at is not None and lost < flush.due_at <= due:
+        return False
+    flush.due_at = due
+    flush.save(update_fields=["due_at"])
     task_enqueue_on_commit(send_notification_emails, countdown=delay)
     return True
-
-
-# How long after its due time an e-mail counts as forgotten (no flush on its way to it).
-LATE_AFTER_SECONDS = 30
 
 
 def email_flush_queue_if_late() -> bool:
@@ -144,7 +160,7 @@ def email_flush_queue_if_late() -> bool:
     if not forgotten:
         return False
     with transaction.atomic():
-        EmailFlush.objects.filter(pk=1).update(queued_at=None)  # the queued one was lost
+        EmailFlush.objects.filter(pk=1).update(due_at=None)  # the queued one was lost
         return email_flush_queue(delay=0)
 
 

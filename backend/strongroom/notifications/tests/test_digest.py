@@ -109,7 +109,7 @@ def test_e_mails_of_several_events_wait_for_one_flush(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_notification_emails.apply().get() == 5  # 2 approvers, requester, 2 store heads
     assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
-    assert EmailFlush.objects.get().queued_at is None  # the next e-mail queues a flush again
+    assert EmailFlush.objects.get().due_at is None  # the next e-mail queues a flush again
 
 
 def test_notifications_are_written_together_and_go_out_live(
@@ -290,3 +290,76 @@ def test_e_mails_nobody_queued_a_flush_for_get_one_from_beat(
     monkeypatch.undo()
     assert send_notification_emails.apply().get() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_flush_the_broker_lost_does_not_hold_back_later_e_mails(
+    roles_synced: None,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """A flush was queued and never ran (a broker that lost it): a few seconds past its due time
+    its mark covers nothing, and the next e-mail queues a flush that sends both."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = 60
+    countdowns: list[Any] = []
+    # The broker takes each flush and never hands it to a worker.
+    monkeypatch.setattr(
+        send_notification_emails, "apply_async", lambda *a, **k: countdowns.append(k["countdown"])
+    )
+    alice, bob = UserFactory(email="alice@example.com"), UserFactory(email="bob@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], "lost")
+    assert countdowns == [60]
+    # Due 2 s ago, a worker may be taking it now: it covers the next e-mail.
+    EmailFlush.objects.filter(pk=1).update(due_at=timezone.now() - dt.timedelta(seconds=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([bob], "covered")
+    assert countdowns == [60]
+    # Due minutes ago: the broker lost it.
+    EmailFlush.objects.filter(pk=1).update(due_at=timezone.now() - dt.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([bob], "later")
+    assert countdowns == [60, 60]
+    assert EmailFlush.objects.get().due_at > timezone.now() + dt.timedelta(seconds=50)
+    monkeypatch.undo()
+    # The new flush (the worker gets this one) sends everything pending.
+    assert send_notification_emails.apply().get() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+
+
+def test_a_flush_due_later_than_an_e_mail_does_not_hold_it_back(
+    roles_synced: None,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """``initial_setup --demo`` (60 s) queued a flush that has not run when the worker (1 s)
+    writes a notification: its e-mail gets a flush of its own, due in 1 s, not in a minute."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    countdowns: list[Any] = []
+    monkeypatch.setattr(
+        send_notification_emails, "apply_async", lambda *a, **k: countdowns.append(k["countdown"])
+    )
+    alice = UserFactory(email="alice@example.com")
+    settings.STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = 60
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], "demo")
+    settings.STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], "approval")
+    assert countdowns == [60, 1]
+    mark = EmailFlush.objects.get().due_at
+    assert mark is not None
+    assert mark < timezone.now() + dt.timedelta(seconds=2)
+    # Another e-mail meanwhile rides along with that flush.
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([alice], "next")
+    assert countdowns == [60, 1]
