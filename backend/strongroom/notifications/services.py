@@ -148,16 +148,18 @@ def email_flush_queue(*, delay: float | None = None) -> bool:
 
 def email_flush_queue_if_late() -> bool:
     """Queue a flush when e-mails are past their due time and no flush task is outstanding (queued,
-    running or retrying: its outbox row lives until it has run). Returns whether it queued one."""
+    running or retrying: its outbox row lives until it has run), or the one queued is lost (its
+    mark overdue, see :func:`email_flush_queue`). Returns whether it queued one."""
     from strongroom.core.models import PendingTask
     from strongroom.notifications.tasks import send_notification_emails
 
-    late = timezone.now() - dt.timedelta(seconds=LATE_AFTER_SECONDS)
-    forgotten = (
-        Notification.objects.filter(email_due_at__lt=late, email_sent_at__isnull=True).exists()
-        and not PendingTask.objects.filter(task=send_notification_emails.name).exists()
-    )
-    if not forgotten:
+    now = timezone.now()
+    late = now - dt.timedelta(seconds=LATE_AFTER_SECONDS)
+    if not Notification.objects.filter(email_due_at__lt=late, email_sent_at__isnull=True).exists():
+        return False
+    lost = EmailFlush.objects.filter(due_at__lt=now - dt.timedelta(seconds=FLUSH_LATE_SECONDS))
+    outstanding = PendingTask.objects.filter(task=send_notification_emails.name)
+    if outstanding.exists() and not lost.exists():
         return False
     with transaction.atomic():
         EmailFlush.objects.filter(pk=1).update(due_at=None)  # the queued one was lost

@@ -363,3 +363,40 @@ def test_a_flush_due_later_than_an_e_mail_does_not_hold_it_back(
     with django_capture_on_commit_callbacks(execute=True):
         notify([alice], "next")
     assert countdowns == [60, 1]
+
+
+def test_e_mails_of_a_flush_the_broker_lost_get_one_from_beat(
+    roles_synced: None,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    """The flush is lost, its outbox row waits for STRONGROOM_TASK_RESEND_SECONDS, and no later
+    e-mail comes: the minutely check queues one once the e-mails are late."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from strongroom.notifications.tasks import queue_late_notification_emails
+
+    settings.STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = 60
+    sent: list[Any] = []
+    monkeypatch.setattr(send_notification_emails, "apply_async", lambda *a, **k: sent.append(k))
+    alice = UserFactory(email="alice@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        (notification,) = notify([alice], "k")
+    assert len(sent) == 1  # and lost
+    assert PendingTask.objects.filter(task=send_notification_emails.name).count() == 1
+    two_minutes_ago = timezone.now() - dt.timedelta(minutes=2)
+    Notification.objects.filter(pk=notification.pk).update(email_due_at=two_minutes_ago)
+    EmailFlush.objects.filter(pk=1).update(due_at=two_minutes_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_late_notification_emails() is True
+    assert len(sent) == 2
+    assert sent[1]["countdown"] is None  # at once (countdown 0)
+    # That flush is on its way: no third one.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue_late_notification_emails() is False
+    monkeypatch.undo()
+    assert send_notification_emails.apply().get() == 1
+    assert len(mail.outbox) == 1
