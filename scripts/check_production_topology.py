@@ -27,7 +27,9 @@ What it checks, printing ok/FAIL per check (exit status 1 if any fails):
                  sockets (one on each Daphne process) authenticate with their first message;
                  an approval made through the API by another role arrives on both as a request
                  event, and the Celery worker's notification as a notification event
-  Celery         the worker ran the notification task and recorded the e-mails it sent; Beat
+  Celery         the worker ran the notification task and the e-mail flush (1 s after the
+                 notifications here, STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS) and recorded
+                 the e-mails it sent, the demo's lost flush notwithstanding; Beat
                  sent a periodic task (its schedule set to 1 s here) that the worker ran
   upstreams      both Daphne processes answered requests (upstream_addr in nginx's JSON log)
   /metrics       answers on a Daphne port, denied through nginx

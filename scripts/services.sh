@@ -85,6 +85,8 @@ services_start() {
   chmod 755 "$SERVICES_DIR"
   export SERVICES_DIR
   PG_PORT=$(_free_port); REDIS_PORT=$(_free_port)
+  # The kernel may hand out the port it just freed again: two servers on one port fail.
+  while [ "$REDIS_PORT" = "$PG_PORT" ]; do REDIS_PORT=$(_free_port); done
   export PG_PORT REDIS_PORT
 
   mkdir -p "$SERVICES_DIR/pg" "$SERVICES_DIR/redis"

@@ -400,10 +400,16 @@ class Topology:
             self.daphne_env.update(extra_env)
         return [self.daphne_up(f"daphne-{n + 1}") for n in range(count)]
 
-    def worker_up(self, name: str = "worker") -> None:
+    def worker_up(
+        self,
+        name: str = "worker",
+        *,
+        concurrency: int = 2,
+        queues: str = "default,email,maintenance",
+    ) -> None:
         celery = str(Path(sys.executable).parent / "celery")
-        cmd = [celery, "-A", "config", "worker", "-Q", "default,email,maintenance",
-               "--concurrency", "2", "--loglevel", "INFO", "-n", f"{name}@%h"]  # fmt: skip
+        cmd = [celery, "-A", "config", "worker", "-Q", queues, "--concurrency",
+               str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h"]  # fmt: skip
         self.start(cmd, env=self.production_env(), name=name)
 
     def beat_up(self) -> None:

@@ -191,10 +191,13 @@ class ServiceChecks(Base):
         mailed = sum(
             1
             for line in worker.splitlines()
-            if "Task strongroom.notifications.tasks.send_notification_email[" in line
+            if "Task strongroom.notifications.tasks.send_notification_emails[" in line
             and "succeeded" in line
         )
-        self.check(mailed > 0, f"  ... send_notification_email succeeded {mailed} time(s) (log)")
+        self.check(
+            mailed > 0,
+            f"  ... the e-mail flush send_notification_emails succeeded {mailed} time(s) (log)",
+        )
         # Beat writes its run counts to the database only now and then: its log says what it sent.
         sent_by_beat = sum(
             1

@@ -581,6 +581,11 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Strongroom <strongroom@localhost>")
 STRONGROOM_PUBLIC_URL = env.str("STRONGROOM_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Notification e-mails wait at most this long, so that what one person gets meanwhile goes out in
+# one message (strongroom.notifications.services); 0: a flush right after each notification.
+STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = env.float(
+    "STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS", default=60.0
+)
 
 # --- Strongroom ---------------------------------------------------------------------------------
 STRONGROOM_EVENT_REPLAY_DAYS = env.int("STRONGROOM_EVENT_REPLAY_DAYS", default=7)

@@ -25,6 +25,10 @@ EMAIL_BACKEND = env.str(
     "STRONGROOM_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
 )
 EMAIL_FILE_PATH = env.str("STRONGROOM_TEST_EMAIL_DIR", default="")
+# Notification e-mails flushed at once (the tests of the coalescing window set their own).
+STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS = env.float(
+    "STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS", default=0.0
+)
 if env.str("EMAIL_URL", default=""):
     _test_email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _test_email["EMAIL_BACKEND"]

@@ -23,6 +23,14 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         hour="*",
     ),
     PeriodicTaskSpec(
+        name="Queue late notification e-mails",
+        task="strongroom.notifications.tasks.queue_late_notification_emails",
+        description="Queues a flush of notification e-mails past their due time that no flush "
+        "is on its way to send (a process stopped between a commit and queueing one).",
+        minute="*",
+        hour="*",
+    ),
+    PeriodicTaskSpec(
         name="Flag overdue withdrawals",
         task="strongroom.requests.tasks.flag_overdue_withdrawals",
         description="Marks issued withdrawals past their return date, notifies and escalates.",

@@ -53,19 +53,21 @@ def pending_id_of(task_id: str | None) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def _send(task: Any, pending_id: int, args: list[Any]) -> None:
+def _send(task: Any, pending_id: int, args: list[Any], countdown: float | None = None) -> None:
     """Hand the task to the broker and note when (raises the broker's error)."""
     PendingTask.objects.filter(pk=pending_id).update(sent_at=timezone.now(), sends=F("sends") + 1)
-    task.apply_async(args=args, task_id=_task_id(pending_id))
+    task.apply_async(args=args, task_id=_task_id(pending_id), countdown=countdown)
 
 
-def task_enqueue_on_commit(task: Task, *args: Any) -> None:
-    """Run ``task(*args)`` once the current transaction commits; never lose it (see above)."""
+def task_enqueue_on_commit(task: Task, *args: Any, countdown: float | None = None) -> None:
+    """Run ``task(*args)`` once the current transaction commits; never lose it (see above).
+    ``countdown``: not before that many seconds after the commit (a task sent again by
+    :func:`pending_tasks_send` runs at once: it is late already)."""
     pending = PendingTask.objects.create(task=task.name, args=list(args))
 
     def send() -> None:
         try:
-            _send(task, pending.pk, list(args))
+            _send(task, pending.pk, list(args), countdown or None)
         except BROKER_ERRORS as exc:
             PendingTask.objects.filter(pk=pending.pk).update(sent_at=None)
             logger.warning(

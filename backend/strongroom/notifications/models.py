@@ -53,6 +53,12 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Its e-mail goes out by then, with the recipient's other pending ones in one "
+        "message (blank: no e-mail: no address, an inactive account, or given up).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,7 +75,30 @@ class Notification(models.Model):
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
             ),
             models.Index(fields=["object_type", "object_id"], name="notification_object_idx"),
+            # The e-mails still to send (strongroom.notifications.email): a few rows at most.
+            models.Index(
+                fields=["recipient", "id"],
+                condition=Q(email_due_at__isnull=False, email_sent_at__isnull=True),
+                name="notification_email_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.title}"
+
+
+class EmailFlush(models.Model):
+    """One row: whether a flush of the pending e-mails (``send_notification_emails``) is queued
+    and has not started, and when it is due. A transaction that leaves an e-mail pending queues
+    a flush unless one is due by the time the e-mail is (strongroom.notifications.services);
+    the flush clears the mark before it reads what is pending. Both take the row lock, so an
+    e-mail is always either read by a flush that has started or covered by one still queued.
+    A mark a few seconds past its due time stops nothing: that flush was lost (the broker lost
+    the task, or no worker reads that broker), and the next e-mail queues another."""
+
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the queued flush runs (blank: none is queued)."
+    )
+
+    def __str__(self) -> str:
+        return f"e-mail flush due at {self.due_at}" if self.due_at else "no flush queued"

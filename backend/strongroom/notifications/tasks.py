@@ -1,5 +1,7 @@
-"""The e-mail of a notification, sent by Celery after the notification commits (the task takes its
-id and is idempotent: strongroom.notifications.email)."""
+"""The e-mails of notifications, sent by Celery after the notifications commit: a flush of every
+pending one, one message per recipient (queued by strongroom.notifications.services), and the
+e-mail of one notification (what notifications created before the flush have queued). Both are
+idempotent (strongroom.notifications.email)."""
 
 import logging
 from smtplib import SMTPException
@@ -8,7 +10,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
-from strongroom.notifications.email import notification_email_send
+from strongroom.notifications.email import notification_email_send, notification_emails_flush
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +47,24 @@ class LoudFailureTask(Task):
 )
 def send_notification_email(self: Task, notification_id: int) -> bool:
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(
+    base=LoudFailureTask,
+    bind=True,
+    autoretry_for=(SMTPException, OSError, *DATABASE_UNAVAILABLE),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_emails(self: Task) -> int:
+    return notification_emails_flush()
+
+
+@shared_task
+def queue_late_notification_emails() -> bool:
+    """Beat, every minute: a flush for e-mails that no flush is on its way to send."""
+    from strongroom.notifications.services import email_flush_queue_if_late
+
+    return email_flush_queue_if_late()

@@ -294,3 +294,54 @@ def outbox_record(
     # robust: a failing publish must not stop the caller's other after-commit work.
     transaction.on_commit(publish, using=using, robust=True)
     return event
+
+
+def outbox_record_created_many(
+    records: list[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS
+) -> list[Event]:
+    """Record the ``created`` events of several new objects (a ``bulk_create``) in the current
+    transaction: one INSERT for all of them and, after commit, one publish. Each record holds
+    :func:`outbox_record`'s keywords but ``action`` and ``using``. A later change of one of these
+    objects in the same transaction coalesces with its event, as after :func:`outbox_record`."""
+    if not records:
+        return []
+    connection = transaction.get_connection(using)
+    pending = _pending_map(connection)
+    rows = []
+    for record in records:
+        everyone = bool(record.get("everyone", False))
+        unit_id = None if everyone else record["unit_id"]
+        also_unit_id = record.get("also_unit_id")
+        rows.append(
+            Event(
+                topic=record["topic"],
+                action=EventAction.CREATED,
+                object_id=str(record["object_id"]),
+                unit_id=unit_id,
+                also_unit_id=None if everyone or also_unit_id == unit_id else also_unit_id,
+                user_id=None if everyone else record.get("user_id"),
+                everyone=everyone,
+                version=record.get("version"),
+                data=record["data"],
+            )
+        )
+    events = Event.objects.using(using).bulk_create(rows)
+    entries: list[tuple[tuple[str, str], _Pending]] = []
+
+    def publish() -> None:
+        messages: list[tuple[str, dict[str, Any]]] = []
+        for key, entry in entries:
+            if pending.get(key) is entry:
+                del pending[key]
+            EVENTS_PUBLISHED.inc()
+            messages.extend(event_layer_messages(entry.event))
+        layer_group_send_many(messages)
+
+    for event in events:
+        key = (event.topic, event.object_id)
+        entry = _Pending(event=event, publish=publish)
+        pending[key] = entry
+        entries.append((key, entry))
+    # robust: a failing publish must not stop the caller's other after-commit work.
+    transaction.on_commit(publish, using=using, robust=True)
+    return events

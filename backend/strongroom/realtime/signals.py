@@ -9,7 +9,7 @@ code/number — and is handed to :func:`strongroom.realtime.services.outbox_reco
 it in the same transaction and publishes it after commit.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,12 @@ from django.db.models.signals import post_delete, post_init, post_save
 from strongroom.accounts.signals import access_changed, sessions_revoked
 from strongroom.realtime.models import EventAction
 from strongroom.realtime.selectors import TOPIC_PERMISSIONS
-from strongroom.realtime.services import layer_group_send_many, outbox_record, user_group
+from strongroom.realtime.services import (
+    layer_group_send_many,
+    outbox_record,
+    outbox_record_created_many,
+    user_group,
+)
 
 # Snapshot of an object's unit as loaded, to tell a move between units (both must see it).
 _LOADED_UNIT = "_realtime_loaded_unit_id"
@@ -75,6 +80,21 @@ def outbox_record_change(instance: Model, *, action: str = EventAction.UPDATED) 
     model signal: call it with the changed object, as it now is, inside the same transaction.
     Coalesces with any other event of that object in the transaction, like a save would."""
     _record(instance, action, instance._state.db or "default")
+
+
+def outbox_record_bulk_created(instances: Sequence[Model]) -> None:
+    """For objects of one followed model created by ``bulk_create`` (which sends no model
+    signal): their ``created`` events, in the same transaction, written and published together."""
+    if not instances:
+        return
+    followed = FOLLOWED[type(instances[0])]
+    records = []
+    for instance in instances:
+        description = followed.describe(instance)
+        if followed.moves_between_units:
+            instance.__dict__[_LOADED_UNIT] = getattr(instance, "unit_id", None)
+        records.append({"topic": followed.topic, "object_id": instance.pk, **description})
+    outbox_record_created_many(records, using=instances[0]._state.db or "default")
 
 
 def on_post_save(

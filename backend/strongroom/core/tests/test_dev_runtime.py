@@ -3,7 +3,7 @@ file-system Celery broker, a prefork worker, Beat and Daphne), in a temporary fo
 (STRONGROOM_DEV_VAR) on a free port.
 
 1. Right after a burst of 100 requests sent back to back (each one queues its notification task,
-   which queues an e-mail task per recipient), the notification of the next request exists
+   whose e-mails wait for one flush), the notification of the next request exists
    within 2 s: the worker keeps up with what the web process queues.
 2. SIGTERM to dev.sh's process group stops every process of it within 10 s.
 3. SIGTERM to dev.sh alone while it runs a foreground step (migrate) stops that step at once, and

@@ -10,7 +10,7 @@ from strongroom.accounts.tests.factories import UserFactory
 from strongroom.core.models import PendingTask
 from strongroom.notifications.models import Notification, NotificationKind
 from strongroom.notifications.services import notification_create_many
-from strongroom.notifications.tasks import send_notification_email
+from strongroom.notifications.tasks import send_notification_email, send_notification_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +29,30 @@ def notify(users: list[Any], key: str = "k") -> list[Notification]:
 
 
 def test_a_recipient_without_an_address_is_notified_in_the_app_and_queues_no_email(
-    roles_synced: None, django_capture_on_commit_callbacks: Any
+    roles_synced: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     nobody, alice = UserFactory(email=""), UserFactory(email="alice@example.com")
-    with django_capture_on_commit_callbacks(execute=False):
+    # The broker takes the flush; it does not run here.
+    monkeypatch.setattr(send_notification_emails, "apply_async", lambda *a, **k: None)
+    with django_capture_on_commit_callbacks(execute=True):
         created = notify([nobody, alice])
-        queued = list(PendingTask.objects.filter(task=send_notification_email.name))
+    queued = list(PendingTask.objects.values_list("task", flat=True))
     assert {n.recipient_id for n in created} == {nobody.pk, alice.pk}
-    mine = {n.recipient_id: n.pk for n in created}
-    assert [t.args for t in queued] == [[mine[alice.pk]]]  # one e-mail task: alice's
+    due = {n.recipient_id: n.email_due_at for n in created}
+    assert due[nobody.pk] is None  # alice's e-mail only
+    assert due[alice.pk] is not None
+    assert queued == [send_notification_emails.name]  # no task per recipient
+
+
+def test_nobody_with_an_address_queues_no_task_at_all(
+    roles_synced: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        created = notify([UserFactory(email=""), UserFactory(email="")])
+    assert len(created) == 2
+    assert not PendingTask.objects.exists()
+    assert all(n.email_due_at is None for n in created)
+    assert len(callbacks) == 1  # the live events' publish, nothing else
 
 
 def test_each_new_notification_is_mailed_once_after_commit(

@@ -50,3 +50,26 @@ def test_the_e_mail_task_retries_while_the_database_restarts(
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
     assert notification.email_sent_at is not None
+
+
+def test_the_e_mail_flush_retries_while_the_database_restarts(
+    roles_synced: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from strongroom.notifications.tasks import send_notification_emails
+
+    alice = UserFactory(email="alice@example.com")
+    (notification,) = notification_create_many(
+        recipients=[alice],
+        kind=NotificationKind.REQUEST_APPROVED,
+        title="REQ-1 was approved",
+        dedupe_key="k",
+    )  # its flush does not run here (no commit)
+    calls = _fails_once(monkeypatch, email, "_digest_send")
+
+    result = send_notification_emails.apply(throw=False)
+
+    assert result.successful()
+    assert calls["n"] == 2
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_sent_at is not None

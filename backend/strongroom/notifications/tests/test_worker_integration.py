@@ -6,9 +6,9 @@
 2. The worker is killed (SIGKILL) in the middle of the overdue task (some withdrawals flagged,
    others not); after it restarts the task is delivered again and every withdrawal is flagged,
    and every notification created, exactly once.
-3. The worker is killed while it waits for the mail server; after it restarts, the mail goes
-   out exactly once. (Once a server has accepted a message, a crash before the send is recorded
-   can repeat it: see strongroom/notifications/email.py.)
+3. The worker is killed while the e-mail flush waits for the mail server; after it
+   restarts, the mail goes out exactly once. (Once a server has accepted a message, a crash
+   before the send is recorded can repeat it: see strongroom/notifications/email.py.)
 """
 
 import contextlib
@@ -285,7 +285,7 @@ def test_a_worker_killed_while_mailing_sends_once_after_restart(
 ) -> None:
     _needs_real_services()
     from strongroom.notifications.models import NotificationKind
-    from strongroom.notifications.tasks import send_notification_email
+    from strongroom.notifications.tasks import send_notification_emails
 
     smtp.delay = 6.0  # the worker waits on the server: kill it then
     user = UserFactory(email="someone@example.com")
@@ -294,13 +294,14 @@ def test_a_worker_killed_while_mailing_sends_once_after_restart(
         kind=NotificationKind.REQUEST_APPROVED,
         title="REQ-1 was approved",
         dedupe_key="kill-test",
+        email_due_at=timezone.now(),
     )
     worker = processes("worker")
     from config.celery import app
 
     app.conf.task_always_eager = False  # this time, through the broker
     try:
-        send_notification_email.apply_async(args=[notification.pk])
+        send_notification_emails.apply_async()  # the flush of the pending e-mails
     finally:
         app.conf.task_always_eager = True
     wait_for(

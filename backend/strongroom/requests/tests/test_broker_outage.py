@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError
 from strongroom.core.models import PendingTask
 from strongroom.core.tasks import send_pending_tasks
 from strongroom.notifications.models import Notification
-from strongroom.notifications.tasks import send_notification_email
+from strongroom.notifications.tasks import send_notification_emails
 from strongroom.requests.tasks import notify_request_event
 from strongroom.requests.tests.conftest import Plant, act, withdrawal
 
@@ -49,18 +49,19 @@ def test_a_transition_committed_while_the_broker_is_down_answers_and_notifies_la
 def test_notification_e_mails_survive_a_broker_outage(
     plant: Plant, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(send_notification_email, "apply_async", _broker_down)
+    monkeypatch.setattr(send_notification_emails, "apply_async", _broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         withdrawal(plant)  # notifies the unit's two approvers
 
     notified = Notification.objects.filter(kind="REQUEST_SUBMITTED")
     assert notified.count() == 2
     assert not notified.filter(email_sent_at__isnull=False).exists()
-    assert PendingTask.objects.filter(task=send_notification_email.name).count() == 2
+    # One flush for both e-mails.
+    assert PendingTask.objects.filter(task=send_notification_emails.name).count() == 1
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        assert send_pending_tasks(older_than_seconds=0) == 2
+        assert send_pending_tasks(older_than_seconds=0) == 1
 
     assert not notified.filter(email_sent_at__isnull=True).exists()
     assert not PendingTask.objects.exists()
