@@ -17,11 +17,15 @@ What it builds (no containers; everything on 127.0.0.1, free ports, a temporary 
                           loopback ports, a fresh self-signed certificate) with the upstream
                           "backend:8000" replaced by the Daphne processes
 
-What it measures (scripts/load_test.py drives the load; it logs in as --username):
-  1. /healthz closed-loop throughput through nginx
+What it measures (it logs in as --username):
+  1. /healthz closed-loop throughput through nginx (wrk, 2 threads, 32 connections, unless
+     --generator python), with wrk's own CPU and the Daphne processes' CPU per request over the
+     same seconds (scripts/lib/wrk.py); a run where a wrk thread used 0.85 of a core or more is
+     client-bound, and no ratio is reported against it
   2. each list endpoint (page of 50; an endpoint answering 404 is skipped) closed-loop
-     throughput, and its ratio to /healthz                  target >= 50 %
-  3. each list endpoint open-loop at --rate req/s: p50/p95     target p95 <= 100 ms
+     throughput the same way, and its ratio to /healthz    target >= 50 %
+  3. each list endpoint open-loop at --rate req/s (scripts/load_test.py): p50/p95
+                                                            target p95 <= 100 ms
   4. deep pages: follows the cursor ``next`` links --deep-pages pages deep, then loads page 1
      and the deep page round-robin in one closed loop: deep p50 / page-1 p50   target <= 1.2
   5. (unless --no-profile) SQL queries per list request and a cProfile of the Python side,
@@ -67,6 +71,7 @@ import load_test  # noqa: E402  (scripts/load_test.py: the load generator)
 from lib import api  # noqa: E402
 from lib.bench_api_report import markdown, py_spy_summary  # noqa: E402
 from lib.topology import Topology, TopologyError, machine, make_logger  # noqa: E402
+from lib.wrk import WrkError, wrk_run  # noqa: E402
 
 # The lists, then the retention forecast and the eligible crates behind it (issue #18: p95 <= 300 ms
 # at 1M documents; the forecast answers one page without a cursor).
@@ -242,6 +247,39 @@ class Bench(Topology):
         log(f"  PostgreSQL sessions opened during {label}: {data['pg_sessions_opened']}")
         return data
 
+    def wrk(self, label: str, path: str, *, auth: bool) -> dict[str, Any]:
+        """A closed loop with wrk (C; scripts/lib/wrk.py): its figures, its own CPU and the
+        Daphne processes' CPU per request over the same seconds."""
+        a = self.args
+        authorization = ""
+        if auth:  # a fresh token: the run may outlast the previous one
+            with self.client() as client:
+                authorization = f"Bearer {self.token(client)}"
+        pids = [p.pid for name, p in self.procs if name.startswith("daphne-")]
+        log(f"wrk: {label}")
+        load_average = os.getloadavg()
+        try:
+            run = wrk_run(
+                f"{self.base}{path}",
+                threads=a.wrk_threads,
+                connections=a.concurrency,
+                duration=max(1, round(a.duration)),
+                authorization=authorization,
+                server_pids=pids,
+            )
+        except WrkError as exc:
+            raise BenchError(str(exc)) from exc
+        self.commands.append(run.command)
+        summary = run.summary()
+        summary["load_average_before"] = [round(x, 2) for x in load_average]
+        (self.out / f"wrk-{label}.json").write_text(json.dumps(summary, indent=2) + "\n")
+        log(
+            f"  {run.throughput_rps} req/s, p50 {run.latency_ms.get('p50')} ms, client "
+            f"{run.client_cpu_cores} cores{' (CLIENT-BOUND)' if run.client_bound else ''}, "
+            f"Daphne {run.server_cpu_ms_per_request} ms CPU per request"
+        )
+        return summary
+
     def pg_sessions(self) -> int:
         import psycopg
 
@@ -284,15 +322,21 @@ class Bench(Topology):
             name = path.strip("/").split("/")[-1]
             # /healthz right before each endpoint: other load on the shared cores drifts, so the
             # ratio is taken between neighbouring measurements.
-            health = self.load(
-                f"healthz-before-{name}", [*closed, "--scenarios", "healthz"], auth=False
-            )
-            healthz = health["scenarios"]["GET /healthz"]
-            healthz_runs.append(healthz)
-            report = self.load(
-                f"{name}-closed", [*closed, "--scenarios", "api", "--api-path", path], auth=True
-            )
-            closed_summary = self._scenario(report, path)
+            if a.generator == "wrk":
+                healthz = self.wrk(f"healthz-before-{name}", "/healthz", auth=False)
+                healthz_runs.append(healthz)
+                closed_summary = self.wrk(f"{name}-closed", path, auth=True)
+                report = {"load_average_before": closed_summary["load_average_before"]}
+            else:
+                health = self.load(
+                    f"healthz-before-{name}", [*closed, "--scenarios", "healthz"], auth=False
+                )
+                healthz = health["scenarios"]["GET /healthz"]
+                healthz_runs.append(healthz)
+                report = self.load(
+                    f"{name}-closed", [*closed, "--scenarios", "api", "--api-path", path], auth=True
+                )
+                closed_summary = self._scenario(report, path)
             open_report = self.load(
                 f"{name}-open{a.rate:g}",
                 ["--rate", str(a.rate), "--duration", str(a.duration), "--scenarios", "api",
@@ -316,7 +360,9 @@ class Bench(Topology):
                 "load_average_before": report.get("load_average_before"),
                 "closed": closed_summary,
                 "ratio_to_healthz": (
-                    round(closed_summary["throughput_rps"] / healthz["throughput_rps"], 3)
+                    None  # the reference measured the client, not the server
+                    if healthz.get("client_bound")
+                    else round(closed_summary["throughput_rps"] / healthz["throughput_rps"], 3)
                     if healthz["throughput_rps"]
                     else None
                 ),
@@ -442,7 +488,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    "environment instead of starting PostgreSQL and Redis (the database is migrated "
                    "and seeded!)")  # fmt: skip
     p.add_argument("--daphnes", type=int, default=2)
-    p.add_argument("--concurrency", type=int, default=16, help="closed-loop clients")
+    p.add_argument("--concurrency", type=int, default=32, help="closed-loop connections")
+    p.add_argument("--generator", choices=["wrk", "python"], default="wrk",
+                   help="closed-loop load generator: wrk (C, records its own CPU and Daphne's; "
+                   "a client-bound /healthz gives no ratio) or scripts/load_test.py")  # fmt: skip
+    p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--duration", type=float, default=20.0, help="seconds per measurement")
     p.add_argument("--warmup", type=float, default=8.0, help="seconds of warm-up")
     p.add_argument("--rate", type=float, default=50.0, help="open-loop requests per second")

@@ -121,6 +121,33 @@ def markdown(r: dict[str, Any]) -> str:
                 f"{_f(d['deep_page']['latency_ms']['p50'])} vs "
                 f"{_f(d['page1']['latency_ms']['p50'])} ms) |"
             )
+        cpu = [
+            (path, f)
+            for path, f in figures.items()
+            if path != "healthz" and "client_cpu_cores" in f["closed"]
+        ]
+        if cpu:
+            cpu_lines = [
+                "",
+                "Closed loops with wrk: the load generator's CPU (client-bound at ≥ 0.85 of a core "
+                "per thread: no ratio is taken against such a reference) and the Daphne "
+                "processes' CPU per request over the same seconds.",
+                "",
+                "| closed loop | req/s | wrk CPU (cores) | client-bound | Daphne CPU per request "
+                "(ms) | latency p50 / p99 (ms) |",
+                "|---|---|---|---|---|---|",
+            ]
+            for path, f in cpu:
+                runs = [(f"/healthz (before {path})", f["healthz"]), (path, f["closed"])]
+                for label, run in runs:
+                    cpu_lines.append(
+                        f"| {label} | {_f(run['throughput_rps'])} | "
+                        f"{_f(run['client_cpu_cores'], 2)} | "
+                        f"{'yes' if run['client_bound'] else 'no'} | "
+                        f"{_f(run['server_cpu_ms_per_request'], 2)} | "
+                        f"{_f(run['latency_ms'].get('p50'))} / {_f(run['latency_ms'].get('p99'))} |"
+                    )
+            lines += cpu_lines
         low = [
             f"{path} p50 {_f(f['open_low_rate']['latency_ms']['p50'])} / p95 "
             f"{_f(f['open_low_rate']['latency_ms']['p95'])} ms"
