@@ -2,8 +2,8 @@
 
 Under ASGI every request runs in its own context, and Django's cache handler is context-local:
 each request built a new ``RedisCache`` and, with it, a new redis-py connection pool — about two
-fresh Redis connections per request (measured by scripts/bench_api.py). Pools here live once per
-process and server URL, and are made again after a fork.
+fresh Redis connections per request (measured by scripts/bench_api.py). Pools, and the redis-py
+clients over them, here live once per process and server URL, and are made again after a fork.
 
 Values are stored as JSON, not pickle (Django's default): whoever can write to Redis must not be
 able to run code in every Daphne and Celery process by planting a pickle. What the project
@@ -19,6 +19,7 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _pools: dict[tuple[int, str], Any] = {}
+_clients: dict[tuple[int, str], Any] = {}
 _lock = threading.Lock()
 
 
@@ -51,6 +52,24 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                 if pool is None:
                     pool = _pools[key] = client._pool_class.from_url(url, **client._pool_options)
         return pool
+
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """One redis-py client per pool and process. Django makes a new one for every cache
+        call, and a redis-py client's set-up (its table of several hundred response callbacks)
+        cost more than the call itself; a client is safe to share, its pool hands out the
+        connections."""
+        client: Any = self
+        url = client._servers[client._get_connection_pool_index(write)]
+        key_ = (os.getpid(), url)
+        made = _clients.get(key_)
+        if made is None:
+            pool = self._get_connection_pool(write)  # takes the lock itself
+            with _lock:
+                made = _clients.get(key_)
+                if made is None:
+                    made = _clients[key_] = client._client(connection_pool=pool)
+        return made
 
 
 class SharedPoolRedisCache(RedisCache):

@@ -103,3 +103,15 @@ def test_a_pickle_planted_in_redis_is_not_unpickled(tmp_path: Path) -> None:
     with pytest.raises(NOT_JSON):
         cache.get("revoked-session:planted")
     assert not target.exists()
+
+
+@on_redis
+def test_one_redis_client_per_process_serves_every_cache_call() -> None:
+    from django.core.cache import caches
+
+    first = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    cache.set("reused", 1, timeout=60)
+    # Django's handler makes a cache object per context (per request under ASGI): still one client
+    other_context = caches.create_connection("default")
+    assert other_context._cache.get_client(write=True) is first  # type: ignore[attr-defined]
+    assert other_context.get("reused") == 1
