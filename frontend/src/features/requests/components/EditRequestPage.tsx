@@ -118,7 +118,10 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
       credentials.usernameRequired && credentials.username.trim() === ''
         ? 'Enter your user ID to sign'
         : null,
-    password: credentials.password === '' ? 'Enter your password to sign' : null,
+    password:
+      credentials.reauthenticateWith === null && credentials.password === ''
+        ? 'Enter your password to sign'
+        : null,
   };
   const shown = (key: keyof typeof errors) => (attempted ? errors[key] : null);
 
@@ -140,7 +143,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         version: detail.version ?? 0,
         corrections,
         response: response.trim(),
-        signature: credentials.signature,
+        signature: credentials.signature(),
         crateId: detail.crate,
       },
       {
@@ -346,22 +349,26 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
                 error={shown('username') ?? serverErrors['signature.username']}
               />
             )}
-            <PasswordInput
-              label="Your password"
-              required
-              autoComplete="current-password"
-              value={credentials.password}
-              onChange={(event) => {
-                credentials.setPassword(event.currentTarget.value);
-              }}
-              error={shown('password') ?? serverErrors['signature.password']}
-            />
+            {credentials.reauthenticateWith === null && (
+              <PasswordInput
+                label="Your password"
+                required
+                autoComplete="current-password"
+                value={credentials.password}
+                onChange={(event) => {
+                  credentials.setPassword(event.currentTarget.value);
+                }}
+                error={shown('password') ?? serverErrors['signature.password']}
+              />
+            )}
             <Group justify="space-between">
               <Button component={Link} to={`/requests/${String(detail.id)}`} variant="default">
                 Back to the request
               </Button>
               <Button type="submit" loading={resubmit.isPending}>
-                Sign and resubmit
+                {credentials.reauthenticateWith === null
+                  ? 'Sign and resubmit'
+                  : `Confirm identity with ${credentials.reauthenticateWith} and resubmit`}
               </Button>
             </Group>
           </Stack>

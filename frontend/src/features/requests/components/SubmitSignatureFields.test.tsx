@@ -33,7 +33,7 @@ function Harness({
         if (!credentials.complete) {
           return;
         }
-        const refused = submit(credentials.signature);
+        const refused = submit(credentials.signature());
         setError(refused);
         if (refused !== null) {
           credentials.onError(refused);
