@@ -15,10 +15,12 @@ import { useState } from 'react';
 
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
+import { signingMethodOf, type SigningIdentity } from '@/lib/auth/oidc';
 
 import { useMeRefresh, useRecoveryCodesRegenerate, useTwoFactorDisable } from '../api/two-factor';
 
 import { RecoveryCodes } from './RecoveryCodes';
+import { SigningPasswordSection } from './SigningPasswordSection';
 import { TwoFactorEnrolment } from './TwoFactorEnrolment';
 
 function RegenerateRecoveryCodes() {
@@ -190,6 +192,7 @@ function TwoFactorSection({ me }: { me: Me }) {
 }
 
 export function AccountPage({ me }: { me: Me }) {
+  const identity = me as Me & SigningIdentity;
   return (
     <Stack maw={640}>
       <div>
@@ -200,6 +203,9 @@ export function AccountPage({ me }: { me: Me }) {
           {me.full_name} · {me.username} · {me.role ?? 'no role'}
         </Text>
       </div>
+      {signingMethodOf(identity) === 'signing_password' && (
+        <SigningPasswordSection passwordSet={identity.signing_password_set === true} />
+      )}
       <TwoFactorSection me={me} />
     </Stack>
   );
