@@ -85,7 +85,7 @@ export function SignedActionDialog({
   children,
 }: SignedActionDialogProps) {
   useReturnFocusOnUnmount();
-  const { reauthenticateWith } = useSigningMethod();
+  const { reauthenticateWith, passwordLabel } = useSigningMethod();
   let confirms = 'Your password confirms that you, and only you, take this action.';
   if (reauthenticateWith !== null) {
     confirms = `Signing in again at ${reauthenticateWith}, in a window that opens, confirms that you, and only you, take this action.`;
@@ -136,7 +136,7 @@ export function SignedActionDialog({
           )}
           {reauthenticateWith === null && (
             <PasswordInput
-              label="Your password"
+              label={passwordLabel}
               required
               autoComplete="current-password"
               {...password}

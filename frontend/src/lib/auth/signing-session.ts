@@ -71,15 +71,20 @@ export interface SignatureBody {
  * password a federated user set) or, for a user of the identity provider, by confirming their
  * identity there (`reauthenticateWith` then names the provider for the button).
  */
-export function useSigningMethod(): { reauthenticateWith: string | null } {
+export function useSigningMethod(): {
+  reauthenticateWith: string | null;
+  /** The label of the password field: a federated user types their signing password. */
+  passwordLabel: string;
+} {
   const me = useContext(CurrentUserContext) as SigningIdentity | null;
-  const reauthenticates = signingMethodOf(me) === 'reauthenticate';
-  const options = useAuthOptions(reauthenticates);
-  if (!reauthenticates) {
-    return { reauthenticateWith: null };
+  const method = signingMethodOf(me);
+  const options = useAuthOptions(method === 'reauthenticate');
+  const passwordLabel = method === 'signing_password' ? 'Your signing password' : 'Your password';
+  if (method !== 'reauthenticate') {
+    return { reauthenticateWith: null, passwordLabel };
   }
   const name = options.data?.oidc_provider_name ?? '';
-  return { reauthenticateWith: name === '' ? 'your organisation' : name };
+  return { reauthenticateWith: name === '' ? 'your organisation' : name, passwordLabel };
 }
 
 /**
@@ -111,6 +116,8 @@ export interface SignatureCredentials {
   complete: boolean;
   /** The provider the user re-authenticates with to sign (null: they sign with a password). */
   reauthenticateWith: string | null;
+  /** The label of the password field ("Your signing password" for a federated user). */
+  passwordLabel: string;
   /** The `signature` object of a signed request's body ({@link signatureOf}: call it in the
    *  submit handler). */
   signature: () => SignatureBody;
@@ -130,6 +137,8 @@ export function useSignerIdPrompt(): {
   noteError: (error: unknown) => boolean;
   /** The provider the user re-authenticates with to sign (null: they sign with a password). */
   reauthenticateWith: string | null;
+  /** The label of the password field. */
+  passwordLabel: string;
   /** The form's check of the password field: none when the user re-authenticates. */
   checkPassword: (value: string) => string | null;
   /** The `signature` of the submission ({@link signatureOf}). */
@@ -138,12 +147,13 @@ export function useSignerIdPrompt(): {
   const session = useSigningSession();
   const queryClient = useQueryClient();
   const [asked, setAsked] = useState(false);
-  const { reauthenticateWith } = useSigningMethod();
+  const { reauthenticateWith, passwordLabel } = useSigningMethod();
   const usernameRequired =
     reauthenticateWith === null && (asked || session.data?.username_required === true);
   return {
     usernameRequired,
     reauthenticateWith,
+    passwordLabel,
     checkPassword: (value: string) =>
       reauthenticateWith === null && value === '' ? 'Enter your password to sign' : null,
     signature: (values) => signatureOf(reauthenticateWith, usernameRequired, values),
@@ -160,7 +170,7 @@ export function useSignerIdPrompt(): {
 
 /** The identification components of a signature, for forms that hold them in state. */
 export function useSignatureCredentials(): SignatureCredentials {
-  const { usernameRequired, noteError, reauthenticateWith } = useSignerIdPrompt();
+  const { usernameRequired, noteError, reauthenticateWith, passwordLabel } = useSignerIdPrompt();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   return {
@@ -170,6 +180,7 @@ export function useSignatureCredentials(): SignatureCredentials {
     setPassword,
     usernameRequired,
     reauthenticateWith,
+    passwordLabel,
     complete:
       reauthenticateWith !== null ||
       (password !== '' && (!usernameRequired || username.trim() !== '')),

@@ -351,7 +351,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
             )}
             {credentials.reauthenticateWith === null && (
               <PasswordInput
-                label="Your password"
+                label={credentials.passwordLabel}
                 required
                 autoComplete="current-password"
                 value={credentials.password}

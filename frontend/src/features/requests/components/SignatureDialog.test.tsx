@@ -446,3 +446,36 @@ describe('SignatureDialog for a user who signs by re-authenticating at the provi
     expect(screen.getByLabelText(/Reason/)).toHaveValue('Wrong crate');
   });
 });
+
+describe('SignatureDialog for a user who signs with a signing password', () => {
+  it('asks for the signing password in the password field and sends it as the password', async () => {
+    const fetchSpy = mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
+    });
+    const onDone = vi.fn();
+    const user: Me = { ...makeMe(), ...{ signing_method: 'signing_password' } };
+    renderWithProviders(
+      <CurrentUserContext.Provider value={user}>
+        <SignatureDialog
+          request={makeRequest()}
+          spec={present(approve, 'approve action')}
+          signerName="Approver GOA1"
+          onClose={vi.fn()}
+          onDone={onDone}
+        />
+      </CurrentUserContext.Provider>,
+    );
+    await userEvent.type(await screen.findByLabelText(/Your signing password/), 'signing-phrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    await waitFor(() => {
+      expect(onDone).toHaveBeenCalledOnce();
+    });
+    const [request] = posted(fetchSpy.fetchMock);
+    expect(await request?.json()).toEqual({
+      version: 1,
+      signature: { password: 'signing-phrase' },
+      reason: '',
+    });
+  });
+});

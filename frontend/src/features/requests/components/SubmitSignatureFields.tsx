@@ -56,7 +56,7 @@ export function SubmitSignatureFields({
       )}
       {reauthenticateWith === null ? (
         <PasswordInput
-          label="Your password"
+          label={credentials.passwordLabel}
           required
           autoComplete="current-password"
           value={credentials.password}
