@@ -10,7 +10,7 @@ PY := $(BACKEND)/.venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(BACKEND)/.venv
 
-.PHONY: help dev test install backend-install frontend-install frontend-build lint typecheck \
+.PHONY: help dev test install backend-install frontend-install frontend-build oidc-provider-install lint typecheck \
         test-backend test-frontend migrate seed clean test-compose
 
 help: ## List the targets
@@ -19,7 +19,7 @@ help: ## List the targets
 dev: install frontend-build ## Install what is missing, migrate, seed demo data and run everything at http://127.0.0.1:8000
 	@bash scripts/dev.sh
 
-test: install ## Install what is missing and run every test suite (SQLite, then PostgreSQL + Redis)
+test: install oidc-provider-install ## Install what is missing and run every test suite (SQLite, then PostgreSQL + Redis)
 	@bash scripts/test.sh
 
 test-compose: backend-install ## Build and run the Docker Compose production stack for real and check it (root; scripts/check_compose_stack.sh)
@@ -37,6 +37,10 @@ backend-install: $(UV) ## Python dependencies from backend/uv.lock into backend/
 
 frontend-install: ## Node dependencies from frontend/package-lock.json
 	@cd frontend && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+
+oidc-provider-install: ## The test OpenID Connect provider's Node dependencies (scripts/oidc/package-lock.json)
+	@cd scripts/oidc && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund --loglevel=error; fi
 
 frontend-build: frontend-install ## Production build of the SPA into frontend/dist

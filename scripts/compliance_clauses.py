@@ -168,7 +168,9 @@ CLAUSES: tuple[Clause, ...] = (
         "Each electronic signature unique to one person, never reused or reassigned",
         "system",
         "Usernames are unique regardless of case, cannot be renamed and are never reused: users "
-        "are deactivated, never deleted, so a signature always points to one person.",
+        "are deactivated, never deleted, so a signature always points to one person. Users of "
+        "the identity provider are bound to its issuer and subject, never to a username claim: "
+        "a renamed or recreated provider account cannot take over a Strongroom account.",
     ),
     _p11(
         "11.100(b)",
@@ -189,7 +191,10 @@ CLAUSES: tuple[Clause, ...] = (
         "The first signature of a continuous session takes the user ID and the password, later "
         "ones the password (the session breaks after an idle time or a new sign-in); a token "
         "alone never signs; a destruction witness enters both and must have an account allowed "
-        "to sign; keeping passwords personal is the customer's policy.",
+        "to sign; users of the identity provider sign by logging in there again for that one "
+        "action (prompt=login, max_age=0, a nonce bound to it; a stale auth_time is refused), "
+        "or with a signing password where the provider cannot; keeping passwords personal is "
+        "the customer's policy.",
     ),
     _p11(
         "11.200(b)",
@@ -231,8 +236,11 @@ CLAUSES: tuple[Clause, ...] = (
     _p11(
         "11.300(e)",
         "Periodic testing of tokens or cards that carry credentials",
-        "n/a",
-        "No token or card generates or holds credentials.",
+        "shared",
+        "No card holds credentials. Authenticator apps (TOTP, for local accounts) are tested at "
+        "every sign-in: a code works once, wrong codes are refused, audited and lock the "
+        "account, and a lost device is reset by a System Administrator (which ends the user's "
+        "sessions); keeping devices personal is the customer's policy.",
     ),
     # --- EU GMP Annex 11 --------------------------------------------------------------------------
     _a11(

@@ -203,6 +203,42 @@ AUTH_LDAP_BIND_AS_AUTHENTICATING_USER = False
 AUTH_LDAP_ALWAYS_UPDATE_USER = False
 STRONGROOM_LDAP_ATTR_FULL_NAME = env.str("STRONGROOM_LDAP_ATTR_FULL_NAME", default="cn")
 STRONGROOM_LDAP_ATTR_EMAIL = env.str("STRONGROOM_LDAP_ATTR_EMAIL", default="mail")
+# OpenID Connect sign-in (authorization code with PKCE; strongroom/accounts/oidc.py;
+# PRODUCTION_DEPLOYMENT.md, "Single sign-on with OpenID Connect"). Off while the issuer is
+# empty. The provider sends the browser back to STRONGROOM_OIDC_REDIRECT_URI (the SPA's
+# /auth/callback on this site). The groups claim's values map to a role and units in the same
+# table as directory groups (source "oidc"). Ask for offline_access (or the provider's
+# equivalent) so that Strongroom gets a refresh token: it asks the provider again at every
+# refresh of its own session, so a user disabled at the provider is out within one access-token
+# lifetime; without a refresh token the session ends when the provider's access token does.
+STRONGROOM_OIDC_ISSUER = env.str("STRONGROOM_OIDC_ISSUER", default="").rstrip("/")
+STRONGROOM_OIDC_CLIENT_ID = env.str("STRONGROOM_OIDC_CLIENT_ID", default="")
+STRONGROOM_OIDC_CLIENT_SECRET = env.str("STRONGROOM_OIDC_CLIENT_SECRET", default="")
+STRONGROOM_OIDC_REDIRECT_URI = env.str("STRONGROOM_OIDC_REDIRECT_URI", default="")
+STRONGROOM_OIDC_SCOPES = env.str(
+    "STRONGROOM_OIDC_SCOPES", default="openid profile email offline_access"
+)
+STRONGROOM_OIDC_USERNAME_CLAIM = env.str(
+    "STRONGROOM_OIDC_USERNAME_CLAIM", default="preferred_username"
+)
+STRONGROOM_OIDC_GROUPS_CLAIM = env.str("STRONGROOM_OIDC_GROUPS_CLAIM", default="groups")
+STRONGROOM_OIDC_PROVIDER_NAME = env.str(
+    "STRONGROOM_OIDC_PROVIDER_NAME", default="your organisation's sign-in"
+)
+STRONGROOM_OIDC_TIMEOUT = env.float("STRONGROOM_OIDC_TIMEOUT", default=5.0)
+# How federated users sign (21 CFR 11.200): "reauthenticate" sends them back to the provider
+# for a fresh login (prompt=login, max_age=0, a nonce bound to the action; the ID token's
+# auth_time must be from just now); "password" is for providers that cannot force one: users
+# set a signing password in Strongroom under the password policy.
+STRONGROOM_OIDC_SIGNING = env.str("STRONGROOM_OIDC_SIGNING", default="reauthenticate")
+# How old the provider's auth_time may be, at most, for a re-authentication to count.
+STRONGROOM_OIDC_REAUTH_MAX_AGE_SECONDS = 120
+# Local passwords: "on" for every local account, or "break-glass" for only the accounts in
+# STRONGROOM_BREAK_GLASS_USERS (everyone else signs in with the directory or the provider).
+STRONGROOM_LOCAL_PASSWORDS = env.str("STRONGROOM_LOCAL_PASSWORDS", default="on")
+STRONGROOM_BREAK_GLASS_USERS = [
+    name.lower() for name in env.list("STRONGROOM_BREAK_GLASS_USERS", default=[])
+]
 # New and re-hashed passwords: Argon2id at OWASP's parameters (strongroom/accounts/hashers.py,
 # docs/SECURITY.md). The others verify hashes made before (Django's default list: PBKDF2 until
 # Argon2id, and the development PBKDF2, whose hashes carry their own iteration count); Django

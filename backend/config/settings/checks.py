@@ -104,5 +104,37 @@ def compliance_setting_problems(settings: Mapping[str, Any]) -> list[str]:
             "directory passwords would cross the network in clear (21 CFR 11.300(a)); use "
             "ldaps:// or StartTLS."
         )
+    problems.extend(_federation_problems(settings))
+    return problems
 
+
+def _federation_problems(settings: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    issuer = str(settings.get("STRONGROOM_OIDC_ISSUER") or "")
+    if issuer:
+        if not issuer.lower().startswith("https://"):
+            problems.append(
+                f"STRONGROOM_OIDC_ISSUER must be an https:// URL (got {issuer!r}): tokens and "
+                "codes must not cross the network in clear (21 CFR 11.300(a))."
+            )
+        for name in ("CLIENT_ID", "CLIENT_SECRET", "REDIRECT_URI"):
+            if not settings.get(f"STRONGROOM_OIDC_{name}"):
+                problems.append(
+                    f"STRONGROOM_OIDC_{name} must be set when STRONGROOM_OIDC_ISSUER is."
+                )
+    signing = settings.get("STRONGROOM_OIDC_SIGNING")
+    if signing not in ("reauthenticate", "password"):
+        problems.append(
+            f"STRONGROOM_OIDC_SIGNING must be reauthenticate or password (got {signing!r}): "
+            "a token alone never signs (21 CFR 11.200(a))."
+        )
+    local = settings.get("STRONGROOM_LOCAL_PASSWORDS")
+    if local not in ("on", "break-glass"):
+        problems.append(f"STRONGROOM_LOCAL_PASSWORDS must be on or break-glass (got {local!r}).")
+    elif local == "break-glass" and not settings.get("STRONGROOM_BREAK_GLASS_USERS"):
+        problems.append(
+            "STRONGROOM_BREAK_GLASS_USERS must name at least one local account when "
+            "STRONGROOM_LOCAL_PASSWORDS=break-glass: an administrator must be able to sign in "
+            "when the directory or the provider is down."
+        )
     return problems

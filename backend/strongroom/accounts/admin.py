@@ -12,9 +12,13 @@ from strongroom.accounts.middleware import ADMIN_CHANGE_FIRST_MESSAGE
 from strongroom.accounts.models import (
     Department,
     DirectoryGroupMapping,
+    FederatedIdentity,
+    OidcAttempt,
+    OidcSession,
     PasswordHistory,
     RecoveryCode,
     ServiceToken,
+    SigningPassword,
     TwoFactorDevice,
     Unit,
     User,
@@ -233,3 +237,46 @@ class RecoveryCodeAdmin(_ShownOnly):
     list_display = ["user", "used_at"]
     fields = ["user", "used_at"]
     readonly_fields = ["user", "used_at"]
+
+
+@admin.register(FederatedIdentity)
+class FederatedIdentityAdmin(_ShownOnly):
+    """Which provider account (issuer and subject) each OpenID Connect user is bound to."""
+
+    list_display = ["user", "issuer", "subject", "created_at"]
+    fields = ["user", "issuer", "subject", "created_at"]
+    readonly_fields = ["user", "issuer", "subject", "created_at"]
+    search_fields = ["user__username", "subject"]
+
+
+@admin.register(OidcAttempt)
+class OidcAttemptAdmin(_ShownOnly):
+    """Trips to the identity provider; never their state, nonce, verifier or ticket."""
+
+    list_display = ["purpose", "user", "method", "path", "created_at", "completed_at"]
+    fields = readonly_fields = (
+        "purpose",
+        "user",
+        "method",
+        "path",
+        "created_at",
+        "expires_at",
+        "completed_at",
+        "ticket_used_at",
+    )
+
+
+@admin.register(OidcSession)
+class OidcSessionAdmin(_ShownOnly):
+    """Sessions of provider users; never the provider's refresh token."""
+
+    list_display = ["user", "session_id", "provider_expires_at", "created_at"]
+    fields = readonly_fields = ("user", "session_id", "provider_expires_at", "created_at")
+
+
+@admin.register(SigningPassword)
+class SigningPasswordAdmin(_ShownOnly):
+    """Who has a signing password and since when; never its hash."""
+
+    list_display = ["user", "changed_at"]
+    fields = readonly_fields = ("user", "changed_at")

@@ -62,10 +62,14 @@ class AuthSource(models.TextChoices):
 
     LOCAL = "local", "Local password"
     LDAP = "ldap", "LDAP / Active Directory"
+    OIDC = "oidc", "OpenID Connect"
 
 
-# The directories a group mapping can name (OpenID Connect may join them).
-DIRECTORY_SOURCES = [(AuthSource.LDAP.value, AuthSource.LDAP.label)]
+# The directories a group mapping can name.
+DIRECTORY_SOURCES = [
+    (AuthSource.LDAP.value, AuthSource.LDAP.label),
+    (AuthSource.OIDC.value, AuthSource.OIDC.label),
+]
 
 
 class User(AbstractUser):
@@ -93,7 +97,8 @@ class User(AbstractUser):
         choices=AuthSource.choices,
         default=AuthSource.LOCAL,
         help_text="local: signs in with a Strongroom password; ldap: with the directory's "
-        "password only (the local one is unusable), role and units from its groups.",
+        "password only (the local one is unusable), role and units from its groups; oidc: "
+        "through the OpenID Connect provider, role and units from its groups claim.",
     )
     session_epoch = models.PositiveIntegerField(
         default=0,
@@ -243,7 +248,9 @@ class DirectoryGroupMapping(models.Model):
 
     source = models.CharField(max_length=10, choices=DIRECTORY_SOURCES)
     group = models.CharField(
-        max_length=500, help_text="The group's distinguished name, e.g. cn=qa,ou=groups,dc=example"
+        max_length=500,
+        help_text="LDAP: the group's distinguished name, e.g. cn=qa,ou=groups,dc=example; "
+        "OpenID Connect: a value of the provider's groups claim (a name or an id).",
     )
     role = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
     units = models.ManyToManyField(Unit, blank=True, related_name="+")
@@ -263,3 +270,108 @@ class DirectoryGroupMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.group}"
+
+
+class FederatedIdentity(models.Model):
+    """Who an OpenID Connect user is at their provider: the issuer and the subject (``sub``), which
+    the provider never reassigns. A user is found by this pair at every sign-in, never by the
+    username claim, so a renamed or recreated provider account cannot take over a Strongroom
+    account (and usernames are never reused)."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="federated_identity")
+    issuer = models.CharField(max_length=500)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "federated identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="federated_identity_unique"),
+            models.CheckConstraint(
+                condition=~Q(subject="") & ~Q(issuer=""), name="federated_identity_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"
+
+
+class OidcPurpose(models.TextChoices):
+    LOGIN = "login", "Sign-in"
+    SIGN = "sign", "Re-authentication to sign"
+
+
+class OidcAttempt(models.Model):
+    """One trip to the provider and back (authorization code with PKCE).
+
+    ``state_hash`` finds the attempt when the browser comes back (only hashes of the state and
+    of the signing ticket are kept); ``nonce`` must come back in the ID token; the PKCE verifier
+    never leaves the server. A sign-in attempt remembers where to go next; a re-authentication
+    names the user and the exact signed request (method and path) its ticket is good for.
+    Each attempt completes once; each ticket signs once.
+    """
+
+    purpose = models.CharField(max_length=10, choices=OidcPurpose.choices)
+    state_hash = models.CharField(max_length=64, unique=True, editable=False)
+    nonce = models.CharField(max_length=100, editable=False)
+    code_verifier = models.CharField(max_length=128, editable=False)
+    next = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    ticket_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    ticket_expires_at = models.DateTimeField(null=True, blank=True)
+    ticket_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="oidc_attempt_expires_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose="login")
+                | (Q(user__isnull=False) & ~Q(method="") & ~Q(path="")),
+                name="oidc_attempt_sign_bound",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} attempt {self.pk}"
+
+
+class OidcSession(models.Model):
+    """The provider's side of a Strongroom session of an OpenID Connect user: its refresh token
+    (sealed, strongroom.core.sealed), used at every refresh of the Strongroom session so that
+    the provider can say the user is no longer allowed in."""
+
+    session_id = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    refresh_token = models.TextField(blank=True, editable=False)
+    provider_expires_at = models.DateTimeField(
+        help_text="When the provider's access token expires (the session cannot be refreshed "
+        "past it without a provider refresh token)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} provider session"
+
+
+class SigningPassword(models.Model):
+    """A federated user's signing password, where the provider cannot re-authenticate
+    (``STRONGROOM_OIDC_SIGNING=password``): a Django password hash under the password policy."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="signing_password")
+    password = models.CharField(max_length=128, editable=False)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(password=""), name="signing_password_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} signing password"

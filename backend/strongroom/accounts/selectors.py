@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from strongroom.accounts.models import Department, TwoFactorDevice, Unit, User
+from strongroom.accounts.models import AuthSource, Department, TwoFactorDevice, Unit, User
 from strongroom.accounts.scope import scope_to_units, user_unit_ids
 
 
@@ -135,7 +135,10 @@ def user_is_locked_out(*, username: str) -> bool:
 
 def two_factor_required(user: User) -> bool:
     """Whether the user's role must sign in with a second factor
-    (``STRONGROOM_2FA_REQUIRED_ROLES``)."""
+    (``STRONGROOM_2FA_REQUIRED_ROLES``). Not for users of the identity provider: their second
+    factor is the provider's (its own MFA policy, e.g. Entra ID Conditional Access)."""
+    if user.auth_source == AuthSource.OIDC:
+        return False
     role = user.role.name if user.role_id is not None and user.role is not None else None
     return role is not None and role in settings.STRONGROOM_2FA_REQUIRED_ROLES
 
@@ -153,4 +156,17 @@ def two_factor_user_ids() -> set[int]:
     """The users with a confirmed authenticator (for the people list)."""
     return set(
         TwoFactorDevice.objects.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
+    )
+
+
+def signing_method(user: User) -> str:
+    """How the user signs: ``password`` (local and directory accounts), ``reauthenticate`` (at
+    the identity provider) or ``signing_password`` (set in Strongroom, where the provider
+    cannot re-authenticate: ``STRONGROOM_OIDC_SIGNING=password``)."""
+    if user.auth_source != AuthSource.OIDC:
+        return "password"
+    return (
+        "reauthenticate"
+        if settings.STRONGROOM_OIDC_SIGNING == "reauthenticate"
+        else ("signing_password")
     )

@@ -1,5 +1,5 @@
 import re
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.models import Group
 from rest_framework import serializers
@@ -7,11 +7,15 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles
-from strongroom.accounts.models import Department, Unit, User
+from strongroom.accounts.models import Department, SigningPassword, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
 from strongroom.accounts.permissions import request_user
 from strongroom.accounts.scope import require_unit_choice
-from strongroom.accounts.selectors import two_factor_enabled, two_factor_required
+from strongroom.accounts.selectors import (
+    signing_method,
+    two_factor_enabled,
+    two_factor_required,
+)
 from strongroom.accounts.services import session_refresh
 
 
@@ -152,6 +156,11 @@ class MeSerializer(serializers.ModelSerializer):
     password_expires_at = serializers.SerializerMethodField()
     two_factor_enabled = serializers.SerializerMethodField()
     two_factor_required = serializers.SerializerMethodField()
+    signing_method = serializers.SerializerMethodField(
+        help_text="How this user signs: password; reauthenticate (a fresh login at the identity "
+        "provider, auth/oidc/start/ with purpose sign); signing_password (set in Strongroom)."
+    )
+    signing_password_set = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -169,6 +178,8 @@ class MeSerializer(serializers.ModelSerializer):
             "two_factor_enabled",
             "two_factor_required",
             "auth_source",
+            "signing_method",
+            "signing_password_set",
         ]
 
     def get_permissions(self, user: User) -> list[str]:
@@ -182,6 +193,14 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_two_factor_required(self, user: User) -> bool:
         return two_factor_required(user)
+
+    def get_signing_method(
+        self, user: User
+    ) -> Literal["password", "reauthenticate", "signing_password"]:
+        return signing_method(user)  # type: ignore[return-value]
+
+    def get_signing_password_set(self, user: User) -> bool:
+        return SigningPassword.objects.filter(user=user).exists()
 
     def get_must_change_password(self, user: User) -> bool:
         return password_change_required(user)
@@ -307,3 +326,71 @@ class RotatingRefreshSerializer(TokenRefreshSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         refresh = session_refresh(raw_refresh=attrs["refresh"])
         return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class AuthOptionsSerializer(serializers.Serializer):
+    """How people sign in on this site (public: the sign-in page reads it)."""
+
+    oidc_enabled = serializers.BooleanField()
+    oidc_provider_name = serializers.CharField()
+    local_passwords = serializers.ChoiceField(
+        choices=["on", "break-glass"],
+        help_text="break-glass: only the listed local accounts may sign in with a password.",
+    )
+
+
+class OidcStartSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=["login", "sign"])
+    next = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="login: where to go after."
+    )
+    method = serializers.ChoiceField(
+        choices=["POST", "PUT", "PATCH", "DELETE"],
+        required=False,
+        help_text="sign: the method of the signed request that will carry the ticket.",
+    )
+    path = serializers.RegexField(
+        r"^/api/v1/[A-Za-z0-9/_.-]*$",
+        max_length=500,
+        required=False,
+        help_text="sign: the exact path of that request, e.g. /api/v1/requests/12/approve/.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["purpose"] == "sign":
+            missing = {f: ["Required to sign."] for f in ("method", "path") if not attrs.get(f)}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class OidcStartedSerializer(serializers.Serializer):
+    authorization_url = serializers.URLField()
+    state = serializers.CharField()
+
+
+class OidcCallbackSerializer(serializers.Serializer):
+    state = serializers.CharField(max_length=200)
+    code = serializers.CharField(max_length=2000)
+
+
+class OidcSessionSerializer(SessionSerializer):
+    next = serializers.CharField(help_text="Where the sign-in started (a path of this site).")
+
+
+class ReauthenticationSerializer(serializers.Serializer):
+    reauthentication = serializers.CharField(
+        help_text="Send it as signature.reauthentication with the signed request it was for."
+    )
+    expires_at = serializers.DateTimeField()
+
+
+class SigningPasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    current_password = serializers.CharField(
+        max_length=256,
+        trim_whitespace=False,
+        required=False,
+        allow_blank=True,
+        help_text="Required to change a signing password already set.",
+    )

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -78,6 +79,27 @@ def _raise_locked() -> NoReturn:
     )
 
 
+def credentials_locked_refuse(*, request: HttpRequest, username: str) -> None:
+    """Refuse (403 ``account_locked``) while the account is locked out, before any secret is
+    checked."""
+    if _locked(request, username):
+        _raise_locked()
+
+
+LOCAL_PASSWORDS_OFF = (
+    "This site signs in through the directory or the identity provider; local passwords are "
+    "kept for break-glass accounts only."
+)
+
+
+def _local_password_allowed(user: User) -> bool:
+    return (
+        user.auth_source != AuthSource.LOCAL
+        or settings.STRONGROOM_LOCAL_PASSWORDS != "break-glass"
+        or user.username.lower() in settings.STRONGROOM_BREAK_GLASS_USERS
+    )
+
+
 def credentials_check(*, request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials belong to, through django-axes (failures count towards the
     lockout, which applies per username and address). The same error for an unknown user and a
@@ -129,7 +151,14 @@ def session_login_password(*, request: HttpRequest, username: str, password: str
     runs outside any transaction: a failure must stay recorded (the lockout counter and the audit
     entry) although the sign-in is refused."""
     try:
-        return credentials_check(request=request, username=username, password=password)
+        user = credentials_check(request=request, username=username, password=password)
+        if not _local_password_allowed(user):
+            raise ApplicationError(
+                LOCAL_PASSWORDS_OFF,
+                code="local_passwords_off",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        return user
     except ApplicationError as exc:
         known = User.objects.filter(username=username).first()
         audit_event_record(
@@ -230,6 +259,8 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
         _refresh_refused("two_factor_required")
     if session_has_expired(refresh):
         _refresh_refused("session_ended")
+    if user.auth_source == AuthSource.OIDC:
+        _provider_session_check(user=user, session_id=session_id)
     with transaction.atomic():
         row = OutstandingToken.objects.select_for_update().get(pk=row.pk)
         _, created = BlacklistedToken.objects.get_or_create(token=row)
@@ -240,6 +271,26 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
         refresh.set_iat()
         refresh.outstand()
     return refresh
+
+
+def _provider_session_check(*, user: User, session_id: str) -> None:
+    """A federated user's session is refreshed only if the provider still lets them in; when it
+    does not, the session ends here too (audited) before the refusal."""
+    from strongroom.accounts.oidc import oidc_session_refresh
+
+    try:
+        oidc_session_refresh(user=user, session_id=session_id)
+    except ApplicationError as exc:
+        if exc.code == "provider_session_ended":
+            with transaction.atomic():
+                _session_tokens_blacklist(user_id=user.pk, session_id=session_id)
+                _session_end(
+                    user=user,
+                    session_id=session_id,
+                    action="auth.provider_session_ended",
+                    reason="The identity provider refused to refresh the session.",
+                )
+        raise
 
 
 def _session_reuse_revoke(*, user: User, session_id: str) -> None:

@@ -3,6 +3,12 @@ from rest_framework.routers import SimpleRouter
 
 from strongroom.accounts import api
 from strongroom.accounts.directory_api import DirectoryGroupMappingViewSet
+from strongroom.accounts.oidc_api import (
+    AuthOptionsView,
+    OidcCallbackView,
+    OidcStartView,
+    SigningPasswordView,
+)
 from strongroom.accounts.service_tokens_api import ServiceTokenViewSet
 
 router = SimpleRouter()
@@ -17,6 +23,10 @@ router.register(
 
 urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="auth-login"),
+    path("auth/options/", AuthOptionsView.as_view(), name="auth-options"),
+    path("auth/oidc/start/", OidcStartView.as_view(), name="auth-oidc-start"),
+    path("auth/oidc/callback/", OidcCallbackView.as_view(), name="auth-oidc-callback"),
+    path("auth/signing-password/", SigningPasswordView.as_view(), name="auth-signing-password"),
     path("auth/login/two-factor/", api.LoginSecondFactorView.as_view(), name="auth-login-2fa"),
     path(
         "auth/two-factor/enrolment/",

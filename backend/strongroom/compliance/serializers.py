@@ -14,6 +14,29 @@ from strongroom.compliance.signing import (
 SIGNATURE_STATUS_CHOICES = STATUS_CHOICES
 
 
+class SignatureInputSerializer(serializers.Serializer):
+    """The signer's identification components, in every signed request (21 CFR 11.200(a)):
+    the password (a signing password for users of the identity provider where it cannot
+    re-authenticate), the user ID for the first signature of a session, or a re-authentication
+    ticket for users of the identity provider (auth/oidc/start/ with purpose ``sign``)."""
+
+    password = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=4096)
+    username = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="The signer's user ID: required for the first signature of a session "
+        "(GET auth/signing-session/ says when).",
+    )
+    reauthentication = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Users of the identity provider (auth/me/ signing_method reauthenticate): "
+        "the ticket auth/oidc/callback/ gave for exactly this request; password then empty.",
+    )
+
+
 def signature_check_cache(context: dict[str, object]) -> SignatureCheckCache:
     """One cache per response: a request's signatures read its content and events once."""
     cache = context.get("signature_checks")

@@ -42,7 +42,13 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import Unit, User
-from strongroom.accounts.services import credentials_check, credentials_refuse
+from strongroom.accounts.oidc import reauthentication_consume, signing_password_check
+from strongroom.accounts.selectors import signing_method
+from strongroom.accounts.services import (
+    credentials_check,
+    credentials_locked_refuse,
+    credentials_refuse,
+)
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import (
     CURRENT_SCHEME,
@@ -76,8 +82,17 @@ def signature_verify(
     unit: Unit | None = None,
     username: str = "",
     actor: User | None = None,
+    reauthentication: str = "",
+    reauthentication_allowed: bool = True,
 ) -> None:
     """Check the signer's identification components (21 CFR 11.200(a)).
+
+    How depends on the signer (:func:`~strongroom.accounts.selectors.signing_method`): their
+    password (local and directory accounts, checked again through the same backends as a
+    sign-in), a ``reauthentication`` ticket (users of the identity provider: a fresh login
+    there for exactly this request, :mod:`strongroom.accounts.oidc`), or their signing password.
+    ``reauthentication_allowed`` is False where the signer is not at the keyboard (a witness):
+    a federated witness then signs with a signing password.
 
     ``username`` is the user ID typed with the signature: required for the first signature of
     a continuous session (:mod:`strongroom.compliance.signing_session`) and, when given, always
@@ -86,6 +101,20 @@ def signature_verify(
     naming the signer.
     """
     session_id = signing_session_id(http_request=http_request, signer=signer)
+    method = signing_method(signer)
+    if method == "reauthenticate" and reauthentication_allowed:
+        _reauthentication_verify(
+            http_request=http_request,
+            signer=signer,
+            ticket=reauthentication,
+            meaning=meaning,
+            object_type=object_type,
+            object_id=object_id,
+            unit=unit,
+            actor=actor,
+        )
+        signing_session_touch(session_id=session_id)
+        return
     typed_username = (username or "").strip()
     username_missing = not typed_username and signing_session_username_required(
         session_id=session_id
@@ -113,7 +142,10 @@ def signature_verify(
     try:
         if wrong_username:
             credentials_refuse(request=http_request, username=signer.username)
-        credentials_check(request=http_request, username=signer.username, password=password)
+        if method == "password":
+            credentials_check(request=http_request, username=signer.username, password=password)
+        else:
+            signing_password_check(request=http_request, user=signer, password=password)
     except ApplicationError as exc:
         audit_event_record(
             action="signature.failed",
@@ -146,6 +178,51 @@ def signature_verify(
             details={"signature": {"password": ["Wrong password."]}},
         ) from exc
     signing_session_touch(session_id=session_id)
+
+
+def _reauthentication_verify(
+    *,
+    http_request: HttpRequest,
+    signer: User,
+    ticket: str,
+    meaning: SignatureMeaning,
+    object_type: str,
+    object_id: object,
+    unit: Unit | None,
+    actor: User | None,
+) -> None:
+    credentials_locked_refuse(request=http_request, username=signer.username)
+    if not ticket:
+        raise ApplicationError(
+            "Confirm your identity with the sign-in provider to sign.",
+            code="signature_required",
+            details={"signature": {"reauthentication": ["Required."]}},
+        )
+    if reauthentication_consume(
+        signer=signer, ticket=ticket, method=http_request.method or "", path=http_request.path
+    ):
+        return
+    audit_event_record(
+        action="signature.failed",
+        actor=actor or signer,
+        object_type=object_type,
+        object_id=object_id,
+        unit=unit,
+        changes={"meaning": [None, str(meaning)]},
+        reason="reauthentication_invalid",
+    )
+    try:
+        credentials_refuse(request=http_request, username=signer.username)
+    except ApplicationError as exc:
+        if exc.code == "account_locked":
+            raise
+    raise ApplicationError(
+        "The identity confirmation is used, expired or for another action; confirm again. "
+        "Nothing was changed.",
+        code="signature_invalid",
+        status_code=status.HTTP_403_FORBIDDEN,
+        details={"signature": {"reauthentication": ["Not valid for this action."]}},
+    )
 
 
 def signature_record(

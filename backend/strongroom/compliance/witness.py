@@ -109,6 +109,7 @@ def witness_verify(
             object_type=object_type,
             object_id=object_id,
             unit=None,
+            reauthentication_allowed=False,  # a federated witness signs with a signing password
         )
     except ApplicationError as exc:
         if exc.code == "signature_required":

@@ -171,6 +171,7 @@ class DestructionBatchViewSet(
             version=data["version"],
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
             reason=data.get("reason", ""),
         )
         return self._body(pk)
@@ -224,6 +225,7 @@ class DestructionBatchViewSet(
                 scanned_code=data["scanned_code"],
                 password=data["signature"]["password"],
                 username=data["signature"].get("username", ""),
+                reauthentication=data["signature"].get("reauthentication", ""),
                 witness_username=data["witness"]["username"],
                 witness_password=data["witness"]["password"],
             ),

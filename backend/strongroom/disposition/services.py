@@ -497,6 +497,7 @@ def batch_transition(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> DestructionBatch:
     """One signed status change of :data:`TRANSITIONS`. A refusal for separation of duties (the
@@ -511,6 +512,7 @@ def batch_transition(
             version=version,
             password=password,
             username=username,
+            reauthentication=reauthentication,
             reason=reason,
         )
     except ApplicationError as exc:
@@ -537,6 +539,7 @@ def _batch_transition(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> DestructionBatch:
     transition = TRANSITIONS[name]
@@ -547,6 +550,7 @@ def _batch_transition(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=transition.meaning,
         object_type=OBJECT_TYPE,
         object_id=batch_id,
@@ -681,6 +685,7 @@ class DestroyInput:
     scanned_code: str
     password: str
     username: str = ""
+    reauthentication: str = ""  # a re-authentication ticket (users of the identity provider)
     witness_username: str = ""
     witness_password: str = ""
 
@@ -733,6 +738,7 @@ def batch_item_destroy(
         signer=actor,
         password=data.password,
         username=data.username,
+        reauthentication=data.reauthentication,
         meaning=SignatureMeaning.DESTROYED,
         object_type="batch_item",
         object_id=item_id,

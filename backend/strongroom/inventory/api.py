@@ -255,6 +255,7 @@ class InventoryAuditViewSet(
                 note=data["note"],
                 password=data["signature"]["password"],
                 username=data["signature"].get("username", ""),
+                reauthentication=data["signature"].get("reauthentication", ""),
             ),
         )
         return self._body(pk)
@@ -271,6 +272,7 @@ class InventoryAuditViewSet(
             version=data["version"],
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
             reason=data.get("reason", ""),
         )
         return self._body(pk)

@@ -619,6 +619,7 @@ class ReconcileInput:
     note: str
     password: str
     username: str = ""
+    reauthentication: str = ""  # a re-authentication ticket (users of the identity provider)
 
 
 def finding_reconcile(
@@ -658,6 +659,7 @@ def finding_reconcile(
         signer=actor,
         password=data.password,
         username=data.username,
+        reauthentication=data.reauthentication,
         meaning=SignatureMeaning.RECONCILED,
         object_type=FINDING_TYPE,
         object_id=finding_id,
@@ -799,6 +801,7 @@ def audit_close(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> InventoryAudit:
     """Close a RECONCILING audit whose discrepancies are all reconciled, signed
@@ -810,6 +813,7 @@ def audit_close(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=SignatureMeaning.AUDIT_CLOSED,
         object_type=OBJECT_TYPE,
         object_id=audit_id,
@@ -856,6 +860,7 @@ def audit_cancel(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> InventoryAudit:
     """Cancel an open audit (reason required), signed ``CANCELLED``: its shelves are free for
@@ -868,6 +873,7 @@ def audit_cancel(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=SignatureMeaning.CANCELLED,
         object_type=OBJECT_TYPE,
         object_id=audit_id,

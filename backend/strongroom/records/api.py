@@ -179,6 +179,7 @@ class CrateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             reason=data["reason"],
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
         )
         return Response(self._detail(self._crate(pk)))
 

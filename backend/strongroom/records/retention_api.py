@@ -173,6 +173,7 @@ class RetentionRuleViewSet(
             version=data["version"],
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
             reason=data.get("reason", ""),
         )
         return Response(

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from strongroom.compliance.models import AuditEvent
+from strongroom.compliance.serializers import SignatureInputSerializer
 from strongroom.core.filters import MAX_ID
 from strongroom.core.serializers import FastRepresentationMixin
 from strongroom.records.models import (
@@ -238,15 +239,8 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True, use_url=False)
 
 
-class HoldSignatureSerializer(serializers.Serializer):
-    password = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=4096)
-    username = serializers.CharField(
-        max_length=150,
-        required=False,
-        allow_blank=True,
-        help_text="The signer's user ID: required for the first signature of a session "
-        "(GET auth/signing-session/ says when).",
-    )
+class HoldSignatureSerializer(SignatureInputSerializer):
+    pass
 
 
 class HoldSerializer(serializers.Serializer):

@@ -148,6 +148,7 @@ class RequestViewSet(
             actor=request_user(request),
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
             data=services.RequestInput(
                 type=data["type"],
@@ -206,6 +207,7 @@ class RequestViewSet(
                 version=data["version"],
                 password=data["signature"]["password"],
                 username=data["signature"].get("username", ""),
+                reauthentication=data["signature"].get("reauthentication", ""),
                 reason=data.get("reason", ""),
                 shelf_id=data.get("shelf"),
                 witness_username=witness.get("username", ""),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.serializers import (
     SIGNATURE_STATUS_CHOICES,
+    SignatureInputSerializer,
     SignatureSerializer,
     signature_check_cache,
 )
@@ -262,15 +263,8 @@ class RequestDetailSerializer(RequestListSerializer):
         return TimelineEntrySerializer(timeline, many=True).data  # type: ignore[return-value]
 
 
-class RequestSignatureSerializer(serializers.Serializer):
-    password = serializers.CharField(max_length=256, trim_whitespace=False, allow_blank=True)
-    username = serializers.CharField(
-        max_length=150,
-        required=False,
-        allow_blank=True,
-        help_text="The signer's user ID: required for the first signature of a session "
-        "(GET auth/signing-session/ says when).",
-    )
+class RequestSignatureSerializer(SignatureInputSerializer):
+    pass
 
 
 class DocumentInputSerializer(serializers.Serializer):

@@ -271,6 +271,7 @@ def request_create(
     password: str,
     idempotency_key: str = "",
     username: str = "",
+    reauthentication: str = "",
 ) -> tuple[Request, bool]:
     """Raise a request (signed SUBMITTED). Returns ``(request, created)``: with an
     Idempotency-Key already used by this user, the first request and ``False``."""
@@ -298,6 +299,7 @@ def request_create(
             signer=actor,
             password=password,
             username=username,
+            reauthentication=reauthentication,
             meaning=SUBMISSION_MEANING,
             object_type="request",
             object_id="",

@@ -205,6 +205,7 @@ class TransitionInput:
     password: str
     reason: str = ""
     username: str = ""  # the signer's user ID (first signature of a session)
+    reauthentication: str = ""  # a re-authentication ticket (users of the identity provider)
     shelf_id: int | None = None
     witness_username: str = ""
     witness_password: str = ""
@@ -265,6 +266,7 @@ def _request_transition(
         signer=actor,
         password=data.password,
         username=data.username,
+        reauthentication=data.reauthentication,
         meaning=transition.meaning,
         object_type="request",
         object_id=request_id,

@@ -214,6 +214,7 @@ class AuditReviewViewSet(
             version=data["version"],
             password=data["signature"]["password"],
             username=data["signature"].get("username", ""),
+            reauthentication=data["signature"].get("reauthentication", ""),
             reason=data.get("reason", ""),
         )
         return self._body(pk)

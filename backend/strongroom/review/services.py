@@ -252,6 +252,7 @@ def review_sign(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> AuditReview:
     """Sign the period as reviewed (meaning ``REVIEWED``) once every flag is acknowledged or
@@ -266,6 +267,7 @@ def review_sign(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=SignatureMeaning.REVIEWED,
         object_type=OBJECT_TYPE,
         object_id=review_id,

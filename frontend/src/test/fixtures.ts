@@ -14,6 +14,8 @@ export function makeMe(overrides: Partial<Me> = {}): Me {
     two_factor_enabled: false,
     two_factor_required: false,
     auth_source: 'local',
+    signing_method: 'password',
+    signing_password_set: false,
     ...overrides,
   };
 }

@@ -109,7 +109,7 @@ def test_voluntary_enrolment_then_sign_in_takes_a_code(user: User, api_client_fo
     assert not any(code in text for code in codes)
 
 
-@pytest.mark.compliance("11.300(d)")
+@pytest.mark.compliance("11.300(d)", "11.300(e)")
 def test_a_totp_code_is_accepted_once(enrolled: tuple[User, str, list[str]]) -> None:
     user, secret, _ = enrolled
     code = code_for(secret)
@@ -121,7 +121,7 @@ def test_a_totp_code_is_accepted_once(enrolled: tuple[User, str, list[str]]) -> 
     assert later.status_code == 200
 
 
-@pytest.mark.compliance("11.300(d)")
+@pytest.mark.compliance("11.300(d)", "11.300(e)")
 def test_wrong_codes_are_audited_and_lock_the_account(
     enrolled: tuple[User, str, list[str]],
 ) -> None:
@@ -265,7 +265,7 @@ def test_disabling_takes_password_and_code_and_not_when_required(
     assert AuditEvent.objects.filter(action="user.two_factor_disable_failed").count() == 2
 
 
-@pytest.mark.compliance("11.300(c)")
+@pytest.mark.compliance("11.300(c)", "11.300(e)")
 def test_a_system_administrator_resets_a_lost_authenticator(
     enrolled: tuple[User, str, list[str]], api_client_for: Any, units: Any
 ) -> None:

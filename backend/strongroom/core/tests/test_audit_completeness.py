@@ -46,6 +46,11 @@ NOT_AUDITED: dict[tuple[str, str], str] = {
     "request form; nothing is saved",
     ("POST", "/api/v1/notifications/mark-read/"): "marks the caller's own notifications read: "
     "display state of one user's inbox, not a GMP record",
+    ("POST", "/api/v1/auth/oidc/start/"): "starts a trip to the identity provider (a one-time "
+    "attempt row); the sign-in or re-authentication it leads to is audited at the callback",
+    ("POST", "/api/v1/auth/oidc/callback/"): "needs the identity provider: its events (auth.login, "
+    "user.create, user.access_change, auth.login_failed, signature.failed) are checked against "
+    "the test provider in accounts/tests/test_oidc.py",
 }
 
 
@@ -515,6 +520,15 @@ WRITES: dict[tuple[str, str], Write] = {
         lambda ids: {"password": TEST_PASSWORD, "code": ids["code"]},
         ("user.two_factor_disable",),
         changes={"two_factor": [True, False]},
+        status=204,
+    ),
+    ("POST", "/api/v1/auth/signing-password/"): Write(
+        "viewer",
+        lambda world: (
+            User.objects.filter(pk=world.plant.viewer.pk).update(auth_source="oidc") and {}
+        ),
+        lambda ids: {"password": "A-signing-passphrase-9"},
+        ("auth.signing_password_set",),
         status=204,
     ),
     # --- people

@@ -349,6 +349,11 @@ def _enrolling(user: User) -> dict[str, Any]:
     return {"code": pyotp.TOTP(two_factor_enrolment_start(user=user).secret).now()}
 
 
+def _federated(user: User) -> None:
+    """The user signs in through the identity provider (inside the rolled-back call)."""
+    User.objects.filter(pk=user.pk).update(auth_source="oidc")
+
+
 WRITES: dict[str, Write] = {
     "POST /api/v1/auth/login/": Write(
         "anonymous",
@@ -375,6 +380,11 @@ WRITES: dict[str, Write] = {
         DM,
         lambda w, s: None,
         lambda w, s, t: {"password": TEST_PASSWORD, "code": _two_factor_on(w.goa.user(DM))},
+    ),
+    "POST /api/v1/auth/signing-password/": Write(
+        "own session",
+        lambda w, s: None,
+        lambda w, s, t: _federated(w.goa.user(DM)) or {"password": NEW_PASSWORD},
     ),
     "POST /api/v1/auth/change-password/": Write(
         DM,
@@ -942,8 +952,15 @@ def world(roles_synced: None, units: tuple[Unit, Unit]) -> World:
     return world_build(units)
 
 
+# Operations that cannot succeed without the identity provider; their extra fields are tried
+# against the test provider in accounts/tests/test_oidc.py
+# (test_fields_the_oidc_operations_do_not_take_never_take_effect).
+NEEDS_PROVIDER = {"POST /api/v1/auth/oidc/start/", "POST /api/v1/auth/oidc/callback/"}
+
+
 def test_every_writable_operation_is_listed() -> None:
-    assert set(_writes_in_schema()) == set(WRITES)
+    assert set(_writes_in_schema()) == set(WRITES) | NEEDS_PROVIDER
+    assert not NEEDS_PROVIDER & set(WRITES)
 
 
 def test_fields_a_write_does_not_take_never_take_effect(world: World) -> None:

@@ -28,6 +28,7 @@ def _hold_change(
     password: str,
     place: bool,
     username: str = "",
+    reauthentication: str = "",
 ) -> Crate:
     reason = (reason or "").strip()
     if not reason:
@@ -40,6 +41,7 @@ def _hold_change(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=meaning,
         object_type="crate",
         object_id=crate.pk,
@@ -115,6 +117,7 @@ def crate_hold_place(
     reason: str,
     password: str,
     username: str = "",
+    reauthentication: str = "",
 ) -> Crate:
     """Place a legal hold (signed ``HOLD_PLACED``): the crate cannot be destroyed meanwhile."""
     return _hold_change(
@@ -125,6 +128,7 @@ def crate_hold_place(
         reason=reason,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         place=True,
     )
 
@@ -138,6 +142,7 @@ def crate_hold_release(
     reason: str,
     password: str,
     username: str = "",
+    reauthentication: str = "",
 ) -> Crate:
     """Release a legal hold (signed ``HOLD_RELEASED``)."""
     return _hold_change(
@@ -148,5 +153,6 @@ def crate_hold_release(
         reason=reason,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         place=False,
     )

@@ -772,6 +772,7 @@ def retention_rule_approve(
     version: int | None,
     password: str,
     username: str = "",
+    reauthentication: str = "",
     reason: str = "",
 ) -> tuple[RetentionRule, RecomputeResult]:
     """Approve a draft (signed ``RULE_APPROVED``; not by its drafter): it supersedes the
@@ -783,6 +784,7 @@ def retention_rule_approve(
         signer=actor,
         password=password,
         username=username,
+        reauthentication=reauthentication,
         meaning=SignatureMeaning.RULE_APPROVED,
         object_type="retention_rule",
         object_id=rule.pk,

@@ -302,6 +302,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/oidc/callback/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Back from the identity provider with a code: the session (sign-in), or a signing ticket (re-authentication; with the signer's bearer token) */
+        post: operations["auth_oidc_callback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a trip to the identity provider: sign-in, or re-authentication to sign (with the bearer token; the method and path of the signed request it is for) */
+        post: operations["auth_oidc_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people sign in on this site */
+        get: operations["auth_options_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh/": {
         parameters: {
             query?: never;
@@ -316,6 +367,23 @@ export interface paths {
          *     token if the refresh token is valid.
          */
         post: operations["auth_refresh_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signing-password/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or change your signing password (users of the identity provider) */
+        post: operations["auth_signing_password_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2223,12 +2291,25 @@ export interface components {
          * @enum {string}
          */
         AuditReviewStatusEnum: "OPEN" | "SIGNED";
+        /** @description How people sign in on this site (public: the sign-in page reads it). */
+        AuthOptions: {
+            oidc_enabled: boolean;
+            oidc_provider_name: string;
+            /**
+             * @description break-glass: only the listed local accounts may sign in with a password.
+             *
+             *     * `on` - on
+             *     * `break-glass` - break-glass
+             */
+            local_passwords: components["schemas"]["LocalPasswordsEnum"];
+        };
         /**
          * @description * `local` - Local password
          *     * `ldap` - LDAP / Active Directory
+         *     * `oidc` - OpenID Connect
          * @enum {string}
          */
-        AuthSourceEnum: "local" | "ldap";
+        AuthSourceEnum: "local" | "ldap" | "oidc";
         /** @description A transition as a client asks for it (strongroom.requests.actions). */
         AvailableAction: {
             /** @description The transition (approve, send_back, ...). */
@@ -2716,9 +2797,10 @@ export interface components {
         };
         /**
          * @description * `ldap` - LDAP / Active Directory
+         *     * `oidc` - OpenID Connect
          * @enum {string}
          */
-        DirectorySourceEnum: "ldap";
+        DirectorySourceEnum: "ldap" | "oidc";
         Document: {
             readonly id: number;
             readonly number: string;
@@ -3105,10 +3187,18 @@ export interface components {
             reason: string;
             version: number;
         };
+        /**
+         * @description The signer's identification components, in every signed request (21 CFR 11.200(a)):
+         *     the password (a signing password for users of the identity provider where it cannot
+         *     re-authenticate), the user ID for the first signature of a session, or a re-authentication
+         *     ticket for users of the identity provider (auth/oidc/start/ with purpose ``sign``).
+         */
         HoldSignatureRequest: {
             password: string;
             /** @description The signer's user ID: required for the first signature of a session (GET auth/signing-session/ says when). */
             username?: string;
+            /** @description Users of the identity provider (auth/me/ signing_method reauthenticate): the ticket auth/oidc/callback/ gave for exactly this request; password then empty. */
+            reauthentication?: string;
         };
         IntegrationDocumentEventsRequest: {
             events: components["schemas"]["IntegrationEventRowRequest"][];
@@ -3377,6 +3467,12 @@ export interface components {
          */
         LayoutEnum: "sheet" | "single";
         /**
+         * @description * `on` - on
+         *     * `break-glass` - break-glass
+         * @enum {string}
+         */
+        LocalPasswordsEnum: "on" | "break-glass";
+        /**
          * @description A location with its occupancy: crates stored on it (or beneath it) against the capacity
          *     of its active shelves.
          */
@@ -3516,12 +3612,16 @@ export interface components {
             readonly two_factor_enabled: boolean;
             readonly two_factor_required: boolean;
             /**
-             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups.
+             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups; oidc: through the OpenID Connect provider, role and units from its groups claim.
              *
              *     * `local` - Local password
              *     * `ldap` - LDAP / Active Directory
+             *     * `oidc` - OpenID Connect
              */
             auth_source?: components["schemas"]["AuthSourceEnum"];
+            /** @description How this user signs: password; reauthenticate (a fresh login at the identity provider, auth/oidc/start/ with purpose sign); signing_password (set in Strongroom). */
+            readonly signing_method: components["schemas"]["SigningMethodEnum"];
+            readonly signing_password_set: boolean;
         };
         /**
          * @description * `SUBMITTED` - Submitted
@@ -3547,6 +3647,14 @@ export interface components {
          * @enum {string}
          */
         MeaningEnum: "SUBMITTED" | "APPROVED" | "REJECTED" | "SENT_BACK" | "RESUBMITTED" | "CANCELLED" | "ALLOCATED" | "ISSUED" | "RECEIVED" | "TRANSFERRED" | "DESTROYED" | "WITNESSED" | "HOLD_PLACED" | "HOLD_RELEASED" | "BATCH_APPROVED" | "BATCH_COMPLETED" | "RULE_APPROVED" | "REVIEWED" | "RECONCILED" | "AUDIT_CLOSED";
+        /**
+         * @description * `POST` - POST
+         *     * `PUT` - PUT
+         *     * `PATCH` - PATCH
+         *     * `DELETE` - DELETE
+         * @enum {string}
+         */
+        MethodEnum: "POST" | "PUT" | "PATCH" | "DELETE";
         Notification: {
             readonly id: number;
             readonly kind: components["schemas"]["NotificationKindEnum"];
@@ -3590,6 +3698,39 @@ export interface components {
          * @enum {string}
          */
         ObjectTypeEnum: "destruction_batch" | "batch_item";
+        OidcCallbackRequest: {
+            state: string;
+            code: string;
+        };
+        OidcCallbackResult: components["schemas"]["OidcSession"] | components["schemas"]["Reauthentication"];
+        OidcSession: {
+            access: string;
+            refresh: string;
+            user: components["schemas"]["Me"];
+            /** @description Where the sign-in started (a path of this site). */
+            next: string;
+        };
+        OidcStartRequest: {
+            purpose: components["schemas"]["PurposeEnum"];
+            /** @description login: where to go after. */
+            next?: string;
+            /**
+             * @description sign: the method of the signed request that will carry the ticket.
+             *
+             *     * `POST` - POST
+             *     * `PUT` - PUT
+             *     * `PATCH` - PATCH
+             *     * `DELETE` - DELETE
+             */
+            method?: components["schemas"]["MethodEnum"];
+            /** @description sign: the exact path of that request, e.g. /api/v1/requests/12/approve/. */
+            path?: string;
+        };
+        OidcStarted: {
+            /** Format: uri */
+            authorization_url: string;
+            state: string;
+        };
         OneTimePassword: {
             user: components["schemas"]["User"];
             /** @description Shown this once; the user must change it at the next sign-in. */
@@ -3970,8 +4111,20 @@ export interface components {
             username: string;
             full_name: string;
         };
+        /**
+         * @description * `login` - login
+         *     * `sign` - sign
+         * @enum {string}
+         */
+        PurposeEnum: "login" | "sign";
         ReasonRequest: {
             reason: string;
+        };
+        Reauthentication: {
+            /** @description Send it as signature.reauthentication with the signed request it was for. */
+            reauthentication: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         RecomputeResult: {
             documents: number;
@@ -4106,10 +4259,18 @@ export interface components {
             readonly issued_at: string | null;
             readonly is_overdue: boolean;
         };
+        /**
+         * @description The signer's identification components, in every signed request (21 CFR 11.200(a)):
+         *     the password (a signing password for users of the identity provider where it cannot
+         *     re-authenticate), the user ID for the first signature of a session, or a re-authentication
+         *     ticket for users of the identity provider (auth/oidc/start/ with purpose ``sign``).
+         */
         RequestSignatureRequest: {
             password: string;
             /** @description The signer's user ID: required for the first signature of a session (GET auth/signing-session/ says when). */
             username?: string;
+            /** @description Users of the identity provider (auth/me/ signing_method reauthenticate): the ticket auth/oidc/callback/ gave for exactly this request; password then empty. */
+            reauthentication?: string;
         };
         /**
          * @description * `SUBMITTED` - Submitted
@@ -4530,6 +4691,13 @@ export interface components {
          * @enum {string}
          */
         SignatureStatusEnum: "valid" | "superseded" | "record_changed" | "not_bound" | "no_audit_event";
+        /** @enum {string} */
+        SigningMethodEnum: "password" | "reauthenticate" | "signing_password";
+        SigningPasswordRequest: {
+            password: string;
+            /** @description Required to change a signing password already set. */
+            current_password?: string;
+        };
         /** @description Whether the next signature of this session takes the user ID (21 CFR 11.200(a)(1)). */
         SigningSession: {
             /** @description The next signature must carry the user ID as well as the password. */
@@ -4833,10 +5001,11 @@ export interface components {
             readonly locked_out: boolean;
             readonly two_factor_enabled: boolean;
             /**
-             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups.
+             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups; oidc: through the OpenID Connect provider, role and units from its groups claim.
              *
              *     * `local` - Local password
              *     * `ldap` - LDAP / Active Directory
+             *     * `oidc` - OpenID Connect
              */
             readonly auth_source: components["schemas"]["AuthSourceEnum"];
         };
@@ -4886,10 +5055,11 @@ export interface components {
             readonly locked_out: boolean;
             readonly two_factor_enabled: boolean;
             /**
-             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups.
+             * @description local: signs in with a Strongroom password; ldap: with the directory's password only (the local one is unusable), role and units from its groups; oidc: through the OpenID Connect provider, role and units from its groups claim.
              *
              *     * `local` - Local password
              *     * `ldap` - LDAP / Active Directory
+             *     * `oidc` - OpenID Connect
              */
             readonly auth_source: components["schemas"]["AuthSourceEnum"];
         };
@@ -6437,6 +6607,278 @@ export interface operations {
             };
         };
     };
+    auth_oidc_callback_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcCallbackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcCallbackResult"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The identity provider answered wrongly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The identity provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_oidc_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcStartRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcStarted"];
+                };
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The identity provider answered wrongly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The identity provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_options_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthOptions"];
+                };
+            };
+            /** @description Invalid input or a broken rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     auth_refresh_create: {
         parameters: {
             query?: never;
@@ -6519,6 +6961,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_signing_password_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SigningPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input or a broken rule (error envelope) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed for your role, or a password change is required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or outside your units) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The object changed since you read it, or is in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a media type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
