@@ -5,70 +5,36 @@
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 
-import { ApiError, errorMessage, readBody } from '@/lib/api-client';
-import { authFetch } from '@/lib/api/client';
-import type { Schemas } from '@/lib/api/types';
+import { api, publicApi, unwrap } from '@/lib/api/client';
+import type { Me, Schemas } from '@/lib/api/types';
 
-export interface AuthOptions {
-  oidc_enabled: boolean;
-  oidc_provider_name: string;
-  /** "break-glass": only listed local accounts sign in with a password. */
-  local_passwords: 'on' | 'break-glass';
-}
+export type AuthOptions = Schemas['AuthOptions'];
+export type OidcStart = Schemas['OidcStarted'];
+export type OidcLoginResult = Schemas['OidcSession'];
+export type Reauthentication = Schemas['Reauthentication'];
+/** How a user signs: their password, a fresh sign-in at the provider, or a signing password. */
+export type SigningMethod = Schemas['SigningMethodEnum'];
+type SignedMethod = NonNullable<Schemas['OidcStartRequest']['method']>;
 
 export interface SignedTarget {
   method: string;
   path: string;
 }
 
-export type OidcStartBody =
-  { purpose: 'login'; next: string } | ({ purpose: 'sign' } & SignedTarget);
+const SIGNED_METHODS: readonly string[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
-export interface OidcStart {
-  authorization_url: string;
-  state: string;
+function isSignedMethod(method: string): method is SignedMethod {
+  return SIGNED_METHODS.includes(method);
 }
 
-export type OidcLoginResult = Schemas['Session'] & { next?: string | null };
-
-export interface Reauthentication {
-  reauthentication: string;
-  expires_at: string;
-}
-
-/** How a user signs: their password, a fresh sign-in at the provider, or a signing password. */
-export type SigningMethod = 'password' | 'reauthenticate' | 'signing_password';
-
-/** The fields of auth/me/ this part reads. */
-export interface SigningIdentity {
-  signing_method?: SigningMethod;
-  signing_password_set?: boolean;
-}
-
-export function signingMethodOf(me: SigningIdentity | null | undefined): SigningMethod {
+/** The signing method of the signed-in user ("password" when none is known). */
+export function signingMethodOf(me: Pick<Me, 'signing_method'> | null | undefined): SigningMethod {
   return me?.signing_method ?? 'password';
-}
-
-async function call<T>(
-  path: string,
-  init: { method: 'GET' | 'POST'; body?: unknown; withSession: boolean },
-): Promise<T> {
-  const request = new Request(`${window.location.origin}${path}`, {
-    method: init.method,
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  const response = init.withSession ? await authFetch(request) : await fetch(request);
-  const body = await readBody(response);
-  if (!response.ok) {
-    throw new ApiError(response.status, errorMessage(response, body), body);
-  }
-  return body as T;
 }
 
 /** GET auth/options/ (public): whether the provider button shows, and its name. */
 export function getAuthOptions(): Promise<AuthOptions> {
-  return call('/api/v1/auth/options/', { method: 'GET', withSession: false });
+  return unwrap(publicApi.GET('/api/v1/auth/options/'));
 }
 
 export function authOptionsQuery() {
@@ -84,30 +50,51 @@ export function useAuthOptions(enabled = true) {
   return useQuery({ ...authOptionsQuery(), enabled });
 }
 
-/** POST auth/oidc/start/: sign-in is public; a re-authentication for a signature carries the
- *  session (the server binds it to the signer and to the signed request's method and path). */
-export function oidcStart(body: OidcStartBody): Promise<OidcStart> {
-  return call('/api/v1/auth/oidc/start/', {
-    method: 'POST',
-    body,
-    withSession: body.purpose === 'sign',
-  });
+/** POST auth/oidc/start/ for a sign-in (public): where to send the browser, and the state. */
+export function oidcLoginStart(next: string): Promise<OidcStart> {
+  return unwrap(publicApi.POST('/api/v1/auth/oidc/start/', { body: { purpose: 'login', next } }));
 }
 
-export function oidcLoginCallback(body: { state: string; code: string }): Promise<OidcLoginResult> {
-  return call('/api/v1/auth/oidc/callback/', { method: 'POST', body, withSession: false });
+/** POST auth/oidc/start/ for a re-authentication to sign, with the session: the server binds it
+ *  to the signer and to the signed request's method and path. */
+export function oidcSignStart(target: SignedTarget): Promise<OidcStart> {
+  if (!isSignedMethod(target.method)) {
+    return Promise.reject(new Error(`A ${target.method} request is not signed.`));
+  }
+  return unwrap(
+    api.POST('/api/v1/auth/oidc/start/', {
+      body: { purpose: 'sign', method: target.method, path: target.path },
+    }),
+  );
 }
 
-export function oidcSignCallback(body: { state: string; code: string }): Promise<Reauthentication> {
-  return call('/api/v1/auth/oidc/callback/', { method: 'POST', body, withSession: true });
+/** POST auth/oidc/callback/ after a sign-in (no session yet): the session. */
+export async function oidcLoginCallback(body: {
+  state: string;
+  code: string;
+}): Promise<OidcLoginResult> {
+  const result = await unwrap(publicApi.POST('/api/v1/auth/oidc/callback/', { body }));
+  if (!('access' in result)) {
+    throw new Error('The server answered a sign-in with a signing ticket.');
+  }
+  return result;
+}
+
+/** POST auth/oidc/callback/ after a re-authentication, with the signer's session: the ticket. */
+export async function oidcSignCallback(body: {
+  state: string;
+  code: string;
+}): Promise<Reauthentication> {
+  const result = await unwrap(api.POST('/api/v1/auth/oidc/callback/', { body }));
+  if (!('reauthentication' in result)) {
+    throw new Error('The server answered a re-authentication with a session.');
+  }
+  return result;
 }
 
 /** POST auth/signing-password/: set (or change) the password a federated user signs with. */
-export async function setSigningPassword(body: {
-  password: string;
-  current_password?: string;
-}): Promise<void> {
-  await call('/api/v1/auth/signing-password/', { method: 'POST', body, withSession: true });
+export async function setSigningPassword(body: Schemas['SigningPasswordRequest']): Promise<void> {
+  await unwrap(api.POST('/api/v1/auth/signing-password/', { body }));
 }
 
 const KEPT_STATE_KEY = 'strongroom.oidc.login';
@@ -158,7 +145,7 @@ export const providerNavigation = {
 
 /** Starts a sign-in at the provider: keeps the state, then the page leaves for it. */
 export async function oidcLoginBegin(next: string): Promise<void> {
-  const started = await oidcStart({ purpose: 'login', next });
+  const started = await oidcLoginStart(next);
   keepLogin({ state: started.state, next });
   providerNavigation.leaveFor(started.authorization_url);
 }

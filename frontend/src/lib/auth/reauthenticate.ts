@@ -13,7 +13,7 @@ import type { Middleware } from 'openapi-fetch';
 
 import {
   oidcSignCallback,
-  oidcStart,
+  oidcSignStart,
   REAUTH_MESSAGE_TYPE,
   REAUTH_WINDOW_NAME,
   type ReauthMessage,
@@ -137,7 +137,7 @@ export async function reauthenticate(target: SignedTarget, popup: Window | null)
     );
   }
   try {
-    const start = await oidcStart({ purpose: 'sign', ...target });
+    const start = await oidcSignStart(target);
     popup.location.assign(start.authorization_url);
     const answer = await waitForProviderAnswer(popup, start.state);
     const ticket = await oidcSignCallback(answer);

@@ -7,7 +7,7 @@ import { fieldErrors } from '@/lib/api/field-errors';
 import type { Schemas } from '@/lib/api/types';
 
 import { CurrentUserContext } from './current-user';
-import { signingMethodOf, useAuthOptions, type SigningIdentity } from './oidc';
+import { signingMethodOf, useAuthOptions } from './oidc';
 import { reauthenticationPlaceholder } from './reauthenticate';
 
 export type SigningSession = Schemas['SigningSession'];
@@ -76,7 +76,7 @@ export function useSigningMethod(): {
   /** The label of the password field: a federated user types their signing password. */
   passwordLabel: string;
 } {
-  const me = useContext(CurrentUserContext) as SigningIdentity | null;
+  const me = useContext(CurrentUserContext);
   const method = signingMethodOf(me);
   const options = useAuthOptions(method === 'reauthenticate');
   const passwordLabel = method === 'signing_password' ? 'Your signing password' : 'Your password';

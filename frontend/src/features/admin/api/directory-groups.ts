@@ -6,13 +6,9 @@ import type { Schemas } from '@/lib/api/types';
 import { adminKeys } from './admin-keys';
 
 /** Where the group comes from: an LDAP / Active Directory DN, or an OpenID Connect groups claim. */
-export type DirectorySource = 'ldap' | 'oidc';
-export type DirectoryGroupMapping = Omit<Schemas['DirectoryGroupMapping'], 'source'> & {
-  source: DirectorySource;
-};
-export type DirectoryGroupMappingBody = Omit<Schemas['DirectoryGroupMappingRequest'], 'source'> & {
-  source: DirectorySource;
-};
+export type DirectorySource = Schemas['DirectorySourceEnum'];
+export type DirectoryGroupMapping = Schemas['DirectoryGroupMapping'];
+export type DirectoryGroupMappingBody = Schemas['DirectoryGroupMappingRequest'];
 
 /** GET /directory-group-mappings/ — every mapped directory group (not paginated). */
 export function getDirectoryGroups(): Promise<DirectoryGroupMapping[]> {
@@ -30,10 +26,8 @@ export function useDirectoryGroups() {
 /** POST /directory-group-mappings/ or PUT /directory-group-mappings/{id}/. */
 export function saveDirectoryGroup(
   id: number | null,
-  mapping: DirectoryGroupMappingBody,
+  body: DirectoryGroupMappingBody,
 ): Promise<DirectoryGroupMapping> {
-  // The schema of the server this was written against knew only "ldap" (until it is regenerated).
-  const body = mapping as Schemas['DirectoryGroupMappingRequest'];
   return id === null
     ? unwrap(api.POST('/api/v1/directory-group-mappings/', { body }))
     : unwrap(api.PUT('/api/v1/directory-group-mappings/{id}/', { params: { path: { id } }, body }));

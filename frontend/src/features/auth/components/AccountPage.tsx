@@ -15,7 +15,7 @@ import { useState } from 'react';
 
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
-import { signingMethodOf, type SigningIdentity } from '@/lib/auth/oidc';
+import { signingMethodOf } from '@/lib/auth/oidc';
 
 import { useMeRefresh, useRecoveryCodesRegenerate, useTwoFactorDisable } from '../api/two-factor';
 
@@ -192,7 +192,6 @@ function TwoFactorSection({ me }: { me: Me }) {
 }
 
 export function AccountPage({ me }: { me: Me }) {
-  const identity = me as Me & SigningIdentity;
   return (
     <Stack maw={640}>
       <div>
@@ -203,8 +202,8 @@ export function AccountPage({ me }: { me: Me }) {
           {me.full_name} · {me.username} · {me.role ?? 'no role'}
         </Text>
       </div>
-      {signingMethodOf(identity) === 'signing_password' && (
-        <SigningPasswordSection passwordSet={identity.signing_password_set === true} />
+      {signingMethodOf(me) === 'signing_password' && (
+        <SigningPasswordSection passwordSet={me.signing_password_set} />
       )}
       <TwoFactorSection me={me} />
     </Stack>

@@ -104,7 +104,7 @@ function LoginAnswer({
     mutationFn: oidcLoginCallback,
     onSuccess: (result) => {
       startSession(result);
-      onSignedIn(result.next ?? check.next);
+      onSignedIn(result.next === '' ? check.next : result.next);
     },
   });
   const { mutate } = exchange;

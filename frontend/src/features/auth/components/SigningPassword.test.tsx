@@ -11,8 +11,8 @@ import { AccountPage } from './AccountPage';
 
 const SIGNING_PASSWORD = '/api/v1/auth/signing-password/';
 
-function federated(method: string, passwordSet: boolean): Me {
-  return { ...makeMe(), ...{ signing_method: method, signing_password_set: passwordSet } };
+function federated(method: Me['signing_method'], passwordSet: boolean): Me {
+  return makeMe({ auth_source: 'oidc', signing_method: method, signing_password_set: passwordSet });
 }
 
 function serve(answer: { status?: number; body: unknown }) {

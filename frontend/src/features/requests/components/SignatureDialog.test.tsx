@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
-import type { Me } from '@/lib/api/types';
 import { CurrentUserContext } from '@/lib/auth/current-user';
 import { mockFetch } from '@/test/fetch-mock';
 import { makeActions, makeMe, makeRequest } from '@/test/fixtures';
@@ -335,7 +334,7 @@ describe('SignatureDialog for the keyboard and screen readers', () => {
 });
 
 describe('SignatureDialog for a user who signs by re-authenticating at the provider', () => {
-  const oidcUser: Me = { ...makeMe(), ...{ signing_method: 'reauthenticate' } };
+  const oidcUser = makeMe({ auth_source: 'oidc', signing_method: 'reauthenticate' });
   const approvePath = '/api/v1/requests/7/approve/';
 
   function renderForOidcUser(spec = reject) {
@@ -454,7 +453,7 @@ describe('SignatureDialog for a user who signs with a signing password', () => {
       '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
     });
     const onDone = vi.fn();
-    const user: Me = { ...makeMe(), ...{ signing_method: 'signing_password' } };
+    const user = makeMe({ auth_source: 'oidc', signing_method: 'signing_password' });
     renderWithProviders(
       <CurrentUserContext.Provider value={user}>
         <SignatureDialog

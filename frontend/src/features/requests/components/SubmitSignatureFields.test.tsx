@@ -113,7 +113,9 @@ describe('the signature step of a creation wizard', () => {
     const browser = fakeReauthWindow();
     const submit = vi.fn(() => null);
     renderWithProviders(
-      <CurrentUserContext.Provider value={{ ...makeMe(), ...{ signing_method: 'reauthenticate' } }}>
+      <CurrentUserContext.Provider
+        value={makeMe({ auth_source: 'oidc', signing_method: 'reauthenticate' })}
+      >
         <Harness submit={submit} />
       </CurrentUserContext.Provider>,
     );
