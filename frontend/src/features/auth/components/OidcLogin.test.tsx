@@ -204,4 +204,40 @@ describe('/auth/callback', () => {
     expect(calls).toEqual([]);
     expect(session.getSnapshot().signedIn).toBe(false);
   });
+
+  it("in the re-authentication window, hands the provider's refusal to the opener", async () => {
+    serve({});
+    const opener = { location: window.location, postMessage: vi.fn() };
+    vi.stubGlobal('opener', opener);
+    vi.spyOn(window, 'close').mockImplementation(() => undefined);
+    arriveAt('error=login_required&error_description=Sign-in%20cancelled&state=s-8');
+    renderCallback();
+    await waitFor(() => {
+      expect(opener.postMessage).toHaveBeenCalledWith(
+        {
+          type: 'strongroom-reauth',
+          state: 's-8',
+          error: 'login_required',
+          error_description: 'Sign-in cancelled',
+        },
+        window.location.origin,
+      );
+    });
+  });
+
+  it('treats an opener of another origin as no opener: a sign-in, checked against this tab', async () => {
+    const { calls } = serve({});
+    const foreign = {
+      get location(): Location {
+        throw new DOMException('Blocked a frame with origin', 'SecurityError');
+      },
+      postMessage: vi.fn(),
+    };
+    vi.stubGlobal('opener', foreign);
+    arriveAt('code=c-7&state=s-7');
+    renderCallback();
+    expect(await screen.findByRole('alert')).toHaveTextContent(/not started in this browser tab/);
+    expect(foreign.postMessage).not.toHaveBeenCalled();
+    expect(calls).toEqual([]);
+  });
 });
