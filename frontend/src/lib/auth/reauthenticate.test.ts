@@ -6,7 +6,7 @@ import { session } from '@/lib/auth/session';
 import { fakeReauthWindow } from '@/test/reauth-window';
 import { stubApi } from '@/test/stub-api';
 
-import { reauthenticationPlaceholder } from './reauthenticate';
+import { abandonReauthentications, reauthenticationPlaceholder } from './reauthenticate';
 
 const APPROVE = '/api/v1/requests/12/approve/';
 const START = '/api/v1/auth/oidc/start/';
@@ -154,5 +154,19 @@ describe('signing by re-authentication (the API client)', () => {
     browser.answer('s-1', 'code-1');
     await expect(sent).rejects.toMatchObject({ status: 403, code: 'reauthentication_stale' });
     expect(stub.calls.map((call) => call.path)).toEqual([START, CALLBACK]);
+  });
+
+  it('closes the window of a re-authentication whose signed request never left', async () => {
+    const { calls } = stubProvider();
+    const browser = fakeReauthWindow();
+    const placeholder = reauthenticationPlaceholder();
+    // The submission failed before the signed request (a correction refused): given up.
+    abandonReauthentications();
+    expect(browser.popup.close).toHaveBeenCalledOnce();
+    // The placeholder is spent: sent after all, it signs nothing.
+    await expect(approve({ password: '', reauthentication: placeholder })).rejects.toMatchObject({
+      code: 'popup_blocked',
+    });
+    expect(calls).toEqual([]);
   });
 });

@@ -56,6 +56,19 @@ export function reauthenticationPlaceholder(): string {
   return id;
 }
 
+/**
+ * Closes the windows of re-authentications whose signed request never left (the submission
+ * failed before it: a correction refused, the network down); call it with any refusal.
+ */
+export function abandonReauthentications(): void {
+  for (const [placeholder, popup] of pending) {
+    pending.delete(placeholder);
+    if (popup !== null) {
+      closeQuietly(popup);
+    }
+  }
+}
+
 export function isReauthenticationPlaceholder(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(PLACEHOLDER_PREFIX);
 }

@@ -8,7 +8,7 @@ import type { Schemas } from '@/lib/api/types';
 
 import { CurrentUserContext } from './current-user';
 import { signingMethodOf, useAuthOptions } from './oidc';
-import { reauthenticationPlaceholder } from './reauthenticate';
+import { abandonReauthentications, reauthenticationPlaceholder } from './reauthenticate';
 
 export type SigningSession = Schemas['SigningSession'];
 
@@ -158,6 +158,7 @@ export function useSignerIdPrompt(): {
       reauthenticateWith === null && value === '' ? 'Enter your password to sign' : null,
     signature: (values) => signatureOf(reauthenticateWith, usernameRequired, values),
     noteError: (error: unknown) => {
+      abandonReauthentications(); // a window whose signed request never left closes
       if (!isUsernameError(error)) {
         return false;
       }

@@ -27,6 +27,7 @@ import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { ApiError } from '@/lib/api-client';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
+import { abandonReauthentications } from '@/lib/auth/reauthenticate';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
@@ -156,6 +157,9 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
           void navigate(`/requests/${String(updated.id)}`);
         },
         onError: (error) => {
+          // A correction refused before the resubmission left: its re-authentication window
+          // (if one was opened) closes.
+          abandonReauthentications();
           // Whatever else was refused (a row, the version), what was typed stays, the
           // password too; a wrong password is emptied, a missing user ID asked for.
           if (passwordRefused(error) || fieldErrors(error)['signature.username'] !== undefined) {
