@@ -220,7 +220,7 @@ export function LoginScreen({ next = '/' }: LoginScreenProps) {
                 type="button"
                 size="sm"
                 aria-expanded={localOpen}
-                aria-controls={localId}
+                aria-controls={localOpen ? localId : undefined}
                 onClick={() => {
                   setLocalOpen((open) => !open);
                 }}
