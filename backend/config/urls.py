@@ -13,12 +13,23 @@ admin.site.site_header = "Strongroom administration"
 admin.site.site_title = "Strongroom"
 
 
+OIDC_CALLBACK_PATH = "/auth/callback"
+
+
 def spa_index(request: HttpRequest) -> FileResponse:
-    """Client-side routes of the SPA get its index.html (nginx does the same in production)."""
+    """Client-side routes of the SPA get its index.html (nginx does the same in production).
+
+    /auth/callback keeps its opener (Cross-Origin-Opener-Policy unsafe-none): in the window a
+    signing form opened to re-authenticate at the identity provider, it hands the provider's
+    answer back to that form's window, which a stricter policy would have severed from it.
+    """
     index = settings.SPA_DIST_DIR / "index.html"
     if not index.is_file():
         raise Http404("The frontend has not been built (npm run build in frontend/).")
-    return FileResponse(index.open("rb"), content_type="text/html")
+    response = FileResponse(index.open("rb"), content_type="text/html")
+    if request.path == OIDC_CALLBACK_PATH:
+        response.headers["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
 
 
 api_v1: list[URLPattern | URLResolver] = [

@@ -209,7 +209,7 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 A/AA)', () => {
     const context = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
     const page = await context.newPage();
     await page.goto('/login');
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await checkBothWidths(page, 'sign-in');
     await context.close();
     expect(report()).toBe('');

@@ -63,9 +63,12 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, log: string):
   throw new Error(`daphne did not answer /healthz in time:\n${readFileSync(log, 'utf8')}`);
 }
 
-export async function startBackend(): Promise<RunningBackend> {
+/** `port`: where to listen (a free one by default); `env`: more settings (e.g. the provider's). */
+export async function startBackend(
+  options: { port?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningBackend> {
   const tempDir = mkdtempSync(join(tmpdir(), 'strongroom-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${String(port)}`;
   const password = `e2e-demo-${String(Date.now())}-pass`;
   const env: NodeJS.ProcessEnv = {
@@ -90,6 +93,7 @@ export async function startBackend(): Promise<RunningBackend> {
     STRONGROOM_THROTTLE_LOGIN_USERNAME: '600/minute',
     // No worker runs here: queued tasks stay in memory instead of the shared dev broker folder.
     CELERY_BROKER_URL: 'memory://',
+    ...options.env,
   };
   manage(['migrate', '--no-input', '-v', '0'], env);
   manage(['initial_setup', '--demo'], env);

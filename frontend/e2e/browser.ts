@@ -37,7 +37,7 @@ export async function signIn(
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await page.locator('[data-testid="connection-indicator"][data-state="online"]').waitFor();
   return { context, page };

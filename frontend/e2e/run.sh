@@ -1,6 +1,8 @@
 #!/bin/sh
-# End-to-end tests: build the SPA, then Vitest runs e2e/*.e2e.ts; its global setup starts the real
-# backend (fresh SQLite demo database in a temp dir, Daphne on a free port) and stops it after.
+# End-to-end tests: build the SPA, then Vitest runs e2e/*.e2e.ts; its global setup starts the test
+# OpenID Connect provider (scripts/oidc, `make oidc-provider-install`) and the real backend
+# configured with it (fresh SQLite demo database in a temp dir, Daphne on a free port), and stops
+# both after.
 # Needs Debian's chromium (apt-get install -y chromium) at /usr/bin/chromium or $STRONGROOM_CHROMIUM.
 set -eu
 cd "$(dirname "$0")/.."

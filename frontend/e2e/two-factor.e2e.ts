@@ -68,11 +68,11 @@ describe('two-factor sign-in', () => {
     // Signed out, the password alone no longer signs in: the code is asked for.
     await page.getByRole('button', { name: /^Account:/ }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor(LIVE);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor(LIVE);
     await page.goto('/login');
     await page.getByLabel('Username').fill(USERNAME);
     await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const code = page.getByLabel(/^Authentication code/);
     await code.waitFor(LIVE);
     expect(await code.evaluate((element) => element === document.activeElement)).toBe(true);

@@ -217,6 +217,17 @@ class Smoke:
         self.check(
             r.status == 200 and b'id="root"' in body, "client-side route falls back to index.html"
         )
+        self.check(
+            r.getheader("Cross-Origin-Opener-Policy") == "same-origin-allow-popups",
+            "the app keeps its re-authentication window (COOP same-origin-allow-popups)",
+        )
+        r, body = self.request("GET", "/auth/callback?code=c&state=s")
+        self.check(
+            r.status == 200
+            and b'id="root"' in body
+            and header_values(r)("cross-origin-opener-policy") == ["unsafe-none"],
+            "/auth/callback keeps its opener (COOP unsafe-none, once)",
+        )
         r, body = self.request(
             "GET", "/assets/index-abc123.js", headers={"Accept-Encoding": "gzip"}
         )

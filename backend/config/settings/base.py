@@ -349,6 +349,10 @@ STRONGROOM_ATTACHMENT_X_ACCEL_PREFIX = "/protected-media/"
 # The built SPA (frontend/dist). Django serves it in `make dev`; nginx serves it in production.
 SPA_DIST_DIR = Path(env.str("STRONGROOM_SPA_DIST", default=str(REPO_DIR / "frontend" / "dist")))
 WHITENOISE_ROOT = SPA_DIST_DIR if SPA_DIST_DIR.is_dir() else None
+# The SPA opens a window to re-authenticate a signer at the identity provider and must keep its
+# handle on it: "same-origin" (Django's default) would sever it. /auth/callback, where that window
+# comes back, is served with "unsafe-none" (config/urls.py spa_index); nginx does the same.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,8 +1,9 @@
 import { Alert, Anchor, Stack, Title } from '@mantine/core';
 import { useSyncExternalStore, type ReactNode } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 
 import { LoginScreen } from '@/features/auth/components/LoginScreen';
+import { OidcCallbackPage } from '@/features/auth/components/OidcCallbackPage';
 import { HealthPanel } from '@/features/health/components/HealthPanel';
 import type { Me } from '@/lib/api/types';
 import { can } from '@/lib/auth/permissions';
@@ -54,7 +55,23 @@ export function LoginRoute() {
   if (signedIn) {
     return <Navigate to={safeNext(params.get('next'))} replace />;
   }
-  return <LoginScreen />;
+  return <LoginScreen next={safeNext(params.get('next'))} />;
+}
+
+/** Where the identity provider sends the browser back (public: no session yet). */
+export function OidcCallbackRoute() {
+  const navigate = useNavigate();
+  useDocumentTitle('Signing in');
+  return (
+    <OidcCallbackPage
+      onSignedIn={(next) => {
+        void navigate(safeNext(next), { replace: true });
+      }}
+      onRetry={(next) => {
+        void navigate(`/login?next=${encodeURIComponent(safeNext(next))}`, { replace: true });
+      }}
+    />
+  );
 }
 
 export function NotFound() {

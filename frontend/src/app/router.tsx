@@ -42,6 +42,7 @@ import {
   Layout,
   LoginRoute,
   NotFound,
+  OidcCallbackRoute,
   RequirePermission,
   SystemStatus,
   Titled,
@@ -51,6 +52,7 @@ import {
 export function createRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginRoute /> },
+    { path: '/auth/callback', element: <OidcCallbackRoute /> },
     {
       path: '/',
       element: (

@@ -109,6 +109,20 @@ def test_spa_routes_get_index_html(client: Client, tmp_path: Path) -> None:
         assert client.get("/requests/42").status_code == 404
 
 
+def test_spa_keeps_its_reauthentication_window_and_the_callback_its_opener(
+    client: Client, tmp_path: Path
+) -> None:
+    # Signing by re-authentication: the app's window keeps the handle on the window it opens
+    # for the identity provider, and /auth/callback in that window can reach its opener.
+    (tmp_path / "index.html").write_text("<!doctype html><title>Strongroom</title>")
+    with override_settings(SPA_DIST_DIR=tmp_path):
+        page = client.get("/requests/42")
+        callback = client.get("/auth/callback", {"code": "c", "state": "s"})
+    assert page.headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
+    assert callback.status_code == 200
+    assert callback.headers["Cross-Origin-Opener-Policy"] == "unsafe-none"
+
+
 def test_unknown_api_paths_are_not_swallowed_by_the_spa(client: Client) -> None:
     assert client.get("/api/v1/nothing-here/").status_code == 404
 

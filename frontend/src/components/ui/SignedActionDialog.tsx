@@ -3,6 +3,7 @@ import type { GetInputPropsReturnType } from '@mantine/form';
 import { useLayoutEffect, type ReactNode, type SubmitEventHandler } from 'react';
 
 import { formErrorOf } from '@/lib/api/field-errors';
+import { useSigningMethod } from '@/lib/auth/signing-session';
 
 import { SignerIdInput } from './SignerIdInput';
 
@@ -19,7 +20,8 @@ interface SignedActionDialogProps {
   signerName: string;
   /** What the signature means, as the server records it (e.g. "Legal hold placed"). */
   meaning: string;
-  /** The verb of the submit button: "Sign and {verb}". */
+  /** The verb of the submit button: "Sign and {verb}" (or, for a user who signs by
+   *  re-authenticating, "Confirm identity with {provider} and {verb}"). */
   verb: string;
   color?: string;
   reasonRequired: boolean;
@@ -27,6 +29,7 @@ interface SignedActionDialogProps {
   reason?: FieldProps | undefined;
   /** The user ID field, shown when given: the first signature of a session takes it. */
   username?: FieldProps | undefined;
+  /** The password field; not shown to a user who signs by re-authenticating at the provider. */
   password: FieldProps;
   pending: boolean;
   /** The server's refusal; nothing changed. */
@@ -82,6 +85,13 @@ export function SignedActionDialog({
   children,
 }: SignedActionDialogProps) {
   useReturnFocusOnUnmount();
+  const { reauthenticateWith, passwordLabel } = useSigningMethod();
+  let confirms = 'Your password confirms that you, and only you, take this action.';
+  if (reauthenticateWith !== null) {
+    confirms = `Signing in again at ${reauthenticateWith}, in a window that opens, confirms that you, and only you, take this action.`;
+  } else if (username !== undefined) {
+    confirms = 'Your user ID and password confirm that you, and only you, take this action.';
+  }
   return (
     <Modal
       opened
@@ -99,11 +109,7 @@ export function SignedActionDialog({
               Signing as <strong>{signerName}</strong>. Meaning of this signature:{' '}
               <strong data-testid="signature-meaning">{meaning}</strong>.
             </Text>
-            <Text size="sm">
-              {username === undefined
-                ? 'Your password confirms that you, and only you, take this action.'
-                : 'Your user ID and password confirm that you, and only you, take this action.'}
-            </Text>
+            <Text size="sm">{confirms}</Text>
           </Alert>
           {error !== null && (
             <Alert color="red" role="alert" title="Not signed — nothing was changed">
@@ -123,23 +129,32 @@ export function SignedActionDialog({
               {...reason}
             />
           )}
-          {username !== undefined && (
+          {username !== undefined && reauthenticateWith === null && (
             // Below the reason, so it does not take the focus when the dialog opens (only
             // when the server refuses it).
             <SignerIdInput {...username} data-autofocus={undefined} />
           )}
-          <PasswordInput
-            label="Your password"
-            required
-            autoComplete="current-password"
-            {...password}
-          />
+          {reauthenticateWith === null && (
+            <PasswordInput
+              label={passwordLabel}
+              required
+              autoComplete="current-password"
+              {...password}
+            />
+          )}
+          {reauthenticateWith !== null && pending && (
+            <Text size="sm" role="status">
+              Confirm your identity in the {reauthenticateWith} window…
+            </Text>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose} disabled={pending}>
               Close without signing
             </Button>
             <Button type="submit" color={color} loading={pending}>
-              Sign and {verb}
+              {reauthenticateWith === null
+                ? `Sign and ${verb}`
+                : `Confirm identity with ${reauthenticateWith} and ${verb}`}
             </Button>
           </Group>
         </Stack>

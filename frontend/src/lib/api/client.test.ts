@@ -91,6 +91,27 @@ describe('the API client', () => {
     expect(seen.filter((entry) => entry.path === '/api/v1/auth/refresh/')).toHaveLength(1);
   });
 
+  it.each([
+    [401, 'provider_session_ended'],
+    [503, 'directory_unavailable'],
+  ])(
+    "signs out with the organisation's reason when the refresh answers %i %s",
+    async (status, code) => {
+      const seen = stubFetch((entry) =>
+        entry.path === '/api/v1/auth/refresh/'
+          ? json(status, envelope(code))
+          : json(401, envelope('token_not_valid')),
+      );
+      await expect(unwrap(api.GET('/api/v1/auth/me/'))).rejects.toMatchObject({ status: 401 });
+      expect(session.getSnapshot().signedIn).toBe(false);
+      expect(session.getRefreshToken()).toBeNull();
+      expect(session.getSnapshot().endedReason).toMatch(
+        /Your organisation's sign-in ended this session/,
+      );
+      expect(seen.filter((entry) => entry.path === '/api/v1/auth/refresh/')).toHaveLength(1);
+    },
+  );
+
   it('ends the session at once for a deactivated user', async () => {
     stubFetch(() => json(401, envelope('user_inactive', 'This account is deactivated.')));
     await expect(unwrap(api.GET('/api/v1/auth/me/'))).rejects.toMatchObject({

@@ -4,12 +4,16 @@
  * - refreshes it silently (single-flight, rotating refresh token) on 401 `token_not_valid`
  *   and retries the request once,
  * - ends the session with a message on `session_revoked` / `user_inactive` or a refused refresh
- *   (401 `session_ended`: signed out, revoked or past its maximum length; 401 `token_not_valid`),
+ *   (401 `session_ended`: signed out, revoked or past its maximum length; 401 `token_not_valid`;
+ *   401 `provider_session_ended` / 503 `directory_unavailable`: the identity provider or
+ *   directory ended it),
+ * - swaps a re-authentication placeholder in a signature for its ticket (lib/auth/reauthenticate),
  * - reports 403 `password_change_required` so the app shows the password-change screen.
  */
 import createClient from 'openapi-fetch';
 
 import { ApiError, errorMessage, envelopeOf, readBody } from '@/lib/api-client';
+import { reauthenticationMiddleware } from '@/lib/auth/reauthenticate';
 import { session } from '@/lib/auth/session';
 
 import type { OpsPaths } from './ops-paths';
@@ -24,6 +28,10 @@ const END_MESSAGES: Record<string, string> = {
     'Your session has ended (signed out, revoked, or at its maximum length). Sign in again.',
   user_inactive: 'This account is deactivated. Ask an administrator.',
   token_not_valid: 'Your session has expired. Sign in again.',
+  provider_session_ended:
+    "Your organisation's sign-in ended this session (account deactivated or signed out there). Sign in again.",
+  directory_unavailable:
+    "Your organisation's sign-in ended this session: its directory could not be reached. Sign in again.",
 };
 
 let passwordChangeRequired: () => void = () => undefined;
@@ -65,6 +73,11 @@ async function doRefresh(): Promise<boolean> {
   if (response.status === 401 || response.status === 400 || response.status === 403) {
     const code = (await codeOf(response)) ?? 'token_not_valid';
     session.end(END_MESSAGES[code] ?? END_MESSAGES.token_not_valid ?? null);
+    return false;
+  }
+  if (response.status === 503 && (await codeOf(response)) === 'directory_unavailable') {
+    // The directory that vouches for a federated session is out of reach: the session ends.
+    session.end(END_MESSAGES.directory_unavailable ?? null);
     return false;
   }
   throw new ApiError(response.status, errorMessage(response, await readBody(response)), null);
@@ -126,6 +139,8 @@ export const api = createClient<paths>({
   baseUrl: origin(),
   fetch: (request: Request) => authFetch(request),
 });
+// A signature by re-authentication gets its ticket for the very request that carries it.
+api.use(reauthenticationMiddleware);
 
 /**
  * The same typed client without the session: sign-in (there is no token yet, and a stale one

@@ -1,10 +1,14 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 
 import { ApiError } from '@/lib/api-client';
 import { api, unwrap } from '@/lib/api/client';
 import { fieldErrors } from '@/lib/api/field-errors';
 import type { Schemas } from '@/lib/api/types';
+
+import { CurrentUserContext } from './current-user';
+import { signingMethodOf, useAuthOptions } from './oidc';
+import { abandonReauthentications, reauthenticationPlaceholder } from './reauthenticate';
 
 export type SigningSession = Schemas['SigningSession'];
 
@@ -54,6 +58,53 @@ export function isPasswordRefusal(error: unknown): boolean {
   );
 }
 
+/** The `signature` object of a signed request's body. */
+export interface SignatureBody {
+  username?: string;
+  password: string;
+  /** The ticket of a re-authentication at the provider (a placeholder until it is sent). */
+  reauthentication?: string;
+}
+
+/**
+ * How the signed-in user signs, for the signing forms: with a password (theirs, or the signing
+ * password a federated user set) or, for a user of the identity provider, by confirming their
+ * identity there (`reauthenticateWith` then names the provider for the button).
+ */
+export function useSigningMethod(): {
+  reauthenticateWith: string | null;
+  /** The label of the password field: a federated user types their signing password. */
+  passwordLabel: string;
+} {
+  const me = useContext(CurrentUserContext);
+  const method = signingMethodOf(me);
+  const options = useAuthOptions(method === 'reauthenticate');
+  const passwordLabel = method === 'signing_password' ? 'Your signing password' : 'Your password';
+  if (method !== 'reauthenticate') {
+    return { reauthenticateWith: null, passwordLabel };
+  }
+  const name = options.data?.oidc_provider_name ?? '';
+  return { reauthenticateWith: name === '' ? 'your organisation' : name, passwordLabel };
+}
+
+/**
+ * The `signature` of a submission: the user ID (when asked for) and the password, or, for a
+ * user who signs by re-authenticating, an empty password and the placeholder of a
+ * re-authentication (this opens its window: call it in the submit handler itself).
+ */
+export function signatureOf(
+  reauthenticateWith: string | null,
+  usernameRequired: boolean,
+  values: { username: string; password: string },
+): SignatureBody {
+  if (reauthenticateWith !== null) {
+    return { password: '', reauthentication: reauthenticationPlaceholder() };
+  }
+  return usernameRequired
+    ? { username: values.username.trim(), password: values.password }
+    : { password: values.password };
+}
+
 export interface SignatureCredentials {
   username: string;
   setUsername: (value: string) => void;
@@ -61,10 +112,15 @@ export interface SignatureCredentials {
   setPassword: (value: string) => void;
   /** Show (and require) the user ID field. */
   usernameRequired: boolean;
-  /** Both components needed are typed. */
+  /** Both components needed are typed (or none is: the user signs by re-authenticating). */
   complete: boolean;
-  /** The `signature` object of a signed request's body. */
-  signature: { username?: string; password: string };
+  /** The provider the user re-authenticates with to sign (null: they sign with a password). */
+  reauthenticateWith: string | null;
+  /** The label of the password field ("Your signing password" for a federated user). */
+  passwordLabel: string;
+  /** The `signature` object of a signed request's body ({@link signatureOf}: call it in the
+   *  submit handler). */
+  signature: () => SignatureBody;
   /** Call with a refused submission: asks for the user ID if the server did; the password is
    *  emptied only when the refusal was about it ({@link isPasswordRefusal}); the user ID
    *  typed stays. */
@@ -79,13 +135,30 @@ export interface SignatureCredentials {
 export function useSignerIdPrompt(): {
   usernameRequired: boolean;
   noteError: (error: unknown) => boolean;
+  /** The provider the user re-authenticates with to sign (null: they sign with a password). */
+  reauthenticateWith: string | null;
+  /** The label of the password field. */
+  passwordLabel: string;
+  /** The form's check of the password field: none when the user re-authenticates. */
+  checkPassword: (value: string) => string | null;
+  /** The `signature` of the submission ({@link signatureOf}). */
+  signature: (values: { username: string; password: string }) => SignatureBody;
 } {
   const session = useSigningSession();
   const queryClient = useQueryClient();
   const [asked, setAsked] = useState(false);
+  const { reauthenticateWith, passwordLabel } = useSigningMethod();
+  const usernameRequired =
+    reauthenticateWith === null && (asked || session.data?.username_required === true);
   return {
-    usernameRequired: asked || session.data?.username_required === true,
+    usernameRequired,
+    reauthenticateWith,
+    passwordLabel,
+    checkPassword: (value: string) =>
+      reauthenticateWith === null && value === '' ? 'Enter your password to sign' : null,
+    signature: (values) => signatureOf(reauthenticateWith, usernameRequired, values),
     noteError: (error: unknown) => {
+      abandonReauthentications(); // a window whose signed request never left closes
       if (!isUsernameError(error)) {
         return false;
       }
@@ -98,7 +171,7 @@ export function useSignerIdPrompt(): {
 
 /** The identification components of a signature, for forms that hold them in state. */
 export function useSignatureCredentials(): SignatureCredentials {
-  const { usernameRequired, noteError } = useSignerIdPrompt();
+  const { usernameRequired, noteError, reauthenticateWith, passwordLabel } = useSignerIdPrompt();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   return {
@@ -107,8 +180,12 @@ export function useSignatureCredentials(): SignatureCredentials {
     password,
     setPassword,
     usernameRequired,
-    complete: password !== '' && (!usernameRequired || username.trim() !== ''),
-    signature: usernameRequired ? { username: username.trim(), password } : { password },
+    reauthenticateWith,
+    passwordLabel,
+    complete:
+      reauthenticateWith !== null ||
+      (password !== '' && (!usernameRequired || username.trim() !== '')),
+    signature: () => signatureOf(reauthenticateWith, usernameRequired, { username, password }),
     onError: (error: unknown) => {
       if (!noteError(error) && isPasswordRefusal(error)) {
         setPassword('');

@@ -5,6 +5,8 @@ import type { Schemas } from '@/lib/api/types';
 
 import { adminKeys } from './admin-keys';
 
+/** Where the group comes from: an LDAP / Active Directory DN, or an OpenID Connect groups claim. */
+export type DirectorySource = Schemas['DirectorySourceEnum'];
 export type DirectoryGroupMapping = Schemas['DirectoryGroupMapping'];
 export type DirectoryGroupMappingBody = Schemas['DirectoryGroupMappingRequest'];
 

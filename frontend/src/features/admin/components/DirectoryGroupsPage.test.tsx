@@ -71,6 +71,44 @@ describe('DirectoryGroupsPage', { timeout: 20_000 }, () => {
     });
   });
 
+  it('maps an OpenID Connect groups claim value, the group field saying what it takes', async () => {
+    const api = stubApi({
+      'GET /api/v1/directory-group-mappings/': [{ body: [mapping] }],
+      'GET /api/v1/roles/': [{ body: roles }],
+      'GET /api/v1/units/': [{ body: units }],
+      'POST /api/v1/directory-group-mappings/': [
+        { status: 201, body: { ...mapping, id: 8, source: 'oidc', group: 'qa-approvers' } },
+      ],
+    });
+    vi.stubGlobal('fetch', api.fetchMock);
+    renderWithProviders(<DirectoryGroupsPage me={makeMe({ permissions: ALL })} />);
+    const row = (await screen.findByText(QA)).closest('tr');
+    expect(row).toHaveTextContent('LDAP / Active Directory');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Map a group' }));
+    expect(await screen.findByLabelText(/^Group \(distinguished name\)/)).toBeInTheDocument();
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Source' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'OpenID Connect', hidden: true }),
+    );
+    const group = await screen.findByLabelText(/^Group \(groups claim value\)/);
+    expect(group).toHaveAccessibleDescription(/groups claim/);
+    await userEvent.type(group, 'qa-approvers');
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Role' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Approver', hidden: true }));
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Units' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'GOA1', hidden: true }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => {
+      expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({
+        source: 'oidc',
+        group: 'qa-approvers',
+        role: 'Approver',
+        units: [1],
+      });
+    });
+  });
+
   it('removes a mapping after confirmation', async () => {
     const api = stubApi({
       'GET /api/v1/directory-group-mappings/': [{ body: [mapping] }, { body: [] }],

@@ -23,13 +23,35 @@ import {
   useDirectoryGroups,
   useSaveDirectoryGroup,
   type DirectoryGroupMapping,
+  type DirectorySource,
 } from '../api/directory-groups';
 import { useRoles } from '../api/get-roles';
 import { useUnits } from '../api/units';
 
 import { roleActsInAllUnits } from './user-rules';
 
-const FIELDS = ['group', 'role', 'units'] as const;
+const FIELDS = ['source', 'group', 'role', 'units'] as const;
+
+const SOURCES: { value: DirectorySource; label: string }[] = [
+  { value: 'ldap', label: 'LDAP / Active Directory' },
+  { value: 'oidc', label: 'OpenID Connect' },
+];
+
+const GROUP_FIELD: Record<DirectorySource, { label: string; description: string }> = {
+  ldap: {
+    label: 'Group (distinguished name)',
+    description: 'As the directory names it, e.g. CN=QA Approvers,OU=Groups,DC=corp,DC=example',
+  },
+  oidc: {
+    label: 'Group (groups claim value)',
+    description:
+      "A value of the provider's groups claim, as the provider sends it: a group name, or an id (Entra ID sends object ids).",
+  },
+};
+
+function sourceLabel(source: DirectorySource): string {
+  return SOURCES.find((option) => option.value === source)?.label ?? source;
+}
 
 function MappingFormDialog({
   mapping,
@@ -43,6 +65,7 @@ function MappingFormDialog({
   const units = useUnits();
   const form = useForm({
     initialValues: {
+      source: mapping?.source ?? 'ldap',
       group: mapping?.group ?? '',
       role: mapping?.role ?? '',
       units: (mapping?.units ?? []).map(String),
@@ -69,7 +92,7 @@ function MappingFormDialog({
         onSubmit={form.onSubmit((values) => {
           save.mutate(
             {
-              source: 'ldap',
+              source: values.source,
               group: values.group.trim(),
               role: values.role,
               units: allUnitsRole ? [] : values.units.map(Number),
@@ -89,9 +112,17 @@ function MappingFormDialog({
               {formErrorOf(save.error, FIELDS)}
             </Alert>
           )}
+          <Select
+            label="Source"
+            description="Where people sign in: the directory over LDAP, or the identity provider."
+            required
+            allowDeselect={false}
+            data={SOURCES}
+            {...form.getInputProps('source')}
+          />
           <TextInput
-            label="Group (distinguished name)"
-            description="As the directory names it, e.g. CN=QA Approvers,OU=Groups,DC=corp,DC=example"
+            label={GROUP_FIELD[form.values.source].label}
+            description={GROUP_FIELD[form.values.source].description}
             required
             data-autofocus
             autoComplete="off"
@@ -180,7 +211,8 @@ function DeleteDialog({
   );
 }
 
-/** Directory (LDAP / Active Directory) groups and the role and units each grants. */
+/** Directory (LDAP / Active Directory) and identity-provider (OpenID Connect) groups and the
+ *  role and units each grants. */
 export function DirectoryGroupsPage({ me }: { me: Me }) {
   const mappings = useDirectoryGroups();
   const [editing, setEditing] = useState<DirectoryGroupMapping | 'new' | null>(null);
@@ -193,9 +225,9 @@ export function DirectoryGroupsPage({ me }: { me: Me }) {
     <Stack>
       <Group justify="space-between" align="flex-start">
         <Text c="dimmed" size="sm" maw={640}>
-          People who sign in with their directory account get the role and units of their mapped
-          groups, read again at each sign-in and signature. Someone in no mapped group cannot sign
-          in.
+          People who sign in with their directory or identity-provider account get the role and
+          units of their mapped groups, read again at each sign-in and signature. Someone in no
+          mapped group cannot sign in.
         </Text>
         {can(me, PERMISSIONS.addDirectoryGroup) && (
           <Button
@@ -217,6 +249,7 @@ export function DirectoryGroupsPage({ me }: { me: Me }) {
           <Table striped aria-label="Directory groups">
             <Table.Thead>
               <Table.Tr>
+                <Table.Th>Source</Table.Th>
                 <Table.Th>Group</Table.Th>
                 <Table.Th>Role</Table.Th>
                 <Table.Th>Units</Table.Th>
@@ -230,6 +263,7 @@ export function DirectoryGroupsPage({ me }: { me: Me }) {
             <Table.Tbody>
               {rows.map((mapping) => (
                 <Table.Tr key={mapping.id}>
+                  <Table.Td>{sourceLabel(mapping.source)}</Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{mapping.group}</Table.Td>
                   <Table.Td>{mapping.role}</Table.Td>
                   <Table.Td>

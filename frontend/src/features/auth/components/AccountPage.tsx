@@ -15,10 +15,12 @@ import { useState } from 'react';
 
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 import type { Me } from '@/lib/api/types';
+import { signingMethodOf } from '@/lib/auth/oidc';
 
 import { useMeRefresh, useRecoveryCodesRegenerate, useTwoFactorDisable } from '../api/two-factor';
 
 import { RecoveryCodes } from './RecoveryCodes';
+import { SigningPasswordSection } from './SigningPasswordSection';
 import { TwoFactorEnrolment } from './TwoFactorEnrolment';
 
 function RegenerateRecoveryCodes() {
@@ -200,6 +202,9 @@ export function AccountPage({ me }: { me: Me }) {
           {me.full_name} · {me.username} · {me.role ?? 'no role'}
         </Text>
       </div>
+      {signingMethodOf(me) === 'signing_password' && (
+        <SigningPasswordSection passwordSet={me.signing_password_set} />
+      )}
       <TwoFactorSection me={me} />
     </Stack>
   );

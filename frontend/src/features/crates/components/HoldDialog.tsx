@@ -26,7 +26,7 @@ export function HoldDialog({ crate, spec, signerName, onClose, onDone }: HoldDia
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
     validate: {
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
       reason: (value) => (value.trim() === '' ? 'A reason is required' : null),
     },
   });
@@ -55,9 +55,7 @@ export function HoldDialog({ crate, spec, signerName, onClose, onDone }: HoldDia
             body: {
               version: crate.version,
               reason: values.reason.trim(),
-              signature: signerId.usernameRequired
-                ? { username: values.username.trim(), password: values.password }
-                : { password: values.password },
+              signature: signerId.signature(values),
             },
           },
           {

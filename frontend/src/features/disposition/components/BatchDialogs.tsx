@@ -81,7 +81,7 @@ export function BatchTransitionDialog({ batch, spec, signerName, onClose }: Tran
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
     validate: {
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
       reason: (value) =>
         spec.reason_required && value.trim() === '' ? 'A reason is required' : null,
     },
@@ -116,9 +116,7 @@ export function BatchTransitionDialog({ batch, spec, signerName, onClose }: Tran
             action,
             body: {
               version: batch.version,
-              signature: signerId.usernameRequired
-                ? { username: values.username.trim(), password: values.password }
-                : { password: values.password },
+              signature: signerId.signature(values),
               reason: values.reason.trim(),
             },
           },
@@ -192,7 +190,7 @@ export function DestroyItemDialog({ batch, item, spec, signerName, onClose }: It
     },
     validate: {
       scannedCode: (value) => (value.trim() === '' ? "Scan or type the crate's label" : null),
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
       witnessUsername: (value) => (value.trim() === '' ? 'Required' : null),
       witnessPassword: (value) => (value === '' ? 'Required' : null),
     },
@@ -224,9 +222,7 @@ export function DestroyItemDialog({ batch, item, spec, signerName, onClose }: It
             body: {
               version: batch.version,
               scanned_code: values.scannedCode.trim(),
-              signature: signerId.usernameRequired
-                ? { username: values.username.trim(), password: values.password }
-                : { password: values.password },
+              signature: signerId.signature(values),
               witness: {
                 username: values.witnessUsername.trim(),
                 password: values.witnessPassword,

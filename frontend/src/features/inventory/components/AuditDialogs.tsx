@@ -86,7 +86,7 @@ export function ReconcileDialog({
     },
     validate: {
       note: (value) => (value.trim() === '' ? 'An explanation is required' : null),
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
     },
   });
   const stale = reconcile.isError && isStale(reconcile.error);
@@ -114,9 +114,7 @@ export function ReconcileDialog({
             version: audit.version,
             action: values.action,
             note: values.note.trim(),
-            signature: signerId.usernameRequired
-              ? { username: values.username.trim(), password: values.password }
-              : { password: values.password },
+            signature: signerId.signature(values),
           },
           {
             onSuccess: () => {
@@ -207,7 +205,7 @@ export function SignAuditDialog({
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
     validate: {
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
       reason: (value) =>
         spec.reason_required && value.trim() === '' ? 'A reason is required' : null,
     },
@@ -236,9 +234,7 @@ export function SignAuditDialog({
           {
             version: audit.version,
             reason: values.reason.trim(),
-            signature: signerId.usernameRequired
-              ? { username: values.username.trim(), password: values.password }
-              : { password: values.password },
+            signature: signerId.signature(values),
           },
           {
             onSuccess: (updated) => {

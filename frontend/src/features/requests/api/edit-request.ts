@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { documentKeys } from '@/entities/documents/document-keys';
 import { api, unwrap } from '@/lib/api/client';
 import type { RequestDetail, Schemas } from '@/lib/api/types';
-import { invalidateSigningSession } from '@/lib/auth/signing-session';
+import { invalidateSigningSession, type SignatureBody } from '@/lib/auth/signing-session';
 import { markOwnChange } from '@/lib/realtime/own-changes';
 
 import { crateQueryOptions } from '@/entities/crates/get-crate';
@@ -26,8 +26,8 @@ export interface EditAndResubmitInput {
   corrections: RequestCorrections | null;
   /** The response to the send-back (the reason of the resubmission). */
   response: string;
-  /** The user ID (first signature of a session) and the password. */
-  signature: { username?: string; password: string };
+  /** The user ID (first signature of a session) and the password, or a re-authentication. */
+  signature: SignatureBody;
   /** The request's crate: re-read after its document rows were corrected. */
   crateId?: number;
 }

@@ -27,6 +27,7 @@ import { useDocumentTypes } from '@/entities/documents/get-document-types';
 import type { Me, RequestDetail } from '@/lib/api/types';
 import { ApiError } from '@/lib/api-client';
 import { fieldErrors, rowFieldErrors } from '@/lib/api/field-errors';
+import { abandonReauthentications } from '@/lib/auth/reauthenticate';
 import { useSignatureCredentials } from '@/lib/auth/signing-session';
 import { formatDate, formatDateTime, humanize } from '@/lib/format';
 
@@ -118,7 +119,10 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
       credentials.usernameRequired && credentials.username.trim() === ''
         ? 'Enter your user ID to sign'
         : null,
-    password: credentials.password === '' ? 'Enter your password to sign' : null,
+    password:
+      credentials.reauthenticateWith === null && credentials.password === ''
+        ? 'Enter your password to sign'
+        : null,
   };
   const shown = (key: keyof typeof errors) => (attempted ? errors[key] : null);
 
@@ -140,7 +144,7 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
         version: detail.version ?? 0,
         corrections,
         response: response.trim(),
-        signature: credentials.signature,
+        signature: credentials.signature(),
         crateId: detail.crate,
       },
       {
@@ -153,6 +157,9 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
           void navigate(`/requests/${String(updated.id)}`);
         },
         onError: (error) => {
+          // A correction refused before the resubmission left: its re-authentication window
+          // (if one was opened) closes.
+          abandonReauthentications();
           // Whatever else was refused (a row, the version), what was typed stays, the
           // password too; a wrong password is emptied, a missing user ID asked for.
           if (passwordRefused(error) || fieldErrors(error)['signature.username'] !== undefined) {
@@ -346,22 +353,26 @@ function EditForm({ me, detail }: { me: Me; detail: RequestDetail }) {
                 error={shown('username') ?? serverErrors['signature.username']}
               />
             )}
-            <PasswordInput
-              label="Your password"
-              required
-              autoComplete="current-password"
-              value={credentials.password}
-              onChange={(event) => {
-                credentials.setPassword(event.currentTarget.value);
-              }}
-              error={shown('password') ?? serverErrors['signature.password']}
-            />
+            {credentials.reauthenticateWith === null && (
+              <PasswordInput
+                label={credentials.passwordLabel}
+                required
+                autoComplete="current-password"
+                value={credentials.password}
+                onChange={(event) => {
+                  credentials.setPassword(event.currentTarget.value);
+                }}
+                error={shown('password') ?? serverErrors['signature.password']}
+              />
+            )}
             <Group justify="space-between">
               <Button component={Link} to={`/requests/${String(detail.id)}`} variant="default">
                 Back to the request
               </Button>
               <Button type="submit" loading={resubmit.isPending}>
-                Sign and resubmit
+                {credentials.reauthenticateWith === null
+                  ? 'Sign and resubmit'
+                  : `Confirm identity with ${credentials.reauthenticateWith} and resubmit`}
               </Button>
             </Group>
           </Stack>

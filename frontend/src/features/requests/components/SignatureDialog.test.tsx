@@ -3,10 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
+import { CurrentUserContext } from '@/lib/auth/current-user';
 import { mockFetch } from '@/test/fetch-mock';
-import { makeActions, makeRequest } from '@/test/fixtures';
+import { makeActions, makeMe, makeRequest } from '@/test/fixtures';
+import { fakeReauthWindow } from '@/test/reauth-window';
 import { renderWithProviders } from '@/test/render';
-import { present } from '@/test/stub-api';
+import { envelope, present, stubApi } from '@/test/stub-api';
 
 import type { AvailableAction } from './request-actions';
 import { SignatureDialog } from './SignatureDialog';
@@ -327,6 +329,152 @@ describe('SignatureDialog for the keyboard and screen readers', () => {
     await screen.findByRole('dialog');
     await waitFor(() => {
       expect(screen.getByLabelText(/^Shelf/, { selector: 'input' })).toHaveFocus();
+    });
+  });
+});
+
+describe('SignatureDialog for a user who signs by re-authenticating at the provider', () => {
+  const oidcUser = makeMe({ auth_source: 'oidc', signing_method: 'reauthenticate' });
+  const approvePath = '/api/v1/requests/7/approve/';
+
+  function renderForOidcUser(spec = reject) {
+    const onDone = vi.fn();
+    renderWithProviders(
+      <CurrentUserContext.Provider value={oidcUser}>
+        <SignatureDialog
+          request={makeRequest()}
+          spec={present(spec, 'action')}
+          signerName="Approver GOA1"
+          onClose={vi.fn()}
+          onDone={onDone}
+        />
+      </CurrentUserContext.Provider>,
+    );
+    return { onDone };
+  }
+
+  function stubServer(signed: { status?: number; body: unknown }) {
+    const stub = stubApi({
+      [STATUS]: [continuing],
+      '/api/v1/auth/options/': [
+        { body: { oidc_enabled: true, oidc_provider_name: 'Okta', local_passwords: 'on' } },
+      ],
+      'POST /api/v1/auth/oidc/start/': [
+        { body: { authorization_url: 'https://okta.example.test/authorize', state: 's-9' } },
+      ],
+      'POST /api/v1/auth/oidc/callback/': [
+        { body: { reauthentication: 'ticket-9', expires_at: '2026-12-06T20:02:00Z' } },
+      ],
+      [`POST ${approvePath.replace('approve', 'reject')}`]: [signed],
+    });
+    vi.stubGlobal('fetch', stub.fetchMock);
+    return stub;
+  }
+
+  it('asks for no password: the window opens at the click and the ticket signs the request', async () => {
+    const { calls } = stubServer({ body: makeRequest({ status: 'REJECTED', version: 2 }) });
+    const browser = fakeReauthWindow();
+    const { onDone } = renderForOidcUser();
+    const button = await screen.findByRole('button', {
+      name: 'Confirm identity with Okta and reject',
+    });
+    expect(screen.queryByLabelText(/Your password/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/User ID/)).not.toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Reason/), 'Wrong crate');
+    await userEvent.click(button);
+    // Opened in the click itself, before any request (a later one would be blocked).
+    expect(browser.open).toHaveBeenCalledOnce();
+    await waitFor(() => {
+      expect(browser.popup.location.assign).toHaveBeenCalledWith(
+        'https://okta.example.test/authorize',
+      );
+    });
+    expect(calls.find((call) => call.path === '/api/v1/auth/oidc/start/')?.body).toEqual({
+      purpose: 'sign',
+      method: 'POST',
+      path: '/api/v1/requests/7/reject/',
+    });
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'Confirm your identity in the Okta window',
+    );
+    browser.answer('s-9', 'code-9');
+    await waitFor(() => {
+      expect(onDone).toHaveBeenCalledOnce();
+    });
+    expect(calls.find((call) => call.path === '/api/v1/requests/7/reject/')?.body).toEqual({
+      version: 1,
+      signature: { password: '', reauthentication: 'ticket-9' },
+      reason: 'Wrong crate',
+    });
+  });
+
+  it('keeps what was typed and says why when the window is blocked', async () => {
+    const { calls } = stubServer({ body: makeRequest() });
+    fakeReauthWindow({ blocked: true });
+    const { onDone } = renderForOidcUser();
+    await userEvent.type(await screen.findByLabelText(/Reason/), 'Wrong crate');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /blocked the sign-in window.*nothing was signed/,
+    );
+    expect(screen.getByLabelText(/Reason/)).toHaveValue('Wrong crate');
+    expect(calls.filter((call) => call.method === 'POST')).toEqual([]);
+    expect(onDone).not.toHaveBeenCalled();
+  });
+
+  it("shows the server's refusal of the signed request, keeping the reason", async () => {
+    stubServer({
+      status: 403,
+      body: envelope('reauthentication_wrong_user', 'You confirmed the identity of another user.'),
+    });
+    const browser = fakeReauthWindow();
+    renderForOidcUser();
+    await userEvent.type(await screen.findByLabelText(/Reason/), 'Wrong crate');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' }),
+    );
+    await waitFor(() => {
+      expect(browser.popup.location.assign).toHaveBeenCalled();
+    });
+    browser.answer('s-9', 'code-9');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'You confirmed the identity of another user.',
+    );
+    expect(screen.getByLabelText(/Reason/)).toHaveValue('Wrong crate');
+  });
+});
+
+describe('SignatureDialog for a user who signs with a signing password', () => {
+  it('asks for the signing password in the password field and sends it as the password', async () => {
+    const fetchSpy = mockFetch({
+      [STATUS]: continuing,
+      '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
+    });
+    const onDone = vi.fn();
+    const user = makeMe({ auth_source: 'oidc', signing_method: 'signing_password' });
+    renderWithProviders(
+      <CurrentUserContext.Provider value={user}>
+        <SignatureDialog
+          request={makeRequest()}
+          spec={present(approve, 'approve action')}
+          signerName="Approver GOA1"
+          onClose={vi.fn()}
+          onDone={onDone}
+        />
+      </CurrentUserContext.Provider>,
+    );
+    await userEvent.type(await screen.findByLabelText(/Your signing password/), 'signing-phrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
+    await waitFor(() => {
+      expect(onDone).toHaveBeenCalledOnce();
+    });
+    const [request] = posted(fetchSpy.fetchMock);
+    expect(await request?.json()).toEqual({
+      version: 1,
+      signature: { password: 'signing-phrase' },
+      reason: '',
     });
   });
 });

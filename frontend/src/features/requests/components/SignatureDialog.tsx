@@ -63,7 +63,7 @@ export function SignatureDialog({
       witnessPassword: '',
     },
     validate: {
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
       reason: (value) =>
         spec.reason_required && value.trim() === '' ? 'A reason is required' : null,
       shelf: (value) => (spec.shelf === 'required' && value === '' ? 'Choose a shelf' : null),
@@ -107,9 +107,7 @@ export function SignatureDialog({
             action,
             body: {
               version: request.version ?? 0,
-              signature: signerId.usernameRequired
-                ? { username: values.username.trim(), password: values.password }
-                : { password: values.password },
+              signature: signerId.signature(values),
               reason: values.reason.trim(),
               ...(values.shelf === '' ? {} : { shelf: Number(values.shelf) }),
               ...(spec.witness

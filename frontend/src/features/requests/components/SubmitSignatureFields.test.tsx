@@ -4,8 +4,11 @@ import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { ApiError } from '@/lib/api-client';
-import { useSignatureCredentials } from '@/lib/auth/signing-session';
+import { CurrentUserContext } from '@/lib/auth/current-user';
+import { useSignatureCredentials, type SignatureBody } from '@/lib/auth/signing-session';
 import { mockFetch } from '@/test/fetch-mock';
+import { makeMe } from '@/test/fixtures';
+import { fakeReauthWindow } from '@/test/reauth-window';
 import { renderWithProviders } from '@/test/render';
 
 import { WizardSignStep } from './WizardSignStep';
@@ -13,11 +16,7 @@ import { WizardSignStep } from './WizardSignStep';
 const STATUS = '/api/v1/auth/signing-session/';
 
 /** A wizard's last step as the creation pages use it: the page owns the credentials. */
-function Harness({
-  submit,
-}: {
-  submit: (signature: { username?: string; password: string }) => ApiError | null;
-}) {
+function Harness({ submit }: { submit: (signature: SignatureBody) => ApiError | null }) {
   const credentials = useSignatureCredentials();
   const [attempted, setAttempted] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -33,7 +32,7 @@ function Harness({
         if (!credentials.complete) {
           return;
         }
-        const refused = submit(credentials.signature);
+        const refused = submit(credentials.signature());
         setError(refused);
         if (refused !== null) {
           credentials.onError(refused);
@@ -102,5 +101,34 @@ describe('the signature step of a creation wizard', () => {
       expect(userId).toHaveFocus();
     });
     expect(screen.getByLabelText(/Your password/)).toHaveValue('secret-password');
+  });
+
+  it('signs by re-authenticating for a user of the identity provider: no password asked', async () => {
+    mockFetch({
+      [STATUS]: { body: { username_required: true, expires_at: null, idle_minutes: 30 } },
+      '/api/v1/auth/options/': {
+        body: { oidc_enabled: true, oidc_provider_name: 'Okta', local_passwords: 'on' },
+      },
+    });
+    const browser = fakeReauthWindow();
+    const submit = vi.fn(() => null);
+    renderWithProviders(
+      <CurrentUserContext.Provider
+        value={makeMe({ auth_source: 'oidc', signing_method: 'reauthenticate' })}
+      >
+        <Harness submit={submit} />
+      </CurrentUserContext.Provider>,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Confirm identity with Okta and submit' }),
+    );
+    expect(screen.queryByLabelText(/Your password/)).not.toBeInTheDocument();
+    // The user ID the session would otherwise ask for is not asked either: the provider checks.
+    expect(screen.queryByLabelText(/User ID/)).not.toBeInTheDocument();
+    expect(browser.open).toHaveBeenCalledOnce();
+    expect(submit).toHaveBeenCalledWith({
+      password: '',
+      reauthentication: expect.stringMatching(/^strongroom-reauth-pending:/) as unknown,
+    });
   });
 });

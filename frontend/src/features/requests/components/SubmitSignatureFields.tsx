@@ -1,4 +1,4 @@
-import { Alert, Button, Group, PasswordInput } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Text } from '@mantine/core';
 
 import { SignerIdInput } from '@/components/ui/SignerIdInput';
 import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
@@ -27,6 +27,7 @@ export function SubmitSignatureFields({
   formFields = [],
 }: SubmitSignatureFieldsProps) {
   const server = fieldErrors(error);
+  const reauthenticateWith = credentials.reauthenticateWith;
   const passwordError =
     server['signature.password'] ??
     (attempted && credentials.password === '' ? 'Enter your password to sign' : null);
@@ -53,20 +54,30 @@ export function SubmitSignatureFields({
           }
         />
       )}
-      <PasswordInput
-        label="Your password"
-        required
-        autoComplete="current-password"
-        value={credentials.password}
-        onChange={(event) => {
-          credentials.setPassword(event.currentTarget.value);
-        }}
-        error={passwordError}
-        aria-invalid={passwordError !== null}
-      />
+      {reauthenticateWith === null ? (
+        <PasswordInput
+          label={credentials.passwordLabel}
+          required
+          autoComplete="current-password"
+          value={credentials.password}
+          onChange={(event) => {
+            credentials.setPassword(event.currentTarget.value);
+          }}
+          error={passwordError}
+          aria-invalid={passwordError !== null}
+        />
+      ) : (
+        <Text size="sm">
+          {pending
+            ? `Confirm your identity in the ${reauthenticateWith} window…`
+            : `You sign by signing in again at ${reauthenticateWith}, in a window that opens.`}
+        </Text>
+      )}
       <Group justify="flex-end">
         <Button type="submit" loading={pending}>
-          Sign and submit
+          {reauthenticateWith === null
+            ? 'Sign and submit'
+            : `Confirm identity with ${reauthenticateWith} and submit`}
         </Button>
       </Group>
     </>

@@ -42,7 +42,7 @@ export function useRequestWizard<T extends HTMLElement = HTMLDivElement>(
       return;
     }
     create.mutate(
-      { idempotencyKey, body: { ...body, signature: credentials.signature } },
+      { idempotencyKey, body: { ...body, signature: credentials.signature() } },
       {
         onSuccess: (detail) => {
           void navigate(`/requests/${String(detail.id)}`);

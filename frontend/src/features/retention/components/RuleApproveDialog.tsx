@@ -58,7 +58,7 @@ export function RuleApproveDialog({
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
     validate: {
-      password: (value) => (value === '' ? 'Enter your password to sign' : null),
+      password: (value) => signerId.checkPassword(value),
     },
   });
   return (
@@ -84,9 +84,7 @@ export function RuleApproveDialog({
           {
             version: rule.version,
             reason: values.reason.trim(),
-            signature: signerId.usernameRequired
-              ? { username: values.username.trim(), password: values.password }
-              : { password: values.password },
+            signature: signerId.signature(values),
           },
           {
             onSuccess: onDone,

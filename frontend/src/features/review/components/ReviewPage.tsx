@@ -196,7 +196,7 @@ function SignReviewDialog({
   const signerId = useSignerIdPrompt();
   const form = useForm({
     initialValues: { username: '', password: '', reason: '' },
-    validate: { password: (value) => (value === '' ? 'Enter your password to sign' : null) },
+    validate: { password: (value) => signerId.checkPassword(value) },
   });
   return (
     <SignedActionDialog
@@ -220,9 +220,7 @@ function SignReviewDialog({
         sign.mutate(
           {
             version: review.version,
-            signature: signerId.usernameRequired
-              ? { username: values.username.trim(), password: values.password }
-              : { password: values.password },
+            signature: signerId.signature(values),
             reason: values.reason.trim(),
           },
           {
