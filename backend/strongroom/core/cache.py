@@ -53,7 +53,6 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                     pool = _pools[key] = client._pool_class.from_url(url, **client._pool_options)
         return pool
 
-
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         """One redis-py client per pool and process. Django makes a new one for every cache
         call, and a redis-py client's set-up (its table of several hundred response callbacks)
