@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: quality gates, then the backend suite on SQLite and again on a real PostgreSQL 15
-# and Redis (throw-away instances on free loopback ports), then the frontend suite.
+# and Redis (throw-away instances on free loopback ports) side by side with the frontend's checks
+# and unit tests, then the end-to-end tests and the deployment checks.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT/backend"
@@ -32,10 +33,12 @@ step() {
 }
 services_up=0
 sqlite_pid=""
+postgresql_pid=""
 on_exit() {
   local code=$?
   if [ "$code" -eq 0 ]; then step_done passed; else step_done failed; fi
   if [ -n "$sqlite_pid" ]; then kill "$sqlite_pid" 2>/dev/null || true; fi
+  if [ -n "$postgresql_pid" ]; then kill "$postgresql_pid" 2>/dev/null || true; fi
   if [ "$services_up" = 1 ]; then services_stop || true; fi
   "$ROOT/backend/.venv/bin/python" "$ROOT/scripts/evidence_bundle.py" --exit-code "$code" || true
   exit "$code"
@@ -60,9 +63,11 @@ step "OpenAPI schema (drf-spectacular --validate --fail-on-warn)"
 step "make dev's runtime on SQLite (alone on the machine: it times a notification against 2 s)"
 "$PY" -m pytest -q -p no:cacheprovider "$DEV_RUNTIME_TESTS" --junitxml="$EVIDENCE/junit-sqlite-dev.xml"
 
-step "pytest on SQLite and on PostgreSQL 15 + Redis, side by side (schema fuzzing on PostgreSQL only)"
-# Two processes for two cores: the SQLite pass runs in the background (its output is shown when it
-# ends), the PostgreSQL pass in the foreground; both must pass.
+step "pytest on SQLite and on PostgreSQL 15 + Redis side by side (schema fuzzing on PostgreSQL only); the frontend's checks, unit tests and build once the SQLite pass is done"
+# Two cores: the SQLite pass and the PostgreSQL pass run side by side, each in the background with
+# its output shown when it ends. The SQLite pass ends first; on the core it leaves, the frontend's
+# API-types check, typecheck, lint, unit tests and the SPA build for the end-to-end run go next.
+# All must pass.
 "$PY" -m pytest -q -p no:cacheprovider -m "not fuzz" --ignore="$DEV_RUNTIME_TESTS" \
   --junitxml="$EVIDENCE/junit-sqlite.xml" >"$EVIDENCE/pytest-sqlite.log" 2>&1 &
 sqlite_pid=$!
@@ -76,19 +81,39 @@ services_start_ldap
 "$PY" "$ROOT/scripts/evidence_bundle.py" --services
 # As the owner (pytest creates and migrates the test database; post_migrate grants the application
 # role); test_database_roles.py logs in as the application role to that same database.
-postgresql_status=0
 STRONGROOM_APP_DATABASE_URL="$DATABASE_URL" DATABASE_URL="$DATABASE_OWNER_URL" \
-  "$PY" -m pytest -q -p no:cacheprovider --junitxml="$EVIDENCE/junit-postgresql.xml" || postgresql_status=$?
-services_up=0
-services_stop
+  "$PY" -m pytest -q -p no:cacheprovider --junitxml="$EVIDENCE/junit-postgresql.xml" \
+  >"$EVIDENCE/pytest-postgresql.log" 2>&1 &
+postgresql_pid=$!
 sqlite_status=0
 wait "$sqlite_pid" || sqlite_status=$?
 sqlite_pid=""
+frontend_status=0
+# One && chain: under `|| status=$?` bash ignores set -e inside the group.
+(
+  cd "$ROOT/frontend" &&
+    npm run --silent check:api &&
+    npm run --silent typecheck &&
+    npm run --silent lint &&
+    npm run --silent test -- --reporter=default --reporter=junit \
+      --outputFile.junit="$EVIDENCE/junit-vitest.xml" &&
+    npx vite build --logLevel warn
+) >"$EVIDENCE/frontend.log" 2>&1 || frontend_status=$?
+postgresql_status=0
+wait "$postgresql_pid" || postgresql_status=$?
+postgresql_pid=""
+services_up=0
+services_stop
+printf '\n--- the PostgreSQL pass ---\n'
+cat "$EVIDENCE/pytest-postgresql.log"
 printf '\n--- the SQLite pass ---\n'
 cat "$EVIDENCE/pytest-sqlite.log"
+printf '\n--- the frontend: API types, typecheck, lint, unit tests, build ---\n'
+cat "$EVIDENCE/frontend.log"
 "$PY" "$ROOT/scripts/junit_merge.py" "$EVIDENCE/junit-sqlite.xml" "$EVIDENCE/junit-sqlite-dev.xml"
-if [ "$sqlite_status" -ne 0 ] || [ "$postgresql_status" -ne 0 ]; then
-  printf 'pytest failed: SQLite pass exit %s, PostgreSQL pass exit %s\n' "$sqlite_status" "$postgresql_status" >&2
+if [ "$sqlite_status" -ne 0 ] || [ "$postgresql_status" -ne 0 ] || [ "$frontend_status" -ne 0 ]; then
+  printf 'failed: SQLite pass exit %s, PostgreSQL pass exit %s, frontend exit %s\n' \
+    "$sqlite_status" "$postgresql_status" "$frontend_status" >&2
   exit 1
 fi
 
@@ -97,18 +122,13 @@ step "compliance traceability (docs/COMPLIANCE.md current; every clause proven b
   --junit-sqlite "$EVIDENCE/junit-sqlite.xml" --junit-postgresql "$EVIDENCE/junit-postgresql.xml" \
   --markdown "$EVIDENCE/compliance-matrix.md" --json "$EVIDENCE/compliance-matrix.json"
 
-step "frontend: API types up to date, typecheck, lint, unit tests"
+step "frontend: end-to-end in Debian's chromium against a real backend (the SPA built above)"
 cd "$ROOT/frontend"
-npm run --silent check:api
-npm run --silent typecheck
-npm run --silent lint
-npm run --silent test -- --reporter=default --reporter=junit --outputFile.junit="$EVIDENCE/junit-vitest.xml"
-
-step "frontend: end-to-end in Debian's chromium against a real backend"
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-npm run --silent e2e -- --reporter=default --reporter=junit --outputFile.junit="$EVIDENCE/junit-e2e.xml"
+STRONGROOM_E2E_SKIP_BUILD=1 npm run --silent e2e -- --reporter=default --reporter=junit \
+  --outputFile.junit="$EVIDENCE/junit-e2e.xml"
 
 step "deployment configuration (compose schema, nginx -t, live nginx checks)"
 bash "$ROOT/scripts/check_deploy_configs.sh"
