@@ -37,6 +37,10 @@ PROVIDER_RESPONSES = {
 class AuthOptionsView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    # Every sign-in page asks; a plant behind one NAT address would pass the anonymous ceiling
+    # (60 a minute) at a shift change. Three settings and no query: nginx's per-address API
+    # limit is enough.
+    throttle_classes: list[type] = []
 
     @extend_schema(
         responses={200: AuthOptionsSerializer}, summary="How people sign in on this site"

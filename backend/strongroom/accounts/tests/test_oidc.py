@@ -514,3 +514,12 @@ def test_the_place_to_go_after_sign_in_is_a_path_of_this_site(oidc: Provider) ->
     for foreign in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         refused = APIClient().post(START, {"purpose": "login", "next": foreign}, format="json")
         assert (refused.status_code, list(refused.json()["error"]["details"])) == (400, ["next"])
+
+
+def test_the_sign_in_options_are_outside_the_anonymous_ceiling() -> None:
+    """A whole plant behind one address loads the sign-in page at a shift change: the options it
+    reads are not counted against the per-address anonymous rate (60 a minute). The test
+    settings run without the default throttles, so the view must declare none itself."""
+    from strongroom.accounts.oidc_api import AuthOptionsView
+
+    assert AuthOptionsView.__dict__["throttle_classes"] == []
