@@ -19,7 +19,7 @@ describe('LoginScreen', () => {
       },
     });
     renderWithProviders(<LoginScreen />);
-    await userEvent.type(screen.getByLabelText(/^Username/), 'goa1-manager');
+    await userEvent.type(await screen.findByLabelText(/^Username/), 'goa1-manager');
     await userEvent.type(screen.getByLabelText(/^Password/), 'secret-password');
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     const username = screen.getByLabelText(/^Username/);

@@ -4,6 +4,7 @@ import {
   Button,
   Center,
   Divider,
+  Loader,
   Paper,
   PasswordInput,
   Stack,
@@ -32,7 +33,7 @@ interface LoginScreenProps {
 export function LoginScreen({ next = '/' }: LoginScreenProps) {
   const login = useLogin();
   const options = useAuthOptions();
-  // No answer (an older server, or none yet): the password form alone, as before.
+  // No answer (an older server, or the call failed): the password form alone, as before.
   const oidc = options.data?.oidc_enabled === true ? options.data : null;
   const breakGlass = oidc !== null && oidc.local_passwords === 'break-glass';
   const [localOpen, setLocalOpen] = useState(false);
@@ -127,16 +128,7 @@ export function LoginScreen({ next = '/' }: LoginScreenProps) {
       noValidate
     >
       <Stack>
-        {oidc === null && (
-          <div>
-            <Title order={1} size="h2">
-              Strongroom
-            </Title>
-            <Text c="dimmed" size="sm">
-              Sign in to continue
-            </Text>
-          </div>
-        )}
+        {oidc === null && <LoginHeading />}
         {oidc === null && endedReason !== null && !login.isPending && (
           <Alert color="yellow" title="Signed out" role="status">
             {endedReason}
@@ -171,6 +163,21 @@ export function LoginScreen({ next = '/' }: LoginScreenProps) {
     </form>
   );
 
+  if (options.isPending) {
+    // The form waits for the sign-in options: were it shown at once, the provider's button
+    // would arrive above it a moment later and move it under the pointer of whoever is typing.
+    return (
+      <Center mih="100vh" p="md" bg="gray.1">
+        <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%">
+          <Stack align="center">
+            <LoginHeading />
+            <Loader size="sm" aria-label="Loading the ways to sign in" role="status" />
+          </Stack>
+        </Paper>
+      </Center>
+    );
+  }
+
   if (oidc === null) {
     return (
       <Center mih="100vh" p="md" bg="gray.1">
@@ -185,14 +192,7 @@ export function LoginScreen({ next = '/' }: LoginScreenProps) {
     <Center mih="100vh" p="md" bg="gray.1">
       <Paper component="main" withBorder shadow="sm" p="xl" w={400} maw="100%">
         <Stack>
-          <div>
-            <Title order={1} size="h2">
-              Strongroom
-            </Title>
-            <Text c="dimmed" size="sm">
-              Sign in to continue
-            </Text>
-          </div>
+          <LoginHeading />
           {endedReason !== null && !login.isPending && !leaving && (
             <Alert color="yellow" title="Signed out" role="status">
               {endedReason}
@@ -246,5 +246,18 @@ export function LoginScreen({ next = '/' }: LoginScreenProps) {
         </Stack>
       </Paper>
     </Center>
+  );
+}
+
+function LoginHeading() {
+  return (
+    <div>
+      <Title order={1} size="h2">
+        Strongroom
+      </Title>
+      <Text c="dimmed" size="sm">
+        Sign in to continue
+      </Text>
+    </div>
   );
 }

@@ -58,10 +58,8 @@ describe('the sign-in page with an identity provider', () => {
     const leave = vi.spyOn(providerNavigation, 'leaveFor').mockImplementation(() => undefined);
     renderWithProviders(<LoginScreen next="/requests?status=SUBMITTED" />);
     // Both ways in: the provider, and a Strongroom password.
-    expect(screen.getByLabelText(/^Username/)).toBeInTheDocument();
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Sign in with Contoso Entra ID' }),
-    );
+    expect(await screen.findByLabelText(/^Username/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in with Contoso Entra ID' }));
     await waitFor(() => {
       expect(leave).toHaveBeenCalledWith('https://login.example.test/authorize?x=1');
     });
@@ -73,6 +71,34 @@ describe('the sign-in page with an identity provider', () => {
       state: 'st-1',
       next: '/requests?status=SUBMITTED',
     });
+  });
+
+  it('shows no form until the options are known, so nothing moves under the pointer', async () => {
+    let answer: (response: Response) => void = () => undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        () =>
+          new Promise<Response>((resolve) => {
+            answer = resolve;
+          }),
+      ),
+    );
+    renderWithProviders(<LoginScreen />);
+    expect(await screen.findByRole('status')).toHaveAccessibleName('Loading the ways to sign in');
+    expect(screen.queryByLabelText(/^Username/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Sign in' })).not.toBeInTheDocument();
+    answer(
+      new Response(JSON.stringify(options('on').body), {
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
+    // The provider's button and the password form arrive together.
+    expect(await screen.findByLabelText(/^Username/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sign in with Contoso Entra ID' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 
   it('keeps the password form behind "Local account" when local passwords are break-glass only', async () => {

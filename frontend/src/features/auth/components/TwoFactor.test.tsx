@@ -27,7 +27,7 @@ afterEach(() => {
 });
 
 async function signIn() {
-  await userEvent.type(screen.getByLabelText(/^Username/), 'sysadmin');
+  await userEvent.type(await screen.findByLabelText(/^Username/), 'sysadmin');
   await userEvent.type(screen.getByLabelText(/^Password/), 'secret-password');
   await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 }
