@@ -542,6 +542,10 @@ STRONGROOM_WS_ALLOWED_ORIGINS: list[str] = env.list(
 STRONGROOM_WS_AUTH_TIMEOUT = env.float("STRONGROOM_WS_AUTH_TIMEOUT", default=5.0)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's, except that a worker outlives Redis restarting in the middle of a task
+    # (strongroom/core/redis_broker.py).
+    CELERY_BROKER_TRANSPORT = "strongroom.core.redis_broker:Transport"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     # E-mail on its own queue, so a slow SMTP server never delays maintenance and vice versa.

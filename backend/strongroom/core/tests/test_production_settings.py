@@ -261,3 +261,17 @@ def test_compliance_checks_name_each_unsafe_value(overrides: dict[str, Any], mes
         )
         == []
     )
+
+
+def test_the_celery_app_uses_the_redis_broker_that_survives_a_restart() -> None:
+    """strongroom.core.redis_broker (tested against a real Redis in test_redis_broker): the
+    production settings select it for a redis:// broker."""
+    result = _manage(
+        _production_env(),
+        "shell",
+        "-c",
+        "from config.celery import app; t = app.connection_for_write().transport; "
+        "print(type(t).__module__, type(t).__name__)",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.split()[-2:] == ["strongroom.core.redis_broker", "Transport"]
