@@ -94,7 +94,8 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         summary["commands"]["sign"] = shown
         summary["sign_exit"] = code
     if args.chaos:
-        cmd = [py, str(SCRIPTS / "chaos"), "--runs", "3", "--json", str(out / "chaos.json")]
+        cmd = [py, str(SCRIPTS / "chaos"), "--runs", "3", "--seed", str(args.chaos_seed),
+               "--json", str(out / "chaos.json")]  # fmt: skip
         code, shown = run(cmd, out / "chaos.log", timeout=3600)
         summary["commands"]["chaos"] = shown
         summary["chaos_exit"] = code
@@ -350,6 +351,8 @@ def main() -> int:
     p.add_argument("--skip-ws", action="store_true")
     p.add_argument("--skip-sign", action="store_true")
     p.add_argument("--chaos", action="store_true", help="also run scripts/chaos --runs 3")
+    p.add_argument("--chaos-seed", type=int, default=20261206,
+                   help="seed of the first chaos run; the next two use the next seeds")  # fmt: skip
     p.add_argument("--out", help="result directory (default var/bench/<timestamp>)")
     p.add_argument("--from", dest="source", help="only write the document from DIR's results")
     p.add_argument("--doc", default=str(DOC), help=f"document to write (default {DOC})")
