@@ -30,7 +30,10 @@ case "$cmd" in
             set -- --concurrency "$CELERY_WORKER_CONCURRENCY" "$@"
         fi
         # --quiet: no start-up banner (plain text on stdout); the logs are JSON lines.
-        exec celery --quiet -A config worker -l info -Q default,email,maintenance "$@"
+        # No gossip or mingle: they exchange state between workers (there is one), and after a
+        # Redis restart gossip's stop logs an error for a connection the consumer already closed.
+        exec celery --quiet -A config worker -l info -Q default,email,maintenance \
+            --without-gossip --without-mingle "$@"
         ;;
     beat)
         exec celery --quiet -A config beat -l info \

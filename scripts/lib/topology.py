@@ -408,8 +408,10 @@ class Topology:
         queues: str = "default,email,maintenance",
     ) -> None:
         celery = str(Path(sys.executable).parent / "celery")
+        # As backend/docker-entrypoint.sh runs it.
         cmd = [celery, "-A", "config", "worker", "-Q", queues, "--concurrency",
-               str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h"]  # fmt: skip
+               str(concurrency), "--loglevel", "INFO", "-n", f"{name}@%h",
+               "--without-gossip", "--without-mingle"]  # fmt: skip
         self.start(cmd, env=self.production_env(), name=name)
 
     def beat_up(self) -> None:
