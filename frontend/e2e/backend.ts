@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { stopChild } from './child';
+
 export const FRONTEND_DIR = resolve(import.meta.dirname, '..');
 export const BACKEND_DIR = resolve(FRONTEND_DIR, '..', 'backend');
 
@@ -112,15 +114,7 @@ export async function startBackend(
     password,
     tempDir,
     stop: async () => {
-      const running = (): boolean => child.exitCode === null && child.signalCode === null;
-      if (running()) {
-        const exited = new Promise((done) => child.once('exit', done));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-        if (running()) {
-          child.kill('SIGKILL');
-        }
-      }
+      await stopChild(child);
       if (process.env.STRONGROOM_E2E_KEEP !== '1') {
         rmSync(tempDir, { recursive: true, force: true });
       }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { FRONTEND_DIR, freePort } from './backend';
+import { stopChild } from './child';
 
 const SCRIPT = resolve(FRONTEND_DIR, '..', 'scripts', 'oidc', 'provider.mjs');
 export const OIDC_CLIENT_ID = 'strongroom-e2e';
@@ -61,17 +62,7 @@ export async function startProvider(redirectUri: string): Promise<RunningProvide
   return {
     issuer,
     clientSecret,
-    stop: async () => {
-      const running = (): boolean => child.exitCode === null && child.signalCode === null;
-      if (running()) {
-        const exited = new Promise((done) => child.once('exit', done));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-        if (running()) {
-          child.kill('SIGKILL');
-        }
-      }
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -1,24 +1,12 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 
 import { ApiError } from '@/lib/api-client';
-import { fieldErrors, formErrorOf } from '@/lib/api/field-errors';
 
 import { useSetSigningPassword } from '../api/signing-password';
 
-/** The request's fields by the form's own names. */
-const FIELD_OF = { password: 'password', current_password: 'current' } as const;
+import { PasswordChangeFields } from './PasswordChangeFields';
+import { usePasswordChangeForm } from './use-password-change-form';
 
 /**
  * A federated user whose provider cannot re-authenticate them signs with a password they set
@@ -27,14 +15,10 @@ const FIELD_OF = { password: 'password', current_password: 'current' } as const;
 export function SigningPasswordSection({ passwordSet }: { passwordSet: boolean }) {
   const save = useSetSigningPassword();
   const [saved, setSaved] = useState(false);
-  const form = useForm({
-    initialValues: { current: '', password: '', confirm: '' },
-    validate: {
-      current: (value) =>
-        passwordSet && value === '' ? 'Enter your current signing password' : null,
-      password: (value) => (value === '' ? 'Enter the new signing password' : null),
-      confirm: (value, values) => (value !== values.password ? 'The passwords differ' : null),
-    },
+  const { form, showRefusal, formError } = usePasswordChangeForm({
+    serverFields: { current: 'current_password', next: 'password' },
+    currentMissing: passwordSet ? 'Enter your current signing password' : null,
+    validateNext: (value) => (value === '' ? 'Enter the new signing password' : null),
   });
   const recentSignInRequired =
     save.error instanceof ApiError && save.error.code === 'recent_sign_in_required';
@@ -46,25 +30,14 @@ export function SigningPasswordSection({ passwordSet }: { passwordSet: boolean }
           setSaved(false);
           save.mutate(
             passwordSet
-              ? { password: values.password, current_password: values.current }
-              : { password: values.password },
+              ? { password: values.next, current_password: values.current }
+              : { password: values.next },
             {
               onSuccess: () => {
                 form.reset();
                 setSaved(true);
               },
-              onError: (error) => {
-                // What was typed stays; each message goes on its field.
-                const server = fieldErrors(error);
-                const errors: Record<string, string> = {};
-                for (const [field, own] of Object.entries(FIELD_OF)) {
-                  const message = server[field];
-                  if (message !== undefined) {
-                    errors[own] = message;
-                  }
-                }
-                form.setErrors(errors);
-              },
+              onError: showRefusal,
             },
           );
         })}
@@ -91,28 +64,16 @@ export function SigningPasswordSection({ passwordSet }: { passwordSet: boolean }
             <Alert color="red" role="alert" title="Not saved">
               {recentSignInRequired
                 ? `${save.error.message} Sign out and sign in again, then set it within five minutes.`
-                : formErrorOf(save.error, ['password', 'current_password'])}
+                : formError(save.error)}
             </Alert>
           )}
-          {passwordSet && (
-            <PasswordInput
-              label="Current signing password"
-              autoComplete="current-password"
-              required
-              {...form.getInputProps('current')}
-            />
-          )}
-          <PasswordInput
-            label="New signing password"
-            autoComplete="new-password"
-            required
-            {...form.getInputProps('password')}
-          />
-          <PasswordInput
-            label="New signing password again"
-            autoComplete="new-password"
-            required
-            {...form.getInputProps('confirm')}
+          <PasswordChangeFields
+            form={form}
+            labels={{
+              current: passwordSet ? 'Current signing password' : null,
+              next: 'New signing password',
+              confirm: 'New signing password again',
+            }}
           />
           <Group>
             <Button type="submit" loading={save.isPending}>

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
+import type { Me } from '@/lib/api/types';
 import { CurrentUserContext } from '@/lib/auth/current-user';
 import { mockFetch } from '@/test/fetch-mock';
 import { makeActions, makeMe, makeRequest } from '@/test/fixtures';
@@ -25,19 +26,27 @@ function posted(fetchMock: ReturnType<typeof mockFetch>['fetchMock']): Request[]
 
 const [approve, reject] = makeActions('approve', 'reject');
 
-function renderDialog(spec = approve) {
+/** The dialog of `spec`, signed by `user` when given (the signing method is theirs). */
+function renderDialog(spec = approve, user?: Me) {
   if (spec === undefined) {
     throw new Error('missing action');
   }
   const onDone = vi.fn();
-  renderWithProviders(
+  const dialog = (
     <SignatureDialog
       request={makeRequest()}
       spec={spec}
       signerName="Approver GOA1"
       onClose={vi.fn()}
       onDone={onDone}
-    />,
+    />
+  );
+  renderWithProviders(
+    user === undefined ? (
+      dialog
+    ) : (
+      <CurrentUserContext.Provider value={user}>{dialog}</CurrentUserContext.Provider>
+    ),
   );
   return { onDone };
 }
@@ -337,20 +346,26 @@ describe('SignatureDialog for a user who signs by re-authenticating at the provi
   const oidcUser = makeMe({ auth_source: 'oidc', signing_method: 'reauthenticate' });
   const approvePath = '/api/v1/requests/7/approve/';
 
-  function renderForOidcUser(spec = reject) {
-    const onDone = vi.fn();
-    renderWithProviders(
-      <CurrentUserContext.Provider value={oidcUser}>
-        <SignatureDialog
-          request={makeRequest()}
-          spec={present(spec, 'action')}
-          signerName="Approver GOA1"
-          onClose={vi.fn()}
-          onDone={onDone}
-        />
-      </CurrentUserContext.Provider>,
+  /**
+   * The dialog of a reject for the provider's user, the server (`signed`: its answer to the
+   * signed request) and the stand-in re-authentication window.
+   */
+  function openForOidcUser(
+    signed: { status?: number; body: unknown },
+    reauthWindow: { blocked?: boolean } = {},
+  ) {
+    const { calls } = stubServer(signed);
+    const browser = fakeReauthWindow(reauthWindow);
+    const { onDone } = renderDialog(reject, oidcUser);
+    return { calls, browser, onDone };
+  }
+
+  /** Types the reason and clicks the button that opens the provider's window. */
+  async function confirmAtProvider() {
+    await userEvent.type(await screen.findByLabelText(/Reason/), 'Wrong crate');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' }),
     );
-    return { onDone };
   }
 
   function stubServer(signed: { status?: number; body: unknown }) {
@@ -372,16 +387,13 @@ describe('SignatureDialog for a user who signs by re-authenticating at the provi
   }
 
   it('asks for no password: the window opens at the click and the ticket signs the request', async () => {
-    const { calls } = stubServer({ body: makeRequest({ status: 'REJECTED', version: 2 }) });
-    const browser = fakeReauthWindow();
-    const { onDone } = renderForOidcUser();
-    const button = await screen.findByRole('button', {
-      name: 'Confirm identity with Okta and reject',
+    const { calls, browser, onDone } = openForOidcUser({
+      body: makeRequest({ status: 'REJECTED', version: 2 }),
     });
+    await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' });
     expect(screen.queryByLabelText(/Your password/)).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/User ID/)).not.toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText(/Reason/), 'Wrong crate');
-    await userEvent.click(button);
+    await confirmAtProvider();
     // Opened in the click itself, before any request (a later one would be blocked).
     expect(browser.open).toHaveBeenCalledOnce();
     await waitFor(() => {
@@ -409,13 +421,8 @@ describe('SignatureDialog for a user who signs by re-authenticating at the provi
   });
 
   it('keeps what was typed and says why when the window is blocked', async () => {
-    const { calls } = stubServer({ body: makeRequest() });
-    fakeReauthWindow({ blocked: true });
-    const { onDone } = renderForOidcUser();
-    await userEvent.type(await screen.findByLabelText(/Reason/), 'Wrong crate');
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' }),
-    );
+    const { calls, onDone } = openForOidcUser({ body: makeRequest() }, { blocked: true });
+    await confirmAtProvider();
     expect(await screen.findByRole('alert')).toHaveTextContent(
       /blocked the sign-in window.*nothing was signed/,
     );
@@ -425,16 +432,11 @@ describe('SignatureDialog for a user who signs by re-authenticating at the provi
   });
 
   it("shows the server's refusal of the signed request, keeping the reason", async () => {
-    stubServer({
+    const { browser } = openForOidcUser({
       status: 403,
       body: envelope('reauthentication_wrong_user', 'You confirmed the identity of another user.'),
     });
-    const browser = fakeReauthWindow();
-    renderForOidcUser();
-    await userEvent.type(await screen.findByLabelText(/Reason/), 'Wrong crate');
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Confirm identity with Okta and reject' }),
-    );
+    await confirmAtProvider();
     await waitFor(() => {
       expect(browser.popup.location.assign).toHaveBeenCalled();
     });
@@ -452,18 +454,9 @@ describe('SignatureDialog for a user who signs with a signing password', () => {
       [STATUS]: continuing,
       '/api/v1/requests/7/approve/': { body: makeRequest({ status: 'APPROVED', version: 2 }) },
     });
-    const onDone = vi.fn();
-    const user = makeMe({ auth_source: 'oidc', signing_method: 'signing_password' });
-    renderWithProviders(
-      <CurrentUserContext.Provider value={user}>
-        <SignatureDialog
-          request={makeRequest()}
-          spec={present(approve, 'approve action')}
-          signerName="Approver GOA1"
-          onClose={vi.fn()}
-          onDone={onDone}
-        />
-      </CurrentUserContext.Provider>,
+    const { onDone } = renderDialog(
+      approve,
+      makeMe({ auth_source: 'oidc', signing_method: 'signing_password' }),
     );
     await userEvent.type(await screen.findByLabelText(/Your signing password/), 'signing-phrase');
     await userEvent.click(screen.getByRole('button', { name: 'Sign and approve' }));
