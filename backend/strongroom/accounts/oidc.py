@@ -42,7 +42,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from joserfc import jwt
@@ -62,6 +62,7 @@ from strongroom.accounts.models import (
     SigningPassword,
     User,
 )
+from strongroom.accounts.selectors import federated_identity_find
 from strongroom.accounts.services import (
     INVALID_CREDENTIALS,
     credentials_locked_refuse,
@@ -356,21 +357,37 @@ def _refuse_taken(username: str) -> ApplicationError:
 
 def _federated_user(claims: dict[str, Any]) -> User | None:
     """The user these verified claims name, created or brought up to date; None when
-    deactivated."""
+    deactivated.
+
+    Two callbacks for one new provider account (two tabs, a double click, a retried request)
+    can both find no identity and both go to create it. The first to commit wins; the other
+    runs into the user it created (the unique username, or the check that refuses a username
+    already held), and everything it wrote is rolled back with its savepoint, its audit events
+    included. Read again, it finds the winner's identity and signs in as that same user; a
+    username that another account really holds is refused again, as it was the first time."""
     issuer = settings.STRONGROOM_OIDC_ISSUER
     subject = str(claims["sub"])
+    try:
+        return _federated_user_save(issuer=issuer, subject=subject, claims=claims)
+    except IntegrityError:
+        pass
+    except ApplicationError as exc:
+        if exc.code != "directory_username_taken":
+            raise
+    return _federated_user_save(issuer=issuer, subject=subject, claims=claims)
+
+
+def _federated_user_save(*, issuer: str, subject: str, claims: dict[str, Any]) -> User | None:
+    """One pass of :func:`_federated_user`: it writes in a savepoint of its own, so a pass that
+    loses the race leaves nothing behind."""
+    identity = federated_identity_find(issuer=issuer, subject=subject)
+    if identity is not None:
+        username = identity.user.username
+    else:
+        username = str(claims.get(settings.STRONGROOM_OIDC_USERNAME_CLAIM) or "").strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise _refuse_taken(username.lower())
     with transaction.atomic():
-        identity = (
-            FederatedIdentity.objects.select_related("user")
-            .filter(issuer=issuer, subject=subject)
-            .first()
-        )
-        if identity is not None:
-            username = identity.user.username
-        else:
-            username = str(claims.get(settings.STRONGROOM_OIDC_USERNAME_CLAIM) or "").strip()
-            if User.objects.filter(username__iexact=username).exists():
-                raise _refuse_taken(username.lower())
         user = directory_user_sign_in(
             source=AuthSource.OIDC,
             username=username,
@@ -437,11 +454,7 @@ def oidc_callback(
 
 
 def _login_failed(request: HttpRequest, subject: str, code: str) -> None:
-    identity = (
-        FederatedIdentity.objects.select_related("user")
-        .filter(issuer=settings.STRONGROOM_OIDC_ISSUER, subject=subject)
-        .first()
-    )
+    identity = federated_identity_find(issuer=settings.STRONGROOM_OIDC_ISSUER, subject=subject)
     known = identity.user if identity is not None else None
     audit_event_record(
         action="auth.login_failed",
