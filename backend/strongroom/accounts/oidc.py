@@ -30,7 +30,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -38,10 +38,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -65,8 +62,11 @@ from strongroom.accounts.models import (
 from strongroom.accounts.selectors import federated_identity_find
 from strongroom.accounts.services import (
     INVALID_CREDENTIALS,
+    SignatureFailure,
     credentials_locked_refuse,
     credentials_refuse,
+    password_policy_check,
+    reauthentication_refuse,
     session_start,
 )
 from strongroom.accounts.tokens import SESSION_CLAIM, START_CLAIM
@@ -468,23 +468,22 @@ def _login_failed(request: HttpRequest, subject: str, code: str) -> None:
 
 def _reauth_refuse(
     *, request: HttpRequest, attempt: OidcAttempt, code: str, message: str
-) -> ApplicationError:
+) -> NoReturn:
     """A failed re-authentication: audited as a failed signature and counted towards the
     signer's lockout, like a wrong signing password."""
     user = attempt.user
     assert user is not None
-    audit_event_record(
-        action="signature.failed",
-        actor=user,
-        object_type="user",
-        object_id=user.pk,
-        changes={"request": [None, f"{attempt.method} {attempt.path}"]},
-        reason=code,
+    reauthentication_refuse(
+        request=request,
+        failure=SignatureFailure(
+            signer=user,
+            reason=code,
+            object_type="user",
+            object_id=user.pk,
+            changes={"request": [None, f"{attempt.method} {attempt.path}"]},
+        ),
+        error=ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN),
     )
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.username}, request=request
-    )
-    return ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN)
 
 
 def _reauthenticated(
@@ -500,7 +499,7 @@ def _reauthenticated(
     answer = _exchange(attempt, code)
     identity = FederatedIdentity.objects.filter(user=caller).first()
     if identity is None or identity.subject != str(answer.claims.get("sub")):
-        raise _reauth_refuse(
+        _reauth_refuse(
             request=request,
             attempt=attempt,
             code="reauthentication_wrong_user",
@@ -514,7 +513,7 @@ def _reauthenticated(
         or isinstance(auth_time, bool)
         or auth_time < max(fresh_from, oldest).timestamp()
     ):
-        raise _reauth_refuse(
+        _reauth_refuse(
             request=request,
             attempt=attempt,
             code="reauthentication_stale",
@@ -647,14 +646,12 @@ def signing_password_set(
                 code="recent_sign_in_required",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError(
-            "The signing password does not meet the password policy.",
-            code="password_policy",
-            details={"password": exc.messages},
-        ) from exc
+    password_policy_check(
+        user=user,
+        password=password,
+        field="password",
+        message="The signing password does not meet the password policy.",
+    )
     with transaction.atomic():
         SigningPassword.objects.update_or_create(
             user=user, defaults={"password": make_password(password), "changed_at": timezone.now()}
