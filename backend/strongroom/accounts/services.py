@@ -27,6 +27,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles, signals
+from strongroom.accounts.federation import oidc_session_refresh
 from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import (
     AuthSource,
@@ -319,8 +320,6 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
 def _provider_session_check(*, user: User, session_id: str) -> None:
     """A federated user's session is refreshed only if the provider still lets them in; when it
     does not, the session ends here too (audited) before the refusal."""
-    from strongroom.accounts.oidc import oidc_session_refresh
-
     try:
         oidc_session_refresh(user=user, session_id=session_id)
     except ApplicationError as exc:
