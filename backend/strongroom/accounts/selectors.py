@@ -14,6 +14,7 @@ from strongroom.accounts.models import (
     AuthSource,
     Department,
     FederatedIdentity,
+    SigningPassword,
     TwoFactorDevice,
     Unit,
     User,
@@ -176,6 +177,14 @@ def signing_method(user: User) -> str:
         "reauthenticate"
         if settings.STRONGROOM_OIDC_SIGNING == "reauthenticate"
         else ("signing_password")
+    )
+
+
+def signing_password_is_set(user: User) -> bool:
+    """Whether the user has set a signing password. Only accounts that sign in through the
+    identity provider have one, so the others cost no query (every /me and sign-in asks)."""
+    return (
+        user.auth_source == AuthSource.OIDC and SigningPassword.objects.filter(user=user).exists()
     )
 
 
