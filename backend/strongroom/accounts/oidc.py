@@ -13,8 +13,9 @@ Sign-in (``purpose`` login)
     :mod:`strongroom.accounts.directory`), applied at every sign-in. A deactivated user stays
     out. The session is Strongroom's own JWT session (revocation, the WebSocket and the API
     work unchanged); the provider's refresh token is kept sealed with it, and every refresh of
-    the Strongroom session refreshes at the provider first (:func:`oidc_session_refresh`), so a
-    user disabled at the provider is out at the next refresh.
+    the Strongroom session refreshes at the provider first
+    (:func:`strongroom.accounts.federation.oidc_session_refresh`), so a user disabled at the
+    provider is out at the next refresh.
 
 Re-authentication (``purpose`` sign, 21 CFR 11.200(a))
     A token alone never signs. For a signature the SPA starts an attempt naming the exact signed
@@ -25,34 +26,34 @@ Re-authentication (``purpose`` sign, 21 CFR 11.200(a))
     lockout like a wrong password.
 """
 
-import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from rest_framework import status
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts.directory import directory_user_sign_in
+from strongroom.accounts.federation import (
+    digest,
+    provider_client,
+    provider_error,
+    provider_key_set,
+    provider_metadata,
+    provider_unavailable,
+)
 from strongroom.accounts.models import (
     AuthSource,
     FederatedIdentity,
@@ -62,108 +63,26 @@ from strongroom.accounts.models import (
     SigningPassword,
     User,
 )
+from strongroom.accounts.selectors import federated_identity_find
 from strongroom.accounts.services import (
     INVALID_CREDENTIALS,
+    SignatureFailure,
     credentials_locked_refuse,
     credentials_refuse,
+    password_policy_check,
+    reauthentication_refuse,
     session_start,
 )
 from strongroom.accounts.tokens import SESSION_CLAIM, START_CLAIM
 from strongroom.compliance.audit import audit_event_record
 from strongroom.core.errors import ApplicationError
-from strongroom.core.sealed import SealBroken
-
-logger = logging.getLogger(__name__)
 
 ATTEMPT_LIFETIME = timedelta(minutes=10)
 TICKET_LIFETIME = timedelta(minutes=2)
-_METADATA_CACHE_SECONDS = 3600
-PROVIDER_UNAVAILABLE = "The sign-in provider could not be reached; try again later."
 
 
 def oidc_enabled() -> bool:
     return bool(settings.STRONGROOM_OIDC_ISSUER)
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _unavailable(exc: Exception | None = None) -> ApplicationError:
-    if exc is not None:
-        logger.warning("OpenID Connect provider unreachable: %s", type(exc).__name__)
-    return ApplicationError(
-        PROVIDER_UNAVAILABLE,
-        code="directory_unavailable",
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-    )
-
-
-def _provider_error(what: str, error: str = "") -> ApplicationError:
-    logger.warning("OpenID Connect provider error: %s %s", what, error)
-    return ApplicationError(
-        f"The sign-in provider refused or answered wrongly ({what}); try again.",
-        code="oidc_provider_error",
-        status_code=status.HTTP_502_BAD_GATEWAY,
-        details={"provider_error": [error or what]},
-    )
-
-
-def _get_json(url: str) -> dict[str, Any]:
-    try:
-        response = requests.get(url, timeout=settings.STRONGROOM_OIDC_TIMEOUT)
-    except requests.RequestException as exc:
-        raise _unavailable(exc) from exc
-    if response.status_code != 200:
-        raise _provider_error(f"GET {url}", str(response.status_code))
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise _provider_error(f"GET {url}", "not JSON") from exc
-    if not isinstance(body, dict):
-        raise _provider_error(f"GET {url}", "not a JSON object")
-    return body
-
-
-def provider_metadata(*, refresh: bool = False) -> dict[str, Any]:
-    """The provider's discovery document (cached for an hour); its issuer must be the one
-    configured, exactly."""
-    issuer = settings.STRONGROOM_OIDC_ISSUER
-    key = f"oidc:metadata:{_digest(issuer)}"
-    metadata = None if refresh else cache.get(key)
-    if metadata is None:
-        metadata = _get_json(f"{issuer}/.well-known/openid-configuration")
-        if metadata.get("issuer", "").rstrip("/") != issuer:
-            raise _provider_error("discovery", "the issuer does not match")
-        for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            if not metadata.get(field):
-                raise _provider_error("discovery", f"{field} missing")
-        cache.set(key, metadata, timeout=_METADATA_CACHE_SECONDS)
-    return dict(metadata)
-
-
-def _key_set(metadata: dict[str, Any], *, refresh: bool = False) -> KeySet:
-    key = f"oidc:jwks:{_digest(metadata['jwks_uri'])}"
-    keys = None if refresh else cache.get(key)
-    if keys is None:
-        keys = _get_json(metadata["jwks_uri"])
-        cache.set(key, keys, timeout=_METADATA_CACHE_SECONDS)
-    try:
-        return KeySet.import_key_set(keys)  # type: ignore[arg-type]
-    except (JoseError, ValueError, TypeError) as exc:
-        raise _provider_error("jwks", "the key set cannot be read") from exc
-
-
-def _client(*, scope: str | None = "") -> OAuth2Session:
-    """The OAuth 2.0 client; ``scope=None`` asks for none (a refresh keeps what was granted)."""
-    return OAuth2Session(
-        client_id=settings.STRONGROOM_OIDC_CLIENT_ID,
-        client_secret=settings.STRONGROOM_OIDC_CLIENT_SECRET,
-        scope=settings.STRONGROOM_OIDC_SCOPES if scope == "" else scope,
-        redirect_uri=settings.STRONGROOM_OIDC_REDIRECT_URI,
-        code_challenge_method="S256",
-        token_endpoint_auth_method="client_secret_basic",  # noqa: S106 (a method's name)
-    )
 
 
 def _not_enabled() -> ApplicationError:
@@ -205,7 +124,7 @@ def oidc_attempt_start(
     extra: dict[str, Any] = {}
     if purpose == OidcPurpose.SIGN:
         extra = {"prompt": "login", "max_age": 0}
-    url, _ = _client().create_authorization_url(
+    url, _ = provider_client().create_authorization_url(
         metadata["authorization_endpoint"],
         state=state,
         nonce=nonce,
@@ -216,7 +135,7 @@ def oidc_attempt_start(
     OidcAttempt.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
     OidcAttempt.objects.create(
         purpose=purpose,
-        state_hash=_digest(state),
+        state_hash=digest(state),
         nonce=nonce,
         code_verifier=verifier,
         next=next_path[:500],
@@ -239,7 +158,7 @@ def _attempt_claim(state: str) -> OidcAttempt:
         attempt = (
             OidcAttempt.objects.select_for_update()
             .filter(
-                state_hash=_digest(state),
+                state_hash=digest(state),
                 completed_at__isnull=True,
                 expires_at__gt=timezone.now(),
             )
@@ -259,14 +178,14 @@ def _attempt_claim(state: str) -> OidcAttempt:
 def _id_token_claims(token: dict[str, Any], nonce: str, metadata: dict[str, Any]) -> dict[str, Any]:
     raw = token.get("id_token")
     if not raw:
-        raise _provider_error("token", "no ID token")
+        raise provider_error("token", "no ID token")
     algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     registry = JWSRegistry(algorithms=[a for a in algorithms if a != "none"])
     try:
         try:
-            decoded = jwt.decode(raw, _key_set(metadata), registry=registry)
+            decoded = jwt.decode(raw, provider_key_set(metadata), registry=registry)
         except JoseError:  # a key rotated since the set was cached: fetch it once more
-            decoded = jwt.decode(raw, _key_set(metadata, refresh=True), registry=registry)
+            decoded = jwt.decode(raw, provider_key_set(metadata, refresh=True), registry=registry)
         claims = CodeIDToken(
             decoded.claims,
             decoded.header,
@@ -279,7 +198,7 @@ def _id_token_claims(token: dict[str, Any], nonce: str, metadata: dict[str, Any]
         )
         claims.validate(leeway=60)
     except (JoseError, AuthlibBaseError, ValueError) as exc:
-        raise _provider_error("ID token", type(exc).__name__) from exc
+        raise provider_error("ID token", type(exc).__name__) from exc
     return dict(claims)
 
 
@@ -294,12 +213,12 @@ def _userinfo(metadata: dict[str, Any], access_token: str, subject: str) -> dict
             timeout=settings.STRONGROOM_OIDC_TIMEOUT,
         )
     except requests.RequestException as exc:
-        raise _unavailable(exc) from exc
+        raise provider_unavailable(exc) from exc
     if response.status_code != 200:
-        raise _provider_error("userinfo", str(response.status_code))
+        raise provider_error("userinfo", str(response.status_code))
     info = response.json()
     if not isinstance(info, dict) or info.get("sub") != subject:
-        raise _provider_error("userinfo", "the subject does not match")
+        raise provider_error("userinfo", "the subject does not match")
     return info
 
 
@@ -313,7 +232,7 @@ class ProviderAnswer:
 def _exchange(attempt: OidcAttempt, code: str) -> ProviderAnswer:
     metadata = provider_metadata()
     try:
-        token = _client().fetch_token(
+        token = provider_client().fetch_token(
             metadata["token_endpoint"],
             grant_type="authorization_code",
             code=code,
@@ -321,9 +240,9 @@ def _exchange(attempt: OidcAttempt, code: str) -> ProviderAnswer:
             timeout=settings.STRONGROOM_OIDC_TIMEOUT,
         )
     except requests.RequestException as exc:
-        raise _unavailable(exc) from exc
+        raise provider_unavailable(exc) from exc
     except AuthlibBaseError as exc:
-        raise _provider_error("token", str(exc.error or "")) from exc
+        raise provider_error("token", str(exc.error or "")) from exc
     claims = _id_token_claims(dict(token), attempt.nonce, metadata)
     info = _userinfo(metadata, str(token.get("access_token") or ""), str(claims["sub"]))
     merged = {**info, **claims}  # what the signed ID token says wins
@@ -356,21 +275,37 @@ def _refuse_taken(username: str) -> ApplicationError:
 
 def _federated_user(claims: dict[str, Any]) -> User | None:
     """The user these verified claims name, created or brought up to date; None when
-    deactivated."""
+    deactivated.
+
+    Two callbacks for one new provider account (two tabs, a double click, a retried request)
+    can both find no identity and both go to create it. The first to commit wins; the other
+    runs into the user it created (the unique username, or the check that refuses a username
+    already held), and everything it wrote is rolled back with its savepoint, its audit events
+    included. Read again, it finds the winner's identity and signs in as that same user; a
+    username that another account really holds is refused again, as it was the first time."""
     issuer = settings.STRONGROOM_OIDC_ISSUER
     subject = str(claims["sub"])
+    try:
+        return _federated_user_save(issuer=issuer, subject=subject, claims=claims)
+    except IntegrityError:
+        pass
+    except ApplicationError as exc:
+        if exc.code != "directory_username_taken":
+            raise
+    return _federated_user_save(issuer=issuer, subject=subject, claims=claims)
+
+
+def _federated_user_save(*, issuer: str, subject: str, claims: dict[str, Any]) -> User | None:
+    """One pass of :func:`_federated_user`: it writes in a savepoint of its own, so a pass that
+    loses the race leaves nothing behind."""
+    identity = federated_identity_find(issuer=issuer, subject=subject)
+    if identity is not None:
+        username = identity.user.username
+    else:
+        username = str(claims.get(settings.STRONGROOM_OIDC_USERNAME_CLAIM) or "").strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise _refuse_taken(username.lower())
     with transaction.atomic():
-        identity = (
-            FederatedIdentity.objects.select_related("user")
-            .filter(issuer=issuer, subject=subject)
-            .first()
-        )
-        if identity is not None:
-            username = identity.user.username
-        else:
-            username = str(claims.get(settings.STRONGROOM_OIDC_USERNAME_CLAIM) or "").strip()
-            if User.objects.filter(username__iexact=username).exists():
-                raise _refuse_taken(username.lower())
         user = directory_user_sign_in(
             source=AuthSource.OIDC,
             username=username,
@@ -437,11 +372,7 @@ def oidc_callback(
 
 
 def _login_failed(request: HttpRequest, subject: str, code: str) -> None:
-    identity = (
-        FederatedIdentity.objects.select_related("user")
-        .filter(issuer=settings.STRONGROOM_OIDC_ISSUER, subject=subject)
-        .first()
-    )
+    identity = federated_identity_find(issuer=settings.STRONGROOM_OIDC_ISSUER, subject=subject)
     known = identity.user if identity is not None else None
     audit_event_record(
         action="auth.login_failed",
@@ -455,23 +386,22 @@ def _login_failed(request: HttpRequest, subject: str, code: str) -> None:
 
 def _reauth_refuse(
     *, request: HttpRequest, attempt: OidcAttempt, code: str, message: str
-) -> ApplicationError:
+) -> NoReturn:
     """A failed re-authentication: audited as a failed signature and counted towards the
     signer's lockout, like a wrong signing password."""
     user = attempt.user
     assert user is not None
-    audit_event_record(
-        action="signature.failed",
-        actor=user,
-        object_type="user",
-        object_id=user.pk,
-        changes={"request": [None, f"{attempt.method} {attempt.path}"]},
-        reason=code,
+    reauthentication_refuse(
+        request=request,
+        failure=SignatureFailure(
+            signer=user,
+            reason=code,
+            object_type="user",
+            object_id=user.pk,
+            changes={"request": [None, f"{attempt.method} {attempt.path}"]},
+        ),
+        error=ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN),
     )
-    user_login_failed.send(
-        sender=__name__, credentials={"username": user.username}, request=request
-    )
-    return ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN)
 
 
 def _reauthenticated(
@@ -487,7 +417,7 @@ def _reauthenticated(
     answer = _exchange(attempt, code)
     identity = FederatedIdentity.objects.filter(user=caller).first()
     if identity is None or identity.subject != str(answer.claims.get("sub")):
-        raise _reauth_refuse(
+        _reauth_refuse(
             request=request,
             attempt=attempt,
             code="reauthentication_wrong_user",
@@ -501,7 +431,7 @@ def _reauthenticated(
         or isinstance(auth_time, bool)
         or auth_time < max(fresh_from, oldest).timestamp()
     ):
-        raise _reauth_refuse(
+        _reauth_refuse(
             request=request,
             attempt=attempt,
             code="reauthentication_stale",
@@ -511,7 +441,7 @@ def _reauthenticated(
     ticket = secrets.token_urlsafe(32)
     expires_at = timezone.now() + TICKET_LIFETIME
     OidcAttempt.objects.filter(pk=attempt.pk).update(
-        ticket_hash=_digest(ticket), ticket_expires_at=expires_at
+        ticket_hash=digest(ticket), ticket_expires_at=expires_at
     )
     return Ticket(reauthentication=ticket, expires_at=expires_at)
 
@@ -525,7 +455,7 @@ def reauthentication_consume(*, signer: User, ticket: str, method: str, path: st
         attempt = (
             OidcAttempt.objects.select_for_update()
             .filter(
-                ticket_hash=_digest(ticket),
+                ticket_hash=digest(ticket),
                 user=signer,
                 purpose=OidcPurpose.SIGN,
                 ticket_used_at__isnull=True,
@@ -538,54 +468,6 @@ def reauthentication_consume(*, signer: User, ticket: str, method: str, path: st
         attempt.ticket_used_at = timezone.now()
         attempt.save(update_fields=["ticket_used_at"])
     return attempt.method == method.upper() and attempt.path == path
-
-
-# --- Refresh -------------------------------------------------------------------------------------
-
-
-def _session_ended_at_provider() -> ApplicationError:
-    return ApplicationError(
-        "Your organisation's sign-in ended this session; sign in again.",
-        code="provider_session_ended",
-        status_code=status.HTTP_401_UNAUTHORIZED,
-    )
-
-
-def oidc_session_refresh(*, user: User, session_id: str) -> None:
-    """Before a federated user's Strongroom session is refreshed, the provider is asked too:
-    with its refresh token when it gave one (a disabled account or an ended grant is refused
-    there), else the session ends when the provider's access token has. Refused with 401
-    ``provider_session_ended``; 503 when the provider cannot be reached (fail closed)."""
-    try:
-        row = OidcSession.objects.filter(session_id=session_id, user=user).first()
-    except SealBroken:  # sealed with a key no longer configured: sign in again
-        row = None
-    if row is None:
-        raise _session_ended_at_provider()
-    if not row.refresh_token:
-        if row.provider_expires_at <= timezone.now():
-            raise _session_ended_at_provider()
-        return
-    provider_refresh = row.refresh_token
-    metadata = provider_metadata()
-    try:
-        token = _client(scope=None).fetch_token(
-            metadata["token_endpoint"],
-            grant_type="refresh_token",
-            refresh_token=provider_refresh,
-            timeout=settings.STRONGROOM_OIDC_TIMEOUT,
-        )
-    except requests.RequestException as exc:
-        raise _unavailable(exc) from exc
-    except AuthlibBaseError as exc:
-        if exc.error in ("invalid_grant", "unauthorized_client", "invalid_client"):
-            raise _session_ended_at_provider() from exc
-        raise _provider_error("refresh", str(exc.error or "")) from exc
-    expires_in = int(token.get("expires_in") or 300)
-    OidcSession.objects.filter(pk=row.pk).update(
-        refresh_token=str(token.get("refresh_token") or provider_refresh),
-        provider_expires_at=timezone.now() + timedelta(seconds=expires_in),
-    )
 
 
 # --- Signing passwords ---------------------------------------------------------------------------
@@ -634,14 +516,12 @@ def signing_password_set(
                 code="recent_sign_in_required",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError(
-            "The signing password does not meet the password policy.",
-            code="password_policy",
-            details={"password": exc.messages},
-        ) from exc
+    password_policy_check(
+        user=user,
+        password=password,
+        field="password",
+        message="The signing password does not meet the password policy.",
+    )
     with transaction.atomic():
         SigningPassword.objects.update_or_create(
             user=user, defaults={"password": make_password(password), "changed_at": timezone.now()}

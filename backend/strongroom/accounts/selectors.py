@@ -10,7 +10,15 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from strongroom.accounts.models import AuthSource, Department, TwoFactorDevice, Unit, User
+from strongroom.accounts.models import (
+    AuthSource,
+    Department,
+    FederatedIdentity,
+    SigningPassword,
+    TwoFactorDevice,
+    Unit,
+    User,
+)
 from strongroom.accounts.scope import scope_to_units, user_unit_ids
 
 
@@ -169,4 +177,22 @@ def signing_method(user: User) -> str:
         "reauthenticate"
         if settings.STRONGROOM_OIDC_SIGNING == "reauthenticate"
         else ("signing_password")
+    )
+
+
+def signing_password_is_set(user: User) -> bool:
+    """Whether the user has set a signing password. Only accounts that sign in through the
+    identity provider have one, so the others cost no query (every /me and sign-in asks)."""
+    return (
+        user.auth_source == AuthSource.OIDC and SigningPassword.objects.filter(user=user).exists()
+    )
+
+
+def federated_identity_find(*, issuer: str, subject: str) -> FederatedIdentity | None:
+    """The Strongroom account that the provider's ``issuer`` and ``subject`` sign in as (with its
+    user), if it has signed in before."""
+    return (
+        FederatedIdentity.objects.select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
     )

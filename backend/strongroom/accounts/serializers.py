@@ -7,12 +7,13 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles
-from strongroom.accounts.models import Department, SigningPassword, Unit, User
+from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.passwords import password_change_required, password_expires_at
 from strongroom.accounts.permissions import request_user
 from strongroom.accounts.scope import require_unit_choice
 from strongroom.accounts.selectors import (
     signing_method,
+    signing_password_is_set,
     two_factor_enabled,
     two_factor_required,
 )
@@ -200,7 +201,7 @@ class MeSerializer(serializers.ModelSerializer):
         return signing_method(user)  # type: ignore[return-value]
 
     def get_signing_password_set(self, user: User) -> bool:
-        return SigningPassword.objects.filter(user=user).exists()
+        return signing_password_is_set(user)
 
     def get_must_change_password(self, user: User) -> bool:
         return password_change_required(user)

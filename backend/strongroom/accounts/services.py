@@ -5,6 +5,7 @@ commit (the real-time app closes or re-scopes open WebSockets).
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -26,6 +27,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from strongroom.accounts import roles, signals
+from strongroom.accounts.federation import oidc_session_refresh
 from strongroom.accounts.lockout import LOCKED_MESSAGE
 from strongroom.accounts.models import (
     AuthSource,
@@ -144,6 +146,48 @@ def credentials_refuse(*, request: HttpRequest, username: str) -> NoReturn:
         code="invalid_credentials",
         status_code=status.HTTP_401_UNAUTHORIZED,
     )
+
+
+@dataclass(frozen=True)
+class SignatureFailure:
+    """A signature refused because the signer did not prove who they are, as it is audited
+    (``signature.failed``): its actor is whoever acted for the signer, else the signer."""
+
+    signer: User
+    reason: str
+    object_type: str
+    object_id: Any
+    changes: dict[str, list[Any]]
+    actor: User | None = None
+    unit: Unit | None = None
+
+
+def signature_failure_record(*, failure: SignatureFailure) -> None:
+    audit_event_record(
+        action="signature.failed",
+        actor=failure.actor or failure.signer,
+        object_type=failure.object_type,
+        object_id=failure.object_id,
+        unit=failure.unit,
+        changes=failure.changes,
+        reason=failure.reason,
+    )
+
+
+def reauthentication_refuse(
+    *, request: HttpRequest, failure: SignatureFailure, error: ApplicationError
+) -> NoReturn:
+    """The signer did not prove who they are for a signature (a signing ticket that is not good
+    for it, or a re-authentication at the provider that failed): audited, counted towards the
+    signer's lockout like a wrong password, and answered with ``error``, or 403
+    ``account_locked`` when this failure locked the account."""
+    signature_failure_record(failure=failure)
+    try:
+        credentials_refuse(request=request, username=failure.signer.username)
+    except ApplicationError as exc:
+        if exc.code == "account_locked":
+            raise
+    raise error
 
 
 def session_login_password(*, request: HttpRequest, username: str, password: str) -> User:
@@ -276,8 +320,6 @@ def session_refresh(*, raw_refresh: str) -> RefreshToken:
 def _provider_session_check(*, user: User, session_id: str) -> None:
     """A federated user's session is refreshed only if the provider still lets them in; when it
     does not, the session ends here too (audited) before the refusal."""
-    from strongroom.accounts.oidc import oidc_session_refresh
-
     try:
         oidc_session_refresh(user=user, session_id=session_id)
     except ApplicationError as exc:
@@ -335,15 +377,24 @@ def _revoke_all_sessions(user: User) -> None:
     )
 
 
-def _set_password(user: User, password: str) -> None:
+def password_policy_check(*, user: User, password: str, field: str, message: str) -> None:
+    """Refuse (400 ``password_policy``, each broken rule on ``field``) a password the policy does
+    not allow for ``user``; ``message`` names which password it is."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ApplicationError(
-            "The new password does not meet the password policy.",
-            code="password_policy",
-            details={"new_password": exc.messages},
+            message, code="password_policy", details={field: exc.messages}
         ) from exc
+
+
+def _set_password(user: User, password: str) -> None:
+    password_policy_check(
+        user=user,
+        password=password,
+        field="new_password",
+        message="The new password does not meet the password policy.",
+    )
     if user.password:
         PasswordHistory.objects.create(user=user, password=user.password)
     user.set_password(password)

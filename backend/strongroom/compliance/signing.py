@@ -45,9 +45,12 @@ from strongroom.accounts.models import Unit, User
 from strongroom.accounts.oidc import reauthentication_consume, signing_password_check
 from strongroom.accounts.selectors import signing_method
 from strongroom.accounts.services import (
+    SignatureFailure,
     credentials_check,
     credentials_locked_refuse,
     credentials_refuse,
+    reauthentication_refuse,
+    signature_failure_record,
 )
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.canonical import (
@@ -147,20 +150,22 @@ def signature_verify(
         else:
             signing_password_check(request=http_request, user=signer, password=password)
     except ApplicationError as exc:
-        audit_event_record(
-            action="signature.failed",
-            actor=actor or signer,
-            object_type=object_type,
-            object_id=object_id,
-            unit=unit,
-            changes={
-                "meaning": [None, str(meaning)],
-                **({"signer": [None, signer.username]} if actor is not None else {}),
-                **({"username": [None, typed_username[:150]]} if wrong_username else {}),
-            },
-            reason="wrong_username"
-            if wrong_username and exc.code != "account_locked"
-            else exc.code,
+        signature_failure_record(
+            failure=SignatureFailure(
+                signer=signer,
+                reason="wrong_username"
+                if wrong_username and exc.code != "account_locked"
+                else exc.code,
+                object_type=object_type,
+                object_id=object_id,
+                changes={
+                    "meaning": [None, str(meaning)],
+                    **({"signer": [None, signer.username]} if actor is not None else {}),
+                    **({"username": [None, typed_username[:150]]} if wrong_username else {}),
+                },
+                actor=actor,
+                unit=unit,
+            )
         )
         if exc.code == "account_locked" or exc.code.startswith("directory_"):
             raise  # locked, or the directory refused or could not be reached: said as such
@@ -202,26 +207,24 @@ def _reauthentication_verify(
         signer=signer, ticket=ticket, method=http_request.method or "", path=http_request.path
     ):
         return
-    audit_event_record(
-        action="signature.failed",
-        actor=actor or signer,
-        object_type=object_type,
-        object_id=object_id,
-        unit=unit,
-        changes={"meaning": [None, str(meaning)]},
-        reason="reauthentication_invalid",
-    )
-    try:
-        credentials_refuse(request=http_request, username=signer.username)
-    except ApplicationError as exc:
-        if exc.code == "account_locked":
-            raise
-    raise ApplicationError(
-        "The identity confirmation is used, expired or for another action; confirm again. "
-        "Nothing was changed.",
-        code="signature_invalid",
-        status_code=status.HTTP_403_FORBIDDEN,
-        details={"signature": {"reauthentication": ["Not valid for this action."]}},
+    reauthentication_refuse(
+        request=http_request,
+        failure=SignatureFailure(
+            signer=signer,
+            reason="reauthentication_invalid",
+            object_type=object_type,
+            object_id=object_id,
+            changes={"meaning": [None, str(meaning)]},
+            actor=actor,
+            unit=unit,
+        ),
+        error=ApplicationError(
+            "The identity confirmation is used, expired or for another action; confirm again. "
+            "Nothing was changed.",
+            code="signature_invalid",
+            status_code=status.HTTP_403_FORBIDDEN,
+            details={"signature": {"reauthentication": ["Not valid for this action."]}},
+        ),
     )
 
 

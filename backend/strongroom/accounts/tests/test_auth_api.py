@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -46,6 +47,23 @@ def test_login_returns_tokens_and_the_user(user: User) -> None:
     assert "workflow.add_request" in body["user"]["permissions"]
     assert bearer(body["access"]).get("/api/v1/auth/me/").status_code == 200
     assert AuditEvent.objects.filter(action="auth.login", actor=user).exists()
+
+
+def test_a_local_users_me_asks_nothing_about_a_signing_password(
+    user: User, django_assert_num_queries: Any, on_postgresql: bool
+) -> None:
+    """Only accounts that sign in through the identity provider have a signing password: the
+    /me of anyone else answers false without a query for one."""
+    client = bearer(login(APIClient(), user.username).json()["access"])
+    # the user, their units, their two-factor device; and their role's permissions, which
+    # PostgreSQL loads with the user (accounts.selectors.user_for_request)
+    queries = 3 if on_postgresql else 4
+
+    with django_assert_num_queries(queries) as captured:
+        body = client.get("/api/v1/auth/me/").json()
+
+    assert body["signing_password_set"] is False
+    assert not [q for q in captured.captured_queries if "signingpassword" in q["sql"].lower()]
 
 
 @pytest.mark.compliance("11.10(d)", "11.300(d)")

@@ -5,15 +5,18 @@ end, the provider asked at every refresh, re-authentication to sign (fresh auth_
 the request, single use, counted towards the lockout), signing passwords, break-glass local
 passwords."""
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 
 from config.settings.checks import compliance_setting_problems
+from strongroom.accounts import oidc as oidc_service
 from strongroom.accounts import roles
 from strongroom.accounts.directory import directory_group_mapping_create
 from strongroom.accounts.models import (
@@ -80,14 +83,19 @@ def code(response: Any) -> str:
     return str(response.json()["error"]["code"])
 
 
-def sign_in(provider: Provider, username: str, client: APIClient | None = None) -> Any:
-    """The whole trip: start, the provider's login page, back with the code."""
-    client = client or APIClient()
+def provider_trip(provider: Provider, username: str, client: APIClient) -> dict[str, str]:
+    """Start a sign-in and log in at the provider: what the browser brings back (state, code)."""
     started = client.post(START, {"purpose": "login", "next": "/requests"}, format="json")
     assert started.status_code == 200, started.content
     back = provider.browser_sign_in(started.json()["authorization_url"], username)
     assert back["state"] == started.json()["state"]
-    return client.post(CALLBACK, {"state": back["state"], "code": back["code"]}, format="json")
+    return {"state": back["state"], "code": back["code"]}
+
+
+def sign_in(provider: Provider, username: str, client: APIClient | None = None) -> Any:
+    """The whole trip: start, the provider's login page, back with the code."""
+    client = client or APIClient()
+    return client.post(CALLBACK, provider_trip(provider, username, client), format="json")
 
 
 def bearer(session: Any) -> APIClient:
@@ -170,6 +178,105 @@ def test_usernames_stay_unique_and_bound_to_the_providers_subject(oidc: Provider
     first = sign_in(oidc, "paula").json()["user"]["id"]
     assert sign_in(oidc, "paula").json()["user"]["id"] == first
     assert User.objects.filter(username="paula").count() == 1
+
+
+def _one_user_two_sessions(responses: list[Any]) -> None:
+    """Both callbacks signed in, as the one user created once: one identity, one
+    ``user.create``, a login (and a provider session) each, and nothing refused or changed."""
+    assert [r.status_code for r in responses] == [200, 200], [r.content for r in responses]
+    ids = {r.json()["user"]["id"] for r in responses}
+    assert len(ids) == 1
+    user = User.objects.get(pk=ids.pop())
+    assert user.username == "olivia"
+    assert User.objects.filter(username__iexact="olivia").count() == 1
+    assert list(FederatedIdentity.objects.values_list("user", "subject")) == [(user.pk, "olivia")]
+    assert AuditEvent.objects.filter(action="user.create", object_id=str(user.pk)).count() == 1
+    logins = AuditEvent.objects.filter(action="auth.login", actor=user)
+    assert len({event.changes["session"][1] for event in logins}) == 2
+    assert OidcSession.objects.filter(user=user).count() == 2
+    assert not AuditEvent.objects.filter(
+        action__in=["auth.login_failed", "user.update", "user.access_change"]
+    ).exists()
+
+
+@pytest.mark.compliance("11.10(d)", "11.300(a)")
+def test_a_first_sign_in_that_another_tab_completes_meanwhile_signs_in_as_that_user(
+    oidc: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sign-in that another tab completes meanwhile signs in as that same user.
+
+    The second tab's callback reads that the provider account has no identity yet; the first
+    tab's callback then signs in and creates the user before the second goes on. The second
+    signs in as that user: not refused as a taken username, not a 500."""
+    oidc.account("olivia", groups=[RECORDS])
+    first_tab, second_tab = APIClient(), APIClient()
+    first_back = provider_trip(oidc, "olivia", first_tab)
+    second_back = provider_trip(oidc, "olivia", second_tab)
+    read = oidc_service.federated_identity_find
+    found: list[Any] = []
+    first: list[Any] = []
+
+    def read_then_the_first_tab_signs_in(*, issuer: str, subject: str) -> Any:
+        identity = read(issuer=issuer, subject=subject)
+        found.append(identity)
+        if len(found) == 1:  # the second tab's first read (the first tab's own pass through)
+            first.append(first_tab.post(CALLBACK, first_back, format="json"))
+        return identity
+
+    monkeypatch.setattr(oidc_service, "federated_identity_find", read_then_the_first_tab_signs_in)
+
+    second = second_tab.post(CALLBACK, second_back, format="json")
+
+    assert found[0] is None
+    _one_user_two_sessions([*first, second])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.compliance("11.10(d)", "11.300(a)")
+def test_concurrent_first_sign_ins_of_one_provider_account_end_as_one_user(
+    oidc: Provider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first sign-ins of one provider account at once end as one user, both signed in.
+
+    Two callbacks (PostgreSQL; SQLite serialises writers) both read that the account has no
+    identity before either writes, then both go to create it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrency needs PostgreSQL (SQLite serialises writers)")
+    oidc.account("olivia", groups=[RECORDS])
+    tabs = [APIClient(), APIClient()]
+    backs = [provider_trip(oidc, "olivia", tab) for tab in tabs]
+    barrier = threading.Barrier(len(tabs), timeout=30)
+    read = oidc_service.federated_identity_find
+    waited: set[int] = set()
+
+    def read_then_wait_for_the_other(*, issuer: str, subject: str) -> Any:
+        found = read(issuer=issuer, subject=subject)
+        if threading.get_ident() not in waited:  # each callback's first read
+            waited.add(threading.get_ident())
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(oidc_service, "federated_identity_find", read_then_wait_for_the_other)
+    responses: dict[int, Any] = {}
+    unexpected: list[BaseException] = []
+
+    def call_back(index: int) -> None:
+        try:
+            responses[index] = tabs[index].post(CALLBACK, backs[index], format="json")
+        except BaseException as exc:
+            unexpected.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    workers = [threading.Thread(target=call_back, args=(i,)) for i in range(len(tabs))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert unexpected == []
+    _one_user_two_sessions([responses[0], responses[1]])
 
 
 @pytest.mark.compliance("11.10(d)", "11.300(b)")
