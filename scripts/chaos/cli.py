@@ -90,6 +90,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="Celery visibility timeout for the run, seconds (default 20)")  # fmt: skip
     p.add_argument("--resend", type=int, default=30,
                    help="STRONGROOM_TASK_RESEND_SECONDS for the run (default 30)")  # fmt: skip
+    p.add_argument("--email-delay", type=float, default=10.0,
+                   help="STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS for the run (default 10; "
+                   "below --visibility)")  # fmt: skip
     p.add_argument("--no-nginx", action="store_true", help="HTTP straight to the Daphnes")
     p.add_argument("--json", metavar="FILE", help="write the full report as JSON")
     p.add_argument("--logs", metavar="DIR", help="keep the process logs of failed runs here")
@@ -100,6 +103,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         p.error(f"unknown fault(s): {', '.join(sorted(unknown))}")
     if not (1 <= args.clients <= 32 and 1 <= args.subscribers <= 64 and 1 <= args.runs <= 20):
         p.error("--clients 1..32, --subscribers 1..64, --runs 1..20")
+    if not 0 < args.email_delay < args.visibility:
+        p.error("--email-delay must be above 0 and below --visibility")
     if not 20 <= args.duration <= 1800:
         p.error("--duration 20..1800 seconds")
     return args

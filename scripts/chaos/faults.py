@@ -101,6 +101,10 @@ class ChaosTopology(Topology):
             "STRONGROOM_CELERY_RESTORE_THROTTLE": "1",
             # A queued task that has not run this long is sent again (production: 900 s).
             "STRONGROOM_TASK_RESEND_SECONDS": str(a.resend),
+            # E-mails coalesce for this long (production: 60 s). Kept below the visibility
+            # timeout, as in production: a flush queued with a longer countdown is handed out
+            # again every visibility timeout while it waits, and the drain waits a minute for it.
+            "STRONGROOM_NOTIFICATION_EMAIL_DELAY_SECONDS": str(a.email_delay),
         }
         ports = self.daphnes_up(2, extra)
         self.worker_up()

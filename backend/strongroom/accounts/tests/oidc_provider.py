@@ -8,6 +8,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,31 +87,41 @@ def provider_start() -> Provider:
             "The test OpenID Connect provider needs node and scripts/oidc/node_modules: "
             "run `make install` (npm ci --prefix scripts/oidc)."
         )
-    port = _free_port()
     secret = secrets.token_urlsafe(24)
-    process = subprocess.Popen(  # noqa: S603 (our own script, fixed arguments)
-        [
-            node,
-            str(SCRIPT),
-            "--port",
-            str(port),
-            "--client-id",
-            CLIENT_ID,
-            "--client-secret",
-            secret,
-            "--redirect-uri",
-            REDIRECT_URI,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if not line.startswith("ready "):
+    # The port is chosen here and bound by node a moment later: another process may take it in
+    # between (the suites run side by side). The provider then exits with EADDRINUSE: try again.
+    errors = ""
+    for _attempt in range(3):
+        # A file, not a pipe: nothing reads the provider's error output while it runs.
+        errors_file = tempfile.TemporaryFile()  # noqa: SIM115 (the provider keeps writing to it)
+        process = subprocess.Popen(  # noqa: S603 (our own script, fixed arguments)
+            [
+                node,
+                str(SCRIPT),
+                "--port",
+                str(_free_port()),
+                "--client-id",
+                CLIENT_ID,
+                "--client-secret",
+                secret,
+                "--redirect-uri",
+                REDIRECT_URI,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=errors_file,
+            text=True,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if line.startswith("ready "):
+            return Provider(issuer=line.split(" ", 1)[1], client_secret=secret, process=process)
         process.kill()
-        raise RuntimeError(f"the test OpenID Connect provider did not start: {line!r}")
-    return Provider(issuer=line.split(" ", 1)[1], client_secret=secret, process=process)
+        process.wait(timeout=5)
+        errors_file.seek(0)
+        errors = errors_file.read().decode(errors="replace")
+        if "EADDRINUSE" not in errors:
+            break
+    raise RuntimeError(f"the test OpenID Connect provider did not start: {line!r} {errors[-2000:]}")
 
 
 def as_json(response: Any) -> dict[str, Any]:
