@@ -202,7 +202,8 @@ def storm_row(storm: dict[str, Any]) -> tuple[str, str, str, str]:
         f"{storm.get('events_delivered_twice')} twice, {storm.get('resyncs')} resyncs); replays "
         f"from memory {f(sources.get('memory'), 0)}, from the database "
         f"{f(sources.get('database'), 0)}; Daphne {f(storm.get('daphne_cpu_ms_per_socket'), 2)} "
-        f"ms CPU per socket, client {f(storm.get('client_cpu_share_of_a_core'), 2)} of a core"
+        f"ms CPU per socket, client {f(storm.get('client_cpu_share_of_a_core'), 2)} of a core, "
+        f"load average {f(((storm.get('machine_before') or {}).get('loadavg') or [None])[0])}"
     )
     ok = (
         None
