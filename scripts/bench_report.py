@@ -15,6 +15,8 @@ deployment and removes it when it ends):
   2. scripts/bench_ws.py    10,000 authenticated sockets held over 2 Daphne processes (accept
                             rate, RSS per socket), then one change at a time fanned out to 1,000
                             subscribed sockets (delivery, commit → receipt latency)
+     and (unless --skip-storm) ``bench_ws.py --storm``: those sockets all closed and
+                            reopened at once, each resuming from its last event id
   3. scripts/bench_sign.py  N users approving requests with a signature through nginx → 2 Daphne:
                             signatures per second (closed loop), p95 at 20/s (open loop), with
                             the load generator's CPU (figures of a CPU-bound client withheld)
@@ -87,6 +89,15 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         summary["ws_exit"] = code
         (out / "bench_ws.json").write_text(
             json.dumps(ws_results((out / "bench_ws.log").read_text()), indent=2) + "\n"
+        )
+    if not args.skip_ws and not args.skip_storm:
+        cmd = [py, str(SCRIPTS / "bench_ws.py"), "--storm", "--daphnes", "2",
+               "--sockets", str(args.sockets)]  # fmt: skip
+        code, shown = run(cmd, out / "bench_storm.log", timeout=3600)
+        summary["commands"]["storm"] = shown
+        summary["storm_exit"] = code
+        (out / "bench_storm.json").write_text(
+            json.dumps(ws_results((out / "bench_storm.log").read_text()), indent=2) + "\n"
         )
     if not args.skip_sign:
         cmd = [py, str(SCRIPTS / "bench_sign.py"), "--out", str(out / "sign")]
@@ -175,6 +186,37 @@ def sign_rows(sign: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def storm_row(storm: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The reconnect storm (scripts/bench_ws.py --storm): every socket closed and reopened at
+    once, each resuming from its last event id while changes go on."""
+    seconds = storm.get("seconds_to_all_resumed")
+    once = storm.get("every_missed_event_once")
+    sources = storm.get("replays_by_source") or {}
+    shown = (
+        f"{f(storm.get('resumed'), 0)} of {f(storm.get('sockets'), 0)} resumed with every "
+        f"missed event in {f(seconds)} s (all ready in {f(storm.get('seconds_to_all_ready'))} "
+        f"s, {f(storm.get('reconnect_accept_rate_per_s'))} accepts/s); "
+        f"{f(storm.get('missed_events_per_socket'))} missed events per socket at "
+        f"{f(storm.get('changes_per_second'), 0)} changes/s, "
+        f"{'each delivered once' if once else '**not each delivered once**'} "
+        f"({storm.get('missed_events_not_delivered')} missing, "
+        f"{storm.get('events_delivered_twice')} twice, {storm.get('resyncs')} resyncs); replays "
+        f"from memory {f(sources.get('memory'), 0)}, from the database "
+        f"{f(sources.get('database'), 0)}; Daphne {f(storm.get('daphne_cpu_ms_per_socket'), 2)} "
+        f"ms CPU per socket, client {f(storm.get('client_cpu_share_of_a_core'), 2)} of a core, "
+        f"load average {f(((storm.get('machine_before') or {}).get('loadavg') or [None])[0])}"
+    )
+    ok = (
+        None
+        if seconds is None
+        else seconds <= storm.get("target_seconds", 20)
+        and bool(once)
+        and storm.get("resumed") == storm.get("sockets")
+    )
+    return ("reconnect storm: every socket resumes at once from a recent id",
+            "all resumed within 20 s", shown, verdict(ok))  # fmt: skip
+
+
 def faults_section(chaos: dict[str, Any]) -> list[str]:
     """The chaos runs as a table per fault (seconds from the fault) and their checks."""
     runs = chaos.get("runs", [])
@@ -233,6 +275,7 @@ def document(out: Path) -> str:
     summary = load(out / "summary.json") or {}
     api = load(out / "api" / "bench_api.json") or {}
     ws = load(out / "bench_ws.json") or []
+    storm_runs = load(out / "bench_storm.json") or []
     chaos = load(out / "chaos.json")
     sign = load(out / "sign" / "bench_sign.json")
     m = summary.get("machine") or api.get("machine") or machine()
@@ -287,6 +330,10 @@ def document(out: Path) -> str:
             f"{f(fan['delivered_pct'], 2)} % delivered, p50 {f(fan['p50_ms'])} / p95 "
             f"{f(fan['p95_ms'])} / p99 {f(fan['p99_ms'])} ms", verdict(ok),
         ))  # fmt: skip
+
+    storm = next((r["storm"] for r in storm_runs if "storm" in r), None)
+    if storm:
+        rows.append(storm_row(storm))
 
     if sign:
         rows += sign_rows(sign)
@@ -347,6 +394,7 @@ def main() -> int:
     p.add_argument("--sockets", type=int, default=10_000)
     p.add_argument("--subscribers", type=int, default=1000)
     p.add_argument("--changes", type=int, default=20)
+    p.add_argument("--skip-storm", action="store_true", help="no reconnect storm (bench_ws)")
     p.add_argument("--skip-api", action="store_true")
     p.add_argument("--skip-ws", action="store_true")
     p.add_argument("--skip-sign", action="store_true")

@@ -8,6 +8,12 @@ What it measures, on the deployment's shape (D Daphne processes, PostgreSQL, Red
 * **hold**: open N sockets spread over the Daphne processes, each completing the real
   first-message JWT auth and receiving ``ready``; reports the accept rate (authenticated
   sockets per second), failures, and the RSS each socket adds to the Daphne processes.
+* **storm** (``--storm``, alone): N sockets held while a few changes a second are committed,
+  then all closed at once and reopened at once, each resuming from the last id it saw with the
+  ids it holds (as the SPA does); reports the time until every socket has its ``ready`` and
+  every event it missed, the reconnect accept rate, the events each socket got after resuming,
+  whether every missed event arrived exactly once, where the Daphne processes took the
+  replays from (their ``/metrics``), and the CPU of Daphne and of this load generator.
 * **fan-out**: S subscribed sockets (a unit's users); the script commits K crate changes through
   the ORM (the outbox path of production) and measures commit → receipt per socket:
   p50/p95/p99 and the share delivered. ``--layers pubsub,core`` compares the channel layers
@@ -19,6 +25,7 @@ unless DATABASE_URL and REDIS_URL are set)::
     backend/.venv/bin/python scripts/bench_ws.py                      # 10,000 held, 1,000 fan-out
     backend/.venv/bin/python scripts/bench_ws.py --sockets 2000 --daphnes 2 --changes 10
     backend/.venv/bin/python scripts/bench_ws.py --skip-hold --layers pubsub,core
+    backend/.venv/bin/python scripts/bench_ws.py --storm                 # 10,000 reconnecting
 
 Everything (the client, Daphne, PostgreSQL, Redis) shares the machine's cores: compare figures
 taken in one run. "daphne_cpu_ms_per_socket" (CPU the Daphne processes spent per accepted
@@ -37,6 +44,19 @@ running at the same time; load average in the "machine" field of each result):
   medians): pub/sub p50 129 / p95 176 / p99 187 ms, RedisChannelLayer 101 / 149 / 168 ms; an
   earlier run (before the GC tuning, heavier load) 260 / 443 / 554 against 344 / 743 / 1101 ms;
   all 100 % delivered. See strongroom/realtime/services.py for the choice.
+
+Reconnect storm, `--storm` (10,000 sockets, 2 Daphne, 10 units, 3 changes/s, 200 handshakes
+in flight), 2026-12-07 on the same machine while other sessions' tests ran (load average 7.7
+before and 4.3 after the first run, 3.7 and 4.8 around the second):
+
+* replay from the process's ring (relay.EventRing): 10,000 of 10,000 resumed, every missed
+  event delivered once (5.5 per socket, no resync), all 10,000 replays from memory; all ready
+  and replayed in 63.3 s, 158 reconnects/s, 4.39 ms of Daphne CPU per socket (the first open of
+  the same sockets in that run: 89/s). At that cost two cores for Daphne alone would take about
+  22 s: the 20 s target is not met on this shared machine.
+* the same code with the ring off (STRONGROOM_REALTIME_RING_EVENTS=0: the outbox query, as
+  before): 10,000 of 10,000, every missed event once (9.3 per socket); 109.4 s, 91 reconnects/s,
+  10.6 ms of Daphne CPU per socket (the first open in that run: 232/s).
 """
 
 import argparse
@@ -66,7 +86,7 @@ MAX_RUNTIME_SECONDS = 1500  # the whole script, whatever the arguments
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from lib.stats import latency_ms  # noqa: E402
-from lib.ws import EVENTS_PATH, authenticate, connect_events  # noqa: E402
+from lib.ws import EVENTS_PATH, authenticate, connect_events, send_auth, wait_ready  # noqa: E402
 
 
 def raise_fd_limit() -> int:
@@ -181,6 +201,21 @@ def commit_crate_change(unit_id: int, stamps: dict[int, float]) -> int:
     return event_id
 
 
+def storm_units(units: int, users: int) -> list[int]:
+    """Spread the bench users over ``units`` units (a plant's sockets are split by unit: each
+    change reaches that unit's sockets, not all of them); the unit of each user, by index."""
+    from strongroom.accounts.models import Department, Unit, User
+
+    made = []
+    for n in range(units):
+        unit, _ = Unit.objects.get_or_create(code=f"ST{n:02d}", defaults={"name": f"Storm {n}"})
+        Department.objects.get_or_create(unit=unit, code="QA", defaults={"name": "QA"})
+        made.append(unit.pk)
+    for n in range(users):
+        User.objects.get(username=f"bench{n}").units.set([made[n % units]])
+    return [made[n % units] for n in range(users)]
+
+
 def use_layer_here(layer: str) -> None:
     from channels.layers import channel_layers
     from django.conf import settings
@@ -279,6 +314,11 @@ class Subscriber:
         self.ws: Any = None
         self.arrivals: dict[int, float] = {}
         self.reader: asyncio.Task[None] | None = None
+        self.repeats = 0  # events received twice on this socket
+        self.resyncs = 0
+        self.ready_at: float | None = None
+        self.place = (0, 0)  # (index of its Daphne port, index of its token)
+        self.cursor = 0  # the ready message's last_event_id
 
     async def open(self, port: int, token: str, timeout: float) -> None:
         self.ws = await connect_events(
@@ -287,7 +327,7 @@ class Subscriber:
             open_timeout=timeout,
             fast=True,
         )
-        await authenticate(self.ws, token, timeout=timeout)
+        self.cursor = (await authenticate(self.ws, token, timeout=timeout))["last_event_id"]
 
     def start_reading(self) -> None:
         async def read() -> None:
@@ -295,7 +335,12 @@ class Subscriber:
                 async for raw in self.ws:
                     now = time.perf_counter()
                     if '"type":"event"' in raw:
-                        self.arrivals[json.loads(raw)["id"]] = now
+                        event_id = json.loads(raw)["id"]
+                        if event_id in self.arrivals:
+                            self.repeats += 1
+                        self.arrivals[event_id] = now
+                    elif '"type":"resync"' in raw:
+                        self.resyncs += 1
             except Exception:  # noqa: S110 (closed at the end)
                 pass
 
@@ -307,6 +352,22 @@ class Subscriber:
         if self.ws is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.ws.close(), 2)
+
+    async def resume(
+        self, port: int, token: str, last_event_id: int, held: list[int], timeout: float
+    ) -> None:
+        """Reopen resuming from ``last_event_id``, saying which ids are held (the SPA sends its
+        last 200), and read from ``ready`` on."""
+        self.ws = await connect_events(
+            f"ws://127.0.0.1:{port}{EVENTS_PATH}",
+            origin="http://localhost",
+            open_timeout=timeout,
+            fast=True,
+        )
+        await send_auth(self.ws, token, last_event_id=last_event_id, recent_event_ids=held)
+        await wait_ready(self.ws, timeout=timeout)
+        self.ready_at = time.perf_counter()
+        self.start_reading()
 
 
 async def open_many(
@@ -323,6 +384,7 @@ async def open_many(
             return
         async with semaphore:
             subscriber = Subscriber()
+            subscriber.place = (n % len(ports), n % len(tokens))
             try:
                 await subscriber.open(ports[n % len(ports)], tokens[n % len(tokens)], 20)
                 subscribers.append(subscriber)
@@ -441,6 +503,162 @@ async def fanout(
         daphnes.stop()
 
 
+def replay_sources(ports: list[int]) -> dict[str, float] | None:
+    """strongroom_event_replays_total by source, summed over the Daphne processes (None: the
+    code under test does not count them)."""
+    found: dict[str, float] = {}
+    for port in ports:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith("strongroom_event_replays_total{"):
+                    source = line.split('source="', 1)[1].split('"', 1)[0]
+                    found[source] = found.get(source, 0) + float(line.rsplit(" ", 1)[1])
+    return found or None
+
+
+async def storm(args: argparse.Namespace, tokens: list[str], unit_id: int) -> dict[str, Any]:
+    """Hold N sockets while changes flow, close them all at once, reopen them all at once, each
+    resuming from the last id it saw. The users are spread over --storm-units units and the
+    changes go round them: each change reaches its unit's sockets (with every socket in one
+    unit, 10,000 sockets at 3 changes a second are a fan-out benchmark of 30,000 frames a second
+    on these 2 cores, whatever the replay costs)."""
+    env = {
+        "STRONGROOM_CHANNEL_LAYER": "pubsub",
+        "STRONGROOM_REALTIME_POLL_SECONDS": str(args.poll),
+        # As in production (config/settings/base.py); the test settings stop the hub at once.
+        "STRONGROOM_REALTIME_HUB_LINGER_SECONDS": "60",
+    }
+    use_layer_here("pubsub")
+    daphnes = Daphnes(args.daphnes, env)
+    first: list[Subscriber] = []
+    second: list[Subscriber] = []
+    stamps: dict[int, float] = {}  # event id → commit time (perf_counter)
+    unit_of_event: dict[int, int] = {}
+    flowing = True
+    unit_of_user = await asyncio.to_thread(storm_units, args.storm_units, len(tokens))
+    units = sorted(set(unit_of_user))
+
+    async def changes() -> None:
+        turn = 0
+        while flowing:
+            unit = units[turn % len(units)]
+            turn += 1
+            event_id = await asyncio.to_thread(commit_crate_change, unit, stamps)
+            unit_of_event[event_id] = unit
+            await asyncio.sleep(1 / args.storm_rate)
+
+    try:
+        await asyncio.sleep(1)
+        # Changes flow all along, as in a working plant (the rings fill while sockets open).
+        producer = asyncio.get_running_loop().create_task(changes())
+        opened, failures, open_seconds = await open_many(
+            daphnes.ports, tokens, args.sockets, args.concurrency, time.monotonic() + 300
+        )
+        if failures:
+            print(f"  {failures} sockets did not open before the storm", flush=True)
+        placed = [subscriber.place for subscriber in opened]
+        first = opened
+        for subscriber in first:
+            subscriber.start_reading()
+        await asyncio.sleep(args.storm_flow)  # the sockets' last ids are recent, not fresh
+        load_before = machine_load()
+
+        # All closed at once (the changes go on), then all reopened at once.
+        await asyncio.gather(*(s.close() for s in first))
+        held = [dict(s.arrivals) for s in first]
+        cursors = [s.cursor for s in first]
+        cpu_before, my_cpu_before = daphnes.cpu_seconds(), time.process_time()
+        semaphore = asyncio.Semaphore(args.concurrency)
+        resume_failures = 0
+        began: list[float] = [0.0] * len(first)
+
+        async def reopen(n: int) -> None:
+            nonlocal resume_failures
+            seen = held[n]
+            last = max([cursors[n], *seen])  # as the SPA: the ready cursor, then each event
+            recent = sorted(seen)[-200:]
+            port, token = placed[n]
+            async with semaphore:
+                subscriber = Subscriber()
+                began[n] = time.perf_counter()
+                try:
+                    await subscriber.resume(daphnes.ports[port], tokens[token], last, recent, 60)
+                except Exception as exc:
+                    resume_failures += 1
+                    if resume_failures <= 3:
+                        print(f"  resume {n} failed: {type(exc).__name__}: {exc}", flush=True)
+                second[n] = subscriber
+
+        second = [Subscriber() for _ in first]
+        storm_start = time.perf_counter()
+        await asyncio.gather(*(reopen(n) for n in range(len(first))))
+        all_ready = time.perf_counter()
+        daphne_cpu = daphnes.cpu_seconds() - cpu_before
+        client_cpu = time.process_time() - my_cpu_before
+        await asyncio.sleep(2)
+        flowing = False
+        await producer
+        await asyncio.sleep(max(2.0, 3 * args.poll))  # the last changes reach every socket
+
+        # Each socket must get, once, every event of its unit after its first ready that it had
+        # not seen and that was committed before it sent its resuming auth (what a replay owes
+        # it; one committing thread, so ids commit in order); "complete" is when the last of
+        # them arrived.
+        complete: list[float] = []
+        missing = repeated = replayed = resyncs = 0
+        for n, subscriber in enumerate(second):
+            if subscriber.ready_at is None:
+                continue
+            unit = unit_of_user[placed[n][1]]
+            owed = [
+                i
+                for i, t in stamps.items()
+                if i > cursors[n]
+                and t < began[n]
+                and i not in held[n]
+                and unit_of_event.get(i) == unit
+            ]
+            arrived = [subscriber.arrivals.get(i) for i in owed]
+            missing += sum(1 for a in arrived if a is None)
+            repeated += subscriber.repeats + sum(1 for i in subscriber.arrivals if i in held[n])
+            replayed += len(owed)
+            resyncs += subscriber.resyncs
+            complete.append(max([subscriber.ready_at, *(a for a in arrived if a is not None)]))
+        resumed = len(complete)
+        seconds = (max(complete) - storm_start) if complete else None
+        ready_seconds = all_ready - storm_start
+        return {
+            "daphnes": args.daphnes,
+            "sockets": len(first),
+            "open_failures": failures,
+            "open_seconds": round(open_seconds, 1),
+            "units": len(units),
+            "changes_per_second": args.storm_rate,
+            "changes": len(stamps),
+            "resumed": resumed,
+            "resume_failures": resume_failures,
+            "seconds_to_all_ready": round(ready_seconds, 1),
+            "seconds_to_all_resumed": None if seconds is None else round(seconds, 1),
+            "target_seconds": 20,
+            "reconnect_accept_rate_per_s": round(resumed / ready_seconds, 1),
+            "missed_events_per_socket": round(replayed / max(1, resumed), 1),
+            "missed_events_not_delivered": missing,
+            "events_delivered_twice": repeated,
+            "resyncs": resyncs,
+            "every_missed_event_once": missing == 0 and repeated == 0 and resyncs == 0,
+            "replays_by_source": replay_sources(daphnes.ports),
+            "daphne_cpu_ms_per_socket": round(1000 * daphne_cpu / max(1, resumed), 2),
+            "client_cpu_ms_per_socket": round(1000 * client_cpu / max(1, resumed), 2),
+            "client_cpu_share_of_a_core": round(client_cpu / ready_seconds, 2),
+            "machine_before": load_before,
+            "machine_after": machine_load(),
+        }
+    finally:
+        flowing = False
+        await asyncio.gather(*(s.close() for s in first + second))
+        daphnes.stop()
+
+
 async def main(args: argparse.Namespace) -> None:
     limit = raise_fd_limit()
     print(f"open-file limit {limit}; {os.cpu_count()} CPUs", flush=True)
@@ -450,6 +668,12 @@ async def main(args: argparse.Namespace) -> None:
     print(f"database {settings.DATABASES['default']['ENGINE']}, redis {settings.REDIS_URL}")
     unit_id, tokens = await asyncio.to_thread(prepare_database, args.users)
     results: list[dict[str, Any]] = []
+    if args.storm:
+        print(f"\n== reconnect storm: {args.sockets} sockets over {args.daphnes} Daphne processes")
+        result = await storm(args, tokens, unit_id)
+        print(json.dumps(result), flush=True)
+        print("\nRESULTS " + json.dumps([{"storm": result}]))
+        return
     if not args.skip_hold:
         print(f"\n== hold {args.sockets} sockets over {args.daphnes} Daphne processes", flush=True)
         result = await hold(args, tokens, unit_id)
@@ -498,6 +722,14 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per layer")
     parser.add_argument("--poll", type=float, default=1.0, help="outbox poller interval")
     parser.add_argument("--skip-hold", action="store_true")
+    parser.add_argument("--storm", action="store_true", help="the reconnect storm only")
+    parser.add_argument("--storm-rate", type=float, default=3.0, help="changes per second")
+    parser.add_argument(
+        "--storm-units", type=int, default=10, help="units the users (and changes) are spread over"
+    )
+    parser.add_argument(
+        "--storm-flow", type=float, default=10.0, help="seconds held with changes before the storm"
+    )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 

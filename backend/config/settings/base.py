@@ -659,6 +659,18 @@ STRONGROOM_REALTIME_REPLAY_LIMIT = env.int("STRONGROOM_REALTIME_REPLAY_LIMIT", d
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=1.0)
 # Seconds a published event may take to reach the layer before the publisher gives up on it.
 STRONGROOM_REALTIME_PUBLISH_TIMEOUT = env.float("STRONGROOM_REALTIME_PUBLISH_TIMEOUT", default=2.0)
+# Each process keeps the events its poller read in the last RING_SECONDS (at most RING_EVENTS of
+# them) so that a socket resuming from a recent id is replayed from memory, without a query or a
+# second encoding (strongroom.realtime.relay.EventRing): a reconnect storm after a network blip
+# or a proxy restart then costs each socket its token check only.
+STRONGROOM_REALTIME_RING_EVENTS = env.int("STRONGROOM_REALTIME_RING_EVENTS", default=5000)
+STRONGROOM_REALTIME_RING_SECONDS = env.float("STRONGROOM_REALTIME_RING_SECONDS", default=120.0)
+# The hub (and its poller, which keeps the ring complete) stays up this long after its last
+# socket closed, so that the sockets of a storm that all dropped at once find the ring still
+# there when they come back. 0: stop with the last socket.
+STRONGROOM_REALTIME_HUB_LINGER_SECONDS = env.float(
+    "STRONGROOM_REALTIME_HUB_LINGER_SECONDS", default=60.0
+)
 
 # --- Metrics --------------------------------------------------------------------------------------
 # Who may read /metrics (Prometheus inside the Docker network; loopback for operators).

@@ -44,6 +44,11 @@ STRONGROOM_API_DOCS_PUBLIC = env.bool("STRONGROOM_API_DOCS_PUBLIC", default=True
 STRONGROOM_ALLOW_DEMO_DATA = True
 # Real-time: a fast outbox poller so that relay tests stay short.
 STRONGROOM_REALTIME_POLL_SECONDS = env.float("STRONGROOM_REALTIME_POLL_SECONDS", default=0.2)
+# The hub stops with its last socket, so that no poller outlives a test (the ring's tests that
+# need it to linger say so).
+STRONGROOM_REALTIME_HUB_LINGER_SECONDS = env.float(
+    "STRONGROOM_REALTIME_HUB_LINGER_SECONDS", default=0.0
+)
 # The test process imports config.asgi; leave its garbage collector as every other test expects.
 STRONGROOM_WS_GC_TUNING = env.bool("STRONGROOM_WS_GC_TUNING", default=False)
 

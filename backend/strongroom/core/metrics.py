@@ -28,6 +28,12 @@ EVENTS_PUBLISHED = Counter(
 EVENTS_DELIVERED = Counter(
     "strongroom_events_delivered_total", "Events sent to WebSocket clients (replay included)"
 )
+EVENT_REPLAYS = Counter(
+    "strongroom_event_replays_total",
+    "Resuming sockets replayed, by where the replay came from: the process's ring of recent "
+    "events (memory) or the outbox query (database)",
+    ["source"],
+)
 CELERY_QUEUES = ("default", "email", "maintenance")
 _FAILURE_KEY = "metrics:celery-task-failures:"
 

@@ -20,7 +20,9 @@ server → client::
 Resuming: replay starts a few seconds (by insert time) before ``last_event_id``, because an
 event with a lower id can commit after a higher one was delivered. ``recent_event_ids`` (optional,
 at most RECENT_IDS_ACCEPTED) are ids the client already holds: they are not sent again. A client
-that does not send them drops repeated ids itself.
+that does not send them drops repeated ids itself. A resume from an id the process still holds in
+its ring of recent events (relay.EventRing) is replayed from memory, already encoded, without a
+query; any other from the outbox. Both give the same events (the ring's docstring says why).
 
 Close codes: 4401 not (or no longer) authenticated — bad, expired or revoked token, deactivated
 user; 4403 forbidden — must change password, no role, lost access; 4408 no auth in time.
@@ -57,9 +59,13 @@ from strongroom.accounts.tokens import (
     access_token_authenticate,
     token_expires_at,
 )
-from strongroom.core.metrics import EVENTS_DELIVERED, WEBSOCKET_CONNECTIONS
+from strongroom.core.metrics import EVENT_REPLAYS, EVENTS_DELIVERED, WEBSOCKET_CONNECTIONS
 from strongroom.realtime.relay import Hub, hub_for_this_loop
-from strongroom.realtime.selectors import Replay, event_replay_for_user, event_topics_hidden_from
+from strongroom.realtime.selectors import (
+    event_in_scope,
+    event_replay_for_user,
+    event_topics_hidden_from,
+)
 from strongroom.realtime.services import (
     ALL_UNITS_GROUP,
     EVERYONE_GROUP,
@@ -255,31 +261,52 @@ class EventsConsumer(AsyncWebsocketConsumer):
         # if the replay had it already). The poller's deliveries wait in the buffer meanwhile.
         self.buffer = []
         await self._apply_scope(scope, announce=False)
-        known_latest = self.hub.known_latest_id() if after is None else None
-        if known_latest is not None:
-            replay = Replay(latest_id=known_latest)  # nothing to replay: no query
-        else:
-            replay = await in_db_thread(event_replay_for_user)(
-                user_id=user.pk,
-                unit_ids=scope[0],
-                after=after,
-                hidden_topics=scope[1],
-                limit=settings.STRONGROOM_REALTIME_REPLAY_LIMIT,
-            )
+        latest, resync, replayed = await self._replay(user, scope, after)
         await self.send(
-            text_data=json.dumps(
-                {"type": "ready", "user": summary, "last_event_id": replay.latest_id}
-            )
+            text_data=json.dumps({"type": "ready", "user": summary, "last_event_id": latest})
         )
-        if replay.resync:
+        if resync:
             await self.send(text_data='{"type":"resync"}')
-        for event in replay.events:
-            if self.sent.add(event.id):
-                await self._send_event(event_text(event))
+        for event_id, text in replayed:
+            if self.sent.add(event_id):
+                await self._send_event(text)
         buffered, self.buffer = self.buffer, None
         for event_id, text in buffered:
             if self.sent.add(event_id):
                 await self._send_event(text)
+
+    async def _replay(
+        self, user: User, scope: Scope, after: int | None
+    ) -> tuple[int, bool, list[tuple[int, str]]]:
+        """The ``ready`` cursor, whether to resync, and the encoded events to replay, for a
+        socket that has joined its groups: from the hub's memory when it can tell (a fresh
+        connection; a resume from an id in its ring), else from the outbox."""
+        limit: int = settings.STRONGROOM_REALTIME_REPLAY_LIMIT
+        if after is None:
+            known_latest = self.hub.known_latest_id()
+            if known_latest is not None:
+                return known_latest, False, []  # nothing to replay: no query
+        else:
+            remembered = self.hub.replay_from_memory(
+                after=after, user_id=user.pk, unit_ids=scope[0], hidden_topics=scope[1], limit=limit
+            )
+            if remembered is not None:
+                EVENT_REPLAYS.labels(source="memory").inc()
+                latest, memory = remembered
+                return latest, memory.resync, memory.events
+            EVENT_REPLAYS.labels(source="database").inc()
+        replay = await in_db_thread(event_replay_for_user)(
+            user_id=user.pk,
+            unit_ids=scope[0],
+            after=after,
+            hidden_topics=scope[1],
+            limit=limit,
+        )
+        return (
+            replay.latest_id,
+            replay.resync,
+            [(event.id, event_text(event)) for event in replay.events],
+        )
 
     # --- scope --------------------------------------------------------------------------------
     async def _apply_scope(self, scope: Scope, announce: bool = True) -> None:
@@ -304,13 +331,16 @@ class EventsConsumer(AsyncWebsocketConsumer):
         self, unit_ids: list[int] | None, user_id: int | None, topic: str | None = None
     ) -> bool:
         """``unit_ids`` None: an event every signed-in user may see."""
-        if self.user is None or topic in self.hidden_topics:
+        if self.user is None:
             return False
-        if user_id is not None:
-            return user_id == self.user.pk
-        if self.unit_ids is None or unit_ids is None:
-            return True
-        return any(unit_id in self.unit_ids for unit_id in unit_ids)
+        return event_in_scope(
+            unit_ids=unit_ids,
+            user_id=user_id,
+            topic=topic,
+            viewer_id=self.user.pk,
+            viewer_unit_ids=self.unit_ids,
+            hidden_topics=self.hidden_topics,
+        )
 
     # --- delivery -----------------------------------------------------------------------------
     async def deliver(

@@ -48,6 +48,28 @@ def event_scope_q(
     return scope & ~Q(topic__in=sorted(hidden_topics)) if hidden_topics else scope
 
 
+def event_in_scope(
+    *,
+    unit_ids: "list[int] | tuple[int, ...] | None",
+    user_id: int | None,
+    topic: str | None,
+    viewer_id: int,
+    viewer_unit_ids: frozenset[int] | None,
+    hidden_topics: frozenset[str],
+) -> bool:
+    """:func:`event_scope_q` for one event already in memory (``unit_ids`` as
+    :func:`strongroom.realtime.services.event_unit_ids` gives them, None for an event for
+    everyone): live delivery and the replay from a process's ring use it, and must agree with
+    the query."""
+    if topic in hidden_topics:
+        return False
+    if user_id is not None:
+        return user_id == viewer_id
+    if viewer_unit_ids is None or unit_ids is None:
+        return True
+    return any(unit_id in viewer_unit_ids for unit_id in unit_ids)
+
+
 def event_pruned_through() -> int:
     return ReplayWindow.objects.filter(pk=1).values_list("pruned_through", flat=True).first() or 0
 
