@@ -511,19 +511,9 @@ async def test_live_and_replayed_text_are_the_same(
 
 
 def _rule(code: str, unit: Unit | None) -> Any:
-    from strongroom.records.models import RetentionRule
-    from strongroom.records.tests.factories import DocumentTypeFactory
+    from strongroom.records.tests.factories import retention_rule_create
 
-    return RetentionRule.objects.create(
-        code=code,
-        title=f"Rule {code}",
-        doc_type=DocumentTypeFactory(),
-        unit=unit,
-        trigger="PREPARED",
-        period_years=7,
-        action="DESTROY",
-        citation="21 CFR 211.180(a)",
-    )
+    return retention_rule_create(code=code, unit=unit)
 
 
 def _event_date(unit: Unit) -> Any:

@@ -123,19 +123,9 @@ def query_replay(user: User, after: int, limit: int = 1000) -> tuple[bool, list[
 
 
 def _rule_for_everyone() -> None:
-    from strongroom.records.models import RetentionRule
-    from strongroom.records.tests.factories import DocumentTypeFactory
+    from strongroom.records.tests.factories import retention_rule_create
 
-    RetentionRule.objects.create(
-        code="BMR-ALL",
-        title="Rule for every unit",
-        doc_type=DocumentTypeFactory(),
-        unit=None,
-        trigger="PREPARED",
-        period_years=7,
-        action="DESTROY",
-        citation="21 CFR 211.180(a)",
-    )
+    retention_rule_create(code="BMR-ALL", unit=None)
 
 
 def _notify(user: User, unit: Unit) -> None:

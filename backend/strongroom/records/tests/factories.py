@@ -5,7 +5,7 @@ from django.db.models import F
 
 from strongroom.accounts.models import Unit
 from strongroom.accounts.tests.factories import DepartmentFactory, UnitFactory, UserFactory
-from strongroom.records.models import Crate, Document, DocumentType
+from strongroom.records.models import Crate, Document, DocumentType, RetentionRule
 from strongroom.records.services.crates import crate_code_allocate
 from strongroom.storage.models import Location
 
@@ -71,3 +71,18 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         document = super()._create(model_class, *args, **kwargs)
         Crate.objects.filter(pk=document.crate_id).update(document_count=F("document_count") + 1)
         return document
+
+
+def retention_rule_create(*, code: str, unit: Unit | None) -> RetentionRule:
+    """A plain rule (destroy seven years after preparation) of a new document type; ``unit``
+    None: a rule for every unit."""
+    return RetentionRule.objects.create(
+        code=code,
+        title=f"Rule {code}",
+        doc_type=DocumentTypeFactory(),
+        unit=unit,
+        trigger="PREPARED",
+        period_years=7,
+        action="DESTROY",
+        citation="21 CFR 211.180(a)",
+    )
