@@ -20,6 +20,9 @@ from strongroom.accounts.tests.factories import TEST_PASSWORD
 from strongroom.core.testing import script_module
 from strongroom.core.tests.conftest import BACKEND, PYTHON, REPO, ScriptDaphne
 
+# Its own Daphne on its own SQLite file: the same run in either pass of make test.
+pytestmark = pytest.mark.single_pass
+
 SCRIPT = REPO / "scripts" / "bench_sign.py"
 APPROVERS = "goa1-approver,goa1-approver2,mum1-approver"
 # Two units, each with a requester and two approvers (password TEST_PASSWORD); four SUBMITTED

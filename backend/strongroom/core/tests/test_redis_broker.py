@@ -18,9 +18,12 @@ import pytest
 BACKEND = Path(__file__).resolve().parents[3]
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
-pytestmark = pytest.mark.skipif(
-    not os.access(REDIS_SERVER, os.X_OK), reason="needs redis-server (make test installs it)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not os.access(REDIS_SERVER, os.X_OK), reason="needs redis-server (make test installs it)"
+    ),
+    pytest.mark.single_pass,  # its own Redis and worker: the same run on either database
+]
 
 
 def _free_port() -> int:
