@@ -3,9 +3,10 @@
 now (``available_actions``). Both read :data:`strongroom.requests.transitions.TRANSITIONS`; the
 frontend and scripts/chaos read them instead of keeping a copy.
 
-A transition is available exactly when :func:`~strongroom.requests.transitions.transition_refusal`
-(the check the transition endpoint raises) has no answer for it. What may still refuse it then is
-the call itself: the signature, the version, a reason, a shelf, a witness, the crate's state."""
+A transition is available exactly when
+:func:`~strongroom.requests.transitions.transition_refused_by` (the rules of the check the
+transition endpoint raises) has no answer for it. What may still refuse it then is the call
+itself: the signature, the version, a reason, a shelf, a witness, the crate's state."""
 
 from typing import Any
 
@@ -18,7 +19,7 @@ from strongroom.requests.services import (
     SUBMISSION_MEANING,
     SUBMISSION_PERMISSION,
 )
-from strongroom.requests.transitions import TRANSITIONS, Transition, transition_refusal
+from strongroom.requests.transitions import TRANSITIONS, Transition, transition_refused_by
 
 
 def _requester_rule(transition: Transition) -> str:
@@ -92,5 +93,5 @@ def request_available_actions(*, actor: User, request: Request) -> list[dict[str
     return [
         _action(t)
         for t in TRANSITIONS.values()
-        if transition_refusal(t, actor=actor, request=request) is None
+        if transition_refused_by(t, actor=actor, request=request) is None
     ]

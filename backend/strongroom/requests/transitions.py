@@ -31,7 +31,7 @@ from django.utils import timezone
 from rest_framework import status
 
 from strongroom.accounts.models import User
-from strongroom.accounts.scope import not_found, require_unit
+from strongroom.accounts.scope import not_found, require_unit, unit_allowed
 from strongroom.compliance.audit import audit_event_record
 from strongroom.compliance.models import SignatureMeaning
 from strongroom.compliance.signing import SignedChange, signed_change
@@ -327,45 +327,69 @@ def _lock(change: SignedChange, *, actor: User, request_id: int, version: int | 
     return change.lock_loaded(request, version=version, what="request")
 
 
+def transition_refused_by(transition: Transition, *, actor: User, request: Request) -> str | None:
+    """Which rule keeps ``actor`` from performing ``transition`` on ``request`` now — "permission",
+    "unit", "type", "status", "requester" or "not_requester", checked in that order — or None.
+    No exception and no message: ``available_actions`` asks it for every transition of every row
+    of a list page; :func:`transition_refusal` turns its answer into the error."""
+    if not actor.has_perm(transition.permission):
+        return "permission"
+    if not unit_allowed(user=actor, unit_id=request.unit_id):
+        return "unit"
+    if request.type not in transition.types:
+        return "type"
+    if request.status not in transition.sources:
+        return "status"
+    if transition.requester_only and request.requester_id != actor.pk:
+        return "requester"
+    if transition.not_requester and request.requester_id == actor.pk:
+        return "not_requester"
+    return None
+
+
 def transition_refusal(
     transition: Transition, *, actor: User, request: Request
 ) -> ApplicationError | None:
     """Why ``actor`` may not perform ``transition`` on ``request`` now (permission, unit, type,
     status, requester), or None. The transition endpoint raises it; ``available_actions`` lists
-    the transitions it has no answer for (:mod:`strongroom.requests.actions`), so the two cannot
-    disagree."""
-    try:
-        require_permission(actor, transition.permission)
-        require_unit(user=actor, unit_id=request.unit_id)
-    except ApplicationError as exc:
-        return exc
-    if request.type not in transition.types:
+    the transitions :func:`transition_refused_by` (the same rules) has no answer for
+    (:mod:`strongroom.requests.actions`), so the two cannot disagree."""
+    rule = transition_refused_by(transition, actor=actor, request=request)
+    if rule is None:
+        return None
+    if rule == "permission":
+        try:
+            require_permission(actor, transition.permission)
+        except ApplicationError as exc:
+            return exc
+        raise AssertionError("has_perm changed its answer")  # pragma: no cover
+    if rule == "unit":
+        return not_found()
+    if rule == "type":
         return ApplicationError(
             f"{transition.name.replace('_', ' ').capitalize()} does not apply to a "
             f"{request.get_type_display().lower()} request.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
-    if request.status not in transition.sources:
+    if rule == "status":
         return ApplicationError(
             f"A {request.get_status_display().lower()} request cannot be "
             f"{transition.name.replace('_', ' ')}{'d' if transition.name.endswith('e') else 'ed'}.",
             code="invalid_transition",
             status_code=status.HTTP_409_CONFLICT,
         )
-    if transition.requester_only and request.requester_id != actor.pk:
+    if rule == "requester":
         return ApplicationError(
             "Only the requester can do this.",
             code="not_requester",
             status_code=status.HTTP_403_FORBIDDEN,
         )
-    if transition.not_requester and request.requester_id == actor.pk:
-        return ApplicationError(
-            "You cannot decide on your own request.",
-            code="separation_of_duties",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
-    return None
+    return ApplicationError(
+        "You cannot decide on your own request.",
+        code="separation_of_duties",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
 
 
 def _check(transition: Transition, request: Request, actor: User) -> None:
