@@ -64,13 +64,17 @@ def notify_after_commit(request: Request, event: str) -> None:
 # --- Shared checks -------------------------------------------------------------------------------
 
 
+def permission_denied() -> ApplicationError:
+    return ApplicationError(
+        "Your role does not allow this action.",
+        code="permission_denied",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
+
+
 def require_permission(user: User, permission: str) -> None:
     if not user.has_perm(permission):
-        raise ApplicationError(
-            "Your role does not allow this action.",
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise permission_denied()
 
 
 def require_version(obj: Any, version: int | None) -> None:
