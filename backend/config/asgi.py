@@ -3,18 +3,22 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 # Django must be set up before anything imports models (the consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from strongroom.core.http_handler import PooledHTTPHandler  # noqa: E402
 from strongroom.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+# HTTP: Django's synchronous chain, in one hop to a fixed pool of threads (http_handler.py).
+django_http_app = PooledHTTPHandler(threads=settings.STRONGROOM_HTTP_THREADS)
 
 # A Daphne process holds thousands of sockets, each a few hundred long-lived objects. With the
 # default gen-0 threshold (700 allocations) the cyclic GC keeps walking that heap, and the CPU
@@ -27,7 +31,7 @@ if settings.STRONGROOM_WS_GC_TUNING:
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": django_http_app,
         "websocket": OriginValidator(
             URLRouter(websocket_urlpatterns), settings.STRONGROOM_WS_ALLOWED_ORIGINS
         ),

@@ -158,6 +158,12 @@ def _tune_database(database: dict) -> dict:
 
 
 DATABASES["default"] = _tune_database(DATABASES["default"])
+# Threads per Daphne process that serve HTTP requests (strongroom.core.http_handler), each
+# holding at most one database connection while it works: keep it below DATABASE_POOL_MAX_SIZE,
+# which the WebSocket consumers and the event poller draw on too. For CPU-bound pages more threads
+# buy nothing (4 and 8 cost the same CPU per list request, scripts/bench_api.py); they let that
+# many slow requests (a large export to a slow client) run side by side.
+STRONGROOM_HTTP_THREADS = env.int("STRONGROOM_HTTP_THREADS", default=6)
 # The role Daphne, the worker and Beat log in as (DATABASE_URL's user) when migrations run as
 # a separate owner: after every migrate the owner grants it DML only (strongroom.compliance.
 # privileges; PRODUCTION_DEPLOYMENT.md, "Database roles"). Empty: no grants (one role, SQLite).
