@@ -96,3 +96,18 @@ def test_signed_actions_are_judged_and_a_client_bound_phase_is_not(tmp_path: Pat
     closed = rows["| signatures per second, 8 users in a closed loop"]
     assert "withheld: client-bound" in closed
     assert closed.endswith("| not measured |")
+
+
+def test_a_wrk_closed_loop_shows_both_sides_cpu_next_to_its_ratio() -> None:
+    bench_report = script_module("bench_report")
+    wrk = {"throughput_rps": 200.0, "client_cpu_cores": 0.017, "server_cpu_ms_per_request": 9.22}
+    healthz = {"throughput_rps": 2000.0, "client_cpu_cores": 0.072,
+               "server_cpu_ms_per_request": 0.83}  # fmt: skip
+    fig = {"closed": wrk, "healthz": healthz}
+    assert bench_report.closed_detail(fig) == (
+        "; wrk 0.02 and 0.07 of a core; Daphne 9.22 vs 0.83 ms CPU per request"
+    )
+    assert bench_report.used_wrk({"figures": {"/api/v1/crates/": fig}})
+    python = {"closed": {"throughput_rps": 90.0}, "healthz": {"throughput_rps": 150.0}}
+    assert bench_report.closed_detail(python) == ""
+    assert not bench_report.used_wrk({"figures": {"/api/v1/crates/": python}})
