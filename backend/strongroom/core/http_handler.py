@@ -37,6 +37,7 @@ Message = dict[str, Any]
 class PooledHTTPHandler(ASGIHandler):
     def __init__(self, threads: int) -> None:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="http")
+        self._serve = SyncToAsync(self.serve, thread_sensitive=False, executor=self._executor)
         super().__init__()
 
     def load_middleware(self, is_async: bool = False) -> None:
@@ -60,9 +61,8 @@ class PooledHTTPHandler(ASGIHandler):
                 gone.set()
 
         listener = asyncio.create_task(listen_for_disconnect())
-        serve = SyncToAsync(self.serve, thread_sensitive=False, executor=self._executor)
         try:
-            messages = await serve(scope, body_file, send, gone)
+            messages = await self._serve(scope, body_file, send, gone)
             for message in messages:
                 await send(message)
         finally:

@@ -28,14 +28,30 @@ def scope(path: str, method: str = "GET") -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def body_of(app: ApplicationCommunicator) -> tuple[dict[str, Any], list[bytes]]:
-    start = await app.receive_output(timeout=10)
+async def rest_of(app: ApplicationCommunicator) -> list[bytes]:
+    """The body messages still to come, to the last."""
     pieces = []
     while True:
         message = await app.receive_output(timeout=10)
         pieces.append(message.get("body", b""))
         if not message.get("more_body"):
-            return start, pieces
+            return pieces
+
+
+async def body_of(app: ApplicationCommunicator) -> tuple[dict[str, Any], list[bytes]]:
+    start = await app.receive_output(timeout=10)
+    return start, await rest_of(app)
+
+
+async def stream_started() -> tuple[ApplicationCommunicator, dict[str, Any], dict[str, Any]]:
+    """GET /stream/ up to its first body message (the view then waits on ``proceed``)."""
+    views.proceed.clear()
+    views.yielded.clear()
+    app = ApplicationCommunicator(PooledHTTPHandler(threads=2), scope("/stream/"))
+    await app.send_input({"type": "http.request"})
+    start = await app.receive_output(timeout=10)
+    first = await app.receive_output(timeout=10)
+    return app, start, first
 
 
 @override_settings(ROOT_URLCONF=URLS)
@@ -53,35 +69,20 @@ async def test_a_request_goes_through_django_with_its_body_and_middleware() -> N
 
 @override_settings(ROOT_URLCONF=URLS)
 async def test_a_streaming_response_is_sent_as_it_is_made_in_pieces() -> None:
-    views.proceed.clear()
-    views.yielded.clear()
-    app = ApplicationCommunicator(PooledHTTPHandler(threads=2), scope("/stream/"))
-    await app.send_input({"type": "http.request"})
-    start = await app.receive_output(timeout=10)
+    app, start, first = await stream_started()  # first: sent while the view is still waiting
     assert start["status"] == 200
-    first = await app.receive_output(timeout=10)  # sent while the view is still waiting
     assert first["more_body"] is True
     assert len(first["body"]) >= 64 * 1024
     assert len(views.yielded) <= 700  # the view has not gone on
     views.proceed.set()
-    pieces = [first["body"]]
-    while True:
-        message = await app.receive_output(timeout=10)
-        pieces.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
+    pieces = [first["body"], *await rest_of(app)]
     assert b"".join(pieces) == views.LINE * views.LINES
     assert len(pieces) < 15  # joined into pieces of ~64 KiB, not one message per line
 
 
 @override_settings(ROOT_URLCONF=URLS)
 async def test_a_stream_stops_when_the_client_goes_away() -> None:
-    views.proceed.clear()
-    views.yielded.clear()
-    app = ApplicationCommunicator(PooledHTTPHandler(threads=2), scope("/stream/"))
-    await app.send_input({"type": "http.request"})
-    await app.receive_output(timeout=10)
-    await app.receive_output(timeout=10)
+    app, _, _ = await stream_started()
     await app.send_input({"type": "http.disconnect"})
     await asyncio.sleep(0.2)
     views.proceed.set()
