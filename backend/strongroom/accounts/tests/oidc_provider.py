@@ -80,14 +80,14 @@ class Provider:
             self.process.kill()
 
 
-def provider_start() -> Provider:
+def provider_start(secret: str | None = None) -> Provider:
     node = shutil.which("node")
     if node is None or not (SCRIPT.parent / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
             "The test OpenID Connect provider needs node and scripts/oidc/node_modules: "
             "run `make install` (npm ci --prefix scripts/oidc)."
         )
-    secret = secrets.token_urlsafe(24)
+    secret = secret or secrets.token_urlsafe(24)
     # The port is chosen here and bound by node a moment later: another process may take it in
     # between (the suites run side by side). The provider then exits with EADDRINUSE: try again.
     errors = ""
@@ -102,8 +102,8 @@ def provider_start() -> Provider:
                 str(_free_port()),
                 "--client-id",
                 CLIENT_ID,
-                "--client-secret",
-                secret,
+                # One argument: a secret may start with "-", which node would read as an option.
+                f"--client-secret={secret}",
                 "--redirect-uri",
                 REDIRECT_URI,
             ],
