@@ -1,15 +1,19 @@
 """``manage.py seed_volume``: the benchmark data set, at a tiny size, on PostgreSQL."""
 
+import datetime as dt
 import io
+import itertools
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from strongroom.accounts.models import User
 from strongroom.core.models import Sequence
+from strongroom.realtime.models import Event
 from strongroom.records.codes import normalise
 from strongroom.records.models import Crate, CrateClaim, Document, DocumentEvent, RetentionRule
 from strongroom.records.services.crates import crate_code_allocate
@@ -146,6 +150,50 @@ def test_seed_volume_refusals(settings: Any, db: None) -> None:
         _seed(documents=1, crates=1, requests=1)
     with pytest.raises(CommandError, match="need crates"):
         _seed(documents=1, crates=0, requests=0)
+    with pytest.raises(CommandError, match="Events are about requests"):
+        _seed(documents=1, crates=1, requests=0, events=5)
+
+
+@pytest.mark.postgres
+def test_seed_volume_fills_the_outbox_the_replay_reads(
+    on_postgresql: bool, demo: None, api_client_for: Any, settings: Any
+) -> None:
+    """``--events``: the outbox of the replay window, in id order, ending now, about the seeded
+    requests as they stand; ``events/?after=`` serves it to a unit's user, scoped."""
+    if not on_postgresql:
+        pytest.skip("seed_volume streams rows with PostgreSQL COPY")
+    before = Event.objects.aggregate(top=Max("id"))["top"] or 0
+    started = timezone.now()
+
+    _seed(documents=120, crates=40, requests=60, events=150)
+
+    events = list(Event.objects.filter(id__gt=before).order_by("id"))
+    assert len(events) == 150
+    window = dt.timedelta(days=settings.STRONGROOM_EVENT_REPLAY_DAYS)
+    assert all(a.at < b.at for a, b in itertools.pairwise(events))
+    assert started - window < events[0].at
+    assert events[-1].at <= timezone.now()
+    requests = {r.pk: r for r in Request.objects.filter(pk__in={int(e.object_id) for e in events})}
+    assert len(requests) == 60  # the newest 60 requests, cycled
+    for event in events:
+        request = requests[int(event.object_id)]
+        assert (event.topic, event.action, event.unit_id) == ("request", "updated", request.unit_id)
+        assert event.version == request.version
+        assert event.data == {
+            "number": request.number,
+            "type": request.type,
+            "status": request.status,
+            "crate_id": request.crate_id,
+            "is_overdue": request.is_overdue,
+        }
+
+    approver = User.objects.get(username="goa1-approver")
+    response = api_client_for(approver).get(f"/api/v1/events/?after={before}&limit=500")
+    assert response.status_code == 200, response.content[:300]
+    seen = [e["id"] for e in response.json()["results"]]
+    mine = [e.id for e in events if e.unit_id in set(approver.units.values_list("pk", flat=True))]
+    assert seen == mine
+    assert 0 < len(mine) < 150
 
 
 @pytest.mark.postgres

@@ -1,6 +1,7 @@
 """Fill PostgreSQL with a production-sized data set for benchmarks (PRODUCT.md §7).
 
     manage.py seed_volume --documents 1000000 --crates 200000 --requests 200000 [--units 2]
+                          [--events 100000]
 
 Run ``initial_setup`` first (roles, document types; with ``--demo`` also the demo units and users
 the benchmark logs in as). The data goes into the first ``--units`` active units by code (GOA1
@@ -27,12 +28,18 @@ consistent story —
   or it is retained permanently), and crates sent to destruction are past that date and not on
   legal hold.
 
+``--events``: the real-time outbox (``realtime.Event``) as a deployment of that size holds it —
+that many ``request`` events, the newest requests' current state, spread over the replay window
+(``STRONGROOM_EVENT_REPLAY_DAYS``) and ending now, in id order. They are what ``events/?after=``
+and a socket's replay read.
+
 Afterwards it runs ANALYZE on the tables it filled (``--vacuum``: VACUUM ANALYZE, which also sets
 the visibility map so the first benchmark run does not pay for it). Refused on SQLite, and with
 production settings unless ``--force``.
 """
 
 import datetime as dt
+import json
 import math
 import time
 from collections import Counter
@@ -73,6 +80,7 @@ from strongroom.devdata.volume import (
     crates_plan,
     document_rows,
 )
+from strongroom.realtime.models import Event, EventAction, EventTopic
 from strongroom.records.codes import format_code
 from strongroom.records.models import (
     Crate,
@@ -123,6 +131,9 @@ class Command(BaseCommand):
         parser.add_argument("--crates", type=int, default=200_000)
         parser.add_argument("--requests", type=int, default=200_000)
         parser.add_argument(
+            "--events", type=int, default=0, help="Outbox events in the replay window."
+        )
+        parser.add_argument(
             "--units", type=int, default=2, help="Units to spread the data over (default 2)."
         )
         parser.add_argument(
@@ -146,17 +157,20 @@ class Command(BaseCommand):
             )
         n_docs, n_crates, n_requests = options["documents"], options["crates"], options["requests"]
         n_units, capacity = options["units"], options["shelf_capacity"]
-        if min(n_docs, n_crates, n_requests) < 0 or n_units < 1 or capacity < 1:
+        n_events = options["events"]
+        if min(n_docs, n_crates, n_requests, n_events) < 0 or n_units < 1 or capacity < 1:
             raise CommandError("Counts must be 0 or more; --units and --shelf-capacity 1 or more.")
         if n_crates == 0 and (n_docs or n_requests):
             raise CommandError("Documents and requests need crates: pass --crates 1 or more.")
+        if n_events and not n_requests:
+            raise CommandError("Events are about requests: pass --requests 1 or more.")
 
         self.started = time.perf_counter()
         self.now = timezone.now()
         self.today = timezone.localdate()
         self._say(
             f"seed_volume: {n_docs:,} documents, {n_crates:,} crates, {n_requests:,} requests "
-            f"over {n_units} unit(s)"
+            f"over {n_units} unit(s)" + (f", {n_events:,} outbox events" if n_events else "")
         )
         # The API's statement timeout (settings: DATABASE_STATEMENT_TIMEOUT) guards requests;
         # streaming a million rows in one COPY is meant to take longer.
@@ -169,11 +183,13 @@ class Command(BaseCommand):
                 self._place(contexts, crates)
                 self._copy_crates(contexts, crates)
                 self._copy_documents(contexts, crates, n_docs)
-                self._copy_requests(contexts, crates, n_requests)
+                requests = self._copy_requests(contexts, crates, n_requests)
                 self._claim_open_requests()
+                self._copy_events(requests, n_events)
             self._say("committed")
             tables = [
-                m._meta.db_table for m in (Location, Crate, Document, Request, SendBack, CrateClaim)
+                m._meta.db_table
+                for m in (Location, Crate, Document, Request, SendBack, CrateClaim, Event)
             ]
             verb = "VACUUM (ANALYZE)" if options["vacuum"] else "ANALYZE"
             with connection.cursor() as cursor:
@@ -438,12 +454,12 @@ class Command(BaseCommand):
 
     def _copy_requests(
         self, contexts: list[UnitContext], crates: list[CratePlan], n_requests: int
-    ) -> None:
+    ) -> list[tuple[Any, ...]]:
         """Request j is about crate j % crates. The first request of each crate tells its story
         (possibly open); requests beyond one per crate are closed withdrawals (or, for crates
         still pending, rejected or cancelled storage requests), so at most one is open."""
         if n_requests == 0:
-            return
+            return []
         n_crates = len(crates)
         span = dt.timedelta(days=3 * 365)
         start = self.now - span
@@ -519,7 +535,14 @@ class Command(BaseCommand):
                     overdue, flagged, None, target, witness, at, decided, completed, at, changed,
                 )  # fmt: skip
 
-        self._copy(Request, fields, rows())
+        copied: list[tuple[Any, ...]] = []
+
+        def kept(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+            for row in rows:  # (id, number, type, status, unit, crate, …, version at 8)
+                copied.append((row[0], row[1], row[2], row[3], row[4], row[5], row[8], row[12]))
+                yield row
+
+        self._copy(Request, fields, kept(rows()))
         self._copy(
             SendBack,
             ["request", "sent_by", "reason", "sent_at", "from_status", "response"],
@@ -528,6 +551,43 @@ class Command(BaseCommand):
                 for request_id, by, at in send_backs
             ),
         )
+        return copied
+
+    # ------------------------------------------------------------------ outbox
+
+    def _copy_events(self, requests: list[tuple[Any, ...]], n_events: int) -> None:
+        """``n_events`` ``request`` events over the replay window, ending now, about the newest
+        requests (cycling over them when there are more events than requests), with the data
+        ``strongroom.requests.realtime`` describes a request by."""
+        if n_events == 0:
+            return
+        window = dt.timedelta(days=settings.STRONGROOM_EVENT_REPLAY_DAYS)
+        start = self.now - window
+        step = window / n_events
+        ids = self._ids(Event, n_events)
+        recent = requests[-min(len(requests), n_events) :]
+        topic, action = EventTopic.REQUEST.value, EventAction.UPDATED.value
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for k in range(n_events):
+                pk, number, kind, status, unit, crate, version, overdue = recent[k % len(recent)]
+                data = {
+                    "number": number,
+                    "type": kind,
+                    "status": status,
+                    "crate_id": crate,
+                    "is_overdue": overdue,
+                }
+                yield (
+                    ids[k], unit, None, None, False, topic, action, str(pk), version,
+                    json.dumps(data), start + step * (k + 1),
+                )  # fmt: skip
+
+        fields = [
+            "id", "unit", "also_unit", "user", "everyone", "topic", "action", "object_id",
+            "version", "data", "at",
+        ]  # fmt: skip
+        self._copy(Event, fields, rows())
 
     def _claim_open_requests(self) -> None:
         """Each open request holds its crate (records.CrateClaim), as request_create makes it:
