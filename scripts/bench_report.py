@@ -21,6 +21,8 @@ deployment and removes it when it ends):
                             signatures per second (closed loop), p95 at 20/s (open loop), with
                             the load generator's CPU (figures of a CPU-bound client withheld)
   4. scripts/chaos          (with --chaos) faults under a workload, recovery times
+  5. scripts/bench_volume.py (with --volume) the request paths at 1M and at --volume-scale x 1M
+                            documents, side by side (target: within 1.3x of 1M)
 
 Results go to --out (default ``var/bench/<timestamp>`` under the repository); the document is
 generated from them, so every figure in it comes from a file beside the command that made it.
@@ -54,7 +56,12 @@ def run(cmd: list[str], logfile: Path, timeout: float) -> tuple[int, str]:
     began = time.monotonic()
     with open(logfile, "w") as handle:
         proc = subprocess.run(
-            cmd, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, timeout=timeout, check=False
+            cmd,
+            cwd=REPO,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
         )
     log(f"  exit {proc.returncode} after {time.monotonic() - began:.0f} s")
     return proc.returncode, shown
@@ -110,6 +117,13 @@ def collect(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         code, shown = run(cmd, out / "chaos.log", timeout=3600)
         summary["commands"]["chaos"] = shown
         summary["chaos_exit"] = code
+    if args.volume:
+        for scale in (1, args.volume_scale):
+            cmd = [py, str(SCRIPTS / "bench_volume.py"), "--scale", str(scale),
+                   "--out", str(out / f"volume-{scale}m")]  # fmt: skip
+            code, shown = run(cmd, out / f"bench_volume-{scale}m.log", timeout=6 * 3600)
+            summary["commands"][f"volume-{scale}m"] = shown
+            summary[f"volume_{scale}m_exit"] = code
     summary["finished_at"] = datetime.now(UTC).isoformat()
     summary["machine"] = machine()
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -136,7 +150,11 @@ def verdict(ok: bool | None) -> str:
 # accepts connections again (a restart's own duration is the service's, not Strongroom's).
 FAULT_TARGETS = {
     "redis": ("every event at every client ≤ 10 s from the fault", "events_s", 10.0),
-    "postgres": ("API answering ≤ 5 s after PostgreSQL is back", "api_after_back_s", 5.0),
+    "postgres": (
+        "API answering ≤ 5 s after PostgreSQL is back",
+        "api_after_back_s",
+        5.0,
+    ),
     "daphne": ("(none) API answering through nginx", "api_s", None),
     "worker": ("exactly one effect (checks below)", "worker_s", None),
 }
@@ -271,6 +289,81 @@ def faults_section(chaos: dict[str, Any]) -> list[str]:
     return lines
 
 
+VOLUME_LIMIT = 1.3  # every figure at 10x the data within 1.3x of its value at 1x (issue #22)
+
+
+def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
+    """The request paths at two data volumes (scripts/bench_volume.py), side by side: each
+    latency's p95 (p50 beside it), each export's rows per second and memory, against the target
+    of staying within 1.3x; the database's size and the seeding time grow with the data."""
+    a, b = small.get("sizes", {}), large.get("sizes", {})
+    label_a = f"{f(a.get('documents', 0) / 1e6, 0)}M"
+    label_b = f"{f(b.get('documents', 0) / 1e6, 0)}M"
+    lines = [
+        "",
+        f"## Ten times the data ({label_a} and {label_b} documents)",
+        "",
+        f"`scripts/bench_volume.py`: {label_a} = {f(a.get('documents'), 0)} documents, "
+        f"{f(a.get('crates'), 0)} crates, {f(a.get('requests'), 0)} requests, "
+        f"{f(a.get('events'), 0)} outbox events; {label_b} = {f(b.get('documents'), 0)} / "
+        f"{f(b.get('crates'), 0)} / {f(b.get('requests'), 0)} / {f(b.get('events'), 0)}. One "
+        "request at a time through nginx → 2 Daphne, "
+        f"{(large.get('figures') or {}).get('requests page 1', {}).get('samples', '?')} timed "
+        "requests per figure after a warm-up; ratio = the larger volume's over the smaller's.",
+        "",
+        f"| figure | {label_a} p50 / p95 | {label_b} p50 / p95 | p95 ratio | target | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for error, which in ((small.get("error"), label_a), (large.get("error"), label_b)):
+        if error:
+            lines.insert(4, f"**The {which} run stopped:** {error}\n")
+    fa, fb = small.get("figures", {}), large.get("figures", {})
+    for name in [n for n in fa if n in fb]:
+        x, y = fa[name], fb[name]
+        if "p95" in x:
+            ratio = y["p95"] / x["p95"] if x["p95"] else None
+            lines.append(
+                f"| {name} | {f(x['p50'])} / {f(x['p95'])} ms | {f(y['p50'])} / {f(y['p95'])} ms "
+                f"| {f(ratio, 2)} | ≤ {VOLUME_LIMIT} times | "
+                f"{verdict(None if ratio is None else ratio <= VOLUME_LIMIT)} |"
+            )
+        elif "rows_per_second" in x:
+            slower = x["rows_per_second"] / y["rows_per_second"] if y["rows_per_second"] else None
+            lines.append(
+                f"| {name}: rows per second (rows) | {f(x['rows_per_second'], 0)} "
+                f"({f(x['rows'], 0)}) | {f(y['rows_per_second'], 0)} ({f(y['rows'], 0)}) | "
+                f"{f(slower, 2)} slower | ≤ {VOLUME_LIMIT} times | "
+                f"{verdict(None if slower is None else slower <= VOLUME_LIMIT)} |"
+            )
+            grew = y["rss_growth_mib"] / max(x["rss_growth_mib"], 1.0)
+            lines.append(
+                f"| {name}: serving Daphne's memory growth | +{f(x['rss_growth_mib'])} MiB | "
+                f"+{f(y['rss_growth_mib'])} MiB | {f(grew, 2)} | ≤ {VOLUME_LIMIT} times (constant) "
+                f"| {verdict(grew <= VOLUME_LIMIT)} |"
+            )
+    da, db = small.get("database") or {}, large.get("database") or {}
+    sa, sb = small.get("seed") or {}, large.get("seed") or {}
+    if da and db:
+        lines.append(
+            f"| database size | {f(da['bytes'] / 2**30, 2)} GiB | {f(db['bytes'] / 2**30, 2)} "
+            f"GiB | {f(db['bytes'] / da['bytes'], 2)} | (grows with the data) | - |"
+        )
+    if sa.get("seconds_wall") and sb.get("seconds_wall"):
+        lines.append(
+            f"| seeding time (`seed_volume --vacuum`) | {f(sa['seconds_wall'], 0)} s | "
+            f"{f(sb['seconds_wall'], 0)} s | {f(sb['seconds_wall'] / sa['seconds_wall'], 2)} | "
+            "(grows with the data) | - |"
+        )
+    tables = [t for t in (da.get("tables") or {}) if t in (db.get("tables") or {})]
+    if tables:
+        lines += ["", "Largest tables (rows, with indexes): " + "; ".join(
+            f"{t} {f(da['tables'][t]['rows'], 0)} ({f(da['tables'][t]['bytes'] / 2**20, 0)} MiB)"
+            f" → {f(db['tables'][t]['rows'], 0)} ({f(db['tables'][t]['bytes'] / 2**20, 0)} MiB)"
+            for t in tables
+        ) + "."]  # fmt: skip
+    return lines
+
+
 def closed_detail(fig: dict[str, Any]) -> str:
     """What the closed loops cost each side (wrk's figures, scripts/lib/wrk.py): the load
     generator's CPU, which shows the reference was not client-bound, and the Daphne processes'
@@ -399,6 +492,14 @@ def document(out: Path) -> str:
                   + ", ".join(f"{p} {v['queries']}" for p, v in prof.items()) + "."]  # fmt: skip
     if chaos:
         lines += faults_section(chaos)
+    small, large = load(out / "volume-1m" / "volume.json"), None
+    scales = sorted(
+        int(d.name[len("volume-") : -1]) for d in out.glob("volume-*m") if d.name[7:-1].isdigit()
+    )
+    if scales and scales[-1] > 1:
+        large = load(out / f"volume-{scales[-1]}m" / "volume.json")
+    if small and large:
+        lines += volume_section(small, large)
     lines += ["", "## Commands", "", "```"]
     lines += list(summary.get("commands", {}).values()) or ["(not recorded)"]
     lines += ["```", "", "The per-run reports (JSON and Markdown, with the load tests' own output) "
@@ -421,6 +522,12 @@ def main() -> int:
     p.add_argument("--chaos", action="store_true", help="also run scripts/chaos --runs 3")
     p.add_argument("--chaos-seed", type=int, default=20261206,
                    help="seed of the first chaos run; the next two use the next seeds")  # fmt: skip
+    p.add_argument(
+        "--volume",
+        action="store_true",
+        help="also run scripts/bench_volume.py at 1M and --volume-scale x 1M documents",
+    )
+    p.add_argument("--volume-scale", type=int, default=10)
     p.add_argument("--out", help="result directory (default var/bench/<timestamp>)")
     p.add_argument("--from", dest="source", help="only write the document from DIR's results")
     p.add_argument("--doc", default=str(DOC), help=f"document to write (default {DOC})")

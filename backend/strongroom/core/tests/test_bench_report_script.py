@@ -4,6 +4,7 @@ without the figures of a client-bound phase."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 from strongroom.core.testing import script_module
 
@@ -111,3 +112,57 @@ def test_a_wrk_closed_loop_shows_both_sides_cpu_next_to_its_ratio() -> None:
     python = {"closed": {"throughput_rps": 90.0}, "healthz": {"throughput_rps": 150.0}}
     assert bench_report.closed_detail(python) == ""
     assert not bench_report.used_wrk({"figures": {"/api/v1/crates/": python}})
+
+
+def _volume(
+    documents: int, p95: float, rate: float, growth: float, seconds: float
+) -> dict[str, Any]:
+    return {
+        "sizes": {
+            "documents": documents,
+            "crates": documents // 5,
+            "requests": documents // 5,
+            "events": documents // 10,
+        },
+        "figures": {
+            "crates page 1": {"p50": p95 / 2, "p95": p95, "max": p95, "samples": 200},
+            "reports/dashboard": {"p50": 10.0, "p95": 12.0, "max": 13.0, "samples": 200},
+            "CSV /api/v1/reports/inventory/": {
+                "rows": documents // 10,
+                "rows_per_second": rate,
+                "rss_growth_mib": growth,
+            },
+        },
+        "database": {"bytes": documents * 800, "tables": {}},
+        "seed": {"seconds_wall": seconds},
+    }
+
+
+def test_the_volume_table_judges_each_figure_against_one_point_three_times() -> None:
+    report = script_module("bench_report")
+    lines = report.volume_section(
+        _volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0),
+        _volume(10_000_000, 14.0, 19_000.0, 60.0, 3000.0),
+    )
+    text = "\n".join(lines)
+    assert "## Ten times the data (1M and 10M documents)" in text
+    row = next(line for line in lines if line.startswith("| crates page 1 |"))
+    assert "| 1.40 | ≤ 1.3 times | **not met** |" in row  # 14 ms against 10 ms
+    dashboard = next(line for line in lines if line.startswith("| reports/dashboard |"))
+    assert "| 1.00 |" in dashboard
+    assert dashboard.endswith("| met |")
+    rate = next(line for line in lines if "rows per second" in line)
+    assert "1.05 slower" in rate
+    assert rate.endswith("| met |")
+    memory = next(line for line in lines if "memory growth" in line)
+    assert "+4.0 MiB | +60.0 MiB | 15.00" in memory  # memory followed the rows: not constant
+    assert memory.endswith("| **not met** |")
+    assert "| seeding time (`seed_volume --vacuum`) | 300 s | 3,000 s | 10.00 |" in text
+
+
+def test_a_volume_run_that_stopped_says_so() -> None:
+    report = script_module("bench_report")
+    large = _volume(10_000_000, 14.0, 19_000.0, 4.0, 3000.0)
+    large["error"] = "BenchError: reports/dashboard answered 504"
+    text = "\n".join(report.volume_section(_volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0), large))
+    assert "**The 10M run stopped:** BenchError: reports/dashboard answered 504" in text
