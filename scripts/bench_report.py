@@ -309,7 +309,8 @@ def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
         f"{f(b.get('crates'), 0)} / {f(b.get('requests'), 0)} / {f(b.get('events'), 0)}. One "
         "request at a time through nginx → 2 Daphne, "
         f"{(large.get('figures') or {}).get('requests page 1', {}).get('samples', '?')} timed "
-        "requests per figure after a warm-up; ratio = the larger volume's over the smaller's.",
+        "requests per figure after a warm-up; ratio = the larger volume's over the smaller's. "
+        f"Runs {small.get('started_at', '?')[:16]} and {large.get('started_at', '?')[:16]} UTC.",
         "",
         f"| figure | {label_a} p50 / p95 | {label_b} p50 / p95 | p95 ratio | target | |",
         "|---|---|---|---|---|---|",
