@@ -31,6 +31,14 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         hour="*",
     ),
     PeriodicTaskSpec(
+        name="Compact tallies",
+        task="strongroom.core.tasks.compact_tallies",
+        description="Folds the changes counted since the last run into the dashboard's and the "
+        "forecast's tallies, so that reading them sums about a minute of changes at most.",
+        minute="*",
+        hour="*",
+    ),
+    PeriodicTaskSpec(
         name="Flag overdue withdrawals",
         task="strongroom.requests.tasks.flag_overdue_withdrawals",
         description="Marks issued withdrawals past their return date, notifies and escalates.",

@@ -10,12 +10,21 @@ from strongroom.records.models import (
     Crate,
     CrateClaim,
     CrateRetentionChange,
+    CrateTally,
+    CrateTallyDelta,
+    CrateTallyNow,
     Document,
     DocumentEvent,
     DocumentRetentionChange,
     DocumentType,
     RetentionEvent,
     RetentionRule,
+    RoomCapacityTally,
+    RoomCapacityTallyDelta,
+    RoomCapacityTallyNow,
+    RoomTally,
+    RoomTallyDelta,
+    RoomTallyNow,
 )
 
 
@@ -162,3 +171,20 @@ class CrateRetentionChangeAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["cause"]
     search_fields = ["crate__code"]
+
+
+# The tallies (strongroom.records.tallies): counts the database keeps; read only.
+for _model, _fields in (
+    (CrateTally, ["unit", "department", "status", "legal_hold", "destroy_after", "crates"]),
+    (CrateTallyDelta, ["id", "unit", "status", "destroy_after", "crates", "documents"]),
+    (CrateTallyNow, ["unit", "department", "status", "legal_hold", "destroy_after", "crates"]),
+    (RoomTally, ["room", "crates"]),
+    (RoomTallyDelta, ["id", "room", "crates"]),
+    (RoomTallyNow, ["room", "crates"]),
+    (RoomCapacityTally, ["room", "capacity"]),
+    (RoomCapacityTallyDelta, ["id", "room", "capacity"]),
+    (RoomCapacityTallyNow, ["room", "capacity"]),
+):
+    admin.site.register(
+        _model, type(f"{_model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": _fields})
+    )

@@ -14,6 +14,7 @@ back with it.
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -26,8 +27,9 @@ IneligibilityListener = Callable[[list[int], str, str], None]
 _LISTENERS: dict[str, IneligibilityListener] = {}
 
 
-def crates_eligible(*, on: dt.date, crates: QuerySet[Crate] | None = None) -> QuerySet[Crate]:
-    """The crates (of ``crates``, default all) that may be destroyed on ``on``."""
+def crates_eligible(*, on: dt.date, crates: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """The crates (of ``crates``, default all; or rows of the crate tally) that may be destroyed
+    on ``on``."""
     crates = Crate.objects.all() if crates is None else crates
     return crates.filter(
         status=Crate.Status.IN_STORAGE,

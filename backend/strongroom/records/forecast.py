@@ -16,22 +16,21 @@ from typing import Any, Literal
 
 from django.db.models import (
     Case,
-    Count,
     DateField,
     F,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models.functions import TruncMonth, TruncQuarter
 
 from strongroom.accounts.models import Department, Unit, User
 from strongroom.accounts.scope import units_filter, user_unit_ids
 from strongroom.records.disposal import crates_eligible
 from strongroom.records.models import Crate
 from strongroom.records.selectors import crate_list_for_user
+from strongroom.records.tallies import CrateCounting
 
 Period = Literal["month", "quarter"]
 PERIODS: tuple[Period, ...] = ("month", "quarter")
@@ -101,12 +100,16 @@ class ForecastScope:
     department_id: int | None = None
 
     def crates(self) -> QuerySet[Crate]:
-        crates = units_filter(Crate.objects.all(), user_unit_ids(self.user))
+        return self.narrow(Crate.objects.all())
+
+    def narrow(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """``rows`` (crates, or the crate tally's rows) in this scope."""
+        rows = units_filter(rows, user_unit_ids(self.user))
         if self.unit_id is not None:
-            crates = crates.filter(unit_id=self.unit_id)
+            rows = rows.filter(unit_id=self.unit_id)
         if self.department_id is not None:
-            crates = crates.filter(department_id=self.department_id)
-        return crates
+            rows = rows.filter(department_id=self.department_id)
+        return rows
 
 
 def retention_forecast(
@@ -123,7 +126,10 @@ def retention_forecast(
     """
     start = period_start(start, period=period)
     end = period_end(end, period=period)
-    crates = scope.crates()
+    # Sums over the crate tally (strongroom.records.tallies) where the database keeps it: its
+    # rows do not grow with the number of crates.
+    counting = CrateCounting()
+    crates = scope.narrow(counting.rows())
     trunc = TruncMonth if period == "month" else TruncQuarter
     grouped = list(
         crates_eligible(on=end, crates=crates)
@@ -135,7 +141,7 @@ def retention_forecast(
             )
         )
         .values("bucket", "unit_id", "department_id")
-        .annotate(crate_total=Count("pk"), document_total=Coalesce(Sum("document_count"), 0))
+        .annotate(crate_total=counting.crates(), document_total=counting.documents())
         .order_by()
     )
     departments = {
@@ -172,17 +178,17 @@ def retention_forecast(
         totals[bucket]["documents"] += item["documents"]
     rows.sort(key=lambda r: (r["period_start"], r["unit_code"], r["department_code"]))
     already.sort(key=lambda r: (r["unit_code"], r["department_code"]))
-    # Only the crates the aggregate counts (the condition of crate_not_forecast_idx).
+    # Only the crates the aggregate counts (the condition of crate_not_forecast_idx, for the
+    # count without tallies).
     not_forecast = crates.filter(
         Q(legal_hold=True) | Q(retain_permanently=True) | Q(destroy_after__isnull=True),
         status=Crate.Status.IN_STORAGE,
     ).aggregate(
-        on_hold=Count("pk", filter=Q(legal_hold=True)),
-        pending_event=Count(
-            "pk",
-            filter=Q(legal_hold=False, retain_permanently=False, destroy_after__isnull=True),
+        on_hold=counting.crates(Q(legal_hold=True)),
+        pending_event=counting.crates(
+            Q(legal_hold=False, retain_permanently=False, destroy_after__isnull=True)
         ),
-        retained_permanently=Count("pk", filter=Q(legal_hold=False, retain_permanently=True)),
+        retained_permanently=counting.crates(Q(legal_hold=False, retain_permanently=True)),
     )
     return {
         "period": period,

@@ -141,6 +141,18 @@ class Crate(models.Model):
                 condition=Q(status="IN_STORAGE", legal_hold=False),
                 name="crate_retention_due_idx",
             ),
+            # The destruction schedule's order (held crates included), for one unit and for
+            # every unit: its first page is read from an index, however many crates are stored.
+            models.Index(
+                fields=["unit", "destroy_after", "id"],
+                condition=Q(status="IN_STORAGE", destroy_after__isnull=False),
+                name="crate_schedule_idx",
+            ),
+            models.Index(
+                fields=["destroy_after", "id"],
+                condition=Q(status="IN_STORAGE", destroy_after__isnull=False),
+                name="crate_schedule_all_idx",
+            ),
             # The retention forecast reads these two by index alone (PostgreSQL's INCLUDE): the
             # eligible crates of a unit by retention date, and the crates in storage that are not
             # forecast (on hold, retained permanently, waiting for an event).
@@ -634,3 +646,15 @@ class CrateRetentionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crate_id} {self.at:%Y-%m-%d} {self.cause}"
+
+
+# The crate tally's models (strongroom.records.tallies) are this app's too.
+from strongroom.records.tallies import CrateTally as CrateTally  # noqa: E402
+from strongroom.records.tallies import CrateTallyDelta as CrateTallyDelta  # noqa: E402
+from strongroom.records.tallies import CrateTallyNow as CrateTallyNow  # noqa: E402
+from strongroom.records.tallies import RoomCapacityTally as RoomCapacityTally  # noqa: E402
+from strongroom.records.tallies import RoomCapacityTallyDelta as RoomCapacityTallyDelta  # noqa: E402
+from strongroom.records.tallies import RoomCapacityTallyNow as RoomCapacityTallyNow  # noqa: E402
+from strongroom.records.tallies import RoomTally as RoomTally  # noqa: E402
+from strongroom.records.tallies import RoomTallyDelta as RoomTallyDelta  # noqa: E402
+from strongroom.records.tallies import RoomTallyNow as RoomTallyNow  # noqa: E402

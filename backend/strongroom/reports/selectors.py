@@ -7,16 +7,16 @@ page) that the API pages as JSON or streams as CSV.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from strongroom.accounts.models import User
 from strongroom.accounts.scope import scope_to_units, units_filter, user_unit_ids
 from strongroom.records.models import Crate
+from strongroom.records.tallies import CrateCounting, room_occupancy_annotations
 from strongroom.requests.models import Request, RequestStatus, RequestType
+from strongroom.requests.tallies import RequestCounting
 from strongroom.storage.models import Location
-from strongroom.storage.selectors import occupancy_annotations
 
 DUE_WITHIN_DAYS = 30
 WEEKS = 12
@@ -68,54 +68,45 @@ def activity_for_user(
 
 def dashboard_for_user(*, user: User) -> dict[str, Any]:
     """KPIs and chart series for the caller's units: four queries (crates, requests, the
-    weekly series, rooms) after the unit scope, whatever the data size."""
+    weekly series, rooms) after the unit scope. On PostgreSQL the crate and request figures are
+    sums over the tallies (strongroom.records.tallies, strongroom.requests.tallies), whose rows
+    do not grow with the number of crates and requests; elsewhere they count the rows."""
     today = timezone.localdate()
     unit_ids = user_unit_ids(user)
-    crates = units_filter(Crate.objects.all(), unit_ids)
-    kpis = crates.aggregate(
-        crates_in_storage=Count("pk", filter=Q(status=Crate.Status.IN_STORAGE)),
-        crates_issued=Count("pk", filter=Q(status=Crate.Status.ISSUED)),
-        crates_pending=Count("pk", filter=Q(status=Crate.Status.PENDING)),
-        crates_on_hold=Count("pk", filter=Q(legal_hold=True) & ~Q(status="DESTROYED")),
-        due_for_destruction=Count(
-            "pk",
-            filter=Q(
+    crates = CrateCounting()
+    kpis = units_filter(crates.rows(), unit_ids).aggregate(
+        crates_in_storage=crates.crates(Q(status=Crate.Status.IN_STORAGE)),
+        crates_issued=crates.crates(Q(status=Crate.Status.ISSUED)),
+        crates_pending=crates.crates(Q(status=Crate.Status.PENDING)),
+        crates_on_hold=crates.crates(Q(legal_hold=True) & ~Q(status="DESTROYED")),
+        due_for_destruction=crates.crates(
+            Q(
                 status=Crate.Status.IN_STORAGE,
                 legal_hold=False,
                 destroy_after__isnull=False,
                 destroy_after__lte=today + dt.timedelta(days=DUE_WITHIN_DAYS),
-            ),
+            )
         ),
     )
-    requests = units_filter(Request.objects.all(), unit_ids)
+    requests = RequestCounting()
     kpis.update(
-        requests.aggregate(
-            overdue=Count("pk", filter=overdue_q(today)),
-            pending_approvals=Count("pk", filter=Q(status=RequestStatus.SUBMITTED)),
-            awaiting_fulfilment=Count("pk", filter=Q(status=RequestStatus.APPROVED)),
+        units_filter(requests.open_rows(), unit_ids).aggregate(
+            overdue=requests.requests(overdue_q(today)),
+            pending_approvals=requests.requests(Q(status=RequestStatus.SUBMITTED)),
+            awaiting_fulfilment=requests.requests(Q(status=RequestStatus.APPROVED)),
         )
     )
     first_week = _week_start(today) - dt.timedelta(weeks=WEEKS - 1)
-    since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
-    weekly = (
-        requests.filter(submitted_at__gte=since)
-        .annotate(week=TruncWeek("submitted_at"))
-        .values("week", "type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     weeks = [first_week + dt.timedelta(weeks=i) for i in range(WEEKS)]
     series: dict[str, list[int]] = {t: [0] * WEEKS for t in RequestType.values}
-    for row in weekly:
-        week = row["week"]
-        week_date = week.date() if isinstance(week, dt.datetime) else week
-        index = (week_date - first_week).days // 7
-        if 0 <= index < WEEKS and row["type"] in series:
-            series[row["type"]][index] += row["n"]
+    for day, kind, n in requests.submitted_per_day(unit_ids=unit_ids, since=first_week):
+        index = (day - first_week).days // 7
+        if 0 <= index < WEEKS and kind in series:
+            series[kind][index] += n
     rooms = (
         units_filter(Location.objects.select_related("unit"), unit_ids)
         .filter(kind=Location.Kind.ROOM, is_active=True)
-        .annotate(**occupancy_annotations())
+        .annotate(**room_occupancy_annotations())
         .order_by("full_code")
     )
     return {

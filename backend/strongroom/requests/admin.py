@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from strongroom.core.admin import ReadOnlyAdmin
-from strongroom.requests.models import IdempotencyKey, Request, SendBack
+from strongroom.requests.models import (
+    IdempotencyKey,
+    OpenRequestTally,
+    OpenRequestTallyDelta,
+    OpenRequestTallyNow,
+    Request,
+    SendBack,
+    SubmittedTally,
+    SubmittedTallyDelta,
+    SubmittedTallyNow,
+)
 
 
 class SendBackInline(admin.TabularInline):
@@ -43,3 +53,17 @@ class SendBackAdmin(ReadOnlyAdmin):
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(ReadOnlyAdmin):
     list_display = ["key", "user", "request", "created_at"]
+
+
+# The tallies (strongroom.requests.tallies): counts the database keeps; read only.
+for _model, _fields in (
+    (OpenRequestTally, ["unit", "type", "status", "expected_return_on", "requests"]),
+    (OpenRequestTallyDelta, ["id", "unit", "type", "status", "requests"]),
+    (OpenRequestTallyNow, ["unit", "type", "status", "expected_return_on", "requests"]),
+    (SubmittedTally, ["unit", "type", "time_zone", "submitted_on", "requests"]),
+    (SubmittedTallyDelta, ["id", "unit", "type", "submitted_on", "requests"]),
+    (SubmittedTallyNow, ["unit", "type", "time_zone", "submitted_on", "requests"]),
+):
+    admin.site.register(
+        _model, type(f"{_model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": _fields})
+    )

@@ -217,3 +217,12 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+# The request tallies' models (strongroom.requests.tallies) are this app's too.
+from strongroom.requests.tallies import OpenRequestTally as OpenRequestTally  # noqa: E402
+from strongroom.requests.tallies import OpenRequestTallyDelta as OpenRequestTallyDelta  # noqa: E402
+from strongroom.requests.tallies import OpenRequestTallyNow as OpenRequestTallyNow  # noqa: E402
+from strongroom.requests.tallies import SubmittedTally as SubmittedTally  # noqa: E402
+from strongroom.requests.tallies import SubmittedTallyDelta as SubmittedTallyDelta  # noqa: E402
+from strongroom.requests.tallies import SubmittedTallyNow as SubmittedTallyNow  # noqa: E402

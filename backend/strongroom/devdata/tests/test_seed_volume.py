@@ -13,9 +13,17 @@ from django.utils import timezone
 
 from strongroom.accounts.models import User
 from strongroom.core.models import Sequence
+from strongroom.core.tally import tallies, tally_drift
 from strongroom.realtime.models import Event
 from strongroom.records.codes import normalise
-from strongroom.records.models import Crate, CrateClaim, Document, DocumentEvent, RetentionRule
+from strongroom.records.models import (
+    Crate,
+    CrateClaim,
+    CrateTallyDelta,
+    Document,
+    DocumentEvent,
+    RetentionRule,
+)
 from strongroom.records.services.crates import crate_code_allocate
 from strongroom.records.services.retention import retention_recompute
 from strongroom.requests.models import OPEN_STATUSES, Request, SendBack
@@ -49,6 +57,9 @@ def test_seed_volume_creates_consistent_data_the_api_serves(
 
     assert "Done in" in output
     assert "ANALYZE done" in output
+    # The tallies counted the copied rows, and were compacted.
+    assert [t.table for t in tallies() if tally_drift(t)] == []
+    assert not CrateTallyDelta._default_manager.exists()
     assert Crate.objects.count() - before[Crate] == 230
     assert Document.objects.count() - before[Document] == 900
     assert Request.objects.count() - before[Request] == 300
