@@ -349,12 +349,22 @@ def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
             f"| database size | {f(da['bytes'] / 2**30, 2)} GiB | {f(db['bytes'] / 2**30, 2)} "
             f"GiB | {f(db['bytes'] / da['bytes'], 2)} | (grows with the data) | - |"
         )
+    for seed, which in ((sa, label_a), (sb, label_b)):
+        if seed.get("reused_from"):
+            lines.insert(
+                4,
+                f"The {which} database was seeded by an earlier run (started "
+                f"{str(seed.get('reused_from_started_at'))[:16]} UTC) and migrated to this code in "
+                f"{f(seed.get('migrate_seconds'))} s before it was measured; its seeding time is "
+                "that run's.\n",
+            )
     if sa.get("seconds_wall") and sb.get("seconds_wall"):
         lines.append(
             f"| seeding time (`seed_volume --vacuum`) | {f(sa['seconds_wall'], 0)} s | "
             f"{f(sb['seconds_wall'], 0)} s | {f(sb['seconds_wall'] / sa['seconds_wall'], 2)} | "
             "(grows with the data) | - |"
         )
+    lines += beyond_one_machine(small, large)
     tables = [t for t in (da.get("tables") or {}) if t in (db.get("tables") or {})]
     if tables:
         lines += ["", "Largest tables (rows, with indexes): " + "; ".join(
@@ -362,6 +372,49 @@ def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
             f" → {f(db['tables'][t]['rows'], 0)} ({f(db['tables'][t]['bytes'] / 2**20, 0)} MiB)"
             for t in tables
         ) + "."]  # fmt: skip
+    return lines
+
+
+def beyond_one_machine(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
+    """What would change past one machine, in this run's numbers."""
+    db, sb = large.get("database") or {}, large.get("seed") or {}
+    tables = db.get("tables") or {}
+    documents = (large.get("sizes") or {}).get("documents") or 0
+    exports = [(n, f) for n, f in (large.get("figures") or {}).items() if "rows_per_second" in f]
+    if not (db.get("bytes") and documents):
+        return []
+    per_million = db["bytes"] / 2**30 / (documents / 1e6)
+    events = tables.get("realtime_event") or {}
+    lines = [
+        "",
+        "What would change beyond one machine, from this run:",
+        "",
+        f"- **Storage.** {f(per_million, 2)} GiB of database per million documents (with their "
+        f"crates, requests and indexes): 100M documents would be about "
+        f"{f(per_million * 100, 0)} GiB — still one PostgreSQL server, but backups, restores "
+        "and index builds grow with it; seeding ran at "
+        f"{f(documents / sb['seconds_wall'], 0) if sb.get('seconds_wall') else '?'} documents/s.",
+    ]
+    if exports:
+        name, x = exports[0]
+        lines.append(
+            f"- **Reports on a read replica.** A full export ({name}: {f(x['rows'], 0)} rows) "
+            f"took {f(x.get('seconds'))} s at {f(x['rows_per_second'], 0)} rows/s, in constant "
+            "memory, on one of the serving process's threads; exports and reports are reads "
+            "that could go to a streaming replica so that they never compete with signing."
+        )
+    if events:
+        lines.append(
+            f"- **Partitioning the outbox.** {f(events['rows'], 0)} events in the replay window "
+            f"take {f(events['bytes'] / 2**20, 0)} MiB; the outbox is pruned by DELETE daily, "
+            "which at ten times this activity is better done by dropping a day's partition."
+        )
+    lines.append(
+        "- **Partitioning the audit trail.** It is append-only and kept for the retention "
+        "period, so it grows with activity, not with the archive; this run does not seed it "
+        "(its rows are hash-chained as they are written). Monthly partitions would let the "
+        "nightly chain verification start at the last signed checkpoint's partition."
+    )
     return lines
 
 

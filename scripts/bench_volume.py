@@ -5,6 +5,8 @@ the production topology on loopback (issue #22 item 5; PRODUCT.md §7).
     backend/.venv/bin/python scripts/bench_volume.py --out var/bench/volume-1m       # ~20 min
     backend/.venv/bin/python scripts/bench_volume.py --scale 10 --out var/bench/volume-10m
     backend/.venv/bin/python scripts/bench_volume.py --small --out /tmp/volume       # ~3 min
+    backend/.venv/bin/python scripts/bench_volume.py --use-env --reuse OLD/volume.json --out NEW
+                                         # this code against a database an earlier run seeded
 
 ``--scale K`` seeds K x (1M documents, 200k crates, 200k requests, 100k outbox events in the
 replay window); scripts/bench_report.py --volume runs it at 1 and 10 and writes the side-by-side
@@ -105,6 +107,9 @@ class Volume(Topology):
 
     def prepare(self) -> None:
         env = self.setup_env(self.password, {"STATIC_ROOT": str(self.work / "static")})
+        if self.args.reuse:
+            self.reuse(env)
+            return
         self.demo_data_up(env)
         s = self.args.sizes
         cmd = [sys.executable, "manage.py", "seed_volume", "--vacuum"]
@@ -119,6 +124,30 @@ class Volume(Topology):
             "log_tail": text.strip().splitlines()[-20:],
         }
         log(f"seeded in {self.results['seed']['seconds_wall']:.0f} s")
+        self.results["database"] = self.database_facts()
+
+    def reuse(self, env: dict[str, str]) -> None:
+        """Measure this code against a database seeded earlier (--use-env --reuse FILE): apply
+        the migrations it lacks, give the benchmark user a fresh password, and carry the seeding
+        figures over from FILE (that run's volume.json)."""
+        earlier = json.loads(Path(self.args.reuse).read_text())
+        py = sys.executable
+        began = time.perf_counter()
+        self.run([py, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, timeout=3600,
+                 name="migrate")  # fmt: skip
+        code = (
+            "from strongroom.accounts.models import User; "
+            f"u = User.objects.get(username={self.args.username!r}); "
+            "import os; u.set_password(os.environ['STRONGROOM_DEMO_PASSWORD']); u.save()"
+        )
+        self.run([py, "manage.py", "shell", "-c", code], env=env, timeout=600, name="password")
+        self.results["seed"] = {
+            **(earlier.get("seed") or {}),
+            "reused_from": str(self.args.reuse),
+            "reused_from_started_at": earlier.get("started_at"),
+            "migrate_seconds": round(time.perf_counter() - began, 1),
+        }
+        self.results["sizes"] = earlier.get("sizes", self.results["sizes"])
         self.results["database"] = self.database_facts()
 
     def sql(self, statement: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -395,6 +424,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--use-env", action="store_true",
                    help="PostgreSQL and Redis from DATABASE_URL, REDIS_URL, CACHE_URL, "
                    "CELERY_BROKER_URL (the database is migrated and seeded!)")  # fmt: skip
+    p.add_argument(
+        "--reuse",
+        metavar="FILE",
+        help="with --use-env: the database was seeded by the run whose volume.json "
+        "is FILE; migrate it and measure (its seeding figures are carried over)",
+    )
     p.add_argument("--samples", type=int, default=200, help="timed requests per figure")
     p.add_argument("--warmup", type=int, default=20, help="untimed requests before them")
     p.add_argument("--replays", type=int, default=40, help="timed socket replays")
@@ -404,6 +439,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not (1 <= args.scale <= 20 and 10 <= args.samples <= 5000 and 0 <= args.warmup <= 1000):
         p.error("--scale 1..20, --samples 10..5000, --warmup 0..1000")
+    if args.reuse and not args.use_env:
+        p.error("--reuse measures an existing database: pass --use-env too")
     args.sizes = dict(SMALL) if args.small else {k: v * args.scale for k, v in UNIT.items()}
     if args.small:
         args.deep_pages = min(args.deep_pages, 10)

@@ -158,6 +158,10 @@ def test_the_volume_table_judges_each_figure_against_one_point_three_times() -> 
     assert "+4.0 MiB | +60.0 MiB | 15.00" in memory  # memory followed the rows: not constant
     assert memory.endswith("| **not met** |")
     assert "| seeding time (`seed_volume --vacuum`) | 300 s | 3,000 s | 10.00 |" in text
+    # What would change beyond one machine, in the larger run's numbers.
+    assert "0.75 GiB of database per million documents" in text  # 8e9 B for 10M
+    assert "about 75 GiB" in text
+    assert "seeding ran at 3,333 documents/s" in text
 
 
 def test_a_volume_run_that_stopped_says_so() -> None:
@@ -166,3 +170,16 @@ def test_a_volume_run_that_stopped_says_so() -> None:
     large["error"] = "BenchError: reports/dashboard answered 504"
     text = "\n".join(report.volume_section(_volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0), large))
     assert "**The 10M run stopped:** BenchError: reports/dashboard answered 504" in text
+
+
+def test_a_reused_database_is_said_to_be_one() -> None:
+    report = script_module("bench_report")
+    large = _volume(10_000_000, 14.0, 19_000.0, 4.0, 3000.0)
+    large["seed"].update(
+        reused_from="var/bench/a/volume.json",
+        reused_from_started_at="2026-12-07T06:15:40",
+        migrate_seconds=61.5,
+    )
+    text = "\n".join(report.volume_section(_volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0), large))
+    assert "The 10M database was seeded by an earlier run (started 2026-12-07T06:15 UTC)" in text
+    assert "migrated to this code in 61.5 s" in text
