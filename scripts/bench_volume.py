@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import re
 import secrets
@@ -59,7 +58,7 @@ SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
 from lib import api  # noqa: E402
 from lib.stats import latency_ms  # noqa: E402
-from lib.topology import Topology, TopologyError, machine, make_logger  # noqa: E402
+from lib.topology import Topology, TopologyError, machine, make_logger, rss_kb  # noqa: E402
 from lib.ws import connect_events, events_url, send_auth, wait_ready  # noqa: E402
 
 log = make_logger("volume")
@@ -316,14 +315,14 @@ class Volume(Topology):
     def export(self, path: str) -> None:
         """One CSV export streamed to the end; rows per second and the serving Daphne's RSS."""
         pids = [p.pid for n, p in self.procs if n.startswith("daphne-")]
-        baseline = {pid: rss_kib(pid) for pid in pids}
+        baseline = {pid: rss_kb(pid) for pid in pids}
         peak = dict(baseline)
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.wait(0.05):
                 for pid in pids:
-                    peak[pid] = max(peak[pid], rss_kib(pid))
+                    peak[pid] = max(peak[pid], rss_kb(pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         headers = api.bearer(self.token())
@@ -379,14 +378,6 @@ class Volume(Topology):
         (self.out / "volume.json").write_text(json.dumps(self.results, indent=2) + "\n")
         (self.out / "volume.md").write_text(markdown(self.results))
         log(f"results: {self.out / 'volume.md'} and volume.json")
-
-
-def rss_kib(pid: int) -> int:
-    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def markdown(results: dict[str, Any]) -> str:

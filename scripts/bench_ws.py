@@ -86,6 +86,7 @@ MAX_RUNTIME_SECONDS = 1500  # the whole script, whatever the arguments
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from lib.stats import latency_ms  # noqa: E402
+from lib.topology import rss_kb  # noqa: E402
 from lib.ws import EVENTS_PATH, authenticate, connect_events, send_auth, wait_ready  # noqa: E402
 
 
@@ -103,13 +104,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 def cpu_seconds(pid: int) -> float:

@@ -75,6 +75,15 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
         unblock()
 
 
+def rss_kb(pid: int) -> int:
+    """Resident memory of a process in KiB (0 once it has exited)."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

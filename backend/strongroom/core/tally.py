@@ -27,7 +27,7 @@ SQLite (``make dev``) has no such triggers: the callers count the source rows th
 # is ever interpolated)
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,21 +237,17 @@ def tally_migration_operations(tally: Tally) -> list[object]:
     tables (PostgreSQL only; elsewhere nothing), with their reverse."""
     from django.db import migrations
 
-    def forward(apps: object, schema_editor: object) -> None:
-        conn = schema_editor.connection  # type: ignore[attr-defined]
-        if tallies_kept(conn):
-            with conn.cursor() as cursor:
-                for statement in tally.create_sql():
-                    cursor.execute(statement)
+    def executing(statements: Callable[[], list[str]]) -> Callable[[object, object], None]:
+        def run(apps: object, schema_editor: object) -> None:
+            conn = schema_editor.connection  # type: ignore[attr-defined]
+            if tallies_kept(conn):
+                with conn.cursor() as cursor:
+                    for statement in statements():
+                        cursor.execute(statement)
 
-    def backward(apps: object, schema_editor: object) -> None:
-        conn = schema_editor.connection  # type: ignore[attr-defined]
-        if tallies_kept(conn):
-            with conn.cursor() as cursor:
-                for statement in tally.drop_sql():
-                    cursor.execute(statement)
+        return run
 
-    return [migrations.RunPython(forward, backward)]
+    return [migrations.RunPython(executing(tally.create_sql), executing(tally.drop_sql))]
 
 
 def tally_models(
