@@ -123,10 +123,14 @@ def _tune_database(database: dict) -> dict:
         )
     elif database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
-        # A runaway query is cancelled rather than holding a connection and locks.
+        # A runaway query is cancelled rather than holding a connection and locks. JIT is off:
+        # it pays off for analytics, but a search whose matches PostgreSQL cannot estimate was
+        # planned as costly enough to compile, 12-224 ms of JIT for a 0.4 ms index scan at 10M
+        # documents (docs/PERFORMANCE.md).
         timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
-        if timeout_ms > 0:
-            options["options"] = f"-c statement_timeout={timeout_ms}"
+        options["options"] = "-c jit=off" + (
+            f" -c statement_timeout={timeout_ms}" if timeout_ms > 0 else ""
+        )
         sslmode = env.str("DATABASE_SSLMODE", default="")
         if sslmode:  # e.g. require / verify-full for a managed PostgreSQL
             options["sslmode"] = sslmode
@@ -136,8 +140,8 @@ def _tune_database(database: dict) -> dict:
             database["CONN_MAX_AGE"] = 0
             database["DISABLE_SERVER_SIDE_CURSORS"] = True
             options["prepare_threshold"] = None
-            if timeout_ms > 0:
-                options.pop("options", None)  # set it on PgBouncer's side (connect_query)
+            # PgBouncer refuses startup options: set both on the role (ALTER ROLE ... SET).
+            options.pop("options", None)
             return database
         # Under ASGI every request's sync part runs in a fresh thread, so CONN_MAX_AGE never
         # reuses a connection; psycopg's pool does (PRODUCT.md §7).

@@ -18,7 +18,7 @@ def test_postgresql_gets_a_pool_a_statement_timeout_and_health_checks(
         monkeypatch, DATABASE_STATEMENT_TIMEOUT_MS="15000", DATABASE_SSLMODE="require"
     )
     assert database["OPTIONS"]["pool"]["max_size"] == 10
-    assert database["OPTIONS"]["options"] == "-c statement_timeout=15000"
+    assert database["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=15000"
     assert database["OPTIONS"]["sslmode"] == "require"
     assert database["CONN_HEALTH_CHECKS"] is True
 
@@ -31,7 +31,7 @@ def test_pgbouncer_mode_leaves_pooling_to_pgbouncer(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.django_db
-def test_the_statement_timeout_applies_on_postgresql() -> None:
+def test_the_statement_timeout_and_no_jit_apply_on_postgresql() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -39,3 +39,5 @@ def test_the_statement_timeout_applies_on_postgresql() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
