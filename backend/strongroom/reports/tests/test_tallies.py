@@ -194,3 +194,21 @@ def test_a_new_time_zone_counts_the_days_again(kept: None, units: Any, settings:
     with CaptureQueriesContext(connection) as queries:
         assert per_day() == counted_one_by_one()
     assert len(queries) == 2  # the tally, then the requests of counted_one_by_one
+
+
+def test_a_condition_on_a_key_reaches_the_tally_tables(kept: None) -> None:
+    """A reader of ``<tally>_now`` that asks for one unit or room scans that key's rows of the
+    counts and the deltas, not every row summed and then filtered (as a window function in the
+    view once forced: every room of the dashboard summed the whole room tally)."""
+    for tally in tallies():
+        key = next(iter(tally.keys))
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN SELECT * FROM {tally.view} WHERE {key} = 1")  # noqa: S608
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "Subquery Scan" not in plan, (tally.view, plan)
+        assert "WindowAgg" not in plan, (tally.view, plan)
+        lines = plan.splitlines()
+        for table in (tally.table, tally.delta):
+            [at] = [i for i, line in enumerate(lines) if f" on {table} " in line]
+            below = [line for line in lines[at + 1 :] if "->" not in line][:2]
+            assert any(f"{key} = 1" in line for line in below), (table, plan)
