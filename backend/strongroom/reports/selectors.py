@@ -7,7 +7,8 @@ page) that the API pages as JSON or streams as CSV.
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, FloatField, Q, QuerySet, Window
+from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
 from strongroom.accounts.models import User
@@ -20,6 +21,7 @@ from strongroom.storage.models import Location
 
 DUE_WITHIN_DAYS = 30
 WEEKS = 12
+ROOMS_SHOWN = 10  # the fullest; the Locations screen has every room
 
 
 def overdue_q(today: dt.date | None = None) -> Q:
@@ -70,7 +72,11 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
     """KPIs and chart series for the caller's units: four queries (crates, requests, the
     weekly series, rooms) after the unit scope. On PostgreSQL the crate and request figures are
     sums over the tallies (strongroom.records.tallies, strongroom.requests.tallies), whose rows
-    do not grow with the number of crates and requests; elsewhere they count the rows."""
+    do not grow with the number of crates and requests; elsewhere they count the rows.
+
+    Occupancy lists the ``ROOMS_SHOWN`` fullest rooms (share of places used, then code) and
+    how many rooms there are: a chart of every room grew with the archive (242 bars at 10M
+    documents) and hid the rooms that need attention."""
     today = timezone.localdate()
     unit_ids = user_unit_ids(user)
     crates = CrateCounting()
@@ -103,11 +109,13 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
         index = (day - first_week).days // 7
         if 0 <= index < WEEKS and kind in series:
             series[kind][index] += n
-    rooms = (
+    used = Cast(F("occupancy"), FloatField()) / NullIf(F("total_capacity"), 0)
+    rooms = list(
         units_filter(Location.objects.select_related("unit"), unit_ids)
         .filter(kind=Location.Kind.ROOM, is_active=True)
         .annotate(**room_occupancy_annotations())
-        .order_by("full_code")
+        .annotate(rooms_total=Window(Count("pk")))
+        .order_by(used.desc(nulls_last=True), "full_code")[:ROOMS_SHOWN]
     )
     return {
         "generated_at": timezone.now(),
@@ -116,6 +124,7 @@ def dashboard_for_user(*, user: User) -> dict[str, Any]:
             "weeks": weeks,
             "series": [{"type": t, "counts": counts} for t, counts in series.items()],
         },
+        "rooms_total": rooms[0].rooms_total if rooms else 0,
         "occupancy_by_room": [
             {
                 "id": room.pk,

@@ -114,4 +114,7 @@ class DashboardSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     kpis = DashboardKpisSerializer()
     requests_per_week = RequestsPerWeekSerializer()
-    occupancy_by_room = RoomOccupancySerializer(many=True)
+    rooms_total = serializers.IntegerField(help_text="Active rooms in the caller's units.")
+    occupancy_by_room = RoomOccupancySerializer(
+        many=True, help_text="The fullest rooms (share of places used), at most ten."
+    )

@@ -108,8 +108,50 @@ def test_dashboard_kpis_and_series(client: Any, world: dict[str, Any]) -> None:
     assert totals == {"STORAGE": 1, "WITHDRAWAL": 2, "TRANSFER": 0, "DESTRUCTION": 0}
     assert weekly["series"][0]["counts"][-1] >= 1  # submitted this week
     [room] = body["occupancy_by_room"]
+    assert body["rooms_total"] == 1
     assert room["full_code"] == "GOA1/R01"
     assert (room["occupancy"], room["capacity"]) == (3, 10)
+
+
+def test_dashboard_lists_the_fullest_rooms_and_counts_them_all(
+    client: Any, roles_synced: None, goa: Any, mum: Any
+) -> None:
+    """Ten rooms at most, fullest first (then by code); a room without places comes last."""
+    from strongroom.storage.models import Location
+
+    used = [0, 3, 7, 1, 9, 5, 2, 10, 4, 6, 8, 5]
+    for number, crates in enumerate(used, start=1):
+        room = Location.objects.create(unit=goa, kind=Location.Kind.ROOM, code=f"R{number:02d}")
+        rack = Location.objects.create(unit=goa, parent=room, kind=Location.Kind.RACK, code="K1")
+        shelf = Location.objects.create(
+            unit=goa, parent=rack, kind=Location.Kind.SHELF, code="S1", capacity=10
+        )
+        for _ in range(crates):
+            _stored(goa, shelf)
+    Location.objects.create(unit=goa, kind=Location.Kind.ROOM, code="R13")  # no shelves yet
+    shelf_create(unit=mum, capacity=1)  # another unit's room, full, never shown
+    _stored(mum, Location.objects.get(unit=mum, kind=Location.Kind.SHELF))
+
+    body = client.get("/api/v1/reports/dashboard/").json()
+    assert body["rooms_total"] == 13
+    shown = [(r["full_code"], r["occupancy"], r["capacity"]) for r in body["occupancy_by_room"]]
+    assert shown == [
+        ("GOA1/R08", 10, 10),
+        ("GOA1/R05", 9, 10),
+        ("GOA1/R11", 8, 10),
+        ("GOA1/R03", 7, 10),
+        ("GOA1/R10", 6, 10),
+        ("GOA1/R06", 5, 10),
+        ("GOA1/R12", 5, 10),
+        ("GOA1/R09", 4, 10),
+        ("GOA1/R02", 3, 10),
+        ("GOA1/R07", 2, 10),
+    ]
+
+
+def test_dashboard_without_rooms(client: Any, roles_synced: None) -> None:
+    body = client.get("/api/v1/reports/dashboard/").json()
+    assert (body["rooms_total"], body["occupancy_by_room"]) == (0, [])
 
 
 def test_dashboard_query_count(client: Any, world: dict[str, Any]) -> None:

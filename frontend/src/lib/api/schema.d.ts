@@ -2720,6 +2720,9 @@ export interface components {
             generated_at: string;
             kpis: components["schemas"]["DashboardKpis"];
             requests_per_week: components["schemas"]["RequestsPerWeek"];
+            /** @description Active rooms in the caller's units. */
+            rooms_total: number;
+            /** @description The fullest rooms (share of places used), at most ten. */
             occupancy_by_room: components["schemas"]["RoomOccupancy"][];
         };
         DashboardKpis: {

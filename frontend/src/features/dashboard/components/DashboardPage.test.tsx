@@ -28,6 +28,7 @@ const dashboard = {
       { type: 'WITHDRAWAL', counts: [3] },
     ],
   },
+  rooms_total: 1,
   occupancy_by_room: [
     { id: 1, unit_code: 'GOA1', full_code: 'GOA1/R01', name: 'Room 1', occupancy: 9, capacity: 12 },
   ],
@@ -167,6 +168,53 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
       'href',
       '/crates/42',
     );
+  });
+
+  it('says how many rooms the occupancy leaves out and links to every room', async () => {
+    const rooms = Array.from({ length: 10 }, (_, index) => ({
+      id: index + 1,
+      unit_code: 'GOA1',
+      full_code: `GOA1/R${String(index + 1).padStart(2, '0')}`,
+      name: `Room ${String(index + 1)}`,
+      occupancy: 10 - index,
+      capacity: 10,
+    }));
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        '/api/v1/reports/dashboard/': [
+          { body: { ...dashboard, rooms_total: 242, occupancy_by_room: rooms } },
+        ],
+        '/api/v1/requests/': [{ body: { results: [] } }],
+        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+        '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+      }).fetchMock,
+    );
+    renderRoute(
+      '/',
+      '/',
+      <DashboardPage me={makeMe({ permissions: ['storage.view_location'] })} />,
+    );
+    expect(await screen.findByText('The 10 fullest of 242 rooms')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Every room on Locations' })).toHaveAttribute(
+      'href',
+      '/locations',
+    );
+  });
+
+  it('says when the occupancy shows every room, and links only for those who may see rooms', async () => {
+    vi.stubGlobal(
+      'fetch',
+      stubApi({
+        '/api/v1/reports/dashboard/': [{ body: dashboard }],
+        '/api/v1/requests/': [{ body: { results: [] } }],
+        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+        '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+      }).fetchMock,
+    );
+    renderRoute('/', '/', <DashboardPage me={makeMe()} />);
+    expect(await screen.findByText('One room')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Every room on Locations' })).not.toBeInTheDocument();
   });
 
   it('leaves crate figures and codes unlinked for a role that cannot open crates', async () => {

@@ -326,7 +326,15 @@ function RequestsPerWeek({ data }: { data: Dashboard['requests_per_week'] }) {
   );
 }
 
-function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
+function Occupancy({
+  rooms,
+  total,
+  linkToLocations,
+}: {
+  rooms: Dashboard['occupancy_by_room'];
+  total: number;
+  linkToLocations: boolean;
+}) {
   const [view, setView] = useState('chart');
   const rows = roomRows(rooms);
   return (
@@ -336,6 +344,22 @@ function Occupancy({ rooms }: { rooms: Dashboard['occupancy_by_room'] }) {
       action={<ViewToggle label="Occupancy as" value={view} onChange={setView} />}
     >
       {rooms.length === 0 && <Text c="dimmed">No rooms yet.</Text>}
+      {rooms.length > 0 && (
+        <Group justify="space-between" mb="xs">
+          <Text size="sm" c="dimmed">
+            {rooms.length < total
+              ? `The ${String(rooms.length)} fullest of ${String(total)} rooms`
+              : total === 1
+                ? 'One room'
+                : `All ${String(total)} rooms, fullest first`}
+          </Text>
+          {linkToLocations && (
+            <Anchor component={Link} to="/locations" size="sm">
+              Every room on Locations
+            </Anchor>
+          )}
+        </Group>
+      )}
       {rooms.length > 0 && view === 'chart' && (
         <figure style={{ margin: 0 }}>
           <BarChart
@@ -544,7 +568,13 @@ export function DashboardPage({ me, review }: { me: Me; review?: TaskReview }) {
         )}
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: readsRequests ? 3 : 2 }}>
-        {dashboard.data !== undefined && <Occupancy rooms={dashboard.data.occupancy_by_room} />}
+        {dashboard.data !== undefined && (
+          <Occupancy
+            rooms={dashboard.data.occupancy_by_room}
+            total={dashboard.data.rooms_total}
+            linkToLocations={can(me, PERMISSIONS.viewLocation)}
+          />
+        )}
         {readsRequests && <OverduePreview />}
         <DestructionDuePreview me={me} />
       </SimpleGrid>
