@@ -126,9 +126,11 @@ def _tune_database(database: dict) -> dict:
         # A runaway query is cancelled rather than holding a connection and locks. JIT is off:
         # it pays off for analytics, but a search whose matches PostgreSQL cannot estimate was
         # planned as costly enough to compile, 12-224 ms of JIT for a 0.4 ms index scan at 10M
-        # documents (docs/PERFORMANCE.md).
+        # documents. work_mem 16MB (PostgreSQL's default is 4MB) keeps a search's bitmap of
+        # matches exact up to 10M documents: a lossy one re-evaluates the indexed search
+        # expression on every row of its pages, and a broad word ("qa") ran past the timeout.
         timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
-        options["options"] = "-c jit=off" + (
+        options["options"] = "-c jit=off -c work_mem=16MB" + (
             f" -c statement_timeout={timeout_ms}" if timeout_ms > 0 else ""
         )
         sslmode = env.str("DATABASE_SSLMODE", default="")

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Subquery, Value
 
 from strongroom.records.models import Crate, Document
 
@@ -98,6 +98,20 @@ def _matching(model: type[Any], vector: SearchVector, query: _Query) -> QuerySet
     return matches.order_by()
 
 
+class _AmongMatches(Func):
+    """``pk = ANY(ARRAY(subquery))``: the matches are collected first and their rows fetched
+    by primary key. Given ``pk IN (subquery)`` and the newest-first page, PostgreSQL would
+    rather walk the primary key backwards until the page is full, which reads most of the table
+    when the matches are old (a lot's documents lie together): 76 ms p50 for "lot N" at 1M."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "%(expressions)s))"
+    output_field = BooleanField()
+
+    def __init__(self, matching: QuerySet[Any]) -> None:
+        super().__init__(F("pk"), Subquery(matching))
+
+
 def _fts_documents(query: _Query) -> QuerySet[Document]:
     return _matching(Document, document_search_vector(), query)
 
@@ -115,7 +129,7 @@ def crate_search(crates: QuerySet[Crate], term: str | None) -> QuerySet[Crate]:
     if query is not None:
         # A UNION of two GIN scans, not an OR: each branch uses its index.
         matching = _fts_crates(query).values("pk").union(_fts_documents(query).values("crate_id"))
-        return crates.filter(pk__in=matching)
+        return crates.filter(_AmongMatches(matching))
     if connection.vendor == "postgresql":
         return crates.none()  # nothing searchable was typed (only punctuation)
     documents = Document.objects.filter(Q(number__icontains=term) | Q(title__icontains=term))
@@ -142,7 +156,7 @@ def document_search(documents: QuerySet[Document], term: str | None) -> QuerySet
                 .values("pk")
             )
         )
-        return documents.filter(pk__in=matching)
+        return documents.filter(_AmongMatches(matching))
     if connection.vendor == "postgresql":
         return documents.none()
     return documents.filter(

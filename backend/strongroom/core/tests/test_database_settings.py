@@ -18,7 +18,8 @@ def test_postgresql_gets_a_pool_a_statement_timeout_and_health_checks(
         monkeypatch, DATABASE_STATEMENT_TIMEOUT_MS="15000", DATABASE_SSLMODE="require"
     )
     assert database["OPTIONS"]["pool"]["max_size"] == 10
-    assert database["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=15000"
+    options = "-c jit=off -c work_mem=16MB -c statement_timeout=15000"
+    assert database["OPTIONS"]["options"] == options
     assert database["OPTIONS"]["sslmode"] == "require"
     assert database["CONN_HEALTH_CHECKS"] is True
 
@@ -41,3 +42,5 @@ def test_the_statement_timeout_and_no_jit_apply_on_postgresql() -> None:
         assert cursor.fetchone()[0] == "30s"
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "16MB"
