@@ -312,6 +312,18 @@ def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
         "requests per figure after a warm-up; ratio = the larger volume's over the smaller's. "
         f"Runs {small.get('started_at', '?')[:16]} and {large.get('started_at', '?')[:16]} UTC.",
         "",
+    ]
+    timed = (large.get("figures") or {}).values()
+    rounds = next((x["rounds"] for x in timed if "rounds" in x), "?")
+    if large.get("interleaved_with") and small.get("interleaved_with"):
+        lines += [
+            f"Measured alternately: both deployments ran side by side and each latency figure's "
+            f"timed requests went to {label_a} and {label_b} in turn, {rounds} rounds "
+            "with the first of each round swapped, so that both volumes met the same machine "
+            "in the same minutes.",
+            "",
+        ]
+    lines += [
         f"| figure | {label_a} p50 / p95 | {label_b} p50 / p95 | p95 ratio | target | |",
         "|---|---|---|---|---|---|",
     ]

@@ -7,6 +7,10 @@ the production topology on loopback (issue #22 item 5; PRODUCT.md §7).
     backend/.venv/bin/python scripts/bench_volume.py --small --out /tmp/volume       # ~3 min
     backend/.venv/bin/python scripts/bench_volume.py --use-env --reuse OLD/volume.json --out NEW
                                          # this code against a database an earlier run seeded
+    backend/.venv/bin/python scripts/bench_volume.py --out DIR/volume-1m \
+        --pair-env 10m.env --pair-reuse OLD/volume.json --pair-out DIR/volume-10m
+                                         # 1M seeded now, measured alternately with a 10M
+                                         # database seeded earlier (service URLs in 10m.env)
 
 ``--scale K`` seeds K x (1M documents, 200k crates, 200k requests, 100k outbox events in the
 replay window); scripts/bench_report.py --volume runs it at 1 and 10 and writes the side-by-side
@@ -32,6 +36,11 @@ timed requests after --warmup untimed ones, p50/p95/max; every answer must be 20
     memory means the growth does not follow the rows
   * the database's size and the largest tables
 
+With --pair-env, a second deployment serves a second database (an earlier run's, as --reuse)
+and every latency figure alternates between the two in --rounds rounds, the order swapped each
+round, so that both volumes meet the same machine: a run minutes later drifts by more than the
+1.3x the comparison tests (docs/PERFORMANCE.md). Its results go to --pair-out.
+
 Results: ``volume.json`` and ``volume.md`` in --out. Exit 0 when every figure was measured.
 """
 
@@ -42,11 +51,13 @@ import asyncio
 import json
 import re
 import secrets
+import shlex
 import signal
 import ssl
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,9 +99,11 @@ class BenchError(Exception):
 
 
 class Volume(Topology):
-    def __init__(self, args: argparse.Namespace) -> None:
-        super().__init__(use_env=args.use_env, log=log)
+    def __init__(self, args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(use_env=args.use_env, log=log, environ=environ)
         self.args = args
+        self.partner: Volume | None = None
+        self.label = ""  # "[10M] " before its log lines when paired
         self.out = Path(args.out).resolve()
         self.out.mkdir(parents=True, exist_ok=True)
         self.password = "Bench-" + secrets.token_urlsafe(18)
@@ -195,26 +208,35 @@ class Volume(Topology):
 
     # ------------------------------------------------------------------ measurements
 
-    def timed(self, name: str, paths: list[str]) -> dict[str, Any]:
-        """--warmup untimed then --samples timed GETs, one at a time, cycling over ``paths``."""
+    def benches(self) -> list[Volume]:
+        return [self] if self.partner is None else [self, self.partner]
+
+    def timed(self, name: str, paths: list[str] | Callable[[Volume], list[str]]) -> None:
+        """--warmup untimed then --samples timed GETs, one at a time, cycling over the paths
+        ``paths`` gives for each deployment; with a partner, the timed ones in --rounds rounds
+        that alternate between the two, the first of each round swapped."""
         a = self.args
-        headers = api.bearer(self.token())
-        seconds: list[float] = []
-        with self.client() as client:
-            for k in range(a.warmup + a.samples):
-                path = paths[k % len(paths)]
-                began = time.perf_counter()
-                response = client.get(path, headers=headers)
-                elapsed = time.perf_counter() - began
-                if response.status_code != 200:
-                    raise BenchError(f"{name}: {path} answered {response.status_code}")
-                if k >= a.warmup:
-                    seconds.append(elapsed)
-        figure = {"paths": paths[:3], "distinct_paths": len(paths), **latency_ms(seconds)}
-        figure["samples"] = len(seconds)
-        log(f"{name}: p50 {figure['p50']} ms, p95 {figure['p95']} ms")
-        self.results["figures"][name] = figure
-        return figure
+        runs = [
+            _Timing(bench, paths(bench) if callable(paths) else paths) for bench in self.benches()
+        ]
+        rounds = a.rounds if self.partner else 1
+        try:
+            for run in runs:
+                run.get(name, a.warmup, keep=False)
+            for r in range(rounds):
+                share = a.samples // rounds + (1 if r < a.samples % rounds else 0)
+                for run in runs if r % 2 == 0 else runs[::-1]:
+                    run.get(name, share, keep=True)
+        finally:
+            for run in runs:
+                run.client.close()
+        for run in runs:
+            figure = {"paths": run.paths[:3], "distinct_paths": len(run.paths)}
+            figure.update(latency_ms(run.seconds), samples=len(run.seconds))
+            if self.partner:
+                figure["rounds"] = rounds
+            log(f"{run.bench.label}{name}: p50 {figure['p50']} ms, p95 {figure['p95']} ms")
+            run.bench.results["figures"][name] = figure
 
     def deep_path(self, path: str) -> str:
         headers = api.bearer(self.token())
@@ -248,13 +270,17 @@ class Volume(Topology):
         }
 
     def events(self) -> None:
-        latest, oldest = self.sql("SELECT max(id), min(id) FROM realtime_event")[0]
-        near = latest - 2 * self.args.replay_events
-        self.timed("events/?after= (recent cursor)", [f"/api/v1/events/?after={near}"])
-        self.timed("events/?after= (oldest in the window)", [f"/api/v1/events/?after={oldest}"])
-        self.replay(latest)
+        def after(bench: Volume, which: str) -> list[str]:
+            latest, oldest = bench.sql("SELECT max(id), min(id) FROM realtime_event")[0]
+            cursor = latest - 2 * self.args.replay_events if which == "recent" else oldest
+            return [f"/api/v1/events/?after={cursor}"]
 
-    def replay(self, latest: int) -> None:
+        self.timed("events/?after= (recent cursor)", lambda b: after(b, "recent"))
+        self.timed("events/?after= (oldest in the window)", lambda b: after(b, "oldest"))
+        for bench in self.benches():
+            bench.replay()
+
+    def replay(self) -> None:
         """Fresh sockets resuming ``--replay-events`` events back, from the database."""
         a = self.args
         user_units = [
@@ -308,9 +334,9 @@ class Volume(Topology):
 
         seconds = asyncio.run(all_of())
         figure = {"events": int(expected[0]), "samples": len(seconds), **latency_ms(seconds)}
-        log(f"replay of {expected[0]} events: p50 {figure['p50']} ms, p95 {figure['p95']} ms")
+        p50, p95 = figure["p50"], figure["p95"]
+        log(f"{self.label}replay of {expected[0]} events: p50 {p50} ms, p95 {p95} ms")
         self.results["figures"]["socket replay"] = figure
-        _ = latest
 
     def export(self, path: str) -> None:
         """One CSV export streamed to the end; rows per second and the serving Daphne's RSS."""
@@ -363,21 +389,53 @@ class Volume(Topology):
         for path in LISTS:
             name = path.strip("/").split("/")[-1]
             self.timed(f"{name} page 1", [path])
-            self.timed(f"{name} deep page", [self.deep_path(path)])
-        for kind, terms in self.search_terms().items():
-            paths = [f"/api/v1/documents/?search={term.replace(' ', '+')}" for term in terms]
-            self.timed(f"document search by {kind}", paths)
+            deep = {id(b): [b.deep_path(path)] for b in self.benches()}
+            self.timed(f"{name} deep page", lambda bench: deep[id(bench)])  # noqa: B023
+        terms = {id(b): b.search_terms() for b in self.benches()}
+        for kind in terms[id(self)]:
+
+            def search(bench: Volume, kind: str = kind) -> list[str]:
+                return [
+                    f"/api/v1/documents/?search={term.replace(' ', '+')}"
+                    for term in terms[id(bench)][kind]
+                ]
+
+            self.timed(f"document search by {kind}", search)
         for path in REPORTS:
             self.timed(path.removeprefix("/api/v1/").rstrip("/"), [path])
         self.events()
         for path in EXPORTS:
-            self.export(path)
+            for bench in self.benches():
+                bench.export(path)
 
     def write(self) -> None:
         self.results["finished_at"] = datetime.now(UTC).isoformat()
         (self.out / "volume.json").write_text(json.dumps(self.results, indent=2) + "\n")
         (self.out / "volume.md").write_text(markdown(self.results))
         log(f"results: {self.out / 'volume.md'} and volume.json")
+
+
+class _Timing:
+    """One deployment's side of a timed figure: its paths, client, token and times."""
+
+    def __init__(self, bench: Volume, paths: list[str]) -> None:
+        self.bench, self.paths = bench, paths
+        self.headers = api.bearer(bench.token())
+        self.client = bench.client()
+        self.seconds: list[float] = []
+        self.k = 0
+
+    def get(self, name: str, count: int, *, keep: bool) -> None:
+        for _ in range(count):
+            path = self.paths[self.k % len(self.paths)]
+            self.k += 1
+            began = time.perf_counter()
+            response = self.client.get(path, headers=self.headers)
+            elapsed = time.perf_counter() - began
+            if response.status_code != 200:
+                raise BenchError(f"{name}: {path} answered {response.status_code}")
+            if keep:
+                self.seconds.append(elapsed)
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -427,7 +485,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--replay-events", type=int, default=200, help="events each replay resumes")
     p.add_argument("--deep-pages", type=int, default=50)
     p.add_argument("--username", default="goa1-approver")
+    p.add_argument(
+        "--pair-env",
+        metavar="FILE",
+        help="measure alternately with a second database: its DATABASE_URL, DATABASE_OWNER_URL, "
+        "STRONGROOM_DB_APP_ROLE, REDIS_URL, CACHE_URL, CELERY_BROKER_URL as shell assignments "
+        "(export K=V ...) in FILE",
+    )
+    p.add_argument("--pair-reuse", metavar="FILE", help="with --pair-env: as --reuse, for it")
+    p.add_argument("--pair-out", metavar="DIR", help="with --pair-env: its results directory")
+    p.add_argument("--rounds", type=int, default=10, help="with --pair-env: alternations")
     args = p.parse_args(argv)
+    if args.pair_env and not (args.pair_reuse and args.pair_out):
+        p.error("--pair-env needs --pair-reuse and --pair-out")
+    if not 1 <= args.rounds <= args.samples:
+        p.error("--rounds 1..--samples")
     if not (1 <= args.scale <= 20 and 10 <= args.samples <= 5000 and 0 <= args.warmup <= 1000):
         p.error("--scale 1..20, --samples 10..5000, --warmup 0..1000")
     if args.reuse and not args.use_env:
@@ -438,9 +510,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def assignments(text: str) -> dict[str, str]:
+    """``export A='x' B=y`` lines (as a shell would read them, without expansion) as a dict."""
+    found = {}
+    for word in shlex.split(text, comments=True):
+        key, sep, value = word.partition("=")
+        if sep and key.isidentifier():
+            found[key] = value
+    return found
+
+
+def paired(args: argparse.Namespace) -> Volume:
+    """The deployment of --pair-env's database, measured alongside the main one."""
+    other = argparse.Namespace(**vars(args))
+    other.use_env, other.reuse, other.out = True, args.pair_reuse, args.pair_out
+    other.sizes = json.loads(Path(args.pair_reuse).read_text()).get("sizes", args.sizes)
+    return Volume(other, environ=assignments(Path(args.pair_env).read_text()))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     bench = Volume(args)
+    if args.pair_env:
+        bench.partner = paired(args)
+        for one, other in ((bench, bench.partner), (bench.partner, bench)):
+            one.label = f"[{one.args.sizes['documents']:,} documents] "
+            one.results["interleaved_with"] = str(other.out)
 
     def stop(signum: int, _frame: Any) -> None:
         raise Stop(signal.Signals(signum).name)
@@ -449,22 +544,26 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     code = 0
     try:
-        bench.services_up()
-        bench.prepare()
-        bench.deployment_up()
+        for one in bench.benches():
+            one.services_up()
+            one.prepare()
+            one.deployment_up()
         bench.measure()
     except (BenchError, TopologyError, Stop, OSError, httpx.HTTPError) as exc:
         log(f"stopped: {type(exc).__name__}: {exc}")
-        bench.results["error"] = f"{type(exc).__name__}: {str(exc)[:2000]}"
+        for one in bench.benches():
+            one.results["error"] = f"{type(exc).__name__}: {str(exc)[:2000]}"
         code = 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        try:
-            bench.write()
-        finally:
-            bench.cleanup(keep_logs=bench.out / "logs")
-    sys.stdout.write((bench.out / "volume.md").read_text())
+        for one in bench.benches():
+            try:
+                one.write()
+            finally:
+                one.cleanup(keep_logs=one.out / "logs")
+    for one in bench.benches():
+        sys.stdout.write((one.out / "volume.md").read_text())
     return code
 
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -128,8 +128,16 @@ def machine() -> dict[str, Any]:
 class Topology:
     """Starts, tracks and stops the processes of one loopback deployment."""
 
-    def __init__(self, *, use_env: bool = False, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        use_env: bool = False,
+        log: Callable[[str], None] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self.use_env = use_env
+        # Where --use-env reads the service URLs: this process's environment unless given.
+        self.environ = os.environ if environ is None else environ
         self.log = log or make_logger("topology")
         self.work = Path(tempfile.mkdtemp(prefix="strongroom-topology-"))
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
@@ -282,13 +290,14 @@ class Topology:
 
     def services_up(self) -> None:
         if self.use_env:
-            missing = [k for k in SERVICE_URLS if not os.environ.get(k)]
+            environ = self.environ
+            missing = [k for k in SERVICE_URLS if not environ.get(k)]
             if missing:
                 raise TopologyError(f"--use-env needs {', '.join(missing)} in the environment")
-            self.services_env = {k: os.environ[k] for k in SERVICE_URLS}
+            self.services_env = {k: environ[k] for k in SERVICE_URLS}
             # Without DATABASE_OWNER_URL one role does everything (no split to check).
-            self.owner_env = {k: os.environ[k] for k in OWNER_VARIABLES if os.environ.get(k)}
-            self.owner_env.setdefault("DATABASE_OWNER_URL", os.environ["DATABASE_URL"])
+            self.owner_env = {k: environ[k] for k in OWNER_VARIABLES if environ.get(k)}
+            self.owner_env.setdefault("DATABASE_OWNER_URL", environ["DATABASE_URL"])
             return
         names = [*SERVICE_URLS, *OWNER_VARIABLES, "SERVICES_DIR", "PG_PORT", "REDIS_PORT"]
         script = (

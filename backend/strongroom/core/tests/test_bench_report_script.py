@@ -183,3 +183,33 @@ def test_a_reused_database_is_said_to_be_one() -> None:
     text = "\n".join(report.volume_section(_volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0), large))
     assert "The 10M database was seeded by an earlier run (started 2026-12-07T06:15 UTC)" in text
     assert "migrated to this code in 61.5 s" in text
+
+
+def test_an_alternating_run_says_so() -> None:
+    report = script_module("bench_report")
+    small, large = (
+        _volume(1_000_000, 10.0, 20_000.0, 4.0, 300.0),
+        _volume(10_000_000, 11.0, 19_000.0, 4.0, 3000.0),
+    )
+    plain = "\n".join(report.volume_section(small, large))
+    assert "Measured alternately" not in plain
+    small["interleaved_with"], large["interleaved_with"] = "var/b/volume-10m", "var/b/volume-1m"
+    large["figures"]["crates page 1"]["rounds"] = 10
+    text = "\n".join(report.volume_section(small, large))
+    assert "went to 1M and 10M in turn, 10 rounds" in text
+
+
+def test_the_paired_database_is_read_as_a_shell_would() -> None:
+    volume = script_module("bench_volume")
+    text = (
+        "# the 10M copy\n"
+        "export DATABASE_URL='postgres://a:b@127.0.0.1:5/s' DATABASE_OWNER_URL='postgres://o@h/s'\n"
+        "export STRONGROOM_DB_APP_ROLE=strongroom_app\n"
+        "export REDIS_URL='redis://:p w@127.0.0.1:6/0'\n"
+    )
+    assert volume.assignments(text) == {
+        "DATABASE_URL": "postgres://a:b@127.0.0.1:5/s",
+        "DATABASE_OWNER_URL": "postgres://o@h/s",
+        "STRONGROOM_DB_APP_ROLE": "strongroom_app",
+        "REDIS_URL": "redis://:p w@127.0.0.1:6/0",
+    }
