@@ -348,6 +348,14 @@ def volume_section(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
                 f"{f(slower, 2)} slower | ≤ {VOLUME_LIMIT} times | "
                 f"{verdict(None if slower is None else slower <= VOLUME_LIMIT)} |"
             )
+            if "first_byte_ms" in x and "first_byte_ms" in y:
+                # Up to 10 ms is a request's own cost: the ratio is against at least that.
+                later = y["first_byte_ms"] / max(x["first_byte_ms"], 10.0)
+                lines.append(
+                    f"| {name}: first byte | {f(x['first_byte_ms'])} ms | "
+                    f"{f(y['first_byte_ms'])} ms | {f(later, 2)} | ≤ {VOLUME_LIMIT} times | "
+                    f"{verdict(later <= VOLUME_LIMIT)} |"
+                )
             grew = y["rss_growth_mib"] / max(x["rss_growth_mib"], 1.0)
             lines.append(
                 f"| {name}: serving Daphne's memory growth | +{f(x['rss_growth_mib'])} MiB | "

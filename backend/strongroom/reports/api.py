@@ -22,6 +22,7 @@ from strongroom.compliance.audit import audit_event_record
 from strongroom.core.csv_export import CSVRenderer, csv_response
 from strongroom.core.errors import ERROR_RESPONSES
 from strongroom.core.filters import IdFilter
+from strongroom.core.keyset import keyset_iterator
 from strongroom.core.pagination import StrongroomCursorPagination
 from strongroom.records.models import Crate
 from strongroom.reports import selectors
@@ -120,9 +121,8 @@ class ReportView(generics.ListAPIView):
         if request.query_params.get("format") != "csv":
             return self.list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        paginator = self.paginator
-        ordering = getattr(paginator, "ordering", "-id")
-        queryset = queryset.order_by(*((ordering,) if isinstance(ordering, str) else ordering))
+        ordering = getattr(self.paginator, "ordering", "-id")
+        ordering = (ordering,) if isinstance(ordering, str) else tuple(ordering)
         audit_event_record(
             action="report.export",
             actor=request_user(request),
@@ -137,7 +137,7 @@ class ReportView(generics.ListAPIView):
         serializer = serializer_class(context=self.get_serializer_context())
 
         def rows() -> Iterator[list[Any]]:
-            for item in queryset.iterator(chunk_size=2000):
+            for item in keyset_iterator(queryset, ordering):
                 data = serializer.to_representation(item)
                 yield [data.get(field) for field in fields]
 

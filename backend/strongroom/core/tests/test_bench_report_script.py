@@ -131,6 +131,7 @@ def _volume(
                 "rows": documents // 10,
                 "rows_per_second": rate,
                 "rss_growth_mib": growth,
+                "first_byte_ms": seconds / 10,
             },
         },
         "database": {"bytes": documents * 800, "tables": {}},
@@ -158,6 +159,9 @@ def test_the_volume_table_judges_each_figure_against_one_point_three_times() -> 
     assert "+4.0 MiB | +60.0 MiB | 15.00" in memory  # memory followed the rows: not constant
     assert memory.endswith("| **not met** |")
     assert "| seeding time (`seed_volume --vacuum`) | 300 s | 3,000 s | 10.00 |" in text
+    first = next(line for line in lines if "first byte" in line)
+    assert "| 30.0 ms | 300.0 ms | 10.00 |" in first  # the whole export sorted before a row
+    assert first.endswith("| **not met** |")
     # What would change beyond one machine, in the larger run's numbers.
     assert "0.75 GiB of database per million documents" in text  # 8e9 B for 10M
     assert "about 75 GiB" in text
