@@ -34,6 +34,19 @@ const dashboard = {
   ],
 };
 
+/** The dashboard's own figures, and nothing waiting in the previews. */
+function stubDashboard(body: typeof dashboard) {
+  vi.stubGlobal(
+    'fetch',
+    stubApi({
+      '/api/v1/reports/dashboard/': [{ body }],
+      '/api/v1/requests/': [{ body: { results: [] } }],
+      '/api/v1/reports/overdue/': [{ body: { results: [] } }],
+      '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
+    }).fetchMock,
+  );
+}
+
 describe('DashboardPage', { timeout: 20_000 }, () => {
   it('shows the KPIs as links to their lists, the charts as tables on request, and report previews', async () => {
     vi.stubGlobal(
@@ -179,17 +192,7 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
       occupancy: 10 - index,
       capacity: 10,
     }));
-    vi.stubGlobal(
-      'fetch',
-      stubApi({
-        '/api/v1/reports/dashboard/': [
-          { body: { ...dashboard, rooms_total: 242, occupancy_by_room: rooms } },
-        ],
-        '/api/v1/requests/': [{ body: { results: [] } }],
-        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
-        '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
-      }).fetchMock,
-    );
+    stubDashboard({ ...dashboard, rooms_total: 242, occupancy_by_room: rooms });
     renderRoute(
       '/',
       '/',
@@ -203,15 +206,7 @@ describe('DashboardPage', { timeout: 20_000 }, () => {
   });
 
   it('says when the occupancy shows every room, and links only for those who may see rooms', async () => {
-    vi.stubGlobal(
-      'fetch',
-      stubApi({
-        '/api/v1/reports/dashboard/': [{ body: dashboard }],
-        '/api/v1/requests/': [{ body: { results: [] } }],
-        '/api/v1/reports/overdue/': [{ body: { results: [] } }],
-        '/api/v1/reports/destruction-schedule/': [{ body: { results: [] } }],
-      }).fetchMock,
-    );
+    stubDashboard(dashboard);
     renderRoute('/', '/', <DashboardPage me={makeMe()} />);
     expect(await screen.findByText('One room')).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Every room on Locations' })).not.toBeInTheDocument();
