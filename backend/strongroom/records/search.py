@@ -162,13 +162,3 @@ def document_search(documents: QuerySet[Document], term: str | None) -> QuerySet
     return documents.filter(
         Q(number__icontains=term) | Q(title__icontains=term) | Q(crate__code__icontains=term)
     )
-
-
-def search_indexes() -> list[tuple[type[Any], Any]]:
-    """The GIN indexes the PostgreSQL queries above use (created by a migration)."""
-    from django.contrib.postgres.indexes import GinIndex
-
-    return [
-        (Crate, GinIndex(_prefixes(crate_search_vector()), name="crate_prefix_gin")),
-        (Document, GinIndex(_prefixes(document_search_vector()), name="document_prefix_gin")),
-    ]
