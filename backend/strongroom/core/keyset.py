@@ -4,7 +4,9 @@ A CSV export of the whole inventory used to be one query: PostgreSQL sorted ever
 sending the first (8.3 s to the first byte at 2M crates, and it grows with the archive). Each
 chunk here is ``ORDER BY <ordering> LIMIT n`` after the previous chunk's last key, which the
 ordering's index answers at once, so the first row leaves in milliseconds however large the
-export, and no cursor is held open across the whole download.
+export. Each chunk reads what its transaction sees: the exports run them all in one
+REPEATABLE READ transaction (strongroom.reports.api.snapshot), so that a row whose ordering
+value changes meanwhile is neither listed twice nor missed.
 """
 
 from collections.abc import Iterator, Sequence

@@ -3,9 +3,11 @@
 injection by :func:`strongroom.core.csv_export.csv_response`)."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import django_filters
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -137,12 +139,27 @@ class ReportView(generics.ListAPIView):
         serializer = serializer_class(context=self.get_serializer_context())
 
         def rows() -> Iterator[list[Any]]:
-            for item in keyset_iterator(queryset, ordering):
-                data = serializer.to_representation(item)
-                yield [data.get(field) for field in fields]
+            with snapshot():
+                for item in keyset_iterator(queryset, ordering):
+                    data = serializer.to_representation(item)
+                    yield [data.get(field) for field in fields]
 
         today = timezone.localdate().isoformat()
         return csv_response(filename=f"{self.report_name}-{today}.csv", header=fields, rows=rows())
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One transaction for a whole export, read-only and REPEATABLE READ on PostgreSQL: its
+    chunks all read the database as it stood at the first, so a row whose ordering value
+    changes meanwhile is neither listed twice nor left out. (Within a transaction already
+    open, that one decides.) The export runs to its end in one thread (core.http_handler)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 class InventoryReportView(ReportView):
