@@ -31,7 +31,7 @@ def _after(key: list[tuple[str, bool]], row: Model) -> Q:
     """Rows that come after ``row`` in ``key``'s order: (a, b) > (x, y) as a > x or (a = x and
     b > y), with the leading ``a >= x`` that lets an index on the first field bound the scan.
     The ordering fields must not be null in the rows ordered (the reports filter those out)."""
-    values = [getattr(row, "pk" if name == "pk" else name) for name, _ in key]
+    values = [getattr(row, name) for name, _ in key]
     after = Q()
     equal = Q()
     for (name, descending), value in zip(key, values, strict=True):

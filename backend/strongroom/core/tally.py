@@ -236,22 +236,25 @@ def tally_drift(tally: Tally) -> list[tuple[object, ...]]:
         return list(cursor.fetchall())
 
 
+def _running(statements: Callable[[], list[str]]) -> Callable[[object, object], None]:
+    """A RunPython function executing ``statements()`` where the database keeps tallies."""
+
+    def run(apps: object, schema_editor: object) -> None:
+        conn = schema_editor.connection  # type: ignore[attr-defined]
+        if tallies_kept(conn):
+            with conn.cursor() as cursor:
+                for statement in statements():
+                    cursor.execute(statement)
+
+    return run
+
+
 def tally_migration_operations(tally: Tally) -> list[object]:
     """The migration operations that put ``tally``'s triggers and view in place after its
     tables (PostgreSQL only; elsewhere nothing), with their reverse."""
     from django.db import migrations
 
-    def executing(statements: Callable[[], list[str]]) -> Callable[[object, object], None]:
-        def run(apps: object, schema_editor: object) -> None:
-            conn = schema_editor.connection  # type: ignore[attr-defined]
-            if tallies_kept(conn):
-                with conn.cursor() as cursor:
-                    for statement in statements():
-                        cursor.execute(statement)
-
-        return run
-
-    return [migrations.RunPython(executing(tally.create_sql), executing(tally.drop_sql))]
+    return [migrations.RunPython(_running(tally.create_sql), _running(tally.drop_sql))]
 
 
 def tally_view_operations(*tallies: Tally) -> list[object]:
@@ -259,14 +262,8 @@ def tally_view_operations(*tallies: Tally) -> list[object]:
     now writes them (same columns, so in place; the reverse keeps them, as the code does)."""
     from django.db import migrations
 
-    def run(apps: object, schema_editor: object) -> None:
-        conn = schema_editor.connection  # type: ignore[attr-defined]
-        if tallies_kept(conn):
-            with conn.cursor() as cursor:
-                for tally in tallies:
-                    cursor.execute(tally.view_sql())
-
-    return [migrations.RunPython(run, migrations.RunPython.noop)]
+    views = _running(lambda: [tally.view_sql() for tally in tallies])
+    return [migrations.RunPython(views, migrations.RunPython.noop)]
 
 
 def tally_models(

@@ -73,21 +73,19 @@ def _prefix_matched(model: type[Any], columns: tuple[str, str], term: str) -> se
 
 
 @pytest.mark.parametrize("term", TERMS)
-def test_documents_found_are_those_every_word_prefixes(archive: None, term: str) -> None:
-    by_document = _prefix_matched(Document, ("number", "title"), term)
+def test_what_is_found_is_what_every_word_as_a_prefix_finds(archive: None, term: str) -> None:
+    """Documents: those matching, and those in a matching crate. Crates: those matching, and
+    those holding a matching document."""
+    documents = _prefix_matched(Document, ("number", "title"), term)
     crates = _prefix_matched(Crate, ("code", "description"), term)
-    expected = by_document | set(
+
+    expected = documents | set(
         Document.objects.filter(crate_id__in=crates).values_list("pk", flat=True)
     )
     found = set(document_search(Document.objects.all(), term).values_list("pk", flat=True))
     assert found == expected
 
-
-@pytest.mark.parametrize("term", TERMS)
-def test_crates_found_are_those_every_word_prefixes(archive: None, term: str) -> None:
-    by_crate = _prefix_matched(Crate, ("code", "description"), term)
-    documents = _prefix_matched(Document, ("number", "title"), term)
-    expected = by_crate | set(
+    expected = crates | set(
         Document.objects.filter(pk__in=documents).values_list("crate_id", flat=True)
     )
     found = set(crate_search(Crate.objects.all(), term).values_list("pk", flat=True))
