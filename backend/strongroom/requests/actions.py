@@ -19,7 +19,12 @@ from strongroom.requests.services import (
     SUBMISSION_MEANING,
     SUBMISSION_PERMISSION,
 )
-from strongroom.requests.transitions import TRANSITIONS, Transition, transition_refused_by
+from strongroom.requests.transitions import (
+    TRANSITIONS,
+    Transition,
+    refusal_facts,
+    transition_refused_by,
+)
 
 
 def _requester_rule(transition: Transition) -> str:
@@ -87,9 +92,25 @@ def transition_table() -> list[dict[str, Any]]:
     ]
 
 
-def request_available_actions(*, actor: User, request: Request) -> list[dict[str, Any]]:
+def request_available_actions(
+    *, actor: User, request: Request, memo: dict[Any, list[dict[str, Any]]] | None = None
+) -> list[dict[str, Any]]:
     """The transitions ``actor`` may perform on ``request`` now, in the table's order. No query
-    of its own: the caller's permissions and units are cached on the user object."""
+    of its own: the caller's permissions and units are cached on the user object.
+
+    ``memo`` (one per response, for one actor) keeps the answer per
+    :func:`~strongroom.requests.transitions.refusal_facts`: the rows of a page that share them
+    share one list, which nobody may change."""
+    if memo is None:
+        return _available(actor, request)
+    facts = refusal_facts(actor=actor, request=request)
+    actions = memo.get(facts)
+    if actions is None:
+        actions = memo[facts] = _available(actor, request)
+    return actions
+
+
+def _available(actor: User, request: Request) -> list[dict[str, Any]]:
     return [
         _action(t)
         for t in TRANSITIONS.values()

@@ -123,8 +123,11 @@ class RequestListSerializer(FastRepresentationMixin, serializers.ModelSerializer
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, request: Request) -> list[dict[str, Any]]:
-        """What the caller (``context["user"]``) may do now; one answer with the endpoints."""
-        return request_available_actions(actor=self.context["user"], request=request)
+        """What the caller (``context["user"]``) may do now; one answer with the endpoints.
+        Worked out once per distinct request facts of the page (``memo``: this serializer serves
+        one response, for one caller)."""
+        memo = self.__dict__.setdefault("_available_actions_memo", {})
+        return request_available_actions(actor=self.context["user"], request=request, memo=memo)
 
     def get_overdue(self, request: Request) -> bool:
         from django.utils import timezone

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from strongroom.accounts.tests.factories import TEST_PASSWORD
+from strongroom.records.tests.factories import CrateFactory
+from strongroom.requests.actions import request_available_actions
 from strongroom.requests.models import Request, RequestStatus, RequestType
 from strongroom.requests.tests.conftest import Plant
 from strongroom.requests.tests.factories import RequestFactory
-from strongroom.requests.transitions import TRANSITIONS
+from strongroom.requests.transitions import TRANSITIONS, refusal_facts, transition_refused_by
 
 # The answers of the transition endpoint that say "not you, not now, not this request":
 # permission, unit scope, type, status, requester rules. Anything else (a missing shelf, the
@@ -28,14 +30,16 @@ AUTHORIZATION_CODES = {
 SIGNED = {"version": 1, "signature": {"password": TEST_PASSWORD}, "reason": "r"}
 
 
-def _request_in(plant: Plant, status: str, kind: str, requester: Any) -> Request | None:
+def _request_in(
+    plant: Plant, status: str, kind: str, requester: Any, crate: Any = None
+) -> Request | None:
     """A request of this type in this status, with the fields the database requires of it;
     None for a pair the database refuses (only a withdrawal is ever issued)."""
     if status == RequestStatus.ISSUED and kind != RequestType.WITHDRAWAL:
         return None
     now = timezone.now()
     return RequestFactory(
-        crate=plant.crate,
+        crate=crate or plant.crate,
         requester=requester,
         status=status,
         type=kind,
@@ -136,6 +140,63 @@ def test_available_actions_name_what_the_caller_may_do_now_with_how_to_ask(
     storehead = plant.client("storehead").get(url).json()
     assert _names(storehead) == ["allocate"]
     assert storehead["available_actions"][0]["shelf"] == "required"
+
+
+class _Facts:
+    """A request reduced to its :func:`refusal_facts`: reading anything else fails."""
+
+    __slots__ = ("requester_id", "status", "type", "unit_id")
+
+    def __init__(self, request: Request) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(request, name))
+
+
+@pytest.mark.django_db
+def test_the_refusal_rules_read_nothing_of_a_request_but_its_facts(plant: Plant) -> None:
+    """The list works its rows' actions out once per refusal_facts: that is only right while
+    the rules read nothing else of the request (a new rule must add what it reads there)."""
+    for status, kind in itertools.product(RequestStatus.values, RequestType.values):
+        with transaction.atomic():
+            request = _request_in(plant, status, kind, plant.manager)
+            if request is None:
+                continue
+            for actor in (plant.manager, plant.approver, plant.storehead, plant.mum_storehead):
+                for transition in TRANSITIONS.values():
+                    assert transition_refused_by(
+                        transition,
+                        actor=actor,
+                        request=_Facts(request),  # type: ignore[arg-type]
+                    ) == transition_refused_by(transition, actor=actor, request=request)
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_each_row_of_a_page_lists_its_own_actions(plant: Plant) -> None:
+    """Rows that differ in one fact only (status, type, requester) do not share an answer: each
+    row's actions on the list are what the request alone gives."""
+    requests = []
+    for status, kind, requester in itertools.product(
+        (RequestStatus.SUBMITTED, RequestStatus.APPROVED, RequestStatus.ISSUED),
+        RequestType.values,
+        (plant.approver, plant.manager, plant.storehead),
+    ):
+        crate = CrateFactory(
+            unit=plant.goa, department=plant.crate.department, created_by=plant.manager
+        )
+        request = _request_in(plant, status, kind, requester, crate)
+        if request is not None:
+            requests.append(request)
+    body = plant.client("approver").get("/api/v1/requests/", {"page_size": 100}).json()
+    rows = {row["id"]: row for row in body["results"]}
+    assert len(rows) == len(requests)
+    assert len({tuple(_names(row)) for row in rows.values()}) > 2
+    plant.approver.refresh_from_db()
+    for request in requests:
+        expected = request_available_actions(actor=plant.approver, request=request)
+        assert rows[request.pk]["available_actions"] == expected, (request.status, request.type)
+    facts = {refusal_facts(actor=plant.approver, request=request) for request in requests}
+    assert len(facts) < len(requests)  # some rows did share an answer
 
 
 @pytest.mark.django_db
