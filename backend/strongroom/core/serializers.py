@@ -1,13 +1,15 @@
 """Serializer helpers shared by the apps."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.settings import api_settings
 
 # (output name, attribute to read or None for DRF's own path, conversion, field)
 _Step = tuple[str, str | None, Callable[[Any], Any], Field]
@@ -82,5 +84,32 @@ def _step(field: Field, instance: Any, held: dict[str, Any]) -> _Step:
         # zone, through asgiref's context-local storage): once per serializer instead.
         field.timezone = field.default_timezone()  # type: ignore[assignment]
     if attr in held and not callable(held[attr]):
-        return name, attr, field.to_representation, field
+        return name, attr, _conversion(field), field
     return name, None, _identity, field
+
+
+def _conversion(field: Field) -> Callable[[Any], Any]:
+    if isinstance(field, serializers.DateTimeField):
+        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        zone = getattr(field, "timezone", None)
+        if (
+            isinstance(output_format, str)
+            and output_format.lower() == ISO_8601
+            and (zone is UTC or getattr(zone, "key", None) == "UTC")
+        ):
+            return _utc_iso_8601(field.to_representation)
+    return field.to_representation
+
+
+def _utc_iso_8601(drf: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """DRF's ISO 8601 text of a date-time, for a field whose time zone is UTC. A value already
+    in UTC (what the database driver hands back) is rendered from its own fields: DRF's
+    ``astimezone`` into UTC would not change them. Anything else goes to DRF."""
+
+    def convert(value: Any) -> Any:
+        if value.__class__ is datetime and value.tzinfo is UTC:
+            text = value.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return drf(value)
+
+    return convert

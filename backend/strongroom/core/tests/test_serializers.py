@@ -1,7 +1,9 @@
 """FastRepresentationMixin gives exactly DRF's output, on the demo data's real rows and on the
 kinds of field it must leave to DRF."""
 
+import datetime as dt
 import io
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework import serializers
 
 from strongroom.accounts.models import User
-from strongroom.core.serializers import FastRepresentationMixin
+from strongroom.core.serializers import FastRepresentationMixin, _conversion
 from strongroom.records import selectors as records
 from strongroom.records.models import Document
 from strongroom.records.serializers import (
@@ -94,3 +96,33 @@ def test_fields_the_plan_does_not_read_directly_still_render_like_drf(admin: Use
     with CaptureQueriesContext(connection) as queries:
         _Synthetic(rows, many=True).data  # noqa: B018 (rendering is the point)
     assert queries.captured_queries == []  # the pk-only relation read the column
+
+
+def test_a_date_time_in_utc_renders_as_drf_renders_it() -> None:
+    field = serializers.DateTimeField()
+    field.timezone = field.default_timezone()  # as the plan sets it
+    convert = _conversion(field)
+    assert convert != field.to_representation  # the time zone is UTC: the short path
+    values = [
+        dt.datetime(2026, 12, 7, 9, 30, 15, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC),  # no microseconds
+        dt.datetime(1999, 1, 1, tzinfo=zoneinfo.ZoneInfo("UTC")),
+        dt.datetime(2026, 6, 1, 23, 59, 59, 1, tzinfo=zoneinfo.ZoneInfo("Asia/Kolkata")),
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7))),
+    ]
+    for value in values:
+        assert convert(value) == field.to_representation(value), value
+    assert convert(values[0]) == "2026-12-07T09:30:15.123456Z"
+
+
+def test_in_another_time_zone_the_lists_still_render_what_drf_renders(
+    admin: User, settings: Any
+) -> None:
+    settings.TIME_ZONE = "Asia/Kolkata"
+    field = serializers.DateTimeField()
+    field.timezone = field.default_timezone()
+    assert _conversion(field) == field.to_representation  # DRF's own path
+    rows = list(records.crate_list_for_user(user=admin))
+    fast = [dict(row) for row in CrateSerializer(rows, many=True).data]
+    assert fast == drf(CrateSerializer, rows)
+    assert "+05:30" in fast[0]["created_at"]
