@@ -122,6 +122,8 @@ def _tune_database(database: dict) -> dict:
             }
         )
     elif database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, reading date-times with psycopg's compiled parser.
+        database["ENGINE"] = "strongroom.core.postgresql"
         options = database.setdefault("OPTIONS", {})
         # A runaway query is cancelled rather than holding a connection and locks. JIT is off:
         # it pays off for analytics, but a search whose matches PostgreSQL cannot estimate was

@@ -22,6 +22,7 @@ def test_postgresql_gets_a_pool_a_statement_timeout_and_health_checks(
     assert database["OPTIONS"]["options"] == options
     assert database["OPTIONS"]["sslmode"] == "require"
     assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["ENGINE"] == "strongroom.core.postgresql"  # date-times read in C
 
 
 def test_pgbouncer_mode_leaves_pooling_to_pgbouncer(monkeypatch: pytest.MonkeyPatch) -> None:
