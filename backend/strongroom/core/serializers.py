@@ -1,5 +1,6 @@
 """Serializer helpers shared by the apps."""
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,17 @@ def _identity(value: Any) -> Any:
 # drf-spectacular would publish it as every using serializer's description.
 class FastRepresentationMixin:
     _fast_plan: list[_Step] | None = None
+
+    def get_fields(self) -> dict[str, Field]:
+        # ModelSerializer works its fields out from the model on every instance (a list page
+        # builds them once per request). Worked out once per class here, and deep-copied per
+        # instance, as DRF does with declared fields.
+        cls = type(self)
+        template: dict[str, Field] | None = cls.__dict__.get("_fields_template")
+        if template is None:
+            template = super().get_fields()  # type: ignore[misc]
+            cls._fields_template = template  # type: ignore[attr-defined]
+        return copy.deepcopy(template)
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         plan = self._fast_plan

@@ -19,6 +19,7 @@ from strongroom.records.models import Document
 from strongroom.records.serializers import (
     CrateDetailSerializer,
     CrateSerializer,
+    DocumentInCrateSerializer,
     DocumentSerializer,
 )
 from strongroom.requests.selectors import request_list_for_user
@@ -126,3 +127,19 @@ def test_in_another_time_zone_the_lists_still_render_what_drf_renders(
     fast = [dict(row) for row in CrateSerializer(rows, many=True).data]
     assert fast == drf(CrateSerializer, rows)
     assert "+05:30" in fast[0]["created_at"]
+
+
+def test_fields_are_worked_out_once_per_class_and_never_shared() -> None:
+    """Each class keeps its own template (a subclass adds fields), and every instance gets its
+    own copies: a field bound to one response is never another's."""
+    for serializer_class in (CrateSerializer, DocumentInCrateSerializer, DocumentSerializer):
+        first, second = serializer_class(), serializer_class()
+        plain = serializers.ModelSerializer.get_fields(serializer_class())
+        assert list(first.fields) == list(plain)
+        assert [type(f) for f in first.fields.values()] == [type(f) for f in plain.values()]
+        for name, field in first.fields.items():
+            assert field is not second.fields[name]
+            assert field.parent is first
+            assert repr(field) == repr(plain[name])
+    assert "crate_code" in DocumentSerializer().fields
+    assert "crate_code" not in DocumentInCrateSerializer().fields
