@@ -1,7 +1,46 @@
 """Building blocks shared by every app."""
 
+from collections.abc import Collection
+from typing import Any, Self
+
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
+
+
+class FastLoadMixin:
+    """A model whose rows are read by the page (the busy lists) is built from a full row the way
+    ``Model.__init__`` would build it: its state (not adding, the database), then each column's
+    value under its attribute name. ``Model.__init__`` pays for what a row from the database never
+    needs: keyword arguments, defaults, descriptors that clear a related object not yet cached.
+    It still builds the instance whenever anything could tell the difference: deferred columns,
+    an ``__init__`` of the model's own, or a ``pre_init``/``post_init`` receiver for the model
+    (core/tests/test_models.py compares the two)."""
+
+    _attnames: tuple[str, ...]
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
+        meta = cls._meta  # type: ignore[attr-defined]
+        if (
+            len(values) != len(meta.concrete_fields)
+            or cls.__init__ is not models.Model.__init__
+            or pre_init.has_listeners(cls)
+            or post_init.has_listeners(cls)
+        ):
+            return super().from_db(db, field_names, values)  # type: ignore[misc]
+        attnames = cls.__dict__.get("_attnames")
+        if attnames is None:
+            attnames = cls._attnames = tuple(f.attname for f in meta.concrete_fields)
+        new = cls.__new__(cls)
+        state = ModelState()
+        state.adding = False
+        state.db = db
+        held = new.__dict__
+        held["_state"] = state
+        held.update(zip(attnames, values, strict=True))
+        return new
 
 
 class TimeStampedModel(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
 from strongroom.accounts.models import Department, Unit
+from strongroom.core.models import FastLoadMixin
 from strongroom.storage.models import Location
 
 
@@ -35,7 +36,7 @@ class DocumentType(models.Model):
         return self.name
 
 
-class Crate(models.Model):
+class Crate(FastLoadMixin, models.Model):
     class Status(models.TextChoices):
         PENDING = "PENDING", "Pending storage"
         IN_STORAGE = "IN_STORAGE", "In storage"
@@ -180,7 +181,7 @@ class Crate(models.Model):
         return self.code
 
 
-class Document(models.Model):
+class Document(FastLoadMixin, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "ACTIVE", "Active"
         DESTROYED = "DESTROYED", "Destroyed"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from strongroom.accounts.models import Unit
+from strongroom.core.models import FastLoadMixin
 from strongroom.records.models import Crate, Document
 from strongroom.storage.models import Location
 
@@ -39,7 +40,7 @@ OPEN_STATUSES = (
 FINAL_STATUSES = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED)
 
 
-class Request(models.Model):
+class Request(FastLoadMixin, models.Model):
     Type = RequestType
     Status = RequestStatus
 
