@@ -86,6 +86,7 @@ FULL = {"documents": 1_000_000, "crates": 200_000, "requests": 200_000}
 SMALL = {"documents": 50_000, "crates": 10_000, "requests": 10_000}
 TARGETS = {
     "ratio_to_healthz_min": 0.50,
+    "daphne_cpu_ms_per_request_max": 7.5,
     "open_loop_p95_ms_max": 100.0,
     "deep_page_ratio_max": 1.2,
     "queries_per_list_max": 4,

@@ -109,8 +109,13 @@ def test_a_wrk_closed_loop_shows_both_sides_cpu_next_to_its_ratio() -> None:
         "; wrk 0.02 and 0.07 of a core; Daphne 9.22 vs 0.83 ms CPU per request"
     )
     assert bench_report.used_wrk({"figures": {"/api/v1/crates/": fig}})
+    (row,) = bench_report.cpu_row("/api/v1/crates/", fig, {"daphne_cpu_ms_per_request_max": 7.5})
+    assert row[1:] == ("≤ 7.5 ms", "9.22 ms (/healthz 0.83)", "**not met**")
+    wrk["server_cpu_ms_per_request"] = 6.1
+    assert bench_report.cpu_row("/api/v1/crates/", fig, {})[0][3] == "met"
     python = {"closed": {"throughput_rps": 90.0}, "healthz": {"throughput_rps": 150.0}}
     assert bench_report.closed_detail(python) == ""
+    assert bench_report.cpu_row("/api/v1/crates/", python, {}) == []
     assert not bench_report.used_wrk({"figures": {"/api/v1/crates/": python}})
 
 
