@@ -553,8 +553,8 @@ def document(out: Path) -> str:
         f"{m.get('nginx')}; Python {m.get('python')}.",
         "- Everything — load generator, nginx, Daphne, PostgreSQL, Redis — shares those cores on "
         "loopback, so ratios measured in one run mean more than absolute figures across runs.",
-        f"- Throughput, sockets, signing and faults: one run, "
-        f"{summary.get('started_at', api.get('started_at', '?'))} → "
+        f"- Throughput, sockets, signing and faults: the runs of the Commands below, between "
+        f"{summary.get('started_at', api.get('started_at', '?'))} and "
         f"{summary.get('finished_at', api.get('finished_at', '?'))}"
         + (
             " (the data volumes: the runs their section names)."
