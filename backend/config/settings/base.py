@@ -122,7 +122,7 @@ def _tune_database(database: dict) -> dict:
             }
         )
     elif database["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend, reading date-times with psycopg's compiled parser.
+        # Django's backend, parsing date-times with datetime.fromisoformat (C), not in Python.
         database["ENGINE"] = "strongroom.core.postgresql"
         options = database.setdefault("OPTIONS", {})
         # A runaway query is cancelled rather than holding a connection and locks. JIT is off:

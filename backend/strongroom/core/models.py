@@ -16,7 +16,8 @@ class FastLoadMixin:
     needs: keyword arguments, defaults, descriptors that clear a related object not yet cached.
     It still builds the instance whenever anything could tell the difference: deferred columns,
     an ``__init__`` of the model's own, or a ``pre_init``/``post_init`` receiver for the model
-    (core/tests/test_models.py compares the two)."""
+    (core/tests/test_models.py compares the two). Not for a model that always has such a
+    receiver (Crate: realtime remembers its unit), where it would only add the checks."""
 
     _attnames: tuple[str, ...]
 

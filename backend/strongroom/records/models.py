@@ -36,7 +36,7 @@ class DocumentType(models.Model):
         return self.name
 
 
-class Crate(FastLoadMixin, models.Model):
+class Crate(models.Model):
     class Status(models.TextChoices):
         PENDING = "PENDING", "Pending storage"
         IN_STORAGE = "IN_STORAGE", "In storage"

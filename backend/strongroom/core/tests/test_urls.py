@@ -4,7 +4,7 @@ path matches two of them, whatever their order."""
 import re
 from collections.abc import Iterator
 
-from django.urls import URLPattern, URLResolver
+from django.urls import Resolver404, URLPattern, URLResolver
 
 from config.urls import api_v1
 
@@ -29,7 +29,7 @@ def _matches(entry: URLPattern | URLResolver, path: str) -> bool:
         return entry.resolve(path) is not None
     try:
         entry.resolve(path)
-    except Exception:  # Resolver404
+    except Resolver404:
         return False
     return True
 
